@@ -1,0 +1,174 @@
+"""Frozen domain actions: what the bot wants done, which the platform adapter carries out.
+
+Handlers return these; adapters translate them into one platform call each and answer with an
+`ActionResult`. Actions carry platform ids (channel, message, member) but never a platform object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.events import InteractionRef
+from bot.text import Text
+
+
+class ButtonStyle(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    DANGER = "danger"
+    SUCCESS = "success"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a bot message. `custom_id` routes the click back to a handler (`feature:verb:arg`)."""
+
+    custom_id: str
+    label: str
+    style: ButtonStyle = ButtonStyle.SECONDARY
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled figure in a rich message (a report metric, a flag's rule)."""
+
+    name: str
+    value: Text
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What a message shows. Adapters render it as a Discord embed / Slack blocks / console lines.
+
+    `text` is the main body; `title`, `fields`, `footer` and `image_path` make it a card when present.
+    `attachment_urls` are links to media shown with the message.
+    """
+
+    text: Text = field(default_factory=Text)
+    title: Text | None = None
+    fields: tuple[Field, ...] = ()
+    footer: Text | None = None
+    image_path: str | None = None
+    buttons: tuple[Button, ...] = ()
+    attachment_urls: tuple[str, ...] = ()
+
+    def mentioned_user_ids(self) -> tuple[str, ...]:
+        return self.text.mentioned_user_ids()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    """Base of all actions."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Post(Action):
+    """Post in a channel. Only the members mentioned in `content.text` may be pinged.
+
+    `idempotency_key`, when set, lets the adapter avoid a duplicate on retry (Discord nonce).
+    """
+
+    channel_id: str
+    content: Content
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplyInThread(Action):
+    channel_id: str
+    parent_message_id: str
+    content: Content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectMessage(Action):
+    """A private message; when the member's DMs are closed, post in `fallback_channel_id` instead (if set)."""
+
+    member_id: str
+    content: Content
+    fallback_channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteMessage(Action):
+    channel_id: str
+    message_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class React(Action):
+    channel_id: str
+    message_id: str
+    emoji: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeoutMember(Action):
+    """Mute a member for a while. Only platforms with `Capability.TIMEOUT` can do it."""
+
+    member_id: str
+    duration: timedelta
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModalInput:
+    custom_id: str
+    label: str
+    multiline: bool = False
+    required: bool = True
+    default: str = ""
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenModal(Action):
+    interaction: InteractionRef
+    custom_id: str
+    title: str
+    inputs: tuple[ModalInput, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer(Action):
+    """Answer an interaction (slash command, button, modal). Ephemeral answers are seen by the caller only."""
+
+    interaction: InteractionRef
+    content: Content
+    ephemeral: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditMessage(Action):
+    """Replace a bot message's content (a moderation card once decided)."""
+
+    channel_id: str
+    message_id: str
+    content: Content
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What a platform did with an action.
+
+    `permanent` tells a failed action that retrying cannot help (missing permission, unknown channel), as
+    opposed to a transient failure (rate limit, 5xx, timeout).
+    """
+
+    ok: bool
+    message_id: str | None = None
+    channel_id: str | None = None
+    error: str | None = None
+    permanent: bool = False
+
+    @classmethod
+    def done(cls, message_id: str | None = None, channel_id: str | None = None) -> ActionResult:
+        return cls(ok=True, message_id=message_id, channel_id=channel_id)
+
+    @classmethod
+    def failed(cls, error: str, *, permanent: bool) -> ActionResult:
+        return cls(ok=False, error=error, permanent=permanent)

@@ -1,0 +1,168 @@
+"""Frozen domain events: what happened in a community, with no trace of the platform library.
+
+Platform adapters build these from gateway payloads, Slack events or console lines; handlers read them. Every
+event names the platform, the *space* it came from (a Discord guild id, a Slack team id, the console's
+simulated space) and carries a timezone-aware timestamp. The community that owns the space is resolved by the
+dispatcher, not stored here, so an adapter never needs to know our configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class PlatformName(StrEnum):
+    DISCORD = "discord"
+    SLACK = "slack"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Who acted. `roles` holds platform role ids (Discord roles, Slack user-group ids, console role names)."""
+
+    id: str
+    display_name: str
+    roles: frozenset[str] = frozenset()
+    is_bot: bool = False
+    joined_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRef:
+    """Opaque handle on a platform interaction (slash command, button, shortcut) that an answer must use.
+
+    Only the adapter that created it knows what `token` means (a Discord interaction id, a Slack response URL
+    key, a console prompt); handlers pass it back unchanged inside `Answer` / `OpenModal` actions.
+    """
+
+    platform: PlatformName
+    token: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """Fields every event carries."""
+
+    platform: PlatformName
+    space_id: str
+    event_id: str
+    at: datetime
+    channel: ChannelRef | None = None
+    member: Member | None = None
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("event timestamps must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberJoined(Event):
+    member: Member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberLeft(Event):
+    member: Member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Event):
+    """A new message. `text` is the content as the platform gave it; handlers must not persist it for analytics."""
+
+    channel: ChannelRef
+    member: Member
+    message_id: str
+    text: str
+    thread_id: str | None = None
+    reply_to_id: str | None = None
+    mentioned_user_ids: tuple[str, ...] = ()
+    mentioned_role_ids: tuple[str, ...] = ()
+    mentions_everyone: bool = False
+    attachment_count: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(MessagePosted):
+    """An edit: carries the new text; moderation checks it again."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDeleted(Event):
+    channel: ChannelRef
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionAdded(Event):
+    channel: ChannelRef
+    member: Member
+    message_id: str
+    emoji: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionRemoved(ReactionAdded):
+    pass
+
+
+def _frozen_options(options: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(options))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandInvoked(Event):
+    """A slash command. `path` is the command and its subcommands, e.g. ("post", "draft")."""
+
+    member: Member
+    path: tuple[str, ...]
+    options: Mapping[str, str] = field(default_factory=dict)
+    interaction: InteractionRef
+
+    def __post_init__(self) -> None:
+        Event.__post_init__(self)
+        object.__setattr__(self, "options", _frozen_options(self.options))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonClicked(Event):
+    """A click on a button the bot posted. `custom_id` is the id the handler chose (`feature:verb:arg`)."""
+
+    member: Member
+    custom_id: str
+    message_id: str
+    interaction: InteractionRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModalSubmitted(Event):
+    member: Member
+    custom_id: str
+    values: Mapping[str, str] = field(default_factory=dict)
+    interaction: InteractionRef
+
+    def __post_init__(self) -> None:
+        Event.__post_init__(self)
+        object.__setattr__(self, "values", _frozen_options(self.values))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageReported(Event):
+    """A member used "Report to moderators" on a message. `member` is the reporter, kept private."""
+
+    channel: ChannelRef
+    member: Member
+    message_id: str
+    reported_member: Member
+    text: str
+    interaction: InteractionRef | None = None

@@ -1,0 +1,95 @@
+"""Message catalogues: every sentence the bot writes, in French and English.
+
+Catalogues are TOML files under `config/locales/<lang>/<feature>.toml`, so each feature keeps its wording next
+to the others' without sharing a file; a key is `<feature>.<key>` (nested tables add dots). A value is a
+template (see `bot.templates`) or a plural table `{ one = "...", other = "..." }` chosen with Babel's plural
+rules for the locale from the `count` value. TOML rather than gettext: translators edit one readable file per
+feature, no compile step, and the completeness test compares key sets directly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from babel import Locale
+
+from bot.templates import Value, render
+from bot.text import Text
+
+LOCALES = ("fr", "en")
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+
+
+class MissingMessage(KeyError):
+    pass
+
+
+def _flatten(prefix: str, table: Mapping[str, Any]) -> Iterator[tuple[str, str | dict[str, str]]]:
+    for key, value in table.items():
+        dotted = f"{prefix}.{key}"
+        if isinstance(value, str):
+            yield dotted, value
+        elif isinstance(value, dict) and value and set(value) <= set(PLURAL_FORMS) and "other" in value:
+            yield dotted, dict(value)
+        elif isinstance(value, dict):
+            yield from _flatten(dotted, value)
+        else:
+            raise ValueError(f"catalogue entry {dotted} must be a string or a table")
+
+
+def _locale_dir(lang: str) -> Traversable:
+    return resources.files("config").joinpath("locales", lang)
+
+
+def load_messages(lang: str) -> dict[str, str | dict[str, str]]:
+    messages: dict[str, str | dict[str, str]] = {}
+    folder = _locale_dir(lang)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        feature = entry.name.removesuffix(".toml")
+        table = tomllib.loads(entry.read_text(encoding="utf-8"))
+        messages.update(_flatten(feature, table))
+    return messages
+
+
+class Catalogue:
+    """Looks up and renders messages for a locale."""
+
+    def __init__(self, messages: Mapping[str, Mapping[str, str | dict[str, str]]]) -> None:
+        self._messages = messages
+        self._plural = {lang: Locale.parse(lang).plural_form for lang in messages}
+
+    @classmethod
+    @cache
+    def shipped(cls) -> Catalogue:
+        """The catalogues shipped in `config/locales` (loaded once per process)."""
+        return cls({lang: load_messages(lang) for lang in LOCALES})
+
+    def keys(self, lang: str) -> set[str]:
+        return set(self._messages[lang])
+
+    def template(self, lang: str, key: str, count: float | None = None) -> str:
+        try:
+            entry = self._messages[lang][key]
+        except KeyError:
+            raise MissingMessage(f"no message {key!r} in locale {lang!r}") from None
+        if isinstance(entry, str):
+            return entry
+        form = self._plural[lang](abs(count)) if count is not None else "other"
+        return entry.get(form, entry["other"])
+
+    def text(self, lang: str, key: str, **values: Value) -> Text:
+        """The message `key` in `lang`, filled with `values` (a `count` value picks the plural form)."""
+        count = values.get("count")
+        number = count if isinstance(count, int | float) and not isinstance(count, bool) else None
+        return render(self.template(lang, key, number), values, lang)
+
+    def string(self, lang: str, key: str, **values: Value) -> str:
+        """The same as plain text, for places with no markup (logs, CLI, labels)."""
+        return self.text(lang, key, **values).plain()

@@ -1,0 +1,50 @@
+"""The contract between the core and a platform adapter (Discord, Slack, console).
+
+An adapter translates in both directions and nothing more: platform payloads become `Event`s handed to the
+`EventSink`, and `Action`s become platform calls. Capabilities let handlers offer only what a platform can do
+(Slack cannot time a member out, for instance) without importing the adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from bot.actions import Action, ActionResult
+from bot.events import Event, PlatformName
+
+EventSink = Callable[[Event], Awaitable[None]]
+
+
+class Capability(StrEnum):
+    TIMEOUT = "timeout"
+    MODALS = "modals"
+    BUTTONS = "buttons"
+    EPHEMERAL = "ephemeral"
+    THREADS = "threads"
+    DIRECT_MESSAGES = "direct_messages"
+    DELETE_MESSAGES = "delete_messages"
+    IDEMPOTENT_SEND = "idempotent_send"
+    MESSAGE_LOOKUP = "message_lookup"
+
+
+@runtime_checkable
+class Platform(Protocol):
+    """What the app needs from every adapter."""
+
+    name: PlatformName
+    capabilities: frozenset[Capability]
+
+    async def start(self, sink: EventSink) -> None:
+        """Connect and begin delivering events to `sink`. Returns once connected (or raises)."""
+
+    async def stop(self) -> None:
+        """Disconnect cleanly; pending sends are finished or failed, never silently dropped."""
+
+    async def execute(self, action: Action) -> ActionResult:
+        """Carry out one action. Never raises for platform errors: they come back as a failed result."""
+        ...
+
+    def can(self, capability: Capability) -> bool:
+        ...

@@ -1,0 +1,1 @@
+"""Settings schema (validated once, at start-up) and the shipped defaults: example config, locales, lists."""
