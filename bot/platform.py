@@ -48,3 +48,11 @@ class Platform(Protocol):
 
     def can(self, capability: Capability) -> bool:
         ...
+
+
+class FatalPlatformError(RuntimeError):
+    """A platform refused us for good (bad token, disallowed intents): stop with `exit_status`, never loop."""
+
+    def __init__(self, message: str, exit_status: int = 3) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status

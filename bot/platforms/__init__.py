@@ -1,0 +1,1 @@
+"""Platform adapters: translation between a platform's payloads and the core's events and actions."""

@@ -1,0 +1,43 @@
+"""The services a feature receives at install time (the composition root's toolbox).
+
+This object is only handed to `Feature.install`; handlers keep the few services they need as constructor
+arguments, so no handler ever receives the whole toolbox with an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.commands import CommandRegistry
+from bot.dispatcher import Dispatcher
+from bot.feature import Hook, PersonalData
+from bot.i18n import Catalogue
+from bot.outbox import Outbox
+from bot.store import Store
+from config.settings import Settings
+from schedules.wakeups import Wakeups
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    clock: Clock
+    catalogue: Catalogue
+    dispatcher: Dispatcher
+    outbox: Outbox
+    commands: CommandRegistry
+    wakeups: Wakeups
+    personal_data: list[PersonalData] = field(default_factory=list)
+    start_hooks: list[Hook] = field(default_factory=list)
+    stop_hooks: list[Hook] = field(default_factory=list)
+
+    def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` once the platforms are connected and the scheduler runs (rebuild jobs, catch up)."""
+        self.start_hooks.append(hook)
+
+    def on_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` at shutdown, before the store closes (flush buffers). Hooks run in reverse order."""
+        self.stop_hooks.append(hook)

@@ -1,0 +1,1 @@
+"""What the bot does when something happens in the community. Never imports a platform library."""

@@ -1,0 +1,5 @@
+"""The calendar feature."""
+
+from bot.feature import Feature
+
+feature = Feature(name="calendar")

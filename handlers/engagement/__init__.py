@@ -1,0 +1,5 @@
+"""The engagement feature."""
+
+from bot.feature import Feature
+
+feature = Feature(name="engagement")

@@ -1,0 +1,5 @@
+"""The moderation feature."""
+
+from bot.feature import Feature
+
+feature = Feature(name="moderation")

@@ -1,0 +1,5 @@
+"""The privacy feature."""
+
+from bot.feature import Feature
+
+feature = Feature(name="privacy")

@@ -1,0 +1,5 @@
+"""The welcome feature."""
+
+from bot.feature import Feature
+
+feature = Feature(name="welcome")

@@ -1,0 +1,1 @@
+"""What the bot does when the clock says so. APScheduler wakes these up; the truth is in the store."""

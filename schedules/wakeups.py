@@ -1,0 +1,126 @@
+"""Waking scheduled work up: APScheduler on the real clock, a stepped twin on the simulated clock.
+
+APScheduler only says "it is time": jobs carry ids, never state, and the work they call reads what is due from
+the store. Both implementations take the same APScheduler triggers (`DateTrigger`, `CronTrigger`,
+`IntervalTrigger`), so the console's simulated time runs exactly the schedule production would.
+Features add their jobs in an `on_start` hook, rebuilt from the store at every start with stable ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+from bot.clock import SimulatedClock
+
+log = logging.getLogger(__name__)
+JobFunc = Callable[[], Awaitable[None]]
+
+
+class Wakeups(Protocol):
+    def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *, misfire_grace: timedelta) -> None:
+        """Add or replace the job `job_id`."""
+
+    def remove(self, job_id: str) -> None:
+        """Forget `job_id` if present."""
+
+    def job_ids(self) -> set[str]: ...
+
+    def start(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+
+class SchedulerWakeups:
+    """APScheduler 3.x, started inside the running loop, in UTC, coalescing missed runs into one."""
+
+    def __init__(self) -> None:
+        self._scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+
+    def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *, misfire_grace: timedelta) -> None:
+        self._scheduler.add_job(
+            func,
+            trigger=trigger,
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=max(1, int(misfire_grace.total_seconds())),
+        )
+
+    def remove(self, job_id: str) -> None:
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
+
+    def job_ids(self) -> set[str]:
+        return {job.id for job in self._scheduler.get_jobs()}
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    async def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+
+@dataclass
+class _SteppedJob:
+    trigger: BaseTrigger
+    func: JobFunc
+    next_run: datetime | None
+    misfire_grace: timedelta
+
+
+class SteppedWakeups:
+    """Runs due jobs when the simulated clock moves (`run_due`), in due-time order, one run per job per step.
+
+    Like APScheduler with `coalesce`, a job that missed several fire times while the clock jumped runs once.
+    """
+
+    def __init__(self, clock: SimulatedClock) -> None:
+        self.clock = clock
+        self._jobs: dict[str, _SteppedJob] = {}
+        self._lock = asyncio.Lock()
+
+    def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *, misfire_grace: timedelta) -> None:
+        now = self.clock.now()
+        self._jobs[job_id] = _SteppedJob(trigger, func, trigger.get_next_fire_time(None, now), misfire_grace)
+
+    def remove(self, job_id: str) -> None:
+        self._jobs.pop(job_id, None)
+
+    def job_ids(self) -> set[str]:
+        return set(self._jobs)
+
+    def start(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        self._jobs.clear()
+
+    async def run_due(self) -> int:
+        """Run every job whose next fire time has come; returns how many ran."""
+        async with self._lock:
+            now = self.clock.now()
+            due = sorted(
+                ((job.next_run, job_id) for job_id, job in self._jobs.items() if job.next_run and job.next_run <= now),
+            )
+            for fire_time, job_id in due:
+                job = self._jobs.get(job_id)
+                if job is None:
+                    continue
+                job.next_run = job.trigger.get_next_fire_time(fire_time, now)
+                while job.next_run is not None and job.next_run <= now:
+                    job.next_run = job.trigger.get_next_fire_time(job.next_run, now)
+                if job.next_run is None:
+                    self._jobs.pop(job_id, None)
+                try:
+                    await job.func()
+                except Exception:
+                    log.exception("scheduled job %s failed", job_id)
+            return len(due)

@@ -1,0 +1,1 @@
+"""Local protocol fakes of Discord and Slack, for tests that run the real client libraries."""
