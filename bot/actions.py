@@ -7,7 +7,7 @@ Handlers return these; adapters translate them into one platform call each and a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.events import InteractionRef
@@ -149,6 +149,19 @@ class EditMessage(Action):
     channel_id: str
     message_id: str
     content: Content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindPost(Action):
+    """Look for a post the bot made in `channel_id` with `idempotency_key` since `since` (crash recovery).
+
+    Found: `ActionResult.done(message_id)`. Not found: a failed, permanent result with error "not found".
+    Platforms without `Capability.MESSAGE_LOOKUP` answer a failed, non-permanent result.
+    """
+
+    channel_id: str
+    idempotency_key: str
+    since: datetime
 
 
 @dataclass(frozen=True, slots=True)
