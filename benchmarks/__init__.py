@@ -1,0 +1,1 @@
+"""cmbot's benchmark harness: `python -m benchmarks [NAME...] [--json PATH]`."""

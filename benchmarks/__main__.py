@@ -1,0 +1,41 @@
+"""Entry point: run named scenarios (all when none is named), print one table, optionally write JSON."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from benchmarks.harness import Report, ScenarioOptions
+
+SCENARIOS = ("dispatch", "moderation", "scheduling", "engagement")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"scenarios to run (default: all): {', '.join(SCENARIOS)}")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"), help="public data sets folder")
+    args = parser.parse_args(argv)
+    names = args.names or list(SCENARIOS)
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    options = ScenarioOptions(quick=args.quick, data_dir=args.data_dir)
+    report = Report()
+    for name in names:
+        module = importlib.import_module(f"benchmarks.{name}")
+        print(f"running {name}…", file=sys.stderr, flush=True)
+        report.measures.extend(module.run(options))
+    print(report.table())
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(report.to_json(), encoding="utf-8")
+        print(f"figures written to {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
