@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.commands import CommandRegistry
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import CommunityDirectory, Dispatcher
 from bot.feature import Hook, PersonalData
 from bot.i18n import Catalogue
+from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.store import Store
 from config.settings import Settings
@@ -30,6 +31,8 @@ class Services:
     outbox: Outbox
     commands: CommandRegistry
     wakeups: Wakeups
+    optouts: OptOuts
+    directory: CommunityDirectory
     personal_data: list[PersonalData] = field(default_factory=list)
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)
