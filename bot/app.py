@@ -1,0 +1,147 @@
+"""The composition root: build the services, install the features, start and stop everything in one loop.
+
+Start-up order: open the store and apply every migration; install features (handlers, commands, jobs); start
+each platform (Discord, Slack and the console share the one event loop); start the scheduler inside the
+running loop; then run the features' start hooks (rebuild jobs from the store, catch up on missed work).
+Shutdown runs the same way backwards, flushing buffers before the store closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+
+from bot.clock import Clock
+from bot.commands import CommandRegistry, CommandRouter, help_command
+from bot.dispatcher import CommunityDirectory, Dispatcher
+from bot.events import CommandInvoked
+from bot.feature import Feature
+from bot.features import shipped_features
+from bot.i18n import Catalogue
+from bot.middleware import DeduplicateEvents, IgnoreBots
+from bot.optouts import OptOuts
+from bot.outbox import Outbox
+from bot.platform import Platform
+from bot.services import Services
+from bot.store import Store
+from bot.store.migrations import apply_all
+from config.settings import Settings
+from schedules.wakeups import Wakeups
+
+log = logging.getLogger(__name__)
+PlatformFactory = Callable[[Services], Sequence[Platform]]
+
+
+def migrate(store: Store, features: Sequence[Feature]) -> list[str]:
+    """Apply the core's and every feature's pending migrations; returns what was applied now."""
+    return apply_all(store.db, [f.migrations for f in features if f.migrations is not None])
+
+
+def open_store_for(settings: Settings, features: Sequence[Feature] | None = None) -> Store:
+    store = Store.open(settings.bot.database)
+    migrate(store, shipped_features() if features is None else features)
+    return store
+
+
+class App:
+    """One running bot: services, features and platforms."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        clock: Clock,
+        wakeups: Wakeups,
+        features: Sequence[Feature] | None = None,
+    ) -> None:
+        self.features = list(shipped_features() if features is None else features)
+        migrate(store, self.features)
+        catalogue = Catalogue.shipped()
+        directory = CommunityDirectory(settings)
+        outbox = Outbox()
+        dispatcher = Dispatcher(directory, outbox, catalogue)
+        commands = CommandRegistry()
+        commands.add(help_command(commands))
+        self.ignore_bots = IgnoreBots()
+        dispatcher.use(self.ignore_bots)
+        dispatcher.use(DeduplicateEvents(store))
+        dispatcher.subscribe(CommandInvoked, CommandRouter(commands, catalogue))
+        optouts = OptOuts(store)
+        optouts.load()
+        self.services = Services(
+            settings=settings,
+            store=store,
+            clock=clock,
+            catalogue=catalogue,
+            dispatcher=dispatcher,
+            outbox=outbox,
+            commands=commands,
+            wakeups=wakeups,
+            optouts=optouts,
+            directory=directory,
+        )
+        for feature in self.features:
+            self.services.personal_data.extend(feature.personal_data)
+            if feature.install is not None:
+                feature.install(self.services)
+        self.platforms: list[Platform] = []
+        self._started: list[Platform] = []
+
+    def attach(self, platforms: Sequence[Platform]) -> None:
+        self.platforms.extend(platforms)
+
+    async def start(self) -> None:
+        services = self.services
+        for platform in self.platforms:
+            services.outbox.attach(platform)
+            await platform.start(services.dispatcher.dispatch)
+            self._started.append(platform)
+            own_id = getattr(platform, "bot_user_id", None)
+            if own_id:
+                self.ignore_bots.own_ids.add(str(own_id))
+        services.wakeups.start()
+        for hook in services.start_hooks:
+            await hook()
+        for platform in self.platforms:
+            open_input = getattr(platform, "open_input", None)
+            if open_input is not None:  # the console reads its script only once everything is ready
+                open_input()
+        log.info("cmbot started on %s", ", ".join(p.name for p in self.platforms) or "no platform")
+
+    async def stop(self) -> None:
+        services = self.services
+        for hook in reversed(services.stop_hooks):
+            try:
+                await hook()
+            except Exception:
+                log.exception("a stop hook failed")
+        await services.wakeups.shutdown()
+        for platform in reversed(self._started):
+            try:
+                await platform.stop()
+            except Exception:
+                log.exception("stopping %s failed", platform.name)
+        self._started.clear()
+        services.store.close()
+        log.info("cmbot stopped")
+
+
+async def run_until_stopped(app: App, done: asyncio.Event) -> None:
+    """Start, wait for `done` (end of console input) or SIGINT/SIGTERM, then stop cleanly."""
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, done.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or not supported here
+            pass
+    try:
+        await app.start()
+        await done.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        await app.stop()

@@ -1,0 +1,152 @@
+"""The `cmbot` command line. Every command has help text (a test walks the tree to make sure).
+
+Exit statuses: 0 success, 1 an operation failed, 2 bad configuration or usage, 3 Discord refused us for good
+(bad token, disallowed intents), 4 Slack refused us for good.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from bot import __version__
+from bot.cli_context import EXIT_CONFIG, CliContext, cli_context
+from bot.events import PlatformName
+from bot.features import shipped_features
+from bot.logs import configure_logging
+from config.loader import ConfigError, load_settings, resolve_config_path
+
+CONFIG_OPTION_HELP = "TOML config file (default: $CMBOT_CONFIG, else ./cmbot.toml, else the embedded demo)"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cmbot")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_OPTION_HELP)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """cmbot: the community manager's assistant and the social media manager's instrument, on Discord and
+    Slack (and the console, for trying it out)."""
+    ctx.obj = CliContext(config_path=config_path)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_OPTION_HELP)
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    type=click.Choice([p.value for p in PlatformName]),
+    help="platform to run (repeatable); default: those with credentials in the environment, else console",
+)
+@click.option("--slack-http", "slack_http", type=click.IntRange(1, 65535), help="serve Slack over HTTP on PORT")
+@click.option("--start-at", "start_at", help="console only: where the simulated clock starts (ISO 8601)")
+def run(config_path: Path | None, platforms: tuple[str, ...], slack_http: int | None, start_at: str | None) -> None:
+    """Run the bot until Ctrl-C (or, on the console, until the end of the input)."""
+    from bot.runner import RunError, RunOptions
+    from bot.runner import run as run_bot
+
+    context = cli_context()
+    if config_path is not None:
+        context.config_path = config_path
+    settings = context.settings()
+    secrets = context.secrets
+    configure_logging(settings.bot.log_level, _secret_values(secrets))
+    start = None
+    if start_at:
+        try:
+            start = datetime.fromisoformat(start_at)
+        except ValueError:
+            raise click.BadParameter("expected an ISO 8601 date and time", param_hint="--start-at") from None
+        if start.tzinfo is None:
+            raise click.BadParameter("give a UTC offset, e.g. 2026-11-23T09:00+01:00", param_hint="--start-at")
+    source = str(resolve_config_path(context.config_path) or "(embedded default.toml)")
+    options = RunOptions(
+        platforms=tuple(PlatformName(p) for p in platforms), slack_http_port=slack_http, start_at=start
+    )
+    try:
+        status = run_bot(settings, secrets, options, source)
+    except RunError as error:
+        click.echo(f"cmbot: {error}", err=True)
+        raise SystemExit(error.exit_status) from None
+    raise SystemExit(status)
+
+
+def _secret_values(secrets) -> list[str]:
+    values = []
+    for name in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        value = getattr(secrets, name)
+        if value is not None:
+            values.append(value.get_secret_value())
+    return values
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the configuration."""
+
+
+@config.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def config_check(path: Path | None) -> None:
+    """Validate a config file (default: the one `cmbot run` would use) without starting anything."""
+    chosen = path if path is not None else resolve_config_path(cli_context().config_path)
+    try:
+        settings = load_settings(chosen)
+    except ConfigError as error:
+        click.echo(error.report(), err=True)
+        raise SystemExit(EXIT_CONFIG) from None
+    names = ", ".join(c.id for c in settings.communities)
+    click.echo(f"{chosen or '(embedded default.toml)'}: OK ({len(settings.communities)} community: {names})")
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database."""
+
+
+@db.command("migrate")
+def db_migrate() -> None:
+    """Create the database if needed and apply every pending schema migration."""
+    from bot.app import migrate
+    from bot.store import Store
+
+    settings = cli_context().settings()
+    store = Store.open(settings.bot.database)
+    try:
+        applied = migrate(store, shipped_features())
+    finally:
+        store.close()
+    if applied:
+        click.echo(f"{settings.bot.database}: applied {len(applied)} migration(s):")
+        for name in applied:
+            click.echo(f"  {name}")
+    else:
+        click.echo(f"{settings.bot.database}: up to date")
+
+
+def _attach_feature_commands(group: click.Group) -> None:
+    for feature in shipped_features():
+        if feature.cli is not None:
+            group.add_command(feature.cli)
+    for module_name, attribute in (("bot.platforms.discord.cli", "discord_cli"),):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            logging.getLogger(__name__).debug("%s is not available", module_name)
+            continue
+        group.add_command(getattr(module, attribute))
+
+
+_attach_feature_commands(cli)
+
+
+def main() -> None:
+    cli(prog_name="cmbot")
+
+
+if __name__ == "__main__":
+    main()

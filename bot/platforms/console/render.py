@@ -1,0 +1,50 @@
+"""Printing the bot's messages in the terminal, one block per message, prefixed by where it appears."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.actions import Content
+from bot.text import Link, Markup, MentionChannel, MentionUser, Plain, Strong, Text
+
+
+def render_text(text: Text, name_of: Callable[[str], str]) -> str:
+    out: list[str] = []
+    for span in text.spans:
+        if isinstance(span, Plain | Markup):
+            out.append(span.value)
+        elif isinstance(span, Strong):
+            out.append(f"*{span.value}*")
+        elif isinstance(span, MentionUser):
+            out.append(f"@{name_of(span.user_id)}")
+        elif isinstance(span, MentionChannel):
+            out.append(f"#{span.channel_id}")
+        elif isinstance(span, Link):
+            out.append(f"{span.label} <{span.url}>" if span.label else span.url)
+    return "".join(out)
+
+
+def render_content(content: Content, name_of: Callable[[str], str]) -> str:
+    """The whole message as lines: title, body, fields, footer, image, attachments, buttons."""
+    lines: list[str] = []
+    if content.title:
+        lines.append(f"== {render_text(content.title, name_of)} ==")
+    if content.text:
+        lines.append(render_text(content.text, name_of))
+    for item in content.fields:
+        lines.append(f"  • {item.name}: {render_text(item.value, name_of)}")
+    if content.footer:
+        lines.append(f"  ({render_text(content.footer, name_of)})")
+    if content.image_path:
+        lines.append(f"  [image: {content.image_path}]")
+    for url in content.attachment_urls:
+        lines.append(f"  [attachment: {url}]")
+    if content.buttons:
+        lines.append("  " + " ".join(f"[{b.label}]" for b in content.buttons))
+    return "\n".join(lines) if lines else "(empty)"
+
+
+def indent_after_first(block: str, prefix_width: int) -> str:
+    first, *rest = block.split("\n")
+    pad = " " * prefix_width
+    return "\n".join([first, *(pad + line for line in rest)])

@@ -1,0 +1,151 @@
+"""The console's line syntax: one line, one thing happening in the simulated community.
+
+    join NAME[roles]              a member joins (roles: comma-separated, e.g. alice[smm,cm])
+    leave NAME                    a member leaves
+    say NAME #CHANNEL TEXT        a member posts in a channel (the bot prints its id, e.g. m3)
+    reply NAME MSG TEXT           a member replies in the thread of message MSG
+    edit MSG TEXT                 the author edits message MSG
+    delete MSG                    the author deletes message MSG
+    react NAME MSG EMOJI          a member reacts to message MSG (unreact removes it)
+    cmd NAME [#CHANNEL] /COMMAND [key=value ...]   a member invokes a slash command
+    click NAME MSG BUTTON         a member clicks a button (its label or id) on bot message MSG
+    submit NAME MODAL key=value   a member submits the modal the bot opened
+    report NAME MSG               a member reports message MSG to the moderators
+    dms NAME open|closed          a member opens or closes their direct messages
+    clock +1h30m | clock ISO-TIME the simulated clock moves forward (scheduled work runs)
+    help                          this help; `# ...` is a comment; `quit` ends the session
+
+A member named for the first time gets the roles written in brackets; later lines may omit them.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+HELP = __doc__.split("\n\n", 1)[1].rstrip()
+_MEMBER = re.compile(r"^(?P<name>[\w.\-]{1,40})(?:\[(?P<roles>[\w,\-]*)\])?$")
+_DURATION = re.compile(r"^\+(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+
+
+class ScriptError(ValueError):
+    """A line the console cannot read; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    name: str
+    roles: frozenset[str] | None = None  # None: keep the roles given earlier
+
+
+@dataclass(frozen=True)
+class Line:
+    verb: str
+    member: MemberSpec | None = None
+    channel: str | None = None
+    message: str | None = None
+    text: str = ""
+    args: dict[str, str] = field(default_factory=dict)
+    delta: timedelta | None = None
+
+
+def parse_member(token: str) -> MemberSpec:
+    match = _MEMBER.match(token)
+    if not match:
+        raise ScriptError(f"{token!r} is not a member name (letters, digits, . _ -; roles in [brackets])")
+    roles = match.group("roles")
+    role_set = frozenset(r for r in roles.split(",") if r) if roles is not None else None
+    return MemberSpec(match.group("name"), role_set)
+
+
+def parse_channel(token: str) -> str:
+    if not token.startswith("#") or len(token) < 2:
+        raise ScriptError(f"{token!r} is not a channel (write it as #name)")
+    return token[1:]
+
+
+def parse_duration(token: str) -> timedelta:
+    match = _DURATION.match(token)
+    if not match or not any(match.groupdict().values()):
+        raise ScriptError(f"{token!r} is not a duration (examples: +30m, +2h, +1d12h)")
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return timedelta(days=parts.get("d", 0), hours=parts.get("h", 0), minutes=parts.get("m", 0),
+                     seconds=parts.get("s", 0))
+
+
+def _split(rest: str, count: int, usage: str) -> list[str]:
+    parts = rest.split(maxsplit=count)
+    if len(parts) < count:
+        raise ScriptError(f"usage: {usage}")
+    return parts
+
+
+def parse_line(raw: str) -> Line | None:
+    """Read one line; None for blank lines and comments. Raises ScriptError with the expected form."""
+    line = raw.strip()
+    if not line or line.startswith("#"):
+        return None
+    verb, _, rest = line.partition(" ")
+    verb = verb.lower()
+    rest = rest.strip()
+    if verb in {"help", "quit", "exit"}:
+        return Line(verb="quit" if verb == "exit" else verb)
+    if verb in {"join", "leave"}:
+        return Line(verb=verb, member=parse_member(_split(rest, 1, f"{verb} NAME")[0]))
+    if verb == "say":
+        parts = _split(rest, 2, "say NAME #CHANNEL TEXT")
+        text = parts[2] if len(parts) > 2 else ""
+        return Line(verb=verb, member=parse_member(parts[0]), channel=parse_channel(parts[1]), text=text)
+    if verb == "reply":
+        parts = _split(rest, 3, "reply NAME MSG TEXT")
+        return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2])
+    if verb == "edit":
+        parts = _split(rest, 2, "edit MSG TEXT")
+        return Line(verb=verb, message=parts[0], text=parts[1])
+    if verb == "delete":
+        return Line(verb=verb, message=_split(rest, 1, "delete MSG")[0])
+    if verb in {"react", "unreact"}:
+        parts = _split(rest, 3, f"{verb} NAME MSG EMOJI")
+        return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2])
+    if verb == "cmd":
+        parts = _split(rest, 2, "cmd NAME [#CHANNEL] /COMMAND [key=value ...]")
+        member, remainder = parse_member(parts[0]), " ".join(parts[1:])
+        channel = "general"
+        if remainder.startswith("#"):
+            head, _, remainder = remainder.partition(" ")
+            channel = parse_channel(head)
+        if not remainder.startswith("/"):
+            raise ScriptError("usage: cmd NAME [#CHANNEL] /COMMAND [key=value ...]")
+        return Line(verb=verb, member=member, channel=channel, text=remainder[1:].strip())
+    if verb == "click":
+        parts = _split(rest, 3, "click NAME MSG BUTTON")
+        return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2].strip())
+    if verb == "submit":
+        parts = _split(rest, 2, "submit NAME MODAL key=value ...")
+        try:
+            tokens = shlex.split(parts[2]) if len(parts) > 2 else []
+        except ValueError as exc:
+            raise ScriptError(f"cannot read the values: {exc}") from None
+        values = {}
+        for token in tokens:
+            key, sep, value = token.partition("=")
+            if not sep:
+                raise ScriptError(f"{token!r}: modal values are written key=value")
+            values[key] = value
+        return Line(verb=verb, member=parse_member(parts[0]), text=parts[1], args=values)
+    if verb == "report":
+        parts = _split(rest, 2, "report NAME MSG")
+        return Line(verb=verb, member=parse_member(parts[0]), message=parts[1])
+    if verb == "dms":
+        parts = _split(rest, 2, "dms NAME open|closed")
+        if parts[1] not in {"open", "closed"}:
+            raise ScriptError("usage: dms NAME open|closed")
+        return Line(verb=verb, member=parse_member(parts[0]), text=parts[1])
+    if verb == "clock":
+        token = _split(rest, 1, "clock +DURATION | clock ISO-TIME")[0]
+        if token.startswith("+"):
+            return Line(verb=verb, delta=parse_duration(token))
+        return Line(verb=verb, text=token)
+    raise ScriptError(f"unknown line {verb!r}")

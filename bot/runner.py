@@ -1,0 +1,137 @@
+"""`cmbot run`: choose the platforms, build the app around the right clock, run until stopped.
+
+The console platform runs alone, on a simulated clock that moves with `clock` lines; Discord and Slack run
+together on the real clock with APScheduler. With no platform named, every platform whose credentials are in
+the environment runs, and the console when there are none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.app import App, run_until_stopped
+from bot.clock import SimulatedClock, SystemClock
+from bot.events import PlatformName
+from bot.platform import FatalPlatformError, Platform
+from bot.platforms.console import ConsolePlatform
+from bot.store import Store
+from config.settings import Secrets, Settings
+from schedules.wakeups import SchedulerWakeups, SteppedWakeups
+
+log = logging.getLogger(__name__)
+
+
+class RunError(Exception):
+    """The run cannot start as asked; `exit_status` says why (2: configuration)."""
+
+    def __init__(self, message: str, exit_status: int = 2) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    platforms: tuple[PlatformName, ...] = ()
+    slack_http_port: int | None = None
+    start_at: datetime | None = None
+
+
+def choose_platforms(requested: tuple[PlatformName, ...], secrets: Secrets) -> tuple[PlatformName, ...]:
+    if requested:
+        chosen = tuple(dict.fromkeys(requested))
+    else:
+        found = []
+        if secrets.has_discord:
+            found.append(PlatformName.DISCORD)
+        if secrets.has_slack:
+            found.append(PlatformName.SLACK)
+        chosen = tuple(found) or (PlatformName.CONSOLE,)
+    if PlatformName.CONSOLE in chosen and len(chosen) > 1:
+        raise RunError("the console platform runs alone: drop --platform console or the other platforms")
+    if PlatformName.DISCORD in chosen and not secrets.has_discord:
+        raise RunError("--platform discord needs the DISCORD_TOKEN environment variable")
+    if PlatformName.SLACK in chosen and secrets.SLACK_BOT_TOKEN is None:
+        raise RunError("--platform slack needs the SLACK_BOT_TOKEN environment variable")
+    return chosen
+
+
+def _console_space(settings: Settings, source: str) -> tuple[str, str]:
+    for community in settings.communities:
+        if community.console is not None:
+            return community.console.space_id, community.timezone
+    raise RunError(f"{source}: key 'communities[].console': no community has a [console] section to simulate")
+
+
+def run(settings: Settings, secrets: Secrets, options: RunOptions, config_source: str) -> int:
+    chosen = choose_platforms(options.platforms, secrets)
+    if PlatformName.CONSOLE in chosen:
+        space_id, timezone_name = _console_space(settings, config_source)
+        return asyncio.run(_run_console(settings, options, space_id, timezone_name))
+    return asyncio.run(_run_live(settings, secrets, options, chosen))
+
+
+async def _run_console(settings: Settings, options: RunOptions, space_id: str, timezone_name: str) -> int:
+    clock = SimulatedClock(options.start_at)
+    wakeups = SteppedWakeups(clock)
+    app = App(settings, Store.open(settings.bot.database), clock, wakeups)
+    console = ConsolePlatform(
+        space_id=space_id,
+        clock=clock,
+        commands=app.services.commands,
+        on_clock_moved=wakeups.run_due,
+        timezone_name=timezone_name,
+    )
+    app.attach([console])
+    await run_until_stopped(app, console.done)
+    return 0
+
+
+def _live_platforms(app: App, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]) -> list[Platform]:
+    services = app.services
+    platforms: list[Platform] = []
+    if PlatformName.DISCORD in chosen:
+        from bot.platforms.discord import DiscordPlatform
+
+        assert secrets.DISCORD_TOKEN is not None
+        platforms.append(
+            DiscordPlatform(
+                token=secrets.DISCORD_TOKEN.get_secret_value(),
+                settings=services.settings,
+                commands=services.commands,
+                catalogue=services.catalogue,
+            )
+        )
+    if PlatformName.SLACK in chosen:
+        from bot.platforms.slack import SlackPlatform
+
+        assert secrets.SLACK_BOT_TOKEN is not None
+
+        def secret(value) -> str | None:
+            return value.get_secret_value() if value is not None else None
+
+        platforms.append(
+            SlackPlatform(
+                bot_token=secrets.SLACK_BOT_TOKEN.get_secret_value(),
+                app_token=secret(secrets.SLACK_APP_TOKEN),
+                signing_secret=secret(secrets.SLACK_SIGNING_SECRET),
+                settings=services.settings,
+                commands=services.commands,
+                catalogue=services.catalogue,
+                http_port=options.slack_http_port,
+            )
+        )
+    return platforms
+
+
+async def _run_live(settings: Settings, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]) -> int:
+    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups())
+    app.attach(_live_platforms(app, secrets, options, chosen))
+    try:
+        await run_until_stopped(app, asyncio.Event())
+    except FatalPlatformError as error:
+        log.error("%s", error)
+        return error.exit_status
+    return 0
