@@ -8,6 +8,7 @@ due. On a terminal it prompts; with a pipe it plays the script and ends at end o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import sys
@@ -134,10 +135,8 @@ class ConsolePlatform:
     async def stop(self) -> None:
         if self._reader is not None and not self._reader.done():
             self._reader.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
-            except asyncio.CancelledError:
-                pass
 
     async def execute(self, action: Action) -> ActionResult:
         handler = getattr(self, f"_do_{type(action).__name__}", None)
