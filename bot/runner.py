@@ -89,7 +89,9 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
     return 0
 
 
-def _live_platforms(app: App, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]) -> list[Platform]:
+def _live_platforms(
+    app: App, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]
+) -> list[Platform]:
     services = app.services
     platforms: list[Platform] = []
     if PlatformName.DISCORD in chosen:

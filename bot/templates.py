@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Union
 
 from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from bot.text import Plain, Span, Text
 
-Value = Union[str, int, float, date, datetime, time, timedelta, Span, Text]
+Value = str | int | float | date | datetime | time | timedelta | Span | Text
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,40})(?::([a-z_]{1,20}))?\}")
 
 

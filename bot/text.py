@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +55,7 @@ class Markup:
     value: str
 
 
-Span = Union[Plain, Strong, MentionUser, MentionChannel, Link, Markup]
+Span = Plain | Strong | MentionUser | MentionChannel | Link | Markup
 
 
 @dataclass(frozen=True, slots=True)
