@@ -1,0 +1,198 @@
+"""Dispatch: routing by exact event type, handler isolation, middleware, unclaimed spaces."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.actions import Answer, Content, Post
+from bot.commands import CommandRegistry, CommandRouter, CommandSpec, help_command
+from bot.dispatcher import CommunityDirectory, Dispatcher
+from bot.events import (
+    ChannelRef,
+    CommandInvoked,
+    InteractionRef,
+    Member,
+    MemberJoined,
+    MessageEdited,
+    MessagePosted,
+    PlatformName,
+)
+from bot.i18n import Catalogue
+from bot.middleware import DeduplicateEvents, IgnoreBots
+from bot.outbox import Outbox
+from bot.roles import Role
+from bot.text import Text
+from tests.recording import RecordingPlatform
+
+ALICE = Member(id="alice", display_name="Alice")
+
+
+def message(t0, event_id="e1", member=ALICE, space="console", kind=MessagePosted):
+    return kind(
+        platform=PlatformName.CONSOLE,
+        space_id=space,
+        event_id=event_id,
+        at=t0,
+        channel=ChannelRef("general"),
+        member=member,
+        message_id=event_id,
+        text="hello",
+    )
+
+
+def build(settings, store=None):
+    platform = RecordingPlatform()
+    outbox = Outbox({PlatformName.CONSOLE: platform})
+    dispatcher = Dispatcher(CommunityDirectory(settings), outbox, Catalogue.shipped())
+    dispatcher.use(IgnoreBots(own_ids={"bot"}))
+    if store is not None:
+        dispatcher.use(DeduplicateEvents(store))
+    return dispatcher, platform
+
+
+async def test_handlers_run_in_order_and_actions_reach_the_platform(settings, t0):
+    dispatcher, platform = build(settings)
+    seen = []
+
+    async def first(event, community):
+        seen.append(("first", community.id))
+        return [Post(channel_id="general", content=Content(text=Text.of("one")))]
+
+    async def second(event, community):
+        seen.append(("second", community.id))
+        return [Post(channel_id="general", content=Content(text=Text.of("two")))]
+
+    dispatcher.subscribe(MessagePosted, first)
+    dispatcher.subscribe(MessagePosted, second)
+    results = await dispatcher.dispatch(message(t0))
+    assert seen == [("first", "demo"), ("second", "demo")]
+    assert [a.content.text.plain() for a in platform.actions] == ["one", "two"]
+    assert all(r.ok for r in results)
+
+
+async def test_a_failing_handler_is_logged_and_does_not_stop_the_others(settings, t0, caplog):
+    dispatcher, platform = build(settings)
+
+    async def broken(event, community):
+        raise RuntimeError("boom")
+
+    async def healthy(event, community):
+        return [Post(channel_id="general", content=Content(text=Text.of("still here")))]
+
+    dispatcher.subscribe(MessagePosted, broken)
+    dispatcher.subscribe(MessagePosted, healthy)
+    with caplog.at_level(logging.ERROR):
+        await dispatcher.dispatch(message(t0))
+    assert len(platform.actions) == 1
+    assert "broken" in caplog.text and "boom" in caplog.text
+
+
+async def test_a_failing_command_answers_the_caller_instead_of_silence(settings, t0):
+    dispatcher, platform = build(settings)
+
+    async def broken(event, community):
+        raise RuntimeError("boom")
+
+    dispatcher.subscribe(CommandInvoked, broken)
+    event = CommandInvoked(
+        platform=PlatformName.CONSOLE, space_id="console", event_id="c1", at=t0, member=ALICE,
+        path=("help",), interaction=InteractionRef(PlatformName.CONSOLE, "i1"),
+    )
+    await dispatcher.dispatch(event)
+    (answer,) = platform.of_type(Answer)
+    assert answer.ephemeral
+    assert "problème" in answer.content.text.plain()
+
+
+async def test_edits_are_not_posts(settings, t0):
+    dispatcher, _ = build(settings)
+    kinds = []
+
+    async def on_post(event, community):
+        kinds.append("post")
+        return []
+
+    dispatcher.subscribe(MessagePosted, on_post)
+    await dispatcher.dispatch(message(t0, kind=MessageEdited))
+    assert kinds == []
+
+
+async def test_bots_and_the_bot_itself_are_ignored(settings, t0):
+    dispatcher, _ = build(settings)
+    calls = []
+
+    async def handler(event, community):
+        calls.append(event.member.id)
+        return []
+
+    dispatcher.subscribe(MessagePosted, handler)
+    await dispatcher.dispatch(message(t0, "e1", Member(id="other", display_name="Other bot", is_bot=True)))
+    await dispatcher.dispatch(message(t0, "e2", Member(id="bot", display_name="cmbot")))
+    await dispatcher.dispatch(message(t0, "e3"))
+    assert calls == ["alice"]
+
+
+async def test_an_unclaimed_space_is_ignored_with_one_log_line(settings, t0, caplog):
+    dispatcher, platform = build(settings)
+    calls = []
+
+    async def handler(event, community):
+        calls.append(1)
+        return []
+
+    dispatcher.subscribe(MessagePosted, handler)
+    with caplog.at_level(logging.INFO):
+        await dispatcher.dispatch(message(t0, "e1", space="elsewhere"))
+        await dispatcher.dispatch(message(t0, "e2", space="elsewhere"))
+    assert calls == []
+    assert caplog.text.count("no community claims it") == 1
+
+
+async def test_replayed_events_are_handled_once_even_after_a_restart(settings, store, t0):
+    calls = []
+
+    async def handler(event, community):
+        calls.append(event.event_id)
+        return []
+
+    join = MemberJoined(platform=PlatformName.CONSOLE, space_id="console", event_id="join:alice:1", at=t0,
+                        member=ALICE)
+    dispatcher, _ = build(settings, store)
+    dispatcher.subscribe(MemberJoined, handler)
+    await dispatcher.dispatch(join)
+    await dispatcher.dispatch(join)
+    # a new dispatcher (a restart) forgets the in-memory ids but not the store's
+    restarted, _ = build(settings, store)
+    restarted.subscribe(MemberJoined, handler)
+    await restarted.dispatch(join)
+    later = MemberJoined(platform=PlatformName.CONSOLE, space_id="console", event_id="join:alice:2",
+                         at=t0 + timedelta(days=1), member=ALICE)
+    await restarted.dispatch(later)
+    assert calls == ["join:alice:1", "join:alice:2"]
+
+
+async def test_commands_check_roles_in_our_code(settings, t0):
+    dispatcher, platform = build(settings)
+    registry = CommandRegistry()
+    registry.add(help_command(registry))
+    ran = []
+
+    async def secret(invocation):
+        ran.append(invocation.event.member.id)
+        return [invocation.answer("core.help_header")]
+
+    registry.add(CommandSpec(path=("secret",), description_key="core.help_description", run=secret,
+                             allowed=frozenset({Role.CM})))
+    dispatcher.subscribe(CommandInvoked, CommandRouter(registry, Catalogue.shipped()))
+
+    def invoke(member, event_id):
+        return CommandInvoked(platform=PlatformName.CONSOLE, space_id="console", event_id=event_id, at=t0,
+                              member=member, path=("secret",), interaction=InteractionRef(PlatformName.CONSOLE, event_id))
+
+    await dispatcher.dispatch(invoke(ALICE, "c1"))
+    await dispatcher.dispatch(invoke(Member(id="carla", display_name="Carla", roles=frozenset({"cm"})), "c2"))
+    await dispatcher.dispatch(invoke(Member(id="root", display_name="Root", roles=frozenset({"admin"})), "c3"))
+    assert ran == ["carla", "root"]
+    refusal = platform.of_type(Answer)[0]
+    assert refusal.ephemeral and "réservée" in refusal.content.text.plain()
