@@ -106,7 +106,14 @@ class BotSettings(Section):
 
 class Settings(Section):
     bot: BotSettings = BotSettings()
-    communities: tuple[Community, ...] = Field(min_length=1)
+    communities: tuple[Community, ...]
+
+    @field_validator("communities")
+    @classmethod
+    def _at_least_one(cls, value: tuple[Community, ...]) -> tuple[Community, ...]:
+        if not value:
+            raise ValueError("declare at least one [[communities]] table")
+        return value
 
     @model_validator(mode="after")
     def _unique(self) -> Settings:
