@@ -1,0 +1,45 @@
+"""Tokens never reach a log line, whatever logger writes it."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.logs import MASK, RedactSecrets, redact
+
+DISCORD_SHAPED = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
+SLACK_BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
+SLACK_APP = "xapp-1-A0123456789-1234567890123-abcdef0123456789"
+
+
+def test_token_shapes_are_masked():
+    line = f"login with {DISCORD_SHAPED} then {SLACK_BOT} and {SLACK_APP}; Authorization: Bot secretvalue"
+    cleaned = redact(line)
+    for secret in (DISCORD_SHAPED, SLACK_BOT, SLACK_APP, "secretvalue"):
+        assert secret not in cleaned
+    assert cleaned.count(MASK) == 4
+
+
+def test_exact_secret_values_are_masked_even_when_oddly_shaped():
+    assert redact("signing with s3cr3t-signing-value", ["s3cr3t-signing-value"]) == f"signing with {MASK}"
+
+
+def test_the_filter_covers_arguments_exceptions_and_library_loggers():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets(["s3cr3t-signing-value"]))
+    logger = logging.getLogger("discord.http")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("token %s rejected", DISCORD_SHAPED)
+        try:
+            raise RuntimeError(f"bad {SLACK_BOT} and s3cr3t-signing-value")
+        except RuntimeError:
+            logger.exception("request failed")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    output = stream.getvalue()
+    assert DISCORD_SHAPED not in output and SLACK_BOT not in output and "s3cr3t" not in output
+    assert "token [redacted] rejected" in output and "RuntimeError" in output
