@@ -134,7 +134,7 @@ async def test_bots_and_the_bot_itself_are_ignored(settings, t0):
 
 
 async def test_an_unclaimed_space_is_ignored_with_one_log_line(settings, t0, caplog):
-    dispatcher, platform = build(settings)
+    dispatcher, _platform = build(settings)
     calls = []
 
     async def handler(event, community):
@@ -187,8 +187,10 @@ async def test_commands_check_roles_in_our_code(settings, t0):
     dispatcher.subscribe(CommandInvoked, CommandRouter(registry, Catalogue.shipped()))
 
     def invoke(member, event_id):
-        return CommandInvoked(platform=PlatformName.CONSOLE, space_id="console", event_id=event_id, at=t0,
-                              member=member, path=("secret",), interaction=InteractionRef(PlatformName.CONSOLE, event_id))
+        return CommandInvoked(
+            platform=PlatformName.CONSOLE, space_id="console", event_id=event_id, at=t0, member=member,
+            path=("secret",), interaction=InteractionRef(PlatformName.CONSOLE, event_id),
+        )
 
     await dispatcher.dispatch(invoke(ALICE, "c1"))
     await dispatcher.dispatch(invoke(Member(id="carla", display_name="Carla", roles=frozenset({"cm"})), "c2"))

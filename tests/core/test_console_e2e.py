@@ -1,0 +1,88 @@
+"""The console platform end to end: the real CLI as a subprocess, a piped scenario, output and database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_config(tmp_path: Path) -> Path:
+    config = tmp_path / "cmbot.toml"
+    config.write_text(
+        f"""
+[bot]
+database = "{tmp_path / 'console.db'}"
+[[communities]]
+id = "demo"
+name = "Demo"
+locale = "en"
+[communities.console]
+space_id = "console"
+channels = {{ welcome = "welcome", moderation = "moderation", strategy = "strategy" }}
+roles = {{ cm = ["cm"] }}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def run_console(tmp_path: Path, script: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path)),
+         "--start-at", "2026-11-23T09:00:00+01:00", *extra],
+        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+    )
+
+
+def test_a_piped_scenario_runs_and_ends_at_end_of_input(tmp_path):
+    script = "\n".join([
+        "# a comment",
+        "join alice",
+        "say alice #general Hello @everyone",
+        "cmd claire[cm] /help",
+        "cmd alice /help extra",
+        "cmd alice /post nothing",
+        "react alice m1 👍",
+        "react alice m99 👍",
+        "clock +1h30m",
+        "something odd",
+    ]) + "\n"
+    result = run_console(tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "→ alice joined" in out
+    assert "[#general] alice: Hello @everyone  (m1)" in out
+    assert "[only claire sees] cmbot: What you can do with cmbot:" in out
+    assert "[only alice sees] cmbot: Unexpected" not in out
+    assert "Unknown command “post nothing”" in out
+    assert "console: no message 'm99'" in out
+    assert "(clock: 2026-11-23 10:30 Europe/Paris)" in out
+    assert "console: unknown line 'something'. Type `help` for the line syntax." in out
+    db = sqlite_utils.Database(tmp_path / "console.db")
+    assert db["seen_events"].count == 1  # the join, recorded so a replay cannot welcome twice
+    assert "core.m001_spaces_seen" in {f"{r['migration_set']}.{r['name']}" for r in db["_sqlite_migrations"].rows}
+
+
+def test_help_line_prints_the_syntax(tmp_path):
+    result = run_console(tmp_path, "help\n")
+    assert "say NAME #CHANNEL TEXT" in result.stdout and "clock +1h30m" in result.stdout
+
+
+def test_quit_stops_before_the_rest(tmp_path):
+    result = run_console(tmp_path, "join bob\nquit\njoin carol\n")
+    assert "bob joined" in result.stdout and "carol" not in result.stdout
+
+
+def test_the_shipped_demo_runs_cleanly(tmp_path):
+    demo = (ROOT / "examples" / "demo.txt").read_text(encoding="utf-8")
+    result = run_console(tmp_path, demo)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "ERROR" not in result.stderr
