@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import logging
 import sys
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,7 @@ from bot.platforms.console.script import HELP, Line, MemberSpec, ScriptError, pa
 
 log = logging.getLogger(__name__)
 BOT_NAME = "cmbot"
+MESSAGES_KEPT = 100_000  # older messages can no longer be referenced by id; memory stays bounded
 
 
 @dataclass
@@ -115,7 +117,7 @@ class ConsolePlatform:
         self.done = asyncio.Event()
         self.members: dict[str, Member] = {}
         self.closed_dms: set[str] = set()
-        self.messages: dict[str, ConsoleMessage] = {}
+        self.messages: OrderedDict[str, ConsoleMessage] = OrderedDict()
         self.interactions: dict[str, PendingInteraction] = {}
         self._message_ids = itertools.count(1)
         self._event_ids = itertools.count(1)
@@ -209,6 +211,8 @@ class ConsolePlatform:
         return message
 
     def _new_message_id(self) -> str:
+        if len(self.messages) >= MESSAGES_KEPT:
+            self.messages.popitem(last=False)
         return f"m{next(self._message_ids)}"
 
     def _interaction(self, member: str, channel: str) -> InteractionRef:
