@@ -1,0 +1,114 @@
+"""The calendar's tables, one function per schema change.
+
+`calendar_posts` is the truth about every post (its lifecycle status, its content and when it is next due);
+`calendar_targets` lists where it goes; `calendar_deliveries` is the ledger of each occurrence on each target,
+keyed by an idempotency key, which is what makes a send happen exactly once across crashes;
+`calendar_history` says who did what and when. Times are UTC ISO strings of one fixed width, so comparing the
+strings compares the instants.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("calendar")
+
+
+@migrations()
+def m001_posts(db: sqlite_utils.Database) -> None:
+    db["calendar_posts"].create(
+        {
+            "id": int,
+            "community": str,
+            "status": str,
+            "author_platform": str,
+            "author_id": str,
+            "body": str,
+            "variants": str,  # JSON {"discord": "...", "slack": "..."}
+            "attachments": str,  # JSON list of URLs
+            "publish_at": str,  # the one publish time, or the first occurrence of a recurrence
+            "cron": str,
+            "until": str,
+            "max_count": int,
+            "timezone": str,
+            "next_due_at": str,  # the occurrence to deliver next; NULL once the post is done
+            "occurrences_done": int,
+            "campaign": str,
+            "pillar": str,
+            "utm": int,
+            "approved_by": str,
+            "approved_platform": str,
+            "approved_at": str,
+            "rejected_reason": str,
+            "published_at": str,  # when the latest occurrence went out
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"community", "status", "author_platform", "author_id", "body", "timezone"},
+        defaults={"occurrences_done": 0, "utm": 1, "variants": "{}", "attachments": "[]"},
+    )
+    db["calendar_posts"].create_index(["status", "next_due_at"])
+    db["calendar_posts"].create_index(["community", "campaign"])
+    db["calendar_posts"].create_index(["community", "pillar"])
+
+
+@migrations()
+def m002_targets(db: sqlite_utils.Database) -> None:
+    db["calendar_targets"].create(
+        {"post_id": int, "platform": str, "channel_id": str},
+        pk=("post_id", "platform", "channel_id"),
+        foreign_keys=[("post_id", "calendar_posts", "id")],
+    )
+
+
+@migrations()
+def m003_deliveries(db: sqlite_utils.Database) -> None:
+    db["calendar_deliveries"].create(
+        {
+            "id": int,
+            "post_id": int,
+            "community": str,
+            "due_at": str,
+            "platform": str,
+            "channel_id": str,
+            "idempotency_key": str,
+            "status": str,  # sending | published | failed | missed | uncertain | skipped
+            "attempts": int,
+            "late": int,
+            "message_id": str,
+            "error": str,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"post_id", "due_at", "platform", "channel_id", "idempotency_key", "status"},
+        defaults={"attempts": 0, "late": 0},
+        foreign_keys=[("post_id", "calendar_posts", "id")],
+    )
+    db["calendar_deliveries"].create_index(["idempotency_key"], unique=True)
+    db["calendar_deliveries"].create_index(["platform", "channel_id", "message_id"])
+    db["calendar_deliveries"].create_index(["status"])
+    db["calendar_deliveries"].create_index(["post_id", "due_at"])
+
+
+@migrations()
+def m004_history(db: sqlite_utils.Database) -> None:
+    db["calendar_history"].create(
+        {
+            "id": int,
+            "post_id": int,
+            "community": str,
+            "at": str,
+            "actor_platform": str,
+            "actor_id": str,
+            "action": str,
+            "from_status": str,
+            "to_status": str,
+            "note": str,
+        },
+        pk="id",
+        foreign_keys=[("post_id", "calendar_posts", "id")],
+    )
+    db["calendar_history"].create_index(["post_id"])

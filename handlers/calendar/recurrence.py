@@ -1,0 +1,188 @@
+"""Recurring posts: a cron expression read in the community's wall-clock time, with an end date or a count.
+
+We compute occurrences ourselves instead of asking APScheduler's `CronTrigger`: it fires twice in the hour that
+repeats when summer time ends (02:30 on 2026-10-25 in Paris). Here an occurrence is a *wall-clock* time on a
+local date, produced once per date, then placed on the timeline: a time that does not exist (the hour skipped
+in March) moves forward by the gap, a time that exists twice (the hour repeated in October) takes its first
+instant. The readable form (`every=monday 09:00`, `every=lundi 9h`) is translated into the same cron syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DAY_NAMES = {
+    "sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
+    "dimanche": 0, "lundi": 1, "mardi": 2, "mercredi": 3, "jeudi": 4, "vendredi": 5, "samedi": 6,
+    "sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6,
+}
+EVERY_DAY = {"day", "jour", "daily"}
+WORK_DAYS = {"weekday", "weekdays", "ouvré", "ouvre", "semaine"}
+MONTHLY = {"month", "mois"}
+FILLER = {"every", "each", "on", "at", "tous", "toutes", "les", "le", "à", "a"}
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:h](?P<m>\d{2})?)?$")
+# how far ahead we look for the next occurrence: a cron that never matches ("31 2 *") must not loop for ever
+SEARCH_DAYS = 366 * 5
+
+
+class RecurrenceError(ValueError):
+    """A recurrence that cannot be read; the message names the part that is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    values: frozenset[int]
+    restricted: bool  # False for "*": matters for the day-of-month / day-of-week OR rule
+
+
+def _parse_field(text: str, low: int, high: int, name: str, names: dict[str, int] | None = None) -> _Field:
+    values: set[int] = set()
+    for part in text.split(","):
+        step = 1
+        if "/" in part:
+            part, _, step_text = part.partition("/")
+            if not step_text.isdigit() or int(step_text) == 0:
+                raise RecurrenceError(f"the {name} field has a bad step {step_text!r}")
+            step = int(step_text)
+        if part == "*":
+            start, end = low, high
+        else:
+            bounds = [_number(b, name, names) for b in part.split("-", 1)]
+            start, end = bounds[0], bounds[-1]
+            if "/" in text and len(bounds) == 1:
+                end = high
+        if not (low <= start <= high and low <= end <= high) or start > end:
+            raise RecurrenceError(f"the {name} field must stay between {low} and {high}")
+        values.update(range(start, end + 1, step))
+    return _Field(frozenset(values), text != "*")
+
+
+def _number(token: str, name: str, names: dict[str, int] | None) -> int:
+    if names and token.lower() in names:
+        return names[token.lower()]
+    if not token.isdigit():
+        raise RecurrenceError(f"the {name} field cannot read {token!r}")
+    return int(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Cron:
+    """A five-field cron expression: minute hour day-of-month month day-of-week (0 or 7 = Sunday)."""
+
+    expression: str
+    minutes: _Field
+    hours: _Field
+    days: _Field
+    months: _Field
+    weekdays: _Field
+
+    @classmethod
+    def parse(cls, expression: str) -> Cron:
+        fields = expression.split()
+        if len(fields) != 5:
+            raise RecurrenceError("a cron expression has five fields: minute hour day month weekday")
+        weekdays = _parse_field(fields[4], 0, 7, "weekday", DAY_NAMES)
+        weekdays = _Field(frozenset(d % 7 for d in weekdays.values), weekdays.restricted)
+        return cls(
+            " ".join(fields),
+            _parse_field(fields[0], 0, 59, "minute"),
+            _parse_field(fields[1], 0, 23, "hour"),
+            _parse_field(fields[2], 1, 31, "day"),
+            _parse_field(fields[3], 1, 12, "month"),
+            weekdays,
+        )
+
+    def matches_date(self, day: date) -> bool:
+        if day.month not in self.months.values:
+            return False
+        by_day = day.day in self.days.values
+        by_weekday = (day.isoweekday() % 7) in self.weekdays.values
+        if self.days.restricted and self.weekdays.restricted:
+            return by_day or by_weekday
+        return by_day and by_weekday
+
+    def times(self) -> list[time]:
+        return [time(h, m) for h in sorted(self.hours.values) for m in sorted(self.minutes.values)]
+
+
+def readable_to_cron(text: str) -> str:
+    """`monday 09:00`, `lundi,jeudi 9h`, `day 18:30`, `weekday 9h`, `month 1 10:00` -> a cron expression."""
+    words = [w for w in text.lower().split() if w not in FILLER]
+    if len(words) < 2:
+        raise RecurrenceError("write the recurrence as DAY TIME, for example “monday 09:00” or “lundi 9h”")
+    clock = _TIME.match(words[-1])
+    if clock is None:
+        raise RecurrenceError(f"{words[-1]!r} is not a time of day (examples: 09:00, 9h, 18h30)")
+    hour, minute = int(clock.group("h")), int(clock.group("m") or 0)
+    if hour > 23 or minute > 59:
+        raise RecurrenceError(f"{words[-1]!r} is not a time of day (examples: 09:00, 9h, 18h30)")
+    head = words[:-1]
+    if head[0] in MONTHLY:
+        if len(head) != 2 or not head[1].isdigit() or not 1 <= int(head[1]) <= 31:
+            raise RecurrenceError("a monthly recurrence names the day of the month: “month 1 10:00”")
+        return f"{minute} {hour} {int(head[1])} * *"
+    if len(head) != 1:
+        raise RecurrenceError("write the recurrence as DAY TIME, for example “monday 09:00” or “lundi 9h”")
+    if head[0] in EVERY_DAY:
+        return f"{minute} {hour} * * *"
+    if head[0] in WORK_DAYS:
+        return f"{minute} {hour} * * 1-5"
+    days = []
+    for name in head[0].split(","):
+        if name.rstrip("s") in DAY_NAMES:  # "mondays", "lundis"
+            name = name.rstrip("s")
+        if name not in DAY_NAMES:
+            raise RecurrenceError(f"{name!r} is not a day (monday… sunday, lundi… dimanche, day, weekday)")
+        days.append(DAY_NAMES[name])
+    return f"{minute} {hour} * * {','.join(str(d) for d in sorted(set(days)))}"
+
+
+def place(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time: skipped times move forward by the gap, repeated ones come first."""
+    # PEP 495: with fold=0 a time in the spring gap takes the offset before the change, which lands just after
+    # the gap (02:30 -> 03:30 summer time); a time in the autumn overlap takes its first instant.
+    return datetime.combine(day, wall, tzinfo=zone).replace(fold=0).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """When a recurring post occurs: a cron in `timezone`, stopping after `until` (inclusive) or `count` times."""
+
+    cron: Cron
+    timezone: str
+    until: datetime | None = None
+    count: int | None = None
+
+    @classmethod
+    def build(cls, cron: str, timezone: str, until: datetime | None = None, count: int | None = None) -> Recurrence:
+        if until is not None and count is not None:
+            raise RecurrenceError("give an end date or a count, not both")
+        if count is not None and count < 1:
+            raise RecurrenceError("the count must be at least 1")
+        return cls(Cron.parse(cron), timezone, until, count)
+
+    def occurrences(self, start: datetime) -> Iterator[datetime]:
+        """Occurrences at or after `start` (UTC instants, in order), ignoring `count`."""
+        zone = ZoneInfo(self.timezone)
+        day = start.astimezone(zone).date()
+        for _ in range(SEARCH_DAYS):
+            if self.cron.matches_date(day):
+                for wall in self.cron.times():
+                    instant = place(day, wall, zone)
+                    if instant < start:
+                        continue
+                    if self.until is not None and instant > self.until:
+                        return
+                    yield instant
+            day += timedelta(days=1)
+
+    def after(self, anchor: datetime, previous: datetime | None, done: int) -> datetime | None:
+        """The next occurrence strictly after `previous` (or from `anchor`), given `done` occurrences so far."""
+        if self.count is not None and done >= self.count:
+            return None
+        start = anchor if previous is None else previous + timedelta(seconds=1)
+        return next(self.occurrences(start), None)
