@@ -22,7 +22,8 @@ timezone = "Europe/Paris"
 
 [communities.console]
 space_id = "console"
-channels = { welcome = "welcome", rules = "rules", moderation = "moderation", strategy = "strategy", help = ["help"], feedback = ["feedback"] }
+channels = { welcome = "welcome", rules = "rules", moderation = "moderation", strategy = "strategy", \
+help = ["help"], feedback = ["feedback"] }
 roles = { smm = ["smm"], cm = ["cm"], admin = ["admin"] }
 """
 
