@@ -1,0 +1,55 @@
+"""On a terminal the console prompts for each line; the session ends with `quit`."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.core.test_console_e2e import write_config
+
+
+def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
+    seen = b""
+    while marker not in seen:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"{marker!r} never came; got {seen!r}")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
+def test_the_console_prompts_on_a_terminal(tmp_path):
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path))],
+        stdin=follower, stdout=follower, stderr=subprocess.DEVNULL, cwd=tmp_path, env=env,
+    )
+    os.close(follower)
+    try:
+        deadline = time.monotonic() + 60
+        read_until(leader, b"cmbot> ", deadline)
+        os.write(leader, b"join alice\n")
+        output = read_until(leader, b"cmbot> ", deadline)
+        assert b"alice joined" in output
+        os.write(leader, b"quit\n")
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
