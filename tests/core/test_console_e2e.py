@@ -86,3 +86,28 @@ def test_the_shipped_demo_runs_cleanly(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "ERROR" not in result.stderr
+
+
+def test_sigterm_stops_the_bot_cleanly(tmp_path):
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
+    )
+    try:
+        process.stdin.write("join alice\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + 60
+        line = ""
+        while "alice joined" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        assert "alice joined" in line
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert "cmbot stopped" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()

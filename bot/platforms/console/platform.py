@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import logging
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -149,12 +150,26 @@ class ConsolePlatform:
     # -- input -------------------------------------------------------------------------------------------
     async def _read_lines(self) -> None:
         interactive = self.stdin.isatty()
+        lines: asyncio.Queue[str] = asyncio.Queue()
         loop = asyncio.get_running_loop()
+
+        def pump() -> None:
+            # A daemon thread of our own: a read blocked on a terminal never holds up shutdown (Ctrl-C).
+            while True:
+                raw = self.stdin.readline()
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, raw)
+                except RuntimeError:  # the loop has closed: the bot is stopping
+                    return
+                if raw == "":
+                    return
+
         try:
+            threading.Thread(target=pump, name="console-stdin", daemon=True).start()
             while True:
                 if interactive:
                     self._print("cmbot> ", end="")
-                raw = await loop.run_in_executor(None, self.stdin.readline)
+                raw = await lines.get()
                 if raw == "":
                     break
                 if not await self.feed(raw):
