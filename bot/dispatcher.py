@@ -41,9 +41,10 @@ class CommunityDirectory:
                     self._by_space[(platform.value, space.space_id)] = community
 
     def for_space(self, platform: PlatformName, space_id: str) -> Community | None:
-        community = self._by_space.get((platform.value, space_id))
-        if community is None and (platform.value, space_id) not in self._unclaimed_logged:
-            self._unclaimed_logged.add((platform.value, space_id))
+        key = (str(platform), space_id)
+        community = self._by_space.get(key)
+        if community is None and key not in self._unclaimed_logged:
+            self._unclaimed_logged.add(key)
             log.info("ignoring events from %s space %s: no community claims it", platform, space_id)
         return community
 

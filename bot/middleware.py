@@ -49,7 +49,7 @@ class DeduplicateEvents:
         return event.platform is PlatformName.SLACK or isinstance(event, MemberJoined)
 
     async def __call__(self, event: Event, community: Community, nxt: Next) -> None:
-        key = (event.platform.value, event.event_id)
+        key = (str(event.platform), event.event_id)
         if key in self._recent:
             log.debug("dropping replayed %s %s", type(event).__name__, event.event_id)
             return
