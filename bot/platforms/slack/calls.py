@@ -1,0 +1,237 @@
+"""The core's actions carried out through the Slack Web API, one small method per action.
+
+Every call goes through `_call`: an `ok: false` answer or a transport error is logged with the method and
+Slack's error code and comes back as a failed `ActionResult` (permanent when retrying cannot help), never as an
+exception and never silently. Rate limits are retried by the Web client's retry handler, which honours
+`Retry-After`, before they reach this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.actions import (
+    Action,
+    ActionResult,
+    Answer,
+    DeleteMessage,
+    DirectMessage,
+    EditMessage,
+    FindPost,
+    OpenModal,
+    Post,
+    React,
+    ReplyInThread,
+    TimeoutMember,
+)
+from bot.platforms.slack.render import SlackMessage, modal_view, render_content
+
+log = logging.getLogger(__name__)
+POST_EVENT_TYPE = "cmbot_post"
+INTERACTION_LIFETIME = 30 * 60.0  # a response URL works for 30 minutes
+HISTORY_PAGES = 10
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "not_authed", "invalid_auth",
+    "account_inactive", "token_revoked", "no_permission", "restricted_action", "cant_delete_message",
+    "message_not_found", "cant_update_message", "edit_window_closed", "msg_too_long", "invalid_blocks",
+    "invalid_arguments", "user_not_found", "users_not_found", "cannot_dm_bot", "user_disabled",
+    "expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id", "no_text", "invalid_metadata_format",
+    "invalid_metadata_schema", "invalid_name", "not_reactable", "too_many_reactions", "bad_token",
+    "no_such_subteam", "not_allowed_token_type", "ekm_access_denied", "team_access_not_granted",
+    "invalid_response_url", "expired_url", "used_url", "unknown_interaction",
+})
+
+
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code (`channel_not_found`…), or the HTTP status when the answer was not JSON."""
+    data = error.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {error.response.status_code}"
+
+
+class CallFailed(Exception):
+    def __init__(self, method: str, error: str, permanent: bool) -> None:
+        super().__init__(f"{method}: {error}")
+        self.method = method
+        self.error = error
+        self.permanent = permanent
+
+    def result(self) -> ActionResult:
+        return ActionResult.failed(f"{self.method}: {self.error}", permanent=self.permanent)
+
+
+@dataclass(frozen=True)
+class PendingInteraction:
+    """What an `InteractionRef` token stands for: who acted, where, and how to answer them."""
+
+    user_id: str
+    channel_id: str | None
+    response_url: str | None = None
+    trigger_id: str | None = None
+    created: float = field(default_factory=time.monotonic)
+
+
+class SlackCalls:
+    def __init__(self, client: AsyncWebClient, modal_labels: tuple[str, str] = ("OK", "Cancel")) -> None:
+        self.client = client
+        self.modal_labels = modal_labels
+        self.interactions: dict[str, PendingInteraction] = {}
+
+    def remember(self, token: str, pending: PendingInteraction) -> None:
+        now = time.monotonic()
+        for key in [k for k, p in self.interactions.items() if now - p.created > INTERACTION_LIFETIME]:
+            del self.interactions[key]
+        self.interactions[token] = pending
+
+    async def execute(self, action: Action) -> ActionResult:
+        run = getattr(self, f"_do_{type(action).__name__}", None)
+        if run is None:
+            return ActionResult.failed(f"Slack cannot carry out {type(action).__name__}", permanent=True)
+        try:
+            return await run(action)
+        except CallFailed as failure:
+            return failure.result()
+
+    async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        call = getattr(self.client, method.replace(".", "_"))
+        try:
+            response = await call(**kwargs)
+        except SlackApiError as error:
+            code = error_code(error)
+            log.error("Slack %s failed: %s", method, code)
+            raise CallFailed(method, code, code in PERMANENT_ERRORS) from None
+        except (TimeoutError, aiohttp.ClientError, SlackRequestError, OSError) as error:
+            log.error("Slack %s failed: %s", method, type(error).__name__)
+            raise CallFailed(method, type(error).__name__, False) from None
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _post(self, channel: str, message: SlackMessage, **extra: Any) -> ActionResult:
+        data = await self._call("chat.postMessage", channel=channel, **message.as_args(), **extra)
+        return ActionResult.done(data.get("ts"), data.get("channel", channel))
+
+    async def _do_Post(self, action: Post) -> ActionResult:
+        extra: dict[str, Any] = {"unfurl_links": False}
+        if action.idempotency_key:
+            extra["metadata"] = {"event_type": POST_EVENT_TYPE, "event_payload": {"key": action.idempotency_key}}
+        result = await self._post(action.channel_id, render_content(action.content), **extra)
+        if action.content.image_path:
+            await self._upload(action.content.image_path, result.channel_id or action.channel_id, result.message_id)
+        return result
+
+    async def _upload(self, path: str, channel: str, thread_ts: str | None) -> None:
+        """Attach a card's image beside it; a failed upload is logged, the card itself stays posted."""
+        try:
+            await self._call("files_upload_v2", file=path, channel=channel, thread_ts=thread_ts)
+        except CallFailed as failure:
+            log.error("the image %s was not attached: %s", path, failure.error)
+        except (FileNotFoundError, PermissionError) as error:
+            log.error("the image %s cannot be read: %s", path, type(error).__name__)
+
+    async def _do_ReplyInThread(self, action: ReplyInThread) -> ActionResult:
+        message = render_content(action.content)
+        return await self._post(action.channel_id, message, thread_ts=action.parent_message_id)
+
+    async def _do_DirectMessage(self, action: DirectMessage) -> ActionResult:
+        try:
+            opened = await self._call("conversations.open", users=action.member_id)
+            channel = (opened.get("channel") or {}).get("id")
+            if not channel:
+                raise CallFailed("conversations.open", "no channel", True)
+            return await self._post(channel, render_content(action.content))
+        except CallFailed as failure:
+            if action.fallback_channel_id is None or not failure.permanent:
+                raise
+            log.info("direct message to %s impossible (%s): posting in the fallback channel",
+                     action.member_id, failure.error)
+            return await self._post(action.fallback_channel_id, render_content(action.content))
+
+    async def _do_DeleteMessage(self, action: DeleteMessage) -> ActionResult:
+        await self._call("chat.delete", channel=action.channel_id, ts=action.message_id)
+        return ActionResult.done(action.message_id, action.channel_id)
+
+    async def _do_React(self, action: React) -> ActionResult:
+        try:
+            await self._call("reactions.add", channel=action.channel_id, timestamp=action.message_id,
+                             name=action.emoji.strip(":"))
+        except CallFailed as failure:
+            if failure.error != "already_reacted":
+                raise
+        return ActionResult.done(action.message_id, action.channel_id)
+
+    async def _do_TimeoutMember(self, action: TimeoutMember) -> ActionResult:
+        return ActionResult.failed("Slack cannot time a member out", permanent=True)
+
+    async def _do_EditMessage(self, action: EditMessage) -> ActionResult:
+        message = render_content(action.content)
+        args = message.as_args()
+        args.setdefault("blocks", [])  # an edit from a card to plain text removes the old blocks
+        data = await self._call("chat.update", channel=action.channel_id, ts=action.message_id, **args)
+        return ActionResult.done(data.get("ts", action.message_id), action.channel_id)
+
+    def _pending(self, token: str) -> PendingInteraction:
+        pending = self.interactions.get(token)
+        if pending is None:
+            raise CallFailed("interaction", "unknown_interaction", True)
+        return pending
+
+    async def _do_OpenModal(self, action: OpenModal) -> ActionResult:
+        pending = self._pending(action.interaction.token)
+        if not pending.trigger_id:
+            return ActionResult.failed("views.open: this interaction cannot open a modal", permanent=True)
+        submit, close = self.modal_labels
+        view = modal_view(action.custom_id, action.title, action.inputs, submit, close, pending.channel_id or "")
+        await self._call("views.open", trigger_id=pending.trigger_id, view=view)
+        return ActionResult.done()
+
+    async def _do_Answer(self, action: Answer) -> ActionResult:
+        pending = self._pending(action.interaction.token)
+        message = render_content(action.content)
+        if pending.response_url:
+            return await self._respond(pending.response_url, message, action.ephemeral)
+        if pending.channel_id is None:
+            opened = await self._call("conversations.open", users=pending.user_id)
+            return await self._post((opened.get("channel") or {}).get("id", ""), message)
+        if action.ephemeral:
+            await self._call("chat.postEphemeral", channel=pending.channel_id, user=pending.user_id,
+                             **message.as_args())
+            return ActionResult.done(channel_id=pending.channel_id)
+        return await self._post(pending.channel_id, message)
+
+    async def _respond(self, response_url: str, message: SlackMessage, ephemeral: bool) -> ActionResult:
+        body = {"response_type": "ephemeral" if ephemeral else "in_channel", "replace_original": False,
+                **message.as_args()}
+        try:
+            answer = await AsyncWebhookClient(response_url, session=self.client.session).send_dict(body)
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            log.error("Slack response_url failed: %s", type(error).__name__)
+            return ActionResult.failed(f"response_url: {type(error).__name__}", permanent=False)
+        if answer.status_code != 200:
+            log.error("Slack response_url failed: HTTP %s %s", answer.status_code, answer.body[:100])
+            return ActionResult.failed(f"response_url: HTTP {answer.status_code}",
+                                       permanent=answer.status_code in (403, 404, 410))
+        return ActionResult.done()
+
+    async def _do_FindPost(self, action: FindPost) -> ActionResult:
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            data = await self._call("conversations.history", channel=action.channel_id,
+                                    oldest=f"{action.since.timestamp():.6f}", include_all_metadata=True,
+                                    limit=200, cursor=cursor)
+            for message in data.get("messages") or ():
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == POST_EVENT_TYPE and payload.get("key") == action.idempotency_key:
+                    return ActionResult.done(message.get("ts"), action.channel_id)
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if not data.get("has_more") or not cursor:
+                break
+        return ActionResult.failed("not found", permanent=True)

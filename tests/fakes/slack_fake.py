@@ -1,0 +1,380 @@
+"""A local Slack for tests, on 127.0.0.1 with an ephemeral port: the Web API, response URLs and Socket Mode.
+
+The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(base_url=fake.api_base)` at it
+(`SlackPlatform(api_base=fake.api_base)`), and `apps.connections.open` hands out the fake's own websocket.
+
+    fake = SlackFake()
+    await fake.start()                      # ... await fake.stop()
+    fake.add_user("U1", "Ada"); fake.add_usergroup("S1", ["U1"])
+    await fake.send_event({"type": "message", ...})        # Events API over Socket Mode; returns the ack
+    await fake.send_socket("slash_commands", command_payload(...))
+    status, text = await fake.post_signed(url, body, content_type=...)   # signed like Slack, or not (forged)
+    fake.calls_to("chat.postMessage")       # recorded Web API calls: ApiCall(method, args, token)
+    fake.responses                          # bodies posted to response URLs (fake.response_url(key))
+    fake.queue_error("chat.postMessage", "channel_not_found"); fake.queue_rate_limit("chat.postMessage", 1)
+    await fake.wait_for(lambda: fake.calls_to("chat.postMessage"))          # bounded wait, no fixed sleep
+    await fake.drop_socket()                # close the websocket from the server side
+
+Payload builders (`event_body`, `command_payload`, `block_actions_payload`, …) produce what Slack sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+from aiohttp import web
+
+TEAM_ID = "T0001"
+BOT_USER_ID = "UBOT"
+BOT_TOKEN = "xoxb-fake-bot-token"
+APP_TOKEN = "xapp-fake-app-token"
+SIGNING_SECRET = "fake-signing-secret"
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    method: str
+    args: dict[str, Any]
+    token: str
+
+
+@dataclass
+class FakeMessage:
+    channel: str
+    ts: str
+    text: str
+    blocks: Any = None
+    metadata: dict[str, Any] | None = None
+    thread_ts: str | None = None
+    deleted: bool = False
+
+
+@dataclass
+class _Canned:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackFake:
+    def __init__(self, *, team_id: str = TEAM_ID, bot_user_id: str = BOT_USER_ID, bot_token: str = BOT_TOKEN,
+                 app_token: str = APP_TOKEN, signing_secret: str = SIGNING_SECRET) -> None:
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.signing_secret = signing_secret
+        self.calls: list[ApiCall] = []
+        self.responses: list[dict[str, Any]] = []
+        self.messages: list[FakeMessage] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.connections = 0
+        self._canned: dict[str, deque[_Canned]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._changed = asyncio.Event()
+        self._connected = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/link/", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base}/response/{key}"
+
+    # -- scripting ---------------------------------------------------------------------------------------
+    def add_user(self, user_id: str, name: str, *, is_bot: bool = False) -> None:
+        self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name, "is_bot": is_bot,
+                               "team_id": self.team_id, "profile": {"display_name": name, "real_name": name}}
+
+    def add_usergroup(self, group_id: str, members: list[str]) -> None:
+        self.usergroups[group_id] = list(members)
+
+    def queue_error(self, method: str, error: str) -> None:
+        """The next call to `method` answers `ok: false` with `error`."""
+        self._canned[method].append(_Canned(200, {"ok": False, "error": error}))
+
+    def queue_rate_limit(self, method: str, retry_after: int = 1) -> None:
+        """The next call to `method` answers HTTP 429 with a `Retry-After` header."""
+        self._canned[method].append(_Canned(429, {"ok": False, "error": "ratelimited"},
+                                            {"Retry-After": str(retry_after)}))
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Wait until `predicate()` is truthy (re-checked whenever the fake records something); return it."""
+        async def poll() -> Any:
+            while True:
+                self._changed.clear()
+                value = predicate()
+                if value:
+                    return value
+                await self._changed.wait()
+
+        return await asyncio.wait_for(poll(), timeout)
+
+    def _record(self) -> None:
+        self._changed.set()
+
+    # -- Web API -----------------------------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        else:
+            args.update(parse_qsl(await request.text()))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or str(args.get("token"))
+        self.calls.append(ApiCall(method, args, token))
+        self._record()
+        canned = self._canned[method]
+        if canned:
+            answer = canned.popleft()
+            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        body = handler(args) if handler else {}
+        return web.json_response({"ok": True, **body})
+
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://fake.slack.test/", "team": "Fake", "user": "cmbot", "team_id": self.team_id,
+                "user_id": self.bot_user_id, "bot_id": "B0001"}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={next(self._ids)}"}
+
+    def _new_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        message = FakeMessage(args["channel"], self._new_ts(), args.get("text", ""), args.get("blocks"),
+                              _json_arg(args.get("metadata")), args.get("thread_ts"))
+        self.messages.append(message)
+        return {"channel": message.channel, "ts": message.ts, "message": {"text": message.text}}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": args["channel"], "ts": args["ts"], "text": args.get("text", "")}
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": args["channel"], "ts": args["ts"]}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._new_ts()}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")}}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(args.get("oldest") or 0)
+        found = [m for m in reversed(self.messages) if m.channel == args["channel"] and float(m.ts) >= oldest]
+        with_metadata = str(args.get("include_all_metadata")).lower() in {"1", "true"}
+        rows = [{"ts": m.ts, "text": m.text, **({"metadata": m.metadata} if with_metadata and m.metadata else {})}
+                for m in found if not m.deleted]
+        return {"messages": rows, "has_more": False}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": f"V{next(self._ids)}"}}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"user": self.users.get(args["user"]) or {"id": args["user"], "name": args["user"],
+                                                         "profile": {}}}
+
+    def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"usergroups": [{"id": gid, "users": users} for gid, users in self.usergroups.items()]}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ids)}"
+        return {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"files": [{"id": f["id"]} for f in _json_arg(args.get("files")) or []]}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(text="OK - uploaded")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"key": request.match_info["key"], **body})
+        self._record()
+        return web.Response(text="ok")
+
+    # -- Socket Mode -------------------------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.connections += 1
+        self._sockets.append(ws)
+        self._connected.set()
+        self._record()
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0001"}})
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                ack = json.loads(frame.data)
+                future = self._acks.pop(ack.get("envelope_id", ""), None)
+                if future is not None and not future.done():
+                    future.set_result(ack)
+        if ws in self._sockets:
+            self._sockets.remove(ws)
+        return ws
+
+    async def drop_socket(self) -> None:
+        """Close every open websocket from the server side, as when Slack's connection dies."""
+        self._connected.clear()
+        for ws in list(self._sockets):
+            self._sockets.remove(ws)
+            await ws.close()
+
+    async def send_socket(self, envelope_type: str, payload: dict[str, Any], *, retry_attempt: int = 0,
+                          timeout: float = 5.0) -> dict[str, Any]:
+        """Send one envelope over the open websocket; return the app's acknowledgement."""
+        await asyncio.wait_for(self._wait_socket(), timeout)
+        envelope_id = f"env-{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = future
+        await self._sockets[-1].send_json({
+            "envelope_id": envelope_id, "type": envelope_type, "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+            "retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else "",
+        })
+        return await asyncio.wait_for(future, timeout)
+
+    async def _wait_socket(self) -> None:
+        while not self._sockets:
+            await self._connected.wait()
+
+    async def send_event(self, event: dict[str, Any], *, event_id: str | None = None,
+                         retry_attempt: int = 0) -> dict[str, Any]:
+        return await self.send_socket("events_api", self.event_body(event, event_id), retry_attempt=retry_attempt)
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+        return {"token": "verification-token", "team_id": self.team_id, "api_app_id": "A0001",
+                "event": event, "type": "event_callback", "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(time.time())}
+
+    # -- signed HTTP -------------------------------------------------------------------------------------
+    def sign(self, body: str, timestamp: int, secret: str | None = None) -> str:
+        base = f"v0:{timestamp}:{body}".encode()
+        digest = hmac.new((secret or self.signing_secret).encode(), base, hashlib.sha256).hexdigest()
+        return f"v0={digest}"
+
+    async def post_signed(self, url: str, body: str, *, content_type: str = "application/json",
+                          timestamp: int | None = None, secret: str | None = None, signed_body: str | None = None,
+                          headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """POST `body` to the app as Slack does. `secret`, `timestamp` and `signed_body` forge the signature."""
+        assert self._session is not None
+        stamp = int(time.time()) if timestamp is None else timestamp
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(stamp),
+            "X-Slack-Signature": self.sign(body if signed_body is None else signed_body, stamp, secret),
+            **(headers or {}),
+        }
+        async with self._session.post(url, data=body.encode(), headers=all_headers) as response:
+            return response.status, await response.text()
+
+
+def _json_arg(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+# -- what Slack sends --------------------------------------------------------------------------------------
+def command_payload(text: str, *, user_id: str, channel_id: str = "C0001", response_url: str,
+                    team_id: str = TEAM_ID, trigger_id: str | None = None) -> dict[str, str]:
+    return {"token": "verification-token", "team_id": team_id, "team_domain": "fake", "channel_id": channel_id,
+            "channel_name": "general", "user_id": user_id, "user_name": user_id.lower(), "command": "/cmbot",
+            "text": text, "api_app_id": "A0001", "response_url": response_url,
+            "trigger_id": trigger_id or f"trig.{time.monotonic_ns()}"}
+
+
+def form_body(payload: dict[str, str]) -> str:
+    return urlencode(payload)
+
+
+def interactive_form(payload: dict[str, Any]) -> str:
+    """Interactivity over HTTP: the JSON payload in a `payload` form field."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions_payload(custom_id: str, *, user_id: str, channel_id: str, message_ts: str, response_url: str,
+                          team_id: str = TEAM_ID) -> dict[str, Any]:
+    return {"type": "block_actions", "team": {"id": team_id, "domain": "fake"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id},
+            "api_app_id": "A0001", "token": "verification-token", "trigger_id": f"trig.{time.monotonic_ns()}",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id},
+            "channel": {"id": channel_id, "name": "general"}, "message": {"ts": message_ts, "text": "card"},
+            "response_url": response_url,
+            "actions": [{"type": "button", "action_id": custom_id, "block_id": "b1", "value": custom_id,
+                         "action_ts": f"{time.time():.6f}"}]}
+
+
+def view_submission_payload(callback_id: str, values: dict[str, str], *, user_id: str, channel_id: str = "",
+                            team_id: str = TEAM_ID) -> dict[str, Any]:
+    state = {key: {key: {"type": "plain_text_input", "value": value}} for key, value in values.items()}
+    return {"type": "view_submission", "team": {"id": team_id, "domain": "fake"},
+            "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id}, "api_app_id": "A0001",
+            "token": "verification-token", "trigger_id": f"trig.{time.monotonic_ns()}",
+            "view": {"id": "V0001", "type": "modal", "callback_id": callback_id, "private_metadata": channel_id,
+                     "hash": "h1", "state": {"values": state}}}
+
+
+def message_shortcut_payload(*, user_id: str, channel_id: str, message_ts: str, author_id: str, text: str,
+                             response_url: str, team_id: str = TEAM_ID) -> dict[str, Any]:
+    return {"type": "message_action", "callback_id": "report_to_moderators", "team": {"id": team_id},
+            "user": {"id": user_id, "name": user_id.lower()}, "channel": {"id": channel_id, "name": "general"},
+            "message": {"type": "message", "user": author_id, "ts": message_ts, "text": text},
+            "response_url": response_url, "trigger_id": f"trig.{time.monotonic_ns()}",
+            "action_ts": f"{time.time():.6f}", "token": "verification-token"}
