@@ -1,0 +1,187 @@
+"""The engagement log: every message, reply, reaction, join and leave becomes one row of ids, never words.
+
+The handler runs for every event of the community, so it does no database work: it appends a tuple to an
+in-memory buffer. `BatchedWriter` writes the buffer with one `executemany` on the store's thread when it holds
+`flush_events` rows, at least every `flush_seconds` (a timer task), and on shutdown. While one batch is being
+written the next one fills; a second full batch waits for the first (back-pressure instead of unbounded memory).
+A failed write puts its rows back, so nothing is lost to a transient disk error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from bot.actions import Action
+from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded
+from bot.optouts import OptOuts
+from bot.roles import Role, roles_of
+from bot.store import Store
+from config.settings import Community
+from handlers.engagement.migrations import EVENTS
+
+log = logging.getLogger(__name__)
+
+# community, platform, channel id, member id, kind, epoch seconds, message id, target id (replied/reacted to)
+Row = tuple[str, str, str, str, str, int, str | None, str | None]
+KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
+ACTIVE_KINDS = ("message", "reply", "reaction")
+_INSERT = (
+    f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at, message_id, target_id, post_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class PublishedPosts:
+    """Which platform messages are our scheduled posts, so replies and reactions to them carry the post id.
+
+    Read from the calendar's delivery ledger on the store's thread before each batch is written (only the
+    deliveries finished since the last look), so attribution costs nothing on the hot path.
+    """
+
+    def __init__(self) -> None:
+        self._posts: dict[tuple[str, str, str], int] = {}
+        self._since = ""
+
+    def refresh(self, db: sqlite_utils.Database) -> None:
+        if not db["calendar_deliveries"].exists():
+            return
+        rows = db.execute(
+            "SELECT post_id, platform, channel_id, message_id, finished_at FROM calendar_deliveries"
+            " WHERE status = 'published' AND message_id IS NOT NULL AND coalesce(finished_at, '') >= ?",
+            [self._since],
+        ).fetchall()
+        for post_id, platform, channel_id, message_id, finished_at in rows:
+            self._posts[(platform, channel_id, message_id)] = int(post_id)
+            self._since = max(self._since, finished_at or "")
+
+    def post_for(self, platform: str, channel_id: str, message_id: str | None) -> int | None:
+        return self._posts.get((platform, channel_id, message_id)) if message_id else None
+
+
+def write_rows(db: sqlite_utils.Database, rows: Sequence[Row], posts: PublishedPosts) -> None:
+    posts.refresh(db)
+    with db.conn:
+        db.conn.executemany(_INSERT, [(*row, posts.post_for(row[1], row[2], row[7])) for row in rows])
+
+
+class BatchedWriter:
+    def __init__(self, store: Store, flush_events: int = 5000, flush_seconds: float = 1.0) -> None:
+        self.store = store
+        self.flush_events = flush_events
+        self.flush_seconds = flush_seconds
+        self.posts = PublishedPosts()
+        self._rows: list[Row] = []
+        self._writing: asyncio.Future[None] | None = None
+        self._timer: asyncio.Task[None] | None = None
+        self.written = 0
+
+    @property
+    def buffered(self) -> int:
+        return len(self._rows)
+
+    async def add(self, row: Row) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self.flush_events:
+            await self._start_batch()
+
+    async def _start_batch(self) -> None:
+        if self._writing is not None:
+            await self._writing  # back-pressure: one batch in flight at a time
+        if not self._rows:
+            return
+        rows, self._rows = self._rows, []
+        self._writing = asyncio.ensure_future(self._write(rows))
+
+    async def _write(self, rows: list[Row]) -> None:
+        try:
+            await self.store.run(lambda db: write_rows(db, rows, self.posts))
+            self.written += len(rows)
+        except Exception:
+            log.exception("could not write %d engagement events; keeping them for the next flush", len(rows))
+            self._rows[:0] = rows
+        finally:
+            self._writing = None
+
+    async def flush(self) -> None:
+        """Write everything buffered now and wait until it is stored."""
+        await self._start_batch()
+        if self._writing is not None:
+            await self._writing
+
+    async def start(self) -> None:
+        """Start the timer that flushes at least every `flush_seconds`."""
+        if self._timer is None:
+            self._timer = asyncio.create_task(self._tick(), name="engagement-flush")
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_seconds)
+            await self.flush()
+
+    async def stop(self) -> None:
+        """Stop the timer and write what is left (a clean stop loses nothing)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer
+            self._timer = None
+        await self.flush()
+
+
+class EngagementLog:
+    """The handlers: turn events into rows. Bots (dropped by the core already) and opted-out members are skipped."""
+
+    def __init__(self, writer: BatchedWriter, optouts: OptOuts) -> None:
+        self.writer = writer
+        self.optouts = optouts
+
+    def _counted(self, community: Community, platform: str, member_id: str, is_bot: bool) -> bool:
+        return (
+            community.engagement.enabled
+            and not is_bot
+            and not self.optouts.is_opted_out(community.id, platform, member_id)
+        )
+
+    async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
+        platform, member = event.platform.value, event.member
+        if self._counted(community, platform, member.id, member.is_bot):
+            target = event.reply_to_id or event.thread_id
+            kind = "reply" if target else "message"
+            await self.writer.add((community.id, platform, event.channel.id, member.id, kind,
+                                   int(event.at.timestamp()), event.message_id, target))
+        return ()
+
+    async def on_reaction(self, event: ReactionAdded, community: Community) -> Sequence[Action]:
+        platform, member = event.platform.value, event.member
+        if not self._counted(community, platform, member.id, member.is_bot):
+            return ()
+        at = int(event.at.timestamp())
+        await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
+                               event.message_id))
+        if event.emoji == community.engagement.feedback_reaction and _is_cm(event, community):
+            await self.writer.add((community.id, platform, event.channel.id, member.id, "feedback_mark", at,
+                                   None, event.message_id))
+        return ()
+
+    async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
+        return await self._membership(event, community, "join")
+
+    async def on_leave(self, event: MemberLeft, community: Community) -> Sequence[Action]:
+        return await self._membership(event, community, "leave")
+
+    async def _membership(self, event: MemberJoined | MemberLeft, community: Community, kind: str) -> Sequence[Action]:
+        platform, member = event.platform.value, event.member
+        if self._counted(community, platform, member.id, member.is_bot):
+            await self.writer.add((community.id, platform, "", member.id, kind, int(event.at.timestamp()), None,
+                                   None))
+        return ()
+
+
+def _is_cm(event: ReactionAdded, community: Community) -> bool:
+    held = roles_of(event.member, community, event.platform)
+    return bool(held & {Role.CM, Role.ADMIN})

@@ -1,0 +1,78 @@
+"""The engagement tables, one function per schema change.
+
+`engagement_events` is the log: one row per message, reply, reaction, join or leave, with ids and a time and
+never the words (a test checks that no column could hold content). Times are integer UTC epoch seconds: compact,
+fast to compare, and free of any timezone, so a week in the community's timezone is just a range of numbers.
+
+Roll-ups keep reports fast over years: `engagement_daily` (counts per local day, channel and kind, no member
+ids, kept forever), `engagement_daily_active` (distinct active members per day, for the chart) and
+`engagement_member_weeks` (per member and ISO week: what the week's metrics need, purged with the raw rows).
+`engagement_rollups` records which periods are final. `report_runs` is the weekly report's ledger.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("engagement")
+
+EVENTS = "engagement_events"
+DAILY = "engagement_daily"
+DAILY_ACTIVE = "engagement_daily_active"
+MEMBER_WEEKS = "engagement_member_weeks"
+ROLLUPS = "engagement_rollups"
+REPORT_RUNS = "report_runs"
+
+
+@migrations()
+def m001_events(db: sqlite_utils.Database) -> None:
+    db.execute(
+        f"""CREATE TABLE {EVENTS} (
+            id INTEGER PRIMARY KEY,
+            community TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            member_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            message_id TEXT,
+            target_id TEXT,
+            post_id INTEGER
+        )"""
+    )
+    # One index serves every week scan (by kind and time); a partial one finds the few rows about our posts.
+    db.execute(f"CREATE INDEX idx_{EVENTS}_kind_at ON {EVENTS} (community, kind, at)")
+    db.execute(f"CREATE INDEX idx_{EVENTS}_post ON {EVENTS} (post_id, at) WHERE post_id IS NOT NULL")
+
+
+@migrations()
+def m002_rollups(db: sqlite_utils.Database) -> None:
+    db[DAILY].create(
+        {"community": str, "platform": str, "day": str, "channel_id": str, "kind": str, "events": int},
+        pk=("community", "platform", "day", "channel_id", "kind"),
+    )
+    db[DAILY_ACTIVE].create(
+        {"community": str, "platform": str, "day": str, "active_members": int},
+        pk=("community", "platform", "day"),
+    )
+    db[MEMBER_WEEKS].create(
+        {"community": str, "platform": str, "week": str, "member_id": str, "messages": int, "replies": int,
+         "reactions": int},
+        pk=("community", "week", "platform", "member_id"),
+    )
+    db[ROLLUPS].create(
+        {"community": str, "period": str, "final_at": str},
+        pk=("community", "period"),
+    )
+
+
+@migrations()
+def m003_report_runs(db: sqlite_utils.Database) -> None:
+    db[REPORT_RUNS].create(
+        {"community": str, "platform": str, "week": str, "status": str, "late": int, "message_id": str,
+         "error": str, "started_at": str, "finished_at": str},
+        pk=("community", "platform", "week"),
+        not_null={"status"},
+        defaults={"late": 0},
+    )
