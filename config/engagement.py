@@ -56,4 +56,12 @@ class ReportSettings(Section):
 
 
 class PrivacySettings(Section):
-    engagement_retention_days: int = 396
+    """Members' rights: how long engagement rows live, and how an export reaches the member."""
+
+    engagement_retention_days: int = Field(
+        default=396, ge=7, le=3650, description="engagement rows older than this are purged (roll-ups are kept)"
+    )
+    export_max_parts: int = Field(
+        default=10, ge=1, le=50, description="an export longer than this many DM parts is summarised instead"
+    )
+    link_code_minutes: int = Field(default=15, ge=1, le=1440, description="how long a /privacy link code is valid")
