@@ -356,3 +356,14 @@ def published_post_for(db: sqlite_utils.Database, platform: str, channel_id: str
         [platform, channel_id, message_id],
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def skip_missed(db: sqlite_utils.Database, post_id: int, now: datetime, due_at: datetime | None = None) -> int:
+    """Close the missed rows of a post (a CM chose skip, reschedule or post now instead)."""
+    sql = "UPDATE calendar_deliveries SET status = 'skipped', finished_at = ? WHERE post_id = ? AND status = 'missed'"
+    params: list[object] = [stamp(now), post_id]
+    if due_at is not None:
+        sql += " AND due_at = ?"
+        params.append(stamp(due_at))
+    with db.conn:
+        return db.execute(sql, params).rowcount

@@ -1,0 +1,222 @@
+"""`/post …`: the SMM drafts and schedules, the CM approves, both list and look.
+
+Each command reads its options, asks the `Desk` to act and answers in the community's locale. When a post
+starts awaiting approval, its preview with approve / reject / edit buttons goes to the strategy channel (or
+the moderation channel) of the platform the command came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.actions import Action, Answer, Content, DirectMessage, ModalInput, OpenModal, Post
+from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
+from bot.i18n import Catalogue
+from bot.outbox import Outbox
+from bot.platform import Capability
+from bot.roles import Role
+from bot.store import Store
+from bot.text import Text, join
+from config.settings import Community
+from handlers.calendar import posts as ledger
+from handlers.calendar.desk import Desk, Outcome
+from handlers.calendar.drafting import read_content, read_draft, read_schedule
+from handlers.calendar.lifecycle import UPCOMING, Status
+from handlers.calendar.posts import Actor, CalendarPost
+from handlers.calendar.preview import approval_buttons, preview_content, when_text
+
+STAFF = frozenset({Role.SMM, Role.CM})
+DRAFT_MODAL = "cal:draft"
+
+
+def _opt(name: str, kind: OptionKind = OptionKind.STRING, required: bool = False, **extra) -> OptionSpec:
+    return OptionSpec(name, f"calendar.option.{name}", kind, required, **extra)
+
+
+ID = _opt("id", OptionKind.INTEGER, required=True)
+CONTENT_OPTIONS = (
+    _opt("body", OptionKind.TEXT), _opt("to"), _opt("discord", OptionKind.TEXT), _opt("slack", OptionKind.TEXT),
+    _opt("attachments"), _opt("campaign"), _opt("pillar"), _opt("utm", OptionKind.BOOLEAN),
+)
+SCHEDULE_OPTIONS = (_opt("at"), _opt("every"), _opt("cron"), _opt("until"), _opt("count", OptionKind.INTEGER))
+
+
+def actor_of(invocation: Invocation) -> Actor:
+    return Actor(invocation.event.platform.value, invocation.event.member.id)
+
+
+def problems_text(outcome: Outcome, catalogue: Catalogue, locale: str) -> Text:
+    lines: list[Text | str] = [catalogue.text(locale, outcome.key, **outcome.values)]  # type: ignore[arg-type]
+    lines += [Text.of("• ", catalogue.text(locale, p.key, **p.values)) for p in outcome.problems]
+    return join(lines)
+
+
+def review_post(post: CalendarPost, community: Community, catalogue: Catalogue, platform: str) -> Action | None:
+    """The preview with approval buttons, for the staff channel of `platform` (None if it has none)."""
+    space = community.space(platform)
+    channel = space and (space.channels.strategy or space.channels.moderation)
+    if not channel:
+        return None
+    content = preview_content(post, community, catalogue, approval_buttons(post.id, catalogue, community.locale))
+    intro = catalogue.text(community.locale, "calendar.notice.review", id=str(post.id), author=post.author.member_id)
+    return Post(channel_id=channel, content=Content(text=intro, title=content.title, fields=content.fields,
+                                                    attachment_urls=content.attachment_urls,
+                                                    buttons=content.buttons))
+
+
+def outcome_actions(invocation: Invocation, outcome: Outcome, *, with_preview: bool = True) -> list[Action]:
+    community, catalogue = invocation.community, invocation.catalogue
+    if outcome.problems:
+        return [invocation.answer(problems_text(outcome, catalogue, community.locale))]
+    text = invocation.say(outcome.key, **outcome.values)  # type: ignore[arg-type]
+    actions: list[Action] = []
+    if outcome.post is not None and with_preview:
+        card = preview_content(outcome.post, community, catalogue)
+        actions.append(Answer(interaction=invocation.event.interaction, content=Content(
+            text=text, title=card.title, fields=card.fields, attachment_urls=card.attachment_urls)))
+    else:
+        actions.append(invocation.answer(text))
+    if outcome.needs_review and outcome.post is not None:
+        review = review_post(outcome.post, community, catalogue, invocation.event.platform.value)
+        if review is not None:
+            actions.append(review)
+    return actions
+
+
+def rejection_notice(outcome: Outcome, invocation: Invocation) -> list[Action]:
+    """Tell the author why their post went back to draft (on the platform they wrote it from)."""
+    post = outcome.post
+    if not outcome.ok or post is None or post.author.platform != invocation.event.platform.value:
+        return []
+    text = invocation.say("calendar.notice.rejected", id=str(post.id), reason=post.rejected_reason or "")
+    return [DirectMessage(member_id=post.author.member_id, content=Content(text=text))]
+
+
+def draft_modal(invocation: Invocation, catalogue: Catalogue) -> OpenModal:
+    locale = invocation.locale
+    label = catalogue.string
+
+    def field(name: str, multiline: bool = False, required: bool = False) -> ModalInput:
+        default = str(invocation.options.get(name, ""))
+        return ModalInput(name, label(locale, f"calendar.option.{name}"), multiline, required, default,
+                          max_length=4000 if multiline else 200)
+
+    return OpenModal(interaction=invocation.event.interaction, custom_id=DRAFT_MODAL,
+                     title=label(locale, "calendar.modal.draft_title"),
+                     inputs=(field("body", True, True), field("at"), field("to"), field("every"), field("campaign")))
+
+
+def list_line(post: CalendarPost, invocation: Invocation) -> Text:
+    status = invocation.say(f"calendar.status.{post.status.value}")
+    targets = ", ".join(str(t) for t in post.targets)
+    snippet = post.body.replace("\n", " ")
+    snippet = snippet[:60] + ("…" if len(snippet) > 60 else "")
+    tags = " ".join(f"[{tag}]" for tag in (post.campaign, post.pillar) if tag)
+    return Text.of(f"#{post.id} · ", status, " · ", when_text(post, invocation.catalogue, invocation.locale),
+                   f" · {targets} {tags} · {snippet}")
+
+
+class CalendarCommands:
+    def __init__(self, desk: Desk, store: Store, outbox: Outbox) -> None:
+        self.desk = desk
+        self.store = store
+        self.outbox = outbox
+
+    def specs(self) -> list[CommandSpec]:
+        spec = CommandSpec
+        return [
+            spec(("post", "draft"), "calendar.command.draft", self.draft, STAFF, CONTENT_OPTIONS + SCHEDULE_OPTIONS),
+            spec(("post", "list"), "calendar.command.list", self.list, STAFF,
+                 (_opt("status"), _opt("campaign"), _opt("pillar"), _opt("limit", OptionKind.INTEGER))),
+            spec(("post", "show"), "calendar.command.show", self.show, STAFF, (ID,)),
+            spec(("post", "edit"), "calendar.command.edit", self.edit, STAFF, (ID, *CONTENT_OPTIONS)),
+            spec(("post", "reschedule"), "calendar.command.reschedule", self.reschedule, STAFF,
+                 (ID, *SCHEDULE_OPTIONS)),
+            spec(("post", "approve"), "calendar.command.approve", self.approve, STAFF, (ID,)),
+            spec(("post", "reject"), "calendar.command.reject", self.reject, STAFF,
+                 (ID, _opt("reason", OptionKind.TEXT, required=True, max_length=500))),
+            spec(("post", "cancel"), "calendar.command.cancel", self.cancel, STAFF, (ID,)),
+            spec(("post", "now"), "calendar.command.now", self.now, STAFF, (ID,), slow=True),
+        ]
+
+    async def draft(self, invocation: Invocation) -> Sequence[Action]:
+        platform = invocation.event.platform
+        if "body" not in invocation.options and self.outbox.can(platform, Capability.MODALS):
+            return [draft_modal(invocation, invocation.catalogue)]
+        return await self.create_from(invocation.options, invocation)
+
+    async def create_from(self, fields, invocation: Invocation) -> list[Action]:
+        community = invocation.community
+        draft, problems = read_draft(fields, community=community.id, author=actor_of(invocation),
+                                     zone=community.timezone, default_platform=invocation.event.platform.value)
+        if draft is None:
+            return outcome_actions(invocation, Outcome(False, "calendar.answer.invalid", problems=tuple(problems)))
+        return outcome_actions(invocation, await self.desk.create(draft, community))
+
+    async def list(self, invocation: Invocation) -> Sequence[Action]:
+        options = invocation.options
+        status_name = str(options.get("status", "upcoming"))
+        if status_name in {"upcoming", "all"}:
+            statuses = UPCOMING if status_name == "upcoming" else frozenset(Status)
+        else:
+            try:
+                statuses = frozenset({Status(status_name)})
+            except ValueError:
+                names = ", ".join(["upcoming", "all", *(s.value for s in Status)])
+                return [invocation.answer("calendar.answer.bad_status", value=status_name, choices=names)]
+        limit = max(1, min(int(options.get("limit", 20)), 50))
+        campaign, pillar = options.get("campaign"), options.get("pillar")
+        found = await self.store.run(lambda db: ledger.list_posts(
+            db, invocation.community.id, statuses, campaign=campaign and str(campaign),
+            pillar=pillar and str(pillar), limit=limit))
+        if not found:
+            return [invocation.answer("calendar.answer.list_empty")]
+        header = invocation.say("calendar.answer.list_header", count=len(found))
+        return [invocation.answer(join([header, *(list_line(p, invocation) for p in found)]))]
+
+    async def show(self, invocation: Invocation) -> Sequence[Action]:
+        post_id = int(invocation.options["id"])
+        post = await self.store.run(lambda db: ledger.get_post(db, post_id))
+        if post is None or post.community != invocation.community.id:
+            return [invocation.answer("calendar.answer.not_found", id=str(post_id))]
+        return [Answer(interaction=invocation.event.interaction,
+                       content=preview_content(post, invocation.community, invocation.catalogue))]
+
+    async def edit(self, invocation: Invocation) -> Sequence[Action]:
+        fields = {k: v for k, v in invocation.options.items() if k != "id"}
+        content, problems = read_content(fields, invocation.event.platform.value)
+        if problems or not content:
+            problems = problems or []
+            return outcome_actions(invocation, Outcome(False, "calendar.answer.nothing_to_edit"
+                                                       if not problems else "calendar.answer.invalid",
+                                                       problems=tuple(problems)))
+        outcome = await self.desk.edit(int(invocation.options["id"]), actor_of(invocation), invocation.community,
+                                       content)
+        return outcome_actions(invocation, outcome)
+
+    async def reschedule(self, invocation: Invocation) -> Sequence[Action]:
+        fields = {k: v for k, v in invocation.options.items() if k != "id"}
+        schedule, problems = read_schedule(fields, invocation.community.timezone)
+        if problems:
+            return outcome_actions(invocation, Outcome(False, "calendar.answer.invalid", problems=tuple(problems)))
+        outcome = await self.desk.reschedule(int(invocation.options["id"]), actor_of(invocation),
+                                             invocation.community, schedule)
+        return outcome_actions(invocation, outcome)
+
+    async def approve(self, invocation: Invocation) -> Sequence[Action]:
+        outcome = await self.desk.approve(int(invocation.options["id"]), actor_of(invocation), invocation.community)
+        return outcome_actions(invocation, outcome, with_preview=False)
+
+    async def reject(self, invocation: Invocation) -> Sequence[Action]:
+        outcome = await self.desk.reject(int(invocation.options["id"]), actor_of(invocation), invocation.community,
+                                         str(invocation.options["reason"]))
+        return outcome_actions(invocation, outcome, with_preview=False) + rejection_notice(outcome, invocation)
+
+    async def cancel(self, invocation: Invocation) -> Sequence[Action]:
+        outcome = await self.desk.cancel(int(invocation.options["id"]), actor_of(invocation), invocation.community)
+        return outcome_actions(invocation, outcome, with_preview=False)
+
+    async def now(self, invocation: Invocation) -> Sequence[Action]:
+        outcome = await self.desk.publish_now(int(invocation.options["id"]), actor_of(invocation),
+                                              invocation.community)
+        return outcome_actions(invocation, outcome, with_preview=False)

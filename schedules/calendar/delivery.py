@@ -1,0 +1,274 @@
+"""Publishing each occurrence of a post exactly once, on time, on every target.
+
+The ledger row for an occurrence on a target is written as `sending` *before* the platform call and becomes
+`published` with the platform's message id after it; its idempotency key rides on the send (a Discord nonce).
+A row still `sending` at start-up means we crashed in between: it is looked up on the platform where the
+adapter can (`FindPost`), otherwise it becomes `uncertain` and the CMs decide; it is never sent blindly again.
+
+Lateness: an occurrence due while the bot was down is sent late (and marked late) within the grace period, and
+beyond it is marked missed and the CMs are asked. One due while the bot was running is always sent, since no
+downtime made it late. Transient failures retry with exponential backoff inside the grace period; permanent
+ones fail at once and the author is told the platform's reason.
+
+Test hook: the environment variable `CMBOT_CALENDAR_PAUSE_AT` (`claimed` or `sent`) makes delivery log
+"calendar: paused at <point>" and wait for ever at that point, so a test can kill the process there. It has no
+effect when unset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.actions import ActionResult, FindPost, Post
+from bot.clock import Clock
+from bot.dispatcher import CommunityDirectory
+from bot.events import PlatformName
+from bot.outbox import Outbox
+from bot.platform import Capability
+from bot.store import Store
+from config.settings import Community
+from handlers.calendar import posts as ledger
+from handlers.calendar.lifecycle import Status
+from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
+from handlers.calendar.preview import outgoing_content
+from handlers.calendar.recurrence import Recurrence
+from schedules.calendar.expiry import expire_if_due
+from schedules.calendar.notices import Notices
+
+log = logging.getLogger(__name__)
+PAUSE_ENV = "CMBOT_CALENDAR_PAUSE_AT"
+LATE_AFTER = timedelta(minutes=1)
+LOOKUP_MARGIN = timedelta(minutes=5)
+Reschedule = Callable[[int, datetime | None], None]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+async def checkpoint(point: str) -> None:
+    """The crash-test hook (see the module docstring); inert unless the environment names this point."""
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"calendar: paused at {point}", file=sys.stderr, flush=True)
+        await asyncio.Event().wait()
+
+
+def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
+    if post.cron is None:
+        return None
+    rule = Recurrence.build(post.cron, post.timezone, post.until, post.max_count)
+    return rule.after(post.publish_at or after, after, post.occurrences_done + 1)
+
+
+class Publisher:
+    def __init__(self, store: Store, clock: Clock, outbox: Outbox, notices: Notices, directory: CommunityDirectory,
+                 reschedule: Reschedule, sleep: Sleep = asyncio.sleep) -> None:
+        self.store = store
+        self.clock = clock
+        self.outbox = outbox
+        self.notices = notices
+        self.directory = directory
+        self.reschedule = reschedule
+        self.sleep = sleep
+        self.started_at: datetime | None = None
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    # -- entry points ------------------------------------------------------------------------------------
+    async def run_post(self, post_id: int) -> None:
+        """The job of one post: deliver whatever of it is due now (read from the store, not the wake-up)."""
+        lock = self._locks.setdefault(post_id, asyncio.Lock())
+        try:
+            async with lock:
+                await self._run_post(post_id)
+        finally:
+            if not lock.locked():
+                self._locks.pop(post_id, None)
+
+    async def sweep(self) -> None:
+        """The safety net: every post due now, in due order (also the catch-up at start)."""
+        now = self.clock.now()
+        due = await self.store.run(lambda db: ledger.due_post_ids(
+            db, now, (Status.SCHEDULED, Status.SENDING, Status.PENDING)))
+        for post_id in due:
+            await self.run_post(post_id)
+
+    async def reconcile(self) -> None:
+        """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""
+        stuck = await self.store.run(lambda db: ledger.deliveries_with_status(db, "sending"))
+        for delivery in stuck:
+            post = await self.store.run(lambda db, d=delivery: ledger.get_post(db, d.post_id))
+            if post is None:
+                continue
+            await self._reconcile_one(post, self.directory.by_id(post.community), delivery)
+
+    # -- one post ----------------------------------------------------------------------------------------
+    async def _run_post(self, post_id: int) -> None:
+        for _ in range(1000):  # one pass per occurrence due now; bounded against a cron that never moves on
+            post = await self.store.run(lambda db: ledger.get_post(db, post_id))
+            now = self.clock.now()
+            if post is None or post.next_due_at is None:
+                return
+            if post.next_due_at > now:
+                self.reschedule(post.id, post.next_due_at)
+                return
+            community = self.directory.by_id(post.community)
+            if post.status is Status.PENDING:
+                await expire_if_due(self.store, self.notices, post, community, now)
+                return
+            if post.status not in (Status.SCHEDULED, Status.SENDING):
+                return
+            await self._deliver_occurrence(post, community, post.next_due_at, now)
+
+    def _down_at(self, due: datetime) -> bool:
+        return self.started_at is not None and due < self.started_at
+
+    async def _deliver_occurrence(self, post: CalendarPost, community: Community, due: datetime,
+                                  now: datetime) -> None:
+        grace = community.calendar.grace_period
+        if post.status is Status.SCHEDULED:
+            await self.store.run(lambda db: ledger.transition(
+                db, post.id, Status.SENDING, SYSTEM, now, action="send", expect={Status.SCHEDULED}))
+        if self._down_at(due) and now - due > grace:
+            await self._miss(post, community, due, now)
+            return
+        late = now - due > LATE_AFTER
+        deadline = max(due, self.started_at or due) + grace
+        for target in post.targets:
+            delivery = await self.store.run(
+                lambda db, t=target: ledger.claim_delivery(db, post, due, t, self.clock.now(), late=late))
+            if delivery is None:  # already sent, missed or in flight before a crash: never twice
+                continue
+            await checkpoint("claimed")
+            await self.send(post, community, delivery, deadline)
+        await self._advance(post, due)
+
+    async def _miss(self, post: CalendarPost, community: Community, due: datetime, now: datetime) -> None:
+        recorded = []
+        for target in post.targets:
+            row = await self.store.run(lambda db, t=target: ledger.record_missed(db, post, due, t, now))
+            if row is not None:
+                recorded.append(row)
+        log.warning("post %s: occurrence due %s missed (bot down beyond the grace period)", post.id, due)
+        if post.recurring:
+            await self._advance(post, due, missed=True)
+        else:
+            await self.store.run(lambda db: ledger.transition(
+                db, post.id, Status.MISSED, SYSTEM, now, action="missed", next_due_at=None))
+            self.reschedule(post.id, None)
+        if recorded:
+            await self.notices.missed(post, community, due)
+
+    async def _advance(self, post: CalendarPost, due: datetime, *, missed: bool = False) -> None:
+        """After an occurrence: on to the next one, or the post's final status."""
+        now = self.clock.now()
+        rows = await self.store.run(lambda db: ledger.deliveries_of(db, post.id, due))
+        following = next_occurrence(post, due)
+        published = [r for r in rows if r.status == "published"]
+        changes: dict[str, object] = {"occurrences_done": post.occurrences_done + 1}
+        if published:
+            changes["published_at"] = now
+        if following is not None:
+            await self.store.run(lambda db: ledger.transition(
+                db, post.id, Status.SCHEDULED, SYSTEM, now, action="next", next_due_at=following, **changes))
+            self.reschedule(post.id, following)
+            return
+        if post.recurring:
+            anything = bool(published) or post.published_at is not None
+            final = Status.PUBLISHED if anything else (Status.MISSED if missed else Status.FAILED)
+        else:
+            final = Status.FAILED if any(r.status == "failed" for r in rows) else Status.PUBLISHED
+        await self.store.run(lambda db: ledger.transition(
+            db, post.id, final, SYSTEM, now, action="done", next_due_at=None, **changes))
+        self.reschedule(post.id, None)
+
+    # -- one send ----------------------------------------------------------------------------------------
+    async def send(self, post: CalendarPost, community: Community, delivery: Delivery,
+                   deadline: datetime) -> ActionResult:
+        """Send a claimed row, retrying transient failures with backoff until `deadline`."""
+        platform = PlatformName(delivery.target.platform)
+        action = Post(channel_id=delivery.target.channel_id, content=outgoing_content(post, platform, community),
+                      idempotency_key=delivery.idempotency_key)
+        settings = community.calendar
+        backoff = settings.retry_base_seconds
+        attempt = delivery.attempts
+        while True:
+            attempt += 1
+            result = await self.outbox.send(platform, action)
+            if result.ok:
+                await checkpoint("sent")
+                await self.store.run(lambda db, r=result, a=attempt: ledger.finish_delivery(
+                    db, delivery.id, "published", self.clock.now(), message_id=r.message_id, attempts=a))
+                return result
+            out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
+            if result.permanent or attempt > settings.max_retries or out_of_time:
+                break
+            log.info("post %s on %s: %s; retrying in %.1f s", post.id, delivery.target, result.error, backoff)
+            await self.sleep(backoff)
+            backoff *= 2
+        reason = result.error or "unknown error"
+        await self.store.run(lambda db: ledger.finish_delivery(
+            db, delivery.id, "failed", self.clock.now(), error=reason, attempts=attempt))
+        await self.notices.tell_author(post, community, "calendar.notice.failed", target=str(delivery.target),
+                                       reason=reason)
+        return result
+
+    async def _reconcile_one(self, post: CalendarPost, community: Community, delivery: Delivery) -> None:
+        platform = PlatformName(delivery.target.platform)
+        now = self.clock.now()
+        if self.outbox.can(platform, Capability.MESSAGE_LOOKUP):
+            since = (delivery.started_at or delivery.due_at) - LOOKUP_MARGIN
+            found = await self.outbox.send(platform, FindPost(
+                channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since))
+            if found.ok:
+                log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
+                await self.store.run(lambda db: ledger.finish_delivery(
+                    db, delivery.id, "published", now, message_id=found.message_id))
+                return
+            if found.permanent and now - delivery.due_at <= community.calendar.grace_period:
+                log.info("post %s on %s: not on the platform after a crash, sending it", post.id, delivery.target)
+                await self.send(post, community, delivery, delivery.due_at + community.calendar.grace_period)
+                return
+        await self.store.run(lambda db: ledger.finish_delivery(
+            db, delivery.id, "uncertain", now, error="interrupted between sending and published"))
+        log.warning("post %s on %s: interrupted mid-send, asking the CMs", post.id, delivery.target)
+        await self.notices.uncertain(post, community, delivery)
+
+    async def post_missed_now(self, post_id: int, due: datetime) -> int:
+        """A CM's "post now" on a missed occurrence; returns how many targets were sent (0: already decided)."""
+        rows = await self.store.run(lambda db: ledger.deliveries_of(db, post_id, due))
+        missed = [r for r in rows if r.status == "missed"]
+        if not missed:
+            return 0
+        post = await self.store.run(lambda db: ledger.get_post(db, post_id))
+        assert post is not None
+        if not post.recurring and post.status is Status.MISSED:
+            await self.store.run(lambda db: ledger.transition(
+                db, post_id, Status.SENDING, SYSTEM, self.clock.now(), action="post_now", expect={Status.MISSED}))
+        sent = 0
+        results = []
+        for row in missed:
+            result = await self.resend(row.id, ("missed",))
+            if result is not None:
+                sent += 1
+                results.append(result)
+        if not post.recurring and post.status is Status.MISSED:
+            final = Status.PUBLISHED if results and all(r.ok for r in results) else Status.FAILED
+            await self.store.run(lambda db: ledger.transition(
+                db, post_id, final, SYSTEM, self.clock.now(), action="done",
+                **({"published_at": self.clock.now()} if final is Status.PUBLISHED else {})))
+        return sent
+
+    async def resend(self, delivery_id: int, from_statuses: tuple[str, ...]) -> ActionResult | None:
+        """A CM's decision: send a missed or uncertain occurrence now (None if someone already did)."""
+        now = self.clock.now()
+        delivery = await self.store.run(lambda db: ledger.reclaim_delivery(db, delivery_id, from_statuses, now,
+                                                                           late=True))
+        if delivery is None:
+            return None
+        post = await self.store.run(lambda db: ledger.get_post(db, delivery.post_id))
+        assert post is not None
+        community = self.directory.by_id(post.community)
+        return await self.send(post, community, delivery, now + community.calendar.grace_period)
+

@@ -1,0 +1,29 @@
+"""Posts still awaiting approval when their time comes expire: they are never sent unapproved.
+
+The author is told, so they can reschedule and ask again. Called by the post's own wake-up and by the sweep.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store import Store
+from config.settings import Community
+from handlers.calendar import posts as ledger
+from handlers.calendar.lifecycle import Status, TransitionRefused
+from handlers.calendar.posts import SYSTEM, CalendarPost
+from schedules.calendar.notices import Notices
+
+
+async def expire_if_due(store: Store, notices: Notices, post: CalendarPost, community: Community,
+                        now: datetime) -> bool:
+    """Expire `post` if it is still pending approval at or after its time; True when it expired now."""
+    if post.status is not Status.PENDING or post.next_due_at is None or post.next_due_at > now:
+        return False
+    try:
+        await store.run(lambda db: ledger.transition(
+            db, post.id, Status.EXPIRED, SYSTEM, now, action="expire", expect={Status.PENDING}, next_due_at=None))
+    except TransitionRefused:  # approved or cancelled a moment ago
+        return False
+    await notices.tell_author(post, community, "calendar.notice.expired")
+    return True
