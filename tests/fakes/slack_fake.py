@@ -192,7 +192,7 @@ class SlackFake:
         return {"url": f"ws://127.0.0.1:{self.port}/link/?ticket={next(self._ids)}"}
 
     def _new_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         message = FakeMessage(args["channel"], self._new_ts(), args.get("text", ""), args.get("blocks"),

@@ -109,10 +109,11 @@ async def build_harness(store: Store, fake: SlackFake, *, http: bool = False, **
     outbox = Outbox()
     dispatcher = Dispatcher(CommunityDirectory(settings), outbox, catalogue)
     commands = build_commands(catalogue)
-    options = {"http_port": 0, "http_host": "127.0.0.1"} if http else {}
+    options = {"bot_token": BOT_TOKEN, "app_token": APP_TOKEN, "signing_secret": SIGNING_SECRET}
+    if http:
+        options.update(http_port=0, http_host="127.0.0.1")
     options.update(platform_options)
-    platform = SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
-                             settings=settings, commands=commands, catalogue=catalogue, api_base=fake.api_base,
+    platform = SlackPlatform(settings=settings, commands=commands, catalogue=catalogue, api_base=fake.api_base,
                              **options)
     harness = Harness(fake, platform, dispatcher)
 
