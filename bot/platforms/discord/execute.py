@@ -1,0 +1,155 @@
+"""The core's actions carried out through discord.py, one small coroutine each.
+
+Every coroutine returns an `ActionResult` and never raises for a platform error: `failure()` sorts Discord's
+answers into permanent (403 missing permission, 404 unknown channel or message, 400 a request Discord will
+never accept) and transient (429 after discord.py's own retries, 5xx, timeouts, network errors).
+Sends go through partial messageables, so nothing needs the channel in discord.py's cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import discord
+
+from bot.actions import (
+    ActionResult,
+    Content,
+    DeleteMessage,
+    DirectMessage,
+    EditMessage,
+    FindPost,
+    Post,
+    React,
+    ReplyInThread,
+    TimeoutMember,
+)
+from bot.platforms.discord.render import clip, nonce_for, render_content
+
+log = logging.getLogger(__name__)
+
+DMS_CLOSED = 50007  # "Cannot send messages to this user"
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+MAX_TIMEOUT = timedelta(days=28)
+THREAD_NAME_LIMIT = 100
+HISTORY_LIMIT = 100
+NOT_FOUND = "not found"
+
+
+def failure(error: BaseException) -> ActionResult:
+    if isinstance(error, discord.HTTPException):
+        reason = f"{error.status} {error.code}: {error.text}".strip()
+        return ActionResult.failed(reason, permanent=error.status in (400, 403, 404))
+    if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | OSError):
+        return ActionResult.failed(f"network: {type(error).__name__}", permanent=False)
+    if isinstance(error, ValueError):  # an id that is not a snowflake, a file that is not there
+        return ActionResult.failed(str(error), permanent=True)
+    log.error("unexpected error from Discord: %r", error)
+    return ActionResult.failed(f"unexpected: {type(error).__name__}", permanent=False)
+
+
+async def send(client: discord.Client, channel_id: str, content: Content, nonce: str | None = None) -> discord.Message:
+    kwargs = render_content(content).send_kwargs()
+    if nonce:
+        kwargs["nonce"] = nonce  # discord.py sets enforce_nonce: a retried send returns the first message
+    return await client.get_partial_messageable(int(channel_id)).send(**kwargs)
+
+
+async def post(client: discord.Client, action: Post) -> ActionResult:
+    nonce = nonce_for(action.idempotency_key) if action.idempotency_key else None
+    message = await send(client, action.channel_id, action.content, nonce)
+    return ActionResult.done(str(message.id), action.channel_id)
+
+
+async def reply_in_thread(client: discord.Client, action: ReplyInThread) -> ActionResult:
+    """Start a thread on the parent message, or use the one it already has (a message's thread shares its id)."""
+    name = clip((action.content.title or action.content.text).plain().replace("\n", " ") or "…", THREAD_NAME_LIMIT)
+    try:
+        thread = await client.http.start_thread_with_message(
+            int(action.channel_id), int(action.parent_message_id), name=name, auto_archive_duration=1440
+        )
+        thread_id = str(thread["id"])
+    except discord.HTTPException as error:
+        if error.code != THREAD_EXISTS:
+            raise
+        thread_id = action.parent_message_id
+    message = await send(client, thread_id, action.content)
+    return ActionResult.done(str(message.id), thread_id)
+
+
+async def direct_message(client: discord.Client, action: DirectMessage) -> ActionResult:
+    try:
+        channel = await client.create_dm(discord.Object(int(action.member_id)))
+        message = await channel.send(**render_content(action.content).send_kwargs())
+        return ActionResult.done(str(message.id), str(channel.id))
+    except discord.Forbidden as error:
+        if error.code != DMS_CLOSED or not action.fallback_channel_id:
+            raise
+        log.info("DMs closed for %s: posting in channel %s instead", action.member_id, action.fallback_channel_id)
+    message = await send(client, action.fallback_channel_id, action.content)
+    return ActionResult.done(str(message.id), action.fallback_channel_id)
+
+
+async def delete_message(client: discord.Client, action: DeleteMessage) -> ActionResult:
+    await client.http.delete_message(int(action.channel_id), int(action.message_id), reason=action.reason or None)
+    return ActionResult.done(action.message_id, action.channel_id)
+
+
+async def react(client: discord.Client, action: React) -> ActionResult:
+    message = client.get_partial_messageable(int(action.channel_id)).get_partial_message(int(action.message_id))
+    await message.add_reaction(action.emoji)
+    return ActionResult.done(action.message_id, action.channel_id)
+
+
+async def edit_message(client: discord.Client, action: EditMessage) -> ActionResult:
+    message = client.get_partial_messageable(int(action.channel_id)).get_partial_message(int(action.message_id))
+    await message.edit(**render_content(action.content).edit_kwargs())
+    return ActionResult.done(action.message_id, action.channel_id)
+
+
+async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember, now: datetime):
+    """Time a member out in the configured guild that has them (the only one, in the usual set-up)."""
+    until = now + min(action.duration, MAX_TIMEOUT)
+    candidates = guild_ids
+    if len(guild_ids) > 1:
+        candidates = [g for g in guild_ids if (guild := client.get_guild(int(g))) and guild.get_member(int(
+            action.member_id))] or guild_ids
+    last: discord.HTTPException | None = None
+    for guild_id in candidates:
+        try:
+            await client.http.edit_member(
+                int(guild_id), int(action.member_id), reason=action.reason or None,
+                communication_disabled_until=until.isoformat(),
+            )
+            return ActionResult.done()
+        except discord.NotFound as error:  # not a member of this guild: try the next one
+            last = error
+    if last is not None:
+        raise last
+    return ActionResult.failed("no Discord guild is configured", permanent=True)
+
+
+async def find_post(client: discord.Client, bot_user_id: int, action: FindPost) -> ActionResult:
+    """Best effort after a crash: our own messages in the channel since `since`.
+
+    A message whose nonce matches is the post. No message of ours since `since` is a sure "not found". Our
+    messages without a nonce (Discord's history endpoint does not always return it) leave the answer open:
+    a transient failure, so the caller does not post a duplicate on a guess.
+    """
+    wanted = nonce_for(action.idempotency_key)
+    since = action.since.astimezone(UTC)
+    channel = client.get_partial_messageable(int(action.channel_id))
+    ours_without_nonce = 0
+    async for message in channel.history(limit=HISTORY_LIMIT, after=since, oldest_first=True):
+        if message.author.id != bot_user_id:
+            continue
+        if message.nonce is None:
+            ours_without_nonce += 1
+        elif str(message.nonce) == wanted:
+            return ActionResult.done(str(message.id), action.channel_id)
+    if ours_without_nonce:
+        return ActionResult.failed(f"{ours_without_nonce} message(s) of ours without a nonce", permanent=False)
+    return ActionResult.failed(NOT_FOUND, permanent=True)

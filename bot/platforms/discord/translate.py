@@ -1,0 +1,234 @@
+"""Gateway payloads (plain dicts, as Discord documents them) -> the core's frozen events.
+
+These functions are pure: they read the JSON the gateway sent and nothing else, so they are tested with
+payloads written by hand and never need a connection or a discord.py cache. Role ids come straight from the
+payload's `member.roles`, which the gateway includes for guild messages, joins, reactions and interactions.
+A payload we cannot use (no guild, partial edit without content, a webhook) gives `None`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.events import (
+    ButtonClicked,
+    ChannelRef,
+    CommandInvoked,
+    Event,
+    InteractionRef,
+    Member,
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    MessageReported,
+    ModalSubmitted,
+    PlatformName,
+    ReactionAdded,
+    ReactionRemoved,
+)
+
+Payload = Mapping[str, Any]
+DISCORD_EPOCH_MS = 1420070400000
+DISCORD = PlatformName.DISCORD
+
+# Interaction and component type numbers from Discord's API reference.
+APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
+CHAT_INPUT, MESSAGE_COMMAND = 1, 3
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+ACTION_ROW, TEXT_INPUT, LABEL = 1, 4, 18
+BUTTON = 2
+
+
+def snowflake_time(snowflake: str | int) -> datetime:
+    return datetime.fromtimestamp(((int(snowflake) >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
+
+
+def parse_time(value: str | None, fallback: datetime) -> datetime:
+    if not value:
+        return fallback
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def member_of(user: Payload, member: Payload | None = None) -> Member:
+    """A `Member` from a user object and, in a guild, its member object (nickname, role ids, join time)."""
+    member = member or {}
+    name = member.get("nick") or user.get("global_name") or user.get("username") or str(user.get("id", ""))
+    joined = member.get("joined_at")
+    return Member(
+        id=str(user["id"]),
+        display_name=name,
+        roles=frozenset(str(r) for r in member.get("roles", ())),
+        is_bot=bool(user.get("bot", False)),
+        joined_at=datetime.fromisoformat(joined) if joined else None,
+    )
+
+
+def member_joined(data: Payload, now: datetime) -> MemberJoined:
+    member = member_of(data["user"], data)
+    return MemberJoined(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"join:{data['guild_id']}:{member.id}:{data.get('joined_at', '')}",
+        at=member.joined_at or now,
+        member=member,
+    )
+
+
+def member_left(data: Payload, now: datetime, sequence: object = None) -> MemberLeft:
+    member = member_of(data["user"])
+    return MemberLeft(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"leave:{data['guild_id']}:{member.id}:{sequence if sequence is not None else now.isoformat()}",
+        at=now,
+        member=member,
+    )
+
+
+def message_event(data: Payload, now: datetime, *, thread_parent_id: str | None = None, edited: bool = False):
+    """MESSAGE_CREATE / MESSAGE_UPDATE -> MessagePosted / MessageEdited (None outside a guild, or for webhooks
+    and partial updates that carry no content). A message in a thread names the thread's parent channel."""
+    if "guild_id" not in data or "author" not in data or "content" not in data or data.get("webhook_id"):
+        return None
+    channel_id = str(data["channel_id"])
+    reference = data.get("message_reference") or {}
+    kind = MessageEdited if edited else MessagePosted
+    stamp = data.get("edited_timestamp") if edited else data.get("timestamp")
+    return kind(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"{'edit' if edited else 'message'}:{data['id']}:{stamp or ''}",
+        at=parse_time(stamp, now),
+        channel=ChannelRef(thread_parent_id or channel_id),
+        member=member_of(data["author"], data.get("member")),
+        message_id=str(data["id"]),
+        text=data["content"],
+        thread_id=channel_id if thread_parent_id else None,
+        reply_to_id=str(reference["message_id"]) if reference.get("message_id") else None,
+        mentioned_user_ids=tuple(str(u["id"]) for u in data.get("mentions", ())),
+        mentioned_role_ids=tuple(str(r) for r in data.get("mention_roles", ())),
+        mentions_everyone=bool(data.get("mention_everyone", False)),
+        attachment_count=len(data.get("attachments", ())),
+    )
+
+
+def message_deleted(data: Payload, now: datetime) -> MessageDeleted | None:
+    if "guild_id" not in data:
+        return None
+    return MessageDeleted(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"delete:{data['id']}",
+        at=now,
+        channel=ChannelRef(str(data["channel_id"])),
+        message_id=str(data["id"]),
+    )
+
+
+def emoji_text(emoji: Payload) -> str:
+    """Unicode emoji as is; a custom emoji as `name:id`, the form the REST API takes back."""
+    if emoji.get("id"):
+        return f"{emoji.get('name') or '_'}:{emoji['id']}"
+    return str(emoji.get("name", ""))
+
+
+def reaction(data: Payload, now: datetime, *, added: bool, sequence: object = None):
+    if "guild_id" not in data:
+        return None
+    user = (data.get("member") or {}).get("user") or {"id": data["user_id"]}
+    emoji = emoji_text(data.get("emoji", {}))
+    kind = ReactionAdded if added else ReactionRemoved
+    verb = "react" if added else "unreact"
+    return kind(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"{verb}:{data['message_id']}:{data['user_id']}:{emoji}:{sequence}",
+        at=now,
+        channel=ChannelRef(str(data["channel_id"])),
+        member=member_of(user, data.get("member")),
+        message_id=str(data["message_id"]),
+        emoji=emoji,
+    )
+
+
+def option_strings(options: list[Payload]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Walk subcommand groups and subcommands: the path below the command, and the options as strings."""
+    path: list[str] = []
+    values: dict[str, str] = {}
+    current = options
+    while current:
+        first = current[0]
+        if first.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+            path.append(first["name"])
+            current = first.get("options", [])
+            continue
+        for option in current:
+            value = option.get("value")
+            if isinstance(value, bool):
+                values[option["name"]] = "true" if value else "false"
+            elif value is not None:
+                values[option["name"]] = str(value)
+        break
+    return tuple(path), values
+
+
+def modal_values(components: list[Payload]) -> dict[str, str]:
+    """Text inputs of a submitted modal, whether wrapped in action rows (classic) or labels (newer)."""
+    values: dict[str, str] = {}
+    for row in components:
+        children = row.get("components") or ([row["component"]] if row.get("component") else [])
+        for child in children:
+            if child.get("type") == TEXT_INPUT:
+                values[str(child["custom_id"])] = str(child.get("value") or "")
+    return values
+
+
+def interaction_ref(data: Payload) -> InteractionRef:
+    return InteractionRef(platform=DISCORD, token=str(data["id"]))
+
+
+def interaction_event(data: Payload, report_command_name: str) -> Event | None:
+    """INTERACTION_CREATE -> CommandInvoked, MessageReported, ButtonClicked or ModalSubmitted.
+
+    `report_command_name` is the (English) name of our message context menu command.
+    """
+    if "guild_id" not in data or "member" not in data:
+        return None
+    member = member_of(data["member"]["user"], data["member"])
+    common: dict[str, Any] = {
+        "platform": DISCORD,
+        "space_id": str(data["guild_id"]),
+        "event_id": f"interaction:{data['id']}",
+        "at": snowflake_time(data["id"]),
+        "channel": ChannelRef(str(data["channel_id"])) if data.get("channel_id") else None,
+        "member": member,
+        "interaction": interaction_ref(data),
+    }
+    body = data.get("data") or {}
+    kind = data.get("type")
+    if kind == APPLICATION_COMMAND and body.get("type") == MESSAGE_COMMAND:
+        if body.get("name") != report_command_name or common["channel"] is None:
+            return None
+        target = body["resolved"]["messages"][str(body["target_id"])]
+        return MessageReported(
+            **common,
+            message_id=str(target["id"]),
+            reported_member=member_of(target["author"], (body["resolved"].get("members") or {}).get(
+                str(target["author"]["id"]))),
+            text=str(target.get("content", "")),
+        )
+    if kind == APPLICATION_COMMAND:
+        path, options = option_strings(body.get("options", []))
+        return CommandInvoked(**common, path=(body["name"], *path), options=options)
+    if kind == MESSAGE_COMPONENT and body.get("component_type") == BUTTON:
+        message = data.get("message") or {}
+        return ButtonClicked(**common, custom_id=str(body["custom_id"]), message_id=str(message.get("id", "")))
+    if kind == MODAL_SUBMIT:
+        values = modal_values(body.get("components", []))
+        return ModalSubmitted(**common, custom_id=str(body["custom_id"]), values=values)
+    return None
