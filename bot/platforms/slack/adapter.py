@@ -35,6 +35,8 @@ from config.settings import Community, Settings
 
 log = logging.getLogger(__name__)
 REPORT_SHORTCUT = "report_to_moderators"
+# the Events API types the adapter listens to; config/slack-manifest.yml subscribes to each (a test checks)
+LISTENED_EVENTS = ("member_joined_channel", "team_join", "message", "reaction_added", "reaction_removed")
 REFUSED_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                                   "token_expired", "not_allowed_token_type"})
 EXIT_SLACK_REFUSED = 4
@@ -186,11 +188,16 @@ class SlackPlatform:
             request_verification_enabled=self.http_port is not None,
             logger=self._library_log,
         )
-        app.event("member_joined_channel")(self._on_member_joined)
-        app.event("team_join")(self._on_team_join)
-        app.event("message")(self._on_message)
-        app.event("reaction_added")(self._on_reaction)
-        app.event("reaction_removed")(self._on_reaction)
+        listeners = {
+            "member_joined_channel": self._on_member_joined,
+            "team_join": self._on_team_join,
+            "message": self._on_message,
+            "reaction_added": self._on_reaction,
+            "reaction_removed": self._on_reaction,
+        }
+        assert set(listeners) == set(LISTENED_EVENTS)
+        for event_type, listener in listeners.items():
+            app.event(event_type)(listener)
         app.command(SLASH_COMMAND)(self._on_command)
         app.shortcut(REPORT_SHORTCUT)(self._on_report)
         app.action(re.compile(".*"))(self._on_button)
