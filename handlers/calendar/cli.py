@@ -20,7 +20,8 @@ def posts_cli() -> None:
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="check every row and print the report; import nothing")
 @click.option("--community", "community_id", help="community id (default: the only one in the config)")
-def import_posts(file: Path, dry_run: bool, community_id: str | None) -> None:
+@click.option("--as-of", "as_of", help="check times as if it were this ISO 8601 instant (reproducible reports)")
+def import_posts(file: Path, dry_run: bool, community_id: str | None, as_of: str | None) -> None:
     """Import FILE (.csv or .yml): one post per row, all or nothing. Columns are described in docs/calendar.md."""
     from handlers.calendar.importer import ImportFileError, check_rows, describe, import_all, read_rows
 
@@ -40,6 +41,13 @@ def import_posts(file: Path, dry_run: bool, community_id: str | None) -> None:
         click.echo(f"cmbot: {error}", err=True)
         raise SystemExit(1) from None
     now = datetime.now(UTC)
+    if as_of:
+        try:
+            now = datetime.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter("expected an ISO 8601 date and time", param_hint="--as-of") from None
+        if now.tzinfo is None:
+            raise click.BadParameter("give a UTC offset, e.g. 2026-12-01T09:00+01:00", param_hint="--as-of")
     reports = check_rows(rows, community, now)
     catalogue = Catalogue.shipped()
     for report in reports:

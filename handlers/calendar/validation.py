@@ -101,7 +101,7 @@ def first_occurrence(draft: PostDraft, now: datetime) -> datetime | None:
     if draft.cron is None:
         return draft.publish_at
     rule = Recurrence.build(draft.cron, draft.timezone, draft.until, draft.max_count)
-    return rule.after(draft.publish_at or now, None, 0)
+    return rule.after(draft.publish_at or now + timedelta(seconds=1), None, 0)
 
 
 def validate_draft(draft: PostDraft, community: Community, now: datetime, *, need_time: bool) -> list[Problem]:
