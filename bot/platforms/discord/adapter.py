@@ -104,12 +104,14 @@ class DiscordPlatform:
         api_base: str | None = None,
         gateway_url: str | None = None,
         sync_commands: bool = True,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         self._token = token
         self.settings = settings
         self.commands = commands
         self.catalogue = catalogue
         self.sync_commands = sync_commands
+        self.guild_ready_timeout = guild_ready_timeout  # discord.py waits this long for late GUILD_CREATEs
         point_at(api_base, gateway_url)
         self.guild_ids = [c.discord.space_id for c in settings.communities if c.discord is not None]
         self._locales = {c.discord.space_id: c.locale for c in settings.communities if c.discord is not None}
@@ -129,6 +131,7 @@ class DiscordPlatform:
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
+            guild_ready_timeout=self.guild_ready_timeout,
         )
 
     def can(self, capability: Capability) -> bool:

@@ -1,0 +1,49 @@
+"""The real discord.py client against the local fake: gateway events reach the core, posts reach REST."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.events import MemberJoined, MessagePosted
+from tests.discord.conftest import GUILD, SMM_ROLE, WELCOME_CHANNEL
+from tests.fakes.discord_fake import member, user
+
+
+async def until(predicate, timeout: float = 5.0) -> None:
+    """Bounded poll for an effect that has no request to wait on."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+async def test_start_syncs_commands_to_the_configured_guild(harness):
+    calls = harness.fake.requests_to("PUT", rf"/applications/\d+/guilds/{GUILD}/commands")
+    assert len(calls) == 1
+    names = {c["name"] for c in calls[0].json}
+    assert {"ping", "post", "Report to moderators"} <= names
+    assert harness.platform.bot_user_id == harness.fake.bot_id
+
+
+async def test_member_join_posts_a_welcome_that_pings_only_the_new_member(harness):
+    joined = member("42", "Zoé", roles=()) | {"guild_id": GUILD}
+    await harness.fake.dispatch("GUILD_MEMBER_ADD", joined)
+
+    [call] = await harness.fake.wait_for_request("POST", rf"/channels/{WELCOME_CHANNEL}/messages")
+    assert harness.seen.of(MemberJoined)[0].member.id == "42"
+    mentions = call.json["allowed_mentions"]
+    assert mentions["parse"] == []  # neither @everyone/@here nor roles, whatever the text says
+    assert [str(u) for u in mentions["users"]] == ["42"]
+    content = call.json["content"]
+    assert content.startswith("Bienvenue <@42> !")
+    assert "@everyone" not in content.replace("@\u200beveryone", "")  # the typed ping is made inert
+
+
+async def test_message_becomes_an_event_with_the_authors_roles(harness):
+    payload = harness.fake.message("700", user("43", "Ana"), "bonjour", guild_id=GUILD, roles=(SMM_ROLE, "999"))
+    await harness.fake.dispatch("MESSAGE_CREATE", payload)
+
+    await until(lambda: harness.seen.of(MessagePosted))
+    [event] = harness.seen.of(MessagePosted)
+    assert event.member.roles == frozenset({SMM_ROLE, "999"})
+    assert (event.space_id, event.channel.id, event.text) == (GUILD, "700", "bonjour")
+    assert event.message_id == payload["id"]

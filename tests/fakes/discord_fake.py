@@ -1,0 +1,330 @@
+"""A small local Discord (REST + gateway) that the real discord.py client logs in to, on 127.0.0.1.
+
+API, for any test that needs Discord at the wire:
+
+    fake = FakeDiscord(token="t", guild_ids=("100",))
+    await fake.start()                       # ephemeral port; fake.api_base / fake.gateway_url to point a client at
+    await fake.dispatch("MESSAGE_CREATE", fake.message(...))   # a gateway event to every connected client
+    fake.requests                            # every REST call received: Recorded(method, path, query, json)
+    await fake.wait_for_request("POST", r"/channels/7/messages")   # bounded wait for a call, no sleeps
+    fake.queue_error("POST", r"/channels/7/messages", 429, {"retry_after": 0.05, ...})   # next matching call fails
+    await fake.stop()
+
+Behaviour: REST answers need `Authorization: Bot <token>` (401 otherwise, as Discord does); the gateway answers
+HELLO, IDENTIFY with READY (its resume URL pointing back here) and one GUILD_CREATE per guild, heartbeats with
+op 11, and closes with `close_on_identify` (e.g. 4004, 4014) when set. `application_flags` controls which
+privileged intents the application is said to have; identifying with a privileged intent it lacks closes with
+4014, as Discord does. Sent messages are kept per channel (newest last) and served back by the history route,
+without their nonce (Discord's history does not return it). Closed DMs: `dms_closed` user ids get 403/50007.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+JSON = "application/json"
+GATEWAY_GUILD_MEMBERS = 1 << 14
+GATEWAY_MESSAGE_CONTENT = 1 << 18
+ALL_PRIVILEGED = GATEWAY_GUILD_MEMBERS | GATEWAY_MESSAGE_CONTENT
+INTENT_MEMBERS = 1 << 1
+INTENT_MESSAGE_CONTENT = 1 << 15
+DISCORD_EPOCH_MS = 1420070400000
+
+
+def snowflake(counter: itertools.count) -> str:
+    return str(((int(datetime.now(UTC).timestamp() * 1000) - DISCORD_EPOCH_MS) << 22) + next(counter) % 4096)
+
+
+def user(user_id: str, name: str = "someone", bot: bool = False) -> dict[str, Any]:
+    return {"id": user_id, "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot}
+
+
+def member(user_id: str, name: str = "someone", roles: tuple[str, ...] = (), joined_at: str | None = None):
+    return {"user": user(user_id, name), "roles": list(roles), "nick": None, "deaf": False, "mute": False,
+            "joined_at": joined_at or datetime.now(UTC).isoformat(), "flags": 0}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # below /api/v10, e.g. "/channels/7/messages"
+    query: dict[str, str]
+    json: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CannedError:
+    method: str
+    path: re.Pattern[str]
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeDiscord:
+    def __init__(self, token: str = "test-token", guild_ids: tuple[str, ...] = ("100",), bot_id: str = "900",
+                 application_flags: int = ALL_PRIVILEGED) -> None:
+        self.token = token
+        self.guild_ids = guild_ids
+        self.bot_id = bot_id
+        self.application_flags = application_flags
+        self.close_on_identify: int | None = None
+        self.dms_closed: set[str] = set()
+        self.requests: list[Recorded] = []
+        self.identified = asyncio.Event()
+        self.identify_payloads: list[dict[str, Any]] = []
+        self.channel_messages: dict[str, list[dict[str, Any]]] = {}
+        self._errors: list[CannedError] = []
+        self._sockets: list[web.WebSocketResponse] = []
+        self._sequence = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ------------------------------------------------------------------------------------------
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # -- test controls ----------------------------------------------------------------------------------------
+    def new_id(self) -> str:
+        return snowflake(self._ids)
+
+    def queue_error(self, method: str, path: str, status: int, body: dict[str, Any] | None = None,
+                    headers: dict[str, str] | None = None) -> None:
+        """The next `method` call whose path matches the regex `path` gets this answer instead of success."""
+        extra = {"Via": "1.1 google"} if status == 429 else {}
+        self._errors.append(CannedError(method.upper(), re.compile(path), status,
+                                        body or {"message": "error", "code": 0}, extra | (headers or {})))
+
+    def requests_to(self, method: str, path: str) -> list[Recorded]:
+        pattern = re.compile(path)
+        return [r for r in self.requests if r.method == method.upper() and pattern.fullmatch(r.path)]
+
+    async def wait_for_request(self, method: str, path: str, count: int = 1, timeout: float = 5.0) -> list[Recorded]:
+        """Wait (bounded) until `count` calls matched, and return them."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.requests_to(method, path)) >= count),
+                                   timeout)
+        return self.requests_to(method, path)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway DISPATCH to every connected client."""
+        for socket in list(self._sockets):
+            await socket.send_json({"op": 0, "t": event, "s": next(self._sequence), "d": data})
+
+    # -- payload builders -------------------------------------------------------------------------------------
+    def message(self, channel_id: str, author: dict[str, Any], content: str, guild_id: str | None = None,
+                roles: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+        payload = {"id": self.new_id(), "channel_id": channel_id, "author": author, "content": content,
+                   "timestamp": datetime.now(UTC).isoformat(), "edited_timestamp": None, "tts": False,
+                   "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+                   "embeds": [], "pinned": False, "type": 0, "components": []}
+        if guild_id is not None:
+            payload |= {"guild_id": guild_id, "member": {k: v for k, v in member(author["id"], roles=roles).items()
+                                                          if k != "user"}}
+        return payload | extra
+
+    def interaction(self, kind: int, data: dict[str, Any], user_id: str, roles: tuple[str, ...] = (),
+                    guild_id: str | None = None, channel_id: str = "700", **extra: Any) -> dict[str, Any]:
+        guild = guild_id or self.guild_ids[0]
+        return {"id": self.new_id(), "application_id": self.bot_id, "type": kind, "data": data,
+                "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
+                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": f"tok-{self.new_id()}",
+                "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
+                "entitlements": [], "authorizing_integration_owners": {}, "context": 0} | extra
+
+    def command(self, name: str, user_id: str, roles: tuple[str, ...] = (), options: list | None = None, **extra):
+        data = {"id": self.new_id(), "name": name, "type": 1, "options": options or []}
+        return self.interaction(2, data, user_id, roles, **extra)
+
+    def button_click(self, custom_id: str, message_id: str, user_id: str, roles: tuple[str, ...] = (), **extra):
+        message = self.message(extra.get("channel_id", "700"), user(self.bot_id, "cmbot", bot=True), "")
+        message["id"] = message_id
+        return self.interaction(3, {"custom_id": custom_id, "component_type": 2}, user_id, roles,
+                                message=message, **extra)
+
+    # -- gateway ---------------------------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
+        async for frame in socket:
+            if frame.type != WSMsgType.TEXT:
+                break
+            message = json.loads(frame.data)
+            if message["op"] == 1:
+                await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif message["op"] == 2:
+                await self._identify(socket, message["d"])
+            elif message["op"] == 6:
+                self._sockets.append(socket)
+                await socket.send_json({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}})
+        if socket in self._sockets:
+            self._sockets.remove(socket)
+        return socket
+
+    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        self.identify_payloads.append(data)
+        intents = int(data.get("intents", 0))
+        lacks_members = intents & INTENT_MEMBERS and not self.application_flags & GATEWAY_GUILD_MEMBERS
+        lacks_content = intents & INTENT_MESSAGE_CONTENT and not self.application_flags & GATEWAY_MESSAGE_CONTENT
+        code = self.close_on_identify or (4014 if lacks_members or lacks_content else None)
+        if code is None and data.get("token") != self.token:
+            code = 4004
+        if code is not None:
+            await socket.close(code=code, message=b"refused")
+            return
+        self._sockets.append(socket)
+        ready = {"v": 10, "user": user(self.bot_id, "cmbot", bot=True), "session_id": "session-1",
+                 "resume_gateway_url": self.gateway_url, "guilds": [{"id": g, "unavailable": True}
+                                                                   for g in self.guild_ids],
+                 "application": {"id": self.bot_id, "flags": self.application_flags}, "private_channels": [],
+                 "relationships": []}
+        await socket.send_json({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready})
+        for guild_id in self.guild_ids:
+            guild = self._guild(guild_id)
+            await socket.send_json({"op": 0, "t": "GUILD_CREATE", "s": next(self._sequence), "d": guild})
+        self.identified.set()
+
+    def _guild(self, guild_id: str) -> dict[str, Any]:
+        everyone = {"id": guild_id, "name": "@everyone", "permissions": "0", "position": 0, "color": 0,
+                    "hoist": False, "managed": False, "mentionable": False}
+        return {"id": guild_id, "name": f"guild {guild_id}", "owner_id": "1", "roles": [everyone], "emojis": [],
+                "features": [], "member_count": 1, "members": [], "channels": [
+                    {"id": "700", "type": 0, "name": "general", "position": 0, "guild_id": guild_id,
+                     "permission_overwrites": []}], "threads": [], "stickers": [], "verification_level": 0,
+                "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
+                "premium_tier": 0, "preferred_locale": "fr", "nsfw_level": 0, "large": False, "unavailable": False}
+
+    # -- REST ------------------------------------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await self._body(request)
+        recorded = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        async with self._changed:
+            self.requests.append(recorded)
+            self._changed.notify_all()
+        if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith(("/interactions",
+                                                                                                "/webhooks")):
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        for canned in self._errors:
+            if canned.method == request.method and canned.path.fullmatch(path):
+                self._errors.remove(canned)
+                return _json(canned.body, canned.status, canned.headers)
+        return self._answer(request.method, path, body, dict(request.query))
+
+    async def _body(self, request: web.Request) -> Any:
+        if request.content_type == "multipart/form-data":
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":  # type: ignore[union-attr]
+                    return json.loads(await part.text())  # type: ignore[union-attr]
+            return None
+        raw = await request.read()
+        return json.loads(raw) if raw else None
+
+    def _answer(self, method: str, path: str, body: Any, query: dict[str, str]) -> web.Response:
+        bot = user(self.bot_id, "cmbot", bot=True)
+        routes: list[tuple[str, str, Any]] = [
+            ("GET", r"/users/@me", lambda m: bot),
+            ("GET", r"/oauth2/applications/@me", lambda m: self._application(bot)),
+            ("PUT", r"/applications/\d+(/guilds/\d+)?/commands", lambda m: self._commands(body)),
+            ("POST", r"/channels/(\d+)/messages", lambda m: self._send(m.group(1), body, bot)),
+            ("GET", r"/channels/(\d+)/messages", lambda m: self._history(m.group(1), query)),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._stored(m.group(1), body, bot, m.group(2))),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: {
+                "id": m.group(2), "type": 11, "parent_id": m.group(1), "name": body.get("name", ""),
+                "guild_id": self.guild_ids[0], "thread_metadata": {"archived": False, "locked": False,
+                                                                   "auto_archive_duration": 1440,
+                                                                   "archive_timestamp": _now()}}),
+            ("POST", r"/users/@me/channels", lambda m: {"id": f"8{body['recipient_id']}", "type": 1,
+                                                         "recipients": [user(str(body["recipient_id"]))]}),
+            ("POST", r"/interactions/(\d+)/[^/]+/callback", lambda m: {
+                "interaction": {"id": m.group(1), "type": 2}}),
+            ("PATCH", r"/webhooks/\d+/[^/]+/messages/@original", lambda m: self._stored("700", body, bot)),
+            ("POST", r"/webhooks/\d+/[^/]+", lambda m: self._stored("700", body, bot)),
+            ("PATCH", r"/guilds/(\d+)/members/(\d+)", lambda m: member(m.group(2))),
+        ]
+        for route_method, pattern, answer in routes:
+            match = re.fullmatch(pattern, path)
+            if route_method == method and match:
+                result = answer(match)
+                return result if isinstance(result, web.Response) else _json(result)
+        if method in ("DELETE", "PUT"):
+            return web.Response(status=204)
+        return _json({"message": f"404: Not Found ({method} {path})", "code": 0}, 404)
+
+    def _application(self, bot: dict[str, Any]) -> dict[str, Any]:
+        return {"id": self.bot_id, "name": "cmbot", "description": "", "icon": None, "bot_public": False,
+                "bot_require_code_grant": False, "owner": user("1", "owner"), "verify_key": "0" * 64,
+                "flags": self.application_flags, "team": None, "rpc_origins": []}
+
+    def _commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"id": self.new_id(), "application_id": self.bot_id, "version": "1", "default_permission": True,
+                 "default_member_permissions": None, "nsfw": False, "description": "", **c} for c in body]
+
+    def _send(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any]) -> Any:
+        if channel_id.startswith("8") and channel_id[1:] in self.dms_closed:
+            return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
+        nonce = body.get("nonce") if body.get("enforce_nonce") else None
+        for existing in self.channel_messages.get(channel_id, []):
+            if nonce is not None and existing.get("_nonce") == nonce:
+                return existing
+        stored = self._stored(channel_id, body, bot)
+        stored["_nonce"] = nonce
+        self.channel_messages.setdefault(channel_id, []).append(stored)
+        return stored
+
+    def _stored(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any], message_id: str | None = None):
+        return {"id": message_id or self.new_id(), "channel_id": channel_id, "author": bot,
+                "content": body.get("content") or "", "timestamp": _now(), "edited_timestamp": None, "tts": False,
+                "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+                "embeds": body.get("embeds") or [], "pinned": False, "type": 0,
+                "components": body.get("components") or [], "flags": body.get("flags", 0)}
+
+    def _history(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        after = int(query.get("after", 0))
+        kept = [m for m in self.channel_messages.get(channel_id, []) if int(m["id"]) > after]
+        return [{k: v for k, v in m.items() if k != "_nonce"} for m in reversed(kept)]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """discord.py reads a body as JSON only when Content-Type is exactly application/json (no charset)."""
+    headers = {"Content-Type": JSON, **(headers or {})}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
