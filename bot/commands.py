@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.actions import Action, Answer, Content
-from bot.events import CommandInvoked
+from bot.events import CommandInvoked, PlatformName
 from bot.i18n import Catalogue
 from bot.roles import Role, may, roles_of
 from bot.templates import Value
@@ -204,16 +204,21 @@ class CommandRouter:
         return await spec.run(invocation)
 
 
+# How a platform spells a command in help: Slack hangs every command under its one `/cmbot` slash command.
+COMMAND_PREFIX: dict[PlatformName, str] = {PlatformName.SLACK: "/cmbot "}
+
+
 def help_command(registry: CommandRegistry) -> CommandSpec:
     """`/help`: the commands the caller's roles allow, with their descriptions, in the locale."""
 
     async def run(invocation: Invocation) -> Sequence[Action]:
         lines: list[Text | str] = [invocation.say("core.help_header")]
+        prefix = COMMAND_PREFIX.get(invocation.event.platform, "/")
         for spec in registry:
             if may(invocation.roles, spec.allowed):
                 usage = " ".join([spec.name, *(f"{o.name}=…" for o in spec.options if o.required)])
                 lines.append("\n")
-                lines.append(Text.of(f"/{usage} — ", invocation.say(spec.description_key)))
+                lines.append(Text.of(f"{prefix}{usage} — ", invocation.say(spec.description_key)))
         return [invocation.answer(Text.of(*lines))]
 
     return CommandSpec(path=("help",), description_key="core.help_description", run=run)

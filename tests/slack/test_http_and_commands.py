@@ -64,7 +64,7 @@ async def test_help_lists_only_what_the_callers_role_may_use(http_bot):
     await fake.post_signed(url_of(http_bot), form_body(
         command_payload("help", user_id="UROOT", response_url=fake.response_url("admin"))), content_type=FORM)
     answers = await fake.wait_for(lambda: fake.responses[1:] and {r["key"]: r["text"] for r in fake.responses})
-    assert "purge" not in answers["member"] and "ping" in answers["member"]
+    assert "purge" not in answers["member"] and "/cmbot ping" in answers["member"]
     assert "purge" in answers["admin"]
 
 
