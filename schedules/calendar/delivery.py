@@ -10,7 +10,7 @@ beyond it is marked missed and the CMs are asked. One due while the bot was runn
 downtime made it late. Transient failures retry with exponential backoff inside the grace period; permanent
 ones fail at once and the author is told the platform's reason.
 
-Test hook: the environment variable `CMBOT_CALENDAR_PAUSE_AT` (`claimed` or `sent`) makes delivery log
+Test hook: the environment variable `CMBOT_CALENDAR_PAUSE_AT` (`due`, `claimed` or `sent`) makes delivery log
 "calendar: paused at <point>" and wait for ever at that point, so a test can kill the process there. It has no
 effect when unset.
 """
@@ -127,6 +127,7 @@ class Publisher:
     async def _deliver_occurrence(self, post: CalendarPost, community: Community, due: datetime,
                                   now: datetime) -> None:
         grace = community.calendar.grace_period
+        await checkpoint("due")
         if post.status is Status.SCHEDULED:
             await self.store.run(lambda db: ledger.transition(
                 db, post.id, Status.SENDING, SYSTEM, now, action="send", expect={Status.SCHEDULED}))

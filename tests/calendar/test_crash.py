@@ -1,0 +1,100 @@
+"""The crash test: `python -m bot run` on the console, killed with SIGKILL mid-delivery, then restarted.
+
+The delivery hook `CMBOT_CALENDAR_PAUSE_AT` makes the bot stop at a named point and say so on stderr; we
+kill it there, restart it within the grace period, and check the post went out exactly once or was reported.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = """
+[bot]
+database = "{db}"
+log_level = "INFO"
+
+[[communities]]
+id = "demo"
+name = "Demo"
+locale = "en"
+timezone = "Europe/Paris"
+
+[communities.console]
+space_id = "console"
+channels = {{ moderation = "moderation", strategy = "strategy" }}
+roles = {{ smm = ["smm"], cm = ["cm"] }}
+"""
+FIRST = """join sam[smm]
+cmd sam /post draft body="Crash test post" to=#news at="2026-03-02 10:00"
+clock +1h30m
+"""
+POSTED = "[#news] cmbot: Crash test post"
+
+
+def bot(config: Path, start_at: str, pause: str | None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CMBOT_CALENDAR_PAUSE_AT"}
+    if pause:
+        env["CMBOT_CALENDAR_PAUSE_AT"] = pause
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "run", "--platform", "console", "--start-at", start_at],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def kill_when_paused(process: subprocess.Popen[str], point: str) -> str:
+    """Wait (bounded by the process itself: it either pauses or ends) for the marker, then SIGKILL."""
+    assert process.stderr is not None and process.stdout is not None
+    for line in process.stderr:
+        if f"calendar: paused at {point}" in line:
+            process.send_signal(signal.SIGKILL)
+            break
+    else:
+        pytest.fail("the bot ended without reaching the pause point")
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    return process.stdout.read()
+
+
+def statuses(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT status FROM calendar_deliveries ORDER BY id")]
+
+
+@pytest.mark.parametrize(
+    ("point", "sent_before_kill", "final", "reported"),
+    [
+        ("due", 0, "published", False),  # killed before claiming: the restart sends it, late, once
+        ("claimed", 0, "uncertain", True),  # killed after "sending", before the call: reported, not resent
+        ("sent", 1, "uncertain", True),  # killed after the call, before "published": reported, not resent
+    ],
+)
+def test_killed_mid_delivery_publishes_once_or_reports(tmp_path, point, sent_before_kill, final, reported):
+    db = tmp_path / "bot.db"
+    config = tmp_path / "cmbot.toml"
+    config.write_text(CONFIG.format(db=db), encoding="utf-8")
+
+    first = bot(config, "2026-03-02T09:00+01:00", pause=point)
+    first.stdin.write(FIRST)
+    first.stdin.close()
+    before = kill_when_paused(first, point)
+    assert before.count(POSTED) == sent_before_kill
+
+    second = bot(config, "2026-03-02T10:20+01:00", pause=None)  # within the one-hour grace period
+    after, errors = second.communicate("clock +2h\n", timeout=60)
+    assert second.returncode == 0, errors
+    assert before.count(POSTED) + after.count(POSTED) == (1 if final == "published" else sent_before_kill)
+    assert statuses(db) == [final]
+    assert ("[#strategy] cmbot: Post #1 on console:news" in after) is reported
+
+    third = bot(config, "2026-03-02T12:00+01:00", pause=None)  # and a further restart changes nothing
+    again, errors = third.communicate("clock +1d\n", timeout=60)
+    assert third.returncode == 0, errors
+    assert POSTED not in again and "[#strategy]" not in again
