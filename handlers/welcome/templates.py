@@ -23,15 +23,22 @@ class Newcomer:
     display_name: str
 
 
-def welcome_values(community: Community, platform: str, newcomer: Newcomer, member_count: int) -> dict[str, Value]:
+def rules_link(community: Community, platform: str, catalogue: Catalogue) -> Value:
+    """A link to the platform's rules channel, or the words "the rules" when none is configured."""
     space = community.space(platform)
     rules_id = space.channels.rules if space is not None else None
+    return MentionChannel(rules_id) if rules_id else catalogue.text(community.locale, "welcome.rules_fallback")
+
+
+def welcome_values(
+    community: Community, platform: str, newcomer: Newcomer, member_count: int, catalogue: Catalogue
+) -> dict[str, Value]:
     values: dict[str, Value] = {
         "member": MentionUser(newcomer.member_id),
         "name": Plain(newcomer.display_name),
         "community": Plain(community.name),
         "member_count": member_count,
-        "rules": MentionChannel(rules_id) if rules_id else Plain(""),
+        "rules": rules_link(community, platform, catalogue),
     }
     return values
 
@@ -46,7 +53,7 @@ def welcome_text(
     community: Community, platform: str, newcomer: Newcomer, member_count: int, catalogue: Catalogue
 ) -> Text:
     """The welcome posted in the channel for one newcomer."""
-    values = welcome_values(community, platform, newcomer, member_count)
+    values = welcome_values(community, platform, newcomer, member_count, catalogue)
     template = community.welcome.template_for(platform)
     return _fill(template, "welcome.message", values, community.locale, catalogue)
 
@@ -55,7 +62,7 @@ def onboarding_text(
     community: Community, platform: str, newcomer: Newcomer, member_count: int, catalogue: Catalogue
 ) -> Text:
     """The onboarding DM; it starts with the mention so that, posted in the channel instead, it still reaches them."""
-    values = welcome_values(community, platform, newcomer, member_count)
+    values = welcome_values(community, platform, newcomer, member_count, catalogue)
     return _fill(community.welcome.dm_text, "welcome.onboarding", values, community.locale, catalogue)
 
 
@@ -81,15 +88,13 @@ def batch_text(
         mentions.append(Text.of(MentionUser(newcomer.member_id)))
     others = len(newcomers) - len(shown)
     locale = community.locale
-    space = community.space(platform)
-    rules_id = space.channels.rules if space is not None else None
     text = catalogue.text(
         locale,
         "welcome.batch",
         count=len(newcomers),
         community=Plain(community.name),
         member_count=member_count,
-        rules=MentionChannel(rules_id) if rules_id else Plain(""),
+        rules=rules_link(community, platform, catalogue),
     )
     parts: list[Text | str] = [text]
     if mentions:
