@@ -12,7 +12,7 @@ from bot.actions import Content, DirectMessage, FindPost, Post, React, TimeoutMe
 from bot.events import MessagePosted
 from bot.platform import Capability, FatalPlatformError
 from bot.text import Text
-from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET
+from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, command_payload
 from tests.slack.harness import GENERAL, build_harness
 
 
@@ -139,7 +139,10 @@ async def test_debug_logging_never_prints_tokens_or_the_signing_secret(store, fa
                                "ts": "1700000001.000100"})
         await bot.wait_handled(lambda e: isinstance(e, MessagePosted))
         await bot.platform.execute(post())
+        await fake.send_socket("slash_commands", command_payload("ping", user_id="UADA",
+                                                                 response_url=fake.response_url("secret-hook")))
+        await fake.wait_for(lambda: fake.responses)
         await bot.platform.stop()
-    for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, "verification-token"):
+    for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, "verification-token", "secret-hook"):
         assert secret not in caplog.text
     assert BOT_TOKEN not in repr(bot.platform)

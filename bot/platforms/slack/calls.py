@@ -100,6 +100,9 @@ class SlackCalls:
             return await run(action)
         except CallFailed as failure:
             return failure.result()
+        except Exception:  # a payload we did not expect must not take the caller down
+            log.exception("Slack %s failed unexpectedly", type(action).__name__)
+            return ActionResult.failed(f"{type(action).__name__}: unexpected error", permanent=False)
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         call = getattr(self.client, method.replace(".", "_"))
@@ -210,7 +213,8 @@ class SlackCalls:
         body = {"response_type": "ephemeral" if ephemeral else "in_channel", "replace_original": False,
                 **message.as_args()}
         try:
-            answer = await AsyncWebhookClient(response_url, session=self.client.session).send_dict(body)
+            webhook = AsyncWebhookClient(response_url, session=self.client.session, logger=self.client.logger)
+            answer = await webhook.send_dict(body)
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             log.error("Slack response_url failed: %s", type(error).__name__)
             return ActionResult.failed(f"response_url: {type(error).__name__}", permanent=False)
