@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import CommandRegistry, CommandSpec, OptionSpec
+from bot.commands import CommandRegistry, CommandSpec, OptionKind, OptionSpec
 from bot.events import Member
 from bot.platforms.slack.commands import CommandProblem, ParsedCommand, parse_command_text
 from bot.platforms.slack.translate import author_id, message_event, modal_values, team_of
@@ -20,6 +20,10 @@ def registry() -> CommandRegistry:
     commands.add(CommandSpec(("post", "show"), "core.help_description", nothing,
                              options=(OptionSpec("id", "core.help_description"),
                                       OptionSpec("note", "core.help_description"))))
+    commands.add(CommandSpec(("warn",), "core.help_description", nothing,
+                             options=(OptionSpec("who", "core.help_description", OptionKind.MEMBER),
+                                      OptionSpec("where", "core.help_description", OptionKind.CHANNEL),
+                                      OptionSpec("why", "core.help_description"))))
     return commands
 
 
@@ -27,6 +31,11 @@ def test_cmbot_lines_parse_into_paths_and_options():
     assert parse_command_text(registry(), "") == ParsedCommand(("help",), {})
     assert parse_command_text(registry(), 'post show 12 note="a b"') == ParsedCommand(
         ("post", "show"), {"id": "12", "note": "a b"})
+
+
+def test_picked_members_and_channels_become_ids_and_text_loses_slack_escaping():
+    parsed = parse_command_text(registry(), 'warn <@U123|ada> <#C9|general> why="a &amp; b &lt;3"')
+    assert parsed == ParsedCommand(("warn",), {"who": "U123", "where": "C9", "why": "a & b <3"})
 
 
 def test_unknown_or_unreadable_lines_are_problems_with_catalogue_keys():

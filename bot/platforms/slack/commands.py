@@ -7,12 +7,16 @@ adapter answers privately, in the community's language, before any handler runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bot.commands import CommandRegistry
+from bot.commands import CommandRegistry, OptionKind
 
 SLASH_COMMAND = "/cmbot"
 HELP_PATH = ("help",)
+# with `should_escape` on (see the manifest), Slack writes a picked member as <@U…|name> and a channel as <#C…|name>
+_ENTITY = {OptionKind.MEMBER: re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$"),
+           OptionKind.CHANNEL: re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,18 @@ def parse_command_text(registry: CommandRegistry, text: str) -> ParsedCommand | 
         return CommandProblem("slack.command_unknown", {"command": name, "slash": SLASH_COMMAND})
     except ValueError as error:
         return CommandProblem("slack.command_unreadable", {"reason": str(error), "slash": SLASH_COMMAND})
-    return ParsedCommand(path, options)
+    spec = registry.get(path)
+    kinds = {o.name: o.kind for o in spec.options} if spec is not None else {}
+    return ParsedCommand(path, {name: _option_value(value, kinds.get(name)) for name, value in options.items()})
+
+
+def _option_value(value: str, kind: OptionKind | None) -> str:
+    """A member or channel picked in Slack becomes its id; any other text loses Slack's escaping."""
+    pattern = _ENTITY.get(kind) if kind is not None else None
+    match = pattern.match(value) if pattern is not None else None
+    if match:
+        return match.group(1)
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def usage(path: tuple[str, ...]) -> str:
