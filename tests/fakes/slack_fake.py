@@ -14,6 +14,7 @@ The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(ba
     fake.queue_error("chat.postMessage", "channel_not_found"); fake.queue_rate_limit("chat.postMessage", 1)
     await fake.wait_for(lambda: fake.calls_to("chat.postMessage"))          # bounded wait, no fixed sleep
     await fake.drop_socket()                # close the websocket from the server side
+    await fake.send_disconnect()            # ask the app to reconnect, as Slack does every few hours
 
 Payload builders (`event_body`, `command_payload`, `block_actions_payload`, …) produce what Slack sends.
 """
@@ -272,6 +273,11 @@ class SlackFake:
         for ws in list(self._sockets):
             self._sockets.remove(ws)
             await ws.close()
+
+    async def send_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the app to move to a new connection, as Slack does every few hours."""
+        await asyncio.wait_for(self._wait_socket(), 5.0)
+        await self._sockets[-1].send_json({"type": "disconnect", "reason": reason})
 
     async def send_socket(self, envelope_type: str, payload: dict[str, Any], *, retry_attempt: int = 0,
                           timeout: float = 5.0) -> dict[str, Any]:

@@ -132,6 +132,15 @@ async def test_the_watchdog_reconnects_a_dead_socket_mode_connection(socket_bot)
     assert socket_bot.platform.transport.reconnections >= 1
 
 
+async def test_a_disconnect_request_moves_the_app_to_a_new_connection(socket_bot):
+    fake = socket_bot.fake
+    await fake.send_disconnect()
+    await fake.wait_for(lambda: fake.connections == 2)
+    await fake.send_event({"type": "message", "user": "UADA", "text": "moved", "channel": GENERAL,
+                           "ts": "1700000001.000100"})
+    await socket_bot.wait_handled(lambda e: isinstance(e, MessagePosted))
+
+
 async def test_debug_logging_never_prints_tokens_or_the_signing_secret(store, fake, caplog):
     with caplog.at_level(logging.DEBUG):
         bot = await build_harness(store, fake, watchdog_interval=0.05)

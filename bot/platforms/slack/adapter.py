@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import Action, ActionResult
 from bot.commands import CommandRegistry
-from bot.events import CommandInvoked, Event, InteractionRef, Member, PlatformName
+from bot.events import Event, InteractionRef, Member, PlatformName
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalPlatformError
 from bot.platforms.slack import translate
@@ -271,11 +271,7 @@ class SlackPlatform:
     async def _command(self, body: dict[str, Any], path: tuple[str, ...], options: dict[str, str]) -> None:
         member = await self.members.member(body["user_id"], body.get("user_name", ""))
         ref = self._interaction(body, member.id, body.get("channel_id"))
-        await self._emit(CommandInvoked(
-            platform=PlatformName.SLACK, space_id=translate.team_of(body), event_id=ref.token,
-            at=translate.slack_time(None), member=member, path=path, options=options, interaction=ref,
-            channel=translate.ChannelRef(body.get("channel_id", ""), body.get("channel_name", "")),
-        ))
+        await self._emit(translate.command_invoked(body, member, path, options, ref))
 
     async def _on_report(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()

@@ -19,6 +19,7 @@ from typing import Any
 from bot.events import (
     ButtonClicked,
     ChannelRef,
+    CommandInvoked,
     InteractionRef,
     Member,
     MemberJoined,
@@ -140,6 +141,19 @@ def interaction_id(body: Payload) -> str:
         return str(body["trigger_id"])
     actions = body.get("actions") or [{}]
     return f"{body.get('type', 'interaction')}:{actions[0].get('action_ts', '')}:{(body.get('user') or {}).get('id')}"
+
+
+def command_invoked(body: Payload, member: Member, path: tuple[str, ...], options: Mapping[str, str],
+                    ref: InteractionRef) -> CommandInvoked:
+    """A `/cmbot` call; its id is the interaction's, as Slack never retries a slash command."""
+    return CommandInvoked(
+        channel=ChannelRef(body.get("channel_id", ""), body.get("channel_name", "")),
+        member=member,
+        path=path,
+        options=dict(options),
+        interaction=ref,
+        **_base(body, ref.token, datetime.now(UTC)),
+    )
 
 
 def message_reported(body: Payload, reporter: Member, reported: Member, ref: InteractionRef) -> MessageReported:
