@@ -120,6 +120,8 @@ class Publisher:
             if post.status not in (Status.SCHEDULED, Status.SENDING):
                 return
             await self._deliver_occurrence(post, community, post.next_due_at, now)
+            if not post.recurring:
+                return
 
     def _down_at(self, due: datetime) -> bool:
         return self.started_at is not None and due < self.started_at

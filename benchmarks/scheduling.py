@@ -1,0 +1,182 @@
+"""Scheduling: rebuilding the calendar's wake-ups from the store, and lateness when a thousand posts fall due.
+
+Part one puts 10,000 pending posts in the store and times what every start does: read the waiting posts and
+add one APScheduler job per post (stable ids, replace-existing), in a running loop; it also reports the RSS.
+Part two schedules 1,000 one-shot posts due at the same second, on the real clock with APScheduler, to the
+console platform; for each it records the time from the due instant to the platform call, and counts the
+posts per idempotency key to prove there is no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import resource
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.harness import Measure, ScenarioOptions
+from bot.actions import Action, ActionResult, Post
+from bot.clock import SimulatedClock, SystemClock
+from bot.commands import CommandRegistry
+from bot.dispatcher import CommunityDirectory
+from bot.i18n import Catalogue
+from bot.outbox import Outbox
+from bot.platforms.console import ConsolePlatform
+from bot.store import Store
+from bot.store.migrations import apply_all
+from config.settings import Settings
+from handlers.calendar.lifecycle import Status
+from handlers.calendar.migrations import migrations
+from handlers.calendar.posts import Actor, PostDraft, Target, create_post, stamp
+from schedules.calendar.delivery import Publisher
+from schedules.calendar.jobs import CalendarJobs
+from schedules.calendar.notices import Notices
+from schedules.wakeups import SchedulerWakeups
+
+SCENARIO = "scheduling"
+SETTINGS = {
+    "communities": [{"id": "bench", "name": "Bench", "locale": "en", "timezone": "Europe/Paris",
+                     "console": {"space_id": "console", "channels": {"strategy": "strategy"}}}],
+}
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fill(store: Store, count: int, first_due: datetime) -> None:
+    """Insert `count` scheduled posts directly (the benchmark measures the rebuild, not the inserts)."""
+    db = store.db
+    now = stamp(datetime.now(UTC))
+    rows = []
+    for index in range(count):
+        due = stamp(first_due + timedelta(minutes=index))
+        rows.append(("bench", Status.SCHEDULED.value, "console", "smm", f"Post {index}", "{}", "[]", due,
+                     "Europe/Paris", due, 1, now, now))
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO calendar_posts (community, status, author_platform, author_id, body, variants, attachments,"
+            " publish_at, timezone, next_due_at, utm, created_at, updated_at) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.conn.executemany(
+            "INSERT INTO calendar_targets (post_id, platform, channel_id) VALUES (?, 'console', 'news')",
+            [(i,) for i in range(1, count + 1)])
+
+
+async def _rebuild(store: Store, clock: SystemClock) -> tuple[float, int]:
+    wakeups = SchedulerWakeups()
+    wakeups.start()
+    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1))
+
+    async def nothing(post_id: int) -> None:
+        return None
+
+    async def sweep() -> None:
+        return None
+
+    jobs.bind(nothing)
+    started = time.perf_counter()
+    count = await jobs.rebuild(store, sweep, timedelta(minutes=1))
+    elapsed = time.perf_counter() - started
+    await wakeups.shutdown()
+    return elapsed, count
+
+
+class TimedConsole(ConsolePlatform):
+    """The console platform, noting when each scheduled post reaches it."""
+
+    calls: list[tuple[str, float]]
+
+    async def execute(self, action: Action) -> ActionResult:
+        if isinstance(action, Post) and action.idempotency_key:
+            self.calls.append((action.idempotency_key, time.time()))
+        return await super().execute(action)
+
+
+async def _lateness(folder: Path, count: int) -> tuple[list[float], int, int]:
+    settings = Settings.model_validate({**SETTINGS, "bot": {"database": str(folder / "late.db")}})
+    store = Store.open(settings.bot.database)
+    apply_all(store.db, [migrations])
+    clock = SystemClock()
+    console = TimedConsole("console", SimulatedClock(), CommandRegistry(), lambda: None, stdout=io.StringIO())
+    console.calls = []
+    outbox = Outbox({console.name: console})
+    wakeups = SchedulerWakeups()
+    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1))
+    publisher = Publisher(store, clock, outbox, Notices(outbox, Catalogue.shipped()), CommunityDirectory(settings),
+                          jobs.schedule)
+    jobs.bind(publisher.run_post)
+    wakeups.start()
+    publisher.started_at = clock.now()
+    author = Actor("console", "smm")
+    ids = []
+    for index in range(count):
+        draft = PostDraft(community="bench", author=author, body=f"Post {index}", targets=(Target("console", "news"),),
+                          timezone="Europe/Paris", publish_at=clock.now() + timedelta(hours=1), utm=False)
+        ids.append(create_post(store.db, draft, Status.SCHEDULED, clock.now()))
+    due = (clock.now() + timedelta(seconds=2)).replace(microsecond=0)
+    with store.db.conn:
+        store.db.execute("UPDATE calendar_posts SET publish_at = ?, next_due_at = ?", [stamp(due), stamp(due)])
+    for post_id in ids:
+        jobs.schedule(post_id, due)
+    def settled(db) -> int:
+        return db.execute("SELECT COUNT(*) FROM calendar_posts WHERE status = 'published'").fetchone()[0]
+
+    deadline = time.monotonic() + 60
+    while await store.run(settled) < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await wakeups.shutdown()
+    await asyncio.sleep(0)  # let the last jobs' tasks finish their bookkeeping
+    lateness = [at - due.timestamp() for _, at in console.calls]
+    duplicates = sum(n - 1 for n in Counter(key for key, _ in console.calls).values())
+    published = store.db.execute("SELECT COUNT(*) FROM calendar_deliveries WHERE status = 'published'").fetchone()[0]
+    store.close()
+    return lateness, duplicates, published
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run(options: ScenarioOptions) -> list[Measure]:
+    pending = 1_000 if options.quick else 10_000
+    due_together = 200 if options.quick else 1_000
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        store = Store.open(folder / "rebuild.db")
+        apply_all(store.db, [migrations])
+        _fill(store, pending, datetime.now(UTC) + timedelta(days=1))
+        rss_before = _rss_mb()
+        rebuild_s, jobs = asyncio.run(_rebuild(store, SystemClock()))
+        rss_after = _rss_mb()
+        store.close()
+        lateness, duplicates, published = asyncio.run(_lateness(folder, due_together))
+    ms = [value * 1000 for value in lateness]
+    note = f"{due_together} posts due at the same second, console platform, APScheduler on the real clock"
+    measures = [
+        Measure(SCENARIO, "cmbot", f"rebuild {pending:,} pending posts", rebuild_s, "s", "< 2 s", f"{jobs:,} jobs"),
+        Measure(SCENARIO, "cmbot", "RSS after rebuild", rss_after, "MB", "", f"{rss_before:.0f} MB before"),
+        Measure(SCENARIO, "cmbot", "lateness p50", statistics.median(ms) if ms else float("nan"), "ms", "", note),
+        Measure(SCENARIO, "cmbot", "lateness p99", _percentile(ms, 0.99) if ms else float("nan"), "ms", "< 1000 ms"),
+        Measure(SCENARIO, "cmbot", "lateness max", max(ms) if ms else float("nan"), "ms"),
+        Measure(SCENARIO, "cmbot", "posts published", float(published), "", f"= {due_together}"),
+        Measure(SCENARIO, "cmbot", "duplicates", float(duplicates), "", "0"),
+    ]
+    return measures
+
+
+if __name__ == "__main__":
+    print(json.dumps([m.__dict__ for m in run(ScenarioOptions())], indent=2))
