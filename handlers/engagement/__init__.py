@@ -1,5 +1,56 @@
-"""The engagement feature."""
+"""The engagement feature: the log of who did what and when (never what was said), the weekly strategy report,
+`/report`, `cmbot report` and the retention purge."""
 
-from bot.feature import Feature
+from __future__ import annotations
 
-feature = Feature(name="engagement")
+from pathlib import Path
+
+from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded
+from bot.feature import Feature, PersonalData
+from bot.services import Services
+from handlers.engagement.cli import report_cli
+from handlers.engagement.commands import report_command
+from handlers.engagement.log import BatchedWriter, EngagementLog
+from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, migrations
+from schedules.report.job import ReportJob
+from schedules.retention import RetentionJob
+
+
+def install(services: Services) -> None:
+    communities = list(services.settings.communities)
+    writer = BatchedWriter(
+        services.store,
+        flush_events=min(c.engagement.flush_events for c in communities),
+        flush_seconds=min(c.engagement.flush_seconds for c in communities),
+    )
+    handlers = EngagementLog(writer, services.optouts)
+    services.dispatcher.subscribe(MessagePosted, handlers.on_message)
+    services.dispatcher.subscribe(ReactionAdded, handlers.on_reaction)
+    services.dispatcher.subscribe(MemberJoined, handlers.on_join)
+    services.dispatcher.subscribe(MemberLeft, handlers.on_leave)
+    chart_dir = Path(services.settings.bot.database).parent / "reports"
+    job = ReportJob(services.store, services.clock, services.outbox, services.catalogue, communities,
+                    writer.flush, chart_dir)
+    retention = RetentionJob(services.store, services.clock, communities)
+    services.commands.add(report_command(job, services.clock))
+
+    async def start() -> None:
+        await writer.start()
+        job.register(services.wakeups)
+        retention.register(services.wakeups)
+        await job.catch_up()
+
+    services.on_start(start)
+    services.on_stop(writer.stop)
+
+
+feature = Feature(
+    name="engagement",
+    migrations=migrations,
+    install=install,
+    personal_data=(
+        PersonalData(EVENTS, "member_id"),
+        PersonalData(MEMBER_WEEKS, "member_id"),
+    ),
+    cli=report_cli,
+)

@@ -1,0 +1,55 @@
+"""`cmbot report`: the weekly report from the command line, to paste in a deck or load in a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli_context import EXIT_CONFIG, cli_context
+from bot.clock import SystemClock
+from bot.i18n import Catalogue
+from schedules.report.builder import build_report
+from schedules.report.chart import render_chart
+from schedules.report.export import FORMATS, export
+from schedules.report.weeks import IsoWeek
+
+
+@click.command("report")
+@click.option("--week", "week_text", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text and markdown for reading, json and csv for tools and spreadsheets")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="write to this file instead of printing")
+@click.option("--community", "community_id", help="community id (default: the first one in the config)")
+@click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="also draw the 8-week chart into this PNG file")
+def report_cli(week_text: str | None, fmt: str, out: Path | None, community_id: str | None,
+               chart: Path | None) -> None:
+    """Print (or write) one week's strategy report: every metric with its week-over-week change."""
+    context = cli_context()
+    settings = context.settings()
+    communities = {c.id: c for c in settings.communities}
+    if community_id is not None and community_id not in communities:
+        click.echo(f"cmbot: no community {community_id!r}; known: {', '.join(communities)}", err=True)
+        raise SystemExit(EXIT_CONFIG)
+    community = communities[community_id] if community_id else settings.communities[0]
+    now = SystemClock().now()
+    try:
+        week = IsoWeek.parse(week_text) if week_text else IsoWeek.last_complete(now, community.tz)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from None
+    store = context.open_store()
+    try:
+        report = build_report(store.db, community, week, now)
+    finally:
+        store.close()
+    catalogue = Catalogue.shipped()
+    text = export(report, fmt, catalogue)
+    if chart is not None:
+        render_chart(report, chart, catalogue)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{out}: {fmt} report for {community.id} {week}", err=True)

@@ -1,0 +1,164 @@
+"""Building the weekly report: every metric for one ISO week and the week before, for all platforms together and
+for each apart, plus the daily series of the chart and the advice.
+
+Runs on the store's thread (`store.run(lambda db: build_report(db, …))`). It first brings the roll-ups it reads
+up to date (final periods are never recomputed), then asks each metric family for its figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlite_utils
+
+from config.settings import Community
+from handlers.engagement.metrics import Number, Ranked, Scope
+from handlers.engagement.metrics.activity import (
+    REGULAR_WINDOW_WEEKS,
+    activity,
+    silent_weeks,
+    slipping_away,
+    top_channels,
+    top_contributors,
+)
+from handlers.engagement.metrics.feedback import feedback
+from handlers.engagement.metrics.growth import growth
+from handlers.engagement.metrics.moderation import moderation
+from handlers.engagement.metrics.newcomers import newcomers
+from handlers.engagement.metrics.posts import posts
+from handlers.engagement.metrics.response import first_response
+from handlers.engagement.migrations import DAILY, DAILY_ACTIVE
+from handlers.engagement.rollups import ensure_days, ensure_weeks
+from schedules.report.advice import Advice, advise, growth_rate
+from schedules.report.weeks import IsoWeek
+
+CHART_WEEKS = 8
+# The order in which figures are shown and exported.
+METRICS = (
+    "joined", "left", "net_growth", "members",
+    "active_members", "active_share", "messages", "replies", "reactions",
+    "newcomers", "newcomer_activation", "recent_newcomers", "newcomer_retention",
+    "help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share",
+    "slipping_away", "feedback",
+    "posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
+    "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week",
+    "flags_raised", "flags_decided", "decision_median_s", "moderation_actions",
+)
+LISTS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")
+
+
+@dataclass(frozen=True)
+class ScopeFigures:
+    platform: str | None
+    numbers: dict[str, Number]
+    previous: dict[str, Number]
+    lists: dict[str, list[Ranked]]
+
+    def change(self, key: str) -> Number:
+        now, before = self.numbers.get(key), self.previous.get(key)
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+@dataclass(frozen=True)
+class DailyPoint:
+    day: date
+    active_members: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    community: Community
+    week: IsoWeek
+    built_at: datetime
+    scopes: list[ScopeFigures]
+    advice: Advice
+    daily: list[DailyPoint] = field(default_factory=list)
+    moderation_available: bool = False
+    late: bool = False
+
+    @property
+    def overall(self) -> ScopeFigures:
+        return self.scopes[0]
+
+
+def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
+    numbers: dict[str, Number] = {}
+    numbers |= growth(db, scope)
+    numbers |= activity(db, scope)
+    numbers["active_share"] = (
+        numbers["active_members"] / numbers["members"] if numbers.get("members") else None
+    )
+    numbers |= newcomers(db, scope)
+    numbers |= first_response(db, scope)
+    numbers |= feedback(db, scope)
+    numbers |= moderation(db, scope)
+    slipping_count, slipping = slipping_away(db, scope)
+    numbers["slipping_away"] = slipping_count
+    post_numbers, post_lists = posts(db, scope)
+    numbers |= post_numbers
+    lists = {
+        "top_channels": top_channels(db, scope),
+        "top_contributors": top_contributors(db, scope),
+        "slipping": slipping,
+        **post_lists,
+    }
+    return numbers, lists
+
+
+def _daily(db: sqlite_utils.Database, community: Community, week: IsoWeek) -> list[DailyPoint]:
+    first = week.shift(-(CHART_WEEKS - 1)).monday
+    days = [d for w in range(CHART_WEEKS) for d in week.shift(-(CHART_WEEKS - 1) + w).days()]
+    active = dict(db.execute(
+        f"SELECT day, sum(active_members) FROM {DAILY_ACTIVE} WHERE community = ? AND day >= ? AND day <= ?"
+        " GROUP BY day", [community.id, first.isoformat(), days[-1].isoformat()]).fetchall())
+    messages = dict(db.execute(
+        f"SELECT day, sum(events) FROM {DAILY} WHERE community = ? AND day >= ? AND day <= ?"
+        " AND kind IN ('message', 'reply') GROUP BY day", [community.id, first.isoformat(), days[-1].isoformat()]
+    ).fetchall())
+    return [DailyPoint(d, active.get(d.isoformat(), 0), messages.get(d.isoformat(), 0)) for d in days]
+
+
+def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime) -> None:
+    """Bring every roll-up the report of `week` reads (this week, the one before, the chart, the regulars)."""
+    tz = community.tz
+    depth = max(CHART_WEEKS, silent_weeks_for(community) + REGULAR_WINDOW_WEEKS + 1)
+    ensure_days(db, community.id, [d for i in range(CHART_WEEKS) for d in week.shift(-i).days()], tz, now)
+    ensure_weeks(db, community.id, [week.shift(-i) for i in range(depth + 1)], tz, now)
+
+
+def silent_weeks_for(community: Community) -> int:
+    return silent_weeks(Scope(community, IsoWeek(2026, 1), None, datetime.now()))
+
+
+def report_platforms(community: Community) -> list[str | None]:
+    """The scopes of a report: all platforms together, then each apart when there are several."""
+    from config.settings import PLATFORM_KEYS
+
+    present = [p for p in PLATFORM_KEYS if community.space(p) is not None]
+    return [None, *present] if len(present) > 1 else [None]
+
+
+def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime,
+                 late: bool = False) -> WeeklyReport:
+    prepare_rollups(db, community, week, now)
+    scopes = []
+    for platform in report_platforms(community):
+        numbers, lists = _numbers(db, Scope(community, week, platform, now))
+        previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
+        scopes.append(ScopeFigures(platform, numbers, previous, lists))
+    overall = scopes[0].numbers
+    overall["growth_rate"] = growth_rate(overall)
+    return WeeklyReport(
+        community=community,
+        week=week,
+        built_at=now,
+        scopes=scopes,
+        advice=advise(overall, community.report),
+        daily=_daily(db, community, week),
+        moderation_available=bool(overall.get("moderation_available")),
+        late=late,
+    )

@@ -1,0 +1,38 @@
+"""The report's chart: daily active members and daily messages over the last 8 weeks, as a PNG.
+
+Rendered with matplotlib's Agg canvas on a `Figure` object (never `pyplot`): no display is needed, no global
+state is shared, so a chart can be drawn on a worker thread while the bot runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.i18n import Catalogue
+from schedules.report.builder import WeeklyReport
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def render_chart(report: WeeklyReport, path: Path, catalogue: Catalogue) -> Path:
+    """Draw the chart of `report` into `path` (created or replaced) and return it."""
+    locale = report.community.locale
+    days = [point.day for point in report.daily]
+    figure = Figure(figsize=(8, 3.6), dpi=100)
+    FigureCanvasAgg(figure)
+    axis = figure.add_subplot(1, 1, 1)
+    axis.plot(days, [p.active_members for p in report.daily], color="#3b6fd8",
+              label=catalogue.string(locale, "report.chart_active"))
+    axis.bar(days, [p.messages for p in report.daily], color="#f2a541", alpha=0.45,
+             label=catalogue.string(locale, "report.chart_messages"))
+    axis.set_title(f"{report.community.name} — {catalogue.string(locale, 'report.chart_title')} ({report.week})")
+    axis.legend(loc="upper left", fontsize="small")
+    axis.grid(axis="y", alpha=0.3)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png")
+    return path

@@ -1,0 +1,197 @@
+"""The weekly report as chat messages: one card (`Content`) per scope, within Discord's and Slack's limits.
+
+The adapters turn a card into a Discord embed or Slack blocks; we keep every card inside the stricter of the
+two (Discord: 25 fields, 1024 characters a field, 6000 in all; Slack: 2000 a field, 50 blocks), splitting a card
+in two rather than letting an adapter cut figures off. Member names are `Plain` spans (escaped, never a ping);
+channels are channel links. The first card carries the chart, the last the recommendation.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal, format_percent
+
+from bot.actions import Content, Field
+from bot.i18n import Catalogue
+from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
+from handlers.engagement.metrics import Number, Ranked
+from schedules.report.builder import ScopeFigures, WeeklyReport
+
+FIELDS_LIMIT = 25
+FIELD_VALUE_LIMIT = 1024
+CARD_LIMIT = 6000
+TITLE_LIMIT = 256
+SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention", "unanswered_24h_share",
+                    "growth_rate"})
+DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s"})
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("growth", ("joined", "left", "net_growth", "members")),
+    ("activity", ("active_members", "active_share", "messages", "replies", "reactions", "slipping_away")),
+    ("newcomers", ("newcomers", "newcomer_activation", "recent_newcomers", "newcomer_retention")),
+    ("help", ("help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share")),
+    ("posts", ("posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
+               "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week")),
+    ("feedback", ("feedback",)),
+    ("moderation", ("flags_raised", "flags_decided", "decision_median_s", "moderation_actions")),
+)
+LIST_SECTIONS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")
+LINKED_CHANNELS = frozenset({"discord", "slack"})
+
+
+def format_number(key: str, value: Number, locale: str, catalogue: Catalogue) -> str:
+    if value is None:
+        return catalogue.string(locale, "report.na")
+    if key in SHARES:
+        return format_percent(value, locale=locale)
+    if key in DURATIONS:
+        return format_timedelta(timedelta(seconds=value), threshold=1.5, locale=locale)
+    return format_decimal(value, locale=locale)
+
+
+def format_change(key: str, change: Number, locale: str, catalogue: Catalogue) -> str:
+    if change is None:
+        return catalogue.string(locale, "report.na")
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    if key in SHARES:
+        points = format_decimal(round(abs(change) * 100, 1), locale=locale)
+        return sign + catalogue.string(locale, "report.points", value=points)
+    if key in DURATIONS:
+        return sign + format_timedelta(timedelta(seconds=abs(change)), threshold=1.5, locale=locale)
+    return sign + format_decimal(abs(change), locale=locale)
+
+
+def figure_line(scope: ScopeFigures, key: str, locale: str, catalogue: Catalogue) -> Text:
+    return catalogue.text(
+        locale,
+        "report.line",
+        label=catalogue.string(locale, f"report.metric.{key}"),
+        value=format_number(key, scope.numbers.get(key), locale, catalogue),
+        change=format_change(key, scope.change(key), locale, catalogue),
+    )
+
+
+def ranked_line(item: Ranked, platform: str, locale: str, catalogue: Catalogue) -> Text:
+    if item.kind == "channel" and platform in LINKED_CHANNELS and item.platform == platform:
+        name: Text = Text.of(MentionChannel(item.ref))
+    elif item.kind == "channel":
+        name = Text.of(f"#{item.label}")
+    else:
+        name = Text.of(item.label)
+    where = f" ({item.platform})" if item.platform and item.platform != platform and item.kind != "label" else ""
+    return catalogue.text(locale, "report.ranked", name=name, where=where, value=item.value)
+
+
+def _scope_name(scope: ScopeFigures, locale: str, catalogue: Catalogue) -> str:
+    return catalogue.string(locale, f"report.scope.{scope.platform or 'all'}")
+
+
+def measure(text: Text) -> int:
+    """A safe upper bound of the text's length once an adapter renders it (escapes, mention syntax)."""
+    total = 0
+    for span in text.spans:
+        if isinstance(span, Plain | Strong):
+            total += len(span.value) + sum(1 for c in span.value if c in "\\*_~`|>#-<&:[]()") * 4 + 4
+        elif isinstance(span, MentionUser | MentionChannel):
+            total += 32
+        elif isinstance(span, Link):
+            total += len(span.url) + len(span.label) * 2 + 8
+        else:
+            total += len(getattr(span, "value", ""))
+    return total
+
+
+def _bounded(lines: list[Text], limit: int = FIELD_VALUE_LIMIT) -> Text:
+    """Join lines, dropping the tail (with an ellipsis line) rather than cutting a figure in half."""
+    kept: list[Text] = []
+    used = 0
+    for line in lines:
+        cost = measure(line) + 1
+        if used + cost > limit - 8:
+            kept.append(Text.of("…"))
+            break
+        kept.append(line)
+        used += cost
+    return join(kept)
+
+
+def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catalogue: Catalogue) -> list[Field]:
+    locale = report.community.locale
+    fields: list[Field] = []
+    for section, keys in SECTIONS:
+        if section == "moderation" and not report.moderation_available:
+            value = catalogue.text(locale, "report.moderation_unavailable")
+        else:
+            value = _bounded([figure_line(scope, key, locale, catalogue) for key in keys])
+        fields.append(Field(catalogue.string(locale, f"report.section.{section}"), value, inline=True))
+    for section in LIST_SECTIONS:
+        items = scope.lists.get(section, [])
+        lines = [ranked_line(i, platform, locale, catalogue) for i in items] or [catalogue.text(locale, "report.none")]
+        fields.append(Field(catalogue.string(locale, f"report.section.{section}"), _bounded(lines), inline=False))
+    return fields
+
+
+def advice_text(report: WeeklyReport, catalogue: Catalogue) -> Text:
+    locale = report.community.locale
+    evidence = ", ".join(
+        catalogue.string(locale, "report.evidence_item", label=catalogue.string(locale, f"report.metric.{key}"),
+                         value=format_number(key, value, locale, catalogue))
+        for key, value in report.advice.evidence.items()
+    )
+    return Text.of(
+        Strong(catalogue.string(locale, "report.section.advice")), "\n",
+        catalogue.text(locale, f"report.advice.{report.advice.kind}"), "\n",
+        catalogue.text(locale, "report.evidence", figures=evidence),
+    )
+
+
+def _card_size(content: Content) -> int:
+    size = measure(content.title or Text()) + measure(content.text) + measure(content.footer or Text())
+    return size + sum(len(f.name) + measure(f.value) for f in content.fields)
+
+
+def split_card(content: Content) -> list[Content]:
+    """One card, or several with the same title, each inside the field count and total size limits."""
+    cards: list[Content] = []
+    fields = list(content.fields)
+    current: list[Field] = []
+    base = Content(text=content.text, title=content.title, footer=content.footer, image_path=content.image_path)
+    for item in fields:
+        trial = Content(text=base.text, title=base.title, footer=base.footer, fields=(*current, item))
+        if current and (len(current) >= FIELDS_LIMIT or _card_size(trial) > CARD_LIMIT):
+            cards.append(Content(text=base.text, title=base.title, footer=base.footer, fields=tuple(current),
+                                 image_path=base.image_path if not cards else None))
+            base = Content(title=base.title, footer=base.footer)
+            current = []
+        current.append(item)
+    cards.append(Content(text=base.text, title=base.title, footer=base.footer, fields=tuple(current),
+                         image_path=base.image_path if not cards else None))
+    return cards
+
+
+def report_cards(report: WeeklyReport, platform: str, catalogue: Catalogue, chart_path: str | None = None
+                 ) -> list[Content]:
+    """The report for `platform` (discord, slack, console): cards in posting order."""
+    locale = report.community.locale
+    start, end = report.week.monday, report.week.days()[-1]
+    footer = catalogue.text(locale, "report.footer", start=start, end=end, timezone=report.community.timezone)
+    cards: list[Content] = []
+    for index, scope in enumerate(report.scopes):
+        title_key = "report.title_late" if report.late else "report.title"
+        title = catalogue.text(locale, title_key, community=report.community.name, week=str(report.week),
+                               scope=_scope_name(scope, locale, catalogue))
+        text_parts: list[Text] = []
+        if index == 0 and not scope.numbers.get("posts_scheduled_next_week"):
+            text_parts.append(catalogue.text(locale, "report.cadence_empty"))
+        if index == len(report.scopes) - 1:
+            text_parts.append(advice_text(report, catalogue))
+        content = Content(
+            title=Text.of(title.plain()[:TITLE_LIMIT]),
+            text=join(text_parts, "\n\n"),
+            fields=tuple(scope_fields(report, scope, platform, catalogue)),
+            footer=footer,
+            image_path=chart_path if index == 0 else None,
+        )
+        cards.extend(split_card(content))
+    return cards

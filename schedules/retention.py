@@ -1,0 +1,81 @@
+"""Engagement retention: raw engagement rows older than the community's retention (default 13 months) are
+deleted every night; the daily roll-ups, which hold no member id, are completed first and kept, so long-range
+charts survive while member-level data does not. Member-week roll-ups go with the raw rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock
+from bot.store import Store
+from config.settings import Community
+from handlers.engagement.log import KINDS
+from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS
+from handlers.engagement.rollups import ensure_days
+from schedules.report.weeks import IsoWeek
+from schedules.wakeups import Wakeups
+
+log = logging.getLogger(__name__)
+BATCH = 20_000  # rows per delete statement: the write lock is never held for long
+
+
+def cutoff_for(community: Community, now: datetime) -> datetime:
+    return now - timedelta(days=community.privacy.engagement_retention_days)
+
+
+def purge_engagement(db: sqlite_utils.Database, community: Community, now: datetime) -> int:
+    """Delete `community`'s engagement rows older than its retention; returns how many raw rows went."""
+    cutoff = cutoff_for(community, now)
+    cutoff_epoch = int(cutoff.timestamp())
+    (oldest,) = db.execute(f"SELECT min(at) FROM {EVENTS} WHERE community = ?", [community.id]).fetchone()
+    if oldest is None or oldest >= cutoff_epoch:
+        return 0
+    tz = community.tz
+    first_day = datetime.fromtimestamp(oldest, UTC).astimezone(tz).date()
+    last_day = cutoff.astimezone(tz).date()
+    days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    ensure_days(db, community.id, days, tz, now)  # the aggregate history outlives the raw rows
+    deleted = 0
+    for kind in KINDS:
+        while True:
+            with db.conn:
+                count = db.execute(
+                    f"DELETE FROM {EVENTS} WHERE id IN (SELECT id FROM {EVENTS}"
+                    " WHERE community = ? AND kind = ? AND at < ? LIMIT ?)",
+                    [community.id, kind, cutoff_epoch, BATCH],
+                ).rowcount
+            deleted += count
+            if count < BATCH:
+                break
+    with db.conn:
+        db.execute(f"DELETE FROM {MEMBER_WEEKS} WHERE community = ? AND week < ?",
+                   [community.id, str(IsoWeek.containing(cutoff, tz))])
+    return deleted
+
+
+class RetentionJob:
+    def __init__(self, store: Store, clock: Clock, communities: Iterable[Community]) -> None:
+        self.store = store
+        self.clock = clock
+        self.communities = list(communities)
+
+    def register(self, wakeups: Wakeups) -> None:
+        wakeups.add("engagement:retention", CronTrigger(hour=3, minute=17, timezone="UTC"), self.run,
+                    misfire_grace=timedelta(hours=12))
+
+    async def run(self) -> int:
+        total = 0
+        now = self.clock.now()
+        for community in self.communities:
+            deleted = await self.store.run(lambda db, c=community: purge_engagement(db, c, now))
+            if deleted:
+                log.info("retention: deleted %d engagement rows of %s older than %s", deleted, community.id,
+                         cutoff_for(community, now).date())
+            total += deleted
+        return total
