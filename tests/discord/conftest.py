@@ -9,13 +9,21 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.actions import Action, Answer, Content, Post
+from bot.actions import Action, Answer, Content, ModalInput, OpenModal, Post
 from bot.commands import CommandRegistry, CommandRouter, CommandSpec, Invocation, OptionKind, OptionSpec
 from bot.dispatcher import CommunityDirectory, Dispatcher
-from bot.events import ButtonClicked, CommandInvoked, Event, MemberJoined, MessagePosted, MessageReported
+from bot.events import (
+    ButtonClicked,
+    CommandInvoked,
+    Event,
+    MemberJoined,
+    MessagePosted,
+    MessageReported,
+    ModalSubmitted,
+)
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
-from bot.platforms.discord import DiscordPlatform
+from bot.platforms.discord import DiscordPlatform, GatewayTimings
 from bot.roles import Role
 from bot.text import MentionUser, Text
 from config.loader import parse_settings
@@ -58,7 +66,13 @@ def build_registry(seen: Seen) -> CommandRegistry:
         seen.drafts.append(str(invocation.options["text"]))
         return [invocation.answer(Text.of("draft saved"))]
 
+    async def compose(invocation: Invocation) -> Sequence[Action]:
+        inputs = (ModalInput("body", "Text", multiline=True),)
+        return [OpenModal(interaction=invocation.event.interaction, custom_id="post:compose", title="Draft",
+                          inputs=inputs)]
+
     registry = CommandRegistry()
+    registry.add(CommandSpec(path=("compose",), description_key="core.help_description", run=compose))
     registry.add(CommandSpec(path=("ping",), description_key="core.help_description", run=ping))
     registry.add(CommandSpec(
         path=("post", "draft"), description_key="core.help_description", run=draft,
@@ -90,6 +104,7 @@ def build_dispatcher(settings, registry: CommandRegistry, outbox: Outbox, seen: 
     dispatcher.subscribe(MessagePosted, record)
     dispatcher.subscribe(ButtonClicked, clicked)
     dispatcher.subscribe(MessageReported, record)
+    dispatcher.subscribe(ModalSubmitted, record)
     return dispatcher
 
 
@@ -116,7 +131,7 @@ async def fake():
 def make_platform(fake: FakeDiscord, settings, registry: CommandRegistry, token: str | None = None):
     return DiscordPlatform(token=token or fake.token, settings=settings, commands=registry,
                            catalogue=Catalogue.shipped(), api_base=fake.api_base, gateway_url=fake.gateway_url,
-                           guild_ready_timeout=0.05)
+                           timings=GatewayTimings(guild_ready=0.05, reidentify=0.0))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ API, for any test that needs Discord at the wire:
     fake.requests                            # every REST call received: Recorded(method, path, query, json)
     await fake.wait_for_request("POST", r"/channels/7/messages")   # bounded wait for a call, no sleeps
     fake.queue_error("POST", r"/channels/7/messages", 429, {"retry_after": 0.05, ...})   # next matching call fails
+    await fake.ask_to_reconnect()            # op 7: the client resumes (fake.resumes counts it)
     await fake.stop()
 
 Behaviour: REST answers need `Authorization: Bot <token>` (401 otherwise, as Discord does); the gateway answers
@@ -82,6 +83,8 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.identified = asyncio.Event()
         self.identify_payloads: list[dict[str, Any]] = []
+        self.resumes = 0
+        self.fail_resumes = False  # answer RESUME with INVALID_SESSION: the client identifies anew (READY again)
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}
         self._errors: list[CannedError] = []
         self._sockets: list[web.WebSocketResponse] = []
@@ -108,6 +111,11 @@ class FakeDiscord:
             await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @property
+    def connected(self) -> int:
+        """How many gateway connections are identified (or resumed) right now."""
+        return len(self._sockets)
 
     @property
     def api_base(self) -> str:
@@ -144,6 +152,11 @@ class FakeDiscord:
         for socket in list(self._sockets):
             await socket.send_json({"op": 0, "t": event, "s": next(self._sequence), "d": data})
 
+    async def ask_to_reconnect(self) -> None:
+        """Gateway op 7 RECONNECT: clients drop the connection and RESUME on a new one."""
+        for socket in list(self._sockets):
+            await socket.send_json({"op": 7, "d": None, "s": None, "t": None})
+
     # -- payload builders -------------------------------------------------------------------------------------
     def message(self, channel_id: str, author: dict[str, Any], content: str, guild_id: str | None = None,
                 roles: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
@@ -163,7 +176,8 @@ class FakeDiscord:
                 "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
                 "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": f"tok-{self.new_id()}",
                 "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
-                "entitlements": [], "authorizing_integration_owners": {}, "context": 0} | extra
+                "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+                "attachment_size_limit": 10 * 1024 * 1024} | extra
 
     def command(self, name: str, user_id: str, roles: tuple[str, ...] = (), options: list | None = None, **extra):
         data = {"id": self.new_id(), "name": name, "type": 1, "options": options or []}
@@ -188,7 +202,10 @@ class FakeDiscord:
                 await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif message["op"] == 2:
                 await self._identify(socket, message["d"])
+            elif message["op"] == 6 and self.fail_resumes:
+                await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
             elif message["op"] == 6:
+                self.resumes += 1
                 self._sockets.append(socket)
                 await socket.send_json({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}})
         if socket in self._sockets:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,13 +70,28 @@ def point_at(api_base: str | None = None, gateway_url: str | None = None) -> Non
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+@dataclass(frozen=True)
+class GatewayTimings:
+    """discord.py's waits: for late GUILD_CREATEs before READY, and before identifying again after a failed
+    resume. The defaults are Discord's recommendations; tests against the local fake shorten them."""
+
+    guild_ready: float = 2.0
+    reidentify: float = 5.0
+
+
 class _Client(discord.Client):
-    def __init__(self, on_setup: Callable[[], Coroutine[Any, Any, None]], **options: Any) -> None:
-        super().__init__(**options)
+    def __init__(self, on_setup: Callable[[], Coroutine[Any, Any, None]], timings: GatewayTimings,
+                 **options: Any) -> None:
+        super().__init__(guild_ready_timeout=timings.guild_ready, **options)
         self._on_setup = on_setup
+        self._timings = timings
 
     async def setup_hook(self) -> None:
         await self._on_setup()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial:
+            await asyncio.sleep(self._timings.reidentify)
 
 
 class DiscordPlatform:
@@ -104,14 +120,14 @@ class DiscordPlatform:
         api_base: str | None = None,
         gateway_url: str | None = None,
         sync_commands: bool = True,
-        guild_ready_timeout: float = 2.0,
+        timings: GatewayTimings = GatewayTimings(),
     ) -> None:
         self._token = token
         self.settings = settings
         self.commands = commands
         self.catalogue = catalogue
         self.sync_commands = sync_commands
-        self.guild_ready_timeout = guild_ready_timeout  # discord.py waits this long for late GUILD_CREATEs
+        self.timings = timings
         point_at(api_base, gateway_url)
         self.guild_ids = [c.discord.space_id for c in settings.communities if c.discord is not None]
         self._locales = {c.discord.space_id: c.locale for c in settings.communities if c.discord is not None}
@@ -127,11 +143,11 @@ class DiscordPlatform:
     def _new_client(self) -> _Client:
         return _Client(
             self._setup,
+            self.timings,
             intents=wanted_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
-            guild_ready_timeout=self.guild_ready_timeout,
         )
 
     def can(self, capability: Capability) -> bool:

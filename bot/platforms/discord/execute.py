@@ -43,6 +43,10 @@ def failure(error: BaseException) -> ActionResult:
     if isinstance(error, discord.HTTPException):
         reason = f"{error.status} {error.code}: {error.text}".strip()
         return ActionResult.failed(reason, permanent=error.status in (400, 403, 404))
+    if isinstance(error, discord.RateLimited):  # a wait longer than discord.py agreed to sleep
+        return ActionResult.failed(f"rate limited for {error.retry_after:.0f} s", permanent=False)
+    if isinstance(error, FileNotFoundError):
+        return ActionResult.failed(f"no such file: {error.filename}", permanent=True)
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | OSError):
         return ActionResult.failed(f"network: {type(error).__name__}", permanent=False)
     if isinstance(error, ValueError):  # an id that is not a snowflake, a file that is not there
