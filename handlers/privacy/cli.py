@@ -1,0 +1,119 @@
+"""`cmbot privacy …`: an admin exercises a member's rights on their behalf (a request by e-mail, say).
+
+MEMBER is PLATFORM:ID (`discord:123456789012345678`, `slack:U0123ABC`, `console:alice`); linked accounts are
+included. With several communities, `--community` says which one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from bot.cli_context import cli_context
+from bot.feature import PersonalData
+from handlers.privacy import export as exporting
+from handlers.privacy.forget import count_rows, forget
+from handlers.privacy.links import Account, accounts_of, link
+from handlers.privacy.tables import DeclarationError
+
+COMMUNITY_HELP = "community id (needed only when the config has several)"
+
+
+def _account(_ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]):
+    try:
+        if isinstance(value, tuple):
+            return tuple(Account.parse(v) for v in value)
+        return Account.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _community(chosen: str | None) -> str:
+    communities = [c.id for c in cli_context().settings().communities]
+    if chosen is None:
+        if len(communities) > 1:
+            raise click.UsageError(f"several communities: add --community ({', '.join(communities)})")
+        return communities[0]
+    if chosen not in communities:
+        raise click.UsageError(f"unknown community {chosen!r} (known: {', '.join(communities)})")
+    return chosen
+
+
+def _declarations() -> list[PersonalData]:
+    from bot.features import shipped_features
+
+    return [declaration for feature in shipped_features() for declaration in feature.personal_data]
+
+
+def _summary(counts) -> str:
+    return ", ".join(f"{table}: {count}" for table, count in sorted(counts.items())) or "no rows"
+
+
+@click.group("privacy")
+def privacy_cli() -> None:
+    """Members' rights: erase or export a member's data, link their accounts across platforms."""
+
+
+@privacy_cli.command("forget")
+@click.argument("member", callback=_account)
+@click.option("--community", "community_id", help=COMMUNITY_HELP)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def forget_command(member: Account, community_id: str | None, yes: bool) -> None:
+    """Erase every row naming MEMBER (and the accounts linked to it) in every table."""
+    community = _community(community_id)
+    store = cli_context().open_store()
+    try:
+        accounts = accounts_of(store.db, community, member)
+        declarations = _declarations()
+        pending = count_rows(store.db, community, accounts, declarations)
+        names = ", ".join(str(a) for a in accounts)
+        if not yes and not click.confirm(f"Erase {sum(pending.values())} row(s) of {names} ({_summary(pending)})?"):
+            raise SystemExit(1)
+        counts = forget(store.db, community, accounts, declarations)
+    except DeclarationError as error:
+        click.echo(f"cmbot: {error}", err=True)
+        raise SystemExit(1) from None
+    finally:
+        store.close()
+    click.echo(f"{names}: erased {sum(counts.values())} row(s) ({_summary(counts)})")
+
+
+@privacy_cli.command("export")
+@click.argument("member", callback=_account)
+@click.option("--community", "community_id", help=COMMUNITY_HELP)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="write to FILE (default: stdout)")
+def export_command(member: Account, community_id: str | None, out: Path | None) -> None:
+    """Print or write, as JSON, every row naming MEMBER (and the accounts linked to it)."""
+    community = _community(community_id)
+    store = cli_context().open_store()
+    try:
+        accounts = accounts_of(store.db, community, member)
+        document = exporting.collect(store.db, community, accounts, _declarations(), datetime.now(UTC))
+    finally:
+        store.close()
+    payload = exporting.to_json(document, pretty=True)
+    if out is None:
+        click.echo(payload)
+        return
+    out.write_text(payload + "\n", encoding="utf-8")
+    out.chmod(0o600)  # it is someone's personal data
+    click.echo(f"{out}: {sum(exporting.row_counts(document).values())} row(s) of {', '.join(document['accounts'])}")
+
+
+@privacy_cli.command("link")
+@click.argument("first", callback=_account)
+@click.argument("second", callback=_account)
+@click.option("--community", "community_id", help=COMMUNITY_HELP)
+def link_command(first: Account, second: Account, community_id: str | None) -> None:
+    """Record that FIRST and SECOND are one person's accounts (after checking it yourself)."""
+    community = _community(community_id)
+    store = cli_context().open_store()
+    try:
+        linked = link(store.db, community, first, second, datetime.now(UTC))
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    finally:
+        store.close()
+    click.echo(f"linked: {', '.join(str(a) for a in linked)}")

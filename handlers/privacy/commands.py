@@ -1,0 +1,142 @@
+"""`/privacy …`: any member exercises their rights themself; every answer is ephemeral.
+
+    /privacy forget-me [confirm=yes]   erase my rows (first call: what would go; with confirm: erase)
+    /privacy export                    send me my data, by direct message
+    /privacy opt-out | opt-in          stop / resume counting me in engagement figures
+    /privacy link [code=…]             link my accounts on two platforms (a code from one, redeemed on the other)
+    /privacy unlink                    undo my link
+
+Each command acts on the caller's account and the accounts linked to it, in the community where it is called.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.actions import Action, Content, DirectMessage
+from bot.clock import Clock
+from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
+from bot.feature import PersonalData
+from bot.i18n import Catalogue
+from bot.optouts import OptOuts
+from bot.outbox import Outbox
+from bot.store import Store
+from bot.text import Text
+from handlers.privacy import export as exporting
+from handlers.privacy.forget import count_rows, forget
+from handlers.privacy.links import Account, accounts_of, issue_code, redeem_code, unlink
+
+
+@dataclass
+class PrivacyCommands:
+    store: Store
+    clock: Clock
+    optouts: OptOuts
+    outbox: Outbox
+    catalogue: Catalogue
+    declarations: list[PersonalData]  # filled by every feature at install; read at call time
+
+    def specs(self) -> list[CommandSpec]:
+        confirm = OptionSpec("confirm", "privacy.option_confirm", OptionKind.BOOLEAN)
+        code = OptionSpec("code", "privacy.option_code", max_length=20)
+        return [
+            CommandSpec(("privacy", "forget-me"), "privacy.forget_description", self.forget_me, options=(confirm,)),
+            CommandSpec(("privacy", "export"), "privacy.export_description", self.export, slow=True),
+            CommandSpec(("privacy", "opt-out"), "privacy.opt_out_description", self.opt_out),
+            CommandSpec(("privacy", "opt-in"), "privacy.opt_in_description", self.opt_in),
+            CommandSpec(("privacy", "link"), "privacy.link_description", self.link, options=(code,)),
+            CommandSpec(("privacy", "unlink"), "privacy.unlink_description", self.unlink),
+        ]
+
+    @staticmethod
+    def _caller(invocation: Invocation) -> Account:
+        return Account(str(invocation.event.platform), invocation.event.member.id)
+
+    async def _accounts(self, invocation: Invocation) -> list[Account]:
+        caller = self._caller(invocation)
+        community = invocation.community.id
+        return await self.store.run(lambda db: accounts_of(db, community, caller))
+
+    async def forget_me(self, invocation: Invocation) -> Sequence[Action]:
+        community = invocation.community.id
+        accounts = await self._accounts(invocation)
+        declarations = list(self.declarations)
+        if not invocation.options.get("confirm"):
+            counts = await self.store.run(lambda db: count_rows(db, community, accounts, declarations))
+            return [invocation.answer("privacy.forget_confirm", count=sum(counts.values()),
+                                      tables=_table_list(counts), accounts=_account_list(accounts))]
+        counts = await self.store.run(lambda db: forget(db, community, accounts, declarations))
+        return [invocation.answer("privacy.forget_done", count=sum(counts.values()), tables=_table_list(counts))]
+
+    async def export(self, invocation: Invocation) -> Sequence[Action]:
+        community = invocation.community
+        accounts = await self._accounts(invocation)
+        declarations = list(self.declarations)
+        now = self.clock.now()
+        document = await self.store.run(lambda db: exporting.collect(db, community.id, accounts, declarations, now))
+        counts = exporting.row_counts(document)
+        parts = exporting.split_parts(exporting.to_json(document))
+        locale = community.locale
+        if len(parts) > community.privacy.export_max_parts:
+            messages = [self.catalogue.text(locale, "privacy.export_too_large", count=sum(counts.values()),
+                                            tables=_table_list(Counter(counts)))]
+        else:
+            messages = [
+                Text.of(self.catalogue.text(locale, "privacy.export_part", part=index, parts=len(parts)), "\n", part)
+                for index, part in enumerate(parts, start=1)
+            ]
+        caller = self._caller(invocation)
+        for index, text in enumerate(messages):
+            result = await self.outbox.send(
+                invocation.event.platform, DirectMessage(member_id=caller.member_id, content=Content(text=text))
+            )
+            if not result.ok:
+                key = "privacy.export_dm_closed" if index == 0 else "privacy.export_incomplete"
+                return [invocation.answer(key)]
+        return [invocation.answer("privacy.export_sent", count=len(messages))]
+
+    async def _set_opt_out(self, invocation: Invocation, opted_out: bool) -> list[Account]:
+        accounts = await self._accounts(invocation)
+        for account in accounts:
+            await self.optouts.set(invocation.community.id, account.platform, account.member_id, opted_out)
+        return accounts
+
+    async def opt_out(self, invocation: Invocation) -> Sequence[Action]:
+        accounts = await self._set_opt_out(invocation, True)
+        return [invocation.answer("privacy.opted_out", accounts=_account_list(accounts))]
+
+    async def opt_in(self, invocation: Invocation) -> Sequence[Action]:
+        accounts = await self._set_opt_out(invocation, False)
+        return [invocation.answer("privacy.opted_in", accounts=_account_list(accounts))]
+
+    async def link(self, invocation: Invocation) -> Sequence[Action]:
+        community = invocation.community
+        caller = self._caller(invocation)
+        now = self.clock.now()
+        code = invocation.options.get("code")
+        if not code:
+            ttl = timedelta(minutes=community.privacy.link_code_minutes)
+            issued = await self.store.run(lambda db: issue_code(db, community.id, caller, now, ttl))
+            return [invocation.answer("privacy.link_code", code=issued, minutes=community.privacy.link_code_minutes)]
+        try:
+            linked = await self.store.run(lambda db: redeem_code(db, community.id, str(code), caller, now))
+        except LookupError:
+            return [invocation.answer("privacy.link_bad_code")]
+        return [invocation.answer("privacy.linked", accounts=_account_list(linked))]
+
+    async def unlink(self, invocation: Invocation) -> Sequence[Action]:
+        caller = self._caller(invocation)
+        community = invocation.community.id
+        removed = await self.store.run(lambda db: unlink(db, community, caller))
+        return [invocation.answer("privacy.unlinked" if removed else "privacy.not_linked")]
+
+
+def _table_list(counts: Counter[str]) -> str:
+    return ", ".join(f"{table} ({count})" for table, count in sorted(counts.items())) or "—"
+
+
+def _account_list(accounts: list[Account]) -> str:
+    return ", ".join(str(a) for a in accounts)

@@ -1,0 +1,64 @@
+"""A member's data as JSON: every declared table's rows naming any of their linked accounts.
+
+The CLI writes the whole document to a file. In chat, adapters have no file upload for direct messages, so the
+document goes as compact JSON text split into numbered parts (each well under Discord's 2,000 characters even
+once escaped); past `export_max_parts` the member gets a per-table summary and is told to ask an admin, who runs
+`cmbot privacy export` and hands over the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.feature import PersonalData
+from handlers.privacy.links import Account
+from handlers.privacy.tables import existing, personal_tables, where
+
+PART_CHARS = 900
+
+
+def collect(
+    db: sqlite_utils.Database,
+    community: str,
+    accounts: Iterable[Account],
+    declarations: Iterable[PersonalData],
+    now: datetime,
+) -> dict[str, Any]:
+    """The export document: who, when, and per table its columns and the rows naming the accounts."""
+    accounts = list(accounts)
+    tables: dict[str, dict[str, Any]] = {}
+    for declaration in existing(db, personal_tables(declarations)):
+        for account in accounts:
+            clause, params = where(declaration, community, account)
+            cursor = db.execute(f"SELECT * FROM [{declaration.table}] WHERE {clause}", params)
+            rows = [list(row) for row in cursor.fetchall()]
+            if not rows:
+                continue
+            entry = tables.setdefault(declaration.table, {"columns": [d[0] for d in cursor.description], "rows": []})
+            entry["rows"].extend(rows)
+    return {
+        "community": community,
+        "generated_at": now.isoformat(),
+        "accounts": [str(a) for a in accounts],
+        "tables": tables,
+    }
+
+
+def row_counts(document: dict[str, Any]) -> dict[str, int]:
+    return {name: len(table["rows"]) for name, table in document["tables"].items()}
+
+
+def to_json(document: dict[str, Any], *, pretty: bool = False) -> str:
+    if pretty:
+        return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def split_parts(payload: str, size: int = PART_CHARS) -> list[str]:
+    """Cut the JSON text into pieces of at most `size` characters; joined back, they are the document."""
+    return [payload[start : start + size] for start in range(0, len(payload), size)] or [""]

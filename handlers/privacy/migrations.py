@@ -1,0 +1,27 @@
+"""The privacy feature's tables: accounts a member linked across platforms, and pending link codes."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("privacy")
+
+
+@migrations()
+def m001_links(db: sqlite_utils.Database) -> None:
+    """Accounts of one person in a community: rows sharing a `person` are erased and exported together."""
+    db["privacy_links"].create(
+        {"community": str, "platform": str, "member_id": str, "person": str, "linked_at": str},
+        pk=("community", "platform", "member_id"),
+    )
+    db["privacy_links"].create_index(["community", "person"])
+
+
+@migrations()
+def m002_link_codes(db: sqlite_utils.Database) -> None:
+    """One-time codes proving that whoever asks for a link holds both accounts (only a hash is kept)."""
+    db["privacy_link_codes"].create(
+        {"code_hash": str, "community": str, "platform": str, "member_id": str, "expires_at": str},
+        pk="code_hash",
+    )
