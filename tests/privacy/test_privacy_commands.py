@@ -36,11 +36,11 @@ async def test_forget_me_asks_first_then_erases_every_row_of_the_member(harness)
     await harness.join("bob")
     await harness.say("ann")
     [question] = await command(harness, "ann", "privacy forget-me")
-    assert "would erase 3 rows" in question and "welcome_welcomes (1)" in question and "confirm=yes" in question
+    assert "would erase 4 rows" in question and "welcome_welcomes (1)" in question and "confirm=yes" in question
     assert rows_naming(harness.store.db, "ann")  # nothing erased yet
 
     [done] = await command(harness, "ann", "privacy forget-me confirm=yes")
-    assert "3 rows erased" in done
+    assert "4 rows erased" in done
     assert rows_naming(harness.store.db, "ann") == {}
     assert rows_naming(harness.store.db, "bob") != {}  # the others are untouched
     assert harness.store.db["seen_events"].count == 1  # bob's join; ann's is gone
