@@ -1,0 +1,123 @@
+"""Every metric on the hand-built data set of `tests.report.dataset`, each expected figure worked out here."""
+
+from __future__ import annotations
+
+import pytest
+
+from schedules.report.builder import build_report
+from schedules.report.weeks import IsoWeek
+from tests.report.dataset import NOW, load
+
+W47 = IsoWeek(2026, 47)
+
+
+@pytest.fixture
+def report(db, acme):
+    load(db)
+    return build_report(db, acme, W47, NOW)
+
+
+def test_growth(report):
+    all_, discord, slack = report.scopes
+    # joins d1, d2 (Discord) and s1 (Slack); d6 left on Saturday
+    assert (all_.numbers["joined"], all_.numbers["left"], all_.numbers["net_growth"]) == (3, 1, 2)
+    assert (discord.numbers["joined"], discord.numbers["left"], slack.numbers["joined"]) == (2, 1, 1)
+    assert all_.numbers["members"] == 12  # 13 known, d6 gone
+    # W46: d5 and d7 joined
+    assert all_.previous["joined"] == 2 and all_.change("joined") == 1
+
+
+def test_activity(report):
+    all_, discord, slack = report.scopes
+    # Discord d1 d2 d3 d4 d5 dcm, Slack s1 s2 s3
+    assert all_.numbers["active_members"] == 9
+    assert (discord.numbers["active_members"], slack.numbers["active_members"]) == (6, 3)
+    assert all_.numbers["active_share"] == pytest.approx(9 / 12)
+    # messages: m100 q1 q2 q3 f1 (Discord) 1.1 1.2 (Slack); replies r1 r3 1.3; reactions d2 dcm d3 d4 s3
+    assert (all_.numbers["messages"], all_.numbers["replies"], all_.numbers["reactions"]) == (7, 3, 5)
+    # W46: m50 and 0.9
+    assert all_.previous["messages"] == 2 and all_.change("messages") == 5
+
+
+def test_top_lists(report):
+    all_ = report.overall
+    channels = [(c.ref, c.value) for c in all_.lists["top_channels"]]
+    assert channels == [("help-d", 4), ("help-s", 2), ("announce", 1), ("fb-d", 1), ("general", 1)]
+    contributors = [(c.ref, c.label, c.value) for c in all_.lists["top_contributors"]]
+    assert contributors == [("d4", "D4", 3), ("d3", "D3", 2), ("s1", "S1", 2), ("d1", "D1", 1), ("d5", "D5", 1)]
+
+
+def test_slipping_away(report):
+    # d8 was active W41-W43 and silent W46-W47; d9 only two weeks; d3 is still active
+    assert report.overall.numbers["slipping_away"] == 1
+    assert [m.ref for m in report.overall.lists["slipping"]] == ["d8"]
+    assert report.overall.previous["slipping_away"] == 1  # already silent in W45-W46
+
+
+def test_newcomers(report):
+    numbers = report.overall.numbers
+    # d1 and s1 posted, d2 only reacted
+    assert (numbers["newcomers"], numbers["newcomers_activated"]) == (3, 2)
+    assert numbers["newcomer_activation"] == pytest.approx(2 / 3)
+    # joined W43-W46: d5 (active this week) and d7 (silent)
+    assert (numbers["recent_newcomers"], numbers["newcomers_retained"], numbers["newcomer_retention"]) == (2, 1, 0.5)
+
+
+def test_first_response(report):
+    numbers = report.overall.numbers
+    # q1 answered in 30 min, q4 (1.2) in 2 h, q3 in 12 h (after the week, before the report), q2 never
+    assert numbers["help_questions"] == 4
+    assert numbers["first_response_median_s"] == 7200
+    assert numbers["first_response_p90_s"] == 43200
+    # only q1, q2, q4 are 24 h old at report time; q2 is unanswered
+    assert numbers["unanswered_24h_share"] == pytest.approx(1 / 3)
+    assert report.scopes[2].numbers["first_response_median_s"] == 7200  # Slack alone: q4
+
+
+def test_feedback(report):
+    # f1 in the feedback channel, m100 marked by a CM elsewhere
+    assert (report.overall.numbers["feedback"], report.overall.numbers["feedback_marked"]) == (2, 1)
+    assert report.scopes[2].numbers["feedback"] == 0
+
+
+def test_scheduled_posts(report):
+    numbers = report.overall.numbers
+    assert numbers["posts_published"] == 1
+    assert (numbers["post_reactions_24h"], numbers["post_replies_24h"], numbers["post_members_24h"]) == (1, 1, 2)
+    assert (numbers["post_reactions_7d"], numbers["post_replies_7d"], numbers["post_members_7d"]) == (2, 1, 2)
+    assert [(p.ref, p.value) for p in report.overall.lists["best_post"]] == [("1", 3)]
+    assert [(c.ref, c.value) for c in report.overall.lists["by_campaign"]] == [("launch", 3)]
+    assert [(c.ref, c.value) for c in report.overall.lists["by_pillar"]] == [("news", 3)]
+    assert numbers["posts_scheduled_next_week"] == 1  # post 2; the draft does not count
+    assert report.scopes[2].numbers["posts_published"] == 0
+
+
+def test_moderation_absent_gives_zeros_and_says_so(report):
+    assert report.overall.numbers["flags_raised"] == 0 and not report.moderation_available
+
+
+def test_moderation_figures_when_the_flags_table_exists(db, acme):
+    load(db)
+    db["moderation_flags"].insert_all([
+        {"community": "acme", "platform": "discord", "created_at": "2026-11-17T10:00:00+00:00",
+         "decided_at": "2026-11-17T11:00:00+00:00", "action": "timeout"},
+        {"community": "acme", "platform": "slack", "created_at": "2026-11-18T10:00:00+00:00",
+         "decided_at": "2026-11-18T13:00:00+00:00", "action": "dismiss"},
+        {"community": "acme", "platform": "slack", "created_at": "2026-11-19T10:00:00+00:00",
+         "decided_at": None, "action": None},
+    ])
+    numbers = build_report(db, acme, W47, NOW).overall.numbers
+    assert (numbers["flags_raised"], numbers["flags_decided"], numbers["moderation_actions"]) == (3, 2, 1)
+    assert numbers["decision_median_s"] == 2 * 3600  # median of 1 h and 3 h
+
+
+def test_advice_names_the_figures(report):
+    # 3 newcomers < 5 (too few to judge activation); growth 2/12 is not stagnant: steady
+    assert report.advice.kind == "steady"
+    assert report.advice.evidence["newcomers"] == 3
+
+
+def test_daily_series_covers_eight_weeks(report):
+    assert len(report.daily) == 56
+    monday = next(p for p in report.daily if p.day.isoformat() == "2026-11-16")
+    assert (monday.active_members, monday.messages) == (2, 2)  # d1 and s1, m100 and 1.1
