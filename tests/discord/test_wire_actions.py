@@ -95,6 +95,7 @@ async def test_buttons_are_sent_as_components_with_their_custom_ids(harness):
     [call] = harness.fake.requests_to("POST", r"/channels/702/messages")
     ids = [c["custom_id"] for row in call.json["components"] for c in row["components"]]
     assert ids == ["moderation:approve:3", "moderation:reject:3"]
+    assert harness.platform.client.persistent_views == []  # nothing kept in memory per message
 
 
 async def test_reply_in_thread_starts_a_thread_or_reuses_the_existing_one(harness):

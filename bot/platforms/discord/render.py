@@ -45,8 +45,9 @@ _BUTTON_STYLES = {
 
 
 def escape(raw: str) -> str:
-    """Member text made inert: no markdown, no mention of anyone."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(raw))
+    """Member text made inert: no markdown, no masked link (`[label](url)`), no mention of anyone."""
+    unmarked = discord.utils.escape_markdown(raw).replace("[", "\\[").replace("]", "\\]")
+    return discord.utils.escape_mentions(unmarked)
 
 
 def render_span(span: Span) -> str:
@@ -61,8 +62,7 @@ def render_span(span: Span) -> str:
     if isinstance(span, Link):
         if not span.label:
             return span.url
-        label = escape(span.label).replace("]", "\\]")
-        return f"[{label}]({span.url})"
+        return f"[{escape(span.label)}]({span.url})"
     if isinstance(span, Markup):
         return span.value
     raise TypeError(f"unknown span {span!r}")
