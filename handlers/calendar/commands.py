@@ -116,6 +116,17 @@ def list_line(post: CalendarPost, invocation: Invocation) -> Text:
                    f" · {targets} {tags} · {snippet}")
 
 
+def enabled_only(run):
+    """Communities that switched the calendar off get a clear answer instead of the command."""
+
+    async def guarded(invocation: Invocation) -> Sequence[Action]:
+        if not invocation.community.calendar.enabled:
+            return [invocation.answer("calendar.answer.disabled")]
+        return await run(invocation)
+
+    return guarded
+
+
 class CalendarCommands:
     def __init__(self, desk: Desk, store: Store, outbox: Outbox) -> None:
         self.desk = desk
@@ -123,7 +134,9 @@ class CalendarCommands:
         self.outbox = outbox
 
     def specs(self) -> list[CommandSpec]:
-        spec = CommandSpec
+        def spec(path, key, run, allowed, options=(), slow=False) -> CommandSpec:
+            return CommandSpec(path, key, enabled_only(run), allowed, options, slow)
+
         return [
             spec(("post", "draft"), "calendar.command.draft", self.draft, STAFF, CONTENT_OPTIONS + SCHEDULE_OPTIONS),
             spec(("post", "list"), "calendar.command.list", self.list, STAFF,

@@ -77,3 +77,11 @@ async def test_reschedule_a_draft_submits_it(tmp_path, clock):
     await bot.advance(timedelta(hours=6))
     assert len(bot.platform.scheduled_posts()) == 1
     await bot.app.stop()
+
+
+async def test_a_community_can_switch_the_calendar_off(tmp_path, clock):
+    bot = await start_bot(tmp_path, clock, enabled=False)
+    text = answer_text(await bot.cmd("sam", '/post draft body="Hi" to=#news at="2026-03-02 12:00"'))
+    assert "switched off" in text
+    assert bot.app.services.store.db["calendar_posts"].count == 0
+    await bot.app.stop()
