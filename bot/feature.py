@@ -25,15 +25,19 @@ class PersonalData:
 
     `member_column` holds the platform member id; `platform_column` the platform name (or None when the table
     is for one platform only). Every feature that stores a member id declares its tables here, so that
-    forget-me and export reach every row without knowing the feature.
+    forget-me and export reach every row without knowing the feature. `anonymise` is for rows that are about
+    something else and only mention the member (the reporter of a flag, the approver of a post): forget-me then
+    replaces the member id with `FORGOTTEN` instead of deleting the row (not NULL, which often means "nobody yet").
     """
 
     table: str
     member_column: str
     platform_column: str | None = "platform"
     community_column: str = "community"
+    anonymise: bool = False
 
 
+FORGOTTEN = "forgotten"
 Hook = Callable[[], Awaitable[None]]
 
 
