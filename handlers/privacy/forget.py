@@ -1,5 +1,9 @@
 """Erasing a member: every row naming any of their linked accounts, in every declared table, in one transaction.
 
+Rows of other tables that point at an erased row (a flag's rule matches, a post's deliveries) go with it, found
+through the schema's foreign keys. Rows declared `anonymise` (the member only reported or approved something
+about someone else) keep their substance and lose the member's id.
+
 One exception is deliberate: a member who opted out of engagement logging keeps a bare `members` row (ids and
 the opt-out flag, nothing else), because forgetting that they objected would start counting them again. The
 de-duplication ledger's entries whose event id names the member (joins, reactions) go too.
@@ -12,7 +16,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from bot.feature import PersonalData
+from bot.feature import FORGOTTEN, PersonalData
 from handlers.privacy.links import Account
 from handlers.privacy.tables import existing, personal_tables, where
 
@@ -23,45 +27,82 @@ SEEN = "platform = ? AND event_id LIKE ? ESCAPE '\\'"
 def count_rows(
     db: sqlite_utils.Database, community: str, accounts: Iterable[Account], declarations: Iterable[PersonalData]
 ) -> Counter[str]:
-    """How many rows `forget` would erase, per table (for the confirmation question)."""
-    counts: Counter[str] = Counter()
-    accounts = list(accounts)
-    for declaration in existing(db, personal_tables(declarations)):
-        for account in accounts:
-            clause, params = where(declaration, community, account)
-            counts[declaration.table] += db.execute(
-                f"SELECT count(*) FROM [{declaration.table}] WHERE {clause}", params
-            ).fetchone()[0]
-    for account in accounts:
-        seen = db.execute(f"SELECT count(*) FROM seen_events WHERE {SEEN}", _seen(account)).fetchone()
-        counts["seen_events"] += seen[0]
-    return +counts
+    """How many rows `forget` would erase, per table: the same work, rolled back."""
+    _begin(db)
+    try:
+        return _erase(db, community, list(accounts), declarations)
+    finally:
+        db.conn.rollback()
 
 
 def forget(
     db: sqlite_utils.Database, community: str, accounts: Iterable[Account], declarations: Iterable[PersonalData]
 ) -> Counter[str]:
-    """Delete the accounts' rows; returns the rows erased per table (tables with none left out)."""
-    accounts = list(accounts)
+    """Delete (or anonymise) the accounts' rows; returns the rows affected per table (tables with none left out)."""
+    _begin(db)
+    try:
+        counts = _erase(db, community, list(accounts), declarations)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()  # foreign keys are checked here, once every related row is gone
+    return counts
+
+
+def _begin(db: sqlite_utils.Database) -> None:
+    if not db.conn.in_transaction:
+        db.execute("BEGIN")
+    db.execute("PRAGMA defer_foreign_keys = ON")
+
+
+def _erase(
+    db: sqlite_utils.Database, community: str, accounts: list[Account], declarations: Iterable[PersonalData]
+) -> Counter[str]:
     tables = list(existing(db, personal_tables(declarations)))
+    children = _children(db)
     counts: Counter[str] = Counter()
-    with db.conn:
-        db.execute("PRAGMA defer_foreign_keys = ON")  # a feature's child rows go in the same transaction
-        objected = [a for a in accounts if _opted_out(db, community, a)]
-        for declaration in tables:
-            for account in accounts:
-                clause, params = where(declaration, community, account)
-                counts[declaration.table] += db.execute(
-                    f"DELETE FROM [{declaration.table}] WHERE {clause}", params
-                ).rowcount
+    objected = [a for a in accounts if _opted_out(db, community, a)]
+    for declaration in sorted(tables, key=lambda d: d.anonymise):  # deletions first
         for account in accounts:
-            counts["seen_events"] += db.execute(f"DELETE FROM seen_events WHERE {SEEN}", _seen(account)).rowcount
-        for account in objected:
-            db.execute(
-                "INSERT INTO members (community, platform, member_id, opted_out) VALUES (?, ?, ?, 1)",
-                [community, account.platform, account.member_id],
-            )
+            clause, params = where(declaration, community, account)
+            if declaration.anonymise:
+                counts[declaration.table] += db.execute(
+                    f"UPDATE [{declaration.table}] SET [{declaration.member_column}] = ? WHERE {clause}",
+                    [FORGOTTEN, *params],
+                ).rowcount
+            else:
+                _delete(db, declaration.table, clause, params, children, counts)
+    for account in accounts:
+        counts["seen_events"] += db.execute(f"DELETE FROM seen_events WHERE {SEEN}", _seen(account)).rowcount
+    for account in objected:
+        db.execute(
+            "INSERT INTO members (community, platform, member_id, opted_out) VALUES (?, ?, ?, 1)",
+            [community, account.platform, account.member_id],
+        )
     return +counts
+
+
+Children = dict[str, list[tuple[str, str, str]]]  # parent table -> (child table, child column, parent column)
+
+
+def _children(db: sqlite_utils.Database) -> Children:
+    found: Children = {}
+    for name in db.table_names():
+        for key in db.table(name).foreign_keys:
+            found.setdefault(key.other_table, []).append((key.table, key.column, key.other_column))
+    return found
+
+
+def _delete(
+    db: sqlite_utils.Database, table: str, clause: str, params: list[str], children: Children, counts: Counter[str],
+    depth: int = 0,
+) -> None:
+    """Delete the rows matching `clause` and, first, the rows of other tables that point at them."""
+    if depth < 5:
+        for child, column, parent_column in children.get(table, ()):
+            inner = f"[{column}] IN (SELECT [{parent_column}] FROM [{table}] WHERE {clause})"
+            _delete(db, child, inner, params, children, counts, depth + 1)
+    counts[table] += db.execute(f"DELETE FROM [{table}] WHERE {clause}", params).rowcount
 
 
 def _opted_out(db: sqlite_utils.Database, community: str, account: Account) -> bool:
