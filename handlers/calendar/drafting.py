@@ -44,7 +44,7 @@ def read_schedule(fields: Mapping[str, object], zone: str) -> tuple[dict[str, ob
         try:
             values["cron"] = readable_to_cron(every)
         except RecurrenceError as error:
-            problems.append(Problem("calendar.invalid.recurrence", {"reason": str(error)}))
+            problems.append(Problem(error.key, dict(error.values)))
     elif cron:
         values["cron"] = cron
     until = _text(fields, "until")

@@ -30,7 +30,12 @@ SEARCH_DAYS = 366 * 5
 
 
 class RecurrenceError(ValueError):
-    """A recurrence that cannot be read; the message names the part that is wrong."""
+    """A recurrence that cannot be read: a catalogue key (`calendar.recurrence.*`) and the values it names."""
+
+    def __init__(self, key: str, **values: str | int) -> None:
+        super().__init__(f"{key} {values}")
+        self.key = f"calendar.recurrence.{key}"
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ def _parse_field(text: str, low: int, high: int, name: str, names: dict[str, int
         if "/" in part:
             part, _, step_text = part.partition("/")
             if not step_text.isdigit() or int(step_text) == 0:
-                raise RecurrenceError(f"the {name} field has a bad step {step_text!r}")
+                raise RecurrenceError("bad_step", field=name, value=step_text)
             step = int(step_text)
         if part == "*":
             start, end = low, high
@@ -56,7 +61,7 @@ def _parse_field(text: str, low: int, high: int, name: str, names: dict[str, int
             if "/" in text and len(bounds) == 1:
                 end = high
         if not (low <= start <= high and low <= end <= high) or start > end:
-            raise RecurrenceError(f"the {name} field must stay between {low} and {high}")
+            raise RecurrenceError("out_of_range", field=name, low=low, high=high)
         values.update(range(start, end + 1, step))
     return _Field(frozenset(values), text != "*")
 
@@ -65,7 +70,7 @@ def _number(token: str, name: str, names: dict[str, int] | None) -> int:
     if names and token.lower() in names:
         return names[token.lower()]
     if not token.isdigit():
-        raise RecurrenceError(f"the {name} field cannot read {token!r}")
+        raise RecurrenceError("unreadable", field=name, value=token)
     return int(token)
 
 
@@ -84,7 +89,7 @@ class Cron:
     def parse(cls, expression: str) -> Cron:
         fields = expression.split()
         if len(fields) != 5:
-            raise RecurrenceError("a cron expression has five fields: minute hour day month weekday")
+            raise RecurrenceError("five_fields")
         weekdays = _parse_field(fields[4], 0, 7, "weekday", DAY_NAMES)
         weekdays = _Field(frozenset(d % 7 for d in weekdays.values), weekdays.restricted)
         return cls(
@@ -113,20 +118,20 @@ def readable_to_cron(text: str) -> str:
     """`monday 09:00`, `lundi,jeudi 9h`, `day 18:30`, `weekday 9h`, `month 1 10:00` -> a cron expression."""
     words = [w for w in text.lower().split() if w not in FILLER]
     if len(words) < 2:
-        raise RecurrenceError("write the recurrence as DAY TIME, for example “monday 09:00” or “lundi 9h”")
+        raise RecurrenceError("day_time")
     clock = _TIME.match(words[-1])
     if clock is None:
-        raise RecurrenceError(f"{words[-1]!r} is not a time of day (examples: 09:00, 9h, 18h30)")
+        raise RecurrenceError("time_of_day", value=words[-1])
     hour, minute = int(clock.group("h")), int(clock.group("m") or 0)
     if hour > 23 or minute > 59:
-        raise RecurrenceError(f"{words[-1]!r} is not a time of day (examples: 09:00, 9h, 18h30)")
+        raise RecurrenceError("time_of_day", value=words[-1])
     head = words[:-1]
     if head[0] in MONTHLY:
         if len(head) != 2 or not head[1].isdigit() or not 1 <= int(head[1]) <= 31:
-            raise RecurrenceError("a monthly recurrence names the day of the month: “month 1 10:00”")
+            raise RecurrenceError("monthly")
         return f"{minute} {hour} {int(head[1])} * *"
     if len(head) != 1:
-        raise RecurrenceError("write the recurrence as DAY TIME, for example “monday 09:00” or “lundi 9h”")
+        raise RecurrenceError("day_time")
     if head[0] in EVERY_DAY:
         return f"{minute} {hour} * * *"
     if head[0] in WORK_DAYS:
@@ -136,7 +141,7 @@ def readable_to_cron(text: str) -> str:
         if name.rstrip("s") in DAY_NAMES:  # "mondays", "lundis"
             name = name.rstrip("s")
         if name not in DAY_NAMES:
-            raise RecurrenceError(f"{name!r} is not a day (monday… sunday, lundi… dimanche, day, weekday)")
+            raise RecurrenceError("day_name", value=name)
         days.append(DAY_NAMES[name])
     return f"{minute} {hour} * * {','.join(str(d) for d in sorted(set(days)))}"
 
@@ -160,9 +165,9 @@ class Recurrence:
     @classmethod
     def build(cls, cron: str, timezone: str, until: datetime | None = None, count: int | None = None) -> Recurrence:
         if until is not None and count is not None:
-            raise RecurrenceError("give an end date or a count, not both")
+            raise RecurrenceError("until_and_count")
         if count is not None and count < 1:
-            raise RecurrenceError("the count must be at least 1")
+            raise RecurrenceError("count")
         return cls(Cron.parse(cron), timezone, until, count)
 
     def occurrences(self, start: datetime) -> Iterator[datetime]:

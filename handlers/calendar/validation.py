@@ -140,7 +140,7 @@ def time_problems(draft: PostDraft, now: datetime, horizon: timedelta, *, need_t
     try:
         first = first_occurrence(draft, now)
     except RecurrenceError as error:
-        return [Problem("calendar.invalid.recurrence", {"reason": str(error)})]
+        return [Problem(error.key, dict(error.values))]
     if first is None:
         return [Problem("calendar.invalid.recurrence_empty")]
     if first <= now:

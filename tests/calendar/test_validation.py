@@ -49,7 +49,7 @@ def test_a_valid_post_has_no_problem():
         ({"body": " "}, "The body is empty"),
         ({"pillar": "memes"}, "The “pillar” field “memes” is not one of the community's pillars"),
         ({"attachments": "ftp://x/y.png"}, "The “attachments” field has “ftp://x/y.png”"),
-        ({"every": "someday 9h", "at": None}, "The recurrence cannot be read"),
+        ({"every": "someday 9h", "at": None}, "not a day"),
         ({"count": "3"}, "need a recurrence"),
         ({"discord": "**Hi**"}, "The “discord” variant is set but the post does not go to discord"),
         ({"utm": "maybe"}, "The “utm” field “maybe” must be yes or no"),
