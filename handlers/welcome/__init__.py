@@ -8,6 +8,7 @@ from bot.services import Services
 from handlers.welcome.followup import FollowUps
 from handlers.welcome.migrations import migrations
 from handlers.welcome.raid import RaidWatch
+from handlers.welcome.retention import WelcomeRetention
 from handlers.welcome.welcome import Welcomer
 
 
@@ -28,8 +29,11 @@ def install(services: Services) -> Welcomer:
     services.dispatcher.subscribe(MemberLeft, welcomer.on_leave)
     services.dispatcher.subscribe(MessagePosted, followups.on_message)
 
+    retention = WelcomeRetention(services.store, services.clock, services.directory)
+
     async def start() -> None:
         followups.schedule(services.wakeups)
+        retention.register(services.wakeups)
         await followups.run_due()  # catch up on nudges that fell due while the bot was down
 
     async def stop() -> None:

@@ -74,3 +74,24 @@ async def test_without_follow_ups_no_row_is_kept(make_harness):
     await harness.join("a")
     await harness.say("a")
     assert harness.store.db["welcome_followups"].count == 0
+
+
+async def test_the_nightly_purge_keeps_the_ledger_90_days_and_members_who_left_for_the_retention(make_harness):
+    from handlers.welcome.retention import JOB_ID
+
+    harness = await make_harness(FOLLOWUP)
+    assert JOB_ID in harness.wakeups.job_ids()
+    await harness.join("stays")
+    await harness.join("leaves")
+    await harness.join("objects")
+    await harness.app.services.optouts.set("demo", "console", "objects", True)
+    await harness.leave("leaves")
+    await harness.leave("objects")
+    await harness.advance(timedelta(days=89))
+    assert harness.store.db["welcome_welcomes"].count == 3
+    await harness.advance(timedelta(days=2))
+    assert harness.store.db["welcome_welcomes"].count == 0
+    assert harness.store.db["members"].count == 3
+    await harness.advance(timedelta(days=396 - 91 + 1))
+    assert sorted(r["member_id"] for r in harness.store.db["members"].rows) == ["objects", "stays"]
+    assert harness.store.db["welcome_followups"].count == 0
