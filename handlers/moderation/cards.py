@@ -1,0 +1,90 @@
+"""The moderation queue card: what moderators see for a flag, in the community's locale.
+
+The member is named, never pinged (a ping would tell them they were flagged); a reporter is never named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.actions import Button, ButtonStyle, Content, Field
+from bot.i18n import Catalogue
+from bot.text import Link, MentionChannel, Text
+
+VERBS = ("dismiss", "delete", "warn", "timeout")
+
+
+def message_link(platform: str, space_id: str, channel_id: str, message_id: str) -> str:
+    """Where a moderator opens the message. Slack permalinks need the workspace domain; this form redirects."""
+    if platform == "discord":
+        return f"https://discord.com/channels/{space_id}/{channel_id}/{message_id}"
+    if platform == "slack":
+        return f"https://slack.com/archives/{channel_id}/p{message_id.replace('.', '')}"
+    return f"{platform}://{channel_id}/{message_id}"
+
+
+def flag_card(
+    flag: Mapping[str, Any],
+    rules: list[Mapping[str, Any]],
+    catalogue: Catalogue,
+    locale: str,
+    *,
+    can_timeout: bool,
+    member_name: str = "",
+    decided_by_name: str = "",
+) -> Content:
+    def say(key: str, **values) -> Text:
+        return catalogue.text(locale, f"moderation.{key}", **values)
+
+    severity = say(f"severity_{flag['severity']}")
+    title_key = "card_title_shadow" if flag["shadow"] else "card_title"
+    title = say(title_key, id=int(flag["id"]), severity=severity)
+    rule_lines = [
+        Text.of(say(f"rule_{row['rule']}"), f" ({row['detail']})" if row["detail"] else "")
+        + (Text.of(" ", say("shadow_mark")) if row["shadow"] else Text())
+        for row in rules
+    ]
+    fields = [
+        Field(say("field_rules").plain(), Text.of(*_joined(rule_lines)), inline=False),
+        Field(say("field_member").plain(), Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
+        Field(say("field_channel").plain(), Text.of(MentionChannel(flag["channel_id"]))),
+    ]
+    if flag["excerpt"]:
+        fields.append(Field(say("field_excerpt").plain(), Text.of(flag["excerpt"]), inline=False))
+    fields.append(Field(say("field_link").plain(), Text.of(Link(flag["link"], say("open_message").plain()))))
+    if flag["source"] == "report":
+        fields.append(Field(say("field_source").plain(), say("source_report")))
+    if flag["auto_action"] and flag["auto_action"] != "flag":
+        fields.append(Field(say("field_auto").plain(), say(f"auto_{flag['auto_action']}")))
+    footer = None
+    buttons: tuple[Button, ...] = ()
+    if flag["status"] == "open":
+        buttons = tuple(
+            Button(f"mod:{verb}:{flag['id']}", say(f"button_{verb}").plain(), _style(verb))
+            for verb in VERBS
+            if verb != "timeout" or can_timeout
+        )
+    else:
+        decided_at = datetime.fromisoformat(flag["decided_at"])
+        footer = say(
+            "decided", decision=say(f"decision_{flag['status']}"), moderator=decided_by_name or flag["decided_by"],
+            at=decided_at,
+        )  # fmt: skip
+    return Content(title=title, fields=tuple(fields), footer=footer, buttons=buttons)
+
+
+def _joined(lines: list[Text]) -> list[Text | str]:
+    parts: list[Text | str] = []
+    for index, line in enumerate(lines):
+        if index:
+            parts.append("; ")
+        parts.append(line)
+    return parts
+
+
+def _style(verb: str) -> ButtonStyle:
+    return {"dismiss": ButtonStyle.SECONDARY, "delete": ButtonStyle.DANGER, "warn": ButtonStyle.PRIMARY}.get(
+        verb, ButtonStyle.DANGER
+    )

@@ -1,0 +1,243 @@
+"""`cmbot moderation …`: evaluate the rules on a labelled file, train the classifier, show statistics, refresh
+the scam list. Every command reads the same config as the bot (`--config` or the default)."""
+
+from __future__ import annotations
+
+import json
+import random
+import urllib.request
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from bot.cli_context import cli_context
+from config.settings import Community, Settings
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _community(settings: Settings, wanted: str | None) -> Community:
+    if wanted is None:
+        return settings.communities[0]
+    for community in settings.communities:
+        if community.id == wanted:
+            return community
+    known = ", ".join(c.id for c in settings.communities)
+    raise click.BadParameter(f"no community {wanted!r} (known: {known})", param_hint="--community")
+
+
+def _base_dir(settings: Settings) -> Path:
+    return settings.bot.database.parent
+
+
+@click.group("moderation")
+def moderation_cli() -> None:
+    """Moderation: evaluate and tune the rules, train the classifier, read the queue's statistics."""
+
+
+@moderation_cli.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text-column", default="text", show_default=True, help="column holding the message text")
+@click.option("--label-column", default="label", show_default=True, help="column holding the label")
+@click.option(
+    "--positive",
+    "positives",
+    multiple=True,
+    help="label value meaning 'should be flagged' (repeatable; default: 1/true/yes/flag/spam)",
+)
+@click.option("--group-column", default=None, help="column to report flag rates per group")
+@click.option("--community", default=None, help="community whose rules to use (default: the first)")
+@click.option("--classifier/--no-classifier", default=None, help="include the classifier rule (default: as configured)")
+@click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
+def eval_command(
+    file: Path,
+    text_column: str,
+    label_column: str,
+    positives: tuple[str, ...],
+    group_column: str | None,
+    community: str | None,
+    classifier: bool | None,
+    as_json: bool,
+) -> None:
+    """Run the configured rules over a labelled FILE (CSV, or TSV by extension) and print precision, recall,
+    F1, false positive rate, per-group flag rates and messages per second."""
+    from handlers.moderation.classifier import load_classifier_rule
+    from handlers.moderation.engine import build_engine
+    from handlers.moderation.evaluate import evaluate, read_rows, report_text
+
+    settings = cli_context().settings()
+    chosen = _community(settings, community)
+    try:
+        rows = read_rows(file, text_column, label_column, positives, group_column)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    extra = None
+    moderation = chosen.moderation
+    if classifier or (classifier is None and moderation.classifier.enabled):
+        forced = chosen.model_copy(update={"moderation": moderation.model_copy(
+            update={"classifier": moderation.classifier.model_copy(update={"enabled": True})})})  # fmt: skip
+        extra = load_classifier_rule(forced, _base_dir(settings))
+        if extra is None:
+            click.echo(f"no classifier model at {moderation.classifier.model_path}: train one first", err=True)
+            raise SystemExit(EXIT_FAILED)
+    engine = build_engine(moderation, _base_dir(settings), extra)
+    result = evaluate(lambda text: bool(engine.check_text(text)), rows)
+    if as_json:
+        click.echo(json.dumps({"file": str(file), "community": chosen.id, "rules": engine.rule_names,
+                               **result.as_dict()}, indent=2))  # fmt: skip
+    else:
+        click.echo(f"{file}: rules {', '.join(engine.rule_names)}")
+        click.echo(report_text(result))
+
+
+@moderation_cli.command("train")
+@click.argument("data", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text-column", default="text", show_default=True, help="column holding the message text")
+@click.option("--label-column", default="label", show_default=True, help="column holding the label")
+@click.option("--positive", "positives", multiple=True, help="label value meaning 'should be flagged' (repeatable)")
+@click.option(
+    "--decisions/--no-decisions",
+    default=True,
+    show_default=True,
+    help="also learn from moderators' past decisions in the database (acted on = flag, dismissed = not)",
+)
+@click.option("--community", default=None, help="community whose model path to write (default: the first)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="model file (default: from config)")
+def train_command(
+    data: Path | None,
+    text_column: str,
+    label_column: str,
+    positives: tuple[str, ...],
+    decisions: bool,
+    community: str | None,
+    out: Path | None,
+) -> None:
+    """Fit the classifier from a labelled DATA file and/or past decisions and save it where the config says.
+    Needs scikit-learn (pip install 'cmbot[ml]')."""
+    from handlers.moderation.classifier import TextClassifier
+    from handlers.moderation.evaluate import read_rows
+    from handlers.moderation.flags import decided_examples
+
+    context = cli_context()
+    settings = context.settings()
+    chosen = _community(settings, community)
+    texts: list[str] = []
+    labels: list[int] = []
+    if data is not None:
+        try:
+            rows = read_rows(data, text_column, label_column, positives)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        texts += [r.text for r in rows]
+        labels += [int(r.positive) for r in rows]
+    if decisions:
+        store = context.open_store()
+        try:
+            examples = decided_examples(store.db)
+        finally:
+            store.close()
+        texts += [text for text, _ in examples]
+        labels += [label for _, label in examples]
+        click.echo(f"{len(examples)} example(s) from moderators' decisions")
+    if not texts:
+        raise click.UsageError("nothing to learn from: give a DATA file or let moderators decide some flags first")
+    try:
+        model = TextClassifier.fit(texts, labels)
+    except (ValueError, RuntimeError) as error:
+        click.echo(f"cannot train: {error}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    path = out or chosen.moderation.classifier.model_path
+    if not path.is_absolute() and out is None:
+        path = _base_dir(settings) / path
+    model.save(path)
+    click.echo(f"model trained on {len(texts)} example(s) ({sum(labels)} to flag), saved to {path}")
+    if not chosen.moderation.classifier.enabled:
+        click.echo("set [communities.moderation.classifier] enabled = true to use it")
+
+
+@moderation_cli.command("stats")
+@click.option("--community", default=None, help="only this community (default: all)")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650), help="look back this many days")
+@click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
+def stats_command(community: str | None, days: int, as_json: bool) -> None:
+    """Per rule: flags raised, how many in shadow mode, the share acted on vs dismissed (the rule's measured
+    precision) and the median time to a decision."""
+    from datetime import UTC, datetime, timedelta
+
+    from handlers.moderation.stats import rule_stats, stats_table
+
+    context = cli_context()
+    settings = context.settings()
+    wanted = _community(settings, community).id if community else None
+    store = context.open_store()
+    try:
+        stats = rule_stats(store.db, wanted, datetime.now(UTC) - timedelta(days=days))
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([{**asdict(s), "precision": s.precision} for s in stats], indent=2))
+    elif not stats:
+        click.echo(f"no flags in the last {days} days")
+    else:
+        click.echo(stats_table(stats))
+
+
+@moderation_cli.command("update-lists")
+@click.option("--community", default=None, help="community whose scam list to refresh (default: every one)")
+@click.option("--url", default=None, help="fetch from this URL instead of links.scam_list_url")
+@click.option("--timeout", default=30.0, show_default=True, help="seconds to wait for the download")
+def update_lists_command(community: str | None, url: str | None, timeout: float) -> None:
+    """Download the scam/phishing domain list (links.scam_list_url) to links.scam_list. Needs internet; the
+    running bot reads the new list at its next start."""
+    settings = cli_context().settings()
+    chosen = [_community(settings, community)] if community else list(settings.communities)
+    done = 0
+    for target in chosen:
+        links = target.moderation.links
+        source = url or links.scam_list_url
+        if not links.scam_list or not source:
+            click.echo(f"{target.id}: set links.scam_list and links.scam_list_url first", err=True)
+            continue
+        if not source.startswith(("https://", "http://")):
+            raise click.BadParameter("the list URL must start with https:// or http://", param_hint="--url")
+        path = Path(links.scam_list)
+        if not path.is_absolute():
+            path = _base_dir(settings) / path
+        try:
+            with urllib.request.urlopen(source, timeout=timeout) as response:
+                body = response.read(50_000_000).decode("utf-8", errors="replace")
+        except OSError as error:
+            click.echo(f"{target.id}: cannot download {source}: {error}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
+        entries = _list_entries(body)
+        if not entries:
+            click.echo(f"{target.id}: {source} holds no domains; the current list is kept", err=True)
+            raise SystemExit(EXIT_FAILED)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + f".{random.randrange(1 << 30)}.tmp")
+        tmp.write_text("\n".join(entries) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        click.echo(f"{target.id}: {len(entries)} entries written to {path}")
+        done += 1
+    if not done:
+        raise SystemExit(EXIT_USAGE)
+
+
+def _list_entries(body: str) -> list[str]:
+    """Lines that look like domains (or domain/path): JSON arrays and plain lists are both accepted."""
+    text = body.strip()
+    if text.startswith("["):
+        try:
+            items = [str(item) for item in json.loads(text)]
+        except ValueError:
+            items = []
+    else:
+        items = text.splitlines()
+    entries = []
+    for item in items:
+        entry = item.strip().lower()
+        if entry and not entry.startswith("#") and "." in entry and " " not in entry and len(entry) < 300:
+            entries.append(entry)
+    return sorted(set(entries))

@@ -1,0 +1,47 @@
+"""The `moderation stats` command for CMs and admins, answered privately in the community's locale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.actions import Action
+from bot.clock import Clock
+from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
+from bot.roles import Role
+from bot.store import Store
+from bot.text import Text
+from handlers.moderation.stats import rule_stats
+
+
+def stats_command(store: Store, clock: Clock) -> CommandSpec:
+    async def run(invocation: Invocation) -> Sequence[Action]:
+        days = int(invocation.options.get("days", 30))
+        since = clock.now() - timedelta(days=max(1, days))
+        stats = await store.run(lambda db: rule_stats(db, invocation.community.id, since))
+        if not stats:
+            return [invocation.answer("moderation.stats_empty", days=days)]
+        lines: list[Text | str] = [invocation.say("moderation.stats_header", days=days)]
+        for s in stats:
+            lines.append("\n")
+            lines.append(
+                invocation.say(
+                    "moderation.stats_line",
+                    rule=s.rule,
+                    count=s.flags,
+                    shadow=s.shadow,
+                    acted=s.acted,
+                    dismissed=s.dismissed,
+                    precision=s.precision if s.precision is not None else "-",
+                    median=round(s.median_minutes, 1) if s.median_minutes is not None else "-",
+                )
+            )
+        return [invocation.answer(Text.of(*lines))]
+
+    return CommandSpec(
+        path=("moderation", "stats"),
+        description_key="moderation.stats_description",
+        run=run,
+        allowed=frozenset({Role.CM}),
+        options=(OptionSpec("days", "moderation.stats_days", OptionKind.INTEGER),),
+    )

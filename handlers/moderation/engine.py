@@ -1,0 +1,187 @@
+"""The rule engine: one community's enabled rules, their exemptions and channel overrides, run on a message.
+
+Built once per community from its settings; `check` is the hot path (every post and every edit), so the
+per-rule exemption test is a precomputed set look-up and rules are plain method calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
+from handlers.moderation.links import ScamList
+from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
+from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
+from handlers.moderation.rules.links import Links
+from handlers.moderation.rules.mentions import MentionSpam
+from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
+from handlers.moderation.rules.terms import BannedTerms
+from handlers.moderation.terms import Term, TermMatcher, load_list
+
+log = logging.getLogger(__name__)
+
+
+class Verdict:
+    """What the engine found. `shadow` names the rules that hit in observe-only mode."""
+
+    __slots__ = ("hits", "shadow")
+
+    def __init__(self, hits: tuple[Hit, ...] = (), shadow: frozenset[str] = frozenset()) -> None:
+        self.hits = hits
+        self.shadow = shadow
+
+    @property
+    def severity(self) -> Severity:
+        return max(hit.severity for hit in self.hits)
+
+    @property
+    def all_shadow(self) -> bool:
+        return all(hit.rule in self.shadow for hit in self.hits)
+
+    @property
+    def acting_severity(self) -> Severity | None:
+        """The worst severity among rules not in shadow mode: what automatic actions may follow."""
+        live = [hit.severity for hit in self.hits if hit.rule not in self.shadow]
+        return max(live) if live else None
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.hits!r}, shadow={set(self.shadow)!r})"
+
+
+CLEAN = Verdict()
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    rule: Rule
+    shadow: bool
+    roles: frozenset[str]
+    channels: frozenset[str]
+    members: frozenset[str]
+
+    @property
+    def has_exemptions(self) -> bool:
+        return bool(self.roles or self.channels or self.members)
+
+    def exempts(self, message: MessageFacts) -> bool:
+        return (
+            message.channel_id in self.channels
+            or message.member_id in self.members
+            or (bool(self.roles) and not self.roles.isdisjoint(message.roles))
+        )
+
+
+class Engine:
+    def __init__(self, settings: ModerationSettings, rules: list[tuple[Rule, RuleSettings]]) -> None:
+        self.settings = settings
+        exempt = settings.exempt
+        self.slots = [
+            _Slot(
+                rule,
+                own.shadow,
+                frozenset(exempt.roles) | frozenset(own.exempt.roles),
+                frozenset(exempt.channels) | frozenset(own.exempt.channels),
+                frozenset(exempt.members) | frozenset(own.exempt.members),
+            )
+            for rule, own in rules
+            if own.enabled
+        ]
+        # The hot loop reads plain tuples: (check, name, slot or None when the rule has no exemptions, shadow).
+        self._plan = [(s.rule.check, s.rule.name, s if s.has_exemptions else None, s.shadow) for s in self.slots]
+        # With no exemptions and no channel overrides at all, the loop is only the rules' checks.
+        self._plain = None if any(s.has_exemptions for s in self.slots) else [s.rule.check for s in self.slots]
+        self.overrides = settings.channels
+        self.newcomer = next((r for r, _ in rules if isinstance(r, Newcomer)), None)
+
+    @property
+    def rule_names(self) -> list[str]:
+        return [slot.rule.name for slot in self.slots]
+
+    def check(self, message: MessageFacts) -> Verdict:
+        override = self.overrides.get(message.channel_id) if self.overrides else None
+        hits: list[Hit] = []
+        if override is None and self._plain:
+            for check in self._plain:
+                hit = check(message)
+                if hit is not None:
+                    hits.append(hit)
+            return self._verdict(hits, None)
+        for check, name, exemptions, _shadow in self._plan:
+            if exemptions is not None and exemptions.exempts(message):
+                continue
+            if override is not None and name in override.disable:
+                continue
+            hit = check(message)
+            if hit is not None:
+                hits.append(hit)
+        return self._verdict(hits, override)
+
+    def _verdict(self, hits: list[Hit], override: ChannelOverride | None) -> Verdict:
+        if not hits:
+            return CLEAN
+        shadow = {name for _, name, _, shadow in self._plan if shadow}
+        if override is not None:
+            shadow.update(override.shadow)
+        return Verdict(tuple(hits), frozenset(shadow & {hit.rule for hit in hits}))
+
+    def check_text(self, text: str) -> Verdict:
+        """Content rules only, for evaluation: a message with no author history, mentions or channel."""
+        return self.check(MessageFacts(text))
+
+
+def build_terms(settings: ModerationSettings) -> TermMatcher:
+    own = settings.terms
+    terms: list[Term] = []
+    for language in own.lists:
+        terms.extend(load_list(language))
+    for custom in own.custom:
+        from handlers.moderation.rules.base import Severity as S
+
+        terms.append(Term(custom.term, custom.category, S.parse(custom.severity), custom.mode))
+    matcher = TermMatcher(terms, own.allow)
+    for term, reason in matcher.refused:
+        log.warning("moderation term %r refused: %s", term, reason)
+    return matcher
+
+
+def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None) -> Engine:
+    """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour."""
+    links = settings.links
+    scam_path = Path(links.scam_list) if links.scam_list else None
+    if scam_path is not None and not scam_path.is_absolute() and base_dir is not None:
+        scam_path = base_dir / scam_path
+    scams = ScamList.read(scam_path)
+    if scam_path is not None and not len(scams):
+        log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
+    rules: list[tuple[Rule, RuleSettings]] = [
+        (BannedTerms(build_terms(settings)), settings.terms),
+        (
+            Links(
+                scams,
+                frozenset(links.allow_domains),
+                frozenset(links.deny_domains),
+                links.block_invites,
+                links.lookalikes,
+                links.shorteners,
+            ),
+            links,
+        ),
+        (MentionSpam(settings.mentions.max_mentions), settings.mentions),
+        (Capitals(settings.caps.min_letters, settings.caps.ratio), settings.caps),
+        (EmojiSpam(settings.emoji.max_emoji), settings.emoji),
+        (RepeatedCharacters(settings.repeated.max_run), settings.repeated),
+        (Flood(settings.flood.max_messages, settings.flood.window_seconds), settings.flood),
+        (
+            CrossPost(settings.crosspost.channels, settings.crosspost.window_seconds, settings.crosspost.min_length),
+            settings.crosspost,
+        ),
+        (Newcomer(settings.newcomer.minutes), settings.newcomer),
+    ]
+    if classifier is not None:
+        rules.append((classifier, settings.classifier))
+    return Engine(settings, rules)

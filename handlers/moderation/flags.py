@@ -1,0 +1,175 @@
+"""Flags in the store: written before the queue card is posted, so a crash never loses a finding.
+
+Functions here take the sqlite-utils database and run on the store's thread (`await store.run(...)`).
+A decision is recorded with a conditional update, so two moderators clicking at once cannot both act.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+EXCERPT_CHARS = 160
+OPEN = "open"
+DECISIONS = ("dismissed", "deleted", "warned", "timed_out")
+ACTED = ("deleted", "warned", "timed_out")
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short, storable piece of the message: no lone surrogates, no control characters, bounded length."""
+    cleaned = text[: limit * 4].encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    cleaned = "".join(c if c.isprintable() or c == " " else " " for c in cleaned[: limit * 2])
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    rule: str
+    severity: str
+    shadow: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FlagDraft:
+    community: str
+    platform: str
+    space_id: str
+    channel_id: str
+    message_id: str
+    member_id: str
+    severity: str
+    hits: tuple[RuleHit, ...]
+    excerpt: str
+    link: str
+    created_at: datetime
+    source: str = "rules"
+    reporter_id: str | None = None
+    auto_action: str = "flag"
+
+    @property
+    def shadow(self) -> bool:
+        return all(hit.shadow for hit in self.hits)
+
+
+def _utc(at: datetime) -> str:
+    """Stored instants are UTC ISO strings, so text comparison is time order."""
+    return at.astimezone(UTC).isoformat()
+
+
+def _commit(db: sqlite_utils.Database) -> None:
+    db.conn.commit()
+
+
+def open_flag_for(db: sqlite_utils.Database, community: str, platform: str, message_id: str) -> dict | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM moderation_flags WHERE community = ? AND platform = ? AND message_id = ? AND status = ?"
+            " ORDER BY id DESC LIMIT 1",
+            [community, platform, message_id, OPEN],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
+    """Store a flag; an open flag on the same message absorbs the new hits (one flag per message).
+
+    Returns (flag id, created): `created` is False when an existing open flag was updated.
+    """
+    existing = open_flag_for(db, draft.community, draft.platform, draft.message_id)
+    if existing is not None:
+        flag_id = int(existing["id"])
+        rules = sorted(set(existing["rules"].split(",")) | {hit.rule for hit in draft.hits})
+        severity = max(existing["severity"], draft.severity, key=_rank)
+        db.execute(
+            "UPDATE moderation_flags SET rules = ?, severity = ?, shadow = shadow AND ?, excerpt = ? WHERE id = ?",
+            [",".join(rules), severity, int(draft.shadow), draft.excerpt, flag_id],
+        )
+        _write_hits(db, flag_id, draft.hits)
+        _commit(db)
+        return flag_id, False
+    cursor = db.execute(
+        "INSERT INTO moderation_flags (community, platform, space_id, channel_id, message_id, member_id, severity,"
+        " rules, shadow, source, excerpt, link, created_at, status, auto_action, reporter_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            draft.community, draft.platform, draft.space_id, draft.channel_id, draft.message_id, draft.member_id,
+            draft.severity, ",".join(sorted({hit.rule for hit in draft.hits})), int(draft.shadow), draft.source,
+            draft.excerpt, draft.link, _utc(draft.created_at), OPEN, draft.auto_action, draft.reporter_id,
+        ],
+    )  # fmt: skip
+    flag_id = int(cursor.lastrowid or 0)
+    _write_hits(db, flag_id, draft.hits)
+    _commit(db)
+    return flag_id, True
+
+
+def _write_hits(db: sqlite_utils.Database, flag_id: int, hits: tuple[RuleHit, ...]) -> None:
+    for hit in hits:
+        db.execute(
+            "INSERT OR REPLACE INTO moderation_flag_rules (flag_id, rule, severity, shadow, detail)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [flag_id, hit.rule, hit.severity, int(hit.shadow), hit.detail[:200]],
+        )
+
+
+def _rank(severity: str) -> int:
+    return ("low", "medium", "high", "critical").index(severity) if severity in ("low", "medium", "high",
+                                                                                    "critical") else 0  # fmt: skip
+
+
+def set_card(db: sqlite_utils.Database, flag_id: int, channel_id: str, message_id: str) -> None:
+    db.execute(
+        "UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
+        [channel_id, message_id, flag_id],
+    )
+    _commit(db)
+
+
+def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict[str, Any] | None:
+    try:
+        return db["moderation_flags"].get(flag_id)
+    except sqlite_utils.db.NotFoundError:
+        return None
+
+
+def flag_rules(db: sqlite_utils.Database, flag_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM moderation_flag_rules WHERE flag_id = ? ORDER BY rule", [flag_id]))
+
+
+def decide(db: sqlite_utils.Database, flag_id: int, status: str, by: str, at: datetime) -> bool:
+    """Record a moderator's decision; False when the flag was already decided (or does not exist)."""
+    if status not in DECISIONS:
+        raise ValueError(f"unknown decision {status!r}")
+    try:
+        cursor = db.execute(
+            "UPDATE moderation_flags SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = ?",
+            [status, by, _utc(at), flag_id, OPEN],
+        )
+    except sqlite3.Error:
+        db.conn.rollback()
+        raise
+    _commit(db)
+    return cursor.rowcount == 1
+
+
+def purge_excerpts(db: sqlite_utils.Database, community: str, before: datetime) -> int:
+    """Clear the excerpts of flags older than `before` (the retention period); the decision stays for stats."""
+    cursor = db.execute(
+        "UPDATE moderation_flags SET excerpt = NULL WHERE community = ? AND created_at < ? AND excerpt IS NOT NULL",
+        [community, _utc(before)],
+    )
+    _commit(db)
+    return cursor.rowcount
+
+
+def decided_examples(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    """(excerpt, 1 if acted on else 0) for decided flags that still have their excerpt: training data."""
+    rows = db.query("SELECT excerpt, status FROM moderation_flags WHERE excerpt IS NOT NULL AND status != ?", [OPEN])
+    return [(row["excerpt"], int(row["status"] in ACTED)) for row in rows]

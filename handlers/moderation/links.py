@@ -1,0 +1,235 @@
+"""Finding links in a message and judging their domains: scam lists, look-alikes, invites, shorteners.
+
+The scam list is a plain file, one domain (or shortener URL with a path) per line, read from a configured path;
+`cmbot moderation update-lists` refreshes it from a configured URL. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from handlers.moderation.normalise import fold
+
+# A link starts at a token boundary (so a long run of letters is scanned once, not once per position).
+_LINK = re.compile(r"(?<![\w.\-/@])(https?://)?((?:[\w\-]{1,63}\.){1,8}[a-z\w\-]{2,63})(/[^\s<>()\"'|]{0,500})?",
+                   re.I)  # fmt: skip
+_TLD = re.compile(r"^(?:[a-z]{2,24}|xn--[a-z0-9\-]{1,59})$")
+# Cheap test run on every message: a scheme, "www." or a dot followed by a known top-level domain.
+_DOT_WORD = re.compile(r"\.([a-z][a-z0-9\-]{1,62})\b", re.I)
+_HINT_TLDS = frozenset(
+    [
+        "com",
+        "gg",
+        "net",
+        "org",
+        "ru",
+        "su",
+        "xyz",
+        "ly",
+        "io",
+        "gift",
+        "gifts",
+        "link",
+        "click",
+        "me",
+        "co",
+        "cc",
+        "fr",
+        "de",
+        "eu",
+        "us",
+        "uk",
+        "club",
+        "live",
+        "site",
+        "online",
+        "shop",
+        "store",
+        "top",
+        "info",
+        "biz",
+        "app",
+        "dev",
+        "pro",
+        "fun",
+        "icu",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+        "pw",
+        "to",
+        "gd",
+        "at",
+        "id",
+        "in",
+        "ws",
+        "one",
+        "ai",
+        "be",
+        "ch",
+        "es",
+        "it",
+        "nl",
+        "pl",
+        "ca",
+        "br",
+        "tv",
+        "fm",
+        "sh",
+        "gl",
+        "page",
+        "win",
+        "bid",
+        "loan",
+        "work",
+        "world",
+        "space",
+        "website",
+        "tech",
+        "cloud",
+        "digital",
+        "money",
+        "games",
+        "game",
+        "promo",
+        "codes",
+    ]
+)
+INVITE_HOSTS = {"discord.gg", "discord.com", "discordapp.com", "discord.me", "discord.io", "dsc.gg"}
+SHORTENERS = {"bit.ly", "tinyurl.com", "goo.gl", "is.gd", "cutt.ly", "ow.ly", "rebrand.ly", "shorturl.at",
+              "tiny.cc", "rb.gy", "t.ly", "v.gd", "s.id", "shorte.st", "adf.ly", "bl.ink", "u.to"}  # fmt: skip
+# Brands scams imitate, and the domains that really are theirs.
+IMITATED = {
+    "discord": {"discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media", "discord.new",
+                "discord.gift", "discordstatus.com", "discord.dev", "discord.co", "discordmerch.com"},
+    "steam": {"steampowered.com", "steamcommunity.com", "steamstatic.com", "steamgames.com", "steamdeck.com",
+              "steamchina.com", "steamusercontent.com", "steamserver.net"},
+    "nitro": {"discord.com", "discord.gift"},
+}  # fmt: skip
+_OFFICIAL = set().union(*IMITATED.values())
+_TWO_PART_SUFFIXES = {"co.uk", "com.br", "com.au", "co.jp", "com.tr", "com.ru", "co.in", "org.uk", "gouv.fr"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    host: str  # lowercased, "www." removed
+    path: str  # "" or starting with "/"
+    explicit: bool  # written with a scheme
+
+    @property
+    def url(self) -> str:
+        return self.host + self.path
+
+
+def has_link(text: str) -> bool:
+    if "://" in text or "www." in text:
+        return True
+    if "." not in text:
+        return False
+    return any(m.group(1).lower() in _HINT_TLDS or m.group(1).lower().startswith("xn--")
+               for m in _DOT_WORD.finditer(text))  # fmt: skip
+
+
+def find_links(text: str) -> Iterator[Link]:
+    if "." not in text:
+        return
+    for match in _LINK.finditer(text):
+        scheme, host, path = match.group(1), match.group(2).lower(), match.group(3) or ""
+        if not _TLD.match(host.rsplit(".", 1)[-1]) or host[-1] == "-":
+            continue
+        host = host.removeprefix("www.")
+        yield Link(host, path.rstrip(".,;:!?"), scheme is not None)
+
+
+def registrable(host: str) -> str:
+    parts = host.split(".")
+    if len(parts) >= 3 and ".".join(parts[-2:]) in _TWO_PART_SUFFIXES:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def suffixes(host: str) -> Iterator[str]:
+    """ "a.b.c.com" -> "a.b.c.com", "b.c.com", "c.com"."""
+    parts = host.split(".")
+    for index in range(len(parts) - 1):
+        yield ".".join(parts[index:])
+
+
+def within(host: str, domains: set[str] | frozenset[str]) -> bool:
+    return any(suffix in domains for suffix in suffixes(host))
+
+
+def _distance_at_most(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance <= limit, with the classic band so the cost stays small."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+@lru_cache(maxsize=4096)  # hosts repeat (t.co, youtube.com): judge each once
+def imitated_brand(host: str) -> str | None:
+    """The brand a host pretends to be ("dlscord-nitro.gift" -> "discord"), unless it is the brand's own."""
+    if within(host, _OFFICIAL):
+        return None
+    folded = fold(host)
+    name = registrable(folded).rsplit(".", 1)[0]
+    labels = [label for label in re.split(r"[.\-]", folded.rsplit(".", 1)[0]) if label][:8]
+    if "discord" in name.replace("-", ""):
+        return "discord"
+    for brand in IMITATED:
+        if any(len(label) <= 40 and _distance_at_most(label, brand, 1 if len(brand) > 5 else 0) for label in labels):
+            return brand
+    for label in labels:  # steamcommunlty, stearncommunity
+        if _distance_at_most(label, "steamcommunity", 3) or _distance_at_most(label, "steampowered", 2):
+            return "steam"
+    return None
+
+
+class ScamList:
+    """Known scam domains (matched with their sub-domains) and scam URLs with a path (matched as prefixes)."""
+
+    def __init__(self, entries: Iterable[str] = ()) -> None:
+        self.domains: set[str] = set()
+        self.urls: set[str] = set()
+        for raw in entries:
+            entry = raw.strip().lower()
+            if not entry or entry.startswith("#"):
+                continue
+            entry = re.sub(r"^https?://", "", entry).removeprefix("www.")
+            if "/" in entry:
+                self.urls.add(entry.rstrip("/"))
+            else:
+                self.domains.add(entry)
+
+    @classmethod
+    def read(cls, path: Path | None) -> ScamList:
+        if path is None or not path.exists():
+            return cls()
+        return cls(path.read_text(encoding="utf-8", errors="replace").splitlines())
+
+    def __len__(self) -> int:
+        return len(self.domains) + len(self.urls)
+
+    def lists(self, link: Link) -> bool:
+        if within(link.host, _OFFICIAL):
+            return False
+        if within(link.host, self.domains):
+            return True
+        if self.urls and link.path:
+            url = link.url.rstrip("/")
+            return any(url == known or url.startswith(known + "/") for known in self.urls if known[0] == url[0])
+        return False

@@ -1,0 +1,58 @@
+"""Moderation tables: one function per schema change."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+moderation = Migrations("moderation")
+
+
+@moderation()
+def m001_flags(db: sqlite_utils.Database) -> None:
+    """One row per flagged message (or member report): what hit, the card in the queue, who decided and when.
+
+    `excerpt` is the only message content kept, for moderators, and is cleared after the retention period;
+    `reporter_id` is never shown outside the moderation queue.
+    """
+    db["moderation_flags"].create(
+        {
+            "id": int,
+            "community": str,
+            "platform": str,
+            "space_id": str,
+            "channel_id": str,
+            "message_id": str,
+            "member_id": str,
+            "severity": str,
+            "rules": str,
+            "shadow": int,
+            "source": str,
+            "excerpt": str,
+            "link": str,
+            "created_at": str,
+            "status": str,
+            "auto_action": str,
+            "decided_by": str,
+            "decided_at": str,
+            "card_channel_id": str,
+            "card_message_id": str,
+            "reporter_id": str,
+        },
+        pk="id",
+        not_null={"community", "platform", "created_at", "status"},
+        defaults={"status": "open", "shadow": 0, "source": "rules"},
+    )
+    db["moderation_flags"].create_index(["community", "platform", "message_id"])
+    db["moderation_flags"].create_index(["created_at"])
+
+
+@moderation()
+def m002_flag_rules(db: sqlite_utils.Database) -> None:
+    """Each rule that hit a flag, with its severity and whether it ran in shadow mode: the basis of `stats`."""
+    db["moderation_flag_rules"].create(
+        {"flag_id": int, "rule": str, "severity": str, "shadow": int, "detail": str},
+        pk=("flag_id", "rule"),
+        foreign_keys=[("flag_id", "moderation_flags", "id")],
+    )
+    db["moderation_flag_rules"].create_index(["rule"])

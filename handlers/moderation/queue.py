@@ -1,0 +1,159 @@
+"""The moderation queue: raising flags (store first, then the card) and the moderators' buttons.
+
+A flag is written to the store before its card is posted, so a crash between the two loses no finding; the
+card's message id is stored so a decision can edit it. Buttons carry `mod:<verb>:<flag id>`; only CMs and admins
+may use them, and a decision is claimed in the store before it is carried out, so two moderators clicking at
+once act once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.actions import Action, Answer, Content, DeleteMessage, DirectMessage, EditMessage, Post, TimeoutMember
+from bot.clock import Clock
+from bot.events import ButtonClicked, Event, PlatformName
+from bot.i18n import Catalogue
+from bot.outbox import Outbox
+from bot.platform import Capability
+from bot.roles import Role, may, roles_of
+from bot.store import Store
+from config.settings import Community
+from handlers.moderation import flags as store_flags
+from handlers.moderation.alerts import Alerts
+from handlers.moderation.cards import VERBS, flag_card
+from handlers.moderation.flags import FlagDraft
+
+log = logging.getLogger(__name__)
+MODERATORS = frozenset({Role.CM, Role.ADMIN})
+
+
+class Queue:
+    def __init__(
+        self, store: Store, outbox: Outbox, catalogue: Catalogue, clock: Clock, alerts: Alerts | None = None
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.catalogue = catalogue
+        self.clock = clock
+        self.alerts = alerts
+
+    def queue_channel(self, community: Community, platform: PlatformName) -> str | None:
+        space = community.space(platform.value)
+        return space.channels.moderation if space is not None else None
+
+    async def raise_flag(self, draft: FlagDraft, community: Community, names: dict[str, str]) -> int:
+        """Store the flag, carry out the automatic action, then post (or refresh) its card. Returns the id."""
+        flag_id, created = await self.store.run(lambda db: store_flags.record_flag(db, draft))
+        platform = PlatformName(draft.platform)
+        if draft.auto_action in ("delete", "delete_and_timeout"):
+            await self.outbox.send(
+                platform, DeleteMessage(channel_id=draft.channel_id, message_id=draft.message_id, reason="cmbot")
+            )
+        if draft.auto_action == "delete_and_timeout" and self.outbox.can(platform, Capability.TIMEOUT):
+            minutes = community.moderation.timeout_minutes
+            await self.outbox.send(
+                platform, TimeoutMember(member_id=draft.member_id, duration=timedelta(minutes=minutes), reason="cmbot")
+            )
+        await self._show(flag_id, community, platform, names, new=created)
+        if created and self.alerts is not None:
+            await self.alerts.flag_raised(community, platform, draft, self.queue_channel(community, platform))
+        return flag_id
+
+    async def _show(
+        self, flag_id: int, community: Community, platform: PlatformName, names: dict[str, str], new: bool
+    ) -> None:
+        flag, rules = await self.store.run(
+            lambda db: (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id))
+        )
+        if flag is None:
+            return
+        content = self._card(flag, rules, community, platform, names)
+        if not new and flag["card_message_id"]:
+            await self.outbox.send(
+                platform,
+                EditMessage(channel_id=flag["card_channel_id"], message_id=flag["card_message_id"], content=content),
+            )
+            return
+        channel = self.queue_channel(community, platform)
+        if channel is None:
+            log.warning("flag %s: no moderation channel set for %s on %s", flag_id, community.id, platform)
+            return
+        result = await self.outbox.send(platform, Post(channel_id=channel, content=content))
+        if result.ok and result.message_id:
+            card_channel = result.channel_id or channel
+            await self.store.run(lambda db: store_flags.set_card(db, flag_id, card_channel, result.message_id or ""))
+
+    def _card(self, flag, rules, community: Community, platform: PlatformName, names: dict[str, str]) -> Content:
+        return flag_card(
+            flag,
+            rules,
+            self.catalogue,
+            community.locale,
+            can_timeout=self.outbox.can(platform, Capability.TIMEOUT),
+            member_name=names.get(flag["member_id"], ""),
+            decided_by_name=names.get(flag["decided_by"] or "", ""),
+        )
+
+    # -- buttons ------------------------------------------------------------------------------------------
+    async def on_button(self, event: ButtonClicked, community: Community) -> Sequence[Action]:
+        parts = event.custom_id.split(":")
+        if len(parts) != 3 or parts[0] != "mod" or parts[1] not in VERBS or not parts[2].isdigit():
+            return []
+        verb, flag_id = parts[1], int(parts[2])
+
+        def answer(key: str, **values) -> list[Action]:
+            text = self.catalogue.text(community.locale, f"moderation.{key}", **values)
+            return [Answer(interaction=event.interaction, content=Content(text=text), ephemeral=True)]
+
+        if not may(roles_of(event.member, community, event.platform), MODERATORS):
+            return answer("not_moderator")
+        flag = await self.store.run(lambda db: store_flags.get_flag(db, flag_id))
+        if flag is None or flag["community"] != community.id:
+            return answer("flag_unknown", id=flag_id)
+        if flag["status"] != store_flags.OPEN:
+            return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{flag['status']}"))
+        if verb == "timeout" and not self.outbox.can(event.platform, Capability.TIMEOUT):
+            return answer("timeout_unavailable")
+        status = {"dismiss": "dismissed", "delete": "deleted", "warn": "warned", "timeout": "timed_out"}[verb]
+        now = self.clock.now()
+        claimed = await self.store.run(lambda db: store_flags.decide(db, flag_id, status, event.member.id, now))
+        if not claimed:
+            return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{status}"))
+        action = self._carry_out(verb, flag, community)
+        if action is not None:
+            result = await self.outbox.send(event.platform, action)
+            if not result.ok:
+                await self.store.run(lambda db: _reopen(db, flag_id))
+                return answer("action_failed", error=result.error or "?")
+        await self._show(flag_id, community, event.platform, {event.member.id: event.member.display_name}, new=False)
+        return answer("decision_recorded", id=flag_id, decision=self._say(community, f"decision_{status}"))
+
+    def _carry_out(self, verb: str, flag, community: Community) -> Action | None:
+        if verb == "delete":
+            return DeleteMessage(channel_id=flag["channel_id"], message_id=flag["message_id"], reason="cmbot")
+        if verb == "warn":
+            # The warning names the rule broken and links nothing else: never the reporter, never the queue.
+            text = self.catalogue.text(community.locale, "moderation.warning", community=community.name)
+            return DirectMessage(member_id=flag["member_id"], content=Content(text=text))
+        if verb == "timeout":
+            minutes = community.moderation.timeout_minutes
+            return TimeoutMember(member_id=flag["member_id"], duration=timedelta(minutes=minutes), reason="cmbot")
+        return None
+
+    def _say(self, community: Community, key: str):
+        return self.catalogue.text(community.locale, f"moderation.{key}")
+
+
+def _reopen(db, flag_id: int) -> None:
+    db.execute(
+        "UPDATE moderation_flags SET status = 'open', decided_by = NULL, decided_at = NULL WHERE id = ?", [flag_id]
+    )
+    db.conn.commit()
+
+
+def event_names(event: Event) -> dict[str, str]:
+    member = event.member
+    return {member.id: member.display_name} if member is not None else {}

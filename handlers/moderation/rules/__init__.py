@@ -1,0 +1,1 @@
+"""The moderation rules: each a small class with one job, `check(message) -> Hit | None`."""

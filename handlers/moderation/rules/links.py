@@ -1,0 +1,75 @@
+"""Links: scam and look-alike domains, invites to other servers, denied domains, shortened links."""
+
+from __future__ import annotations
+
+from handlers.moderation.links import (
+    INVITE_HOSTS,
+    SHORTENERS,
+    ScamList,
+    find_links,
+    has_link,
+    imitated_brand,
+    within,
+)
+from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+
+
+class Links:
+    name = "links"
+
+    def __init__(
+        self,
+        scams: ScamList,
+        allow: frozenset[str] = frozenset(),
+        deny: frozenset[str] = frozenset(),
+        block_invites: bool = True,
+        lookalikes: bool = True,
+        shorteners: bool = True,
+        own_invites: frozenset[str] = frozenset(),
+    ) -> None:
+        self.scams = scams
+        self.allow = frozenset(d.lower().removeprefix("www.") for d in allow)
+        self.deny = frozenset(d.lower().removeprefix("www.") for d in deny)
+        self.block_invites = block_invites
+        self.lookalikes = lookalikes
+        self.shorteners = shorteners
+        self.own_invites = own_invites
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        if not has_link(message.text):
+            return None
+        worst: Hit | None = None
+        for index, link in enumerate(find_links(message.text)):
+            if index >= 50:  # a wall of links is judged on its first fifty
+                break
+            hit = self._judge(link)
+            if hit is not None and (worst is None or hit.severity > worst.severity):
+                worst = hit
+                if hit.severity is Severity.CRITICAL:
+                    break
+        return worst
+
+    def _judge(self, link) -> Hit | None:
+        if within(link.host, self.allow):
+            return None
+        if self.scams.lists(link):
+            return Hit(self.name, Severity.CRITICAL, f"scam: {link.host}")
+        if self.lookalikes:
+            brand = imitated_brand(link.host)
+            if brand is not None:
+                return Hit(self.name, Severity.CRITICAL, f"look-alike of {brand}: {link.host}")
+        if within(link.host, self.deny):
+            return Hit(self.name, Severity.MEDIUM, f"denied: {link.host}")
+        if self.block_invites and self._invite(link):
+            return Hit(self.name, Severity.MEDIUM, f"invite: {link.url[:60]}")
+        if self.shorteners and link.host in SHORTENERS and len(link.path) > 1:
+            return Hit(self.name, Severity.LOW, f"shortened: {link.host}")
+        return None
+
+    def _invite(self, link) -> bool:
+        if link.host not in INVITE_HOSTS or len(link.path) < 2:
+            return False
+        code = link.path.rstrip("/").rsplit("/", 1)[-1]
+        if link.host in {"discord.com", "discordapp.com"} and not link.path.startswith("/invite/"):
+            return False
+        return code not in self.own_invites

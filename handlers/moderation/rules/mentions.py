@@ -1,0 +1,29 @@
+"""Mention spam: many members or roles pinged at once, or any attempt at a mass ping.
+
+Counts come from the platform's own mention lists, so "RT @user:" chains quoted as text never count; mass-ping
+syntax is looked for in the raw text because an attempt matters even when the platform refused to ping.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+
+_MASS_PING = re.compile(r"@(?:everyone|here)\b|<!(?:channel|here|everyone)(?:\|[^>]{0,40})?>|<@&?everyone>", re.I)
+
+
+class MentionSpam:
+    name = "mentions"
+
+    def __init__(self, max_mentions: int) -> None:
+        self.max_mentions = max_mentions
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        if message.mentions_everyone or (("@" in message.text or "<!" in message.text)
+                                         and _MASS_PING.search(message.text)):  # fmt: skip
+            return Hit(self.name, Severity.MEDIUM, "mass ping")
+        count = len(set(message.mentioned_user_ids)) + len(set(message.mentioned_role_ids))
+        if count >= self.max_mentions:
+            return Hit(self.name, Severity.MEDIUM, f"{count} mentions")
+        return None

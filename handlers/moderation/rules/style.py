@@ -1,0 +1,66 @@
+"""Shouting, emoji walls and held-down keys: three cheap rules, each with a floor so "OK" or "LOL" never flag."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
+_ASCII_UPPER = bytes(range(65, 91))
+_LETTER = re.compile(r"[^\W\d_]")
+_EMOJI = re.compile(
+    r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u3030\u303D\u3297\u3299]"  # pictographs
+    r"|<a?:\w{1,32}:\d{1,20}>"  # Discord custom emoji
+    r"|:[a-z0-9_+\-]{1,40}:"  # Slack and Discord shortcodes
+)
+
+
+class Capitals:
+    name = "caps"
+
+    def __init__(self, min_letters: int, ratio: float) -> None:
+        self.min_letters = min_letters
+        self.ratio = ratio
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        text = message.text
+        if len(text) < self.min_letters:
+            return None
+        if text.isascii():  # bytes.translate counts in C, the common case
+            raw = text.encode("ascii")
+            upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
+        else:
+            upper = len(_UPPER.findall(text))
+        if upper < self.min_letters * self.ratio:
+            return None
+        letters = len(_LETTER.findall(text))
+        if letters >= self.min_letters and upper >= letters * self.ratio:
+            return Hit(self.name, Severity.LOW, f"{upper}/{letters}")
+        return None
+
+
+class EmojiSpam:
+    name = "emoji"
+
+    def __init__(self, max_emoji: int) -> None:
+        self.max_emoji = max_emoji
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        text = message.text
+        if text.isascii() and ":" not in text:
+            return None
+        count = len(_EMOJI.findall(text))
+        return Hit(self.name, Severity.LOW, str(count)) if count > self.max_emoji else None
+
+
+class RepeatedCharacters:
+    name = "repeated"
+
+    def __init__(self, max_run: int) -> None:
+        self.max_run = max_run
+        self._run = re.compile("(.)" + "\\1" * max_run, re.DOTALL)  # unrolled: faster than \1{n,}
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        match = self._run.search(message.text)
+        return Hit(self.name, Severity.LOW, str(len(match.group()))) if match else None

@@ -1,0 +1,204 @@
+"""Word lists: loading the shipped and community terms, and matching them against normalised words.
+
+Matching is by dictionary look-up on the message's words, never by scanning the text once per term, so the
+cost grows with the message, not with the list. Word terms match whole words only (no Scunthorpe problem),
+prefix terms the start of a word, phrases consecutive words (or the same words written as one block).
+Substring terms are few and use `in`; regex terms are checked for safety first (see `safe_regex`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from handlers.moderation.normalise import Normalised, normalise_term
+from handlers.moderation.rules.base import Severity
+
+log = logging.getLogger(__name__)
+MODES = ("word", "prefix", "substring", "regex")
+REGEX_WINDOW = 4000  # regex terms see at most this many normalised characters: bounded time whatever the input
+MAX_PHRASE_WORDS = 6
+HEAD = 4  # prefixes shorter than this would match too much; they are kept as whole words
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    category: str
+    severity: Severity
+    mode: str = "word"
+
+
+class UnsafeRegex(ValueError):
+    pass
+
+
+def _walk(parsed, depth_in_repeat: int, counts: list[int]) -> None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, arg in parsed:
+        if op in (c.GROUPREF, c.GROUPREF_EXISTS):
+            raise UnsafeRegex("back-references are not allowed")
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            _low, high, sub = arg
+            if depth_in_repeat:
+                raise UnsafeRegex("nested repetition is not allowed")
+            if high == c.MAXREPEAT:
+                counts[0] += 1
+            _walk(sub, depth_in_repeat + 1, counts)
+        elif op in (c.SUBPATTERN, c.ATOMIC_GROUP):
+            _walk(arg[-1], depth_in_repeat, counts)
+        elif op == c.BRANCH:
+            for branch in arg[1]:
+                _walk(branch, depth_in_repeat, counts)
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            _walk(arg[1], depth_in_repeat, counts)
+
+
+def safe_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a community's regex term, or raise `UnsafeRegex` saying why it is refused.
+
+    Python's engine backtracks, so a pattern is accepted only when its worst case stays polynomial and small:
+    no back-references, no repetition inside a repetition, at most one unbounded repetition; and it may not
+    match the empty string (".*" would flag every message). Matching also sees at most `REGEX_WINDOW`
+    characters, so the time per message is bounded whatever its length.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    if len(pattern) > 200:
+        raise UnsafeRegex("longer than 200 characters")
+    try:
+        compiled = re.compile(pattern)
+        parsed = _parser.parse(pattern)
+    except re.error as error:
+        raise UnsafeRegex(f"not a valid regular expression: {error}") from None
+    counts = [0]
+    _walk(parsed, 0, counts)
+    if counts[0] > 1:
+        raise UnsafeRegex("more than one unbounded repetition (*, + or {n,})")
+    if compiled.search("") is not None:
+        raise UnsafeRegex("matches an empty message")
+    return compiled
+
+
+def load_list(language: str) -> Iterator[Term]:
+    """The shipped list `config/wordlists/<language>.toml`: category -> severity -> mode -> terms."""
+    source = resources.files("config").joinpath("wordlists", f"{language}.toml").read_text(encoding="utf-8")
+    yield from parse_list(tomllib.loads(source), f"{language}.toml")
+
+
+def parse_list(table: dict, origin: str) -> Iterator[Term]:
+    for category, by_severity in table.items():
+        for severity_name, by_mode in by_severity.items():
+            try:
+                severity = Severity.parse(severity_name)
+            except KeyError:
+                raise ValueError(f"{origin}: [{category}.{severity_name}] is not a severity") from None
+            for mode, terms in by_mode.items():
+                if mode not in MODES:
+                    raise ValueError(f"{origin}: [{category}.{severity_name}] has unknown mode {mode!r}")
+                for term in terms:
+                    yield Term(term, category, severity, mode)
+
+
+class TermMatcher:
+    """All of a community's terms, indexed for look-up; `find` returns the terms a message contains."""
+
+    def __init__(self, terms: Iterable[Term], allow: Iterable[str] = ()) -> None:
+        self.words: dict[str, Term] = {}
+        self.prefixes: dict[str, Term] = {}
+        self.phrases: dict[str, list[tuple[int, tuple[str, ...], Term]]] = {}
+        self.substrings: list[tuple[str, Term]] = []
+        self.regexes: list[tuple[re.Pattern[str], Term]] = []
+        self.refused: list[tuple[str, str]] = []
+        allowed = {normalise_term(a) for a in allow}
+        for term in terms:
+            self._add(term, allowed)
+        self.word_keys = frozenset(self.words)
+        # Prefixes grouped by their first HEAD letters: one look-up per word finds the few to compare.
+        self.prefix_heads: dict[str, list[tuple[str, Term]]] = {}
+        for prefix, term in self.prefixes.items():
+            self.prefix_heads.setdefault(prefix[:HEAD], []).append((prefix, term))
+        self.phrase_anchors = frozenset(self.phrases)
+
+    def _add(self, term: Term, allowed: set[str]) -> None:
+        if term.mode == "regex":
+            try:
+                self.regexes.append((safe_regex(term.text), term))
+            except UnsafeRegex as error:
+                self.refused.append((term.text, str(error)))
+                log.warning("regex term %r refused: %s", term.text, error)
+            return
+        key = normalise_term(term.text)
+        if not key or key in allowed:
+            if not key:
+                self.refused.append((term.text, "no letters or digits left after normalisation"))
+            return
+        if term.mode == "substring":
+            self.substrings.append((key.replace(" ", ""), term))
+        elif " " in key:
+            words = tuple(key.split(" "))[:MAX_PHRASE_WORDS]
+            anchor = max(range(len(words)), key=lambda i: len(words[i]))  # the longest word is the rarest
+            self.phrases.setdefault(words[anchor], []).append((anchor, words, term))
+            self._keep(self.words, "".join(words), term)  # "filsdepute", "fils-de-pute" (joined by the normaliser)
+        elif term.mode == "prefix":
+            if len(key) < HEAD:
+                self._keep(self.words, key, term)  # too short to be a safe prefix: whole word only
+            else:
+                self._keep(self.prefixes, key, term)
+        else:
+            self._keep(self.words, key, term)
+
+    @staticmethod
+    def _keep(index: dict[str, Term], key: str, term: Term) -> None:
+        current = index.get(key)
+        if current is None or term.severity > current.severity:
+            index[key] = term
+
+    def __len__(self) -> int:
+        return (
+            len(self.words)
+            + len(self.prefixes)
+            + sum(map(len, self.phrases.values()))
+            + len(self.substrings)
+            + len(self.regexes)
+        )
+
+    def find(self, normalised: Normalised) -> list[Term]:
+        found = self._find_words(normalised.words)
+        if normalised.squeezed:
+            found.extend(self._find_words(normalised.squeezed))
+        if self.substrings:
+            compact = normalised.text.replace(" ", "")
+            found.extend(term for key, term in self.substrings if key in compact)
+        if self.regexes:
+            window = normalised.text[:REGEX_WINDOW]
+            found.extend(term for pattern, term in self.regexes if pattern.search(window))
+        return found
+
+    def _find_words(self, words: tuple[str, ...]) -> list[Term]:
+        unique = set(words)
+        found = [self.words[word] for word in unique & self.word_keys]
+        heads = self.prefix_heads
+        if heads:
+            for word in unique:
+                candidates = heads.get(word[:HEAD])
+                if candidates is not None:
+                    found.extend(term for prefix, term in candidates if word.startswith(prefix))
+        anchors = unique & self.phrase_anchors
+        for anchor_word in anchors:
+            position = -1
+            while True:
+                try:
+                    position = words.index(anchor_word, position + 1)
+                except ValueError:
+                    break
+                for offset, phrase, term in self.phrases[anchor_word]:
+                    start = position - offset
+                    if start >= 0 and words[start : start + len(phrase)] == phrase:
+                        found.append(term)
+        return found

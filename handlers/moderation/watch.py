@@ -1,0 +1,102 @@
+"""Watching the community: every posted and edited message through the engine, joins for newcomers and raids.
+
+Engines are built once per community, on first use, from its settings; the hot path builds `MessageFacts`,
+runs the rules and touches the store only when something hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.actions import Action
+from bot.clock import Clock
+from bot.events import MemberJoined, MessagePosted
+from config.settings import Community
+from handlers.moderation.alerts import Alerts
+from handlers.moderation.cards import message_link
+from handlers.moderation.engine import Engine, Verdict, build_engine
+from handlers.moderation.flags import FlagDraft, RuleHit, excerpt
+from handlers.moderation.queue import Queue
+from handlers.moderation.rules.base import MessageFacts, Rule
+
+ClassifierLoader = Callable[[Community, Path | None], Rule | None]
+
+
+class Engines:
+    """One engine per community, built lazily (a community without moderation never pays for its lists)."""
+
+    def __init__(self, base_dir: Path | None = None, classifier: ClassifierLoader | None = None) -> None:
+        self.base_dir = base_dir
+        self.classifier = classifier
+        self._built: dict[str, Engine] = {}
+
+    def for_community(self, community: Community) -> Engine:
+        engine = self._built.get(community.id)
+        if engine is None:
+            extra = self.classifier(community, self.base_dir) if self.classifier is not None else None
+            engine = build_engine(community.moderation, self.base_dir, extra)
+            self._built[community.id] = engine
+        return engine
+
+
+def facts_of(event: MessagePosted) -> MessageFacts:
+    return MessageFacts(
+        event.text,
+        member_id=event.member.id,
+        channel_id=event.channel.id,
+        space_id=event.space_id,
+        roles=event.member.roles,
+        at=event.at,
+        joined_at=event.member.joined_at,
+        mentioned_user_ids=event.mentioned_user_ids,
+        mentioned_role_ids=event.mentioned_role_ids,
+        mentions_everyone=event.mentions_everyone,
+    )
+
+
+def draft_for(event: MessagePosted, community: Community, verdict: Verdict) -> FlagDraft:
+    acting = verdict.acting_severity
+    auto = getattr(community.moderation.actions, acting.label) if acting is not None else "flag"
+    hits = tuple(RuleHit(hit.rule, hit.severity.label, hit.rule in verdict.shadow, hit.detail) for hit in verdict.hits)
+    return FlagDraft(
+        community=community.id,
+        platform=event.platform.value,
+        space_id=event.space_id,
+        channel_id=event.channel.id,
+        message_id=event.message_id,
+        member_id=event.member.id,
+        severity=verdict.severity.label,
+        hits=hits,
+        excerpt=excerpt(event.text),
+        link=message_link(event.platform.value, event.space_id, event.channel.id, event.message_id),
+        created_at=event.at,
+        auto_action=auto,
+    )
+
+
+class Watcher:
+    def __init__(self, engines: Engines, queue: Queue, alerts: Alerts, clock: Clock) -> None:
+        self.engines = engines
+        self.queue = queue
+        self.alerts = alerts
+        self.clock = clock
+
+    async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
+        """Posts and edits alike: an edit that turns a clean message bad is flagged like a new one."""
+        if not community.moderation.enabled:
+            return []
+        verdict = self.engines.for_community(community).check(facts_of(event))
+        if verdict:
+            names = {event.member.id: event.member.display_name}
+            await self.queue.raise_flag(draft_for(event, community, verdict), community, names)
+        return []
+
+    async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
+        if not community.moderation.enabled:
+            return []
+        engine = self.engines.for_community(community)
+        if engine.newcomer is not None:
+            engine.newcomer.saw_join(event.space_id, event.member.id, event.member.joined_at or event.at)
+        await self.alerts.member_joined(event, community)
+        return []
