@@ -71,7 +71,11 @@ def build_registry(seen: Seen) -> CommandRegistry:
         return [OpenModal(interaction=invocation.event.interaction, custom_id="post:compose", title="Draft",
                           inputs=inputs)]
 
+    async def announce(invocation: Invocation) -> Sequence[Action]:
+        return [invocation.answer(Text.of("for everyone"), ephemeral=False)]
+
     registry = CommandRegistry()
+    registry.add(CommandSpec(path=("announce",), description_key="core.help_description", run=announce, slow=True))
     registry.add(CommandSpec(path=("compose",), description_key="core.help_description", run=compose))
     registry.add(CommandSpec(path=("ping",), description_key="core.help_description", run=ping))
     registry.add(CommandSpec(
@@ -148,5 +152,11 @@ async def harness(fake, discord_settings):
 
 
 @pytest.fixture(autouse=True)
-def _quiet_discord_logs():
+def _discord_endpoints_restored():
+    """`point_at` changes discord.py's endpoints process-wide: put them back after each test."""
+    import discord
+
+    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     logging.getLogger("discord").setLevel(logging.WARNING)
+    yield
+    discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway

@@ -49,6 +49,16 @@ async def test_an_allowed_slow_command_is_deferred_then_answered(harness):
     assert harness.seen.drafts == ["two\nlines"]
 
 
+async def test_a_public_answer_after_a_private_deferral_replaces_the_placeholder(harness):
+    payload = harness.fake.command("announce", "45")
+    await harness.fake.dispatch("INTERACTION_CREATE", payload)
+
+    await harness.fake.wait_for_request("DELETE", rf"/webhooks/\d+/{payload['token']}/messages/@original")
+    [followup] = harness.fake.requests_to("POST", rf"/webhooks/\d+/{payload['token']}")
+    assert followup.json["content"] == "for everyone"
+    assert not followup.json.get("flags", 0) & EPHEMERAL
+
+
 async def test_a_button_click_reaches_its_handler_even_on_a_message_this_process_never_sent(harness):
     payload = harness.fake.button_click("moderation:approve:17", "123456789", "46", roles=(SMM_ROLE,))
     await harness.fake.dispatch("INTERACTION_CREATE", payload)

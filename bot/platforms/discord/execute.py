@@ -115,21 +115,18 @@ async def edit_message(client: discord.Client, action: EditMessage) -> ActionRes
 
 
 async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember, now: datetime):
-    """Time a member out in the configured guild that has them (the only one, in the usual set-up)."""
+    """Time a member out in the configured guild that has them: the action names a member, not a guild, and
+    Discord answers 404 for a guild they are not in, so each configured guild is tried in turn."""
     until = now + min(action.duration, MAX_TIMEOUT)
-    candidates = guild_ids
-    if len(guild_ids) > 1:
-        candidates = [g for g in guild_ids if (guild := client.get_guild(int(g))) and guild.get_member(int(
-            action.member_id))] or guild_ids
-    last: discord.HTTPException | None = None
-    for guild_id in candidates:
+    last: discord.NotFound | None = None
+    for guild_id in guild_ids:
         try:
             await client.http.edit_member(
                 int(guild_id), int(action.member_id), reason=action.reason or None,
                 communication_disabled_until=until.isoformat(),
             )
             return ActionResult.done()
-        except discord.NotFound as error:  # not a member of this guild: try the next one
+        except discord.NotFound as error:
             last = error
     if last is not None:
         raise last
