@@ -3,9 +3,11 @@
 A raid (or a big launch) can bring hundreds of joins a minute; one welcome each would flood the channel, hit
 rate limits and ping raid accounts one by one. So per community and platform we keep the recent join instants;
 when the rate crosses the threshold, the join that crossed it and every later one are held, the moderation
-channel gets one alert, and a clock job posts the held newcomers as one welcome every `raid_seconds`. The burst
-ends at a flush that finds fewer joins than the threshold in the last window; later joins are welcomed one by
-one again, and a new burst brings a new alert. State is in memory: held newcomers are posted at shutdown.
+channel gets one alert (the moderation feature's raid alert when moderation is on, ours otherwise, so the CM
+reads one alert per burst, not two), and a clock job posts the held newcomers as one welcome every
+`raid_seconds`. The burst ends at a flush that finds fewer joins than the threshold in the last window; later
+joins are welcomed one by one again, and a new burst brings a new alert. State is in memory: held newcomers are
+posted at shutdown.
 """
 
 from __future__ import annotations

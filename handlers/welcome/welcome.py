@@ -88,9 +88,10 @@ class Welcomer:
         return actions
 
     def _alert(self, community: Community, platform: str, joins: int) -> list[Action]:
+        """The CM's one join-spike alert, unless moderation watches joins: then its raid alert is the one."""
         space = community.space(platform)
         channel = space.channels.moderation if space is not None else None
-        if channel is None:
+        if channel is None or community.moderation.enabled:
             return []
         text = self.catalogue.text(
             community.locale,

@@ -29,6 +29,9 @@ space_id = "console"
 channels = {{ welcome = "welcome", rules = "rules", moderation = "moderation", onboarding = "onboarding" }}
 roles = {{ cm = ["cm"], admin = ["admin"] }}
 
+[communities.moderation]
+enabled = {moderation}
+
 [communities.welcome]
 {welcome}
 """
@@ -85,8 +88,10 @@ class Harness:
 async def make_harness(tmp_path):
     opened: list[Harness] = []
 
-    async def build(welcome: str = "", features=None, db_name: str = "cmbot.db", clock=None) -> Harness:
-        settings = parse_settings(BASE_TOML.format(welcome=welcome), "test.toml")
+    async def build(welcome: str = "", features=None, db_name: str = "cmbot.db", clock=None,
+                    moderation: bool = False) -> Harness:
+        toml = BASE_TOML.format(welcome=welcome, moderation=str(moderation).lower())
+        settings = parse_settings(toml, "test.toml")
         clock = clock or SimulatedClock(START)
         wakeups = SteppedWakeups(clock)
         store = Store.open(tmp_path / db_name)

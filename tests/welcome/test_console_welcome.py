@@ -24,6 +24,8 @@ channels = {{ welcome = "welcome", rules = "rules", moderation = "moderation" }}
 dm = true
 raid_joins = 4
 raid_seconds = 60
+[communities.moderation.alerts]
+joins = 4
 """
 SCRIPT = """
 dms bob closed
@@ -52,7 +54,7 @@ def test_welcomes_dm_fallback_raid_batch_and_forget_me_on_the_console(tmp_path):
     assert "[#welcome] cmbot: Hello @bob" in out  # bob's DMs are closed: the onboarding text came to the channel
     assert "DM → alice" in out and "Hello @alice" in out
     assert "part 1 of 1" in out and "check your direct messages" in out
-    assert out.count("Join spike on Console") == 1
+    assert out.count("Raid alert: 4 members joined") == 1 and "Join spike" not in out  # one alert, moderation's
     assert "[#welcome] cmbot: Welcome to our 2 new members in Demo!" in out and "@dana, @erin" in out
     assert "rows erased" in out
     db = sqlite_utils.Database(tmp_path / "console.db")

@@ -17,7 +17,8 @@ HOSTILE_NAME = "@everyone <!channel> <@&123> {0.__class__} {member}"
 
 
 def community(welcome: str = "", locale: str = "en"):
-    settings = parse_settings(BASE_TOML.format(welcome=welcome).replace('locale = "en"', f'locale = "{locale}"'), "t")
+    toml = BASE_TOML.format(welcome=welcome, moderation="false").replace('locale = "en"', f'locale = "{locale}"')
+    settings = parse_settings(toml, "t")
     return settings.communities[0]
 
 

@@ -119,3 +119,11 @@ async def test_newcomers_held_at_shutdown_are_welcomed_before_stopping(make_harn
     assert len(welcomes(harness)) == 1
     await harness.stop()
     assert welcomes(harness)[-1].content.mentioned_user_ids() == ("u2", "u3")
+
+
+async def test_with_moderation_on_its_raid_alert_is_the_only_one(make_harness):
+    harness = await make_harness("raid_joins = 2", moderation=True)
+    for number in range(5):
+        await harness.join(f"u{number}")
+    assert welcomes(harness, "moderation") == []  # moderation (not installed here) posts the one alert
+    assert len(welcomes(harness)) == 1  # batching still happens
