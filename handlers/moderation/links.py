@@ -225,11 +225,14 @@ class ScamList:
         return len(self.domains) + len(self.urls)
 
     def lists(self, link: Link) -> bool:
-        if within(link.host, _OFFICIAL):
+        return self.lists_host(link.host) or self.lists_url(link)
+
+    def lists_host(self, host: str) -> bool:
+        return bool(self.domains) and not within(host, _OFFICIAL) and within(host, self.domains)
+
+    def lists_url(self, link: Link) -> bool:
+        """Entries with a path (shortened scam links) match that URL and below, never the whole host."""
+        if not self.urls or not link.path:
             return False
-        if within(link.host, self.domains):
-            return True
-        if self.urls and link.path:
-            url = link.url.rstrip("/")
-            return any(url == known or url.startswith(known + "/") for known in self.urls if known[0] == url[0])
-        return False
+        url = link.url.rstrip("/")
+        return any(url == known or url.startswith(known + "/") for known in self.urls if known[0] == url[0])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import NamedTuple
 
 # Look-alike letters from other scripts, after lowercasing (Cyrillic, Greek), and ligatures NFKD leaves alone.
 _CONFUSABLES = {
@@ -74,31 +73,58 @@ def _unspace(match: re.Match[str]) -> str:
     return _SPACERS.sub("", match.group())
 
 
-class Normalised(NamedTuple):
-    """The words of a message. `stretched` holds the words with 3+ repeated letters squeezed to one."""
+class Normalised:
+    """The words of a message; `squeezed` holds them with 3+ repeated letters squeezed to one ("fuuuck")."""
 
-    text: str
-    words: tuple[str, ...]
-    squeezed: tuple[str, ...] = ()
+    __slots__ = ("_text", "squeezed", "words")
+
+    def __init__(self, words: list[str], squeezed: list[str] | None = None) -> None:
+        self.words = words
+        self.squeezed = squeezed
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The words joined by single spaces: for substring and regex terms, built only when one asks."""
+        if self._text is None:
+            self._text = " ".join(self.words)
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Normalised({self.words!r}, squeezed={self.squeezed!r})"
+
+
+_unescape = html.unescape
+_nfkd = unicodedata.normalize
+_noise = _NOISE.sub
+_leet_quick = _LEET_QUICK.search
+_leet_hint = _LEET_HINT.search
+_leet_sub = _LEET_TOKEN.sub
+_inner = _INNER.sub
+_spaced_quick = _SPACED_QUICK.search
+_spaced_start = _SPACED_START.match
+_spaced = _SPACED.sub
+_repeats_quick = _REPEATS_QUICK.search
+_repeats = _REPEATS.sub
+_words = _WORDS.findall
 
 
 def normalise(text: str) -> Normalised:
-    """All the tricks undone; `words` for word lists, `text` (one space between words) for phrases."""
-    folded = fold(text)
+    """All the tricks undone. Each slow step runs only when a cheap test says its trick may be present."""
+    if "&" in text:
+        text = _unescape(text)
+    folded = text.lower() if text.isascii() else _nfkd("NFKD", text).lower().translate(_FOLD)
     if "/" in folded or "@" in folded:
-        folded = _NOISE.sub(" ", folded)
-    if _LEET_QUICK.search(folded) and _LEET_HINT.search(folded):
-        folded = _LEET_TOKEN.sub(_deleet_token, folded)
+        folded = _noise(" ", folded)
+    if _leet_quick(folded) and _leet_hint(folded):
+        folded = _leet_sub(_deleet_token, folded)
     if "." in folded or "_" in folded or "·" in folded:
-        folded = _INNER.sub("", folded)
-    if _SPACED_QUICK.search(folded) or _SPACED_START.match(folded):
-        folded = _SPACED.sub(_unspace, folded)
-    squeezed: tuple[str, ...] = ()
-    if _REPEATS_QUICK.search(folded):
-        squeezed = tuple(_WORDS.findall(_REPEATS.sub(r"\1", folded)))
-        folded = _REPEATS.sub(r"\1\1", folded)
-    words = tuple(_WORDS.findall(folded))
-    return Normalised(" ".join(words), words, squeezed)
+        folded = _inner("", folded)
+    if _spaced_quick(folded) or _spaced_start(folded):
+        folded = _spaced(_unspace, folded)
+    if _repeats_quick(folded):
+        return Normalised(_words(_repeats(r"\1\1", folded)), _words(_repeats(r"\1", folded)))
+    return Normalised(_words(folded))
 
 
 def normalise_term(term: str) -> str:

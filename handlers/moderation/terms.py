@@ -9,6 +9,7 @@ Substring terms are few and use `in`; regex terms are checked for safety first (
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ MODES = ("word", "prefix", "substring", "regex")
 REGEX_WINDOW = 4000  # regex terms see at most this many normalised characters: bounded time whatever the input
 MAX_PHRASE_WORDS = 6
 HEAD = 4  # prefixes shorter than this would match too much; they are kept as whole words
+_head = operator.itemgetter(slice(0, HEAD))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,7 @@ class TermMatcher:
     def __init__(self, terms: Iterable[Term], allow: Iterable[str] = ()) -> None:
         self.words: dict[str, Term] = {}
         self.prefixes: dict[str, Term] = {}
-        self.phrases: dict[str, list[tuple[int, tuple[str, ...], Term]]] = {}
+        self.phrases: dict[str, list[tuple[int, list[str], Term]]] = {}
         self.substrings: list[tuple[str, Term]] = []
         self.regexes: list[tuple[re.Pattern[str], Term]] = []
         self.refused: list[tuple[str, str]] = []
@@ -123,6 +125,7 @@ class TermMatcher:
         self.prefix_heads: dict[str, list[tuple[str, Term]]] = {}
         for prefix, term in self.prefixes.items():
             self.prefix_heads.setdefault(prefix[:HEAD], []).append((prefix, term))
+        self.head_keys = frozenset(self.prefix_heads)
         self.phrase_anchors = frozenset(self.phrases)
 
     def _add(self, term: Term, allowed: set[str]) -> None:
@@ -141,7 +144,7 @@ class TermMatcher:
         if term.mode == "substring":
             self.substrings.append((key.replace(" ", ""), term))
         elif " " in key:
-            words = tuple(key.split(" "))[:MAX_PHRASE_WORDS]
+            words = key.split(" ")[:MAX_PHRASE_WORDS]
             anchor = max(range(len(words)), key=lambda i: len(words[i]))  # the longest word is the rarest
             self.phrases.setdefault(words[anchor], []).append((anchor, words, term))
             self._keep(self.words, "".join(words), term)  # "filsdepute", "fils-de-pute" (joined by the normaliser)
@@ -170,7 +173,7 @@ class TermMatcher:
 
     def find(self, normalised: Normalised) -> list[Term]:
         found = self._find_words(normalised.words)
-        if normalised.squeezed:
+        if normalised.squeezed is not None:
             found.extend(self._find_words(normalised.squeezed))
         if self.substrings:
             compact = normalised.text.replace(" ", "")
@@ -180,17 +183,15 @@ class TermMatcher:
             found.extend(term for pattern, term in self.regexes if pattern.search(window))
         return found
 
-    def _find_words(self, words: tuple[str, ...]) -> list[Term]:
-        unique = set(words)
-        found = [self.words[word] for word in unique & self.word_keys]
-        heads = self.prefix_heads
+    def _find_words(self, words: list[str]) -> list[Term]:
+        # Set operations run in C; the Python loops below only run for words that already matched a key.
+        found = [self.words[word] for word in self.word_keys.intersection(words)]
+        heads = self.head_keys.intersection(map(_head, words))
         if heads:
-            for word in unique:
-                candidates = heads.get(word[:HEAD])
-                if candidates is not None:
-                    found.extend(term for prefix, term in candidates if word.startswith(prefix))
-        anchors = unique & self.phrase_anchors
-        for anchor_word in anchors:
+            for word in set(words):
+                if word[:HEAD] in heads:
+                    found.extend(term for prefix, term in self.prefix_heads[word[:HEAD]] if word.startswith(prefix))
+        for anchor_word in self.phrase_anchors.intersection(words):
             position = -1
             while True:
                 try:

@@ -42,17 +42,17 @@ def test_stretched_letters_give_both_views() -> None:
 
 
 def test_punctuation_at_the_end_of_a_word_is_not_leet() -> None:
-    assert normalise("hello!!").words == ("hello",)
-    assert normalise("Quel match!").words == ("quel", "match")
+    assert normalise("hello!!").words == ["hello"]
+    assert normalise("Quel match!").words == ["quel", "match"]
 
 
 def test_mentions_and_links_are_not_words() -> None:
-    assert normalise("RT @bitchface: look http://t.co/b1tch").words == ("rt", "look")
+    assert normalise("RT @bitchface: look http://t.co/b1tch").words == ["rt", "look"]
 
 
 def test_ordinary_sentences_keep_their_words() -> None:
     words = normalise("Voici l'assistance, le concours et le conseil.").words
-    assert words == ("voici", "l", "assistance", "le", "concours", "et", "le", "conseil")
+    assert words == ["voici", "l", "assistance", "le", "concours", "et", "le", "conseil"]
 
 
 def test_terms_are_normalised_like_messages() -> None:
@@ -82,5 +82,5 @@ def test_hostile_input_is_linear(hostile: str) -> None:
 
 
 def test_only_combining_characters_and_lone_surrogates() -> None:
-    assert normalise("\u0301\u0302\u0303" * 10).words == ()
-    assert normalise("con\ud800nard").words == ("connard",)
+    assert normalise("\u0301\u0302\u0303" * 10).words == []
+    assert normalise("con\ud800nard").words == ["connard"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.moderation.links import (
     INVITE_HOSTS,
     SHORTENERS,
+    Link,
     ScamList,
     find_links,
     has_link,
@@ -12,6 +13,10 @@ from handlers.moderation.links import (
     within,
 )
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+
+HOSTS_CACHED = 10_000
+_ALLOWED = object()
+_UNSEEN = object()
 
 
 class Links:
@@ -34,6 +39,7 @@ class Links:
         self.lookalikes = lookalikes
         self.shorteners = shorteners
         self.own_invites = own_invites
+        self._hosts: dict[str, Hit | object | None] = {}
 
     def check(self, message: MessageFacts) -> Hit | None:
         if not has_link(message.text):
@@ -49,24 +55,43 @@ class Links:
                     break
         return worst
 
-    def _judge(self, link) -> Hit | None:
-        if within(link.host, self.allow):
+    def _judge(self, link: Link) -> Hit | None:
+        verdict = self._hosts.get(link.host, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = self._judge_host(link.host)
+            if len(self._hosts) >= HOSTS_CACHED:
+                self._hosts.clear()
+            self._hosts[link.host] = verdict
+        if verdict is _ALLOWED:
             return None
-        if self.scams.lists(link):
-            return Hit(self.name, Severity.CRITICAL, f"scam: {link.host}")
+        if verdict is not None:
+            return verdict
+        if self.scams.urls and self.scams.lists_url(link):
+            return Hit(self.name, Severity.CRITICAL, f"scam: {link.url[:60]}")
+        return self._judge_path(link)
+
+    def _judge_host(self, host: str) -> Hit | object | None:
+        """What the host alone says (cached: hosts repeat far more than messages do)."""
+        if self.allow and within(host, self.allow):
+            return _ALLOWED
+        if self.scams.lists_host(host):
+            return Hit(self.name, Severity.CRITICAL, f"scam: {host}")
         if self.lookalikes:
-            brand = imitated_brand(link.host)
+            brand = imitated_brand(host)
             if brand is not None:
-                return Hit(self.name, Severity.CRITICAL, f"look-alike of {brand}: {link.host}")
-        if within(link.host, self.deny):
-            return Hit(self.name, Severity.MEDIUM, f"denied: {link.host}")
+                return Hit(self.name, Severity.CRITICAL, f"look-alike of {brand}: {host}")
+        if self.deny and within(host, self.deny):
+            return Hit(self.name, Severity.MEDIUM, f"denied: {host}")
+        return None
+
+    def _judge_path(self, link: Link) -> Hit | None:
         if self.block_invites and self._invite(link):
             return Hit(self.name, Severity.MEDIUM, f"invite: {link.url[:60]}")
         if self.shorteners and link.host in SHORTENERS and len(link.path) > 1:
             return Hit(self.name, Severity.LOW, f"shortened: {link.host}")
         return None
 
-    def _invite(self, link) -> bool:
+    def _invite(self, link: Link) -> bool:
         if link.host not in INVITE_HOSTS or len(link.path) < 2:
             return False
         code = link.path.rstrip("/").rsplit("/", 1)[-1]

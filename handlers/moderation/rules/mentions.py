@@ -13,6 +13,16 @@ from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 _MASS_PING = re.compile(r"@(?:everyone|here)\b|<!(?:channel|here|everyone)(?:\|[^>]{0,40})?>|<@&?everyone>", re.I)
 
 
+def _may_mass_ping(text: str) -> bool:
+    """Plain substring tests (fast) before the regular expression: most messages mention no one at all."""
+    if "<!" in text:
+        return True
+    if "@" not in text:
+        return False
+    lowered = text.lower()
+    return "@everyone" in lowered or "@here" in lowered or "@&everyone" in lowered
+
+
 class MentionSpam:
     name = "mentions"
 
