@@ -3,7 +3,8 @@
 On `MemberJoined` it records the member as present and claims the welcome for this join in the store (so a
 replay after a restart is a no-op), then either posts the welcome in the platform's welcome channel (plus the
 onboarding DM, falling back to that channel when DMs are closed) or, during a join spike, holds the newcomer
-for the next batched welcome. `MemberLeft` keeps the member list current.
+for the next batched welcome (held newcomers get no onboarding DM: hundreds of DMs in a minute would hit rate
+limits and mostly reach raid accounts). `MemberLeft` keeps the member list current.
 """
 
 from __future__ import annotations
