@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from handlers.engagement.metrics import Number, Scope
-from handlers.engagement.migrations import DAILY
+from handlers.engagement.migrations import DAILY, MEMBER_WEEKS
 
 
 def growth(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
@@ -28,7 +28,11 @@ def growth(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
 
 
 def members_at_end(db: sqlite_utils.Database, scope: Scope) -> int | None:
-    """Members present when the week ended; None when the bot knows of no member at all."""
+    """Members present when the week ended; None when the bot knows of no member at all.
+
+    Members active in the week but unknown to the `members` table (they joined before the bot) are added, so
+    the share of active members never exceeds 100 %.
+    """
     end = datetime.fromtimestamp(scope.bounds[1], UTC).isoformat()
     where, params = scope.platform_filter()
     known, present = db.execute(
@@ -36,4 +40,11 @@ def members_at_end(db: sqlite_utils.Database, scope: Scope) -> int | None:
         f" FROM members WHERE community = ?{where}",
         [end, end, scope.community.id, *params],
     ).fetchone()
-    return present if known else None
+    week_where, _ = scope.platform_filter("w.platform")
+    (unknown_active,) = db.execute(
+        f"SELECT count(*) FROM {MEMBER_WEEKS} w WHERE w.community = ? AND w.week = ?{week_where}"
+        " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.community = w.community AND m.platform = w.platform"
+        " AND m.member_id = w.member_id)",
+        [scope.community.id, str(scope.week), *params],
+    ).fetchone()
+    return present + unknown_active if known or unknown_active else None
