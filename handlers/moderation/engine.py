@@ -182,6 +182,6 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
         ),
         (Newcomer(settings.newcomer.minutes), settings.newcomer),
     ]
-    if classifier is not None:
-        rules.append((classifier, settings.classifier))
+    if classifier is not None:  # the caller loaded a model: it runs, with the configured shadow and exemptions
+        rules.append((classifier, settings.classifier.model_copy(update={"enabled": True})))
     return Engine(settings, rules)

@@ -30,9 +30,11 @@ class MentionSpam:
         self.max_mentions = max_mentions
 
     def check(self, message: MessageFacts) -> Hit | None:
-        if message.mentions_everyone or (("@" in message.text or "<!" in message.text)
-                                         and _MASS_PING.search(message.text)):  # fmt: skip
+        text = message.text
+        if message.mentions_everyone or (_may_mass_ping(text) and _MASS_PING.search(text)):
             return Hit(self.name, Severity.MEDIUM, "mass ping")
+        if not message.mentioned_user_ids and not message.mentioned_role_ids:
+            return None
         count = len(set(message.mentioned_user_ids)) + len(set(message.mentioned_role_ids))
         if count >= self.max_mentions:
             return Hit(self.name, Severity.MEDIUM, f"{count} mentions")
