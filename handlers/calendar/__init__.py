@@ -54,9 +54,10 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData("calendar_posts", "author_id", "author_platform"),
-        PersonalData("calendar_posts", "approved_by", "approved_platform"),
-        PersonalData("calendar_history", "actor_id", "actor_platform"),
+        # Posts are the brand's content: forgetting their author or approver keeps the post, without the id.
+        PersonalData("calendar_posts", "author_id", "author_platform", anonymise=True),
+        PersonalData("calendar_posts", "approved_by", "approved_platform", anonymise=True),
+        PersonalData("calendar_history", "actor_id", "actor_platform", anonymise=True),
     ),
     cli=posts_cli,
 )
