@@ -26,8 +26,9 @@ from handlers.engagement.migrations import EVENTS
 
 log = logging.getLogger(__name__)
 
-# community, platform, channel id, member id, kind, epoch seconds, message id, target id (replied/reacted to)
-Row = tuple[str, str, str, str, str, int, str | None, str | None]
+# community, platform, channel id, member id, kind, epoch seconds, message id, target id (replied/reacted to),
+# scheduled post id (filled in when the batch is written)
+Row = tuple[str, str, str, str, str, int, str | None, str | None, int | None]
 KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
 ACTIVE_KINDS = ("message", "reply", "reaction")
 _INSERT = (
@@ -62,11 +63,21 @@ class PublishedPosts:
     def post_for(self, platform: str, channel_id: str, message_id: str | None) -> int | None:
         return self._posts.get((platform, channel_id, message_id)) if message_id else None
 
+    def attribute(self, rows: Sequence[Row]) -> Sequence[Row]:
+        """The rows, with the post id set on those that answer one of our posts."""
+        if not self._posts:
+            return rows
+        get = self._posts.get
+        return [
+            (*row[:8], get((row[1], row[2], row[7]))) if row[7] is not None else row
+            for row in rows
+        ]
+
 
 def write_rows(db: sqlite_utils.Database, rows: Sequence[Row], posts: PublishedPosts) -> None:
     posts.refresh(db)
     with db.conn:
-        db.conn.executemany(_INSERT, [(*row, posts.post_for(row[1], row[2], row[7])) for row in rows])
+        db.conn.executemany(_INSERT, posts.attribute(rows))
 
 
 class BatchedWriter:
@@ -85,9 +96,17 @@ class BatchedWriter:
         return len(self._rows)
 
     async def add(self, row: Row) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= self.flush_events:
+        if self.append(row):
             await self._start_batch()
+
+    def append(self, row: Row) -> bool:
+        """Buffer `row` without a coroutine (the hot path); True when the buffer is full and must be written."""
+        rows = self._rows
+        rows.append(row)
+        return len(rows) >= self.flush_events
+
+    async def write_full_buffer(self) -> None:
+        await self._start_batch()
 
     async def _start_batch(self) -> None:
         if self._writing is not None:
@@ -152,8 +171,9 @@ class EngagementLog:
         if self._counted(community, platform, member.id, member.is_bot):
             target = event.reply_to_id or event.thread_id
             kind = "reply" if target else "message"
-            await self.writer.add((community.id, platform, event.channel.id, member.id, kind,
-                                   int(event.at.timestamp()), event.message_id, target))
+            if self.writer.append((community.id, platform, event.channel.id, member.id, kind,
+                                   int(event.at.timestamp()), event.message_id, target, None)):
+                await self.writer.write_full_buffer()
         return ()
 
     async def on_reaction(self, event: ReactionAdded, community: Community) -> Sequence[Action]:
@@ -162,10 +182,10 @@ class EngagementLog:
             return ()
         at = int(event.at.timestamp())
         await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
-                               event.message_id))
+                               event.message_id, None))
         if event.emoji == community.engagement.feedback_reaction and _is_cm(event, community):
             await self.writer.add((community.id, platform, event.channel.id, member.id, "feedback_mark", at,
-                                   None, event.message_id))
+                                   None, event.message_id, None))
         return ()
 
     async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
@@ -178,7 +198,7 @@ class EngagementLog:
         platform, member = event.platform.value, event.member
         if self._counted(community, platform, member.id, member.is_bot):
             await self.writer.add((community.id, platform, "", member.id, kind, int(event.at.timestamp()), None,
-                                   None))
+                                   None, None))
         return ()
 
 
