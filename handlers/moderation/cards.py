@@ -6,7 +6,7 @@ The member is named, never pinged (a ping would tell them they were flagged); a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.actions import Button, ButtonStyle, Content, Field
@@ -34,6 +34,7 @@ def flag_card(
     can_timeout: bool,
     member_name: str = "",
     decided_by_name: str = "",
+    tz: tzinfo = UTC,
 ) -> Content:
     def say(key: str, **values) -> Text:
         return catalogue.text(locale, f"moderation.{key}", **values)
@@ -67,7 +68,7 @@ def flag_card(
             if verb != "timeout" or can_timeout
         )
     else:
-        decided_at = datetime.fromisoformat(flag["decided_at"])
+        decided_at = datetime.fromisoformat(flag["decided_at"]).astimezone(tz)
         footer = say(
             "decided", decision=say(f"decision_{flag['status']}"), moderator=decided_by_name or flag["decided_by"],
             at=decided_at,

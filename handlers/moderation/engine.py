@@ -143,10 +143,7 @@ def build_terms(settings: ModerationSettings) -> TermMatcher:
         from handlers.moderation.rules.base import Severity as S
 
         terms.append(Term(custom.term, custom.category, S.parse(custom.severity), custom.mode))
-    matcher = TermMatcher(terms, own.allow)
-    for term, reason in matcher.refused:
-        log.warning("moderation term %r refused: %s", term, reason)
-    return matcher
+    return TermMatcher(terms, own.allow)
 
 
 def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None) -> Engine:

@@ -20,7 +20,7 @@ _LINK = re.compile(r"(?<![\w.\-/@])(https?://)?((?:[\w\-]{1,63}\.){1,8}[a-z\w\-]
 _TLD = re.compile(r"^(?:[a-z]{2,24}|xn--[a-z0-9\-]{1,59})$")
 # Cheap test run on every message: a scheme, "www." or a dot followed by a known top-level domain.
 _DOT_WORD = re.compile(r"\.([a-z][a-z0-9\-]{1,62})\b", re.I)
-_HINT_TLDS = frozenset(
+HINT_TLDS = frozenset(
     [
         "com",
         "gg",
@@ -127,13 +127,17 @@ class Link:
         return self.host + self.path
 
 
-def has_link(text: str) -> bool:
+def has_link(text: str, tlds: frozenset[str] = HINT_TLDS) -> bool:
+    """A cheap test run on every message before looking for links: a scheme, "www." or a dot and a known TLD."""
     if "://" in text or "www." in text:
         return True
     if "." not in text:
         return False
-    return any(m.group(1).lower() in _HINT_TLDS or m.group(1).lower().startswith("xn--")
-               for m in _DOT_WORD.finditer(text))  # fmt: skip
+    for match in _DOT_WORD.finditer(text):
+        word = match.group(1).lower()
+        if word in tlds or word.startswith("xn--"):
+            return True
+    return False
 
 
 def find_links(text: str) -> Iterator[Link]:
@@ -223,6 +227,10 @@ class ScamList:
 
     def __len__(self) -> int:
         return len(self.domains) + len(self.urls)
+
+    def tlds(self) -> frozenset[str]:
+        """Top-level domains of listed entries: a bare "scam.example" must pass `has_link` too."""
+        return frozenset(entry.split("/", 1)[0].rsplit(".", 1)[-1] for entry in self.domains | self.urls)
 
     def lists(self, link: Link) -> bool:
         return self.lists_host(link.host) or self.lists_url(link)

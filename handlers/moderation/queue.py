@@ -95,6 +95,7 @@ class Queue:
             can_timeout=self.outbox.can(platform, Capability.TIMEOUT),
             member_name=names.get(flag["member_id"], ""),
             decided_by_name=names.get(flag["decided_by"] or "", ""),
+            tz=community.tz,
         )
 
     # -- buttons ------------------------------------------------------------------------------------------

@@ -140,6 +140,7 @@ class TermMatcher:
         if not key or key in allowed:
             if not key:
                 self.refused.append((term.text, "no letters or digits left after normalisation"))
+                log.warning("term %r refused: no letters or digits left after normalisation", term.text)
             return
         if term.mode == "substring":
             self.substrings.append((key.replace(" ", ""), term))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.moderation.links import (
+    HINT_TLDS,
     INVITE_HOSTS,
     SHORTENERS,
     Link,
@@ -40,9 +41,10 @@ class Links:
         self.shorteners = shorteners
         self.own_invites = own_invites
         self._hosts: dict[str, Hit | object | None] = {}
+        self.tlds = HINT_TLDS | scams.tlds() | {d.rsplit(".", 1)[-1] for d in self.deny}
 
     def check(self, message: MessageFacts) -> Hit | None:
-        if not has_link(message.text):
+        if not has_link(message.text, self.tlds):
             return None
         worst: Hit | None = None
         for index, link in enumerate(find_links(message.text)):

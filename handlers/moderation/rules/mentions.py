@@ -10,7 +10,9 @@ import re
 
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 
-_MASS_PING = re.compile(r"@(?:everyone|here)\b|<!(?:channel|here|everyone)(?:\|[^>]{0,40})?>|<@&?everyone>", re.I)
+_MASS_PING = re.compile(
+    r"(?<![\w.])@(?:everyone|here)\b(?!\.\w)|<!(?:channel|here|everyone)(?:\|[^>]{0,40})?>|<@&?everyone>", re.I
+)
 
 
 def _may_mass_ping(text: str) -> bool:

@@ -63,4 +63,4 @@ class RepeatedCharacters:
 
     def check(self, message: MessageFacts) -> Hit | None:
         match = self._run.search(message.text)
-        return Hit(self.name, Severity.LOW, str(len(match.group()))) if match else None
+        return Hit(self.name, Severity.LOW, f"{match.group(1)!r} × {self.max_run + 1}+") if match else None

@@ -1,0 +1,131 @@
+"""The engine: exemptions, per-channel overrides, shadow mode, hostile input in bounded time, speed floor."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from config.moderation import ModerationSettings
+from handlers.moderation.engine import build_engine
+from handlers.moderation.rules.base import MessageFacts
+
+
+def engine(**settings):
+    return build_engine(ModerationSettings.model_validate(settings))
+
+
+def rules_hit(verdict) -> set[str]:
+    return {hit.rule for hit in verdict.hits}
+
+
+def test_global_and_per_rule_exemptions():
+    built = engine(
+        exempt={"roles": ["staff"], "channels": ["trash-talk"], "members": ["bob"]},
+        caps={"exempt": {"channels": ["announcements"]}},
+    )
+    rude = "TU ES UN CONNARD ET TOUT LE MONDE LE SAIT"
+    assert rules_hit(built.check(MessageFacts(rude, member_id="alice", channel_id="general"))) == {"terms", "caps"}
+    assert not built.check(MessageFacts(rude, member_id="alice", roles=frozenset({"staff"})))
+    assert not built.check(MessageFacts(rude, member_id="alice", channel_id="trash-talk"))
+    assert not built.check(MessageFacts(rude, member_id="bob"))
+    assert rules_hit(built.check(MessageFacts(rude, member_id="alice", channel_id="announcements"))) == {"terms"}
+
+
+def test_channel_overrides_disable_or_shadow_a_rule():
+    built = engine(channels={"memes": {"disable": ["caps"], "shadow": ["terms"]}})
+    verdict = built.check(MessageFacts("ESPÈCE DE CONNARD, TU ME SOULES", channel_id="memes"))
+    assert rules_hit(verdict) == {"terms"} and verdict.shadow == {"terms"} and verdict.acting_severity is None
+    verdict = built.check(MessageFacts("ESPÈCE DE CONNARD, TU ME SOULES", channel_id="general"))
+    assert rules_hit(verdict) == {"terms", "caps"} and not verdict.shadow
+
+
+def test_unknown_rule_names_in_overrides_are_refused():
+    with pytest.raises(ValueError, match="unknown rule"):
+        ModerationSettings.model_validate({"channels": {"x": {"disable": ["capitals"]}}})
+
+
+def test_shadow_rules_hit_but_never_act():
+    built = engine(links={"shadow": True})
+    verdict = built.check(MessageFacts("join discord.gg/elsewhere"))
+    assert verdict.all_shadow and verdict.acting_severity is None
+
+
+def test_disabled_rules_do_not_run():
+    built = engine(terms={"enabled": False})
+    assert "terms" not in built.rule_names
+    assert not built.check(MessageFacts("connard"))
+
+
+def test_an_empty_table_gives_the_shipped_defaults():
+    settings = ModerationSettings.model_validate({})
+    assert settings.retention_days == 90 and settings.actions.critical == "delete" and settings.actions.high == "flag"
+    assert build_engine(settings).rule_names == [
+        "terms", "links", "mentions", "caps", "emoji", "repeated", "flood", "crosspost", "newcomer",
+    ]  # fmt: skip
+
+
+def test_community_terms_and_allow_list():
+    built = engine(
+        terms={
+            "custom": [
+                {"term": "spoiler", "mode": "substring", "severity": "low"},
+                {"term": "(a+)+$", "mode": "regex"},
+                {"term": ".*", "mode": "regex"},
+            ],
+            "allow": ["con"],
+        }
+    )
+    assert rules_hit(built.check(MessageFacts("gros SPOILERS ici"))) == {"terms"}
+    assert not built.check(MessageFacts("café con leche"))
+    assert "terms" not in rules_hit(built.check(MessageFacts("a" * 5000 + "!")))  # the risky regex never ran
+    assert not built.check(MessageFacts("bonjour"))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a" * 100_000,
+        "connard " * 12_500,
+        "c.o.n " * 16_000,
+        "\u0301" * 100_000,
+        "\ud83d" * 50_000 + "\udca9" * 50_000,
+        "https://" + "a." * 40_000 + "com",
+        "@everyone " * 10_000,
+        "😀" * 100_000,
+        "<:x:1>" * 16_000,
+        "AB" * 50_000,
+        ".*" * 50_000,
+    ],
+)
+def test_hostile_messages_finish_quickly(hostile: str) -> None:
+    built = engine()
+    started = time.perf_counter()
+    built.check(MessageFacts(hostile, member_id="m", channel_id="c"))
+    assert time.perf_counter() - started < 1.0
+
+
+def test_time_grows_linearly_with_length() -> None:
+    built = engine()
+    unit = "Salut c.o.n.n.a.r.d regarde https://bit.ly/x 😀 b1tch aaaa "
+
+    def cost(repeat: int) -> float:
+        text = unit * repeat
+        started = time.perf_counter()
+        for _ in range(3):
+            built.check(MessageFacts(text))
+        return time.perf_counter() - started
+
+    small, large = cost(200), cost(2000)
+    assert large < small * 10 * 3  # ten times the text: about ten times the time, never a hundred
+
+
+def test_ordinary_chat_is_fast() -> None:
+    """A floor, far below the benchmark's figure, so a slow machine never fails it but a regression does."""
+    built = engine()
+    messages = ["Bonjour à tous, qui vient au concours demain ?", "gg well played!", "lol :)",
+                "Le député a parlé du conseil municipal.", "check https://example.org/page"] * 400  # fmt: skip
+    started = time.perf_counter()
+    for text in messages:
+        built.check(MessageFacts(text))
+    assert len(messages) / (time.perf_counter() - started) > 5_000
