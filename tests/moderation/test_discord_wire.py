@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 from bot.app import App
 from bot.clock import SystemClock
 from bot.store import Store
+from config.loader import parse_settings
 from handlers.moderation import feature
 from schedules.wakeups import SchedulerWakeups
-from tests.discord.conftest import CM_ROLE, GUILD, make_platform
+from tests.discord.conftest import CM_ROLE, DISCORD_TOML, GUILD, make_platform
 from tests.discord.test_wire_events import until
-from tests.fakes.discord_fake import user
+from tests.fakes.discord_fake import FakeDiscord, user
 
 QUEUE = "702"  # the moderation channel of the Discord test community
-pytest_plugins = ("tests.discord.conftest",)
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeDiscord(guild_ids=(GUILD,)).start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def discord_settings():
+    return parse_settings(DISCORD_TOML, "discord-test.toml")
+
+
+@pytest.fixture(autouse=True)
+def _discord_endpoints_restored():
+    """Pointing discord.py at the fake changes its endpoints process-wide: put them back after each test."""
+    import discord
+
+    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 
 async def start_app(discord_settings, tmp_path, fake):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 from bot.app import App
@@ -22,7 +23,15 @@ from tests.fakes.slack_fake import (
 )
 from tests.slack.harness import GENERAL, MODERATION, SLACK_TOML
 
-pytest_plugins = ("tests.slack.conftest",)
+
+@pytest.fixture
+async def fake():
+    slack = SlackFake()
+    await slack.start()
+    slack.add_user("UADA", "Ada")
+    slack.add_user("UBOB", "Bob")
+    yield slack
+    await slack.stop()
 
 
 async def start_app(tmp_path, fake: SlackFake) -> App:
