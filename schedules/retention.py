@@ -1,6 +1,9 @@
-"""Engagement retention: raw engagement rows older than the community's retention (default 13 months) are
-deleted every night; the daily roll-ups, which hold no member id, are completed first and kept, so long-range
-charts survive while member-level data does not. Member-week roll-ups go with the raw rows.
+"""The nightly engagement upkeep: roll up the days and weeks that just ended, then apply retention.
+
+Rolling up every night keeps the Monday report fast (it then reads only final roll-ups). Retention: raw
+engagement rows older than the community's retention (default 13 months) are deleted; the daily roll-ups,
+which hold no member id, are completed first and kept, so long-range charts survive while member-level data
+does not. Member-week roll-ups go with the raw rows.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from bot.store import Store
 from config.settings import Community
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS
-from handlers.engagement.rollups import ensure_days
+from handlers.engagement.rollups import ensure_days, ensure_weeks
 from schedules.report.weeks import IsoWeek
 from schedules.wakeups import Wakeups
 
@@ -59,6 +62,15 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
     return deleted
 
 
+def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetime) -> None:
+    """Make the last 8 days and the last 2 ISO weeks final (or current), so reports read roll-ups only."""
+    tz = community.tz
+    today = now.astimezone(tz).date()
+    ensure_days(db, community.id, [today - timedelta(days=i) for i in range(1, 9)], tz, now)
+    this_week = IsoWeek.containing(now, tz)
+    ensure_weeks(db, community.id, [this_week.shift(-1), this_week.shift(-2)], tz, now)
+
+
 class RetentionJob:
     def __init__(self, store: Store, clock: Clock, communities: Iterable[Community]) -> None:
         self.store = store
@@ -73,6 +85,7 @@ class RetentionJob:
         total = 0
         now = self.clock.now()
         for community in self.communities:
+            await self.store.run(lambda db, c=community: roll_up_recent(db, c, now))
             deleted = await self.store.run(lambda db, c=community: purge_engagement(db, c, now))
             if deleted:
                 log.info("retention: deleted %d engagement rows of %s older than %s", deleted, community.id,

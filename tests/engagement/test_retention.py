@@ -45,3 +45,13 @@ async def test_the_purge_runs_nightly_on_the_clock(store):
     clock.advance(timedelta(days=1))
     await wakeups.run_due()
     assert store.db["engagement_events"].count == 0
+
+
+async def test_the_nightly_run_makes_yesterday_and_last_week_final(store):
+    settings = acme_settings()
+    _insert(store.db, datetime(2026, 11, 22, 18, 0, tzinfo=PARIS), "alice")  # Sunday of 2026-W47
+    clock = SimulatedClock(datetime(2026, 11, 23, 4, 17, tzinfo=PARIS))
+    await RetentionJob(store, clock, settings.communities).run()
+    periods = {r[0] for r in store.db.execute("SELECT period FROM engagement_rollups")}
+    assert {"d:2026-11-22", "w:2026-W47"} <= periods
+    assert store.db.execute("SELECT member_id FROM engagement_member_weeks").fetchall() == [("alice",)]
