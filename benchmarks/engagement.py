@@ -7,9 +7,9 @@ table (same indexes): the ceiling any writer is held to. The batched writer alon
 measured too, to separate the cost of writing from the cost of dispatching.
 
 Report: a synthetic community of 100,000 members and 10 million events over a year, with a skewed activity
-(a few members do most of the talking, as in real communities). We time one weekly report with its roll-ups
-built from raw rows (cold: the first report of a week) and once they exist (warm: every later report, and the
-Monday job, since the nightly roll-ups ran), beside one plain `GROUP BY` scan of the same rows.
+(a few members do most of the talking, as in real communities). As in production, last week's report exists
+(the first one ever, which builds its roll-ups from raw rows, is timed too) and the nightly roll-up ran; we
+time this week's report, beside plain `GROUP BY` scans of the same rows (the whole table, and one week).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from handlers.engagement.log import BatchedWriter
 from handlers.engagement.migrations import EVENTS
 from schedules.report.builder import build_report
 from schedules.report.weeks import IsoWeek
+from schedules.retention import roll_up_recent
 from schedules.wakeups import SteppedWakeups
 
 SCENARIO = "engagement"
@@ -157,11 +158,15 @@ def _report_times(folder: Path, members: int, events: int) -> dict[str, float]:
     _synthetic(store.db, members, events, now)
     figures = {"load_s": time.perf_counter() - started}
     week = IsoWeek.last_complete(now, community.tz)
+    last_monday = now - timedelta(days=7)
     started = time.perf_counter()
-    cold = build_report(store.db, community, week, now)
+    build_report(store.db, community, week.shift(-1), last_monday)  # a first report: builds its roll-ups
     figures["cold_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    build_report(store.db, community, week, now)
+    roll_up_recent(store.db, community, now - timedelta(hours=5))  # the night before this report
+    figures["nightly_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report = build_report(store.db, community, week, now)
     figures["warm_s"] = time.perf_counter() - started
     start, end = week.epoch_bounds(community.tz)
     started = time.perf_counter()
@@ -172,7 +177,7 @@ def _report_times(folder: Path, members: int, events: int) -> dict[str, float]:
         f"SELECT platform, kind, count(*), count(DISTINCT member_id) FROM {EVENTS}"
         " WHERE community = 'demo' AND at >= ? AND at < ? GROUP BY platform, kind", [start, end]).fetchall()
     figures["scan_week_s"] = time.perf_counter() - started
-    figures["active"] = float(cold.overall.numbers["active_members"] or 0)
+    figures["active"] = float(report.overall.numbers["active_members"] or 0)
     store.close()
     return figures
 
@@ -194,10 +199,12 @@ def run(options: ScenarioOptions) -> list[Measure]:
         Measure(SCENARIO, "ingest / raw", "ratio", rate / raw, "", ">= 0.5"),
         Measure(SCENARIO, "batched writer alone", "insert", writer, "rows/s", note="200,000 rows already built"),
         Measure(SCENARIO, "batched writer / raw", "ratio", writer / raw, "", ">= 0.5"),
-        Measure(SCENARIO, "weekly report, roll-ups exist", "time", report["warm_s"], "s", "< 1",
+        Measure(SCENARIO, "weekly report (after the nightly roll-up)", "time", report["warm_s"], "s", "< 1",
                 note=f"{members:,} members, {events:,} events over a year"),
-        Measure(SCENARIO, "weekly report, roll-ups built now", "time", report["cold_s"], "s",
-                note="first report of a week: 8 weeks of days and 10 member-weeks rolled up"),
+        Measure(SCENARIO, "nightly roll-up", "time", report["nightly_s"], "s",
+                note="the 8 days and 2 weeks before, from raw rows (final ones skipped)"),
+        Measure(SCENARIO, "first report ever (roll-ups built now)", "time", report["cold_s"], "s",
+                note="8 weeks of days and 10 member-weeks rolled up from raw rows"),
         Measure(SCENARIO, "plain GROUP BY, whole table (baseline)", "time", report["scan_all_s"], "s",
                 note=f"{events:,} rows"),
         Measure(SCENARIO, "plain GROUP BY, one week (baseline)", "time", report["scan_week_s"], "s",

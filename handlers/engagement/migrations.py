@@ -23,6 +23,7 @@ DAILY_ACTIVE = "engagement_daily_active"
 MEMBER_WEEKS = "engagement_member_weeks"
 ROLLUPS = "engagement_rollups"
 REPORT_RUNS = "report_runs"
+REPORT_FIGURES = "report_figures"
 
 
 @migrations()
@@ -75,4 +76,15 @@ def m003_report_runs(db: sqlite_utils.Database) -> None:
         pk=("community", "platform", "week"),
         not_null={"status"},
         defaults={"late": 0},
+    )
+
+
+@migrations()
+def m004_channel_index_and_figures(db: sqlite_utils.Database) -> None:
+    """A per-channel index (help channels' questions and replies without scanning the whole week), and the
+    figures of each reported week, so the next report compares with what was published, at no cost."""
+    db.execute(f"CREATE INDEX idx_{EVENTS}_channel ON {EVENTS} (community, channel_id, kind, at)")
+    db[REPORT_FIGURES].create(
+        {"community": str, "week": str, "platform": str, "figures": str, "built_at": str},
+        pk=("community", "week", "platform"),
     )

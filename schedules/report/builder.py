@@ -7,6 +7,7 @@ up to date (final periods are never recomputed), then asks each metric family fo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,7 +29,7 @@ from handlers.engagement.metrics.moderation import moderation
 from handlers.engagement.metrics.newcomers import newcomers
 from handlers.engagement.metrics.posts import posts
 from handlers.engagement.metrics.response import first_response
-from handlers.engagement.migrations import DAILY, DAILY_ACTIVE
+from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.rollups import ensure_days, ensure_weeks
 from schedules.report.advice import Advice, advise, growth_rate
 from schedules.report.weeks import IsoWeek
@@ -134,6 +135,29 @@ def silent_weeks_for(community: Community) -> int:
     return silent_weeks(Scope(community, IsoWeek(2026, 1), None, datetime.now()))
 
 
+def _remember(db: sqlite_utils.Database, community: Community, week: IsoWeek, platform: str | None,
+              numbers: dict[str, Number], now: datetime) -> None:
+    """Keep an ended week's figures (aggregates only, no member id): the next week's report compares with them,
+    so week-over-week changes are measured against what was reported, and cost nothing to recompute."""
+    if week.bounds(community.tz)[1] > now:
+        return
+    with db.conn:
+        db.execute(
+            f"INSERT OR REPLACE INTO {REPORT_FIGURES} (community, week, platform, figures, built_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [community.id, str(week), platform or "all", json.dumps(numbers), now.isoformat()],
+        )
+
+
+def _remembered(db: sqlite_utils.Database, community: Community, week: IsoWeek,
+                platform: str | None) -> dict[str, Number] | None:
+    row = db.execute(
+        f"SELECT figures FROM {REPORT_FIGURES} WHERE community = ? AND week = ? AND platform = ?",
+        [community.id, str(week), platform or "all"],
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def report_platforms(community: Community) -> list[str | None]:
     """The scopes of a report: all platforms together, then each apart when there are several."""
     from config.settings import PLATFORM_KEYS
@@ -148,7 +172,11 @@ def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek,
     scopes = []
     for platform in report_platforms(community):
         numbers, lists = _numbers(db, Scope(community, week, platform, now))
-        previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
+        _remember(db, community, week, platform, numbers, now)
+        previous = _remembered(db, community, week.shift(-1), platform)
+        if previous is None:
+            previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
+            _remember(db, community, week.shift(-1), platform, previous, now)
         scopes.append(ScopeFigures(platform, numbers, previous, lists))
     overall = scopes[0].numbers
     overall["growth_rate"] = growth_rate(overall)

@@ -6,7 +6,15 @@ from bot.features import shipped_features
 from bot.store import Store
 from bot.store.migrations import apply_all
 from handlers.engagement import feature
-from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, EVENTS, MEMBER_WEEKS, REPORT_RUNS, ROLLUPS
+from handlers.engagement.migrations import (
+    DAILY,
+    DAILY_ACTIVE,
+    EVENTS,
+    MEMBER_WEEKS,
+    REPORT_FIGURES,
+    REPORT_RUNS,
+    ROLLUPS,
+)
 from tests.report.dataset import NOW, acme_settings, load
 
 # Every column of the engagement tables, by name: a new column (say, "text") must be added here on purpose.
@@ -19,6 +27,7 @@ ALLOWED = {
     ROLLUPS: {"community", "period", "final_at"},
     REPORT_RUNS: {"community", "platform", "week", "status", "late", "message_id", "error", "started_at",
                   "finished_at"},
+    REPORT_FIGURES: {"community", "week", "platform", "figures", "built_at"},  # aggregates only
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}
 

@@ -121,3 +121,13 @@ def test_daily_series_covers_eight_weeks(report):
     assert len(report.daily) == 56
     monday = next(p for p in report.daily if p.day.isoformat() == "2026-11-16")
     assert (monday.active_members, monday.messages) == (2, 2)  # d1 and s1, m100 and 1.1
+
+
+def test_week_over_week_compares_with_what_was_reported(db, acme):
+    load(db)
+    build_report(db, acme, W47.shift(-1), NOW)  # last Monday's report of W46
+    stored = db.execute("SELECT figures FROM report_figures WHERE week = '2026-W46' AND platform = 'all'").fetchone()
+    assert '"messages": 2' in stored[0]
+    db.execute("UPDATE report_figures SET figures = json_set(figures, '$.messages', 99) WHERE week = '2026-W46'")
+    report = build_report(db, acme, W47, NOW)
+    assert report.overall.previous["messages"] == 99  # read back, not recomputed

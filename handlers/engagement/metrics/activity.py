@@ -72,18 +72,15 @@ def slipping_away(db: sqlite_utils.Database, scope: Scope) -> tuple[int, list[Ra
     quiet = [str(scope.week.shift(-i)) for i in range(silence)]
     before = [str(scope.week.shift(-silence - i)) for i in range(REGULAR_WINDOW_WEEKS)]
     where, params = scope.platform_filter()
+    weeks = [*quiet, *before]
+    marks = ", ".join("?" for _ in weeks)
     quiet_marks = ", ".join("?" for _ in quiet)
-    before_marks = ", ".join("?" for _ in before)
+    # One pass over the 8 weeks of member-weeks: regular before, and silent since.
     rows = db.execute(
-        f"SELECT r.platform, r.member_id, r.weeks FROM ("
         f"SELECT platform, member_id, count(*) AS weeks FROM {MEMBER_WEEKS}"
-        f" WHERE community = ? AND week IN ({before_marks}){where}"
-        " GROUP BY platform, member_id HAVING weeks >= ?) AS r"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {MEMBER_WEEKS} q WHERE q.community = ? AND q.week IN ({quiet_marks})"
-        " AND q.platform = r.platform AND q.member_id = r.member_id)"
-        " ORDER BY r.weeks DESC, r.member_id",
-        [scope.community.id, *before, *params, scope.community.engagement.slipping_regular_weeks,
-         scope.community.id, *quiet],
+        f" WHERE community = ? AND week IN ({marks}){where} GROUP BY platform, member_id"
+        f" HAVING weeks >= ? AND max(week IN ({quiet_marks})) = 0 ORDER BY weeks DESC, member_id",
+        [scope.community.id, *weeks, *params, scope.community.engagement.slipping_regular_weeks, *quiet],
     ).fetchall()
     shown = rows[: scope.top_count]
     labels = member_labels(db, scope.community.id, [(p, m) for p, m, _ in shown])

@@ -12,7 +12,7 @@ import statistics
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Scope, in_pairs, share
+from handlers.engagement.metrics import Number, Scope, share
 from handlers.engagement.migrations import EVENTS
 
 DAY = 86_400
@@ -27,24 +27,27 @@ def percentile(values: list[int], fraction: float) -> float | None:
     return float(ordered[int(rank) - 1])
 
 
+def _help_rows(db: sqlite_utils.Database, scope: Scope, kind: str, start: int, end: int) -> list[tuple]:
+    """Rows of `kind` in the help channels between `start` and `end`, one indexed range per channel."""
+    found: list[tuple] = []
+    for platform, channel in scope.channels("help"):
+        found.extend(db.execute(
+            f"SELECT platform, channel_id, {'message_id' if kind == 'message' else 'target_id'}, member_id, at"
+            f" FROM {EVENTS} WHERE community = ? AND channel_id = ? AND kind = ? AND at >= ? AND at < ?"
+            " AND platform = ?",
+            [scope.community.id, channel, kind, start, end, platform],
+        ).fetchall())
+    return found
+
+
 def first_response(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
     start, end = scope.bounds
-    pairs_sql, pairs = in_pairs("platform", "channel_id", scope.channels("help"))
-    questions = db.execute(
-        f"SELECT platform, channel_id, message_id, member_id, at FROM {EVENTS}"
-        f" WHERE community = ? AND kind = 'message' AND at >= ? AND at < ?{pairs_sql}",
-        [scope.community.id, start, end, *pairs],
-    ).fetchall()
+    questions = _help_rows(db, scope, "message", start, end)
     now = int(scope.now.timestamp())
     first: dict[tuple[str, str, str], int] = {}
     if questions:
-        replies = db.execute(
-            f"SELECT platform, channel_id, target_id, member_id, at FROM {EVENTS}"
-            f" WHERE community = ? AND kind = 'reply' AND at >= ? AND at <= ?{pairs_sql}",
-            [scope.community.id, start, now, *pairs],
-        ).fetchall()
         askers = {(p, c, m): (who, at) for p, c, m, who, at in questions}
-        for platform, channel, target, who, at in replies:
+        for platform, channel, target, who, at in _help_rows(db, scope, "reply", start, now + 1):
             asked = askers.get((platform, channel, target))
             if asked is None or who == asked[0] or at < asked[1]:
                 continue
