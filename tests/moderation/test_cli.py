@@ -140,3 +140,26 @@ def test_eval_on_the_public_english_sample(tmp_path):
                  "--group-column", "group", "--json")  # fmt: skip
     figures = json.loads(result.output)
     assert figures["f1"] > 0.85 and figures["false_positive_rate"] < 0.1
+
+
+def test_train_learns_from_moderators_decisions(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.app import open_store_for
+    from config.loader import load_settings
+    from handlers.moderation.flags import FlagDraft, RuleHit, decide, record_flag
+
+    config = write_config(tmp_path, 'classifier = { model_path = "learned.pkl" }')
+    store = open_store_for(load_settings(config))
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    try:
+        for index, (text, acted) in enumerate([(t, label == "1") for t, label, _ in ROWS] * 3):
+            draft = FlagDraft("demo", "console", "console", "general", f"m{index}", "alice", "medium",
+                              (RuleHit("terms", "medium", False),), text, "console://general/m", at)  # fmt: skip
+            flag_id, _ = record_flag(store.db, draft)
+            decide(store.db, flag_id, "deleted" if acted else "dismissed", "claire", at)
+    finally:
+        store.close()
+    result = run(config, "train")
+    assert result.exit_code == 0, result.output
+    assert "24 example(s) from moderators' decisions" in result.output and (tmp_path / "learned.pkl").exists()

@@ -152,3 +152,33 @@ async def test_queue_buttons_through_the_console_platform(tmp_path):
     assert len(flags) == 1 and flags[0]["status"] == "deleted" and set(flags[0]["rules"].split(",")) == {
         "terms", "report"}  # fmt: skip
     assert CLAIRE.id == flags[0]["decided_by"] and bot.clock.now() + timedelta(seconds=1) > T0
+
+
+async def test_the_stats_command_answers_privately_in_the_locale(make_bot):
+    from bot.events import CommandInvoked
+
+    bot = await make_bot(locale="fr")
+    await bot.post("connard")
+    await bot.click(f"mod:delete:{bot.flags()[0]['id']}")
+
+    async def ask(member: Member) -> str:
+        bot.clock.advance(timedelta(seconds=1))
+        await bot.app.services.dispatcher.dispatch(
+            CommandInvoked(
+                platform=PlatformName.CONSOLE,
+                space_id="console",
+                event_id=f"c{bot.next_id()}",
+                at=bot.clock.now(),
+                member=member,
+                path=("moderation", "stats"),
+                options={"days": "7"},
+                interaction=InteractionRef(PlatformName.CONSOLE, f"i{bot.next_id()}"),
+            )
+        )
+        answer = bot.platform.of_type(Answer)[-1]
+        assert answer.ephemeral
+        return answer.content.text.plain()
+
+    shown = await ask(CLAIRE)
+    assert "7 derniers jours" in shown and "terms : 1 signalement" in shown and "100" in shown
+    assert "terms" not in await ask(ALICE)  # members are refused
