@@ -96,7 +96,9 @@ class NewcomerRule(RuleSettings):
 class ClassifierRule(RuleSettings):
     enabled: bool = False
     model_path: Path = Path("moderation-model.pkl")
-    threshold: float = Field(default=0.8, gt=0, lt=1)
+    threshold: float | None = Field(
+        default=None, gt=0, lt=1, description="score that flags; default: the one `train` chose for the model"
+    )
 
 
 class ChannelOverride(Section):

@@ -143,8 +143,12 @@ def train_command(
         click.echo(f"{len(examples)} example(s) from moderators' decisions")
     if not texts:
         raise click.UsageError("nothing to learn from: give a DATA file or let moderators decide some flags first")
+    from handlers.moderation.engine import build_engine
+
+    rules = build_engine(chosen.moderation, _base_dir(settings))
+    already = [bool(rules.check_text(text)) for text in texts]  # the model learns to catch what rules miss
     try:
-        model = TextClassifier.fit(texts, labels)
+        model = TextClassifier.fit(texts, labels, already)
     except (ValueError, RuntimeError) as error:
         click.echo(f"cannot train: {error}", err=True)
         raise SystemExit(EXIT_FAILED) from None
@@ -153,6 +157,8 @@ def train_command(
         path = _base_dir(settings) / path
     model.save(path)
     click.echo(f"model trained on {len(texts)} example(s) ({sum(labels)} to flag), saved to {path}")
+    click.echo(f"threshold chosen on held-out folds, beside the rules: {model.threshold:.2f}"
+               " (classifier.threshold in the config overrides it)")  # fmt: skip
     if not chosen.moderation.classifier.enabled:
         click.echo("set [communities.moderation.classifier] enabled = true to use it")
 
