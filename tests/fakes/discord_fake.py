@@ -17,6 +17,10 @@ op 11, and closes with `close_on_identify` (e.g. 4004, 4014) when set. `applicat
 privileged intents the application is said to have; identifying with a privileged intent it lacks closes with
 4014, as Discord does. Sent messages are kept per channel (newest last) and served back by the history route,
 without their nonce (Discord's history does not return it). Closed DMs: `dms_closed` user ids get 403/50007.
+Channels: each guild has #general (id 700) plus those given to `add_channel` (before the client connects, to be
+in GUILD_CREATE; threads are served by GET /channels/{id} only, as archived threads are); an unknown id answers
+404/10003. The bot's member holds a role with the permissions of the invite link; `add_channel(denied=...)`
+takes permissions away from it in one channel through a member overwrite, as a server admin would.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ ALL_PRIVILEGED = GATEWAY_GUILD_MEMBERS | GATEWAY_MESSAGE_CONTENT
 INTENT_MEMBERS = 1 << 1
 INTENT_MESSAGE_CONTENT = 1 << 15
 DISCORD_EPOCH_MS = 1420070400000
+ADD_REACTIONS, VIEW_CHANNEL, SEND_MESSAGES = 1 << 6, 1 << 10, 1 << 11
+MANAGE_MESSAGES, EMBED_LINKS, ATTACH_FILES, READ_HISTORY = 1 << 13, 1 << 14, 1 << 15, 1 << 16
+CREATE_PUBLIC_THREADS, SEND_MESSAGES_IN_THREADS, MODERATE_MEMBERS = 1 << 35, 1 << 38, 1 << 40
+BOT_PERMISSIONS = (ADD_REACTIONS | VIEW_CHANNEL | SEND_MESSAGES | MANAGE_MESSAGES | EMBED_LINKS | ATTACH_FILES
+                   | READ_HISTORY | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS | MODERATE_MEMBERS)
 
 
 def snowflake(counter: itertools.count) -> str:
@@ -86,6 +95,7 @@ class FakeDiscord:
         self.resumes = 0
         self.fail_resumes = False  # answer RESUME with INVALID_SESSION: the client identifies anew (READY again)
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}  # added with `add_channel`, besides each guild's #general
         self._errors: list[CannedError] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -128,6 +138,24 @@ class FakeDiscord:
     # -- test controls ----------------------------------------------------------------------------------------
     def new_id(self) -> str:
         return snowflake(self._ids)
+
+    def add_channel(self, channel_id: str, name: str = "", *, guild_id: str | None = None, denied: int = 0,
+                    thread_of: str | None = None) -> dict[str, Any]:
+        """A text channel (or a public thread of `thread_of`) in a guild; `denied` permissions are taken from the
+        bot there by a member overwrite."""
+        guild = guild_id or self.guild_ids[0]
+        channel: dict[str, Any] = {"id": channel_id, "type": 0, "name": name or f"channel-{channel_id}",
+                                   "position": len(self.channels) + 1, "guild_id": guild,
+                                   "permission_overwrites": [{"id": self.bot_id, "type": 1, "allow": "0",
+                                                              "deny": str(denied)}] if denied else []}
+        if thread_of is not None:
+            channel = {k: v for k, v in channel.items() if k not in ("position", "permission_overwrites")} | {
+                "type": 11, "parent_id": thread_of, "owner_id": self.bot_id, "message_count": 0, "member_count": 0,
+                "rate_limit_per_user": 0, "thread_metadata": {"archived": True, "locked": False,
+                                                              "auto_archive_duration": 1440,
+                                                              "archive_timestamp": _now()}}
+        self.channels[channel_id] = channel
+        return channel
 
     def queue_error(self, method: str, path: str, status: int, body: dict[str, Any] | None = None,
                     headers: dict[str, str] | None = None) -> None:
@@ -238,12 +266,28 @@ class FakeDiscord:
     def _guild(self, guild_id: str) -> dict[str, Any]:
         everyone = {"id": guild_id, "name": "@everyone", "permissions": "0", "position": 0, "color": 0,
                     "hoist": False, "managed": False, "mentionable": False}
-        return {"id": guild_id, "name": f"guild {guild_id}", "owner_id": "1", "roles": [everyone], "emojis": [],
-                "features": [], "member_count": 1, "members": [], "channels": [
-                    {"id": "700", "type": 0, "name": "general", "position": 0, "guild_id": guild_id,
-                     "permission_overwrites": []}], "threads": [], "stickers": [], "verification_level": 0,
+        bot_role = everyone | {"id": f"{guild_id}9", "name": "cmbot", "permissions": str(BOT_PERMISSIONS),
+                               "position": 1, "managed": True, "tags": {"bot_id": self.bot_id}}
+        bot_member = member(self.bot_id, "cmbot", roles=(bot_role["id"],)) | {"user": user(self.bot_id, "cmbot",
+                                                                                           bot=True)}
+        return {"id": guild_id, "name": f"guild {guild_id}", "owner_id": "1", "roles": [everyone, bot_role],
+                "emojis": [], "features": [], "member_count": 2, "members": [bot_member],
+                "channels": [c for c in self._channels_of(guild_id) if c["type"] != 11], "threads": [],
+                "stickers": [], "verification_level": 0,
                 "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
                 "premium_tier": 0, "preferred_locale": "fr", "nsfw_level": 0, "large": False, "unavailable": False}
+
+    def _channels_of(self, guild_id: str) -> list[dict[str, Any]]:
+        general = {"id": "700", "type": 0, "name": "general", "position": 0, "guild_id": guild_id,
+                   "permission_overwrites": []}
+        return [general, *(c for c in self.channels.values() if c["guild_id"] == guild_id)]
+
+    def _channel(self, channel_id: str) -> Any:
+        for guild_id in self.guild_ids:
+            for channel in self._channels_of(guild_id):
+                if channel["id"] == channel_id:
+                    return channel
+        return _json({"message": "Unknown Channel", "code": 10003}, 404)
 
     # -- REST ------------------------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
@@ -279,6 +323,7 @@ class FakeDiscord:
             ("GET", r"/oauth2/applications/@me", lambda m: self._application(bot)),
             ("PUT", r"/applications/\d+(/guilds/\d+)?/commands", lambda m: self._commands(body)),
             ("POST", r"/channels/(\d+)/messages", lambda m: self._send(m.group(1), body, bot)),
+            ("GET", r"/channels/(\d+)", lambda m: self._channel(m.group(1))),
             ("GET", r"/channels/(\d+)/messages", lambda m: self._history(m.group(1), query)),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._stored(m.group(1), body, bot, m.group(2))),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: {

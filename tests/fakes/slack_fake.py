@@ -6,6 +6,7 @@ The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(ba
     fake = SlackFake()
     await fake.start()                      # ... await fake.stop()
     fake.add_user("U1", "Ada"); fake.add_usergroup("S1", ["U1"])
+    fake.add_channel("C1", "news", member=False); fake.scopes = ("chat:write", ...)   # conversations.info
     await fake.send_event({"type": "message", ...})        # Events API over Socket Mode; returns the ack
     await fake.send_socket("slash_commands", command_payload(...))
     status, text = await fake.post_signed(url, body, content_type=...)   # signed like Slack, or not (forged)
@@ -15,6 +16,10 @@ The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(ba
     await fake.wait_for(lambda: fake.calls_to("chat.postMessage"))          # bounded wait, no fixed sleep
     await fake.drop_socket()                # close the websocket from the server side
     await fake.send_disconnect()            # ask the app to reconnect, as Slack does every few hours
+
+Channels for `conversations.info`: those given to `add_channel`; any other id is `channel_not_found`, and so is a
+private channel the bot is not in (Slack hides those from it). When `scopes` is set, every Web API answer
+carries them in the `x-oauth-scopes` header, as Slack's do.
 
 Payload builders (`event_body`, `command_payload`, `block_actions_payload`, …) produce what Slack sends.
 """
@@ -82,6 +87,8 @@ class SlackFake:
         self.messages: list[FakeMessage] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.scopes: tuple[str, ...] | None = None
         self.connections = 0
         self._canned: dict[str, deque[_Canned]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -136,6 +143,12 @@ class SlackFake:
     def add_usergroup(self, group_id: str, members: list[str]) -> None:
         self.usergroups[group_id] = list(members)
 
+    def add_channel(self, channel_id: str, name: str = "", *, private: bool = False, archived: bool = False,
+                    member: bool = True) -> None:
+        self.channels[channel_id] = {"id": channel_id, "name": name or channel_id.lower(), "is_channel": not private,
+                                     "is_group": private, "is_im": False, "is_mpim": False, "is_private": private,
+                                     "is_archived": archived, "is_member": member, "is_general": False}
+
     def queue_error(self, method: str, error: str) -> None:
         """The next call to `method` answers `ok: false` with `error`."""
         self._canned[method].append(_Canned(200, {"ok": False, "error": error}))
@@ -175,15 +188,18 @@ class SlackFake:
         self.calls.append(ApiCall(method, args, token))
         self._record()
         canned = self._canned[method]
+        scopes = {"x-oauth-scopes": ",".join(self.scopes)} if self.scopes is not None else {}
         if canned:
             answer = canned.popleft()
-            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+            return web.json_response(answer.body, status=answer.status, headers=scopes | answer.headers)
         expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {}
-        return web.json_response({"ok": True, **body})
+        if "error" in body:
+            return web.json_response({"ok": False, **body}, headers=scopes)
+        return web.json_response({"ok": True, **body}, headers=scopes)
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": "https://fake.slack.test/", "team": "Fake", "user": "cmbot", "team_id": self.team_id,
@@ -220,6 +236,12 @@ class SlackFake:
         rows = [{"ts": m.ts, "text": m.text, **({"metadata": m.metadata} if with_metadata and m.metadata else {})}
                 for m in found if not m.deleted]
         return {"messages": rows, "has_more": False}
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            return {"error": "channel_not_found"}
+        return {"channel": channel}
 
     def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"view": {"id": f"V{next(self._ids)}"}}

@@ -39,7 +39,7 @@ from bot.commands import CommandRegistry
 from bot.events import ButtonClicked, CommandInvoked, Event, MessageReported, ModalSubmitted, PlatformName
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalPlatformError
-from bot.platforms.discord import execute, translate
+from bot.platforms.discord import access, execute, translate
 from bot.platforms.discord.commands import command_payloads, report_menu_name
 from bot.platforms.discord.intents import degrade, missing_privileged, wanted_intents, warning_for
 from bot.platforms.discord.interactions import OpenInteraction, OpenInteractions
@@ -306,6 +306,10 @@ class DiscordPlatform:
                 await entry.answer(render_content(Content(text=text)), ephemeral=True)
         except discord.HTTPException as error:
             log.warning("Discord interaction %s: %s %s", event.event_id, error.status, error.text)
+
+    async def channel_access(self, channel_id: str) -> str | None:
+        """Whether `channel_id` exists and the bot may post there (see `access`): checked when a post is drafted."""
+        return await access.channel_access(self.client, channel_id)
 
     # -- actions -> Discord ------------------------------------------------------------------------------
     async def execute(self, action: Action) -> ActionResult:

@@ -26,6 +26,7 @@ from bot.events import Event, InteractionRef, Member, PlatformName
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalPlatformError
 from bot.platforms.slack import translate
+from bot.platforms.slack.access import SlackChannels, granted_scopes
 from bot.platforms.slack.calls import PendingInteraction, SlackCalls, error_code
 from bot.platforms.slack.commands import SLASH_COMMAND, CommandProblem, parse_command_text
 from bot.platforms.slack.members import SlackMembers
@@ -94,6 +95,8 @@ class SlackPlatform:
         self.bot_user_id: str | None = None
         self.team_id: str | None = None
         self.transport: Transport | None = None
+        self.scopes: frozenset[str] = frozenset()  # as the token's answers said at start-up
+        self.channels: SlackChannels | None = None
         self._communities = {c.slack.space_id: c for c in settings.communities if c.slack is not None}
         self._sink: EventSink | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -118,6 +121,7 @@ class SlackPlatform:
                   self.catalogue.string(locale, "slack.modal_close"))
         self.calls = SlackCalls(self.client, labels)
         self.members = SlackMembers(self.client, ttl=self.member_cache_ttl)
+        self.channels = SlackChannels(self.client, self.scopes)
         self.app = self._build_app()
         if self.http_port is not None:
             assert self._signing_secret is not None
@@ -137,6 +141,10 @@ class SlackPlatform:
 
     async def execute(self, action: Action) -> ActionResult:
         return await self.calls.execute(action)
+
+    async def channel_access(self, channel_id: str) -> str | None:
+        """Whether `channel_id` exists and the bot may post there (see `access`): checked when a post is drafted."""
+        return await self.channels.access(channel_id) if self.channels is not None else None
 
     async def idle(self) -> None:
         """Wait until every event handed to the core so far has been handled (used at stop and by tests)."""
@@ -166,6 +174,7 @@ class SlackPlatform:
             raise
         self.bot_user_id = auth.get("user_id")
         self.team_id = auth.get("team_id")
+        self.scopes = granted_scopes(auth.headers)
         if self.team_id not in self._communities:
             log.warning("Slack workspace %s is not claimed by any community: its events will be ignored",
                         self.team_id)
