@@ -88,8 +88,10 @@ def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]
         rules = sorted(set(existing["rules"].split(",")) | {hit.rule for hit in draft.hits})
         severity = max(existing["severity"], draft.severity, key=_rank)
         db.execute(
-            "UPDATE moderation_flags SET rules = ?, severity = ?, shadow = shadow AND ?, excerpt = ? WHERE id = ?",
-            [",".join(rules), severity, int(draft.shadow), draft.excerpt, flag_id],
+            "UPDATE moderation_flags SET rules = ?, severity = ?, shadow = shadow AND ?, excerpt = ?,"
+            " source = CASE WHEN ? = 'report' THEN 'report' ELSE source END,"
+            " reporter_id = COALESCE(reporter_id, ?) WHERE id = ?",
+            [",".join(rules), severity, int(draft.shadow), draft.excerpt, draft.source, draft.reporter_id, flag_id],
         )
         _write_hits(db, flag_id, draft.hits)
         _commit(db)

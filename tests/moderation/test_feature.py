@@ -149,6 +149,7 @@ async def test_queue_buttons_through_the_console_platform(tmp_path):
     assert "Flag #1: Message deleted." in text
     assert "has no button 'Dismiss' (buttons: none)" in text  # a decided card has no buttons left
     assert "(m1 deleted" in text or "deleted" in text.split("Flag #1: Message deleted.")[0]
+    assert flags[0]["source"] == "report" and flags[0]["reporter_id"] == "bob"
     assert len(flags) == 1 and flags[0]["status"] == "deleted" and set(flags[0]["rules"].split(",")) == {
         "terms", "report"}  # fmt: skip
     assert CLAIRE.id == flags[0]["decided_by"] and bot.clock.now() + timedelta(seconds=1) > T0
