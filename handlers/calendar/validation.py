@@ -28,6 +28,7 @@ SLACK_SECTION_LIMIT = 3000
 SLACK_MESSAGE_LIMIT = 40_000
 CONSOLE_LIMIT = 40_000
 CAMPAIGN = re.compile(r"^[\w.\-]{1,60}$")
+CHANNEL_MENTION = re.compile(r"^<#([^>|]+)(?:\|[^>]*)?>$")  # a channel picked in Discord (<#1>) or Slack (<#C1|x>)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,9 @@ def parse_targets(text: str, default_platform: str) -> tuple[Target, ...]:
     for item in (part.strip() for part in text.split(",")):
         if not item:
             continue
+        mention = CHANNEL_MENTION.match(item)
+        if mention:
+            item = mention.group(1)
         platform, sep, channel = item.partition(":")
         if not sep:
             platform, channel = default_platform, item
