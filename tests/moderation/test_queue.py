@@ -119,3 +119,13 @@ async def test_cards_speak_the_community_locale(make_bot):
     [card] = bot.platform.of_type(Post)
     assert card.content.title.plain().startswith("Signalement")
     assert next(b.label for b in card.content.buttons) == "Ignorer"
+
+
+async def test_hostile_messages_through_the_whole_path(bot):
+    await bot.post("connard \ud800\udc00\ud83d" + "\u0301" * 50)  # a broken surrogate pair from a platform
+    await bot.post("\u0301" * 10_000)  # only combining characters: a wall of them is "repeated" spam
+    await bot.post("a" * 100_000)  # a very long message: caught by "repeated" only, stored short
+    first, second, third = bot.flags()
+    assert first["excerpt"].startswith("connard") and "\ud83d" not in first["excerpt"]
+    first["excerpt"].encode("utf-8")  # storable and printable as UTF-8
+    assert second["rules"] == "repeated" and third["rules"] == "repeated" and len(third["excerpt"]) <= 160
