@@ -40,7 +40,7 @@ from schedules.wakeups import SteppedWakeups
 
 SCENARIO = "engagement"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-COLUMNS = "community, platform, channel_id, member_id, kind, at, message_id, target_id, post_id"
+COLUMNS = "community, platform, channel_id, member_id, kind, at, message_id, target_id, help, post_id"
 
 
 def _script(count: int) -> list[str]:
@@ -67,7 +67,7 @@ async def _ingest(count: int, folder: Path) -> tuple[float, float]:
     app = App(settings, Store.open(folder / "ingest.db"), clock, wakeups, features=[feature])
     sink = io.StringIO()
     console = ConsolePlatform(settings.communities[0].console.space_id, clock, app.services.commands,
-                              wakeups.run_due, stdout=sink)
+                              wakeups.run_due, stdin=io.StringIO(), stdout=sink)
     app.attach([console])
     await app.start()
     lines = _script(count)
@@ -89,6 +89,7 @@ def _copy_table(db, name: str) -> None:
     db.execute(f"CREATE TABLE {name} AS SELECT * FROM {EVENTS} WHERE 0")
     db.execute(f"CREATE INDEX idx_{name}_kind_at ON {name} (community, kind, at)")
     db.execute(f"CREATE INDEX idx_{name}_post ON {name} (post_id, at) WHERE post_id IS NOT NULL")
+    db.execute(f"CREATE INDEX idx_{name}_help ON {name} (community, kind, at) WHERE help = 1")
 
 
 def _raw_rate(folder: Path, batch: int) -> tuple[float, int]:
@@ -110,7 +111,7 @@ async def _writer_rate(folder: Path, batch: int) -> float:
     store = Store.open(folder / "writer.db")
     apply_all(store.db, [feature.migrations])
     rows = [("demo", "console", "general", f"member{i % 2000}", "message", 1_790_000_000 + i // 10, f"m{i}", None,
-             None) for i in range(200_000)]
+             0, None) for i in range(200_000)]
     writer = BatchedWriter(store, flush_events=batch)
     started = time.perf_counter()
     for item in rows:
@@ -131,7 +132,7 @@ def _synthetic(db, members: int, events: int, end: datetime) -> None:
     )
     year_start = int((end - timedelta(days=365)).timestamp())
     kinds = np.array(["message", "reply", "reaction", "join", "leave"])
-    channels = np.array([f"c{i}" for i in range(20)])
+    channels = np.array(["help", *(f"c{i}" for i in range(1, 20))])  # "help" is the demo's help channel
     chunk = 1_000_000
     for offset in range(0, events, chunk):
         size = min(chunk, events - offset)
@@ -141,11 +142,12 @@ def _synthetic(db, members: int, events: int, end: datetime) -> None:
         channel = channels[(rng.random(size) ** 2 * 20).astype(np.int64)]
         rows = [
             ("demo", "discord" if w % 3 else "slack", "" if k in ("join", "leave") else c, f"u{w}", k, int(t),
-             None, None, None)
-            for w, t, k, c in zip(who.tolist(), at.tolist(), kind.tolist(), channel.tolist(), strict=True)
+             f"x{offset + i}", None, int(c == "help" and k in ("message", "reply")), None)
+            for i, (w, t, k, c) in enumerate(zip(who.tolist(), at.tolist(), kind.tolist(), channel.tolist(),
+                                                  strict=True))
         ]
         with db.conn:
-            db.conn.executemany(f"INSERT INTO {EVENTS} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.conn.executemany(f"INSERT INTO {EVENTS} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _report_times(folder: Path, members: int, events: int) -> dict[str, float]:

@@ -27,13 +27,13 @@ from handlers.engagement.migrations import EVENTS
 log = logging.getLogger(__name__)
 
 # community, platform, channel id, member id, kind, epoch seconds, message id, target id (replied/reacted to),
-# scheduled post id (filled in when the batch is written)
-Row = tuple[str, str, str, str, str, int, str | None, str | None, int | None]
+# 1 when posted in a help channel, scheduled post id (filled in when the batch is written)
+Row = tuple[str, str, str, str, str, int, str | None, str | None, int, int | None]
 KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
 ACTIVE_KINDS = ("message", "reply", "reaction")
 _INSERT = (
-    f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at, message_id, target_id, post_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at, message_id, target_id, help,"
+    " post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -69,7 +69,7 @@ class PublishedPosts:
             return rows
         get = self._posts.get
         return [
-            (*row[:8], get((row[1], row[2], row[7]))) if row[7] is not None else row
+            (*row[:9], get((row[1], row[2], row[7]))) if row[7] is not None else row
             for row in rows
         ]
 
@@ -158,6 +158,15 @@ class EngagementLog:
     def __init__(self, writer: BatchedWriter, optouts: OptOuts) -> None:
         self.writer = writer
         self.optouts = optouts
+        self._help: dict[tuple[str, str], frozenset[str]] = {}
+
+    def _help_channels(self, community: Community, platform: str) -> frozenset[str]:
+        key = (community.id, platform)
+        channels = self._help.get(key)
+        if channels is None:
+            space = community.space(platform)
+            channels = self._help[key] = frozenset(space.channels.help) if space is not None else frozenset()
+        return channels
 
     def _counted(self, community: Community, platform: str, member_id: str, is_bot: bool) -> bool:
         return (
@@ -171,8 +180,10 @@ class EngagementLog:
         if self._counted(community, platform, member.id, member.is_bot):
             target = event.reply_to_id or event.thread_id
             kind = "reply" if target else "message"
-            if self.writer.append((community.id, platform, event.channel.id, member.id, kind,
-                                   int(event.at.timestamp()), event.message_id, target, None)):
+            channel = event.channel.id
+            help_row = 1 if channel in self._help_channels(community, platform) else 0
+            if self.writer.append((community.id, platform, channel, member.id, kind, int(event.at.timestamp()),
+                                   event.message_id, target, help_row, None)):
                 await self.writer.write_full_buffer()
         return ()
 
@@ -182,10 +193,10 @@ class EngagementLog:
             return ()
         at = int(event.at.timestamp())
         await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
-                               event.message_id, None))
+                               event.message_id, 0, None))
         if event.emoji == community.engagement.feedback_reaction and _is_cm(event, community):
             await self.writer.add((community.id, platform, event.channel.id, member.id, "feedback_mark", at,
-                                   None, event.message_id, None))
+                                   None, event.message_id, 0, None))
         return ()
 
     async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
@@ -198,7 +209,7 @@ class EngagementLog:
         platform, member = event.platform.value, event.member
         if self._counted(community, platform, member.id, member.is_bot):
             await self.writer.add((community.id, platform, "", member.id, kind, int(event.at.timestamp()), None,
-                                   None, None))
+                                   None, 0, None))
         return ()
 
 

@@ -31,7 +31,7 @@ async def test_console_session_reports_on_demand_and_on_monday(settings, tmp_pat
     wakeups = SteppedWakeups(clock)
     app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups)
     out = io.StringIO()
-    console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdout=out)
+    console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=out)
     app.attach([console])
     await app.start()
     for line in SCRIPT.strip().splitlines():

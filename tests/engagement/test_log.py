@@ -169,3 +169,13 @@ async def test_a_cm_marks_feedback_with_the_configured_reaction(store):
     await rig.writer.stop()
     assert [(r["member_id"], r["kind"]) for r in rig.rows()] == [
         ("carol", "reaction"), ("carol", "feedback_mark"), ("alice", "reaction"), ("carol", "reaction")]
+
+
+async def test_rows_in_help_channels_are_marked(store):
+    rig = Rig(store)
+    await rig.say(ALICE, channel="help-d", message_id="q1")
+    await rig.say(ALICE, channel="general", message_id="m2")
+    await rig.react(ALICE, "q1", channel="help-d")
+    await rig.writer.stop()
+    assert [(r["channel_id"], r["kind"], r["help"]) for r in rig.rows()] == [
+        ("help-d", "message", 1), ("general", "message", 0), ("help-d", "reaction", 0)]

@@ -20,7 +20,7 @@ from tests.report.dataset import NOW, acme_settings, load
 # Every column of the engagement tables, by name: a new column (say, "text") must be added here on purpose.
 ALLOWED = {
     EVENTS: {"id", "community", "platform", "channel_id", "member_id", "kind", "at", "message_id", "target_id",
-             "post_id"},
+             "help", "post_id"},
     DAILY: {"community", "platform", "day", "channel_id", "kind", "events"},
     DAILY_ACTIVE: {"community", "platform", "day", "active_members"},
     MEMBER_WEEKS: {"community", "platform", "week", "member_id", "messages", "replies", "reactions"},

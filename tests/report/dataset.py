@@ -51,7 +51,8 @@ def nov(day: int, hour: int, minute: int = 0) -> int:
 
 def row(platform: str, member: str, kind: str, at: int, channel: str = "", message_id: str | None = None,
         target: str | None = None) -> Row:
-    return ("acme", platform, channel, member, kind, at, message_id, target, None)
+    help_row = 1 if channel in ("help-d", "help-s") and kind in ("message", "reply") else 0
+    return ("acme", platform, channel, member, kind, at, message_id, target, help_row, None)
 
 
 def members(db: sqlite_utils.Database) -> None:

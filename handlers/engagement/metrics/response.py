@@ -1,6 +1,7 @@
 """Time to first response in help and support channels (CHAOSS "Time to First Response").
 
-A question is a top-level message (not a reply) posted in a channel listed under `channels.help`; its first
+A question is a top-level message (not a reply) posted in a channel listed under `channels.help` (rows are marked
+as help rows when logged, so a channel added to the list counts from then on); its first
 response is the earliest reply to it (a thread reply or a reply-to) by another member. We report the median and
 the 90th percentile of the delay over the week's answered questions, and the share of the week's questions that
 had no response within 24 hours (counting only questions at least 24 hours old when the report is built).
@@ -28,16 +29,14 @@ def percentile(values: list[int], fraction: float) -> float | None:
 
 
 def _help_rows(db: sqlite_utils.Database, scope: Scope, kind: str, start: int, end: int) -> list[tuple]:
-    """Rows of `kind` in the help channels between `start` and `end`, one indexed range per channel."""
-    found: list[tuple] = []
-    for platform, channel in scope.channels("help"):
-        found.extend(db.execute(
-            f"SELECT platform, channel_id, {'message_id' if kind == 'message' else 'target_id'}, member_id, at"
-            f" FROM {EVENTS} WHERE community = ? AND channel_id = ? AND kind = ? AND at >= ? AND at < ?"
-            " AND platform = ?",
-            [scope.community.id, channel, kind, start, end, platform],
-        ).fetchall())
-    return found
+    """Rows of `kind` logged in a help channel between `start` and `end` (a small partial index)."""
+    where, params = scope.platform_filter()
+    target = "message_id" if kind == "message" else "target_id"
+    return db.execute(
+        f"SELECT platform, channel_id, {target}, member_id, at FROM {EVENTS}"
+        f" WHERE community = ? AND kind = ? AND at >= ? AND at < ? AND help = 1{where}",
+        [scope.community.id, kind, start, end, *params],
+    ).fetchall()
 
 
 def first_response(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
