@@ -52,12 +52,13 @@ class CrossPost:
         self.channels = channels
         self.window = timedelta(seconds=window_seconds)
         self.min_length = min_length
-        self._seen: OrderedDict[tuple[str, str, str], dict[str, datetime]] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, str, int], dict[str, datetime]] = OrderedDict()
 
     def check(self, message: MessageFacts) -> Hit | None:
         if message.at is None or len(message.text) < self.min_length or not message.member_id:
             return None
-        key = (message.space_id, message.member_id, message.normalised.text)
+        # A hash, not the text: memory stays small whatever the messages' length, and no content is kept.
+        key = (message.space_id, message.member_id, hash(message.normalised.text))
         where = self._seen.setdefault(key, {})
         _bounded(self._seen, key)
         where[message.channel_id] = message.at
