@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.actions import Action
 from bot.clock import Clock
-from bot.events import MemberJoined, MessagePosted
+from bot.events import MemberJoined, MessageEdited, MessagePosted
 from config.settings import Community
 from handlers.moderation.alerts import Alerts
 from handlers.moderation.cards import message_link
@@ -52,6 +52,7 @@ def facts_of(event: MessagePosted) -> MessageFacts:
         mentioned_user_ids=event.mentioned_user_ids,
         mentioned_role_ids=event.mentioned_role_ids,
         mentions_everyone=event.mentions_everyone,
+        edit=isinstance(event, MessageEdited),
     )
 
 

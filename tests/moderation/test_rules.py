@@ -127,6 +127,9 @@ def test_flood_counts_per_member_in_a_sliding_window() -> None:
     assert say(3) is not None
     assert say(4) is None  # one flag per burst
     assert [say(s) for s in (30, 45, 60, 75)] == [None] * 4  # slow talkers never flood
+    for second in (100, 101, 102, 103, 104):  # edits of one message are not a flood
+        assert rule.check(MessageFacts("hi", member_id="alice", space_id="s", edit=True,
+                                       at=T0 + timedelta(seconds=second))) is None  # fmt: skip
 
 
 def test_the_same_text_in_several_channels() -> None:

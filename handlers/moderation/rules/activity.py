@@ -30,7 +30,7 @@ class Flood:
         self._recent: OrderedDict[tuple[str, str], deque[datetime]] = OrderedDict()
 
     def check(self, message: MessageFacts) -> Hit | None:
-        if message.at is None or not message.member_id:
+        if message.at is None or not message.member_id or message.edit:
             return None
         key = (message.space_id, message.member_id)
         times = self._recent.setdefault(key, deque())
@@ -55,7 +55,7 @@ class CrossPost:
         self._seen: OrderedDict[tuple[str, str, int], dict[str, datetime]] = OrderedDict()
 
     def check(self, message: MessageFacts) -> Hit | None:
-        if message.at is None or len(message.text) < self.min_length or not message.member_id:
+        if message.at is None or len(message.text) < self.min_length or not message.member_id or message.edit:
             return None
         # A hash, not the text: memory stays small whatever the messages' length, and no content is kept.
         key = (message.space_id, message.member_id, hash(message.normalised.text))

@@ -41,7 +41,7 @@ class Hit:
 class MessageFacts:
     """A message as rules see it, independent of the platform and of the event type (post or edit)."""
 
-    __slots__ = ("_normalised", "at", "channel_id", "joined_at", "member_id", "mentioned_role_ids",
+    __slots__ = ("_normalised", "at", "channel_id", "edit", "joined_at", "member_id", "mentioned_role_ids",
                  "mentioned_user_ids", "mentions_everyone", "roles", "space_id", "text")  # fmt: skip
 
     def __init__(
@@ -57,6 +57,7 @@ class MessageFacts:
         mentioned_user_ids: tuple[str, ...] = (),
         mentioned_role_ids: tuple[str, ...] = (),
         mentions_everyone: bool = False,
+        edit: bool = False,
     ) -> None:
         self.text = text
         self.member_id = member_id
@@ -68,6 +69,7 @@ class MessageFacts:
         self.mentioned_user_ids = mentioned_user_ids
         self.mentioned_role_ids = mentioned_role_ids
         self.mentions_everyone = mentions_everyone
+        self.edit = edit  # an edit is checked again, but is not one more message for flood counts
         self._normalised: Normalised | None = None
 
     @property
