@@ -53,9 +53,7 @@ class Alerts:
         )  # fmt: skip
         return await self._post(community, event.platform, text)
 
-    async def flag_raised(
-        self, community: Community, platform: PlatformName, draft: FlagDraft, channel: str | None
-    ) -> bool:
+    async def flag_raised(self, community: Community, platform: PlatformName, draft: FlagDraft) -> bool:
         settings = community.moderation.alerts
         window = self._window("flags", community, platform)
         label = ",".join(sorted({hit.rule for hit in draft.hits}))

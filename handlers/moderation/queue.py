@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.actions import Action, Answer, Content, DeleteMessage, DirectMessage, EditMessage, Post, TimeoutMember
 from bot.clock import Clock
-from bot.events import ButtonClicked, Event, PlatformName
+from bot.events import ButtonClicked, PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.platform import Capability
@@ -59,7 +59,7 @@ class Queue:
             )
         await self._show(flag_id, community, platform, names, new=created)
         if created and self.alerts is not None:
-            await self.alerts.flag_raised(community, platform, draft, self.queue_channel(community, platform))
+            await self.alerts.flag_raised(community, platform, draft)
         return flag_id
 
     async def _show(
@@ -153,8 +153,3 @@ def _reopen(db, flag_id: int) -> None:
         "UPDATE moderation_flags SET status = 'open', decided_by = NULL, decided_at = NULL WHERE id = ?", [flag_id]
     )
     db.conn.commit()
-
-
-def event_names(event: Event) -> dict[str, str]:
-    member = event.member
-    return {member.id: member.display_name} if member is not None else {}
