@@ -135,14 +135,13 @@ class Engine:
 
 
 def build_terms(settings: ModerationSettings) -> TermMatcher:
+    """The shipped lists the community chose, plus its own terms, minus its allowed words."""
     own = settings.terms
     terms: list[Term] = []
     for language in own.lists:
         terms.extend(load_list(language))
     for custom in own.custom:
-        from handlers.moderation.rules.base import Severity as S
-
-        terms.append(Term(custom.term, custom.category, S.parse(custom.severity), custom.mode))
+        terms.append(Term(custom.term, custom.category, Severity.parse(custom.severity), custom.mode))
     return TermMatcher(terms, own.allow)
 
 
