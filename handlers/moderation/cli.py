@@ -84,12 +84,27 @@ def eval_command(
             raise SystemExit(EXIT_FAILED)
     engine = build_engine(moderation, _base_dir(settings), extra)
     result = evaluate(lambda text: bool(engine.check_text(text)), rows)
+    per_rule = rule_hits(engine, rows)  # a second, untimed pass: which rule earns its flags
     if as_json:
         click.echo(json.dumps({"file": str(file), "community": chosen.id, "rules": engine.rule_names,
-                               **result.as_dict()}, indent=2))  # fmt: skip
+                               **result.as_dict(), "per_rule": per_rule}, indent=2))  # fmt: skip
     else:
         click.echo(f"{file}: rules {', '.join(engine.rule_names)}")
         click.echo(report_text(result))
+        if per_rule:
+            click.echo("hits per rule (share on rows labelled positive):")
+            for rule, counts in per_rule.items():
+                click.echo(f"  {rule:10s} {counts['hits']:6d}  {counts['precision']:6.1%}")
+
+
+def rule_hits(engine, rows) -> dict[str, dict[str, float]]:
+    hits: dict[str, list[int]] = {}
+    for row in rows:
+        for hit in engine.check_text(row.text).hits:
+            counts = hits.setdefault(hit.rule, [0, 0])
+            counts[0] += 1
+            counts[1] += int(row.positive)
+    return {rule: {"hits": n, "positive": p, "precision": round(p / n, 4)} for rule, (n, p) in sorted(hits.items())}
 
 
 @moderation_cli.command("train")
