@@ -9,6 +9,7 @@ lists undo (leetspeak, spacing, look-alike letters) are undone for it too. The f
 from __future__ import annotations
 
 import logging
+import math
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,43 @@ def make_pipeline() -> Any:
     return Pipeline([("features", features), ("model", LogisticRegression(max_iter=2000, class_weight="balanced"))])
 
 
+class LinearScorer:
+    """The TF-IDF + logistic regression pipeline as plain look-ups: feature -> (idf, coefficient) per block."""
+
+    def __init__(self, pipeline: Any) -> None:
+        union, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
+        coefficients = model.coef_[0]
+        self.intercept = float(model.intercept_[0])
+        self.blocks: list[tuple[Any, dict[str, tuple[float, float]], bool]] = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            if vectorizer.norm != "l2" or not vectorizer.use_idf:
+                raise ValueError("LinearScorer expects l2-normalised TF-IDF blocks")
+            idf = vectorizer.idf_
+            table = {
+                term: (float(idf[j]), float(coefficients[offset + j])) for term, j in vectorizer.vocabulary_.items()
+            }
+            self.blocks.append((vectorizer.build_analyzer(), table, bool(vectorizer.sublinear_tf)))
+            offset += len(vectorizer.vocabulary_)
+
+    def score(self, prepared: str) -> float:
+        z = self.intercept
+        for analyzer, table, sublinear in self.blocks:
+            counts: dict[str, int] = {}
+            for feature in analyzer(prepared):
+                if feature in table:
+                    counts[feature] = counts.get(feature, 0) + 1
+            dot = squares = 0.0
+            for feature, count in counts.items():
+                idf, coefficient = table[feature]
+                weight = (1.0 + math.log(count) if sublinear else count) * idf
+                dot += weight * coefficient
+                squares += weight * weight
+            if squares:
+                z += dot / math.sqrt(squares)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+
 class TextClassifier:
     """A fitted pipeline and how it was made; `score` is the probability that a message needs a moderator."""
 
@@ -81,6 +119,7 @@ class TextClassifier:
         self.pipeline = pipeline
         self.examples = examples
         self.threshold = threshold
+        self._scorer: LinearScorer | None = None
 
     @classmethod
     def fit(
@@ -107,7 +146,14 @@ class TextClassifier:
         return cls(pipeline, len(texts), threshold)
 
     def score(self, text: str) -> float:
-        return float(self.pipeline.predict_proba([prepare(text)])[0][1])
+        """One message's score, computed from the fitted weights directly (same value as `predict_proba`).
+
+        scikit-learn's per-call machinery (validation, sparse matrices) costs about a millisecond; a message
+        has a few hundred features, so a dictionary walk is some twenty times faster.
+        """
+        if self._scorer is None:
+            self._scorer = LinearScorer(self.pipeline)
+        return self._scorer.score(prepare(text))
 
     def scores(self, texts: Sequence[str]) -> list[float]:
         return [float(p[1]) for p in self.pipeline.predict_proba([prepare(t) for t in texts])]

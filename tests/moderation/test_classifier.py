@@ -68,3 +68,11 @@ model_path = "{tmp_path / "model.pkl"}"
 def test_one_class_is_refused():
     with pytest.raises(ValueError, match="both classes"):
         TextClassifier.fit(["a", "b"], [0, 0])
+
+
+def test_the_fast_scorer_gives_scikit_learns_probabilities():
+    texts = [f"{t} {i}" for i in range(3) for t in GOOD + BAD]
+    model = TextClassifier.fit(texts, ([0] * len(GOOD) + [1] * len(BAD)) * 3)
+    probes = [*GOOD, *BAD, "", "ÉNORME CLOWN", "x" * 5000, "nothing in the vocabulary at all"]
+    expected = model.scores(probes)
+    assert [round(model.score(text), 9) for text in probes] == [round(p, 9) for p in expected]
