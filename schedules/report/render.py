@@ -128,7 +128,9 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
     for section in LIST_SECTIONS:
         items = scope.lists.get(section, [])
         lines = [ranked_line(i, platform, locale, catalogue) for i in items] or [catalogue.text(locale, "report.none")]
-        fields.append(Field(catalogue.string(locale, f"report.section.{section}"), _bounded(lines), inline=False))
+        name = catalogue.string(locale, f"report.section.{section}",
+                                days=report.community.engagement.slipping_silence_days)
+        fields.append(Field(name, _bounded(lines), inline=False))
     return fields
 
 

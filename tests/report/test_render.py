@@ -96,7 +96,7 @@ def test_console_shows_every_section(db, acme):
     report = build_report(db, acme, W47, NOW)
     printed = "\n".join(console_render(card, lambda uid: uid) for card in report_cards(report, "console", CATALOGUE))
     for heading in ("Growth", "Activity", "Newcomers", "Help channels", "Scheduled posts", "Feedback",
-                    "Top contributors", "Recommendation"):
+                    "Top contributors", "Regulars slipping away (silent 14 days)", "Recommendation"):
         assert heading in printed
     assert "Joined: 3 (+1)" in printed
     assert "Newcomer activation: 67% (+66.7 pts)" in printed  # 2 of 3; in W46 none of d5 and d7 posted
