@@ -75,9 +75,10 @@ def parse_duration(token: str) -> timedelta:
                      seconds=parts.get("s", 0))
 
 
-def _split(rest: str, count: int, usage: str) -> list[str]:
-    parts = rest.split(maxsplit=count)
-    if len(parts) < count:
+def _split(rest: str, fields: int, usage: str, required: int | None = None) -> list[str]:
+    """Cut `rest` into at most `fields` parts, the last keeping its spaces; fewer than `required` is an error."""
+    parts = rest.split(maxsplit=fields - 1)
+    if len(parts) < (fields if required is None else required):
         raise ScriptError(f"usage: {usage}")
     return parts
 
@@ -95,7 +96,7 @@ def parse_line(raw: str) -> Line | None:
     if verb in {"join", "leave"}:
         return Line(verb=verb, member=parse_member(_split(rest, 1, f"{verb} NAME")[0]))
     if verb == "say":
-        parts = _split(rest, 2, "say NAME #CHANNEL TEXT")
+        parts = _split(rest, 3, "say NAME #CHANNEL TEXT", required=2)
         text = parts[2] if len(parts) > 2 else ""
         return Line(verb=verb, member=parse_member(parts[0]), channel=parse_channel(parts[1]), text=text)
     if verb == "reply":
@@ -123,7 +124,7 @@ def parse_line(raw: str) -> Line | None:
         parts = _split(rest, 3, "click NAME MSG BUTTON")
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2].strip())
     if verb == "submit":
-        parts = _split(rest, 2, "submit NAME MODAL key=value ...")
+        parts = _split(rest, 3, "submit NAME MODAL key=value ...", required=2)
         try:
             tokens = shlex.split(parts[2]) if len(parts) > 2 else []
         except ValueError as exc:
