@@ -28,10 +28,10 @@ def links(**options) -> Links:
         ("www.sub.free-nitro-gifts.example", Severity.CRITICAL, "scam"),
         ("trade: steamcommunnity.example/tradeoffer", Severity.CRITICAL, "scam"),
         ("https://bit.ly/scam123", Severity.CRITICAL, "scam"),
-        ("https://dlscord.gift/abc", Severity.CRITICAL, "look-alike of discord"),
-        ("https://dіscord.com/login", Severity.CRITICAL, "look-alike of discord"),  # Cyrillic і
-        ("get free-nitro.ru/claim", Severity.CRITICAL, "look-alike of nitro"),
-        ("https://steam-gift.ru/x", Severity.CRITICAL, "look-alike of steam"),
+        ("https://dlscord.gift/abc", Severity.HIGH, "look-alike of discord"),
+        ("https://dіscord.com/login", Severity.HIGH, "look-alike of discord"),  # Cyrillic і
+        ("get free-nitro.ru/claim", Severity.HIGH, "look-alike of nitro"),
+        ("https://steam-gift.ru/x", Severity.HIGH, "look-alike of steam"),
         ("join discord.gg/abcdef", Severity.MEDIUM, "invite"),
         ("https://discord.com/invite/abcdef", Severity.MEDIUM, "invite"),
         ("https://bit.ly/3xYz", Severity.LOW, "shortened"),

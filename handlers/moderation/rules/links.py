@@ -81,7 +81,8 @@ class Links:
         if self.lookalikes:
             brand = imitated_brand(host)
             if brand is not None:
-                return Hit(self.name, Severity.CRITICAL, f"look-alike of {brand}: {host}")
+                # A heuristic, not a list: high (flagged for a human), never deleted on its own by default.
+                return Hit(self.name, Severity.HIGH, f"look-alike of {brand}: {host}")
         if self.deny and within(host, self.deny):
             return Hit(self.name, Severity.MEDIUM, f"denied: {host}")
         return None
