@@ -30,7 +30,9 @@ async def _dispatch_rate(count: int, folder: Path) -> tuple[float, float]:
     wakeups = SteppedWakeups(clock)
     app = App(settings, Store.open(folder / "dispatch.db"), clock, wakeups, features=[])
     sink = io.StringIO()
-    console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=sink)
+    console = ConsolePlatform(
+        "console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=sink
+    )
     app.attach([console])
     await app.start()
     lines = [f"say member{i % 500} #general message number {i}\n" for i in range(count)]

@@ -78,17 +78,15 @@ class Dispatcher:
         community = self.directory.for_space(event.platform, event.space_id)
         if community is None:
             return []
-        results: list[ActionResult] = []
+        passage = _Passage(self, event, community)
+        await passage()
+        return passage.results
 
-        async def run_handlers() -> None:
-            for handler in self._handlers.get(type(event), ()):
-                results.extend(await self._run_one(handler, event, community))
-
-        chain: Next = run_handlers
-        for middleware in reversed(self._middleware):
-            chain = _bind(middleware, event, community, chain)
-        await chain()
-        return results
+    async def _run_handlers(self, event: Event, community: Community, results: list[ActionResult]) -> None:
+        for handler in self._handlers.get(type(event), ()):
+            done = await self._run_one(handler, event, community)
+            if done:
+                results.extend(done)
 
     async def _run_one(self, handler: Handler, event: Event, community: Community) -> list[ActionResult]:
         try:
@@ -103,11 +101,29 @@ class Dispatcher:
         return await self.outbox.send_all(event.platform, list(actions))
 
 
-def _bind(middleware: Middleware, event: Event, community: Community, nxt: Next) -> Next:
-    async def step() -> None:
-        await middleware(event, community, nxt)
+class _Passage:
+    """One event's way through the middleware chain to the handlers; it is the `next` each middleware calls.
 
-    return step
+    A single object per event (rather than a closure per middleware) keeps the hot path cheap.
+    """
+
+    __slots__ = ("community", "dispatcher", "event", "results", "step")
+
+    def __init__(self, dispatcher: Dispatcher, event: Event, community: Community) -> None:
+        self.dispatcher = dispatcher
+        self.event = event
+        self.community = community
+        self.results: list[ActionResult] = []
+        self.step = 0
+
+    async def __call__(self) -> None:
+        middleware = self.dispatcher._middleware
+        step = self.step
+        if step < len(middleware):
+            self.step = step + 1
+            await middleware[step](self.event, self.community, self)
+        else:
+            await self.dispatcher._run_handlers(self.event, self.community, self.results)
 
 
 def _name(handler: Handler) -> str:

@@ -46,4 +46,6 @@ class Outbox:
         return result
 
     async def send_all(self, platform: PlatformName, actions: list[Action]) -> list[ActionResult]:
+        if not actions:  # the common case on the hot path: a handler that only observed
+            return []
         return [await self.send(platform, action) for action in actions]

@@ -14,7 +14,7 @@ import logging
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
@@ -64,7 +64,7 @@ BOT_NAME = "cmbot"
 MESSAGES_KEPT = 100_000  # older messages can no longer be referenced by id; memory stays bounded
 
 
-@dataclass
+@dataclass(slots=True)
 class ConsoleMessage:
     id: str
     channel: str
@@ -123,6 +123,7 @@ class ConsolePlatform:
         self._message_ids = itertools.count(1)
         self._event_ids = itertools.count(1)
         self._sink: EventSink | None = None
+        self._players: dict[str, Callable[[Line], Awaitable[None]]] = {}
         self._reader: asyncio.Task[None] | None = None
 
     # -- Platform protocol -------------------------------------------------------------------------------
@@ -194,7 +195,9 @@ class ConsolePlatform:
         return True
 
     async def _play(self, line: Line) -> None:
-        player = getattr(self, f"_line_{line.verb}")
+        player = self._players.get(line.verb)
+        if player is None:
+            player = self._players[line.verb] = getattr(self, f"_line_{line.verb}")
         await player(line)
 
     async def _emit(self, event: Event) -> None:
@@ -236,6 +239,8 @@ class ConsolePlatform:
         return InteractionRef(PlatformName.CONSOLE, token)
 
     def _mentions(self, text: str) -> tuple[tuple[str, ...], bool]:
+        if "@" not in text:
+            return (), False
         words = {w.strip(".,;:!?()") for w in text.split() if w.startswith("@")}
         users = tuple(sorted(w[1:] for w in words if w[1:] in self.members))
         return users, bool(words & {"@everyone", "@here"})

@@ -24,6 +24,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 HELP = __doc__.split("\n\n", 1)[1].rstrip()
 _MEMBER = re.compile(r"^(?P<name>[\w.\-]{1,40})(?:\[(?P<roles>[\w,\-]*)\])?$")
@@ -51,6 +52,7 @@ class Line:
     delta: timedelta | None = None
 
 
+@lru_cache(maxsize=4096)  # scripts name the same members again and again
 def parse_member(token: str) -> MemberSpec:
     match = _MEMBER.match(token)
     if not match:
