@@ -70,8 +70,9 @@ feature = Feature(
     install=install,
     personal_data=(
         PersonalData("moderation_flags", "member_id"),
-        PersonalData("moderation_flags", "reporter_id"),
-        PersonalData("moderation_flags", "decided_by"),
+        # The reporter and the moderator are only mentioned by a flag about someone else: the flag stays.
+        PersonalData("moderation_flags", "reporter_id", anonymise=True),
+        PersonalData("moderation_flags", "decided_by", anonymise=True),
     ),
     cli=_cli(),
 )

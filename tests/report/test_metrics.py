@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.moderation.migrations import moderation as moderation_migrations
 from schedules.report.builder import build_report
 from schedules.report.weeks import IsoWeek
 from tests.report.dataset import NOW, load
@@ -96,18 +97,20 @@ def test_moderation_absent_gives_zeros_and_says_so(report):
     assert report.overall.numbers["flags_raised"] == 0 and not report.moderation_available
 
 
-def test_moderation_figures_when_the_flags_table_exists(db, acme):
+def test_moderation_figures_from_the_moderation_features_own_table(db, acme):
     load(db)
+    moderation_migrations.apply(db)  # the real schema, so the report cannot drift from it
     db["moderation_flags"].insert_all([
         {"community": "acme", "platform": "discord", "created_at": "2026-11-17T10:00:00+00:00",
-         "decided_at": "2026-11-17T11:00:00+00:00", "action": "timeout"},
+         "decided_at": "2026-11-17T11:00:00+00:00", "status": "timed_out", "auto_action": "flag"},
         {"community": "acme", "platform": "slack", "created_at": "2026-11-18T10:00:00+00:00",
-         "decided_at": "2026-11-18T13:00:00+00:00", "action": "dismiss"},
+         "decided_at": "2026-11-18T13:00:00+00:00", "status": "dismissed", "auto_action": "flag"},
         {"community": "acme", "platform": "slack", "created_at": "2026-11-19T10:00:00+00:00",
-         "decided_at": None, "action": None},
+         "decided_at": None, "status": "open", "auto_action": "delete"},
     ])
     numbers = build_report(db, acme, W47, NOW).overall.numbers
-    assert (numbers["flags_raised"], numbers["flags_decided"], numbers["moderation_actions"]) == (3, 2, 1)
+    # one decision acted (the timeout), one dismissed; the scam link deleted automatically is an action too
+    assert (numbers["flags_raised"], numbers["flags_decided"], numbers["moderation_actions"]) == (3, 2, 2)
     assert numbers["decision_median_s"] == 2 * 3600  # median of 1 h and 3 h
 
 

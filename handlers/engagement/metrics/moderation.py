@@ -1,9 +1,11 @@
 """Moderation: flags raised, flags decided, the median time from flag to decision, and actions taken.
 
 Read from the moderation feature's `moderation_flags` table (`community`, `platform`, `created_at`,
-`decided_at`, `action`, ISO UTC times). When that table is absent (moderation not installed) or does not have
-those columns, every figure is zero and `moderation_available` is 0, so the report can say so instead of
-pretending nothing happened.
+`decided_at` as ISO UTC times; `status`, the moderator's decision; `auto_action`, what the rules did on their
+own). Actions taken are the decisions that acted on the message or the member (deleted, warned, timed out) plus
+the automatic deletions of flags raised in the week. When that table is absent (moderation not installed) or
+does not have those columns, every figure is zero and `moderation_available` is 0, so the report can say so
+instead of pretending nothing happened.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import sqlite_utils
 from handlers.engagement.metrics import Number, Scope, table_exists
 
 FLAGS = "moderation_flags"
-NO_ACTION = ("", "none", "dismiss", "dismissed", "ignore", "ignored")
+ACTED = ("deleted", "warned", "timed_out")  # moderators' decisions that did something
+PASSIVE_AUTO = ("", "flag")  # automatic actions that only raise the flag
 
 
 def _iso(epoch: int) -> str:
@@ -31,16 +34,18 @@ def moderation(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
         return empty
     start, end = (_iso(e) for e in scope.bounds)
     where, params = scope.platform_filter()
-    marks = ", ".join("?" for _ in NO_ACTION)
+    acted = ", ".join("?" for _ in ACTED)
+    passive = ", ".join("?" for _ in PASSIVE_AUTO)
     try:
-        (raised,) = db.execute(
-            f"SELECT count(*) FROM {FLAGS} WHERE community = ? AND created_at >= ? AND created_at < ?{where}",
-            [scope.community.id, start, end, *params],
+        raised, automatic = db.execute(
+            f"SELECT count(*), coalesce(sum(coalesce(auto_action, '') NOT IN ({passive})), 0) FROM {FLAGS}"
+            f" WHERE community = ? AND created_at >= ? AND created_at < ?{where}",
+            [*PASSIVE_AUTO, scope.community.id, start, end, *params],
         ).fetchone()
         decided = db.execute(
-            f"SELECT created_at, decided_at, coalesce(lower(action), '') NOT IN ({marks}) FROM {FLAGS}"
+            f"SELECT created_at, decided_at, status IN ({acted}) FROM {FLAGS}"
             f" WHERE community = ? AND decided_at >= ? AND decided_at < ?{where}",
-            [*NO_ACTION, scope.community.id, start, end, *params],
+            [*ACTED, scope.community.id, start, end, *params],
         ).fetchall()
     except sqlite3.OperationalError:
         return empty
@@ -53,6 +58,6 @@ def moderation(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
         "flags_raised": raised,
         "flags_decided": len(decided),
         "decision_median_s": float(statistics.median(delays)) if delays else None,
-        "moderation_actions": sum(1 for *_, acted in decided if acted),
+        "moderation_actions": sum(1 for *_, did in decided if did) + automatic,
         "moderation_available": 1,
     }
