@@ -36,10 +36,20 @@ class Services:
     personal_data: list[PersonalData] = field(default_factory=list)
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)
+    flush_hooks: list[Hook] = field(default_factory=list)
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` once the platforms are connected and the scheduler runs (rebuild jobs, catch up)."""
         self.start_hooks.append(hook)
+
+    def on_flush(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Register a buffer to write out when another feature needs the store complete (forget-me, export)."""
+        self.flush_hooks.append(hook)
+
+    async def flush_pending(self) -> None:
+        """Write every buffered row now, so that what follows sees (or erases) all of it."""
+        for hook in self.flush_hooks:
+            await hook()
 
     def on_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` at shutdown, before the store closes (flush buffers). Hooks run in reverse order."""

@@ -41,6 +41,7 @@ def install(services: Services) -> None:
         await job.catch_up()
 
     services.on_start(start)
+    services.on_flush(writer.flush)
     services.on_stop(writer.stop)
 
 

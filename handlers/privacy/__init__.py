@@ -17,6 +17,7 @@ def install(services: Services) -> PrivacyCommands:
         services.outbox,
         services.catalogue,
         services.personal_data,
+        services.flush_pending,
     )
     for spec in commands.specs():
         services.commands.add(spec)

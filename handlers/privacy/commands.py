@@ -12,7 +12,7 @@ Each command acts on the caller's account and the accounts linked to it, in the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,6 +38,7 @@ class PrivacyCommands:
     outbox: Outbox
     catalogue: Catalogue
     declarations: list[PersonalData]  # filled by every feature at install; read at call time
+    flush_pending: Callable[[], Awaitable[None]] | None = None  # buffered rows (engagement) written first
 
     def specs(self) -> list[CommandSpec]:
         confirm = OptionSpec("confirm", "privacy.option_confirm", OptionKind.BOOLEAN)
@@ -68,6 +69,8 @@ class PrivacyCommands:
             counts = await self.store.run(lambda db: count_rows(db, community, accounts, declarations))
             return [invocation.answer("privacy.forget_confirm", count=sum(counts.values()),
                                       tables=_table_list(counts), accounts=_account_list(accounts))]
+        if self.flush_pending is not None:
+            await self.flush_pending()
         counts = await self.store.run(lambda db: forget(db, community, accounts, declarations))
         return [invocation.answer("privacy.forget_done", count=sum(counts.values()), tables=_table_list(counts))]
 
@@ -76,6 +79,8 @@ class PrivacyCommands:
         accounts = await self._accounts(invocation)
         declarations = list(self.declarations)
         now = self.clock.now()
+        if self.flush_pending is not None:
+            await self.flush_pending()
         document = await self.store.run(lambda db: exporting.collect(db, community.id, accounts, declarations, now))
         counts = exporting.row_counts(document)
         parts = exporting.split_parts(exporting.to_json(document))

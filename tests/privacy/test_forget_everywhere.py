@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlite_utils
 
 from bot.events import ChannelRef, Member, PlatformName, ReactionAdded
 from tests.privacy.conftest import command
@@ -61,3 +62,13 @@ async def test_welcome_and_privacy_tables_hold_no_content(make_harness):
     assert len(mine) == 5
     for table in mine:
         assert not set(db[table].columns_dict) & CONTENT_COLUMNS, table
+
+
+async def test_forget_me_also_erases_what_was_still_buffered(make_harness, all_features, tmp_path):
+    harness = await make_harness(features=all_features, db_name="buffered.db")
+    await harness.join(MEMBER)
+    await harness.say(MEMBER, "still in the engagement writer's buffer")
+    [done] = await command(harness, MEMBER, "privacy forget-me confirm=yes")
+    assert "erased" in done
+    await harness.stop()  # a flush after the erasure must find nothing of the member left to write
+    assert rows_naming(sqlite_utils.Database(tmp_path / "buffered.db"), MEMBER) == {}
