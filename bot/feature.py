@@ -35,6 +35,12 @@ class PersonalData:
     platform_column: str | None = "platform"
     community_column: str = "community"
     anonymise: bool = False
+    # For an anonymised declaration, the export shows only the community, platform and member columns plus
+    # these (a reporter gets the fact that they reported, not the reported member's words).
+    export_columns: tuple[str, ...] = ()
+    # Columns never exported to this member, because they name someone else who must stay private (the
+    # reporter of a flag about them).
+    hidden_columns: tuple[str, ...] = ()
 
 
 FORGOTTEN = "forgotten"

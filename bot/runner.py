@@ -83,6 +83,7 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
         commands=app.services.commands,
         on_clock_moved=wakeups.run_due,
         timezone_name=timezone_name,
+        advance_clock=wakeups.advance_to,
     )
     app.attach([console])
     await run_until_stopped(app, console.done)

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import SimulatedClock
 
@@ -102,6 +103,32 @@ class SteppedWakeups:
 
     async def shutdown(self) -> None:
         self._jobs.clear()
+
+    def next_due(self) -> datetime | None:
+        """When the earliest dated job (date or cron trigger) fires next; None when there is none.
+
+        Interval jobs are safety nets (sweeps, catch-ups): they run at every stop the clock makes anyway, so a
+        clock jump stops only at the moments something is really due."""
+        times = [
+            job.next_run
+            for job in self._jobs.values()
+            if job.next_run is not None and not isinstance(job.trigger, IntervalTrigger)
+        ]
+        return min(times) if times else None
+
+    async def advance_to(self, target: datetime, on_step: Callable[[datetime], None] | None = None) -> None:
+        """Move the simulated clock to `target` the way real time would pass: each job runs at its own due time,
+        in order, so a weekly post due on Thursday goes out on Thursday even when the clock jumps a week.
+        `on_step` is told each intermediate time the clock stops at (the console prints it)."""
+        while (due := self.next_due()) is not None and due <= target:
+            if due > self.clock.now():
+                self.clock.set(due)
+                if on_step is not None:
+                    on_step(due)
+            await self.run_due()
+        if target > self.clock.now():
+            self.clock.set(target)
+        await self.run_due()
 
     async def run_due(self) -> int:
         """Run every job whose next fire time has come; returns how many ran."""

@@ -55,9 +55,12 @@ feature = Feature(
     install=install,
     personal_data=(
         # Posts are the brand's content: forgetting their author or approver keeps the post, without the id.
-        PersonalData("calendar_posts", "author_id", "author_platform", anonymise=True),
-        PersonalData("calendar_posts", "approved_by", "approved_platform", anonymise=True),
-        PersonalData("calendar_history", "actor_id", "actor_platform", anonymise=True),
+        PersonalData("calendar_posts", "author_id", "author_platform", anonymise=True,
+                     export_columns=("id", "status", "body", "created_at")),
+        PersonalData("calendar_posts", "approved_by", "approved_platform", anonymise=True,
+                     export_columns=("id", "approved_at")),
+        PersonalData("calendar_history", "actor_id", "actor_platform", anonymise=True,
+                     export_columns=("post_id", "at", "action")),
     ),
     cli=posts_cli,
 )

@@ -69,10 +69,12 @@ feature = Feature(
     migrations=moderation,
     install=install,
     personal_data=(
-        PersonalData("moderation_flags", "member_id"),
+        # A flagged member's export never names who reported them or which moderator decided.
+        PersonalData("moderation_flags", "member_id", hidden_columns=("reporter_id", "decided_by")),
         # The reporter and the moderator are only mentioned by a flag about someone else: the flag stays.
-        PersonalData("moderation_flags", "reporter_id", anonymise=True),
-        PersonalData("moderation_flags", "decided_by", anonymise=True),
+        PersonalData("moderation_flags", "reporter_id", anonymise=True, export_columns=("id", "created_at")),
+        PersonalData("moderation_flags", "decided_by", anonymise=True,
+                     export_columns=("id", "status", "decided_at")),
     ),
     cli=_cli(),
 )

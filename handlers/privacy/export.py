@@ -33,13 +33,14 @@ def collect(
     accounts = list(accounts)
     tables: dict[str, dict[str, Any]] = {}
     for declaration in existing(db, personal_tables(declarations)):
+        selected, name = _selection(db, declaration)
         for account in accounts:
             clause, params = where(declaration, community, account)
-            cursor = db.execute(f"SELECT * FROM [{declaration.table}] WHERE {clause}", params)
+            cursor = db.execute(f"SELECT {selected} FROM [{declaration.table}] WHERE {clause}", params)
             rows = [list(row) for row in cursor.fetchall()]
             if not rows:
                 continue
-            entry = tables.setdefault(declaration.table, {"columns": [d[0] for d in cursor.description], "rows": []})
+            entry = tables.setdefault(name, {"columns": [d[0] for d in cursor.description], "rows": []})
             entry["rows"].extend(rows)
     return {
         "community": community,
@@ -47,6 +48,21 @@ def collect(
         "accounts": [str(a) for a in accounts],
         "tables": tables,
     }
+
+
+def _selection(db: sqlite_utils.Database, declaration: PersonalData) -> tuple[str, str]:
+    """The columns to export and the name of the entry: whole rows for the member's own data; for rows that
+    only mention the member (anonymised on forget-me), just the columns that are about them."""
+    present = list(db[declaration.table].columns_dict)
+    if not declaration.anonymise:
+        if not declaration.hidden_columns:
+            return "*", declaration.table
+        shown = [c for c in present if c not in declaration.hidden_columns]
+        return ", ".join(f"[{c}]" for c in shown), declaration.table
+    wanted = (declaration.community_column, declaration.platform_column, declaration.member_column,
+              *declaration.export_columns)
+    columns = [c for c in dict.fromkeys(wanted) if c and c in present]
+    return ", ".join(f"[{c}]" for c in columns), f"{declaration.table}.{declaration.member_column}"
 
 
 def row_counts(document: dict[str, Any]) -> dict[str, int]:

@@ -107,11 +107,13 @@ class ConsolePlatform:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         timezone_name: str = "UTC",
+        advance_clock: Callable[[datetime, Callable[[datetime], None]], Awaitable[None]] | None = None,
     ) -> None:
         self.space_id = space_id
         self.clock = clock
         self.commands = commands
         self.on_clock_moved = on_clock_moved
+        self.advance_clock = advance_clock  # steps through each due time on the way (SteppedWakeups.advance_to)
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.timezone_name = timezone_name
@@ -124,6 +126,8 @@ class ConsolePlatform:
         self._event_ids = itertools.count(1)
         self._sink: EventSink | None = None
         self._players: dict[str, Callable[[Line], Awaitable[None]]] = {}
+        self._pending_clock: datetime | None = None
+        self._clock_shown: datetime | None = None
         self._reader: asyncio.Task[None] | None = None
 
     # -- Platform protocol -------------------------------------------------------------------------------
@@ -419,21 +423,37 @@ class ConsolePlatform:
         self._print(f"(direct messages of {name}: {line.text})")
 
     async def _line_clock(self, line: Line) -> None:
-        try:
-            if line.delta is not None:
-                now = self.clock.advance(line.delta)
-            else:
-                now = self.clock.set(_parse_instant(line.text, self.timezone_name))
-        except ValueError as error:
-            raise ScriptError(str(error)) from None
-        local = now.astimezone(_zone(self.timezone_name))
-        self._print(f"(clock: {local:%Y-%m-%d %H:%M} {self.timezone_name})")
+        now = self.clock.now()
+        target = now + line.delta if line.delta is not None else _parse_instant(line.text, self.timezone_name)
+        if target < now:
+            raise ScriptError("time only moves forward")
+        if self.advance_clock is not None:
+            self._clock_shown = None
+            await self.advance_clock(target, self._clock_stopped_at)
+            self._pending_clock = None
+            if self._clock_shown != target:
+                self._show_clock(target)
+            return
+        self._show_clock(target)
+        self.clock.set(target)
         result = self.on_clock_moved()
         if asyncio.iscoroutine(result):
             await result
 
     # -- output ------------------------------------------------------------------------------------------
+    def _clock_stopped_at(self, instant: datetime) -> None:
+        """The clock paused on its way for due work: say when, but only if the bot says something then."""
+        self._pending_clock = instant
+
+    def _show_clock(self, instant: datetime) -> None:
+        self._clock_shown = instant
+        local = instant.astimezone(_zone(self.timezone_name))
+        self._print(f"(clock: {local:%Y-%m-%d %H:%M} {self.timezone_name})")
+
     def _print(self, text: str, end: str = "\n") -> None:
+        if self._pending_clock is not None:
+            pending, self._pending_clock = self._pending_clock, None
+            self._show_clock(pending)
         self.stdout.write(text + end)
         self.stdout.flush()
 
