@@ -81,12 +81,25 @@ def test_quit_stops_before_the_rest(tmp_path):
     assert "bob joined" in result.stdout and "carol" not in result.stdout
 
 
-def test_the_shipped_demo_runs_cleanly(tmp_path):
+def test_the_shipped_demo_shows_every_feature(tmp_path):
     demo = (ROOT / "examples" / "demo.txt").read_text(encoding="utf-8")
-    result = run_console(tmp_path, demo)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
+    result = subprocess.run(  # the embedded default config, as the README's first command runs it
+        [sys.executable, "-m", "bot", "run", "--start-at", "2026-11-23T09:00:00+01:00"],
+        input=demo, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+    )
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    assert "ERROR" not in result.stderr
+    assert "Traceback" not in result.stderr and " ERROR " not in result.stderr
+    out = result.stdout
+    assert "console:" not in out.replace("console:news", "").replace("console:events", "").replace(
+        "console:alice", "").replace("console:bob", "").replace("console://", ""), "a demo line was refused"
+    assert "[#welcome] cmbot: Bienvenue dans Communauté démo, @alice" in out
+    assert "[#news] cmbot: Nouveau tuto" in out and "utm_campaign=lancement" in out
+    assert "(clock: 2026-11-26 18:00 Europe/Paris)\n[#events] cmbot: Live questions-réponses" in out
+    assert "[#moderation] cmbot: == Signalement n°1" in out and "Membre averti par claire" in out
+    assert "[DM → bob]" in out and "[#general] cmbot deleted m11" in out
+    assert "[#strategy] cmbot: == Rapport hebdomadaire — Communauté démo — 2026-W48" in out
+    assert (tmp_path / "cmbot.db").exists()
 
 
 def test_sigterm_stops_the_bot_cleanly(tmp_path):
