@@ -12,6 +12,7 @@ from typing import Any
 from bot.actions import Button, ButtonStyle, Content, Field
 from bot.i18n import Catalogue
 from bot.text import Link, MentionChannel, Text
+from handlers.moderation.details import localised_detail
 
 VERBS = ("dismiss", "delete", "warn", "timeout")
 
@@ -43,7 +44,8 @@ def flag_card(
     title_key = "card_title_shadow" if flag["shadow"] else "card_title"
     title = say(title_key, id=int(flag["id"]), severity=severity)
     rule_lines = [
-        Text.of(say(f"rule_{row['rule']}"), f" ({row['detail']})" if row["detail"] else "")
+        Text.of(say(f"rule_{row['rule']}"),
+                Text.of(" (", localised_detail(row["rule"], row["detail"], say), ")") if row["detail"] else "")
         + (Text.of(" ", say("shadow_mark")) if row["shadow"] else Text())
         for row in rules
     ]

@@ -1,0 +1,29 @@
+"""Rule details on the queue card speak the community's language."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalogue
+from handlers.moderation.details import localised_detail
+
+
+def say_in(locale):
+    catalogue = Catalogue.shipped()
+    return lambda key, **values: catalogue.text(locale, f"moderation.{key}", **values)
+
+
+def test_known_forms_are_translated():
+    fr = say_in("fr")
+    assert localised_detail("links", "look-alike of discord: discord-nitro-gift.ru", fr).plain() == (
+        "imite discord : discord-nitro-gift.ru")
+    assert localised_detail("flood", "7 messages", fr).plain() == "7 messages"
+    assert localised_detail("crosspost", "3 channels", fr).plain() == "3 salons"
+    assert localised_detail("terms", "insults, threats", fr).plain() == "insultes, menaces"
+    assert localised_detail("terms", "insults", say_in("en")).plain() == "insults"
+
+
+def test_unknown_forms_and_custom_categories_stay_as_written():
+    fr = say_in("fr")
+    assert localised_detail("caps", "30/32", fr).plain() == "30/32"
+    assert localised_detail("terms", "custom", fr).plain() == "custom"
+    # a member-controlled host stays plain text, escaped by the adapters like any Plain span
+    assert localised_detail("links", "denied: <!channel>.example", fr).plain() == "domaine interdit : <!channel>.example"
