@@ -26,4 +26,5 @@ def test_unknown_forms_and_custom_categories_stay_as_written():
     assert localised_detail("caps", "30/32", fr).plain() == "30/32"
     assert localised_detail("terms", "custom", fr).plain() == "custom"
     # a member-controlled host stays plain text, escaped by the adapters like any Plain span
-    assert localised_detail("links", "denied: <!channel>.example", fr).plain() == "domaine interdit : <!channel>.example"
+    detail = localised_detail("links", "denied: <!channel>.example", fr)
+    assert detail.plain() == "domaine interdit : <!channel>.example"
