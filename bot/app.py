@@ -23,7 +23,7 @@ from bot.i18n import Catalogue
 from bot.middleware import DeduplicateEvents, IgnoreBots
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
-from bot.platform import Platform
+from bot.platform import FatalPlatformError, Platform
 from bot.services import Services
 from bot.store import Store
 from bot.store.migrations import apply_all
@@ -88,6 +88,8 @@ class App:
                 feature.install(self.services)
         self.platforms: list[Platform] = []
         self._started: list[Platform] = []
+        self.fatal: FatalPlatformError | None = None
+        self.halted = asyncio.Event()  # set when a platform fails for good after start-up
 
     def attach(self, platforms: Sequence[Platform]) -> None:
         self.platforms.extend(platforms)
@@ -96,6 +98,8 @@ class App:
         services = self.services
         for platform in self.platforms:
             services.outbox.attach(platform)
+            if hasattr(platform, "on_fatal"):
+                platform.on_fatal = self._platform_failed
             await platform.start(services.dispatcher.dispatch)
             self._started.append(platform)
             own_id = getattr(platform, "bot_user_id", None)
@@ -109,6 +113,14 @@ class App:
             if open_input is not None:  # the console reads its script only once everything is ready
                 open_input()
         log.info("cmbot started on %s", ", ".join(p.name for p in self.platforms) or "no platform")
+
+    def _platform_failed(self, error: FatalPlatformError) -> None:
+        """A platform lost its connection for good (revoked token, intents withdrawn): stop rather than run on
+        half-deaf, and let the exit status say which platform it was."""
+        log.error("%s", error)
+        if self.fatal is None:
+            self.fatal = error
+        self.halted.set()
 
     async def stop(self) -> None:
         services = self.services
@@ -140,8 +152,15 @@ async def run_until_stopped(app: App, done: asyncio.Event) -> None:
             pass
     try:
         await app.start()
-        await done.wait()
+        waiters = [asyncio.ensure_future(done.wait()), asyncio.ensure_future(app.halted.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
         await app.stop()
+    if app.fatal is not None:
+        raise app.fatal

@@ -50,6 +50,11 @@ class Platform(Protocol):
         ...
 
 
+FatalHandler = Callable[["FatalPlatformError"], None]
+"""An adapter that can lose its connection for good after start-up has an `on_fatal: FatalHandler | None`
+attribute; the app sets it at start and stops cleanly, with the error's exit status, when it is called."""
+
+
 class FatalPlatformError(RuntimeError):
     """A platform refused us for good (bad token, disallowed intents): stop with `exit_status`, never loop."""
 

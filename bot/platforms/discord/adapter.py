@@ -38,7 +38,7 @@ from bot.actions import (
 from bot.commands import CommandRegistry
 from bot.events import ButtonClicked, CommandInvoked, Event, MessageReported, ModalSubmitted, PlatformName
 from bot.i18n import Catalogue
-from bot.platform import Capability, EventSink, FatalPlatformError
+from bot.platform import Capability, EventSink, FatalHandler, FatalPlatformError
 from bot.platforms.discord import access, execute, translate
 from bot.platforms.discord.commands import command_payloads, report_menu_name
 from bot.platforms.discord.intents import degrade, missing_privileged, wanted_intents, warning_for
@@ -135,6 +135,7 @@ class DiscordPlatform:
         self.interactions = OpenInteractions()
         self.disabled_intents: list[str] = []
         self.bot_user_id: str | None = None
+        self.on_fatal: FatalHandler | None = None  # set by the app: the gateway died for good after start-up
         self._sink: EventSink | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
@@ -190,8 +191,13 @@ class DiscordPlatform:
         return FatalPlatformError(f"Discord gateway connection failed: {error}", exit_status=EXIT_DISCORD)
 
     def _gateway_ended(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Discord gateway stopped for good: %s", self._fatal(task.exception()))
+        if task.cancelled() or task.exception() is None:
+            return
+        error = self._fatal(task.exception())
+        if self.on_fatal is not None:
+            self.on_fatal(error)  # the app stops cleanly with Discord's exit status
+        else:
+            log.error("Discord gateway stopped for good: %s", error)
 
     async def stop(self) -> None:
         await self.client.close()
