@@ -89,6 +89,15 @@ class CommandSpec:
         return " ".join(self.path)
 
 
+class CommandLineError(ValueError):
+    """A command line that cannot be read; `key` and `values` give the sentence in the community's locale."""
+
+    def __init__(self, message: str, key: str, **values: Value) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+
 @dataclass
 class CommandRegistry:
     specs: dict[tuple[str, ...], CommandSpec] = field(default_factory=dict)
@@ -109,13 +118,13 @@ class CommandRegistry:
     def split_line(self, line: str) -> tuple[tuple[str, ...], dict[str, str]]:
         """Parse `post show 12 note="a b"`: the longest known path, then positional and `key=value` options.
 
-        Positional values fill the command's options in declaration order. Raises `ValueError` with a readable
-        message on unbalanced quotes or an unknown command.
+        Positional values fill the command's options in declaration order. Raises `CommandLineError` on
+        unbalanced quotes or a value with no option left to fill, `LookupError` for an unknown command.
         """
         try:
             tokens = shlex.split(line)
         except ValueError as exc:
-            raise ValueError(f"cannot read the command line: {exc}") from None
+            raise CommandLineError(f"cannot read the command line: {exc}", "core.line_quotes") from None
         spec = None
         for length in range(min(len(tokens), 3), 0, -1):
             spec = self.get(tuple(t.lower() for t in tokens[:length]))
@@ -133,7 +142,7 @@ class CommandRegistry:
             else:
                 free = [name for name in positional if name not in options]
                 if not free:
-                    raise ValueError(f"unexpected value {token!r}")
+                    raise CommandLineError(f"unexpected value {token!r}", "core.line_unexpected", value=token)
                 options[free[0]] = token
         return spec.path, options
 

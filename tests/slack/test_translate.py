@@ -42,7 +42,7 @@ def test_unknown_or_unreadable_lines_are_problems_with_catalogue_keys():
     unknown = parse_command_text(registry(), "launch rockets")
     assert isinstance(unknown, CommandProblem) and unknown.key == "slack.command_unknown"
     unreadable = parse_command_text(registry(), 'post show "unclosed')
-    assert isinstance(unreadable, CommandProblem) and unreadable.key == "slack.command_unreadable"
+    assert isinstance(unreadable, CommandProblem) and unreadable.key == "core.line_quotes"
 
 
 def test_team_is_found_in_every_payload_shape():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.commands import CommandRegistry, OptionKind
+from bot.commands import CommandLineError, CommandRegistry, OptionKind
 
 SLASH_COMMAND = "/cmbot"
 HELP_PATH = ("help",)
@@ -43,8 +43,8 @@ def parse_command_text(registry: CommandRegistry, text: str) -> ParsedCommand | 
     except LookupError as unknown:
         name = str(unknown.args[0]) if unknown.args else line.split()[0]
         return CommandProblem("slack.command_unknown", {"command": name, "slash": SLASH_COMMAND})
-    except ValueError as error:
-        return CommandProblem("slack.command_unreadable", {"reason": str(error), "slash": SLASH_COMMAND})
+    except CommandLineError as error:
+        return CommandProblem(error.key, dict(error.values))
     spec = registry.get(path)
     kinds = {o.name: o.kind for o in spec.options} if spec is not None else {}
     return ParsedCommand(path, {name: _option_value(value, kinds.get(name)) for name, value in options.items()})
