@@ -155,3 +155,33 @@ async def test_debug_logging_never_prints_tokens_or_the_signing_secret(store, fa
     for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, "verification-token", "secret-hook"):
         assert secret not in caplog.text
     assert BOT_TOKEN not in repr(bot.platform)
+
+
+async def test_an_unreachable_web_api_at_start_is_a_clear_fatal_error():
+    """Nothing listens on the port: the start fails with Slack's exit status and a readable message."""
+    import socket
+
+    from bot.commands import CommandRegistry
+    from bot.i18n import Catalogue
+    from bot.platform import FatalPlatformError
+    from bot.platforms.slack import SlackPlatform
+    from config.loader import load_settings
+
+    with socket.socket() as probe:  # a port that was free a moment ago and that nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    platform = SlackPlatform(bot_token="xoxb-test", app_token="xapp-test", signing_secret=None,
+                             settings=load_settings(None), commands=CommandRegistry(),
+                             catalogue=Catalogue.shipped(), api_base=f"http://127.0.0.1:{port}/api/")
+
+    async def ignore(event) -> None:
+        return None
+
+    try:
+        await platform.start(ignore)
+    except FatalPlatformError as error:
+        assert error.exit_status == 4 and "cannot reach Slack" in str(error)
+    else:
+        raise AssertionError("start should have failed")
+    finally:
+        await platform.stop()

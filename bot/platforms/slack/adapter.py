@@ -15,6 +15,7 @@ import re
 from collections.abc import Coroutine
 from typing import Any
 
+import aiohttp
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -166,6 +167,9 @@ class SlackPlatform:
     async def _identify(self) -> None:
         try:
             auth = await self.client.auth_test()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise FatalPlatformError(f"cannot reach Slack's Web API: {type(error).__name__}: {error}",
+                                     exit_status=EXIT_SLACK_REFUSED) from None
         except SlackApiError as error:
             code = error_code(error)
             if code in REFUSED_TOKEN_ERRORS:

@@ -23,9 +23,12 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platform import FatalPlatformError
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 CONNECT_TIMEOUT = 60.0
+EXIT_SLACK_UNREACHABLE = 4
 
 
 class Transport(Protocol):
@@ -56,7 +59,13 @@ class SocketModeTransport:
             ping_interval=self.ping_interval,
         )
         self.socket.socket_mode_request_listeners.append(self._handle)
-        await asyncio.wait_for(self.socket.connect(), CONNECT_TIMEOUT)
+        try:
+            await asyncio.wait_for(self.socket.connect(), CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise FatalPlatformError(
+                f"Slack Socket Mode did not connect within {CONNECT_TIMEOUT:.0f} s: check the network and "
+                "that Socket Mode is enabled for the app (SLACK_APP_TOKEN)", exit_status=EXIT_SLACK_UNREACHABLE
+            ) from None
         self._watchdog = asyncio.create_task(self._watch(), name="slack-socket-watchdog")
         log.info("Slack Socket Mode connected")
 
