@@ -127,6 +127,7 @@ class ConsolePlatform:
         self._sink: EventSink | None = None
         self._players: dict[str, Callable[[Line], Awaitable[None]]] = {}
         self._pending_clock: datetime | None = None
+        self._channels: dict[str, ChannelRef] = {}
         self._clock_shown: datetime | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -273,7 +274,11 @@ class ConsolePlatform:
         users, everyone = self._mentions(text)
         await self._emit(
             MessagePosted(
-                channel=ChannelRef(channel, channel),
+                platform=PlatformName.CONSOLE,
+                space_id=self.space_id,
+                event_id=f"c{next(self._event_ids)}",
+                at=self.clock.now(),
+                channel=self._channel(channel),
                 member=member,
                 message_id=message_id,
                 text=text,
@@ -281,9 +286,14 @@ class ConsolePlatform:
                 reply_to_id=reply_to,
                 mentioned_user_ids=users,
                 mentions_everyone=everyone,
-                **self._base(),
             )
         )
+
+    def _channel(self, name: str) -> ChannelRef:
+        ref = self._channels.get(name)
+        if ref is None:
+            ref = self._channels[name] = ChannelRef(name, name)
+        return ref
 
     async def _line_say(self, line: Line) -> None:
         assert line.member is not None and line.channel is not None
