@@ -43,8 +43,16 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     help="platform to run (repeatable); default: those with credentials in the environment, else console",
 )
 @click.option("--slack-http", "slack_http", type=click.IntRange(1, 65535), help="serve Slack over HTTP on PORT")
+@click.option("--slack-http-host", "slack_http_host", default="0.0.0.0", show_default=True,
+              help="the address the Slack HTTP endpoint listens on (127.0.0.1 behind a local reverse proxy)")
 @click.option("--start-at", "start_at", help="console only: where the simulated clock starts (ISO 8601)")
-def run(config_path: Path | None, platforms: tuple[str, ...], slack_http: int | None, start_at: str | None) -> None:
+def run(
+    config_path: Path | None,
+    platforms: tuple[str, ...],
+    slack_http: int | None,
+    slack_http_host: str,
+    start_at: str | None,
+) -> None:
     """Run the bot until Ctrl-C (or, on the console, until the end of the input)."""
     from bot.runner import RunError, RunOptions
     from bot.runner import run as run_bot
@@ -65,7 +73,8 @@ def run(config_path: Path | None, platforms: tuple[str, ...], slack_http: int | 
             raise click.BadParameter("give a UTC offset, e.g. 2026-11-23T09:00+01:00", param_hint="--start-at")
     source = str(resolve_config_path(context.config_path) or "(embedded default.toml)")
     options = RunOptions(
-        platforms=tuple(PlatformName(p) for p in platforms), slack_http_port=slack_http, start_at=start
+        platforms=tuple(PlatformName(p) for p in platforms), slack_http_port=slack_http,
+        slack_http_host=slack_http_host, start_at=start,
     )
     try:
         status = run_bot(settings, secrets, options, source)

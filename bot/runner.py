@@ -36,6 +36,7 @@ class RunError(Exception):
 class RunOptions:
     platforms: tuple[PlatformName, ...] = ()
     slack_http_port: int | None = None
+    slack_http_host: str = "0.0.0.0"
     start_at: datetime | None = None
 
 
@@ -124,6 +125,7 @@ def _live_platforms(
                 commands=services.commands,
                 catalogue=services.catalogue,
                 http_port=options.slack_http_port,
+                http_host=options.slack_http_host,
             )
         )
     return platforms
