@@ -68,7 +68,11 @@ class Event:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
+    """A member joined. `member_count` is the space's size after the join, when the platform knows it (a
+    Discord guild does; Slack does not tell), so a welcome can say how many we are."""
+
     member: Member
+    member_count: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -70,6 +70,8 @@ class Welcomer:
         if outcome.awaiting_first_post:
             self.followups.expect((community.id, platform, member.id))
         newcomer = Newcomer(member.id, member.display_name)
+        # the platform's own count when it gives one; else the members the bot has seen arrive
+        member_count = event.member_count or outcome.member_count
         actions: list[Action] = []
         if self.raids is not None:
             window = timedelta(seconds=settings.raid_seconds)
@@ -81,10 +83,10 @@ class Welcomer:
         space = community.space(platform)
         channel = space.channels.welcome if space is not None else None
         if channel is not None:
-            text = welcome_text(community, platform, newcomer, outcome.member_count, self.catalogue)
+            text = welcome_text(community, platform, newcomer, member_count, self.catalogue)
             actions.append(Post(channel_id=channel, content=Content(text=text)))
         if settings.dm:
-            text = onboarding_text(community, platform, newcomer, outcome.member_count, self.catalogue)
+            text = onboarding_text(community, platform, newcomer, member_count, self.catalogue)
             actions.append(DirectMessage(member_id=member.id, content=Content(text=text), fallback_channel_id=channel))
         return actions
 

@@ -30,6 +30,7 @@ async def test_member_join_posts_a_welcome_that_pings_only_the_new_member(harnes
 
     [call] = await harness.fake.wait_for_request("POST", rf"/channels/{WELCOME_CHANNEL}/messages")
     assert harness.seen.of(MemberJoined)[0].member.id == "42"
+    assert harness.seen.of(MemberJoined)[0].member_count == 3  # the guild's 2 members, then the newcomer
     mentions = call.json["allowed_mentions"]
     assert mentions["parse"] == []  # neither @everyone/@here nor roles, whatever the text says
     assert [str(u) for u in mentions["users"]] == ["42"]

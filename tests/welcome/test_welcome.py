@@ -127,3 +127,14 @@ async def test_with_moderation_on_its_raid_alert_is_the_only_one(make_harness):
         await harness.join(f"u{number}")
     assert welcomes(harness, "moderation") == []  # moderation (not installed here) posts the one alert
     assert len(welcomes(harness)) == 1  # batching still happens
+
+
+async def test_the_platforms_own_member_count_wins_over_the_members_seen(make_harness):
+    from bot.events import Member, MemberJoined, PlatformName
+
+    harness = await make_harness()
+    event = MemberJoined(platform=PlatformName.CONSOLE, space_id="console", event_id="join:big", at=harness.clock.now(),
+                         member=Member("newbie", "Newbie", joined_at=harness.clock.now()), member_count=12345)
+    await harness.app.services.dispatcher.dispatch(event)
+    [post] = harness.platform.of_type(Post)
+    assert "We are 12,345 now" in post.content.text.plain()  # the guild's count, not the 1 member seen

@@ -128,6 +128,7 @@ class ConsolePlatform:
         self._players: dict[str, Callable[[Line], Awaitable[None]]] = {}
         self._pending_clock: datetime | None = None
         self._channels: dict[str, ChannelRef] = {}
+        self._departed: set[str] = set()
         self._clock_shown: datetime | None = None
         self._reader: asyncio.Task[None] | None = None
 
@@ -256,14 +257,17 @@ class ConsolePlatform:
         member = Member(id=member.id, display_name=member.display_name, roles=member.roles,
                         joined_at=self.clock.now())
         self.members[member.id] = member
+        self._departed.discard(member.id)
         self._print(f"→ {member.display_name} joined")
         base = self._base()
         base["event_id"] = f"join:{member.id}:{member.joined_at.isoformat()}"
-        await self._emit(MemberJoined(member=member, **base))
+        present = len(self.members) - len(self._departed)
+        await self._emit(MemberJoined(member=member, member_count=present, **base))
 
     async def _line_leave(self, line: Line) -> None:
         assert line.member is not None
         member = self._member(line.member)
+        self._departed.add(member.id)
         self._print(f"← {member.display_name} left")
         await self._emit(MemberLeft(member=member, **self._base()))
 

@@ -233,7 +233,7 @@ class DiscordPlatform:
     # -- gateway -> events ---------------------------------------------------------------------------------
     def _tap_parsers(self) -> None:
         taps: dict[str, Callable[[dict[str, Any]], None]] = {
-            "GUILD_MEMBER_ADD": lambda d: self._deliver(translate.member_joined(d, _now())),
+            "GUILD_MEMBER_ADD": lambda d: self._deliver(translate.member_joined(d, _now(), self._count_after_join(d))),
             "GUILD_MEMBER_REMOVE": lambda d: self._deliver(translate.member_left(d, _now(), self._sequence())),
             "MESSAGE_CREATE": lambda d: self._deliver(translate.message_event(d, _now(),
                                                                               thread_parent_id=self._parent_of(d))),
@@ -261,6 +261,12 @@ class DiscordPlatform:
 
             tapped.cmbot_tap = True  # type: ignore[attr-defined]
             parsers[name] = tapped
+
+    def _count_after_join(self, data: dict[str, Any]) -> int | None:
+        """The guild's size once this member is in: our tap runs before discord.py counts the join."""
+        guild = self.client.get_guild(int(data["guild_id"])) if "guild_id" in data else None
+        count = guild.member_count if guild is not None else None
+        return count + 1 if count is not None else None
 
     def _sequence(self) -> object:
         ws = self.client.ws

@@ -68,9 +68,10 @@ def member_of(user: Payload, member: Payload | None = None) -> Member:
     )
 
 
-def member_joined(data: Payload, now: datetime) -> MemberJoined:
+def member_joined(data: Payload, now: datetime, member_count: int | None = None) -> MemberJoined:
     member = member_of(data["user"], data)
     return MemberJoined(
+        member_count=member_count,
         platform=DISCORD,
         space_id=str(data["guild_id"]),
         event_id=f"join:{data['guild_id']}:{member.id}:{data.get('joined_at', '')}",
