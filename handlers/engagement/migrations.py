@@ -90,3 +90,10 @@ def m004_help_index_and_figures(db: sqlite_utils.Database) -> None:
         {"community": str, "week": str, "platform": str, "figures": str, "built_at": str},
         pk=("community", "week", "platform"),
     )
+
+
+@migrations()
+def m005_report_parts_sent(db: sqlite_utils.Database) -> None:
+    """How many cards of a weekly report already went out, so a retry after a failure sends only the rest."""
+    db.execute(f"ALTER TABLE {REPORT_RUNS} ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"ALTER TABLE {REPORT_RUNS} ADD COLUMN first_message_id TEXT")

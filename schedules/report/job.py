@@ -85,6 +85,26 @@ def finish(db: sqlite_utils.Database, community: str, platform: str, week: str, 
         )
 
 
+def parts_progress(db: sqlite_utils.Database, community: str, platform: str, week: str) -> tuple[int, str | None]:
+    """How many cards of this run are already posted, and the first one's message id."""
+    row = db.execute(
+        f"SELECT parts_sent, first_message_id FROM {REPORT_RUNS} WHERE community = ? AND platform = ? AND week = ?",
+        [community, platform, week],
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def part_sent(db: sqlite_utils.Database, community: str, platform: str, week: str, part: int,
+              message_id: str | None) -> None:
+    """Record card `part` as posted, right after the platform took it."""
+    with db.conn:
+        db.execute(
+            f"UPDATE {REPORT_RUNS} SET parts_sent = ?, first_message_id = coalesce(first_message_id, ?)"
+            " WHERE community = ? AND platform = ? AND week = ?",
+            [part + 1, message_id, community, platform, week],
+        )
+
+
 def run_status(db: sqlite_utils.Database, community: str, platform: str, week: str) -> str | None:
     row = db.execute(f"SELECT status FROM {REPORT_RUNS} WHERE community = ? AND platform = ? AND week = ?",
                      [community, platform, week]).fetchone()
@@ -192,12 +212,16 @@ class ReportJob:
 
     async def _send(self, community: Community, platform: str, channel: str, week: IsoWeek,
                     cards: list[Content]) -> tuple[bool, str | None, str | None]:
-        first_id: str | None = None
+        done, first_id = await self.store.run(lambda db: parts_progress(db, community.id, platform, str(week)))
         for part, card in enumerate(cards):
+            if part < done:  # posted before a failure interrupted this run: never twice
+                continue
             action = Post(channel_id=channel, content=card,
                           idempotency_key=idempotency_key(community.id, platform, week, part))
             result = await self.outbox.send(PlatformName(platform), action)
             if not result.ok:
                 return False, first_id, result.error or "refused"
             first_id = first_id or result.message_id
+            await self.store.run(lambda db, p=part, m=result.message_id: part_sent(
+                db, community.id, platform, str(week), p, m))
         return True, first_id, None

@@ -26,7 +26,7 @@ ALLOWED = {
     MEMBER_WEEKS: {"community", "platform", "week", "member_id", "messages", "replies", "reactions"},
     ROLLUPS: {"community", "period", "final_at"},
     REPORT_RUNS: {"community", "platform", "week", "status", "late", "message_id", "error", "started_at",
-                  "finished_at"},
+                  "finished_at", "parts_sent", "first_message_id"},
     REPORT_FIGURES: {"community", "week", "platform", "figures", "built_at"},  # aggregates only
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}

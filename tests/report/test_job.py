@@ -135,3 +135,30 @@ async def test_a_week_without_engagement_is_not_reported(store, tmp_path):
     job, (discord, slack) = make_job(store, clock, tmp_path)
     await job.catch_up()
     assert not discord.actions and not slack.actions
+
+
+class FailsOnSecondCard(RecordingPlatform):
+    """Takes the first card, refuses the next ones while `down` is set (an outage in the middle of a report)."""
+
+    down = True
+
+    async def execute(self, action):
+        if self.down and len(self.actions) >= 1:
+            return ActionResult.failed("503 from the platform", permanent=False)
+        return await super().execute(action)
+
+
+async def test_a_retry_after_a_partial_failure_sends_only_the_cards_not_yet_posted(store, tmp_path):
+    load(store.db)
+    clock = SimulatedClock(paris(23, 9))
+    flaky = FailsOnSecondCard(PlatformName.DISCORD)
+    job, _ = make_job(store, clock, tmp_path, platforms=[flaky, RecordingPlatform(PlatformName.SLACK)])
+    await job.post_week(job.communities[0], W47, late=False)
+    assert run_status(store.db, "acme", "discord", "2026-W47") == "failed"
+    assert len(posts_in(flaky, "strat-d")) == 1
+    flaky.down = False
+    clock.advance(timedelta(hours=1))
+    await job.catch_up()
+    assert run_status(store.db, "acme", "discord", "2026-W47") == "posted"
+    keys = [a.idempotency_key for a in posts_in(flaky, "strat-d")]
+    assert keys == [f"report:acme:discord:2026-W47:{part}" for part in range(3)]  # each card once, in order
