@@ -16,11 +16,12 @@ from handlers.engagement.metrics import Number, share
 COMMUNITY_MANAGEMENT = "community_management"
 REACH = "reach"
 STEADY = "steady"
+TOO_FEW = "too_few"  # too few arrivals to judge conversion, and the audience is not stagnating
 
 
 @dataclass(frozen=True, slots=True)
 class Advice:
-    kind: str  # community_management | reach | steady
+    kind: str  # community_management | reach | steady | too_few
     evidence: dict[str, Number]  # the figures behind it, by metric key
 
 
@@ -42,4 +43,7 @@ def advise(numbers: dict[str, Number], settings: ReportSettings) -> Advice:
     elif stagnant:
         # Too few arrivals to judge conversion: the audience itself is not growing.
         return Advice(REACH, {"newcomers": newcomers, "net_growth": numbers.get("net_growth"), "growth_rate": rate})
+    else:
+        # Too few arrivals to say anything of conversion: saying "balanced" would claim what we cannot see.
+        return Advice(TOO_FEW, {"newcomers": newcomers, "growth_rate": rate})
     return Advice(STEADY, {"newcomers": newcomers, "newcomer_activation": activation, "growth_rate": rate})

@@ -115,8 +115,8 @@ def test_moderation_figures_from_the_moderation_features_own_table(db, acme):
 
 
 def test_advice_names_the_figures(report):
-    # 3 newcomers < 5 (too few to judge activation); growth 2/12 is not stagnant: steady
-    assert report.advice.kind == "steady"
+    # 3 newcomers < 5 (too few to judge activation); growth 2/12 is not stagnant: no claim on conversion
+    assert report.advice.kind == "too_few"
     assert report.advice.evidence["newcomers"] == 3
 
 
