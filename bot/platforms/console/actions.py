@@ -1,0 +1,112 @@
+"""Carrying out the core's actions in the simulated community, one small method per action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.actions import (
+    Action,
+    ActionResult,
+    Answer,
+    DeleteMessage,
+    DirectMessage,
+    EditMessage,
+    FindPost,
+    OpenModal,
+    Post,
+    React,
+    ReplyInThread,
+    TimeoutMember,
+)
+from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
+from bot.platforms.console.screen import Screen
+
+
+class ConsoleActions:
+    def __init__(self, community: SimulatedCommunity, screen: Screen) -> None:
+        self.community = community
+        self.screen = screen
+        self._by_type: dict[type, Callable[[Action], ActionResult]] = {
+            Post: self.post, ReplyInThread: self.reply_in_thread, DirectMessage: self.direct_message,
+            DeleteMessage: self.delete, React: self.react, TimeoutMember: self.timeout, OpenModal: self.open_modal,
+            Answer: self.answer, EditMessage: self.edit, FindPost: self.find_post,
+        }  # fmt: skip
+
+    def execute(self, action: Action) -> ActionResult:
+        run = self._by_type.get(type(action))
+        if run is None:
+            return ActionResult.failed(f"the console cannot {type(action).__name__}", permanent=True)
+        return run(action)
+
+    def post(self, action: Post) -> ActionResult:
+        if action.idempotency_key:
+            already = self.community.posted_with(action.idempotency_key)
+            if already is not None:  # a retried send: the console, like Discord's nonce, posts it once
+                return ActionResult.done(already.id, already.channel)
+        message_id = self.community.add_bot_message(action.channel_id, action.content, action.idempotency_key)
+        self.screen.show(f"#{action.channel_id}", action.content, message_id)
+        return ActionResult.done(message_id, action.channel_id)
+
+    def reply_in_thread(self, action: ReplyInThread) -> ActionResult:
+        message_id = self.community.add_bot_message(action.channel_id, action.content)
+        self.screen.show(f"#{action.channel_id} › {action.parent_message_id}", action.content, message_id)
+        return ActionResult.done(message_id, action.channel_id)
+
+    def direct_message(self, action: DirectMessage) -> ActionResult:
+        if action.member_id in self.community.closed_dms:
+            if action.fallback_channel_id is None:
+                return ActionResult.failed("the member does not accept direct messages", permanent=True)
+            return self.post(Post(channel_id=action.fallback_channel_id, content=action.content))
+        message_id = self.community.add_bot_message(f"@{action.member_id}", action.content)
+        self.screen.show(f"DM → {self.community.name_of(action.member_id)}", action.content, message_id)
+        return ActionResult.done(message_id, f"@{action.member_id}")
+
+    def delete(self, action: DeleteMessage) -> ActionResult:
+        message = self.community.messages.get(action.message_id)
+        if message is None or message.deleted:
+            return ActionResult.failed(f"unknown message {action.message_id}", permanent=True)
+        message.deleted = True
+        self.screen.print(f"[#{message.channel}] {BOT_NAME} deleted {message.id}")
+        return ActionResult.done(message.id, message.channel)
+
+    def react(self, action: React) -> ActionResult:
+        self.screen.print(f"[#{action.channel_id}] {BOT_NAME} reacted {action.emoji} to {action.message_id}")
+        return ActionResult.done(action.message_id, action.channel_id)
+
+    def timeout(self, action: TimeoutMember) -> ActionResult:
+        minutes = int(action.duration.total_seconds() // 60)
+        self.screen.print(f"({self.community.name_of(action.member_id)} is timed out for {minutes} min)")
+        return ActionResult.done()
+
+    def open_modal(self, action: OpenModal) -> ActionResult:
+        pending = self.community.interactions.get(action.interaction.token)
+        who = pending.member if pending else "?"
+        fields = " ".join(f"{i.custom_id}=…" for i in action.inputs)
+        self.screen.print(f"[modal → {who}] {action.title}: answer with `submit {who} {action.custom_id} {fields}`")
+        return ActionResult.done()
+
+    def answer(self, action: Answer) -> ActionResult:
+        pending = self.community.interactions.get(action.interaction.token)
+        if pending is None:
+            return ActionResult.failed("unknown interaction", permanent=True)
+        if action.ephemeral:
+            self.screen.show(f"only {self.community.name_of(pending.member)} sees", action.content)
+            return ActionResult.done()
+        message_id = self.community.add_bot_message(pending.channel, action.content)
+        self.screen.show(f"#{pending.channel}", action.content, message_id)
+        return ActionResult.done(message_id, pending.channel)
+
+    def edit(self, action: EditMessage) -> ActionResult:
+        message = self.community.messages.get(action.message_id)
+        if message is None or message.deleted:
+            return ActionResult.failed(f"unknown message {action.message_id}", permanent=True)
+        message.text = action.content.text.plain()
+        message.buttons = action.content.buttons
+        self.screen.show(f"#{message.channel} edited {message.id}", action.content)
+        return ActionResult.done(message.id, message.channel)
+
+    def find_post(self, action: FindPost) -> ActionResult:
+        message = self.community.posted_with(action.idempotency_key)
+        if message is not None and message.channel == action.channel_id:
+            return ActionResult.done(message.id, message.channel)
+        return ActionResult.failed("not found", permanent=True)
