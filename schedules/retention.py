@@ -9,7 +9,7 @@ does not. Member-week roll-ups go with the raw rows.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
@@ -19,12 +19,13 @@ from bot.clock import Clock
 from bot.store import Store
 from config.settings import Community
 from handlers.engagement.log import KINDS
-from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS
+from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
 from handlers.engagement.rollups import ensure_days, ensure_weeks
 from schedules.report.weeks import IsoWeek
 from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
+Flush = Callable[[], Awaitable[None]]
 BATCH = 20_000  # rows per delete statement: the write lock is never held for long
 
 
@@ -44,6 +45,9 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
     last_day = cutoff.astimezone(tz).date()
     days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     ensure_days(db, community.id, days, tz, now)  # the aggregate history outlives the raw rows
+    with db.conn:  # rows older than this are history: deleting them does not reopen their roll-ups
+        db.execute(f"INSERT OR REPLACE INTO {RETENTION_CUTOFFS} (community, cutoff) VALUES (?, ?)",
+                   [community.id, cutoff_epoch])
     deleted = 0
     for kind in KINDS:
         while True:
@@ -72,10 +76,15 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
 
 
 class RetentionJob:
-    def __init__(self, store: Store, clock: Clock, communities: Iterable[Community]) -> None:
+    """The nightly upkeep. It writes the engagement buffer first (`flush`): a day rolled up while some of its
+    rows still wait in memory would be final without them (a departure lost from every later report)."""
+
+    def __init__(self, store: Store, clock: Clock, communities: Iterable[Community],
+                 flush: Flush | None = None) -> None:
         self.store = store
         self.clock = clock
         self.communities = list(communities)
+        self.flush = flush
 
     def register(self, wakeups: Wakeups) -> None:
         wakeups.add("engagement:retention", CronTrigger(hour=3, minute=17, timezone="UTC"), self.run,
@@ -83,6 +92,8 @@ class RetentionJob:
 
     async def run(self) -> int:
         total = 0
+        if self.flush is not None:
+            await self.flush()
         now = self.clock.now()
         for community in self.communities:
             await self.store.run(lambda db, c=community: roll_up_recent(db, c, now))

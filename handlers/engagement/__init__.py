@@ -11,7 +11,7 @@ from bot.services import Services
 from handlers.engagement.cli import report_cli
 from handlers.engagement.commands import report_command
 from handlers.engagement.log import BatchedWriter, EngagementLog
-from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, migrations
+from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF, migrations
 from schedules.report.job import ReportJob
 from schedules.retention import RetentionJob
 
@@ -31,7 +31,7 @@ def install(services: Services) -> None:
     chart_dir = Path(services.settings.bot.database).parent / "reports"
     job = ReportJob(services.store, services.clock, services.outbox, services.catalogue, communities,
                     writer.flush, chart_dir)
-    retention = RetentionJob(services.store, services.clock, communities)
+    retention = RetentionJob(services.store, services.clock, communities, writer.flush)
     services.commands.add(report_command(job, services.clock))
 
     async def start() -> None:
@@ -52,6 +52,7 @@ feature = Feature(
     personal_data=(
         PersonalData(EVENTS, "member_id"),
         PersonalData(MEMBER_WEEKS, "member_id"),
+        PersonalData(STAFF, "member_id"),
     ),
     cli=report_cli,
 )

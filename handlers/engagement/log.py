@@ -17,12 +17,13 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from bot.actions import Action
-from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded
+from bot.events import Member, MemberJoined, MemberLeft, MessagePosted, PlatformName, ReactionAdded
 from bot.optouts import OptOuts
 from bot.roles import Role, roles_of
 from bot.store import Store
 from config.settings import Community
-from handlers.engagement.migrations import EVENTS
+from handlers.engagement.migrations import EVENTS, STAFF
+from handlers.engagement.rollups import reopen_after
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 Row = tuple[str, str, str, str, str, int, str | None, str | None, int, int | None]
 KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
 ACTIVE_KINDS = ("message", "reply", "reaction")
+STAFF_ROLES = frozenset({Role.SMM, Role.CM, Role.ADMIN})
 _INSERT = (
     f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at, message_id, target_id, help,"
     " post_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -74,10 +76,31 @@ class PublishedPosts:
         ]
 
 
+StaffKey = tuple[str, str, str]  # community, platform, member id
+_STAFF = (
+    f"INSERT INTO {STAFF} (community, platform, member_id, staff, seen_at) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (community, platform, member_id) DO UPDATE SET staff = excluded.staff, seen_at = excluded.seen_at"
+)
+
+
+def write_staff(db: sqlite_utils.Database, changes: dict[StaffKey, tuple[int, int]]) -> None:
+    """Record accounts whose staff status changed (rare: once per account, then on a role change)."""
+    with db.conn:
+        db.conn.executemany(_STAFF, [(*key, staff, at) for key, (staff, at) in changes.items()])
+
+
 def write_rows(db: sqlite_utils.Database, rows: Sequence[Row], posts: PublishedPosts) -> None:
+    """Insert a batch; a row that falls in an already final roll-up (written late) reopens that roll-up."""
     posts.refresh(db)
+    earliest: dict[str, int] = {}
+    for row in rows:
+        community, at = row[0], row[5]
+        if at < earliest.get(community, at + 1):
+            earliest[community] = at
     with db.conn:
         db.conn.executemany(_INSERT, posts.attribute(rows))
+        for community, at in earliest.items():
+            reopen_after(db, community, at)
 
 
 class BatchedWriter:
@@ -87,6 +110,7 @@ class BatchedWriter:
         self.flush_seconds = flush_seconds
         self.posts = PublishedPosts()
         self._rows: list[Row] = []
+        self._staff: dict[StaffKey, tuple[int, int]] = {}
         self._writing: asyncio.Future[None] | None = None
         self._timer: asyncio.Task[None] | None = None
         self.written = 0
@@ -108,21 +132,30 @@ class BatchedWriter:
     async def write_full_buffer(self) -> None:
         await self._start_batch()
 
+    def note_staff(self, key: StaffKey, staff: bool, at: int) -> None:
+        """Remember that an account's staff status is now `staff` (written with the next batch)."""
+        self._staff[key] = (int(staff), at)
+
     async def _start_batch(self) -> None:
         if self._writing is not None:
             await self._writing  # back-pressure: one batch in flight at a time
-        if not self._rows:
+        if not self._rows and not self._staff:
             return
         rows, self._rows = self._rows, []
-        self._writing = asyncio.ensure_future(self._write(rows))
+        staff, self._staff = self._staff, {}
+        self._writing = asyncio.ensure_future(self._write(rows, staff))
 
-    async def _write(self, rows: list[Row]) -> None:
+    async def _write(self, rows: list[Row], staff: dict[StaffKey, tuple[int, int]]) -> None:
         try:
-            await self.store.run(lambda db: write_rows(db, rows, self.posts))
+            if staff:
+                await self.store.run(lambda db: write_staff(db, staff))
+            if rows:
+                await self.store.run(lambda db: write_rows(db, rows, self.posts))
             self.written += len(rows)
         except Exception:
             log.exception("could not write %d engagement events; keeping them for the next flush", len(rows))
             self._rows[:0] = rows
+            self._staff = {**staff, **self._staff}
         finally:
             self._writing = None
 
@@ -159,6 +192,8 @@ class EngagementLog:
         self.writer = writer
         self.optouts = optouts
         self._help: dict[tuple[str, str], frozenset[str]] = {}
+        self._staff: dict[tuple[StaffKey, frozenset[str]], bool] = {}
+        self._staff_status: dict[StaffKey, bool] = {}
 
     def _help_channels(self, community: Community, platform: str) -> frozenset[str]:
         key = (community.id, platform)
@@ -175,6 +210,18 @@ class EngagementLog:
             and not self.optouts.is_opted_out(community.id, platform, member_id)
         )
 
+    def _see_staff(self, community: Community, platform: PlatformName, member: Member, at: int) -> None:
+        """Note whether the account holds a staff role (SMM, CM, admin); cached by its roles, so the hot path
+        does one dictionary look-up and the store hears only of changes."""
+        key = (community.id, platform.value, member.id)
+        cached = self._staff.get((key, member.roles))
+        if cached is None:
+            cached = self._staff[(key, member.roles)] = bool(roles_of(member, community, platform) & STAFF_ROLES)
+        if self._staff_status.get(key) != cached:
+            if cached or key in self._staff_status:
+                self.writer.note_staff(key, cached, at)
+            self._staff_status[key] = cached
+
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
         platform, member = event.platform.value, event.member
         if self._counted(community, platform, member.id, member.is_bot):
@@ -182,7 +229,9 @@ class EngagementLog:
             kind = "reply" if target else "message"
             channel = event.channel.id
             help_row = 1 if channel in self._help_channels(community, platform) else 0
-            if self.writer.append((community.id, platform, channel, member.id, kind, int(event.at.timestamp()),
+            at = int(event.at.timestamp())
+            self._see_staff(community, event.platform, member, at)
+            if self.writer.append((community.id, platform, channel, member.id, kind, at,
                                    event.message_id, target, help_row, None)):
                 await self.writer.write_full_buffer()
         return ()
@@ -192,6 +241,7 @@ class EngagementLog:
         if not self._counted(community, platform, member.id, member.is_bot):
             return ()
         at = int(event.at.timestamp())
+        self._see_staff(community, event.platform, member, at)
         await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
                                event.message_id, 0, None))
         if event.emoji == community.engagement.feedback_reaction and _is_cm(event, community):
@@ -208,8 +258,10 @@ class EngagementLog:
     async def _membership(self, event: MemberJoined | MemberLeft, community: Community, kind: str) -> Sequence[Action]:
         platform, member = event.platform.value, event.member
         if self._counted(community, platform, member.id, member.is_bot):
-            await self.writer.add((community.id, platform, "", member.id, kind, int(event.at.timestamp()), None,
-                                   None, 0, None))
+            at = int(event.at.timestamp())
+            if kind == "join":
+                self._see_staff(community, event.platform, member, at)
+            await self.writer.add((community.id, platform, "", member.id, kind, at, None, None, 0, None))
         return ()
 
 

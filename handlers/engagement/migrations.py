@@ -97,3 +97,43 @@ def m005_report_parts_sent(db: sqlite_utils.Database) -> None:
     """How many cards of a weekly report already went out, so a retry after a failure sends only the rest."""
     db.execute(f"ALTER TABLE {REPORT_RUNS} ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
     db.execute(f"ALTER TABLE {REPORT_RUNS} ADD COLUMN first_message_id TEXT")
+
+
+RETENTION_CUTOFFS = "engagement_retention_cutoffs"
+
+
+@migrations()
+def m006_rollup_spans(db: sqlite_utils.Database) -> None:
+    """Final roll-ups know the span of time they cover, so rows that change that span reopen them.
+
+    A row written late (an event delivered out of order, a buffer flushed after the nightly roll-up) or a row
+    erased by forget-me makes the periods it falls in current again: the next report recomputes them from the
+    raw rows instead of reading a total that is no longer true. Rows deleted by the retention purge (older than
+    the community's cutoff, recorded in `engagement_retention_cutoffs`) do not: their roll-ups are the history
+    that outlives them.
+    """
+    db.execute(f"ALTER TABLE {ROLLUPS} ADD COLUMN start_epoch INTEGER")
+    db.execute(f"ALTER TABLE {ROLLUPS} ADD COLUMN end_epoch INTEGER")
+    db.execute(f"CREATE INDEX idx_{ROLLUPS}_span ON {ROLLUPS} (community, end_epoch)")
+    db[RETENTION_CUTOFFS].create({"community": str, "cutoff": int}, pk="community")
+    db.execute(
+        f"""CREATE TRIGGER {EVENTS}_erased AFTER DELETE ON {EVENTS}
+            WHEN OLD.at >= coalesce((SELECT cutoff FROM {RETENTION_CUTOFFS} WHERE community = OLD.community), 0)
+            BEGIN
+                DELETE FROM {ROLLUPS} WHERE community = OLD.community AND end_epoch > OLD.at
+                    AND start_epoch <= OLD.at;
+            END"""
+    )
+
+
+STAFF = "engagement_staff"
+
+
+@migrations()
+def m007_staff(db: sqlite_utils.Database) -> None:
+    """Accounts that hold a staff role (SMM, CM, admin) as last seen by the log: the report never ranks them
+    among the members to thank. One row per account, updated only when its status changes."""
+    db[STAFF].create(
+        {"community": str, "platform": str, "member_id": str, "staff": int, "seen_at": int},
+        pk=("community", "platform", "member_id"),
+    )

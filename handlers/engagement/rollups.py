@@ -31,11 +31,24 @@ def _final_periods(db: sqlite_utils.Database, community: str, periods: list[str]
     return {r[0] for r in rows}
 
 
-def _mark_final(db: sqlite_utils.Database, community: str, period: str, now: datetime) -> None:
+def _mark_final(db: sqlite_utils.Database, community: str, period: str, span: tuple[int, int],
+                now: datetime) -> None:
     db.execute(
-        f"INSERT OR REPLACE INTO {ROLLUPS} (community, period, final_at) VALUES (?, ?, ?)",
-        [community, period, now.astimezone(UTC).isoformat(timespec="seconds")],
+        f"INSERT OR REPLACE INTO {ROLLUPS} (community, period, final_at, start_epoch, end_epoch)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [community, period, now.astimezone(UTC).isoformat(timespec="seconds"), *span],
     )
+
+
+def reopen_after(db: sqlite_utils.Database, community: str, earliest: int) -> int:
+    """Make current again every final period that ends after `earliest` (epoch seconds): a row written late
+    belongs to it, so its roll-up must be recomputed. Returns how many periods were reopened.
+
+    Rows written on time fall in periods still running, so for them this is one indexed look-up that finds
+    nothing."""
+    return db.execute(
+        f"DELETE FROM {ROLLUPS} WHERE community = ? AND end_epoch > ?", [community, earliest]
+    ).rowcount
 
 
 def _roll_day(db: sqlite_utils.Database, community: str, day: date, tz: ZoneInfo) -> None:
@@ -84,7 +97,7 @@ def ensure_days(db: sqlite_utils.Database, community: str, days: Iterable[date],
                 continue
             _roll_day(db, community, day, tz)
             if end + FINAL_GRACE_SECONDS <= now_epoch:
-                _mark_final(db, community, period, now)
+                _mark_final(db, community, period, (start, end), now)
 
 
 def ensure_weeks(db: sqlite_utils.Database, community: str, weeks: Iterable[IsoWeek], tz: ZoneInfo,
@@ -101,4 +114,4 @@ def ensure_weeks(db: sqlite_utils.Database, community: str, weeks: Iterable[IsoW
                 continue
             _roll_week(db, community, week, tz)
             if end + FINAL_GRACE_SECONDS <= now_epoch:
-                _mark_final(db, community, period, now)
+                _mark_final(db, community, period, (start, end), now)

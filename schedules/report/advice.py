@@ -26,7 +26,11 @@ class Advice:
 
 
 def growth_rate(numbers: dict[str, Number]) -> float | None:
-    return share(numbers.get("net_growth"), numbers.get("members"))
+    """Net growth relative to the members present when the week started (None when there were none)."""
+    if "growth_rate" in numbers:
+        value = numbers["growth_rate"]
+        return None if value is None else float(value)
+    return share(numbers.get("net_growth"), numbers.get("members_at_start"))
 
 
 def advise(numbers: dict[str, Number], settings: ReportSettings) -> Advice:

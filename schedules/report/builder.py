@@ -21,23 +21,24 @@ from handlers.engagement.metrics.activity import (
     silent_weeks,
     slipping_away,
     top_channels,
-    top_contributors,
 )
+from handlers.engagement.metrics.ambassadors import ambassadors
 from handlers.engagement.metrics.feedback import feedback
 from handlers.engagement.metrics.growth import growth
 from handlers.engagement.metrics.moderation import moderation
 from handlers.engagement.metrics.newcomers import newcomers
+from handlers.engagement.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
 from handlers.engagement.metrics.posts import posts
 from handlers.engagement.metrics.response import first_response
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.rollups import ensure_days, ensure_weeks
-from schedules.report.advice import Advice, advise, growth_rate
+from schedules.report.advice import Advice, advise
 from schedules.report.weeks import IsoWeek
 
 CHART_WEEKS = 8
 # The order in which figures are shown and exported.
 METRICS = (
-    "joined", "left", "net_growth", "members",
+    "joined", "left", "net_growth", "members_at_start", "members", "growth_rate",
     "active_members", "active_share", "messages", "replies", "reactions",
     "newcomers", "newcomer_activation", "recent_newcomers", "newcomer_retention",
     "help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share",
@@ -87,23 +88,25 @@ class WeeklyReport:
 
 
 def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
+    """Every figure and list of one scope: the one place where the report's figures are put together."""
+    who = identify(db, scope)
+    members = membership(db, scope, who)
+    hidden = identities_of(opted_out_accounts(db, scope.community.id), who)
+    staff = identities_of(staff_accounts(db, scope.community.id), who)
     numbers: dict[str, Number] = {}
-    numbers |= growth(db, scope)
-    numbers |= activity(db, scope)
-    numbers["active_share"] = (
-        numbers["active_members"] / numbers["members"] if numbers.get("members") else None
-    )
-    numbers |= newcomers(db, scope)
+    numbers |= growth(members)
+    numbers |= activity(db, scope, members)
+    numbers |= newcomers(db, scope, members, who)
     numbers |= first_response(db, scope)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
-    slipping_count, slipping = slipping_away(db, scope)
+    slipping_count, slipping = slipping_away(db, scope, who, hidden)
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)
     numbers |= post_numbers
     lists = {
         "top_channels": top_channels(db, scope),
-        "top_contributors": top_contributors(db, scope),
+        "top_contributors": ambassadors(db, scope, who, hidden | staff),
         "slipping": slipping,
         **post_lists,
     }
@@ -137,8 +140,9 @@ def silent_weeks_for(community: Community) -> int:
 
 def _remember(db: sqlite_utils.Database, community: Community, week: IsoWeek, platform: str | None,
               numbers: dict[str, Number], now: datetime) -> None:
-    """Keep an ended week's figures (aggregates only, no member id): the next week's report compares with them,
-    so week-over-week changes are measured against what was reported, and cost nothing to recompute."""
+    """Keep an ended week's figures as reported (aggregates only, no member id): the record of what the SMM
+    was told. Week-over-week changes are not read from it but recomputed, so that a late event or a forgotten
+    member changes last week's figure and this week's change alike."""
     if week.bounds(community.tz)[1] > now:
         return
     with db.conn:
@@ -147,15 +151,6 @@ def _remember(db: sqlite_utils.Database, community: Community, week: IsoWeek, pl
             " VALUES (?, ?, ?, ?, ?)",
             [community.id, str(week), platform or "all", json.dumps(numbers), now.isoformat()],
         )
-
-
-def _remembered(db: sqlite_utils.Database, community: Community, week: IsoWeek,
-                platform: str | None) -> dict[str, Number] | None:
-    row = db.execute(
-        f"SELECT figures FROM {REPORT_FIGURES} WHERE community = ? AND week = ? AND platform = ?",
-        [community.id, str(week), platform or "all"],
-    ).fetchone()
-    return json.loads(row[0]) if row else None
 
 
 def report_platforms(community: Community) -> list[str | None]:
@@ -173,13 +168,9 @@ def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek,
     for platform in report_platforms(community):
         numbers, lists = _numbers(db, Scope(community, week, platform, now))
         _remember(db, community, week, platform, numbers, now)
-        previous = _remembered(db, community, week.shift(-1), platform)
-        if previous is None:
-            previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
-            _remember(db, community, week.shift(-1), platform, previous, now)
+        previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
         scopes.append(ScopeFigures(platform, numbers, previous, lists))
     overall = scopes[0].numbers
-    overall["growth_rate"] = growth_rate(overall)
     return WeeklyReport(
         community=community,
         week=week,

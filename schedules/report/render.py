@@ -27,7 +27,7 @@ SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention",
                     "growth_rate"})
 DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s"})
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("growth", ("joined", "left", "net_growth", "members")),
+    ("growth", ("joined", "left", "net_growth", "members_at_start", "members", "growth_rate")),
     ("activity", ("active_members", "active_share", "messages", "replies", "reactions", "slipping_away")),
     ("newcomers", ("newcomers", "newcomer_activation", "recent_newcomers", "newcomer_retention")),
     ("help", ("help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share")),
@@ -184,7 +184,7 @@ def report_cards(report: WeeklyReport, platform: str, catalogue: Catalogue, char
         title = catalogue.text(locale, title_key, community=report.community.name, week=str(report.week),
                                scope=_scope_name(scope, locale, catalogue))
         text_parts: list[Text] = []
-        if index == 0 and not scope.numbers.get("posts_scheduled_next_week"):
+        if index == 0 and scope.numbers.get("posts_scheduled_next_week") == 0:  # None: no coming week to speak of
             text_parts.append(catalogue.text(locale, "report.cadence_empty"))
         if index == len(report.scopes) - 1:
             text_parts.append(advice_text(report, catalogue))

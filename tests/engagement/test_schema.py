@@ -13,7 +13,9 @@ from handlers.engagement.migrations import (
     MEMBER_WEEKS,
     REPORT_FIGURES,
     REPORT_RUNS,
+    RETENTION_CUTOFFS,
     ROLLUPS,
+    STAFF,
 )
 from tests.report.dataset import NOW, acme_settings, load
 
@@ -24,7 +26,9 @@ ALLOWED = {
     DAILY: {"community", "platform", "day", "channel_id", "kind", "events"},
     DAILY_ACTIVE: {"community", "platform", "day", "active_members"},
     MEMBER_WEEKS: {"community", "platform", "week", "member_id", "messages", "replies", "reactions"},
-    ROLLUPS: {"community", "period", "final_at"},
+    ROLLUPS: {"community", "period", "final_at", "start_epoch", "end_epoch"},
+    RETENTION_CUTOFFS: {"community", "cutoff"},
+    STAFF: {"community", "platform", "member_id", "staff", "seen_at"},
     REPORT_RUNS: {"community", "platform", "week", "status", "late", "message_id", "error", "started_at",
                   "finished_at", "parts_sent", "first_message_id"},
     REPORT_FIGURES: {"community", "week", "platform", "figures", "built_at"},  # aggregates only

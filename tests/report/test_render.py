@@ -32,9 +32,14 @@ def _crowded(db):
         name = f"h{index}"
         db["members"].insert({"community": "acme", "platform": "discord", "member_id": name,
                               "display_name": HOSTILE[index % len(HOSTILE)], "opted_out": 0})
+    # each posts and gets a reaction from d2 per message: helpful enough to be thanked, by name
     db.conn.executemany(
-        "INSERT INTO engagement_events (community, platform, channel_id, member_id, kind, at) VALUES (?,?,?,?,?,?)",
-        [row("discord", f"h{i}", "message", nov(18, 12), f"chan-{i}")[:6] for i in range(12) for _ in range(10 + i)],
+        "INSERT INTO engagement_events (community, platform, channel_id, member_id, kind, at, message_id, target_id)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        [row("discord", who, kind, nov(18, 12), f"chan-{i}", mid, target)[:8]
+         for i in range(12) for k in range(10 + i)
+         for who, kind, mid, target in ((f"h{i}", "message", f"hm{i}-{k}", None),
+                                        ("d2", "reaction", None, f"hm{i}-{k}"))],
     )
     for index in range(40):
         db["calendar_posts"].insert({"id": 100 + index, "community": "acme", "status": "published",
@@ -96,7 +101,7 @@ def test_console_shows_every_section(db, acme):
     report = build_report(db, acme, W47, NOW)
     printed = "\n".join(console_render(card, lambda uid: uid) for card in report_cards(report, "console", CATALOGUE))
     for heading in ("Growth", "Activity", "Newcomers", "Help channels", "Scheduled posts", "Feedback",
-                    "Top contributors", "Regulars slipping away (silent 14 days)", "Recommendation"):
+                    "Most helpful members", "Regulars slipping away (silent 14 days)", "Recommendation"):
         assert heading in printed
     assert "Joined: 3 (+1)" in printed
     assert "Newcomer activation: 67% (+66.7 pts)" in printed  # 2 of 3; in W46 none of d5 and d7 posted

@@ -9,13 +9,16 @@ calendar's tables when the calendar is installed; without them every figure is z
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from handlers.calendar.recurrence import Recurrence
 from handlers.engagement.metrics import Number, Ranked, Scope, table_exists
 from handlers.engagement.migrations import EVENTS
+from schedules.report.weeks import IsoWeek
 
 WINDOWS = {"24h": 86_400, "7d": 7 * 86_400}
 UPCOMING_STATUSES = ("scheduled", "pending_approval")
@@ -47,7 +50,8 @@ def _engagement(db: sqlite_utils.Database, post_id: int, platform: str, publishe
 
 
 def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
-    figures: dict[str, Number] = {"posts_published": 0, "posts_scheduled_next_week": 0}
+    figures: dict[str, Number] = {"posts_published": 0,
+                                  "posts_scheduled_next_week": 0 if upcoming_window(scope) else None}
     for window in WINDOWS:
         figures |= {f"post_reactions_{window}": 0, f"post_replies_{window}": 0, f"post_members_{window}": 0}
     lists: dict[str, list[Ranked]] = {"best_post": [], "by_campaign": [], "by_pillar": []}
@@ -68,9 +72,8 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
         total = reactions + replies  # the 7-day window, computed last
         by_campaign[campaign or "-"] += total
         by_pillar[pillar or "-"] += total
-        label = " ".join((body or "").split())[:60]
-        if best is None or total > best[0]:
-            best = (total, Ranked("post", platform, str(post_id), f"#{post_id} {label}".strip(), total))
+        if total > 0 and (best is None or total > best[0]):
+            best = (total, Ranked("post", platform, str(post_id), post_label(post_id, body), total))
     lists["best_post"] = [best[1]] if best else []
     lists["by_campaign"] = _ranked(by_campaign)
     lists["by_pillar"] = _ranked(by_pillar)
@@ -78,21 +81,73 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
     return figures, lists
 
 
+TITLE_CHARS = 60
+URL_CHARS = 300  # a longer link is left out rather than cut: a cut link leads nowhere
+_URL = re.compile(r"https?://\S+")
+
+
+def post_label(post_id: int, body: str | None) -> str:
+    """`#12 Title of the post… https://its.link/whole`: the post's words cut at a word boundary, never inside a
+    link, then its first link whole."""
+    text = " ".join((body or "").split())
+    links = _URL.findall(text)
+    words = " ".join(_URL.sub(" ", text).split())
+    if len(words) > TITLE_CHARS:
+        cut = words[:TITLE_CHARS].rsplit(" ", 1)[0] or words[:TITLE_CHARS]
+        words = cut.rstrip(" ,;:.-") + "…"
+    link = next((u for u in links if len(u) <= URL_CHARS), "")
+    return " ".join(part for part in (f"#{post_id}", words, link) if part)
+
+
 def _ranked(totals: dict[str, int]) -> list[Ranked]:
     ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     return [Ranked("label", "", name, name, value) for name, value in ordered]
 
 
-def _scheduled_next_week(db: sqlite_utils.Database, scope: Scope) -> int:
-    start, end = scope.week.shift(1).epoch_bounds(scope.tz)
+def upcoming_window(scope: Scope) -> tuple[datetime, datetime] | None:
+    """The coming week the cadence speaks of: the 7 days from the report's own time. Only a report of the
+    week that just ended (or of the running week) has one; a report of an older or a future week does not."""
+    current = IsoWeek.containing(scope.now, scope.tz)
+    if scope.week not in (current, current.shift(-1)):
+        return None
+    return scope.now, scope.now + timedelta(days=7)
+
+
+def _occurrences(cron: str | None, timezone: str, next_due: datetime, until: str | None, left: int | None,
+                 window: tuple[datetime, datetime]) -> int:
+    """How many times a post goes out within `window`: once for a one-shot post, each occurrence of a
+    recurring one (within its end date and its remaining count)."""
+    start, end = window
+    if not cron:
+        return int(start <= next_due < end)
+    end_at = datetime.fromisoformat(until) if until else None
+    recurrence = Recurrence.build(cron, timezone, until=end_at)
+    count = 0
+    for instant in recurrence.occurrences(next_due):
+        if instant >= end or (left is not None and count >= left):
+            break
+        count += instant >= start
+    return count
+
+
+def _scheduled_next_week(db: sqlite_utils.Database, scope: Scope) -> int | None:
+    window = upcoming_window(scope)
+    if window is None:
+        return None
     marks = ", ".join("?" for _ in UPCOMING_STATUSES)
     where, params = "", []
     if scope.platform is not None:
         where = " AND EXISTS (SELECT 1 FROM calendar_targets t WHERE t.post_id = p.id AND t.platform = ?)"
         params = [scope.platform]
-    (count,) = db.execute(
-        f"SELECT count(*) FROM calendar_posts p WHERE p.community = ? AND p.status IN ({marks})"
-        f" AND p.next_due_at >= ? AND p.next_due_at < ?{where}",
-        [scope.community.id, *UPCOMING_STATUSES, _iso(start), _iso(end), *params],
-    ).fetchone()
-    return count
+    rows = db.execute(
+        "SELECT p.cron, p.timezone, p.next_due_at, p.until, p.max_count, p.occurrences_done FROM calendar_posts p"
+        f" WHERE p.community = ? AND p.status IN ({marks}) AND p.next_due_at IS NOT NULL AND p.next_due_at < ?"
+        f"{where}",
+        [scope.community.id, *UPCOMING_STATUSES, _iso(int(window[1].timestamp())), *params],
+    ).fetchall()
+    total = 0
+    for cron, timezone, next_due_at, until, max_count, done in rows:
+        left = None if max_count is None else max(0, max_count - (done or 0))
+        total += _occurrences(cron, timezone or scope.community.timezone, datetime.fromisoformat(next_due_at),
+                              until, left, window)
+    return total

@@ -1,0 +1,134 @@
+"""Who is a member, and who is one member: the populations every count and share of the report is about.
+
+A member is an account in a platform's figures and a *person* in the all-platforms figures: accounts linked
+with `/privacy link` are one person there. Whether a member is present at an instant is read from the log's
+joins and leaves (the latest one before the instant decides); an account the log never saw join or leave is
+present from its first activity on (it joined before the bot did).
+
+The week's population is everyone who was a member at some point of the week: the members present when it
+started, those who joined during it and those who were active in it. Every share of members is of that
+population, and counts members who left during the week in both its numerator and its denominator, so no
+share can pass 100 %. Growth is relative to the members present when the week started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from handlers.engagement.metrics import Scope
+from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF
+
+Account = tuple[str, str]  # platform, member id
+Identify = Callable[[str, str], str]
+
+
+def identify(db: sqlite_utils.Database, scope: Scope) -> Identify:
+    """The function naming the member an account belongs to in `scope`: the account itself in a platform's
+    figures, the linked person in the all-platforms figures."""
+    if scope.platform is not None:
+        return lambda platform, member_id: f"{platform}:{member_id}"
+    persons: dict[Account, str] = {}
+    if db["privacy_links"].exists():
+        rows = db.execute(
+            "SELECT platform, member_id, person FROM privacy_links WHERE community = ?", [scope.community.id]
+        ).fetchall()
+        persons = {(p, m): f"person:{person}" for p, m, person in rows}
+    return lambda platform, member_id: persons.get((platform, member_id)) or f"{platform}:{member_id}"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The members of one week, by identity (see `identify`)."""
+
+    at_start: frozenset[str]
+    at_end: frozenset[str]
+    joined: frozenset[str]
+    left: frozenset[str]
+    active: frozenset[str]
+    posted: frozenset[str]  # active with a message or a reply (not only reactions)
+
+    @property
+    def population(self) -> frozenset[str]:
+        return self.at_start | self.joined | self.active
+
+
+def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identify) -> set[str]:
+    """Identities with an account present at `instant` (epoch seconds, exclusive)."""
+    where, params = scope.platform_filter()
+    last: dict[Account, str] = {}
+    for platform, member_id, kind in db.execute(
+        f"SELECT platform, member_id, kind FROM {EVENTS} WHERE community = ? AND kind IN ('join', 'leave')"
+        f" AND at < ?{where} ORDER BY at, kind",  # at the same second a join comes before a leave
+        [scope.community.id, instant, *params],
+    ):
+        last[(platform, member_id)] = kind
+    present = {who(*account) for account, kind in last.items() if kind == "join"}
+    for platform, member_id in db.execute(
+        f"SELECT DISTINCT platform, member_id FROM {EVENTS} WHERE community = ?"
+        f" AND kind IN ('message', 'reply', 'reaction') AND at < ?{where}",
+        [scope.community.id, instant, *params],
+    ):
+        if (platform, member_id) not in last:
+            present.add(who(platform, member_id))
+    return present
+
+
+def _membership_changes(db: sqlite_utils.Database, scope: Scope, kind: str, start: int, end: int,
+                        who: Identify) -> set[str]:
+    where, params = scope.platform_filter()
+    rows = db.execute(
+        f"SELECT DISTINCT platform, member_id FROM {EVENTS} WHERE community = ? AND kind = ? AND at >= ? AND at < ?"
+        f"{where}",
+        [scope.community.id, kind, start, end, *params],
+    ).fetchall()
+    return {who(p, m) for p, m in rows}
+
+
+def joined_between(db: sqlite_utils.Database, scope: Scope, start: int, end: int, who: Identify) -> set[str]:
+    return _membership_changes(db, scope, "join", start, end, who)
+
+
+def active_in(db: sqlite_utils.Database, scope: Scope, week: str, who: Identify,
+              posted_only: bool = False) -> set[str]:
+    """Identities active in ISO `week` (from its member-week roll-up, which the builder keeps current)."""
+    where, params = scope.platform_filter()
+    condition = " AND messages + replies > 0" if posted_only else ""
+    rows = db.execute(
+        f"SELECT platform, member_id FROM {MEMBER_WEEKS} WHERE community = ? AND week = ?{where}{condition}",
+        [scope.community.id, week, *params],
+    ).fetchall()
+    return {who(p, m) for p, m in rows}
+
+
+def membership(db: sqlite_utils.Database, scope: Scope, who: Identify) -> Membership:
+    start, end = scope.bounds
+    week = str(scope.week)
+    return Membership(
+        at_start=frozenset(_present(db, scope, start, who)),
+        at_end=frozenset(_present(db, scope, end, who)),
+        joined=frozenset(joined_between(db, scope, start, end, who)),
+        left=frozenset(_membership_changes(db, scope, "leave", start, end, who)),
+        active=frozenset(active_in(db, scope, week, who)),
+        posted=frozenset(active_in(db, scope, week, who, posted_only=True)),
+    )
+
+
+def staff_accounts(db: sqlite_utils.Database, community: str) -> set[Account]:
+    """Accounts last seen holding a staff role (SMM, CM, admin)."""
+    rows = db.execute(f"SELECT platform, member_id FROM {STAFF} WHERE community = ? AND staff = 1",
+                      [community]).fetchall()
+    return {(p, m) for p, m in rows}
+
+
+def opted_out_accounts(db: sqlite_utils.Database, community: str) -> set[Account]:
+    """Accounts that asked not to be counted: never named in a report (their past counts stay in totals)."""
+    rows = db.execute("SELECT platform, member_id FROM members WHERE community = ? AND opted_out = 1",
+                      [community]).fetchall()
+    return {(p, m) for p, m in rows}
+
+
+def identities_of(accounts: Iterable[Account], who: Identify) -> set[str]:
+    return {who(*account) for account in accounts}
