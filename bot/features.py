@@ -14,6 +14,7 @@ def shipped_features() -> list[Feature]:
     from handlers.engagement import feature as engagement
     from handlers.moderation import feature as moderation
     from handlers.privacy import feature as privacy
+    from handlers.traffic.feature import feature as traffic
     from handlers.welcome import feature as welcome
 
-    return [moderation, welcome, calendar, engagement, privacy]
+    return [moderation, welcome, calendar, engagement, traffic, privacy]

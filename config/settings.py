@@ -19,6 +19,7 @@ from config.base import Section
 from config.calendar import CalendarSettings
 from config.engagement import EngagementSettings, PrivacySettings, ReportSettings
 from config.moderation import ModerationSettings
+from config.traffic import TrafficSettings
 from config.welcome import WelcomeSettings
 
 Locale = Literal["fr", "en"]
@@ -68,6 +69,7 @@ class Community(Section):
     engagement: EngagementSettings = EngagementSettings()
     report: ReportSettings = ReportSettings()
     privacy: PrivacySettings = PrivacySettings()
+    traffic: TrafficSettings = TrafficSettings()
 
     @field_validator("id")
     @classmethod

@@ -1,0 +1,67 @@
+"""`cmbot traffic import FILE` and `cmbot traffic pull`: bring the web analytics' figures into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli_context import cli_context
+from bot.clock import SystemClock
+from config.settings import Community, Settings
+
+
+def _community(settings: Settings, community_id: str | None) -> Community:
+    communities = {c.id: c for c in settings.communities}
+    if community_id is None:
+        if len(communities) != 1:
+            raise click.UsageError(f"several communities: choose one with --community ({', '.join(communities)})")
+        return settings.communities[0]
+    if community_id not in communities:
+        raise click.UsageError(f"no community {community_id!r} (known: {', '.join(communities)})")
+    return communities[community_id]
+
+
+@click.group(name="traffic")
+def traffic_cli() -> None:
+    """Visits and conversions from the web analytics (GA4, Matomo, Plausible)."""
+
+
+@traffic_cli.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--community", "community_id", help="community id (default: the only one in the config)")
+@click.option("--dry-run", is_flag=True, help="read and check the whole file; store nothing")
+def import_traffic(file: Path, community_id: str | None, dry_run: bool) -> None:
+    """Import a GA4, Matomo or Plausible CSV export (recognised from its header), all or nothing.
+
+    Every day from the file's first to its last is replaced, so importing the same export again, or one that
+    overlaps it, never counts a visit twice. Expected columns: docs/traffic.md.
+    """
+    from handlers.traffic.community import community_sources
+    from handlers.traffic.exports import ExportError, read_export
+    from handlers.traffic.visits import Visits, replace_days
+
+    context = cli_context()
+    community = _community(context.settings(), community_id)
+    try:
+        origin, rows = read_export(file)
+    except ExportError as error:
+        click.echo(f"cmbot: {file.name}: {error}", err=True)
+        raise SystemExit(1) from None
+    sources = set(community_sources(community))
+    ours = [r for r in rows if r.source in sources]
+    mine = Visits(sum(r.visits for r in ours), sum(r.conversions or 0 for r in ours))
+    first, last = min(r.day for r in rows), max(r.day for r in rows)
+    summary = (f"{file.name}: {origin} export, {first} to {last}, {len(rows)} rows; from the community "
+               f"({', '.join(sorted(sources)) or 'no source'}): {mine.visits} visits, {mine.conversions} conversions;"
+               f" all traffic: {sum(r.visits for r in rows)} visits")
+    if dry_run:
+        click.echo(summary + " (dry run: nothing stored)")
+        return
+    store = context.open_store()
+    try:
+        load = replace_days(store.db, community.id, rows, origin, "file", SystemClock().now())
+    finally:
+        store.close()
+    replaced = f"; {load.replaced_days} day(s) replaced" if load.replaced_days else ""
+    click.echo(summary + replaced)
