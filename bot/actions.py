@@ -185,3 +185,17 @@ class ActionResult:
     @classmethod
     def failed(cls, error: str, *, permanent: bool) -> ActionResult:
         return cls(ok=False, error=error, permanent=permanent)
+
+
+AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \
+    EditMessage | FindPost
+"""Every concrete action. Each adapter's `execute` matches on it and ends with `typing.assert_never`, so an
+action added here and not carried out by an adapter is a type error there (and `tests/core` checks that every
+`Action` subclass is listed)."""
+
+
+def concrete(action: Action) -> AnyAction:
+    """`action` as the union adapters match on; an `Action` subclass missing from `AnyAction` is a bug."""
+    if not isinstance(action, AnyAction):
+        raise TypeError(f"{type(action).__name__} is not listed in bot.actions.AnyAction")
+    return action

@@ -89,6 +89,7 @@ class FakeDiscord:
         self.application_flags = application_flags
         self.close_on_identify: int | None = None
         self.dms_closed: set[str] = set()
+        self.absent_members: set[str] = set()  # user ids that are in no guild: 404 Unknown Member
         self.requests: list[Recorded] = []
         self.identified = asyncio.Event()
         self.identify_payloads: list[dict[str, Any]] = []
@@ -328,7 +329,8 @@ class FakeDiscord:
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._stored(m.group(1), body, bot, m.group(2))),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: {
                 "id": m.group(2), "type": 11, "parent_id": m.group(1), "name": body.get("name", ""),
-                "guild_id": self.guild_ids[0], "thread_metadata": {"archived": False, "locked": False,
+                "guild_id": self.guild_ids[0], "owner_id": self.bot_id, "message_count": 0, "member_count": 1,
+                "rate_limit_per_user": 0, "flags": 0, "thread_metadata": {"archived": False, "locked": False,
                                                                    "auto_archive_duration": 1440,
                                                                    "archive_timestamp": _now()}}),
             ("POST", r"/users/@me/channels", lambda m: {"id": f"8{body['recipient_id']}", "type": 1,
@@ -337,7 +339,8 @@ class FakeDiscord:
                 "interaction": {"id": m.group(1), "type": 2}}),
             ("PATCH", r"/webhooks/\d+/[^/]+/messages/@original", lambda m: self._stored("700", body, bot)),
             ("POST", r"/webhooks/\d+/[^/]+", lambda m: self._stored("700", body, bot)),
-            ("PATCH", r"/guilds/(\d+)/members/(\d+)", lambda m: member(m.group(2))),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", lambda m: self._member(m.group(2))),
+            ("PATCH", r"/guilds/(\d+)/members/(\d+)", lambda m: self._member(m.group(2))),
         ]
         for route_method, pattern, answer in routes:
             match = re.fullmatch(pattern, path)
@@ -352,6 +355,11 @@ class FakeDiscord:
         return {"id": self.bot_id, "name": "cmbot", "description": "", "icon": None, "bot_public": False,
                 "bot_require_code_grant": False, "owner": user("1", "owner"), "verify_key": "0" * 64,
                 "flags": self.application_flags, "team": None, "rpc_origins": []}
+
+    def _member(self, user_id: str) -> Any:
+        if user_id in self.absent_members:
+            return _json({"message": "Unknown Member", "code": 10007}, 404)
+        return member(user_id)
 
     def _commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"id": self.new_id(), "application_id": self.bot_id, "version": "1", "default_permission": True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import assert_never
 
 from bot.actions import (
     Action,
@@ -17,6 +17,7 @@ from bot.actions import (
     React,
     ReplyInThread,
     TimeoutMember,
+    concrete,
 )
 from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
 from bot.platforms.console.screen import Screen
@@ -26,17 +27,33 @@ class ConsoleActions:
     def __init__(self, community: SimulatedCommunity, screen: Screen) -> None:
         self.community = community
         self.screen = screen
-        self._by_type: dict[type, Callable[[Action], ActionResult]] = {
-            Post: self.post, ReplyInThread: self.reply_in_thread, DirectMessage: self.direct_message,
-            DeleteMessage: self.delete, React: self.react, TimeoutMember: self.timeout, OpenModal: self.open_modal,
-            Answer: self.answer, EditMessage: self.edit, FindPost: self.find_post,
-        }  # fmt: skip
 
     def execute(self, action: Action) -> ActionResult:
-        run = self._by_type.get(type(action))
-        if run is None:
-            return ActionResult.failed(f"the console cannot {type(action).__name__}", permanent=True)
-        return run(action)
+        """One branch per action; `assert_never` makes an action with no branch a type error."""
+        action = concrete(action)
+        match action:
+            case Post():
+                return self.post(action)
+            case ReplyInThread():
+                return self.reply_in_thread(action)
+            case DirectMessage():
+                return self.direct_message(action)
+            case DeleteMessage():
+                return self.delete(action)
+            case React():
+                return self.react(action)
+            case TimeoutMember():
+                return self.timeout(action)
+            case OpenModal():
+                return self.open_modal(action)
+            case Answer():
+                return self.answer(action)
+            case EditMessage():
+                return self.edit(action)
+            case FindPost():
+                return self.find_post(action)
+            case _:
+                assert_never(action)
 
     def post(self, action: Post) -> ActionResult:
         if action.idempotency_key:

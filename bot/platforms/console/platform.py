@@ -39,6 +39,7 @@ from bot.events import (
     ReactionRemoved,
 )
 from bot.platform import Capability, EventSink
+from bot.platforms.capabilities import CAPABILITIES
 from bot.platforms.console.actions import ConsoleActions
 from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
 from bot.platforms.console.screen import Screen
@@ -49,18 +50,7 @@ log = logging.getLogger(__name__)
 
 class ConsolePlatform:
     name = PlatformName.CONSOLE
-    capabilities = frozenset(
-        {
-            Capability.TIMEOUT,
-            Capability.MODALS,
-            Capability.BUTTONS,
-            Capability.EPHEMERAL,
-            Capability.THREADS,
-            Capability.DIRECT_MESSAGES,
-            Capability.DELETE_MESSAGES,
-            Capability.IDEMPOTENT_SEND,
-        }
-    )
+    capabilities = CAPABILITIES[PlatformName.CONSOLE]
     bot_user_id = BOT_NAME
 
     def __init__(

@@ -11,7 +11,8 @@ import discord
 from bot.cli_context import CliContext, cli_context
 from bot.commands import CommandRegistry
 from bot.i18n import Catalogue
-from bot.platforms.discord.adapter import EXIT_DISCORD, point_at
+from bot.platforms.discord import private_http
+from bot.platforms.discord.adapter import EXIT_DISCORD
 from bot.platforms.discord.commands import command_payloads
 from bot.platforms.discord.intents import client_id_from_token, invite_url
 
@@ -82,16 +83,15 @@ def _commands(context: CliContext) -> tuple[CommandRegistry, Catalogue]:
 async def sync_commands(token: str, payloads: list[dict], guild_ids: tuple[str, ...] = (),
                         api_base: str | None = None) -> int:
     """Log in over REST only (no gateway) and replace the application's commands; returns how many."""
-    point_at(api_base)
+    private_http.point_at(api_base)
     client = discord.Client(intents=discord.Intents.none())
     try:
         await client.login(token)
-        application_id = client.application_id
         if guild_ids:
             for guild_id in guild_ids:
-                await client.http.bulk_upsert_guild_commands(application_id, int(guild_id), payloads)
+                await private_http.replace_guild_commands(client, int(guild_id), payloads)
         else:
-            await client.http.bulk_upsert_global_commands(application_id, payloads)
+            await private_http.replace_global_commands(client, payloads)
     finally:
         await client.close()
     return len(payloads)

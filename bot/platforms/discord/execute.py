@@ -1,4 +1,4 @@
-"""The core's actions carried out through discord.py, one small coroutine each.
+"""The core's actions carried out through discord.py: `DiscordActions.execute`, one small coroutine per action.
 
 Every coroutine returns an `ActionResult` and never raises for a platform error: `failure()` sorts Discord's
 answers into permanent (403 missing permission, 404 unknown channel or message, 400 a request Discord will
@@ -10,24 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import assert_never
 
 import aiohttp
 import discord
 
 from bot.actions import (
+    Action,
     ActionResult,
+    Answer,
     Content,
     DeleteMessage,
     DirectMessage,
     EditMessage,
     FindPost,
+    OpenModal,
     Post,
     React,
     ReplyInThread,
     TimeoutMember,
+    concrete,
 )
-from bot.platforms.discord.render import clip, nonce_for, render_content
+from bot.platforms.discord import private_http
+from bot.platforms.discord.interactions import OpenInteractions
+from bot.platforms.discord.render import clip, modal, nonce_for, render_content
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +45,65 @@ MAX_TIMEOUT = timedelta(days=28)
 THREAD_NAME_LIMIT = 100
 HISTORY_LIMIT = 100
 NOT_FOUND = "not found"
+
+
+class DiscordActions:
+    """Carries out actions for one logged-in client. `execute` never raises for a platform error."""
+
+    def __init__(self, client: discord.Client, guild_ids: list[str], interactions: OpenInteractions,
+                 bot_user_id: Callable[[], str | None]) -> None:
+        self.client = client
+        self.guild_ids = guild_ids
+        self.interactions = interactions
+        self.bot_user_id = bot_user_id
+
+    async def execute(self, action: Action) -> ActionResult:
+        try:
+            return await self._run(action)
+        except Exception as error:  # sorted into permanent / transient; never raised to the core
+            return failure(error)
+
+    async def _run(self, action: Action) -> ActionResult:
+        """One branch per action; `assert_never` makes an action with no branch a type error."""
+        client = self.client
+        action = concrete(action)
+        match action:
+            case Post():
+                return await post(client, action)
+            case ReplyInThread():
+                return await reply_in_thread(client, action)
+            case DirectMessage():
+                return await direct_message(client, action)
+            case DeleteMessage():
+                return await delete_message(client, action)
+            case React():
+                return await react(client, action)
+            case EditMessage():
+                return await edit_message(client, action)
+            case TimeoutMember():
+                return await timeout_member(client, self.guild_ids, action, datetime.now(UTC))
+            case FindPost():
+                return await find_post(client, int(self.bot_user_id() or 0), action)
+            case Answer():
+                return await self.answer(action)
+            case OpenModal():
+                return await self.open_modal(action)
+            case _:
+                assert_never(action)
+
+    async def answer(self, action: Answer) -> ActionResult:
+        entry = self.interactions.get(action.interaction.token)
+        if entry is None:
+            return ActionResult.failed("unknown or expired interaction", permanent=True)
+        await entry.answer(render_content(action.content), action.ephemeral)
+        return ActionResult.done()
+
+    async def open_modal(self, action: OpenModal) -> ActionResult:
+        entry = self.interactions.get(action.interaction.token)
+        if entry is None or entry.responded:
+            return ActionResult.failed("a modal must be the first answer to a live interaction", permanent=True)
+        await entry.open_modal(modal(action.custom_id, action.title, action.inputs))
+        return ActionResult.done()
 
 
 def failure(error: BaseException) -> ActionResult:
@@ -71,11 +138,13 @@ async def post(client: discord.Client, action: Post) -> ActionResult:
 async def reply_in_thread(client: discord.Client, action: ReplyInThread) -> ActionResult:
     """Start a thread on the parent message, or use the one it already has (a message's thread shares its id)."""
     name = clip((action.content.title or action.content.text).plain().replace("\n", " ") or "…", THREAD_NAME_LIMIT)
+    channel = client.get_channel(int(action.channel_id)) or await client.fetch_channel(int(action.channel_id))
+    if not isinstance(channel, discord.TextChannel | discord.VoiceChannel | discord.StageChannel):
+        return ActionResult.failed(f"channel {action.channel_id} cannot hold threads", permanent=True)
+    parent = channel.get_partial_message(int(action.parent_message_id))
     try:
-        thread = await client.http.start_thread_with_message(
-            int(action.channel_id), int(action.parent_message_id), name=name, auto_archive_duration=1440
-        )
-        thread_id = str(thread["id"])
+        thread = await parent.create_thread(name=name, auto_archive_duration=1440)
+        thread_id = str(thread.id)
     except discord.HTTPException as error:
         if error.code != THREAD_EXISTS:
             raise
@@ -98,7 +167,7 @@ async def direct_message(client: discord.Client, action: DirectMessage) -> Actio
 
 
 async def delete_message(client: discord.Client, action: DeleteMessage) -> ActionResult:
-    await client.http.delete_message(int(action.channel_id), int(action.message_id), reason=action.reason or None)
+    await private_http.delete_message(client, int(action.channel_id), int(action.message_id), action.reason or None)
     return ActionResult.done(action.message_id, action.channel_id)
 
 
@@ -114,20 +183,23 @@ async def edit_message(client: discord.Client, action: EditMessage) -> ActionRes
     return ActionResult.done(action.message_id, action.channel_id)
 
 
-async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember, now: datetime):
+async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember,
+                         now: datetime) -> ActionResult:
     """Time a member out in the configured guild that has them: the action names a member, not a guild, and
     Discord answers 404 for a guild they are not in, so each configured guild is tried in turn."""
     until = now + min(action.duration, MAX_TIMEOUT)
     last: discord.NotFound | None = None
     for guild_id in guild_ids:
+        guild = client.get_guild(int(guild_id))
+        if guild is None:
+            continue
         try:
-            await client.http.edit_member(
-                int(guild_id), int(action.member_id), reason=action.reason or None,
-                communication_disabled_until=until.isoformat(),
-            )
-            return ActionResult.done()
+            member = await guild.fetch_member(int(action.member_id))
         except discord.NotFound as error:
             last = error
+            continue
+        await member.timeout(until, reason=action.reason or None)
+        return ActionResult.done()
     if last is not None:
         raise last
     return ActionResult.failed("no Discord guild is configured", permanent=True)

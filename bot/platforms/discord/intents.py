@@ -58,7 +58,7 @@ def missing_privileged(flags: discord.ApplicationFlags) -> list[PrivilegedIntent
 
 
 def degrade(intents: discord.Intents, missing: list[PrivilegedIntent]) -> discord.Intents:
-    reduced = discord.Intents._from_value(intents.value)
+    reduced = discord.Intents(intents.value)
     for privileged in missing:
         setattr(reduced, privileged.name, False)
     return reduced

@@ -1,19 +1,14 @@
-"""The Slack platform: a slack-bolt `AsyncApp` whose listeners turn Slack payloads into core events.
+"""The Slack platform's life cycle: identify the token, build the Bolt app, open the transport, stop.
 
-Every listener acknowledges first (Slack wants an answer within 3 s) and hands the slow part (looking the
-member up, running the handlers) to a background task that `stop()` waits for. Role checks are not done here:
-the core's command router checks the member's user id and user groups against the configured role model.
-Slack cannot time a member out, and a bot token cannot delete members' messages: the capabilities say so, so
-the moderation queue offers what Slack can do.
+What Slack sends is heard in `listeners`, actions are carried out in `calls`, and the way requests arrive
+(Socket Mode or signed HTTP) is in `transport`; this module only starts and stops them, in that order.
+Slack cannot time a member out, and a bot token cannot delete members' messages: the capabilities (declared
+once, in `bot.platforms.capabilities`) say so, so the moderation queue offers what Slack can do.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
-from collections.abc import Coroutine
-from typing import Any
 
 import aiohttp
 from slack_bolt.app.async_app import AsyncApp
@@ -23,22 +18,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import Action, ActionResult
 from bot.commands import CommandRegistry
-from bot.events import Event, InteractionRef, Member, PlatformName
+from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalPlatformError
-from bot.platforms.slack import translate
+from bot.platforms.capabilities import CAPABILITIES
 from bot.platforms.slack.access import SlackChannels, granted_scopes
-from bot.platforms.slack.calls import PendingInteraction, SlackCalls, error_code
-from bot.platforms.slack.commands import SLASH_COMMAND, CommandProblem, parse_command_text
+from bot.platforms.slack.calls import SlackCalls, error_code
+from bot.platforms.slack.listeners import LISTENED_EVENTS, REPORT_SHORTCUT, SlackListeners
 from bot.platforms.slack.members import SlackMembers
-from bot.platforms.slack.render import render_text
 from bot.platforms.slack.transport import HttpTransport, SocketModeTransport, Transport
-from config.settings import Community, Settings
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
-REPORT_SHORTCUT = "report_to_moderators"
-# the Events API types the adapter listens to; config/slack-manifest.yml subscribes to each (a test checks)
-LISTENED_EVENTS = ("member_joined_channel", "team_join", "message", "reaction_added", "reaction_removed")
+__all__ = ["LISTENED_EVENTS", "REPORT_SHORTCUT", "SlackPlatform"]
 REFUSED_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                                   "token_expired", "not_allowed_token_type"})
 EXIT_SLACK_REFUSED = 4
@@ -56,14 +48,7 @@ def library_logger() -> logging.Logger:
 
 class SlackPlatform:
     name = PlatformName.SLACK
-    capabilities = frozenset({
-        Capability.MODALS,
-        Capability.BUTTONS,
-        Capability.EPHEMERAL,
-        Capability.THREADS,
-        Capability.DIRECT_MESSAGES,
-        Capability.MESSAGE_LOOKUP,
-    })
+    capabilities = CAPABILITIES[PlatformName.SLACK]
 
     def __init__(
         self,
@@ -99,8 +84,7 @@ class SlackPlatform:
         self.scopes: frozenset[str] = frozenset()  # as the token's answers said at start-up
         self.channels: SlackChannels | None = None
         self._communities = {c.slack.space_id: c for c in settings.communities if c.slack is not None}
-        self._sink: EventSink | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.listeners: SlackListeners | None = None
         self._library_log = library_logger()
 
     def __repr__(self) -> str:  # never show a token
@@ -112,18 +96,26 @@ class SlackPlatform:
 
     async def start(self, sink: EventSink) -> None:
         self._check_transport_settings()
-        self._sink = sink
         base = {"base_url": self.api_base} if self.api_base else {}
         self.client = AsyncWebClient(token=self._bot_token, logger=self._library_log, **base)
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
         await self._identify()
-        locale = self._community(self.team_id or "").locale if self.team_id in self._communities else "en"
+        community = self._communities.get(self.team_id or "")
+        locale = community.locale if community is not None else "en"
         labels = (self.catalogue.string(locale, "slack.modal_submit"),
                   self.catalogue.string(locale, "slack.modal_close"))
         self.calls = SlackCalls(self.client, labels)
         self.members = SlackMembers(self.client, ttl=self.member_cache_ttl)
         self.channels = SlackChannels(self.client, self.scopes)
-        self.app = self._build_app()
+        self.listeners = SlackListeners(commands=self.commands, catalogue=self.catalogue,
+                                        communities=self._communities, members=self.members, calls=self.calls,
+                                        sink=sink)
+        self.app = self.listeners.attach(AsyncApp(
+            client=self.client,
+            signing_secret=self._signing_secret or "",
+            request_verification_enabled=self.http_port is not None,
+            logger=self._library_log,
+        ))
         if self.http_port is not None:
             assert self._signing_secret is not None
             self.transport = HttpTransport(self.app, self.http_host, self.http_port)
@@ -149,8 +141,8 @@ class SlackPlatform:
 
     async def idle(self) -> None:
         """Wait until every event handed to the core so far has been handled (used at stop and by tests)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self.listeners is not None:
+            await self.listeners.idle()
 
     # -- start-up checks ---------------------------------------------------------------------------------
     def _check_transport_settings(self) -> None:
@@ -192,130 +184,3 @@ class SlackPlatform:
                 raise FatalPlatformError(f"Slack refused the app token (SLACK_APP_TOKEN): {code}",
                                          exit_status=EXIT_SLACK_REFUSED) from None
             raise
-
-    # -- Bolt listeners ----------------------------------------------------------------------------------
-    def _build_app(self) -> AsyncApp:
-        app = AsyncApp(
-            client=self.client,
-            signing_secret=self._signing_secret or "",
-            request_verification_enabled=self.http_port is not None,
-            logger=self._library_log,
-        )
-        listeners = {
-            "member_joined_channel": self._on_member_joined,
-            "team_join": self._on_team_join,
-            "message": self._on_message,
-            "reaction_added": self._on_reaction,
-            "reaction_removed": self._on_reaction,
-        }
-        assert set(listeners) == set(LISTENED_EVENTS)
-        for event_type, listener in listeners.items():
-            app.event(event_type)(listener)
-        app.command(SLASH_COMMAND)(self._on_command)
-        app.shortcut(REPORT_SHORTCUT)(self._on_report)
-        app.action(re.compile(".*"))(self._on_button)
-        app.view_submission(re.compile(".*"))(self._on_view_submission)
-        return app
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a Slack event could not be handled", exc_info=task.exception())
-
-    async def _emit(self, event: Event | None) -> None:
-        if event is not None and self._sink is not None:
-            await self._sink(event)
-
-    def _community(self, team_id: str) -> Community:
-        return self._communities[team_id]
-
-    def _interaction(self, body: dict[str, Any], user_id: str, channel_id: str | None) -> InteractionRef:
-        token = translate.interaction_id(body)
-        self.calls.remember(token, PendingInteraction(user_id, channel_id, body.get("response_url"),
-                                                      body.get("trigger_id")))
-        return InteractionRef(PlatformName.SLACK, token)
-
-    async def _on_member_joined(self, body: dict[str, Any]) -> None:
-        self._spawn(self._member_joined(body))
-
-    async def _member_joined(self, body: dict[str, Any]) -> None:
-        community = self._communities.get(translate.team_of(body))
-        welcome = community.slack.channels.welcome if community and community.slack else None
-        if body["event"].get("channel") != welcome:
-            return  # joining any other channel is not joining the community
-        member = await self.members.member(body["event"]["user"])
-        await self._emit(translate.member_joined(body, member))
-
-    async def _on_team_join(self, body: dict[str, Any]) -> None:
-        user = (body.get("event") or {}).get("user") or {}
-        self.members.forget(user.get("id", ""))  # fires at invitation: no welcome, only a fresh profile later
-
-    async def _on_message(self, body: dict[str, Any]) -> None:
-        self._spawn(self._message(body))
-
-    async def _message(self, body: dict[str, Any]) -> None:
-        author = translate.author_id(body["event"])
-        member = await self.members.member(author) if author else None
-        await self._emit(translate.message_event(body, member))
-
-    async def _on_reaction(self, body: dict[str, Any]) -> None:
-        self._spawn(self._reaction(body))
-
-    async def _reaction(self, body: dict[str, Any]) -> None:
-        member = await self.members.member(body["event"]["user"])
-        await self._emit(translate.reaction_event(body, member))
-
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
-        parsed = parse_command_text(self.commands, body.get("text") or "")
-        if isinstance(parsed, CommandProblem):
-            team = translate.team_of(body)
-            locale = self._community(team).locale if team in self._communities else "en"
-            await ack(response_type="ephemeral", text=render_text(self.catalogue.text(locale, parsed.key,
-                                                                                      **parsed.values)))
-            return
-        await ack()
-        self._spawn(self._command(body, parsed.path, parsed.options))
-
-    async def _command(self, body: dict[str, Any], path: tuple[str, ...], options: dict[str, str]) -> None:
-        member = await self.members.member(body["user_id"], body.get("user_name", ""))
-        ref = self._interaction(body, member.id, body.get("channel_id"))
-        await self._emit(translate.command_invoked(body, member, path, options, ref))
-
-    async def _on_report(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        self._spawn(self._report(body))
-
-    async def _report(self, body: dict[str, Any]) -> None:
-        reporter = await self.members.member(body["user"]["id"])
-        message = body.get("message") or {}
-        if message.get("user"):
-            reported = await self.members.member(message["user"])
-        else:
-            reported = Member(id=message.get("bot_id", ""), display_name=message.get("username", ""), is_bot=True)
-        ref = self._interaction(body, reporter.id, (body.get("channel") or {}).get("id"))
-        await self._emit(translate.message_reported(body, reporter, reported, ref))
-
-    async def _on_button(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        self._spawn(self._button(body))
-
-    async def _button(self, body: dict[str, Any]) -> None:
-        member = await self.members.member(body["user"]["id"])
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        ref = self._interaction(body, member.id, channel)
-        await self._emit(translate.button_clicked(body, member, ref))
-
-    async def _on_view_submission(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        self._spawn(self._view_submission(body))
-
-    async def _view_submission(self, body: dict[str, Any]) -> None:
-        member = await self.members.member(body["user"]["id"])
-        channel = (body.get("view") or {}).get("private_metadata") or None
-        ref = self._interaction(body, member.id, channel)
-        await self._emit(translate.modal_submitted(body, member, ref, channel))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -31,6 +31,7 @@ from bot.actions import (
     React,
     ReplyInThread,
     TimeoutMember,
+    concrete,
 )
 from bot.platforms.slack.render import SlackMessage, modal_view, render_content
 
@@ -93,16 +94,40 @@ class SlackCalls:
         self.interactions[token] = pending
 
     async def execute(self, action: Action) -> ActionResult:
-        run = getattr(self, f"_do_{type(action).__name__}", None)
-        if run is None:
-            return ActionResult.failed(f"Slack cannot carry out {type(action).__name__}", permanent=True)
         try:
-            return await run(action)
+            return await self._run(action)
         except CallFailed as failure:
             return failure.result()
         except Exception:  # a payload we did not expect must not take the caller down
             log.exception("Slack %s failed unexpectedly", type(action).__name__)
             return ActionResult.failed(f"{type(action).__name__}: unexpected error", permanent=False)
+
+    async def _run(self, action: Action) -> ActionResult:
+        """One branch per action; `assert_never` makes an action with no branch a type error."""
+        action = concrete(action)
+        match action:
+            case Post():
+                return await self.post(action)
+            case ReplyInThread():
+                return await self.reply_in_thread(action)
+            case DirectMessage():
+                return await self.direct_message(action)
+            case DeleteMessage():
+                return await self.delete_message(action)
+            case React():
+                return await self.react(action)
+            case TimeoutMember():
+                return ActionResult.failed("Slack cannot time a member out", permanent=True)
+            case EditMessage():
+                return await self.edit_message(action)
+            case OpenModal():
+                return await self.open_modal(action)
+            case Answer():
+                return await self.answer(action)
+            case FindPost():
+                return await self.find_post(action)
+            case _:
+                assert_never(action)
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         call = getattr(self.client, method.replace(".", "_"))
@@ -121,7 +146,7 @@ class SlackCalls:
         data = await self._call("chat.postMessage", channel=channel, **message.as_args(), **extra)
         return ActionResult.done(data.get("ts"), data.get("channel", channel))
 
-    async def _do_Post(self, action: Post) -> ActionResult:
+    async def post(self, action: Post) -> ActionResult:
         extra: dict[str, Any] = {"unfurl_links": False}
         if action.idempotency_key:
             extra["metadata"] = {"event_type": POST_EVENT_TYPE, "event_payload": {"key": action.idempotency_key}}
@@ -139,11 +164,11 @@ class SlackCalls:
         except (FileNotFoundError, PermissionError) as error:
             log.error("the image %s cannot be read: %s", path, type(error).__name__)
 
-    async def _do_ReplyInThread(self, action: ReplyInThread) -> ActionResult:
+    async def reply_in_thread(self, action: ReplyInThread) -> ActionResult:
         message = render_content(action.content)
         return await self._post(action.channel_id, message, thread_ts=action.parent_message_id)
 
-    async def _do_DirectMessage(self, action: DirectMessage) -> ActionResult:
+    async def direct_message(self, action: DirectMessage) -> ActionResult:
         try:
             opened = await self._call("conversations.open", users=action.member_id)
             channel = (opened.get("channel") or {}).get("id")
@@ -157,11 +182,11 @@ class SlackCalls:
                      action.member_id, failure.error)
             return await self._post(action.fallback_channel_id, render_content(action.content))
 
-    async def _do_DeleteMessage(self, action: DeleteMessage) -> ActionResult:
+    async def delete_message(self, action: DeleteMessage) -> ActionResult:
         await self._call("chat.delete", channel=action.channel_id, ts=action.message_id)
         return ActionResult.done(action.message_id, action.channel_id)
 
-    async def _do_React(self, action: React) -> ActionResult:
+    async def react(self, action: React) -> ActionResult:
         try:
             await self._call("reactions.add", channel=action.channel_id, timestamp=action.message_id,
                              name=action.emoji.strip(":"))
@@ -170,10 +195,7 @@ class SlackCalls:
                 raise
         return ActionResult.done(action.message_id, action.channel_id)
 
-    async def _do_TimeoutMember(self, action: TimeoutMember) -> ActionResult:
-        return ActionResult.failed("Slack cannot time a member out", permanent=True)
-
-    async def _do_EditMessage(self, action: EditMessage) -> ActionResult:
+    async def edit_message(self, action: EditMessage) -> ActionResult:
         message = render_content(action.content)
         args = message.as_args()
         args.setdefault("blocks", [])  # an edit from a card to plain text removes the old blocks
@@ -186,7 +208,7 @@ class SlackCalls:
             raise CallFailed("interaction", "unknown_interaction", True)
         return pending
 
-    async def _do_OpenModal(self, action: OpenModal) -> ActionResult:
+    async def open_modal(self, action: OpenModal) -> ActionResult:
         pending = self._pending(action.interaction.token)
         if not pending.trigger_id:
             return ActionResult.failed("views.open: this interaction cannot open a modal", permanent=True)
@@ -195,7 +217,7 @@ class SlackCalls:
         await self._call("views.open", trigger_id=pending.trigger_id, view=view)
         return ActionResult.done()
 
-    async def _do_Answer(self, action: Answer) -> ActionResult:
+    async def answer(self, action: Answer) -> ActionResult:
         pending = self._pending(action.interaction.token)
         message = render_content(action.content)
         if pending.response_url:
@@ -224,7 +246,7 @@ class SlackCalls:
                                        permanent=answer.status_code in (403, 404, 410))
         return ActionResult.done()
 
-    async def _do_FindPost(self, action: FindPost) -> ActionResult:
+    async def find_post(self, action: FindPost) -> ActionResult:
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             data = await self._call("conversations.history", channel=action.channel_id,

@@ -1,9 +1,10 @@
 """How Slack's requests reach the Bolt app: Socket Mode (default) or signed HTTP (`cmbot run --slack-http PORT`).
 
-Socket Mode needs no public URL: the app token opens a websocket (`apps.connections.open`) that shares the
-bot's event loop (`connect`, never a blocking `start`). The library's own reconnection is switched off in
-favour of one watchdog we own and test: every `watchdog_interval` seconds it checks the session (closed,
-stale ping-pong) and opens a new one when it is dead. HTTP mode serves one path for events, the slash command
+Socket Mode needs no public URL: slack-bolt's public `AsyncSocketModeHandler` opens a websocket with the app
+token (`apps.connections.open`) that shares the bot's event loop (`connect_async`, never a blocking
+`start_async`). The library's own reconnection is switched off in favour of one watchdog we own and test:
+every `watchdog_interval` seconds it checks the session (closed, stale ping-pong) and opens a new one when it
+is dead. HTTP mode serves one path for events, the slash command
 and interactivity, with Bolt's signature verification always on (a forged, stale or tampered request gets 401
 and reaches no listener).
 """
@@ -16,11 +17,9 @@ import logging
 from typing import Protocol
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
-from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
-from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platform import FatalPlatformError
@@ -46,21 +45,21 @@ class SocketModeTransport:
         self.library_log = library_log
         self.watchdog_interval = watchdog_interval
         self.ping_interval = ping_interval
-        self.socket: SocketModeClient | None = None
+        self.handler: AsyncSocketModeHandler | None = None
         self.reconnections = 0
         self._watchdog: asyncio.Task[None] | None = None
 
+    @property
+    def socket(self) -> SocketModeClient | None:
+        return self.handler.client if self.handler is not None else None
+
     async def start(self) -> None:
-        self.socket = SocketModeClient(
-            app_token=self.app_token,
-            logger=self.library_log,
-            web_client=self.client,
-            auto_reconnect_enabled=False,
-            ping_interval=self.ping_interval,
-        )
-        self.socket.socket_mode_request_listeners.append(self._handle)
+        self.handler = AsyncSocketModeHandler(self.app, self.app_token, logger=self.library_log,
+                                              web_client=self.client, ping_interval=self.ping_interval)
+        # the watchdog below reconnects; `connect` resets the first from the second, so both are set
+        self.handler.client.default_auto_reconnect_enabled = self.handler.client.auto_reconnect_enabled = False
         try:
-            await asyncio.wait_for(self.socket.connect(), CONNECT_TIMEOUT)
+            await asyncio.wait_for(self.handler.connect_async(), CONNECT_TIMEOUT)
         except TimeoutError:
             raise FatalPlatformError(
                 f"Slack Socket Mode did not connect within {CONNECT_TIMEOUT:.0f} s: check the network and "
@@ -69,18 +68,15 @@ class SocketModeTransport:
         self._watchdog = asyncio.create_task(self._watch(), name="slack-socket-watchdog")
         log.info("Slack Socket Mode connected")
 
-    async def _handle(self, client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
-        response = await run_async_bolt_app(self.app, request)
-        await send_async_response(client, request, response, 0.0)
-
     async def _watch(self) -> None:
-        assert self.socket is not None
-        while not self.socket.closed:
+        socket = self.socket
+        assert socket is not None
+        while not socket.closed:
             await asyncio.sleep(self.watchdog_interval)
             try:
-                if not await self.socket.is_connected():
+                if not await socket.is_connected():
                     log.warning("the Slack Socket Mode connection is dead: reconnecting")
-                    await self.socket.connect_to_new_endpoint(force=True)
+                    await socket.connect_to_new_endpoint(force=True)
                     self.reconnections += 1
                     log.info("Slack Socket Mode reconnected")
             except Exception as error:  # keep watching: the next round tries again
@@ -91,8 +87,8 @@ class SocketModeTransport:
             self._watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watchdog
-        if self.socket is not None:
-            await self.socket.close()
+        if self.handler is not None:
+            await self.handler.close_async()
 
 
 class HttpTransport:

@@ -1,0 +1,53 @@
+"""The only place cmbot touches discord.py names that are not part of its documented API.
+
+Three needs have no public form in discord.py 2.7:
+- replacing an application's commands from plain JSON payloads (the public `app_commands.CommandTree` wants
+  decorated Python callbacks; our commands are data from the core's registry);
+- deleting one message with an audit-log reason (`Message.delete()` takes none; moderators read the reason);
+- sending REST calls and gateway connections to another host (a proxy, or the local fakes in tests).
+
+`tests/discord/test_private_http.py` checks every name used here on the installed discord.py, and
+`pyproject.toml` pins the minor version that test covers: a release that moves them fails that test loudly
+instead of breaking the bot at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import yarl
+
+TESTED_VERSIONS = ((2, 7),)  # discord.py minor versions `test_private_http` was run against
+
+
+def point_at(api_base: str | None = None, gateway_url: str | None = None) -> None:
+    """Send discord.py's REST calls to `api_base` (e.g. "https://proxy.example/api/v10") and its gateway
+    connections to `gateway_url`. Process-wide: discord.py keeps both on classes."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def endpoints() -> tuple[str, str]:
+    """Where discord.py sends its calls now (REST base, gateway URL)."""
+    return discord.http.Route.BASE, str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+
+
+async def replace_guild_commands(client: discord.Client, guild_id: int, payloads: list[dict[str, Any]]) -> None:
+    await client.http.bulk_upsert_guild_commands(_application_id(client), guild_id, payloads)
+
+
+async def replace_global_commands(client: discord.Client, payloads: list[dict[str, Any]]) -> None:
+    await client.http.bulk_upsert_global_commands(_application_id(client), payloads)
+
+
+async def delete_message(client: discord.Client, channel_id: int, message_id: int, reason: str | None) -> None:
+    await client.http.delete_message(channel_id, message_id, reason=reason)
+
+
+def _application_id(client: discord.Client) -> int:
+    if client.application_id is None:
+        raise RuntimeError("log in before registering commands")
+    return client.application_id

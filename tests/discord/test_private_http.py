@@ -1,0 +1,61 @@
+"""The undocumented discord.py names cmbot uses, checked on the installed version.
+
+They all stand in `bot/platforms/discord/private_http.py`; if a discord.py release moves one, this test fails
+loudly here (and `pyproject.toml` pins the minor versions it was run against), instead of the bot failing at
+run time. The behaviour behind each name is tested at the wire against the local Discord fake.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.platforms.discord import private_http
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_installed_discord_py_is_a_version_this_module_was_checked_against():
+    assert (discord.version_info.major, discord.version_info.minor) in private_http.TESTED_VERSIONS
+
+
+def test_pyproject_pins_exactly_the_checked_versions():
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    [pin] = [d for d in dependencies if d.lower().startswith("discord.py")]
+    low, high = min(private_http.TESTED_VERSIONS), max(private_http.TESTED_VERSIONS)
+    assert pin.replace(" ", "") == f"discord.py>={low[0]}.{low[1]},<{high[0]}.{high[1] + 1}"
+
+
+@pytest.mark.parametrize(("method", "parameters"), [
+    ("bulk_upsert_guild_commands", ["application_id", "guild_id", "payload"]),
+    ("bulk_upsert_global_commands", ["application_id", "payload"]),
+    ("delete_message", ["channel_id", "message_id", "reason"]),
+])
+def test_the_http_client_methods_we_call_keep_their_parameters(method, parameters):
+    signature = inspect.signature(getattr(discord.http.HTTPClient, method))
+    assert list(signature.parameters)[1:] == parameters
+
+
+def test_the_endpoints_live_where_point_at_changes_them():
+    assert isinstance(discord.http.Route.BASE, str) and discord.http.Route.BASE.endswith("/api/v10")
+    assert "gateway" in str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    route = discord.http.Route("GET", "/users/@me")
+    assert route.url == discord.http.Route.BASE + "/users/@me"  # read at call time, so a change takes effect
+
+
+def test_no_other_module_touches_discord_py_privately():
+    allowed = {"private_http.py"}
+    private = re.compile(r"\b(?:client|self\.client|state)\._\w+|\._connection\b|\.http\.\w+\(|_from_value\b")
+    for path in sorted((ROOT / "bot/platforms/discord").glob("*.py")):
+        if path.name not in allowed:
+            assert not private.search(path.read_text()), path.name
+
+
+def test_the_slack_adapter_uses_only_public_slack_bolt_modules():
+    for path in sorted((ROOT / "bot/platforms/slack").glob("*.py")):
+        assert "async_internals" not in path.read_text(), path.name
