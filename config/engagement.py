@@ -65,3 +65,7 @@ class PrivacySettings(Section):
         default=10, ge=1, le=50, description="an export longer than this many DM parts is summarised instead"
     )
     link_code_minutes: int = Field(default=15, ge=1, le=1440, description="how long a /privacy link code is valid")
+    keep_sanctions_days: int = Field(
+        default=365, ge=0, le=3650,
+        description="a moderation sanction outlives forget-me this long (member's platform id only)",
+    )

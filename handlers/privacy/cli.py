@@ -14,7 +14,7 @@ import click
 from bot.cli_context import cli_context
 from bot.feature import PersonalData
 from handlers.privacy import export as exporting
-from handlers.privacy.forget import count_rows, forget
+from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
 from handlers.privacy.links import Account, accounts_of, link
 from handlers.privacy.tables import DeclarationError
 
@@ -39,6 +39,10 @@ def _community(chosen: str | None) -> str:
     if chosen not in communities:
         raise click.UsageError(f"unknown community {chosen!r} (known: {', '.join(communities)})")
     return chosen
+
+
+def _keep_sanctions_days(community: str) -> int:
+    return next(c for c in cli_context().settings().communities if c.id == community).privacy.keep_sanctions_days
 
 
 def _declarations() -> list[PersonalData]:
@@ -67,17 +71,23 @@ def forget_command(member: Account, community_id: str | None, yes: bool) -> None
     try:
         accounts = accounts_of(store.db, community, member)
         declarations = _declarations()
-        pending = count_rows(store.db, community, accounts, declarations)
+        days = _keep_sanctions_days(community)
+        keep = KeepSanctions.for_days(days, datetime.now(UTC))
+        pending = count_rows(store.db, community, accounts, declarations, keep)
+        kept = pending.pop(KEPT_COUNT, 0)
         names = ", ".join(str(a) for a in accounts)
-        if not yes and not click.confirm(f"Erase {sum(pending.values())} row(s) of {names} ({_summary(pending)})?"):
+        note = f"; {kept} moderation sanction(s) kept {days} days, platform id only" if kept else ""
+        question = f"Erase {sum(pending.values())} row(s) of {names} ({_summary(pending)}){note}?"
+        if not yes and not click.confirm(question):
             raise SystemExit(1)
-        counts = forget(store.db, community, accounts, declarations)
+        counts = forget(store.db, community, accounts, declarations, keep)
+        counts.pop(KEPT_COUNT, 0)
     except DeclarationError as error:
         click.echo(f"cmbot: {error}", err=True)
         raise SystemExit(1) from None
     finally:
         store.close()
-    click.echo(f"{names}: erased {sum(counts.values())} row(s) ({_summary(counts)})")
+    click.echo(f"{names}: erased {sum(counts.values())} row(s) ({_summary(counts)}){note}")
 
 
 @privacy_cli.command("export")

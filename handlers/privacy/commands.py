@@ -26,7 +26,7 @@ from bot.outbox import Outbox
 from bot.store import Store
 from bot.text import Text
 from handlers.privacy import export as exporting
-from handlers.privacy.forget import count_rows, forget
+from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
 from handlers.privacy.links import Account, accounts_of, issue_code, redeem_code, unlink
 
 
@@ -65,14 +65,22 @@ class PrivacyCommands:
         community = invocation.community.id
         accounts = await self._accounts(invocation)
         declarations = list(self.declarations)
+        days = invocation.community.privacy.keep_sanctions_days
+        keep = KeepSanctions.for_days(days, self.clock.now())
         if not invocation.options.get("confirm"):
-            counts = await self.store.run(lambda db: count_rows(db, community, accounts, declarations))
-            return [invocation.answer("privacy.forget_confirm", count=sum(counts.values()),
-                                      tables=_table_list(counts), accounts=_account_list(accounts))]
+            counts = await self.store.run(lambda db: count_rows(db, community, accounts, declarations, keep))
+            kept = counts.pop(KEPT_COUNT, 0)
+            asked = invocation.say("privacy.forget_confirm", count=sum(counts.values()), tables=_table_list(counts),
+                                   accounts=_account_list(accounts))
+            return [invocation.answer(Text.of(asked, "\n", invocation.say("privacy.forget_sanctions_kept",
+                                                                           count=kept, days=days)))]
         if self.flush_pending is not None:
             await self.flush_pending()
-        counts = await self.store.run(lambda db: forget(db, community, accounts, declarations))
-        return [invocation.answer("privacy.forget_done", count=sum(counts.values()), tables=_table_list(counts))]
+        counts = await self.store.run(lambda db: forget(db, community, accounts, declarations, keep))
+        kept = counts.pop(KEPT_COUNT, 0)
+        done = invocation.say("privacy.forget_done", count=sum(counts.values()), tables=_table_list(counts))
+        return [invocation.answer(Text.of(done, "\n", invocation.say("privacy.forget_sanctions_kept",
+                                                                     count=kept, days=days)))]
 
     async def export(self, invocation: Invocation) -> Sequence[Action]:
         community = invocation.community

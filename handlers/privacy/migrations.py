@@ -25,3 +25,11 @@ def m002_link_codes(db: sqlite_utils.Database) -> None:
         {"code_hash": str, "community": str, "platform": str, "member_id": str, "expires_at": str},
         pk="code_hash",
     )
+
+
+@migrations()
+def m003_kept_sanctions(db: sqlite_utils.Database) -> None:
+    """Sanctions of forgotten members, kept (stripped) for the safety of the community until `keep_until`.
+    Only the flag's id: the flag itself holds the member's platform id, and nothing else of them."""
+    db["privacy_kept_sanctions"].create({"flag_id": int, "community": str, "keep_until": str}, pk="flag_id")
+    db["privacy_kept_sanctions"].create_index(["keep_until"])

@@ -143,3 +143,42 @@ def test_no_best_post_without_engagement_and_its_link_is_whole(db, acme):
     write_rows(db, [row("discord", "d1", "reaction", nov(17, 11), "announce", None, "p1")], posts)
     [best] = build_report(db, acme, W47, NOW).overall.lists["best_post"]
     assert best.value == 1 and best.label.endswith(url) and best.label.startswith("#1 Our big launch")
+
+
+def test_an_opted_out_member_is_never_named_but_stays_in_the_totals(db, acme):
+    rows = [row("discord", "q", "message", nov(17, 9), "help-d", "q1"),
+            row("discord", "shy", "reply", nov(17, 10), "help-d", "r1", "q1"),
+            row("discord", "kind", "reply", nov(17, 11), "help-d", "r2", "q1")]
+    write_rows(db, rows, PublishedPosts())
+    db["members"].insert({"community": "acme", "platform": "discord", "member_id": "shy", "opted_out": 1})
+    report = build_report(db, acme, W47, NOW)
+    assert [item.ref for item in report.overall.lists["top_contributors"]] == ["kind"]
+    assert report.overall.numbers["replies"] == 2 and report.overall.numbers["active_members"] == 3
+
+
+def test_linked_accounts_are_one_member_in_the_all_platforms_figures(db, acme):
+    from handlers.privacy.links import Account, link
+    from handlers.privacy.migrations import migrations as privacy_migrations
+
+    privacy_migrations.apply(db)
+    write_rows(db, [row("discord", "ann-d", "join", nov(17, 9)), row("slack", "ann-s", "join", nov(17, 9)),
+                    row("discord", "ann-d", "message", nov(17, 10), "general", "a"),
+                    row("slack", "ann-s", "message", nov(17, 10), "general-s", "b")], PublishedPosts())
+    link(db, "acme", Account("discord", "ann-d"), Account("slack", "ann-s"), NOW)
+    all_, discord, slack = build_report(db, acme, W47, NOW).scopes
+    assert (all_.numbers["joined"], all_.numbers["active_members"], all_.numbers["members"]) == (1, 1, 1)
+    assert (discord.numbers["joined"], slack.numbers["joined"]) == (1, 1)
+    assert all_.numbers["messages"] == 2  # events stay events
+
+
+def test_forget_me_takes_a_members_rows_out_of_final_rollups(db, acme):
+    from handlers.engagement import feature as engagement_feature
+    from handlers.privacy.forget import forget
+    from handlers.privacy.links import Account
+
+    write_rows(db, [row("discord", "gone", "message", nov(17, 10), "general", "a"),
+                    row("discord", "stays", "message", nov(17, 11), "general", "b")], PublishedPosts())
+    assert build_report(db, acme, W47, NOW).overall.numbers["messages"] == 2  # W47's roll-ups are final now
+    forget(db, "acme", [Account("discord", "gone")], engagement_feature.personal_data)
+    numbers = build_report(db, acme, W47, NOW).overall.numbers
+    assert (numbers["messages"], numbers["active_members"]) == (1, 1)
