@@ -1,0 +1,255 @@
+"""The whole bot on real discord.py, fed through the local Discord fake's gateway, beside a bare discord.py client.
+
+The fake runs in a child process, so the CPU time read in this process (every thread: the event loop and the
+store's thread) is the client's alone. Each subject logs in to a fresh fake, waits for READY, then the fake
+pushes the same stream (`benchmarks.stream`: joins, leaves, messages, replies, reactions; real everyday
+tweets when the data folder is there, synthetic sentences otherwise) as fast as the socket takes it. The bare
+client is discord.py with the intents and cache settings cmbot uses and listeners that only count; cmbot is
+the app with every shipped feature, answering over REST to the fake (welcome posts, moderation cards). Both
+stop when they have handled every event; cmbot's time includes its final flush. The figure is cmbot's CPU per
+event beyond discord.py's own, against discord.py's own.
+
+Left out: the network (loopback), gateway compression (the fake sends plain JSON), and Discord's rate limits
+(the fake never answers 429 here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import tempfile
+import time
+import zlib
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import Measure
+from benchmarks.stream import Happening, counted, happenings, real_texts, synthetic_texts
+
+SCENARIO = "pipeline"
+GUILD, GENERAL = "100", "700"
+CHANNELS = {"welcome": "701", "moderation": "702", "strategy": "703", "help": "704", "feedback": "705",
+            "off-topic": "706", "announcements": "707"}
+LONG_AGO = "2025-01-01T00:00:00+00:00"
+TOKEN = "bench-token"
+GOAL = "<= 1"
+SETTINGS_TOML = f"""
+[bot]
+database = "DATABASE"
+
+[[communities]]
+id = "bench"
+name = "Bench"
+locale = "fr"
+timezone = "Europe/Paris"
+
+[communities.discord]
+space_id = "{GUILD}"
+roles = {{ smm = ["501"], cm = ["502"], admin = ["503"] }}
+channels = {{ welcome = "701", moderation = "702", strategy = "703", help = ["704"], feedback = ["705"] }}
+"""
+
+
+# -- the fake, in its own process -------------------------------------------------------------------------
+def _payloads(fake: Any, stream: list[Happening]) -> list[tuple[str, dict[str, Any]]]:
+    from tests.fakes.discord_fake import member, user
+
+    posted: list[tuple[str, str]] = []  # (message id, channel id) in posting order
+    joined: dict[str, str] = {}
+    out: list[tuple[str, dict[str, Any]]] = []
+    for happening in stream:
+        verb, who = happening.verb, happening.member
+        author_id = str(zlib.crc32(who.encode()) + 10**12)
+        if verb == "join":
+            joined[who] = fake_now()
+            out.append(("GUILD_MEMBER_ADD", member(author_id, who, joined_at=joined[who]) | {"guild_id": GUILD}))
+        elif verb == "leave":
+            out.append(("GUILD_MEMBER_REMOVE", {"guild_id": GUILD, "user": user(author_id, who)}))
+        elif verb in ("say", "reply"):
+            channel = CHANNELS.get(happening.channel, GENERAL)
+            extra: dict[str, Any] = {}
+            if verb == "reply":
+                target, channel = posted[min(happening.target, len(posted) - 1)]
+                extra = {"type": 19, "message_reference": {"message_id": target, "channel_id": channel,
+                                                           "guild_id": GUILD}}
+            payload = fake.message(channel, user(author_id, who), happening.text, guild_id=GUILD, **extra)
+            payload["member"]["joined_at"] = joined.get(who, LONG_AGO)
+            posted.append((payload["id"], channel))
+            out.append(("MESSAGE_CREATE", payload))
+        elif verb == "react":
+            target, channel = posted[min(happening.target, len(posted) - 1)]
+            out.append(("MESSAGE_REACTION_ADD", {
+                "user_id": author_id, "channel_id": channel, "message_id": target, "guild_id": GUILD,
+                "member": member(author_id, who, joined_at=joined.get(who, LONG_AGO)),
+                "emoji": {"id": None, "name": happening.text}, "type": 0, "burst": False}))
+    return out
+
+
+def fake_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()
+
+
+def _serve(conn: Connection, stream: list[Happening]) -> None:
+    asyncio.run(_serve_async(conn, stream))
+
+
+async def _serve_async(conn: Connection, stream: list[Happening]) -> None:
+    from tests.fakes.discord_fake import FakeDiscord
+
+    fake = await FakeDiscord(token=TOKEN, guild_ids=(GUILD,)).start()
+    for name, channel_id in CHANNELS.items():
+        fake.add_channel(channel_id, name)
+    payloads = _payloads(fake, stream)
+    conn.send(fake.port)
+    loop = asyncio.get_running_loop()
+    while True:
+        command = await loop.run_in_executor(None, conn.recv)
+        if command == "go":
+            for event, data in payloads:
+                await fake.dispatch(event, data)
+            conn.send("sent")
+        else:
+            break
+    await fake.stop()
+
+
+# -- the two subjects ---------------------------------------------------------------------------------------
+class Counter:
+    """Counts handled events; `done` is set at `expected`."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected
+        self.seen = 0
+        self.done = asyncio.Event()
+
+    def tick(self) -> None:
+        self.seen += 1
+        if self.seen >= self.expected:
+            self.done.set()
+
+
+async def _bare(port: int, conn: Connection, expected: int) -> float:
+    import discord
+
+    from bot.platforms.discord.adapter import point_at
+    from bot.platforms.discord.intents import wanted_intents
+
+    point_at(f"http://127.0.0.1:{port}/api/v10", f"ws://127.0.0.1:{port}/gateway")
+    client = discord.Client(intents=wanted_intents(), allowed_mentions=discord.AllowedMentions.none(),
+                            chunk_guilds_at_startup=False, member_cache_flags=discord.MemberCacheFlags.none(),
+                            guild_ready_timeout=0.05)
+    counter = Counter(expected)
+
+    async def counted_listener(*_: Any) -> None:
+        counter.tick()
+
+    for name in ("on_message", "on_member_join", "on_raw_member_remove", "on_raw_reaction_add"):
+        client.event(_named(counted_listener, name))
+    await client.login(TOKEN)
+    runner = asyncio.create_task(client.connect(reconnect=False))
+    await client.wait_until_ready()
+    cpu = await _timed(conn, counter, None)
+    await client.close()
+    runner.cancel()
+    return cpu
+
+
+def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
+    async def listener(*args: Any) -> None:
+        await func(*args)
+
+    listener.__name__ = name
+    return listener
+
+
+async def _cmbot(port: int, conn: Connection, expected: int, folder: Path) -> tuple[float, int]:
+    from bot.app import App
+    from bot.clock import SystemClock
+    from bot.platforms.discord import DiscordPlatform, GatewayTimings
+    from bot.store import Store
+    from config.loader import parse_settings
+    from schedules.wakeups import SchedulerWakeups
+
+    database = folder / f"discord-{time.monotonic_ns()}.db"
+    settings = parse_settings(SETTINGS_TOML.replace("DATABASE", str(database)), "bench.toml")
+    app = App(settings, Store.open(database), SystemClock(), SchedulerWakeups())
+    services = app.services
+    platform = DiscordPlatform(token=TOKEN, settings=settings, commands=services.commands,
+                               catalogue=services.catalogue, api_base=f"http://127.0.0.1:{port}/api/v10",
+                               gateway_url=f"ws://127.0.0.1:{port}/gateway",
+                               timings=GatewayTimings(guild_ready=0.05, reidentify=0.0))
+    counter = Counter(expected)
+    dispatch = services.dispatcher.dispatch
+
+    async def counting(event: Any) -> Any:
+        try:
+            return await dispatch(event)
+        finally:
+            counter.tick()
+
+    services.dispatcher.dispatch = counting  # type: ignore[method-assign]
+    app.attach([platform])
+    await app.start()
+
+    async def flush() -> None:
+        for hook in reversed(services.stop_hooks):
+            await hook()
+        services.stop_hooks.clear()
+
+    cpu = await _timed(conn, counter, flush)
+    flagged = services.store.db.execute("SELECT COUNT(*) FROM moderation_flags").fetchone()[0]
+    await app.stop()
+    return cpu, flagged
+
+
+async def _timed(conn: Connection, counter: Counter, after: Callable[[], Any] | None) -> float:
+    cpu_started = time.process_time()
+    conn.send("go")
+    try:
+        await asyncio.wait_for(counter.done.wait(), timeout=900)
+    except TimeoutError:
+        logging.getLogger(__name__).warning("only %d of %d events handled", counter.seen, counter.expected)
+    if after is not None:
+        await after()
+    return time.process_time() - cpu_started
+
+
+def _with_fake(stream: list[Happening], client: Callable[[int, Connection], Any]) -> Any:
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_serve, args=(theirs, stream), daemon=True)
+    child.start()
+    try:
+        port = ours.recv()
+        return asyncio.run(client(port, ours))
+    finally:
+        ours.send("stop")
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+
+
+def discord_measures(count: int, data_dir: Path) -> list[Measure]:
+    texts = real_texts(data_dir)
+    label = "real texts" if texts is not None else "synthetic texts (no data folder)"
+    stream = list(happenings(count, texts if texts is not None else synthetic_texts()))
+    events = counted(stream)
+    logging.getLogger("discord").setLevel(logging.WARNING)
+    bare_cpu = _with_fake(stream, lambda port, conn: _bare(port, conn, events))
+    with tempfile.TemporaryDirectory() as folder:
+        cmbot_cpu, flagged = _with_fake(stream, lambda port, conn: _cmbot(port, conn, events, Path(folder)))
+    bare_us, cmbot_us = bare_cpu / events * 1e6, cmbot_cpu / events * 1e6
+    added = cmbot_us - bare_us
+    return [
+        Measure(SCENARIO, "Discord gateway: bare discord.py client (baseline)", "CPU per event", bare_us, "µs",
+                note=f"{events:,} events, {label}, same intents and caches as cmbot"),
+        Measure(SCENARIO, "Discord gateway: cmbot, every feature", "CPU per event", cmbot_us, "µs",
+                note=f"discord.py included; {flagged:,} flags raised, cards posted over REST to the fake"),
+        Measure(SCENARIO, "Discord gateway: cmbot's added CPU / discord.py's own", "ratio", added / bare_us, "",
+                GOAL, note=f"{added:.0f} µs added per event"),
+    ]

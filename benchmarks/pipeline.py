@@ -1,0 +1,170 @@
+"""The whole bot, end to end: every shipped feature with the default config, beside the bare runtime.
+
+Console (one process, one run): the same realistic stream (see `benchmarks.stream`: joins and leaves,
+messages, replies, reactions, time moving at two events per simulated second: 50,000 events are seven hours
+from 02:00 UTC on a Monday, so the nightly purges and Monday's weekly report run on the way) is played through
+the console platform twice, once by the app with every shipped feature installed and once with no feature at
+all (the runtime alone: parsing, events, community resolution, the middleware, the dispatcher). Both include
+the final flush. Two streams: synthetic clean sentences, and real everyday tweets (Davidson "neither"), of
+which a few percent are flagged; the latter is skipped, with a note, when the data folder is absent. The ratio
+of each to the no-feature run is its figure.
+
+Discord (see `benchmarks.gateway`): the same stream through the local Discord fake's gateway, in a separate
+process, to real discord.py: cmbot's added CPU per event beside what a bare discord.py client spends on the
+same stream.
+
+Left out: Slack (its adapter is measured by its tests at the wire, not here), slash commands and buttons
+(rare next to messages), and the network: the fake runs on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.harness import Measure, ScenarioOptions
+from benchmarks.stream import Happening, counted, happenings, one_line, real_texts, synthetic_texts
+from bot.app import App
+from bot.clock import SimulatedClock
+from bot.feature import Feature
+from bot.platforms.console import ConsolePlatform
+from bot.platforms.console.community import BOT_NAME
+from bot.store import Store
+from config.loader import load_settings
+from schedules.wakeups import SteppedWakeups
+
+SCENARIO = "pipeline"
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday night: the 03:xx purges and the 09:00 report fall due
+WHOLE_GOAL, REAL_GOAL = ">= 0.6", ">= 0.4"
+TICK_EVERY, TICK_SECONDS = 20, 10  # two events per simulated second
+
+
+@dataclass(frozen=True)
+class ConsoleRun:
+    events: int
+    seconds: float
+    cpu_seconds: float
+    flagged: int
+    messages: int
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+
+def stream_of(count: int, texts: list[str]) -> list[Happening]:
+    return list(happenings(count, texts, tick_every=TICK_EVERY, tick_seconds=TICK_SECONDS))
+
+
+async def play_console(stream: list[Happening], folder: Path, features: list[Feature] | None) -> ConsoleRun:
+    """Play `stream` through the console; `features` None means every shipped feature, [] none."""
+    settings = load_settings(None)
+    database = folder / f"pipeline-{time.monotonic_ns()}.db"
+    settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": database})})
+    clock = SimulatedClock(START)
+    wakeups = SteppedWakeups(clock)
+    app = App(settings, Store.open(database), clock, wakeups, features=features)
+    sink = io.StringIO()
+    community = settings.communities[0]
+    console = ConsolePlatform(community.console.space_id, clock, app.services.commands, wakeups.run_due,
+                              stdin=io.StringIO(), stdout=sink, timezone_name=community.timezone,
+                              advance_clock=wakeups.advance_to)
+    app.attach([console])
+    await app.start()
+    posted: list[str] = []  # the console id of each member message, in posting order
+    messages = console.community.messages
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for happening in stream:
+        verb = happening.verb
+        if verb == "tick":
+            line = f"clock +{happening.seconds}s\n"
+        elif verb == "say":
+            line = f"say {happening.member} #{happening.channel} {one_line(happening.text)}\n"
+        elif verb == "reply":
+            line = f"reply {happening.member} {_alive(posted, happening.target, messages)} {one_line(happening.text)}\n"
+        elif verb == "react":
+            line = f"react {happening.member} {_alive(posted, happening.target, messages)} {happening.text}\n"
+        else:
+            line = f"{verb} {happening.member}\n"
+        await console.feed(line)
+        if verb in ("say", "reply"):
+            posted.append(_last_member_message(messages))
+        if sink.tell() > 1_000_000:
+            sink.seek(0)
+            sink.truncate()
+    for hook in reversed(app.services.stop_hooks):  # the final flush is part of the work
+        await hook()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    app.services.stop_hooks.clear()
+    store = app.services.store
+    flagged = 0
+    if "moderation_flags" in store.db.table_names():
+        flagged = store.db.execute("SELECT COUNT(*) FROM moderation_flags WHERE source = 'rules'").fetchone()[0]
+    await app.stop()
+    return ConsoleRun(counted(stream), seconds, cpu, flagged, sum(1 for h in stream if h.verb in ("say", "reply")))
+
+
+def _alive(posted: list[str], target: int, messages) -> str:
+    """The id of the message a reply or reaction aims at; the latest one if that one was deleted (a member
+    cannot answer a message the bot took down)."""
+    message_id = posted[min(target, len(posted) - 1)]
+    found = messages.get(message_id)
+    if found is not None and not found.deleted:
+        return message_id
+    for candidate in reversed(posted):
+        found = messages.get(candidate)
+        if found is not None and not found.deleted:
+            return candidate
+    return message_id
+
+
+def _last_member_message(messages) -> str:
+    for message_id in reversed(messages):
+        if messages[message_id].author != BOT_NAME:
+            return message_id
+    raise LookupError("no member message")
+
+
+def _console_measures(count: int, data_dir: Path, folder: Path) -> list[Measure]:
+    measures: list[Measure] = []
+    streams = [("synthetic", synthetic_texts(), WHOLE_GOAL)]
+    texts = real_texts(data_dir)
+    if texts is None:
+        measures.append(Measure(SCENARIO, "console, real texts", "skipped", "n/a",
+                                note=f"no Davidson set under {data_dir}/moderation"))
+    else:
+        streams.append(("real texts", texts, REAL_GOAL))
+    for label, source, goal in streams:
+        stream = stream_of(count, source)
+        bare = asyncio.run(play_console(stream, folder, []))
+        whole = asyncio.run(play_console(stream, folder, None))
+        span = counted(stream) / TICK_EVERY * TICK_SECONDS / 3600
+        measures += [
+            Measure(SCENARIO, f"console, {label}: runtime, no feature (baseline)", "throughput", bare.rate,
+                    "events/s", note=f"{bare.events:,} events over {span:.0f} simulated hours, final flush included"),
+            Measure(SCENARIO, f"console, {label}: whole bot, every feature, default config", "throughput",
+                    whole.rate, "events/s",
+                    note=f"{whole.flagged:,} of {whole.messages:,} messages flagged "
+                         f"({100 * whole.flagged / max(1, whole.messages):.1f} %); CPU {whole.cpu_seconds:.1f} s"),
+            Measure(SCENARIO, f"console, {label}: whole bot / no feature", "ratio", whole.rate / bare.rate, "", goal,
+                    note="events per second, wall clock"),
+            Measure(SCENARIO, f"console, {label}: whole bot / no feature, CPU", "ratio",
+                    bare.cpu_seconds / whole.cpu_seconds, "", note="events per CPU-second (all threads): less "
+                    "sensitive to a busy machine; not the goal's measure"),
+        ]
+    return measures
+
+
+def run(options: ScenarioOptions) -> list[Measure]:
+    count = 10_000 if options.quick else 50_000
+    with tempfile.TemporaryDirectory() as folder:
+        measures = _console_measures(count, Path(options.data_dir), Path(folder))
+    from benchmarks.gateway import discord_measures
+
+    measures += discord_measures(2_000 if options.quick else 20_000, Path(options.data_dir))
+    return measures

@@ -1,0 +1,146 @@
+"""The weekly report over a year of activity, beside a true week-range scan of the same rows, at two sizes.
+
+A synthetic community (100,000 members; skewed activity: a few members do most of the talking, as in real
+communities) with a year of events: 1 million by default, and also 10 million with `--large` (minutes: the
+load and the first report dominate). As in production, last week's report exists (the first one ever, which
+builds its roll-ups from the raw rows, is timed too) and the nightly roll-up ran; we time this week's report.
+
+Baseline: what reading the week straight from the events table costs: counts and distinct members by platform
+and kind, over the week's time range, through the events index (`community, kind, at`), every kind listed so
+the range applies (`SEARCH … (community=? AND kind=? AND at>? AND at<?)`; the query plan is checked and shown).
+A whole-table `GROUP BY` is shown for scale only. Goals: the report at most half the week scan, and flat
+from 1 million to 10 million events (growth shown when both sizes ran).
+
+Left out: rendering and sending the cards (the `pipeline` scenario runs Monday's report on the console), and
+the Slack and Discord calls.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.harness import Measure, ScenarioOptions
+from bot.store import Store
+from bot.store.migrations import apply_all
+from config.loader import load_settings
+from handlers.engagement import feature
+from handlers.engagement.migrations import EVENTS
+from schedules.report.builder import build_report
+from schedules.report.weeks import IsoWeek
+from schedules.retention import roll_up_recent
+
+SCENARIO = "report"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+COLUMNS = "community, platform, channel_id, member_id, kind, at, message_id, target_id, help, post_id"
+KINDS = ("message", "reply", "reaction", "join", "leave")
+WEEK_SCAN = (
+    f"SELECT platform, kind, count(*), count(DISTINCT member_id) FROM {EVENTS}"
+    f" WHERE community = 'demo' AND kind IN ({', '.join(repr(k) for k in KINDS)}) AND at >= ? AND at < ?"
+    " GROUP BY platform, kind"
+)
+
+
+def _synthetic(db, members: int, events: int, end: datetime) -> None:
+    """`events` rows over the year before `end`: 60 % messages, 15 % replies, 24 % reactions, 1 % joins/leaves."""
+    rng = np.random.default_rng(7)
+    db.conn.executemany(
+        "INSERT INTO members (community, platform, member_id, display_name, joined_at, opted_out)"
+        " VALUES ('demo', ?, ?, ?, '2025-01-01T00:00:00+00:00', 0)",
+        [("discord" if i % 3 else "slack", f"u{i}", f"Member {i}") for i in range(members)],
+    )
+    year_start = int((end - timedelta(days=365)).timestamp())
+    kinds = np.array(["message", "reply", "reaction", "join", "leave"])
+    channels = np.array(["help", *(f"c{i}" for i in range(1, 20))])  # "help" is the demo's help channel
+    chunk = 1_000_000
+    for offset in range(0, events, chunk):
+        size = min(chunk, events - offset)
+        who = (members * rng.random(size) ** 3).astype(np.int64)  # skewed: few members do most
+        at = year_start + rng.integers(0, 365 * 86_400, size)
+        kind = kinds[rng.choice(5, size, p=[0.60, 0.15, 0.24, 0.007, 0.003])]
+        channel = channels[(rng.random(size) ** 2 * 20).astype(np.int64)]
+        rows = [
+            ("demo", "discord" if w % 3 else "slack", "" if k in ("join", "leave") else c, f"u{w}", k, int(t),
+             f"x{offset + i}", None, int(c == "help" and k in ("message", "reply")), None)
+            for i, (w, t, k, c) in enumerate(zip(who.tolist(), at.tolist(), kind.tolist(), channel.tolist(),
+                                                  strict=True))
+        ]
+        with db.conn:
+            db.conn.executemany(f"INSERT INTO {EVENTS} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _report_times(folder: Path, members: int, events: int) -> dict:
+    settings = load_settings(None)
+    community = settings.communities[0]
+    now = NOW
+    store = Store.open(folder / "year.db")
+    apply_all(store.db, [feature.migrations])
+    started = time.perf_counter()
+    _synthetic(store.db, members, events, now)
+    figures = {"load_s": time.perf_counter() - started}
+    week = IsoWeek.last_complete(now, community.tz)
+    last_monday = now - timedelta(days=7)
+    started = time.perf_counter()
+    build_report(store.db, community, week.shift(-1), last_monday)  # a first report: builds its roll-ups
+    figures["cold_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    roll_up_recent(store.db, community, now - timedelta(hours=5))  # the night before this report
+    figures["nightly_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report = build_report(store.db, community, week, now)
+    figures["warm_s"] = time.perf_counter() - started
+    start, end = week.epoch_bounds(community.tz)
+    started = time.perf_counter()
+    store.db.execute(f"SELECT platform, kind, count(*) FROM {EVENTS} GROUP BY platform, kind").fetchall()
+    figures["scan_all_s"] = time.perf_counter() - started
+    figures["plan"] = _week_scan_plan(store.db, start, end)
+    started = time.perf_counter()
+    store.db.execute(WEEK_SCAN, [start, end]).fetchall()
+    figures["scan_week_s"] = time.perf_counter() - started
+    figures["active"] = float(report.overall.numbers["active_members"] or 0)
+    store.close()
+    return figures
+
+
+def _week_scan_plan(db, start: int, end: int) -> str:
+    plan = db.execute(f"EXPLAIN QUERY PLAN {WEEK_SCAN}", [start, end]).fetchall()
+    return str(plan[0][-1]) if plan else "no plan"
+
+
+def _size(folder: Path, members: int, events: int) -> list[Measure]:
+    figures = _report_times(folder, members, events)
+    size = f"{events / 1e6:g}M events"
+    ratio = figures["warm_s"] / figures["scan_week_s"]
+    return [
+        Measure(SCENARIO, f"{size}: weekly report (after the nightly roll-up)", "time", figures["warm_s"], "s",
+                note=f"{members:,} members, {events:,} events over a year"),
+        Measure(SCENARIO, f"{size}: week-range scan of the events index (baseline)", "time",
+                figures["scan_week_s"], "s", note=figures["plan"]),
+        Measure(SCENARIO, f"{size}: report / week-range scan", "ratio", ratio, "", "<= 0.5"),
+        Measure(SCENARIO, f"{size}: nightly roll-up", "time", figures["nightly_s"], "s",
+                note="the 8 days and 2 weeks before, from raw rows"),
+        Measure(SCENARIO, f"{size}: first report ever (roll-ups built now)", "time", figures["cold_s"], "s",
+                note="roll-ups built from raw rows"),
+        Measure(SCENARIO, f"{size}: whole-table GROUP BY (scale only)", "time", figures["scan_all_s"], "s"),
+    ]
+
+
+def run(options: ScenarioOptions) -> list[Measure]:
+    members = 10_000 if options.quick else 100_000
+    sizes = [100_000] if options.quick else [1_000_000, 10_000_000] if options.large else [1_000_000]
+    measures: list[Measure] = []
+    reports: dict[int, float] = {}
+    for events in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            found = _size(Path(folder), members, events)
+        reports[events] = float(found[0].value)
+        measures += found
+    if len(reports) == 2:
+        small, large = sorted(reports)
+        measures.append(Measure(SCENARIO, "weekly report, 10M / 1M events", "growth",
+                                reports[large] / reports[small], "", "flat (≈ 1)"))
+    return measures

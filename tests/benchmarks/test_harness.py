@@ -1,0 +1,58 @@
+"""The benchmark harness's bookkeeping and the pipeline's stream, at tiny sizes (no timing is asserted)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from benchmarks.harness import Measure, Report, combine
+from benchmarks.stream import counted, happenings, synthetic_texts
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_combine_gives_the_median_and_the_extremes_of_the_runs(seed):
+    rng = random.Random(seed)
+    values = [rng.uniform(0, 1e6) for _ in range(rng.randint(1, 7))]
+    runs = [[Measure("s", "cmbot", "rate", value, "events/s")] for value in values]
+    (combined,) = combine(runs)
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    expected = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    assert combined.value == expected
+    assert (combined.low, combined.high, combined.runs) == (ordered[0], ordered[-1], len(values))
+
+
+def test_combine_keeps_text_figures_and_the_order_of_first_appearance():
+    runs = [[Measure("s", "a", "x", 1.0), Measure("s", "b", "note", "7 / 0")],
+            [Measure("s", "a", "x", 3.0), Measure("s", "b", "note", "8 / 0")]]
+    first, second = combine(runs)
+    assert (first.subject, first.value, first.low, first.high) == ("a", 2.0, 1.0, 3.0)
+    assert (second.value, second.runs) == ("7 / 0", 2)
+    table = Report(measures=[first, second]).table()
+    assert "1.00–3.00 (2 runs)" in table or "1–3 (2 runs)" in table
+
+
+def test_the_stream_mixes_what_a_community_does_and_lets_time_pass():
+    stream = list(happenings(2_000, synthetic_texts(50), tick_every=20, tick_seconds=10))
+    verbs = Counter(h.verb for h in stream)
+    assert counted(stream) == 2_000
+    assert verbs["tick"] == 99
+    assert verbs["say"] > verbs["react"] > verbs["reply"] > verbs["join"] > 0
+    assert verbs["leave"] > 0
+    posted = 0
+    for happening in stream:  # replies and reactions only aim at messages already posted
+        if happening.verb in ("reply", "react"):
+            assert 0 <= happening.target < posted
+        if happening.verb in ("say", "reply"):
+            posted += 1
+
+
+async def test_the_console_plays_the_stream_without_a_refused_line(tmp_path):
+    from benchmarks.pipeline import play_console, stream_of
+
+    stream = stream_of(300, synthetic_texts(30))
+    result = await play_console(stream, tmp_path, [])
+    assert result.events == 300
+    assert result.messages == sum(1 for h in stream if h.verb in ("say", "reply"))
