@@ -102,6 +102,9 @@ class TrafficSettings(Section):
             raise ValueError("advice_low_conversion must not exceed advice_high_conversion")
         if self.advice_stagnant_visits > self.advice_growing_visits:
             raise ValueError("advice_stagnant_visits must not exceed advice_growing_visits")
+        if self.plausible is not None and self.matomo is not None:
+            raise ValueError("configure one connector, [plausible] or [matomo]: each pull replaces whole days, "
+                             "so two would overwrite each other")
         return self
 
     @field_validator("community_sources")

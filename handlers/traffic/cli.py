@@ -65,3 +65,31 @@ def import_traffic(file: Path, community_id: str | None, dry_run: bool) -> None:
         store.close()
     replaced = f"; {load.replaced_days} day(s) replaced" if load.replaced_days else ""
     click.echo(summary + replaced)
+
+
+@traffic_cli.command(name="pull")
+@click.option("--community", "community_id", help="community id (default: the only one in the config)")
+@click.option("--days", type=click.IntRange(1, 366), help="days before today to pull (default: pull_days)")
+def pull_traffic(community_id: str | None, days: int | None) -> None:
+    """Pull the last days from the configured connector (Plausible or Matomo) now, as the daily job does."""
+    import asyncio
+
+    from schedules.traffic.pull import TrafficPullJob, connector_of
+
+    context = cli_context()
+    community = _community(context.settings(), community_id)
+    if connector_of(community) is None:
+        click.echo(f"cmbot: {community.id} has no connector: add [communities.traffic.plausible] or "
+                   "[communities.traffic.matomo] (docs/traffic.md)", err=True)
+        raise SystemExit(2)
+    store = context.open_store()
+    try:
+        outcome = asyncio.run(TrafficPullJob(store, SystemClock(), [community]).pull(community, days))
+    finally:
+        store.close()
+    if outcome.error is not None:
+        click.echo(f"cmbot: {outcome.error}", err=True)
+        raise SystemExit(1)
+    assert outcome.load is not None
+    click.echo(f"{community.id}: {outcome.load.rows} rows from {outcome.connector} for {outcome.load.first_day} "
+               f"to {outcome.load.last_day}")

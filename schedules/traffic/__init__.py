@@ -1,0 +1,1 @@
+"""The daily pull of visits and conversions from the analytics APIs (Plausible, Matomo)."""
