@@ -23,6 +23,9 @@ TOO_FEW = "too_few"  # too few arrivals to judge conversion, and the audience is
 class Advice:
     kind: str  # community_management | reach | steady | too_few
     evidence: dict[str, Number]  # the figures behind it, by metric key
+    basis: str = "community"  # traffic: real conversion rates; community: newcomers' activation as a stand-in
+    rule: str = ""  # the rule that led to it (see schedules/report/conversion.py)
+    source: str = ""  # where the figures come from, e.g. "Plausible (API)"
 
 
 def growth_rate(numbers: dict[str, Number]) -> float | None:

@@ -32,7 +32,10 @@ from handlers.engagement.metrics.posts import posts
 from handlers.engagement.metrics.response import first_response
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.rollups import ensure_days, ensure_weeks
-from schedules.report.advice import Advice, advise
+from schedules.report.advice import Advice
+from schedules.report.cohorts import Cohort, campaign_cohorts
+from schedules.report.conversion import recommend
+from schedules.report.traffic import TrafficFigures, traffic_figures
 from schedules.report.weeks import IsoWeek
 
 CHART_WEEKS = 8
@@ -81,6 +84,8 @@ class WeeklyReport:
     daily: list[DailyPoint] = field(default_factory=list)
     moderation_available: bool = False
     late: bool = False
+    traffic: TrafficFigures | None = None  # None: no traffic data loaded for these weeks
+    cohorts: list[Cohort] = field(default_factory=list)
 
     @property
     def overall(self) -> ScopeFigures:
@@ -171,13 +176,16 @@ def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek,
         previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
         scopes.append(ScopeFigures(platform, numbers, previous, lists))
     overall = scopes[0].numbers
+    traffic = traffic_figures(db, community, week)
     return WeeklyReport(
         community=community,
         week=week,
         built_at=now,
         scopes=scopes,
-        advice=advise(overall, community.report),
+        advice=recommend(overall, traffic, community),
         daily=_daily(db, community, week),
         moderation_available=bool(overall.get("moderation_available")),
         late=late,
+        traffic=traffic,
+        cohorts=campaign_cohorts(db, community, week, now),
     )

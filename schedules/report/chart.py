@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from bot.i18n import Catalogue
 from schedules.report.builder import WeeklyReport
+from schedules.report.traffic_chart import draw_traffic
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -21,9 +22,10 @@ def render_chart(report: WeeklyReport, path: Path, catalogue: Catalogue) -> Path
     """Draw the chart of `report` into `path` (created or replaced) and return it."""
     locale = report.community.locale
     days = [point.day for point in report.daily]
-    figure = Figure(figsize=(8, 3.6), dpi=100)
+    rows = 1 if report.traffic is None else 2
+    figure = Figure(figsize=(8, 3.6 * rows), dpi=100)
     FigureCanvasAgg(figure)
-    axis = figure.add_subplot(1, 1, 1)
+    axis = figure.add_subplot(rows, 1, 1)
     axis.plot(days, [p.active_members for p in report.daily], color="#3b6fd8",
               label=catalogue.string(locale, "report.chart_active"))
     axis.bar(days, [p.messages for p in report.daily], color="#f2a541", alpha=0.45,
@@ -32,6 +34,8 @@ def render_chart(report: WeeklyReport, path: Path, catalogue: Catalogue) -> Path
     axis.legend(loc="upper left", fontsize="small")
     axis.grid(axis="y", alpha=0.3)
     figure.autofmt_xdate()
+    if report.traffic is not None:
+        draw_traffic(figure.add_subplot(rows, 1, 2), report.traffic, locale, catalogue)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format="png")

@@ -11,6 +11,8 @@ import json
 from bot.i18n import Catalogue
 from schedules.report.builder import METRICS, WeeklyReport
 from schedules.report.render import advice_text, report_cards
+from schedules.report.traffic import figures_dict
+from schedules.report.traffic_export import cohort_dict, traffic_rows
 
 FORMATS = ("text", "markdown", "json", "csv")
 
@@ -35,7 +37,10 @@ def to_json(report: WeeklyReport) -> str:
         "scopes": scopes,
         "daily": [{"day": p.day.isoformat(), "active_members": p.active_members, "messages": p.messages}
                   for p in report.daily],
-        "advice": {"kind": report.advice.kind, "evidence": report.advice.evidence},
+        "advice": {"kind": report.advice.kind, "evidence": report.advice.evidence, "basis": report.advice.basis,
+                   "rule": report.advice.rule, "source": report.advice.source},
+        "traffic": figures_dict(report.traffic) if report.traffic is not None else None,
+        "cohorts": [cohort_dict(c) for c in report.cohorts],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
@@ -48,6 +53,10 @@ def to_csv(report: WeeklyReport) -> str:
         for key in METRICS:
             writer.writerow([report.community.id, str(report.week), scope.platform or "all", key,
                              _cell(scope.numbers.get(key)), _cell(scope.previous.get(key)), _cell(scope.change(key))])
+    for platform, key, value, previous in traffic_rows(report):
+        change = value - previous if value is not None and previous is not None else None
+        writer.writerow([report.community.id, str(report.week), platform, key, _cell(value), _cell(previous),
+                         _cell(change)])
     return out.getvalue()
 
 

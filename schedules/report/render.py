@@ -18,13 +18,14 @@ from bot.i18n import Catalogue
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
 from handlers.engagement.metrics import Number, Ranked
 from schedules.report.builder import ScopeFigures, WeeklyReport
+from schedules.report.traffic_render import advice_basis, advice_kind_key, evidence_label_key, traffic_fields
 
 FIELDS_LIMIT = 25
 FIELD_VALUE_LIMIT = 1024
 CARD_LIMIT = 6000
 TITLE_LIMIT = 256
 SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention", "unanswered_24h_share",
-                    "growth_rate"})
+                    "growth_rate", "traffic_conversion_rate", "traffic_visit_growth"})
 DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s"})
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("growth", ("joined", "left", "net_growth", "members_at_start", "members", "growth_rate")),
@@ -44,7 +45,8 @@ def format_number(key: str, value: Number, locale: str, catalogue: Catalogue) ->
     if value is None:
         return catalogue.string(locale, "report.na")
     if key in SHARES:
-        return format_percent(value, locale=locale)
+        precise = "#,##0.#%" if key.startswith("traffic_") else None  # 2,4 % and 2 % sit either side of a rule
+        return format_percent(value, format=precise, locale=locale)
     if key in DURATIONS:
         return format_timedelta(timedelta(seconds=value), threshold=1.5, locale=locale)
     return format_decimal(value, locale=locale)
@@ -131,20 +133,22 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
         name = catalogue.string(locale, f"report.section.{section}",
                                 days=report.community.engagement.slipping_silence_days)
         fields.append(Field(name, _bounded(lines), inline=False))
+    fields.extend(traffic_fields(report, scope, catalogue))
     return fields
 
 
 def advice_text(report: WeeklyReport, catalogue: Catalogue) -> Text:
     locale = report.community.locale
     evidence = ", ".join(
-        catalogue.string(locale, "report.evidence_item", label=catalogue.string(locale, f"report.metric.{key}"),
+        catalogue.string(locale, "report.evidence_item", label=catalogue.string(locale, evidence_label_key(key)),
                          value=format_number(key, value, locale, catalogue))
         for key, value in report.advice.evidence.items()
     )
     return Text.of(
         Strong(catalogue.string(locale, "report.section.advice")), "\n",
-        catalogue.text(locale, f"report.advice.{report.advice.kind}"), "\n",
-        catalogue.text(locale, "report.evidence", figures=evidence),
+        catalogue.text(locale, advice_kind_key(report)), "\n",
+        catalogue.text(locale, "report.evidence", figures=evidence), "\n",
+        advice_basis(report, catalogue),
     )
 
 
