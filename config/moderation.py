@@ -17,9 +17,9 @@ from config.base import Section
 
 SeverityName = Literal["low", "medium", "high", "critical"]
 AutoAction = Literal["flag", "delete", "delete_and_timeout"]
-TermMode = Literal["word", "prefix", "substring", "regex"]
-RULE_NAMES = ("terms", "links", "mentions", "caps", "emoji", "repeated", "flood", "crosspost", "newcomer",
-              "classifier")  # fmt: skip
+TermMode = Literal["word", "prefix", "substring", "regex", "accented"]
+RULE_NAMES = ("terms", "profanity", "hate", "spam", "links", "mentions", "caps", "emoji", "repeated", "flood",
+              "crosspost", "newcomer", "classifier")  # fmt: skip
 
 
 class Exemptions(Section):
@@ -49,6 +49,12 @@ class TermsRule(RuleSettings):
     lists: tuple[Literal["fr", "en"], ...] = ("fr", "en")
     custom: tuple[CustomTerm, ...] = ()
     allow: tuple[str, ...] = Field(default=(), description="words never flagged (e.g. 'con' for a Spanish server)")
+
+
+class ProfanityRule(RuleSettings):
+    """Swearing aimed at no one ("merde, j'ai raté mon bus"): observed only unless a community says otherwise."""
+
+    shadow: bool = True
 
 
 class LinksRule(RuleSettings):
@@ -142,6 +148,8 @@ class ModerationSettings(Section):
     channels: dict[str, ChannelOverride] = Field(default_factory=dict)
     alerts: AlertSettings = AlertSettings()
     terms: TermsRule = TermsRule()
+    profanity: ProfanityRule = ProfanityRule()
+    hate: RuleSettings = RuleSettings()
     links: LinksRule = LinksRule()
     mentions: MentionsRule = MentionsRule()
     caps: CapsRule = CapsRule()

@@ -14,11 +14,12 @@ from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
 from handlers.moderation.links import ScamList
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
+from handlers.moderation.rules.hate import GroupHate
 from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
-from handlers.moderation.rules.terms import BannedTerms
-from handlers.moderation.terms import Term, TermMatcher, load_list
+from handlers.moderation.rules.terms import BannedTerms, Profanity
+from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 
 log = logging.getLogger(__name__)
 
@@ -134,15 +135,17 @@ class Engine:
         return self.check(MessageFacts(text))
 
 
-def build_terms(settings: ModerationSettings) -> TermMatcher:
-    """The shipped lists the community chose, plus its own terms, minus its allowed words."""
+def build_terms(settings: ModerationSettings) -> tuple[LanguageTerms, LanguageTerms]:
+    """(insults, slurs, threats...; profanity): the shipped lists the community chose, plus its own terms, minus
+    its allowed words. A community's own terms apply whatever the message's language."""
     own = settings.terms
     terms: list[Term] = []
     for language in own.lists:
         terms.extend(load_list(language))
     for custom in own.custom:
         terms.append(Term(custom.term, custom.category, Severity.parse(custom.severity), custom.mode))
-    return TermMatcher(terms, own.allow)
+    swearing = [t for t in terms if t.category == PROFANITY]
+    return LanguageTerms([t for t in terms if t.category != PROFANITY], own.allow), LanguageTerms(swearing, own.allow)
 
 
 def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None) -> Engine:
@@ -154,8 +157,11 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     scams = ScamList.read(scam_path)
     if scam_path is not None and not len(scams):
         log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
+    insults, swearing = build_terms(settings)
     rules: list[tuple[Rule, RuleSettings]] = [
-        (BannedTerms(build_terms(settings)), settings.terms),
+        (BannedTerms(insults, swearing), settings.terms),
+        (GroupHate(), settings.hate),
+        (Profanity(swearing, insults), settings.profanity),
         (
             Links(
                 scams,

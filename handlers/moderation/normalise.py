@@ -88,14 +88,38 @@ def _unspace(match: re.Match[str]) -> str:
 
 
 class Normalised:
-    """The words of a message; `squeezed` holds them with 3+ repeated letters squeezed to one ("fuuuck")."""
+    """The words of a message; `squeezed` holds them with 3+ repeated letters squeezed to one ("fuuuck").
 
-    __slots__ = ("_text", "squeezed", "words")
+    `source` is the folded text the words were cut from, punctuation kept, for rules that need clauses;
+    `raw` is the original text, for terms whose accents make the word (`accented`).
+    """
 
-    def __init__(self, words: list[str], squeezed: list[str] | None = None) -> None:
+    __slots__ = ("_accented", "_text", "raw", "source", "squeezed", "words")
+
+    def __init__(
+        self, words: list[str], squeezed: list[str] | None = None, source: str | None = None, raw: str = ""
+    ) -> None:
         self.words = words
         self.squeezed = squeezed
+        self.source = " ".join(words) if source is None else source
+        self.raw = raw
         self._text: str | None = None
+        self._accented: frozenset[str] | None = None
+
+    @property
+    def accented(self) -> frozenset[str]:
+        """The message's words lowercased with their accents kept (« bridé », not « bride »).
+
+        Built only when a term that keeps its accents asks. An ASCII message has no accented word at all, so
+        « bride » never matches the term « bridé ».
+        """
+        if self._accented is None:
+            if self.raw.isascii():
+                self._accented = frozenset()
+            else:
+                text = unicodedata.normalize("NFC", self.raw[:ACCENTED_WINDOW].lower())
+                self._accented = frozenset(_LETTER_WORDS.findall(text))
+        return self._accented
 
     @property
     def text(self) -> str:
@@ -120,6 +144,8 @@ _spaced = _SPACED.sub
 _repeats_quick = _REPEATS_QUICK.search
 _repeats = _REPEATS.sub
 _words = _WORDS.findall
+ACCENTED_WINDOW = 20_000  # accented words are read from this many characters at most: bounded work
+_LETTER_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def normalise(text: str) -> Normalised:
@@ -136,8 +162,9 @@ def normalise(text: str) -> Normalised:
     if _spaced_quick(folded) or _spaced_start(folded):
         folded = _spaced(_unspace, folded)
     if _repeats_quick(folded):
-        return Normalised(_words(_repeats(r"\1\1", folded)), _words(_repeats(r"\1", folded)))
-    return Normalised(_words(folded))
+        doubled = _repeats(r"\1\1", folded)
+        return Normalised(_words(doubled), _words(_repeats(r"\1", folded)), doubled, text)
+    return Normalised(_words(folded), None, folded, text)
 
 
 def normalise_term(term: str) -> str:

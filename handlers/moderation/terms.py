@@ -4,6 +4,12 @@ Matching is by dictionary look-up on the message's words, never by scanning the 
 cost grows with the message, not with the list. Word terms match whole words only (no Scunthorpe problem),
 prefix terms the start of a word, phrases consecutive words (or the same words written as one block).
 Substring terms are few and use `in`; regex terms are checked for safety first (see `safe_regex`).
+
+Each shipped term belongs to the language of its list, and a list may declare that some of its terms are also
+insults in the other language (`[languages]`): French text is matched against French terms only, so the
+English slur "homo" never fires on the ordinary French word. Accents are folded term by term: a term in
+`accented` mode matches only when written with its accents (« bridé », never the everyday « bride »). Single
+word terms of the shipped lists also match their regular plural, generated rather than typed.
 """
 
 from __future__ import annotations
@@ -12,15 +18,20 @@ import logging
 import operator
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from handlers.moderation.inflections import forms
+from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
 from handlers.moderation.rules.base import Severity
 
 log = logging.getLogger(__name__)
-MODES = ("word", "prefix", "substring", "regex")
+MODES = ("word", "prefix", "substring", "regex", "accented")
+PROFANITY = "profanity"  # the category of swearing that insults no one by itself ("merde", "shit")
+INFLECT_MIN = 4  # shorter words get no generated plural ("fu" must not become "fus")
 REGEX_WINDOW = 4000  # regex terms see at most this many normalised characters: bounded time whatever the input
 MAX_PHRASE_WORDS = 6
 HEAD = 4  # prefixes shorter than this would match too much; they are kept as whole words
@@ -33,6 +44,7 @@ class Term:
     category: str
     severity: Severity
     mode: str = "word"
+    languages: frozenset[str] = frozenset()  # the languages it is an insult in; empty: every language
 
 
 class UnsafeRegex(ValueError):
@@ -88,9 +100,28 @@ def safe_regex(pattern: str) -> re.Pattern[str]:
 
 
 def load_list(language: str) -> Iterator[Term]:
-    """The shipped list `config/wordlists/<language>.toml`: category -> severity -> mode -> terms."""
+    """The shipped list `config/wordlists/<language>.toml`: category -> severity -> mode -> terms.
+
+    Its terms are in `language`; the `[languages]` table names those that are insults in other languages too
+    (`fr = ["fuck", ...]` in the English list). Single words also match their generated plural.
+    """
     source = resources.files("config").joinpath("wordlists", f"{language}.toml").read_text(encoding="utf-8")
-    yield from parse_list(tomllib.loads(source), f"{language}.toml")
+    table = tomllib.loads(source)
+    no_plural = {normalise_term(w) for w in table.pop("plurals", {}).get("none", [])}
+    shared: dict[str, set[str]] = {}
+    for other, words in table.pop("languages", {}).items():
+        for word in words:
+            shared.setdefault(normalise_term(word), set()).add(other)
+    for term in parse_list(table, f"{language}.toml"):
+        languages = frozenset({language} | shared.get(normalise_term(term.text), set()))
+        for form in {term.text} if normalise_term(term.text) in no_plural else _inflected(term, language):
+            yield Term(form, term.category, term.severity, term.mode, languages)
+
+
+def _inflected(term: Term, language: str) -> set[str]:
+    if term.mode not in ("word", "accented") or " " in term.text.strip() or len(term.text) < INFLECT_MIN:
+        return {term.text}
+    return forms(term.text, language)
 
 
 def parse_list(table: dict, origin: str) -> Iterator[Term]:
@@ -117,6 +148,7 @@ class TermMatcher:
         self.substrings: list[tuple[str, Term]] = []
         self.regexes: list[tuple[re.Pattern[str], Term]] = []
         self.refused: list[tuple[str, str]] = []
+        self.accents: dict[Term, frozenset[str]] = {}  # accented terms -> the accented words they need
         allowed = {normalise_term(a) for a in allow}
         for term in terms:
             self._add(term, allowed)
@@ -137,6 +169,10 @@ class TermMatcher:
                 log.warning("regex term %r refused: %s", term.text, error)
             return
         key = normalise_term(term.text)
+        if term.mode == "accented":
+            needed = frozenset(w for w in term.text.lower().split() if not w.isascii())
+            if needed:
+                self.accents[term] = frozenset(unicodedata.normalize("NFC", w) for w in needed)
         if not key or key in allowed:
             if not key:
                 self.refused.append((term.text, "no letters or digits left after normalisation"))
@@ -182,6 +218,8 @@ class TermMatcher:
         if self.regexes:
             window = normalised.text[:REGEX_WINDOW]
             found.extend(term for pattern, term in self.regexes if pattern.search(window))
+        if found and self.accents:
+            found = [t for t in found if t not in self.accents or self.accents[t] <= normalised.accented]
         return found
 
     def _find_words(self, words: list[str]) -> list[Term]:
@@ -204,3 +242,24 @@ class TermMatcher:
                     if start >= 0 and words[start : start + len(phrase)] == phrase:
                         found.append(term)
         return found
+
+
+class LanguageTerms:
+    """One matcher per message language: French text meets French terms, English text English terms, and a
+    message whose language is unknown meets both. Terms with no language (a community's own) apply to all."""
+
+    def __init__(self, terms: Iterable[Term], allow: Iterable[str] = ()) -> None:
+        terms = list(terms)
+        allow = list(allow)
+        self.by_language = {
+            language: TermMatcher([t for t in terms if not t.languages or language in t.languages], allow)
+            for language in ("fr", "en")
+        }
+        self.by_language[UNKNOWN] = TermMatcher(terms, allow)
+        self.refused = self.by_language[UNKNOWN].refused
+
+    def __len__(self) -> int:
+        return len(self.by_language[UNKNOWN])
+
+    def find(self, normalised: Normalised, language: str = UNKNOWN) -> list[Term]:
+        return self.by_language.get(language, self.by_language[UNKNOWN]).find(normalised)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from config.moderation import ModerationSettings
 from handlers.moderation.engine import build_engine
 from handlers.moderation.rules.base import MessageFacts
+from tests.moderation.work import calls
 
 
 def engine(**settings):
@@ -61,7 +60,8 @@ def test_an_empty_table_gives_the_shipped_defaults():
     settings = ModerationSettings.model_validate({})
     assert settings.retention_days == 90 and settings.actions.critical == "delete" and settings.actions.high == "flag"
     assert build_engine(settings).rule_names == [
-        "terms", "links", "mentions", "caps", "emoji", "repeated", "flood", "crosspost", "newcomer",
+        "terms", "hate", "profanity", "links", "mentions", "caps", "emoji", "repeated", "flood", "crosspost",
+        "newcomer",
     ]  # fmt: skip
 
 
@@ -100,35 +100,27 @@ def test_community_terms_and_allow_list():
 )
 def test_hostile_messages_finish_quickly(hostile: str) -> None:
     built = engine()
-    started = time.perf_counter()
-    built.check(MessageFacts(hostile, member_id="m", channel_id="c"))
-    assert time.perf_counter() - started < 1.0
+    assert calls(lambda: built.check(MessageFacts(hostile, member_id="m", channel_id="c"))) < 50_000
 
 
-def test_time_grows_linearly_with_length() -> None:
+def test_work_grows_linearly_with_length() -> None:
     built = engine()
     unit = "Salut c.o.n.n.a.r.d regarde https://bit.ly/x 😀 b1tch aaaa "
 
-    def cost(repeat: int) -> float:
-        text = unit * repeat
-        started = time.perf_counter()
-        for _ in range(3):
-            built.check(MessageFacts(text))
-        return time.perf_counter() - started
+    def cost(repeat: int) -> int:
+        return calls(lambda: built.check(MessageFacts(unit * repeat)))
 
     small, large = cost(200), cost(2000)
-    assert large < small * 10 * 3  # ten times the text: about ten times the time, never a hundred
+    assert large < small * 10 * 1.5  # ten times the text: about ten times the work, never a hundred
 
 
-def test_ordinary_chat_is_fast() -> None:
-    """A floor, far below the benchmark's figure, so a slow machine never fails it but a regression does."""
+def test_ordinary_chat_is_cheap() -> None:
+    """A ceiling on the calls per ordinary message, so a regression shows whatever the machine's load."""
     built = engine()
     messages = ["Bonjour à tous, qui vient au concours demain ?", "gg well played!", "lol :)",
-                "Le député a parlé du conseil municipal.", "check https://example.org/page"] * 400  # fmt: skip
-    started = time.perf_counter()
-    for text in messages:
-        built.check(MessageFacts(text))
-    assert len(messages) / (time.perf_counter() - started) > 5_000
+                "Le député a parlé du conseil municipal.", "check https://example.org/page"] * 40  # fmt: skip
+    spent = calls(lambda: [built.check(MessageFacts(text)) for text in messages])
+    assert spent / len(messages) < 150
 
 
 ADVERSARIAL = ["a", "a ", "c.", "1a", "@", "é", "\u0301", "😀", ":x", "<!", "ab.", "x-", "A", "www.", "http://a."]
@@ -139,16 +131,14 @@ def test_every_rule_is_linear_in_the_message_length(unit: str) -> None:
     """Each rule alone, on ten times more of the same pattern, takes about ten times longer, never a hundred."""
     built = engine()
 
-    def cost(size: int) -> dict[str, float]:
+    def cost(size: int) -> dict[str, int]:
         text = unit * (size // len(unit))
         spent = {}
         for slot in built.slots:
             facts = MessageFacts(text, member_id="m", channel_id="c", space_id="s")
-            started = time.perf_counter()
-            slot.rule.check(facts)
-            spent[slot.rule.name] = time.perf_counter() - started
+            spent[slot.rule.name] = calls(lambda f=facts, s=slot: s.rule.check(f))
         return spent
 
     small, large = cost(10_000), cost(100_000)
-    for name, seconds in large.items():
-        assert seconds < max(small[name], 0.0005) * 40, (name, unit, small[name], seconds)
+    for name, counted in large.items():
+        assert counted <= max(small[name], 50) * 15, (name, unit, small[name], counted)

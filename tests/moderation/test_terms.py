@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Severity
 from handlers.moderation.terms import Term, TermMatcher, UnsafeRegex, load_list, safe_regex
+from tests.moderation.work import calls
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +99,7 @@ def test_every_shipped_term_is_usable() -> None:
     for language in ("fr", "en"):
         terms = list(load_list(language))
         assert len(terms) > 150
-        assert {t.category for t in terms} == {"insults", "slurs", "sexual", "threats"}
+        assert {t.category for t in terms} == {"insults", "slurs", "sexual", "threats", "profanity"}
         matcher = TermMatcher(terms)
         assert matcher.refused == []
 
@@ -140,6 +139,4 @@ def test_regex_like_terms_in_a_list_do_not_match_everything() -> None:
 
 def test_regex_time_is_bounded() -> None:
     matcher = TermMatcher([Term(r"a[a-z ]*z", "custom", Severity.LOW, "regex")])
-    started = time.perf_counter()
-    matcher.find(normalise("a" * 100_000))
-    assert time.perf_counter() - started < 1.0
+    assert calls(lambda: matcher.find(normalise("a" * 100_000))) < 200  # one search, on a bounded window

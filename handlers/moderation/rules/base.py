@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Protocol
 
+from handlers.moderation.language import detect
 from handlers.moderation.normalise import Normalised, normalise
 
 
@@ -41,7 +42,7 @@ class Hit:
 class MessageFacts:
     """A message as rules see it, independent of the platform and of the event type (post or edit)."""
 
-    __slots__ = ("_normalised", "at", "channel_id", "edit", "joined_at", "member_id", "mentioned_role_ids",
+    __slots__ = ("_language", "_normalised", "at", "channel_id", "edit", "joined_at", "member_id", "mentioned_role_ids",
                  "mentioned_user_ids", "mentions_everyone", "roles", "space_id", "text")  # fmt: skip
 
     def __init__(
@@ -71,6 +72,14 @@ class MessageFacts:
         self.mentions_everyone = mentions_everyone
         self.edit = edit  # an edit is checked again, but is not one more message for flood counts
         self._normalised: Normalised | None = None
+        self._language: str | None = None
+
+    @property
+    def language(self) -> str:
+        """ "fr", "en" or "unknown", from the message's function words (see `language.detect`)."""
+        if self._language is None:
+            self._language = detect(self.normalised.words)
+        return self._language
 
     @property
     def normalised(self) -> Normalised:

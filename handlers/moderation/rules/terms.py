@@ -1,22 +1,76 @@
-"""Banned terms: the shipped French and English lists plus the community's own, after normalisation."""
+"""Banned terms and profanity: the shipped French and English lists plus the community's own, after
+normalisation, each language's terms applied to messages in that language (both when it is unknown).
+
+Swearing that insults no one (« merde, j'ai raté mon bus », "this shit is so good") is the `profanity` rule's:
+low severity, in shadow by default. The same words aimed at someone (a "you", « tu », « vous » or a mention in
+the message) are an insult, and the `terms` rule flags them.
+"""
 
 from __future__ import annotations
 
-from handlers.moderation.rules.base import Hit, MessageFacts
-from handlers.moderation.terms import TermMatcher
+from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.terms import LanguageTerms, Term, TermMatcher
+
+
+def _split(text: str) -> list[str]:
+    """Words written as one string, the way word lists read best."""
+    return text.split()
+
+
+SECOND_PERSON = frozenset(_split("you u ur your youre yourself ya yall tu toi te t ta ton tes vous votre vos"))
+
+
+def _as_language_terms(matcher: TermMatcher | LanguageTerms) -> LanguageTerms:
+    if isinstance(matcher, LanguageTerms):
+        return matcher
+    wrapped = LanguageTerms(())
+    wrapped.by_language = dict.fromkeys(wrapped.by_language, matcher)
+    wrapped.refused = matcher.refused
+    return wrapped
+
+
+def aimed_at_someone(message: MessageFacts) -> bool:
+    return "@" in message.text or not SECOND_PERSON.isdisjoint(message.normalised.words)
+
+
+def _hit(rule: str, found: list[Term]) -> Hit:
+    if len(found) == 1:
+        return Hit(rule, found[0].severity, found[0].category)
+    worst = max(term.severity for term in found)
+    return Hit(rule, worst, ", ".join(sorted({term.category for term in found})))
 
 
 class BannedTerms:
     name = "terms"
 
-    def __init__(self, matcher: TermMatcher) -> None:
-        self.matcher = matcher
+    def __init__(self, matcher: TermMatcher | LanguageTerms, profanity: LanguageTerms | None = None) -> None:
+        self.matcher = _as_language_terms(matcher)
+        self.profanity = profanity
 
     def check(self, message: MessageFacts) -> Hit | None:
-        found = self.matcher.find(message.normalised)
-        if not found:
+        language = message.language
+        found = self.matcher.find(message.normalised, language)
+        if found:
+            return _hit(self.name, found)
+        swearing = self.profanity is not None and self.profanity.find(message.normalised, language)
+        if swearing and aimed_at_someone(message):
+            return Hit(self.name, Severity.MEDIUM, "profanity at someone")
+        return None
+
+
+class Profanity:
+    """Swearing aimed at no one: low severity, and in shadow by default (see `config.moderation`)."""
+
+    name = "profanity"
+
+    def __init__(self, profanity: LanguageTerms, insults: LanguageTerms | None = None) -> None:
+        self.profanity = profanity
+        self.insults = insults  # a message that also holds an insult is the `terms` rule's alone
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        language = message.language
+        if not self.profanity.find(message.normalised, language) or aimed_at_someone(message):
             return None
-        if len(found) == 1:
-            return Hit(self.name, found[0].severity, found[0].category)
-        worst = max(term.severity for term in found)
-        return Hit(self.name, worst, ", ".join(sorted({term.category for term in found})))
+        if self.insults is not None and self.insults.find(message.normalised, language):
+            return None
+        return Hit(self.name, Severity.LOW, "profanity")

@@ -1,0 +1,214 @@
+"""Group-directed hate and threats as patterns: a group word and a predicate in one clause, not a word list.
+
+« il faut tuer tous les X », "X are a disease", « je déteste les X », "X don't deserve to live": none needs a
+slur, and a list of every such sentence would never end. Each clause of the message is rewritten as a line
+of word classes (G a group from `lexicon.py`, K a killing verb, E an exclusion verb, D a dehumanising noun, B
+a derogatory word, H a verb of hatred, N a negation, S a verb of saying, C a word that denounces hate) and a
+few short patterns over that line say what is hate: threat, dehumanisation, exclusion, derogation.
+
+What is not hate is as important. A negation between the group and the predicate (« les X ne sont pas des
+rats ») cancels it; so does reporting or denouncing (« dire que les X sont des rats, c'est du racisme »,
+"calling X vermin is racist"), except the classic "I'm not racist but…". Profanity aimed at no one is left to
+the profanity rule. Work is bounded: only the first `MAX_TOKENS` tokens are read, clauses are cut at
+`MAX_CLAUSE` tokens, and every pattern has bounded gaps, so the time is linear in the message length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.moderation.lexicon import ALL_GROUPS
+from handlers.moderation.normalise import Normalised
+from handlers.moderation.rules.base import Severity
+
+
+def _split(text: str) -> list[str]:
+    """Words written as one string, the way word lists read best."""
+    return text.split()
+
+
+MAX_TOKENS = 1000
+MAX_CLAUSE = 60
+
+_KILL = _split("""kill killing killed murder murdered shoot shot hang hanged lynch lynched gas gassed burn burned exterminate
+exterminated eradicate wipe slaughter slaughtered execute executed stab nuke bomb genocide massacre drown
+tuer tue tuez tuons buter butez gazer gazez exterminer exterminez massacrer massacrez bruler brulez pendre
+pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradiquer cramer noyer noyez
+exterminons eliminons""")
+_EXCLUDE = _split("""deport deported deporting expel expelled ban banned remove kick throw expulser expulsez renvoyer
+renvoyez virer virez deporter deportez degager degagez chasser chassez""")
+_DEHUMANISING = _split("""rat rats vermin vermine vermines cockroach cockroaches roach roaches cafard cafards parasite
+parasites animal animals animaux ape apes monkey monkeys singe singes guenon guenons pig pigs porc porcs
+dog dogs chien chiens chienne chiennes microbe microbes virus cancer plague peste disease maladie diseases
+maladies pourriture pourritures subhuman subhumans filth scum trash garbage dechet dechets ordure ordures
+leech leeches sangsue sangsues savage savages sauvage sauvages barbare barbares infestation termites
+cancers vermins sous""")
+_DEROGATORY = _split("""inferior inferieur inferieurs inferieure inferieures disgusting degoutant degoutants degoutante
+degoutantes worthless useless stupid dumb idiots idiot criminals criminal terrorists terrorist thieves
+thief rapists rapist evil dangerous dirty filthy ugly retarded retards voleurs voleur violeurs violeur
+criminels criminel terroristes terroriste debiles debile cons connards nuls inutiles sale sales sal
+crade crades degeneres degenere shit merde""")
+_HATE = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
+meprise meprisent vomis""")
+_NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor""")
+_SAY = _split("""dire dit disent disant dis say says said saying claim claims claiming call calling called calls
+appeler traiter traitent""")
+_DENOUNCE = _split("""racisme raciste racistes racism racist racists homophobe homophobes homophobie homophobic
+homophobia antisemite antisemites antisemitisme antisemitic antisemitism xenophobe xenophobie xenophobic
+sexiste sexistes sexisme sexist sexism transphobe transphobie transphobic bigot bigots bigotry haineux
+inacceptable unacceptable intolerable signale signaler reported report""")
+
+_CLASSES: dict[str, str] = {}
+for _symbol, _words in (("K", _KILL), ("E", _EXCLUDE), ("D", _DEHUMANISING), ("B", _DEROGATORY), ("H", _HATE),
+                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE)):  # fmt: skip
+    for _word in _words:
+        _CLASSES.setdefault(_word, _symbol)
+for _word in ALL_GROUPS:
+    if " " not in _word:
+        _CLASSES[_word] = "G"  # a group word wins: "homo" names a group before it insults
+TRIGGERS = frozenset(w for w, s in _CLASSES.items() if s in "GK")
+
+_GAP = r"(?:\w+ ){0,3}"
+_SHORT = r"(?:\w+ ){0,1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    kind: str
+    severity: Severity
+    regex: re.Pattern[str]
+    negatable: bool = True  # a negation inside the match cancels it (not for "X don't deserve to live")
+
+
+def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
+    return Pattern(kind, severity, re.compile(pattern), negatable)
+
+
+THREAT, DEHUMANISING, EXCLUSION, DEROGATION = "threat", "dehumanising", "exclusion", "derogation"
+PATTERNS = (
+    # Threats: a killing verb before the group ("kill all the X", « gazer tous les X »), the group as subject
+    # of a death wish, "death to X", « en finir avec les X », "get rid of every X".
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\bK (?:(?:all|every|the|these|those|of|tous|toutes|les|ces|des|ce|cette|B|fucking) ){0,3}G\b",
+    ),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        rf"\bG {_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
+    ),
+    _p(THREAT, Severity.HIGH, r"\b(?:mort aux|mort a|death to|a mort les) (?:\w+ )?G\b"),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        rf"\b(?:en finir avec|finir avec|get rid of|rid the world of|debarrasser des|debarrasser de) {_GAP}G\b",
+    ),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\b(?:someone|somebody|quelqu un|qqn) (?:should|needs to|has to|must|devrait|doit|va) (?:\w+ ){0,2}K\b",
+    ),
+    _p(THREAT, Severity.HIGH, r"\b(?:je vais|j vais|jvais|on va|je v|nous allons) (?:te|vous|t|les|le|la) K\b"),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\b(?:i ll|i will|ill|im going to|i m going to|i m gonna|im gonna|gonna|imma|ima|we ll|we will) K (?:you|u|ya|them|him|her|all)\b",  # noqa: E501
+    ),
+    # Dehumanisation: the group and a dehumanising noun in one clause, either order (« ces rats de X »).
+    _p(DEHUMANISING, Severity.HIGH, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|like|comme|tous|all) {_GAP}D\b"),
+    _p(DEHUMANISING, Severity.HIGH, r"\bD (?:de|d|of|comme|like) (?:\w+ )?G\b"),
+    _p(
+        DEHUMANISING,
+        Severity.HIGH,
+        r"\bG (?:\w+ )?(?:lives|life|vies|vie) (?:N ){1,2}(?:t )?(?:matter|comptent|compte)\b",
+        negatable=False,
+    ),
+    _p(
+        DEHUMANISING,
+        Severity.HIGH,
+        rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:deserve|meritent|merite) (?:to live|de vivre|to exist|d exister|rights|droits|respect)\b",  # noqa: E501
+        negatable=False,
+    ),
+    _p(
+        DEHUMANISING,
+        Severity.HIGH,
+        rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:human|humans|humains|humain|people|personnes)\b",
+        negatable=False,
+    ),
+    # Exclusion: expelling or banning the group.
+    _p(EXCLUSION, Severity.MEDIUM, rf"\bE {_GAP}G\b"),
+    _p(EXCLUSION, Severity.MEDIUM, r"\b(?:dehors les|dehors|out with the|out with) G\b"),
+    _p(EXCLUSION, Severity.MEDIUM, r"\bN G (?:allowed|admis|acceptes|bienvenus|welcome)\b", negatable=False),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\bG (?:dehors|out|go home|go back|get out|rentrez chez vous|retournez chez vous)\b",
+    ),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:belong|appartiennent|have a place|ont leur place|place ici)\b",
+        negatable=False,
+    ),
+    # Derogation: hating the group, or the group as subject of a derogatory word.
+    _p(DEROGATION, Severity.MEDIUM, rf"\bH {_GAP}G\b"),
+    _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|all|tous|toutes) {_GAP}B\b"),
+    _p(DEROGATION, Severity.MEDIUM, r"\b(?:B|fucking|fuckin|putain de|putains de) G\b"),
+    _p(DEROGATION, Severity.MEDIUM, r"\bG (?:de merde|of shit|d merde)\b"),
+)
+_CLAUSE_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n]")
+_REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
+_NOT_RACIST_BUT = re.compile(r"\bC (?:mais|but)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class HateFinding:
+    kind: str
+    severity: Severity
+
+
+def clauses(source: str) -> list[list[str]]:
+    """The message's words, cut into clauses at sentence punctuation (bounded in tokens and per clause)."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    for index, match in enumerate(_CLAUSE_TOKEN.finditer(source)):
+        if index >= MAX_TOKENS:
+            break
+        token = match.group()
+        if token in ".!?;:\n":
+            if current:
+                found.append(current)
+            current = []
+        elif len(current) < MAX_CLAUSE:
+            current.append(token)
+    if current:
+        found.append(current)
+    return found
+
+
+def find_hate(normalised: Normalised) -> HateFinding | None:
+    """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present)."""
+    if TRIGGERS.isdisjoint(normalised.words):
+        return None
+    lines = [" ".join(_CLASSES.get(token, token) for token in clause) for clause in clauses(normalised.source)]
+    whole = " ".join(lines)
+    if " C " in f" {whole} " and not _NOT_RACIST_BUT.search(whole):
+        return None  # denouncing or reporting hate is not hate
+    worst: HateFinding | None = None
+    for line in lines:
+        if "G" not in line.split() and "K" not in line.split():
+            continue
+        for pattern in PATTERNS:
+            if worst is not None and pattern.severity <= worst.severity:
+                continue
+            match = pattern.regex.search(line)
+            if match is None:
+                continue
+            if pattern.negatable and " N " in f" {match.group()} ":
+                continue
+            if _REPORTED.search(line[: match.start()]):
+                continue  # « ils disent que les X sont … »: reported speech
+            worst = HateFinding(pattern.kind, pattern.severity)
+    return worst

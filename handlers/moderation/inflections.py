@@ -1,0 +1,57 @@
+"""Plural and feminine forms of French and English words, generated rather than typed by hand.
+
+A list that holds « arabe » must also catch « arabes », and one that holds « juif » must catch « juive »,
+« juifs », « juives »; typing every form by hand is how forms get forgotten. The rules below are the regular
+ones of each language; irregular plurals ("women", « yeux ») are written in the lexicon as their own entries.
+Accents are kept (« immigré » -> « immigrée »), so the forms can be folded or not, term by term.
+"""
+
+from __future__ import annotations
+
+_INVARIABLE_END = ("s", "x", "z")
+# French feminine endings: masculine ending -> feminine ending (longest first).
+_FEMININE = (
+    ("eux", "euse"), ("eur", "euse"), ("ien", "ienne"), ("éen", "éenne"), ("on", "onne"), ("el", "elle"),
+    ("et", "ette"), ("if", "ive"), ("er", "ère"), ("ais", "aise"), ("ois", "oise"), ("ot", "otte"),
+)  # fmt: skip
+
+
+def french_plural(word: str) -> str:
+    if word.endswith(_INVARIABLE_END):
+        return word
+    if word.endswith(("eau", "eu")):
+        return word + "x"
+    if word.endswith("al") and len(word) > 4:
+        return word[:-2] + "aux"
+    return word + "s"
+
+
+def french_feminine(word: str) -> str:
+    if word.endswith("e"):
+        return word
+    for masculine, feminine in _FEMININE:
+        if word.endswith(masculine):
+            return word[: -len(masculine)] + feminine
+    return word + "e"
+
+
+def english_plural(word: str) -> str:
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def forms(word: str, language: str, feminine: bool = False) -> set[str]:
+    """The word and its regular plural (and, in French when asked, its feminine and feminine plural)."""
+    if " " in word:  # a phrase: inflect its last word ("sale juif" -> "sale juive", "sales juifs" is typed)
+        head, _, last = word.rpartition(" ")
+        return {f"{head} {form}" for form in forms(last, language, feminine)}
+    if language == "fr":
+        found = {word, french_plural(word)}
+        if feminine:
+            female = french_feminine(word)
+            found |= {female, french_plural(female)}
+        return found
+    return {word, english_plural(word)}

@@ -1,0 +1,59 @@
+"""The target-group lexicon: the words that name a group of people, in French and English, with all their forms.
+
+Group-directed hate rarely needs a slur: « il faut tuer tous les X », "X are a disease". The hate patterns
+(`hate.py`) look for a group word and a predicate in one clause, so this lexicon is the one place that says
+what a group word is: origin, religion, gender, sexuality and disability, neutral names and slang and slurs
+alike (a slur as the target of a threat is still a threat). Forms are generated (`inflections.py`):
+singulars are written, plurals and French feminines are derived.
+"""
+
+from __future__ import annotations
+
+from handlers.moderation.inflections import forms
+from handlers.moderation.normalise import normalise_term
+
+
+def _split(text: str) -> list[str]:
+    """Words written as one string, the way word lists read best."""
+    return text.split()
+
+
+# French: words that take a feminine (« juif » -> « juive ») and words that do not.
+_FR_GENDERED = _split("""arabe juif musulman chrétien catholique immigré migrant étranger réfugié clandestin
+africain maghrébin algérien marocain tunisien sénégalais malien chinois asiatique japonais indien
+pakistanais afghan syrien roumain gitan manouche tzigane mexicain américain anglais allemand polonais
+ukrainien russe israélien palestinien sioniste islamiste homosexuel gay lesbien bisexuel transsexuel
+handicapé autiste trisomique attardé mongolien aveugle sourd féministe bougnoule bicot youpin feuj
+rebeu renoi négro nègre chinetoque bridé niakoué bamboula crouille raton tapette tarlouze pédé gouine travelo
+fiotte pd""")
+_FR_FIXED = _split("""hindou bouddhiste athée hétéro homo lgbt lgbtq queer trans rom turc""")
+_FR_IRREGULAR = _split(
+    """femmes filles meufs nanas hommes turque turques noirs noires blancs blanches islam judaisme"""
+)
+_EN_WORDS = _split("""arab jew muslim moslem christian catholic hindu sikh buddhist atheist immigrant migrant
+foreigner refugee alien illegal african mexican latino latina hispanic asian chinese japanese indian pakistani
+afghan syrian turk gypsy roma romanian polish russian ukrainian israeli palestinian zionist islamist gay lesbian
+homosexual bisexual transgender tranny queer homo dyke fag faggot retard autist cripple spastic tard negro
+nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead sandnigger feminist lgbt""")
+_EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism""")
+# The invariable singulars above already have no plural: "chinese", « chinois », "trans".
+
+
+def _build(language: str) -> frozenset[str]:
+    words: set[str] = set()
+    if language == "fr":
+        for word in _FR_GENDERED:
+            words |= forms(word, "fr", feminine=True)
+        for word in _FR_FIXED:
+            words |= forms(word, "fr")
+        words |= set(_FR_IRREGULAR)
+    else:
+        for word in _EN_WORDS:
+            words |= forms(word, "en")
+        words |= set(_EN_IRREGULAR)
+    # Messages are matched in folded form (accents removed): « immigrés » is found written « immigres » too.
+    return frozenset(normalise_term(w) for w in words if normalise_term(w))
+
+
+GROUPS = {"fr": _build("fr"), "en": _build("en")}
+ALL_GROUPS = GROUPS["fr"] | GROUPS["en"]

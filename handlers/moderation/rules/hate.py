@@ -1,0 +1,16 @@
+"""Group-directed hate and threats, found as patterns (see `handlers/moderation/hate.py`)."""
+
+from __future__ import annotations
+
+from handlers.moderation.hate import find_hate
+from handlers.moderation.rules.base import Hit, MessageFacts
+
+
+class GroupHate:
+    name = "hate"
+
+    def check(self, message: MessageFacts) -> Hit | None:
+        finding = find_hate(message.normalised)
+        if finding is None:
+            return None
+        return Hit(self.name, finding.severity, finding.kind)

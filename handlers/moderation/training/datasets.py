@@ -1,0 +1,181 @@
+"""Readers for the public labelled sets the shipped models are trained on and the benchmark reports on.
+
+Each reader maps one set's own labels to "flag this message" exactly as the data folder's README says, and
+returns plain rows; nothing is copied into the project. The folder is passed in (the benchmark and the
+training command default to `../shared/data/moderation`), and a missing file simply yields no set.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _split(text: str) -> list[str]:
+    """Words written as one string, the way word lists read best."""
+    return text.split()
+
+
+DEFAULT_FOLDER = Path("../shared/data/moderation")
+JANITR_FLAG = frozenset(
+    _split("""scam phishing malware fake_support recovery_scam job_scam romance_scam impersonation account_compromise
+    spam reply_spam dm_spam promo affiliate lead_gen engagement_bait follow_train giveaway bot""")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledSet:
+    """One public set: `task` is "abuse" (hate, insults, threats) or "spam"; `language` "fr", "en" or "mixed"."""
+
+    name: str
+    task: str
+    language: str
+    examples: tuple[Example, ...]
+
+    @property
+    def positives(self) -> int:
+        return sum(e.flag for e in self.examples)
+
+
+def _csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def _davidson(folder: Path) -> list[Example]:
+    rows = _csv_rows(folder / "en" / "davidson_labeled_data.csv")
+    return [Example(html.unescape(r["tweet"]), r["class"] in {"0", "1"}) for r in rows]
+
+
+def _mlma(folder: Path) -> list[Example]:
+    rows = _csv_rows(folder / "fr" / "mlma_fr_dataset.csv")
+    return [Example(r["tweet"], r["sentiment"].strip() != "normal") for r in rows]
+
+
+def _toxifrench(folder: Path) -> list[Example]:
+    rows = _csv_rows(folder / "extra" / "toxifrench" / "ToxiFrenchBalanced.csv")
+    return [Example(r["content"], r["label"] == "1") for r in rows]
+
+
+def _jigsaw(folder: Path, column: str) -> list[Example]:
+    rows = _csv_rows(folder / "extra" / "toxifrench" / "JigsawBilingualBalanced.csv")
+    return [Example(r[column], r["label"] == "1") for r in rows]
+
+
+def _rtp_lx(folder: Path) -> list[Example]:
+    examples = []
+    for line in (folder / "extra" / "rtp_lx_fr" / "RTP_LX_FR.json").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            votes = row["AnnotationsRaw"]["Toxicity"]
+            examples.append(Example(row["Prompt"], sum(v >= 3 for v in votes) >= 2))
+    return examples
+
+
+def _ethos(folder: Path) -> list[Example]:
+    rows = _csv_rows(folder / "extra" / "ethos" / "Ethos_Dataset_Binary.csv", ";")
+    return [Example(r["comment"], float(r["isHate"]) >= 0.5) for r in rows]
+
+
+def _convabuse(folder: Path) -> list[Example]:
+    examples = []
+    for split in ("train", "valid", "test"):
+        for row in _csv_rows(folder / "extra" / "convabuse" / f"ConvAbuseEMNLP{split}.csv"):
+            abusive = voters = 0
+            for n in range(1, 9):
+                votes = {code: row.get(f"Annotator{n}_is_abuse.{code}", "") for code in ("1", "0", "-1", "-2", "-3")}
+                if any(v.strip() == "1" for v in votes.values()):
+                    voters += 1
+                    abusive += any(votes[c].strip() == "1" for c in ("-1", "-2", "-3"))
+            if voters and abusive * 2 != voters:  # ties are left out, as the README suggests
+                examples.append(Example(row["user"], abusive * 2 > voters))
+    return examples
+
+
+def _sms(folder: Path) -> list[Example]:
+    examples, seen = [], set()
+    with (folder / "spam" / "SMSSpamCollection.tsv").open(encoding="utf-8", errors="replace") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            text = row["SMS"] or ""
+            if text not in seen:  # 403 duplicates: each text once
+                seen.add(text)
+                examples.append(Example(text, row["Label"] == "spam"))
+    return examples
+
+
+def _janitr(folder: Path) -> list[Example]:
+    examples = []
+    for line in (folder / "extra" / "janitr" / "sample.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            examples.append(Example(row.get("text") or "", bool(JANITR_FLAG.intersection(row.get("labels") or ()))))
+    return examples
+
+
+def _tg_spam(folder: Path) -> list[Example]:
+    base = folder / "extra" / "tg_spam"
+    examples = []
+    for name, flag in (("spam-samples.txt", True), ("ham-samples.txt", False)):
+        for line in sorted(set((base / name).read_text(encoding="utf-8", errors="replace").splitlines())):
+            if line.strip():
+                examples.append(Example(line, flag))
+    return examples
+
+
+READERS: dict[str, tuple[str, str, Callable[[Path], list[Example]]]] = {
+    "davidson": ("abuse", "en", _davidson),
+    "mlma": ("abuse", "fr", _mlma),
+    "toxifrench": ("abuse", "fr", _toxifrench),
+    "jigsaw-fr": ("abuse", "fr", lambda f: _jigsaw(f, "content")),
+    "jigsaw-en": ("abuse", "en", lambda f: _jigsaw(f, "original_text")),
+    "rtp-lx-fr": ("abuse", "fr", _rtp_lx),
+    "ethos": ("abuse", "en", _ethos),
+    "convabuse": ("abuse", "en", _convabuse),
+    "sms": ("spam", "en", _sms),
+    "janitr": ("spam", "en", _janitr),
+    "tg-spam": ("spam", "mixed", _tg_spam),
+}
+
+
+def load_sets(folder: Path = DEFAULT_FOLDER, task: str | None = None) -> list[LabelledSet]:
+    """Every set present under `folder` (optionally of one task), in a fixed order."""
+    sets = []
+    for name, (kind, language, reader) in READERS.items():
+        if task is not None and kind != task:
+            continue
+        try:
+            examples = reader(folder)
+        except FileNotFoundError:
+            continue
+        sets.append(LabelledSet(name, kind, language, tuple(examples)))
+    return sets
+
+
+def load_domains(folder: Path = DEFAULT_FOLDER) -> tuple[list[str], list[str]]:
+    """(scam domains from the phishing lists, popular domains from the top-domain lists), bare hosts only."""
+    scams: list[str] = []
+    for name in ("domain-list.txt", "suspicious-list.txt"):
+        path = folder / "phishing" / name
+        if path.exists():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                entry = line.strip().lower()
+                if entry and not entry.startswith("#") and "/" not in entry:
+                    scams.append(entry)
+    popular: list[str] = []
+    for name in ("tranco10k_list.json", "majestic_million_list.json"):
+        path = folder / "extra" / "top_domains" / name
+        if path.exists():
+            popular.extend(d.strip().lower() for d in json.loads(path.read_text(encoding="utf-8"))["list"])
+    return sorted(set(scams)), sorted(set(popular) - set(scams))
