@@ -31,8 +31,8 @@ def _split(text: str) -> list[str]:
 MAX_TOKENS = 1000
 MAX_CLAUSE = 60
 
-_KILL = _split("""kill killing killed murder murdered shoot shot hang hanged lynch lynched gas gassed burn burned exterminate
-exterminated eradicate wipe slaughter slaughtered execute executed stab nuke bomb genocide massacre drown
+_KILL = _split("""kill killing killed murder murdered shoot shot hang hanged lynch lynched gas gassed burn burned
+exterminate exterminated eradicate wipe slaughter slaughtered execute executed stab nuke bomb genocide massacre drown
 tuer tue tuez tuons buter butez gazer gazez exterminer exterminez massacrer massacrez bruler brulez pendre
 pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradiquer cramer noyer noyez
 exterminons eliminons""")
