@@ -3,8 +3,10 @@
 Catalogues are TOML files under `config/locales/<lang>/<feature>.toml`, so each feature keeps its wording next
 to the others' without sharing a file; a key is `<feature>.<key>` (nested tables add dots). A value is a
 template (see `bot.templates`) or a plural table `{ one = "...", other = "..." }` chosen with Babel's plural
-rules for the locale from the `count` value. TOML rather than gettext: translators edit one readable file per
-feature, no compile step, and the completeness test compares key sets directly.
+rules for the locale from the `count` value, or from the value named by the table's `by` key
+(`{ by = "days", one = "hier", other = "ces {days} derniers jours" }`), so « 1 jour » never reads « 1 jours ».
+TOML rather than gettext: translators edit one readable file per feature, no compile step, and the completeness
+test compares key sets directly.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.text import Text
 
 LOCALES = ("fr", "en")
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+PLURAL_DRIVER = "by"  # in a plural table: the name of the value that picks the form (default `count`)
 
 
 class MissingMessage(KeyError):
@@ -34,7 +37,7 @@ def _flatten(prefix: str, table: Mapping[str, Any]) -> Iterator[tuple[str, str |
         dotted = f"{prefix}.{key}"
         if isinstance(value, str):
             yield dotted, value
-        elif isinstance(value, dict) and value and set(value) <= set(PLURAL_FORMS) and "other" in value:
+        elif isinstance(value, dict) and set(value) <= {*PLURAL_FORMS, PLURAL_DRIVER} and "other" in value:
             yield dotted, dict(value)
         elif isinstance(value, dict):
             yield from _flatten(dotted, value)
@@ -74,11 +77,19 @@ class Catalogue:
     def keys(self, lang: str) -> set[str]:
         return set(self._messages[lang])
 
-    def template(self, lang: str, key: str, count: float | None = None) -> str:
+    def _entry(self, lang: str, key: str) -> str | dict[str, str]:
         try:
-            entry = self._messages[lang][key]
+            return self._messages[lang][key]
         except KeyError:
             raise MissingMessage(f"no message {key!r} in locale {lang!r}") from None
+
+    def plural_driver(self, lang: str, key: str) -> str:
+        """The name of the value that picks `key`'s plural form (`count` unless the table says otherwise)."""
+        entry = self._entry(lang, key)
+        return entry.get(PLURAL_DRIVER, "count") if isinstance(entry, dict) else "count"
+
+    def template(self, lang: str, key: str, count: float | None = None) -> str:
+        entry = self._entry(lang, key)
         if isinstance(entry, str):
             return entry
         form = self._plural[lang](abs(count)) if count is not None else "other"
@@ -86,7 +97,7 @@ class Catalogue:
 
     def text(self, lang: str, key: str, **values: Value) -> Text:
         """The message `key` in `lang`, filled with `values` (a `count` value picks the plural form)."""
-        count = values.get("count")
+        count = values.get(self.plural_driver(lang, key))
         number = count if isinstance(count, int | float) and not isinstance(count, bool) else None
         return render(self.template(lang, key, number), values, lang)
 

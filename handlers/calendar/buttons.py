@@ -24,6 +24,7 @@ from handlers.calendar.commands import STAFF, problems_text, review_post
 from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
 from handlers.calendar.posts import Actor
+from handlers.calendar.preview import outcome_text
 
 
 class Decisions(Protocol):
@@ -54,7 +55,8 @@ class CalendarButtons:
     def _outcome(self, event, community: Community, outcome: Outcome) -> list[Action]:
         if outcome.problems:
             return [self._answer(event, community, problems_text(outcome, self.catalogue, community.locale))]
-        actions: list[Action] = [self._answer(event, community, self._say(community, outcome.key, **outcome.values))]
+        text = outcome_text(self.catalogue, community.locale, outcome.key, outcome.values)
+        actions: list[Action] = [self._answer(event, community, text)]
         if outcome.needs_review and outcome.post is not None:
             review = review_post(outcome.post, community, self.catalogue, event.platform.value)
             if review is not None:

@@ -7,11 +7,12 @@ the moderation channel) of the platform the command came from.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from bot.actions import Action, Answer, Content, DirectMessage, ModalInput, OpenModal, Post
 from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
-from bot.i18n import Catalogue
+from bot.i18n import LOCALES, Catalogue
 from bot.outbox import Outbox
 from bot.platform import Capability
 from bot.roles import Role
@@ -23,7 +24,7 @@ from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
 from handlers.calendar.lifecycle import UPCOMING, Status
 from handlers.calendar.posts import Actor, CalendarPost
-from handlers.calendar.preview import approval_buttons, preview_content, when_text
+from handlers.calendar.preview import approval_buttons, outcome_text, preview_content, when_text
 
 STAFF = frozenset({Role.SMM, Role.CM})
 DRAFT_MODAL = "cal:draft"
@@ -41,12 +42,39 @@ CONTENT_OPTIONS = (
 SCHEDULE_OPTIONS = (_opt("at"), _opt("every"), _opt("cron"), _opt("until"), _opt("count", OptionKind.INTEGER))
 
 
+def _folded(word: str) -> str:
+    """Case and accents set aside, so « Programmee » and « programmée » name the same status."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold().strip()) if not unicodedata.combining(c))
+
+
+def status_choices(catalogue: Catalogue, locale: str) -> list[str]:
+    """The words `/post list status=…` accepts, in the community's language."""
+    words = [catalogue.string(locale, "calendar.filter.upcoming"), catalogue.string(locale, "calendar.filter.all")]
+    return words + [catalogue.string(locale, f"calendar.status.{s.value}") for s in Status]
+
+
+def status_filter(word: str, catalogue: Catalogue, locale: str) -> frozenset[Status] | None:
+    """The statuses a filter word names: a display name in either language or the internal id; None if unknown."""
+    wanted = _folded(word)
+    if not wanted:
+        return UPCOMING
+    for lang in LOCALES:
+        if wanted in {"upcoming", _folded(catalogue.string(lang, "calendar.filter.upcoming"))}:
+            return UPCOMING
+        if wanted in {"all", _folded(catalogue.string(lang, "calendar.filter.all"))}:
+            return frozenset(Status)
+        for status in Status:
+            if wanted in {status.value, _folded(catalogue.string(lang, f"calendar.status.{status.value}"))}:
+                return frozenset({status})
+    return None
+
+
 def actor_of(invocation: Invocation) -> Actor:
     return Actor(invocation.event.platform.value, invocation.event.member.id)
 
 
 def problems_text(outcome: Outcome, catalogue: Catalogue, locale: str) -> Text:
-    lines: list[Text | str] = [catalogue.text(locale, outcome.key, **outcome.values)]  # type: ignore[arg-type]
+    lines: list[Text | str] = [outcome_text(catalogue, locale, outcome.key, outcome.values)]
     lines += [Text.of("• ", catalogue.text(locale, p.key, **p.values)) for p in outcome.problems]
     return join(lines)
 
@@ -68,7 +96,7 @@ def outcome_actions(invocation: Invocation, outcome: Outcome, *, with_preview: b
     community, catalogue = invocation.community, invocation.catalogue
     if outcome.problems:
         return [invocation.answer(problems_text(outcome, catalogue, community.locale))]
-    text = invocation.say(outcome.key, **outcome.values)  # type: ignore[arg-type]
+    text = outcome_text(catalogue, community.locale, outcome.key, outcome.values)
     actions: list[Action] = []
     if outcome.post is not None and with_preview:
         card = preview_content(outcome.post, community, catalogue)
@@ -168,15 +196,11 @@ class CalendarCommands:
 
     async def list(self, invocation: Invocation) -> Sequence[Action]:
         options = invocation.options
-        status_name = str(options.get("status", "upcoming"))
-        if status_name in {"upcoming", "all"}:
-            statuses = UPCOMING if status_name == "upcoming" else frozenset(Status)
-        else:
-            try:
-                statuses = frozenset({Status(status_name)})
-            except ValueError:
-                names = ", ".join(["upcoming", "all", *(s.value for s in Status)])
-                return [invocation.answer("calendar.answer.bad_status", value=status_name, choices=names)]
+        status_name = str(options.get("status", "") or "")
+        statuses = status_filter(status_name, invocation.catalogue, invocation.locale)
+        if statuses is None:
+            names = ", ".join(status_choices(invocation.catalogue, invocation.locale))
+            return [invocation.answer("calendar.answer.bad_status", value=status_name, choices=names)]
         limit = max(1, min(int(options.get("limit", 20)), 50))
         campaign, pillar = options.get("campaign"), options.get("pillar")
         found = await self.store.run(lambda db: ledger.list_posts(

@@ -87,7 +87,7 @@ class Desk:
         if post.author == actor:
             return refused("calendar.answer.self_approval", id=str(post_id))
         if post.status is not Status.PENDING:
-            return refused("calendar.answer.not_pending", id=str(post_id), status=post.status.value)
+            return refused("calendar.answer.not_pending", id=str(post_id), status=post.status)
         now = self.clock.now()
         if post.next_due_at is not None and post.next_due_at <= now:
             return refused("calendar.answer.too_late", id=str(post_id))
@@ -97,7 +97,7 @@ class Desk:
                 approved_by=actor.member_id, approved_platform=actor.platform, approved_at=now,
                 rejected_reason=None))
         except TransitionRefused as error:
-            return refused("calendar.answer.not_pending", id=str(post_id), status=error.current.value)
+            return refused("calendar.answer.not_pending", id=str(post_id), status=error.current)
         self.schedule(post_id, post.next_due_at)
         return Outcome(True, "calendar.answer.approved", {"id": str(post_id)}, await self._get(post_id, community))
 
@@ -114,7 +114,7 @@ class Desk:
                 db, post_id, Status.DRAFT, actor, self.clock.now(), action="reject", note=reason,
                 expect={Status.PENDING}, rejected_reason=reason.strip(), next_due_at=None))
         except TransitionRefused as error:
-            return refused("calendar.answer.not_pending", id=str(post_id), status=error.current.value)
+            return refused("calendar.answer.not_pending", id=str(post_id), status=error.current)
         self.schedule(post_id, None)
         return Outcome(True, "calendar.answer.rejected", {"id": str(post_id), "reason": reason.strip()},
                        await self._get(post_id, community))
@@ -127,7 +127,7 @@ class Desk:
             await self.store.run(lambda db: ledger.transition(
                 db, post_id, Status.CANCELLED, actor, self.clock.now(), action="cancel", next_due_at=None))
         except TransitionRefused as error:
-            return refused("calendar.answer.refused_status", id=str(post_id), status=error.current.value)
+            return refused("calendar.answer.refused_status", id=str(post_id), status=error.current)
         await self.store.run(lambda db: ledger.skip_missed(db, post_id, self.clock.now()))
         self.schedule(post_id, None)
         return Outcome(True, "calendar.answer.cancelled", {"id": str(post_id)})
@@ -138,7 +138,7 @@ class Desk:
         if post is None:
             return refused("calendar.answer.not_found", id=str(post_id))
         if post.status not in EDITABLE:
-            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status.value)
+            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status)
         merged = dict(content)
         if "variants" in merged:
             merged["variants"] = {**post.variants, **merged["variants"]}  # type: ignore[dict-item]
@@ -170,7 +170,7 @@ class Desk:
         if post is None:
             return refused("calendar.answer.not_found", id=str(post_id))
         if post.status not in EDITABLE:
-            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status.value)
+            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status)
         if "cron" in schedule:  # a new recurrence replaces the old end as well
             draft = replace(draft_of(post), until=None, max_count=None, **schedule)
         else:
@@ -198,7 +198,7 @@ class Desk:
             return refused("calendar.answer.now_recurring", id=str(post_id))
         needs_approval = community.calendar.approval_required and post.approved_by is None
         if post.status not in EDITABLE or post.status is Status.PENDING or needs_approval:
-            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status.value)
+            return refused("calendar.answer.refused_status", id=str(post_id), status=post.status)
         draft = draft_of(post)
         problems = [p for p in await self._problems(draft, community, need_time=False)
                     if not p.key.startswith("calendar.invalid.time")]

@@ -6,6 +6,7 @@ Delivery and preview call the same `text_for_platform`, so the preview shows exa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.actions import Button, ButtonStyle, Content, Field
@@ -13,6 +14,7 @@ from bot.i18n import Catalogue
 from bot.text import Markup, Text
 from config.calendar import UtmSettings
 from config.settings import Community
+from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import CalendarPost
 from handlers.calendar.utm import tag_links
 
@@ -31,6 +33,13 @@ def post_text(post: CalendarPost, platform: str, community: Community) -> str:
 def outgoing_content(post: CalendarPost, platform: str, community: Community) -> Content:
     """The message a target receives: the SMM's text as trusted markup, plus attachment links."""
     return Content(text=Text.of(Markup(post_text(post, platform, community))), attachment_urls=post.attachments)
+
+
+def outcome_text(catalogue: Catalogue, locale: str, key: str, values: Mapping[str, object]) -> Text:
+    """An answer's sentence, with any status shown by its display name (« programmée », never `scheduled`)."""
+    shown = {name: catalogue.text(locale, f"calendar.status.{value.value}") if isinstance(value, Status) else value
+             for name, value in values.items()}
+    return catalogue.text(locale, key, **shown)  # type: ignore[arg-type]
 
 
 def when_text(post: CalendarPost, catalogue: Catalogue, locale: str) -> Text:

@@ -14,6 +14,7 @@ from bot.events import MemberJoined, PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from config.settings import Community
+from handlers.moderation.cards import rule_label
 from handlers.moderation.flags import FlagDraft
 
 NAMES_SHOWN = 10
@@ -61,7 +62,8 @@ class Alerts:
         if count < settings.flags or not self._may_alert(window, draft.created_at, settings.quiet_minutes):
             return False
         rules = Counter(rule for _, labels in window.items for rule in labels.split(","))
-        summary = ", ".join(f"{rule} × {n}" for rule, n in rules.most_common(5))
+        summary = ", ".join(f"{rule_label(self.catalogue, community.locale, rule)} × {n}"
+                            for rule, n in rules.most_common(5))
         text = self.catalogue.text(
             community.locale, "moderation.alert_spike", count=count,
             minutes=max(1, round(settings.flag_window_seconds / 60)), summary=summary,

@@ -17,6 +17,15 @@ from handlers.moderation.details import localised_detail
 VERBS = ("dismiss", "delete", "warn", "timeout")
 
 
+def rule_label(catalogue: Catalogue, locale: str, rule: str) -> str:
+    """A rule's display name in the community's language (`links` reads « liens » in French).
+
+    A rule without a catalogue entry (a new rule not yet translated) shows its id rather than failing.
+    """
+    key = f"moderation.rule_{rule}"
+    return catalogue.string(locale, key) if key in catalogue.keys(locale) else rule
+
+
 def message_link(platform: str, space_id: str, channel_id: str, message_id: str) -> str:
     """Where a moderator opens the message. Slack permalinks need the workspace domain; this form redirects."""
     if platform == "discord":

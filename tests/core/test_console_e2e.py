@@ -96,7 +96,7 @@ def test_the_shipped_demo_shows_every_feature(tmp_path):
     assert "[#welcome] cmbot: Bienvenue dans Communauté démo, @alice" in out
     assert "[#news] cmbot: Nouveau tuto" in out and "utm_campaign=lancement" in out
     assert "(clock: 2026-11-26 18:00 Europe/Paris)\n[#events] cmbot: Live questions-réponses" in out
-    assert "[#moderation] cmbot: == Signalement n°1" in out and "Membre averti par claire" in out
+    assert "[#moderation] cmbot: == Signalement n°\u00a01" in out and "Membre averti par claire" in out
     assert "[DM → bob]" in out and "[#general] cmbot deleted m11" in out
     assert "[#strategy] cmbot: == Rapport hebdomadaire — Communauté démo — 2026-W48" in out
     assert (tmp_path / "cmbot.db").exists()

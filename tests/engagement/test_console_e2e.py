@@ -41,9 +41,9 @@ async def test_console_session_reports_on_demand_and_on_monday(settings, tmp_pat
     assert "réservée" in printed or "reserved" in printed or "SMM" in printed  # dave has no role
     assert "2026-W99" in printed  # not an ISO week: a clear answer
     assert "[only sam sees]" in printed and "Rapport hebdomadaire — Demo — 2026-W48" in printed
-    assert "Messages : 2" in printed and "Réponses : 1" in printed
+    assert "Messages\u00a0: 2" in printed and "Réponses\u00a0: 1" in printed
     # carol reacted without a recorded join: still counted, so the share stays at 100 %
-    assert "Part de membres actifs : 100\u202f%" in printed.replace("\xa0", "\u202f")
+    assert "Part de membres actifs\u202f: 100\u202f%" in printed.replace("\xa0", "\u202f")
     assert "[#strategy]" in printed  # Monday 30 November 09:00: the weekly job posted W48
     db = Store.open(tmp_path / "c.db").db
     assert db.execute("SELECT status FROM report_runs WHERE week = '2026-W48'").fetchone() == ("posted",)

@@ -14,7 +14,7 @@ def say_in(locale):
 def test_known_forms_are_translated():
     fr = say_in("fr")
     assert localised_detail("links", "look-alike of discord: discord-nitro-gift.ru", fr).plain() == (
-        "imite discord : discord-nitro-gift.ru")
+        "imite discord\u00a0: discord-nitro-gift.ru")
     assert localised_detail("flood", "7 messages", fr).plain() == "7 messages"
     assert localised_detail("crosspost", "3 channels", fr).plain() == "3 salons"
     assert localised_detail("terms", "insults, threats", fr).plain() == "insultes, menaces"
@@ -27,4 +27,4 @@ def test_unknown_forms_and_custom_categories_stay_as_written():
     assert localised_detail("terms", "custom", fr).plain() == "custom"
     # a member-controlled host stays plain text, escaped by the adapters like any Plain span
     detail = localised_detail("links", "denied: <!channel>.example", fr)
-    assert detail.plain() == "domaine interdit : <!channel>.example"
+    assert detail.plain() == "domaine interdit\u00a0: <!channel>.example"

@@ -181,5 +181,5 @@ async def test_the_stats_command_answers_privately_in_the_locale(make_bot):
         return answer.content.text.plain()
 
     shown = await ask(CLAIRE)
-    assert "7 derniers jours" in shown and "terms : 1 signalement" in shown and "100" in shown
+    assert "7 derniers jours" in shown and "termes interdits\u00a0: signalements\u00a0: 1" in shown and "100" in shown
     assert "terms" not in await ask(ALICE)  # members are refused

@@ -117,7 +117,7 @@ def test_french_report(db):
     load(db)
     community = acme_settings().communities[0].model_copy(update={"locale": "fr"})
     printed = export(build_report(db, community, W47, NOW), "text", CATALOGUE)
-    assert "Arrivées : 3 (+1)" in printed and "Recommandation" in printed
+    assert "Arrivées\u00a0: 3 (+1)" in printed and "Recommandation" in printed
 
 
 def test_chart_is_a_png(db, acme, tmp_path):
