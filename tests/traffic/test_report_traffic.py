@@ -177,7 +177,7 @@ def test_every_format_speaks_of_traffic_week_over_week(db, tmp_path):
     assert any(r["metric"] == "campaign[lancement]_conversions" and r["platform"] == "discord" for r in rows)
     french = build_report(db, acme_settings().communities[0].model_copy(update={"locale": "fr"}), W47, NOW)
     assert "Trafic venu de la communauté" in export(french, "text", CATALOGUE)
-    assert "Règle : taux de conversion sous 2" in export(french, "text", CATALOGUE)
+    assert "Règle\u00a0: taux de conversion sous 2" in export(french, "text", CATALOGUE)
     chart = render_chart(built, tmp_path / "chart.png", CATALOGUE)
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
     without = render_chart(report_without_traffic(tmp_path), tmp_path / "plain.png", CATALOGUE)
