@@ -106,6 +106,8 @@ def _live_platforms(
                 settings=services.settings,
                 commands=services.commands,
                 catalogue=services.catalogue,
+                api_base=services.settings.bot.endpoints.discord_api,
+                gateway_url=services.settings.bot.endpoints.discord_gateway,
             )
         )
     if PlatformName.SLACK in chosen:
@@ -126,6 +128,7 @@ def _live_platforms(
                 catalogue=services.catalogue,
                 http_port=options.slack_http_port,
                 http_host=options.slack_http_host,
+                api_base=services.settings.bot.endpoints.slack_api,
             )
         )
     return platforms

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.base import Section
 from config.calendar import CalendarSettings
+from config.endpoints import Endpoints
 from config.engagement import EngagementSettings, PrivacySettings, ReportSettings
 from config.moderation import ModerationSettings
 from config.traffic import TrafficSettings
@@ -104,6 +105,7 @@ class Community(Section):
 class BotSettings(Section):
     database: Path = Path("cmbot.db")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    endpoints: Endpoints = Endpoints()
 
 
 class Settings(Section):

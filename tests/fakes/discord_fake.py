@@ -26,9 +26,11 @@ takes permissions away from it in one channel through a member overwrite, as a s
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -186,6 +188,10 @@ class FakeDiscord:
         for socket in list(self._sockets):
             await socket.send_json({"op": 7, "d": None, "s": None, "t": None})
 
+    def interaction_token(self) -> str:
+        """Shaped like Discord's: base64 of "interaction:<id>:<secret>" (logs must mask it like the real one)."""
+        return base64.urlsafe_b64encode(f"interaction:{self.new_id()}:{secrets.token_hex(24)}".encode()).decode()
+
     # -- payload builders -------------------------------------------------------------------------------------
     def message(self, channel_id: str, author: dict[str, Any], content: str, guild_id: str | None = None,
                 roles: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
@@ -203,7 +209,7 @@ class FakeDiscord:
         guild = guild_id or self.guild_ids[0]
         return {"id": self.new_id(), "application_id": self.bot_id, "type": kind, "data": data,
                 "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
-                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": f"tok-{self.new_id()}",
+                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": self.interaction_token(),
                 "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
                 "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
                 "attachment_size_limit": 10 * 1024 * 1024} | extra

@@ -106,7 +106,7 @@ class SlackFake:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
-        app.router.add_post("/response/{key}", self._response)
+        app.router.add_post("/commands/{team}/{number}/{key}", self._response)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link/", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -133,7 +133,8 @@ class SlackFake:
         return f"{self.base}/api/"
 
     def response_url(self, key: str) -> str:
-        return f"{self.base}/response/{key}"
+        """Shaped like Slack's (`https://hooks.slack.com/commands/T…/…/…`): logs must mask it like the real one."""
+        return f"{self.base}/commands/{self.team_id}/{next(self._ids)}/{key}"
 
     # -- scripting ---------------------------------------------------------------------------------------
     def add_user(self, user_id: str, name: str, *, is_bot: bool = False) -> None:

@@ -104,7 +104,7 @@ async def test_the_same_event_delivered_again_over_http_with_retry_num_is_handle
     event = {"type": "member_joined_channel", "user": "UADA", "channel": "CWELCOME", "event_ts": "1.0"}
     body = json.dumps(fake.event_body(event, "EvHTTP1"))
     first = await fake.post_signed(url_of(http_bot), body)
-    second = await fake.post_signed(url_of(http_bot), body,
+    second = await fake.post_signed(url_of(http_bot), body, timestamp=int(time.time()) + 1,  # signed anew
                                     headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert first[0] == second[0] == 200
     await fake.wait_for(lambda: len([e for e in http_bot.arrived if e.event_id == "EvHTTP1"]) == 2)

@@ -118,7 +118,7 @@ class SlackPlatform:
         ))
         if self.http_port is not None:
             assert self._signing_secret is not None
-            self.transport = HttpTransport(self.app, self.http_host, self.http_port)
+            self.transport = HttpTransport(self.app, self.http_host, self.http_port, self._signing_secret)
         else:
             assert self._app_token is not None
             await self._check_app_token()

@@ -4,9 +4,9 @@ Socket Mode needs no public URL: slack-bolt's public `AsyncSocketModeHandler` op
 token (`apps.connections.open`) that shares the bot's event loop (`connect_async`, never a blocking
 `start_async`). The library's own reconnection is switched off in favour of one watchdog we own and test:
 every `watchdog_interval` seconds it checks the session (closed, stale ping-pong) and opens a new one when it
-is dead. HTTP mode serves one path for events, the slash command
-and interactivity, with Bolt's signature verification always on (a forged, stale or tampered request gets 401
-and reaches no listener).
+is dead. HTTP mode serves one path for events, the slash command and interactivity, behind
+`http_gate.SlackHttpGate`: size, timestamp and signature are checked on the raw bytes before anything parses
+them (a forged, stale or tampered request gets 401 and reaches no listener).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platform import FatalPlatformError
+from bot.platforms.slack.http_gate import SlackHttpGate
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -92,14 +93,17 @@ class SocketModeTransport:
 
 
 class HttpTransport:
-    def __init__(self, app: AsyncApp, host: str, port: int) -> None:
+    def __init__(self, app: AsyncApp, host: str, port: int, signing_secret: str) -> None:
         self.app = app
         self.host = host
         self.port = port
+        self.gate = SlackHttpGate(app, signing_secret)
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH, port=self.port), access_log=None)
+        server = web.Application()
+        server.router.add_post(EVENTS_PATH, self.gate.handle)
+        self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
