@@ -164,6 +164,17 @@ class FindPost(Action):
     since: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateInvite(Action):
+    """Create a permanent invite link to the community in `channel_id` (Discord). A new link every time
+    (`unique`), never expiring, unlimited uses: campaigns print these links in bios and newsletters.
+    Done: `ActionResult.ref` holds the invite code. Platforms without `Capability.INVITES` fail it permanently.
+    """
+
+    channel_id: str
+    reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ActionResult:
     """What a platform did with an action.
@@ -177,10 +188,12 @@ class ActionResult:
     channel_id: str | None = None
     error: str | None = None
     permanent: bool = False
+    ref: str | None = None  # what the action created when it is not a message (an invite code)
 
     @classmethod
-    def done(cls, message_id: str | None = None, channel_id: str | None = None) -> ActionResult:
-        return cls(ok=True, message_id=message_id, channel_id=channel_id)
+    def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None
+             ) -> ActionResult:
+        return cls(ok=True, message_id=message_id, channel_id=channel_id, ref=ref)
 
     @classmethod
     def failed(cls, error: str, *, permanent: bool) -> ActionResult:
@@ -188,7 +201,7 @@ class ActionResult:
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \
-    EditMessage | FindPost
+    EditMessage | FindPost | CreateInvite
 """Every concrete action. Each adapter's `execute` matches on it and ends with `typing.assert_never`, so an
 action added here and not carried out by an adapter is a type error there (and `tests/core` checks that every
 `Action` subclass is listed)."""

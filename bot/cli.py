@@ -141,6 +141,8 @@ def _attach_feature_commands(group: click.Group) -> None:
     for feature in shipped_features():
         if feature.cli is not None:
             group.add_command(feature.cli)
+        for more in feature.extra.get("more_cli", ()):  # type: ignore[attr-defined]
+            group.add_command(more)
     for module_name, attribute in (("bot.platforms.discord.cli", "discord_cli"),):
         try:
             module = importlib.import_module(module_name)

@@ -170,3 +170,33 @@ class MessageReported(Event):
     reported_member: Member
     text: str
     interaction: InteractionRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvitesSeen(Event):
+    """The use count of every invite link of a space, read after the joins in `joined` (member id, join time
+    in epoch seconds), or at connection when `joined` is empty. `uses` is None when the platform would not say
+    (Discord without the Manage Server permission). `refresh` grows with each reading of the space, so a
+    handler can tell a late reading from a newer one."""
+
+    uses: Mapping[str, int] | None
+    joined: tuple[tuple[str, int], ...] = ()
+    refresh: int = 0
+
+    def __post_init__(self) -> None:
+        Event.__post_init__(self)
+        if self.uses is not None:
+            object.__setattr__(self, "uses", MappingProxyType(dict(self.uses)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InviteCreated(Event):
+    """An invite link was created (by anyone, the bot included), with its use count so far."""
+
+    code: str
+    uses: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InviteDeleted(Event):
+    code: str

@@ -27,6 +27,7 @@ class Capability(StrEnum):
     DELETE_MESSAGES = "delete_messages"
     IDEMPOTENT_SEND = "idempotent_send"
     MESSAGE_LOOKUP = "message_lookup"
+    INVITES = "invites"  # tracked invite links (Discord): CreateInvite, InvitesSeen
 
 
 @runtime_checkable

@@ -1,15 +1,25 @@
-"""The traffic feature's wiring: its tables, its personal data, its CLI group."""
+"""The traffic feature's wiring: its tables, its personal data, the invite handlers and command, the daily
+pull, its CLI groups (`cmbot traffic`, `cmbot campaigns`)."""
 
 from __future__ import annotations
 
+from bot.events import InviteCreated, InviteDeleted, InvitesSeen
 from bot.feature import Feature, PersonalData
 from bot.services import Services
+from handlers.traffic.attribution import InviteAttribution
+from handlers.traffic.campaigns_cli import campaigns_cli
 from handlers.traffic.cli import traffic_cli
+from handlers.traffic.commands import campaign_invite_command
 from handlers.traffic.migrations import INVITES, JOINS, migrations
 from schedules.traffic.pull import TrafficPullJob
 
 
 def install(services: Services) -> None:
+    attribution = InviteAttribution(services.store)
+    services.dispatcher.subscribe(InvitesSeen, attribution.on_invites_seen)
+    services.dispatcher.subscribe(InviteCreated, attribution.on_invite_created)
+    services.dispatcher.subscribe(InviteDeleted, attribution.on_invite_deleted)
+    services.commands.add(campaign_invite_command(services.store, services.outbox, services.clock))
     pull = TrafficPullJob(services.store, services.clock, services.settings.communities)
 
     async def start() -> None:
@@ -27,4 +37,5 @@ feature = Feature(
         PersonalData(INVITES, "created_by", anonymise=True, export_columns=("campaign", "source", "created_at")),
     ),
     cli=traffic_cli,
+    extra={"more_cli": (campaigns_cli,)},
 )

@@ -8,6 +8,7 @@ from bot.actions import (
     Action,
     ActionResult,
     Answer,
+    CreateInvite,
     DeleteMessage,
     DirectMessage,
     EditMessage,
@@ -52,6 +53,8 @@ class ConsoleActions:
                 return self.edit(action)
             case FindPost():
                 return self.find_post(action)
+            case CreateInvite():
+                return ActionResult.failed("the console has no invite links", permanent=True)
             case _:
                 assert_never(action)
 

@@ -22,6 +22,7 @@ from bot.actions import (
     ActionResult,
     Answer,
     Content,
+    CreateInvite,
     DeleteMessage,
     DirectMessage,
     EditMessage,
@@ -35,6 +36,7 @@ from bot.actions import (
 )
 from bot.platforms.discord import private_http
 from bot.platforms.discord.interactions import OpenInteractions
+from bot.platforms.discord.invites import create_invite
 from bot.platforms.discord.render import clip, modal, nonce_for, render_content
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,8 @@ class DiscordActions:
                 return await self.answer(action)
             case OpenModal():
                 return await self.open_modal(action)
+            case CreateInvite():
+                return await create_invite(client, action)
             case _:
                 assert_never(action)
 

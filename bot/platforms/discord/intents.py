@@ -48,6 +48,7 @@ def wanted_intents() -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.guild_reactions = True
+    intents.invites = True  # INVITE_CREATE / INVITE_DELETE keep the invite-tracking counts right
     intents.members = True
     intents.message_content = True
     return intents

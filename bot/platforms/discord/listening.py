@@ -24,11 +24,12 @@ import discord
 
 from bot.actions import Content
 from bot.commands import CommandRegistry
-from bot.events import ButtonClicked, CommandInvoked, Event, MessageReported, ModalSubmitted
+from bot.events import ButtonClicked, CommandInvoked, Event, MemberJoined, MessageReported, ModalSubmitted
 from bot.i18n import Catalogue
 from bot.platform import EventSink
 from bot.platforms.discord import translate
 from bot.platforms.discord.interactions import OpenInteraction, OpenInteractions
+from bot.platforms.discord.invites import InviteWatch, invite_created, invite_deleted, read_uses
 from bot.platforms.discord.render import render_content
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,9 @@ class GatewayListener:
         self.sink: EventSink | None = None
         self.session_id: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._no_invite_access: set[str] = set()
+        self.invite_watch = InviteWatch(self._read_invites, lambda seen: self._spawn(self._hand_over(seen)),
+                                        self._spawn)
 
     # -- the two documented hooks the client forwards -------------------------------------------------------
     async def on_frame(self, raw: str | bytes) -> None:
@@ -116,15 +120,26 @@ class GatewayListener:
             "MESSAGE_DELETE": lambda: translate.message_deleted(data, now),
             "MESSAGE_REACTION_ADD": lambda: translate.reaction(data, now, added=True, sequence=sequence),
             "MESSAGE_REACTION_REMOVE": lambda: translate.reaction(data, now, added=False, sequence=sequence),
+            "INVITE_CREATE": lambda: invite_created(data, now),
+            "INVITE_DELETE": lambda: invite_deleted(data, now),
         }
         if name == "INTERACTION_CREATE":
             await self._on_interaction_frame(data)
             return
+        if name == "GUILD_CREATE" and "id" in data:
+            self.invite_watch.refresh(str(data["id"]))  # the counts the next joins are compared with
         translation = translations.get(name)
         if translation is not None:
             event = translation()
             if event is not None:
                 self._spawn(self._hand_over(event))
+            if isinstance(event, MemberJoined) and not event.member.is_bot:
+                self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
+
+    async def _read_invites(self, guild_id: str) -> dict[str, int] | None:
+        if self.client is None:
+            return None
+        return await read_uses(self.client, guild_id, self._no_invite_access)
 
     def _member_count(self, data: dict[str, Any]) -> int | None:
         """The guild's size with this member in (discord.py counted the join before our listener ran)."""

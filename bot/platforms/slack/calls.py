@@ -22,6 +22,7 @@ from bot.actions import (
     Action,
     ActionResult,
     Answer,
+    CreateInvite,
     DeleteMessage,
     DirectMessage,
     EditMessage,
@@ -126,6 +127,8 @@ class SlackCalls:
                 return await self.answer(action)
             case FindPost():
                 return await self.find_post(action)
+            case CreateInvite():
+                return ActionResult.failed("Slack has no invite links to track", permanent=True)
             case _:
                 assert_never(action)
 

@@ -1,0 +1,72 @@
+"""The attribution rule alone: a batch of joins and the counts read after it; never a wrong link."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handlers.traffic.attribution import attribute
+from handlers.traffic.invites import AMBIGUOUS, INVITE, NO_BASELINE, NO_INVITE
+
+
+def test_one_join_one_link():
+    outcome = attribute({"a": 3, "b": 1}, {"a": 4, "b": 1}, [("m1", 10)])
+    assert [(r.member_id, r.attribution, r.code) for r in outcome.results] == [("m1", INVITE, "a")]
+    assert outcome.counts == {"a": 4, "b": 1}
+
+
+def test_concurrent_joins_through_one_link_are_all_that_links():
+    outcome = attribute({"a": 3, "b": 1}, {"a": 5, "b": 1}, [("m1", 10), ("m2", 10)])
+    assert {(r.attribution, r.code) for r in outcome.results} == {(INVITE, "a")}
+
+
+def test_concurrent_joins_through_two_links_are_never_guessed():
+    outcome = attribute({"a": 3, "b": 1}, {"a": 4, "b": 2}, [("m1", 10), ("m2", 11)])
+    assert {r.attribution for r in outcome.results} == {AMBIGUOUS}
+    assert outcome.counts == {"a": 4, "b": 2}
+
+
+def test_more_uses_than_joins_or_fewer_is_ambiguous():
+    assert attribute({"a": 0}, {"a": 2}, [("m1", 1)]).results[0].attribution == AMBIGUOUS
+    assert {r.attribution for r in attribute({"a": 0}, {"a": 1}, [("m1", 1), ("m2", 1)]).results} == {AMBIGUOUS}
+
+
+def test_new_links_count_from_zero_and_no_move_is_no_invite():
+    assert attribute({"a": 3}, {"a": 3, "new": 1}, [("m1", 1)]).results[0].code == "new"
+    assert attribute({"a": 3}, {"a": 3}, [("m1", 1)]).results[0].attribution == NO_INVITE
+
+
+def test_without_a_reference_nothing_is_attributed():
+    outcome = attribute(None, {"a": 3}, [("m1", 1)])
+    assert outcome.results[0].attribution == NO_BASELINE and outcome.counts == {"a": 3}
+
+
+CODES = st.sampled_from(["a", "b", "c", None])  # None: a join by no tracked link (vanity URL, discovery)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(CODES, min_size=1, max_size=4), min_size=1, max_size=8))
+def test_never_a_wrong_link_and_always_the_link_when_a_batch_used_only_one(batches):
+    """Batches as the adapter makes them (the counts read after every join of the batch, and only those)."""
+    counts = {"a": 7, "b": 0, "c": 2}
+    reference: dict[str, int] | None = dict(counts)
+    member = 0
+    for batch in batches:
+        truth = {}
+        for code in batch:
+            member += 1
+            truth[f"m{member}"] = code
+            if code is not None:
+                counts[code] += 1
+        outcome = attribute(reference, dict(counts), [(m, member) for m in truth])
+        reference = outcome.counts
+        for result in outcome.results:
+            if result.attribution == INVITE:
+                assert result.code == truth[result.member_id]
+        used = Counter(batch)
+        if len(used) == 1 and None not in used:
+            assert all(r.attribution == INVITE for r in outcome.results)
+        if set(used) == {None}:
+            assert all(r.attribution == NO_INVITE for r in outcome.results)
