@@ -87,6 +87,7 @@ def needed_permissions() -> discord.Permissions:
         add_reactions=True,
         manage_messages=True,
         moderate_members=True,
+        create_instant_invite=True,
     )
 
 
