@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -81,7 +81,15 @@ class TrafficPullJob:
             hour, minute = (int(part) for part in community.traffic.pull_time.split(":"))
             wakeups.add(f"traffic:pull:{community.id}",
                         CronTrigger(hour=hour, minute=minute, timezone=community.timezone),
-                        lambda c=community: self.pull(c), misfire_grace=timedelta(hours=12))
+                        self._daily(community), misfire_grace=timedelta(hours=12))
+
+    def _daily(self, community: Community) -> Callable[[], Awaitable[None]]:
+        """A coroutine function (APScheduler runs anything else on a thread, where a coroutine is never awaited)."""
+
+        async def pull() -> None:
+            await self.pull(community)
+
+        return pull
 
     async def pull(self, community: Community, days: int | None = None) -> PullOutcome:
         connector = connector_of(community) or "none"

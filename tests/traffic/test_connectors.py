@@ -3,6 +3,7 @@ token, a 429 and 5xx answers handled cleanly (retries counted, never slept, stor
 
 from __future__ import annotations
 
+import inspect
 import logging
 from datetime import UTC, date, datetime, timedelta
 
@@ -173,3 +174,20 @@ def test_one_connector_only():
                            '[communities.traffic.matomo]\nbase_url = "https://m.example"\nsite_id = 1\n')
     with pytest.raises(ConfigError, match="one connector"):
         parse_settings(toml, "t.toml")
+
+
+async def test_the_daily_pull_runs_at_its_local_time_on_the_scheduler(fake, traffic_store):
+    from schedules.wakeups import SteppedWakeups
+
+    community = _community("plausible", fake.base_url)
+    clock = SimulatedClock(NOW - timedelta(hours=1))  # 04:30 Paris, an hour before pull_time (05:30)
+    job = TrafficPullJob(traffic_store, clock, [community], environ=ENV, sleep=Sleeps())
+    wakeups = SteppedWakeups(clock)
+    job.register(wakeups)
+    assert wakeups.job_ids() == {"traffic:pull:brand"}
+    assert inspect.iscoroutinefunction(job._daily(community))  # APScheduler awaits it on the loop
+    await wakeups.advance_to(NOW - timedelta(minutes=1))
+    assert fake.requests == []
+    await wakeups.advance_to(NOW + timedelta(minutes=1))
+    assert fake.requests and coverage(traffic_store.db, "brand", WEEK).complete
+    assert totals(traffic_store.db, "brand", WEEK, SOURCES).visits == _expected(SOURCES)[0]
