@@ -50,10 +50,12 @@ def import_traffic(file: Path, community_id: str | None, dry_run: bool) -> None:
         raise SystemExit(1) from None
     sources = set(community_sources(community))
     ours = [r for r in rows if r.source in sources]
-    mine = Visits(sum(r.visits for r in ours), sum(r.conversions or 0 for r in ours))
+    known = all(r.conversions is not None for r in ours)
+    mine = Visits(sum(r.visits for r in ours), sum(r.conversions or 0 for r in ours) if known else None)
     first, last = min(r.day for r in rows), max(r.day for r in rows)
     summary = (f"{file.name}: {origin} export, {first} to {last}, {len(rows)} rows; from the community "
-               f"({', '.join(sorted(sources)) or 'no source'}): {mine.visits} visits, {mine.conversions} conversions;"
+               f"({', '.join(sorted(sources)) or 'no source'}): {mine.visits} visits, "
+               f"{mine.conversions if mine.conversions is not None else 'no'} conversions;"
                f" all traffic: {sum(r.visits for r in rows)} visits")
     if dry_run:
         click.echo(summary + " (dry run: nothing stored)")
