@@ -70,3 +70,45 @@ def test_never_a_wrong_link_and_always_the_link_when_a_batch_used_only_one(batch
             assert all(r.attribution == INVITE for r in outcome.results)
         if set(used) == {None}:
             assert all(r.attribution == NO_INVITE for r in outcome.results)
+
+
+async def test_invite_events_keep_the_reference_counts_and_the_links(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.events import InviteCreated, InviteDeleted, InvitesSeen, PlatformName
+    from bot.platforms.discord.invites import invite_created, invite_deleted
+    from bot.store import Store
+    from bot.store.migrations import apply_all
+    from config.loader import parse_settings
+    from handlers.traffic.attribution import InviteAttribution
+    from handlers.traffic.invites import list_invites, save_invite
+    from handlers.traffic.migrations import migrations
+    from tests.traffic.conftest import TRAFFIC_TOML
+
+    community = parse_settings(TRAFFIC_TOML, "t.toml").communities[0]
+    now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    store = Store.open(tmp_path / "cmbot.db")
+    apply_all(store.db, [migrations])
+    handlers = InviteAttribution(store)
+    base = {"platform": PlatformName.DISCORD, "space_id": "100", "at": now}
+    await handlers.on_invites_seen(InvitesSeen(event_id="r1", uses={"old": 4}, refresh=1, **base), community)
+    created = invite_created({"guild_id": "100", "code": "new", "uses": 0, "channel_id": "700"}, now)
+    assert isinstance(created, InviteCreated) and created.code == "new"
+    await handlers.on_invite_created(created, community)
+    assert handlers.spaces[("discord", "100")].counts == {"old": 4, "new": 0}
+    save_invite(store.db, platform="discord", code="new", community="brand", space_id="100", campaign="noel",
+                source="bio", channel_id="700", created_by="7", now=now)
+    deleted = invite_deleted({"guild_id": "100", "code": "new", "channel_id": "700"}, now)
+    assert isinstance(deleted, InviteDeleted)
+    await handlers.on_invite_deleted(deleted, community)
+    assert handlers.spaces[("discord", "100")].counts == {"old": 4}
+    assert list_invites(store.db, "brand") == []  # a deleted link is no longer offered
+    assert invite_created({"code": "dm"}, now) is None  # outside a guild: nothing to track
+    # A reading older than one already applied is not used: its joins are not guessed.
+    await handlers.on_invites_seen(InvitesSeen(event_id="r3", uses={"old": 5}, refresh=3, joined=(("m1", 1),),
+                                               **base), community)
+    await handlers.on_invites_seen(InvitesSeen(event_id="r2", uses={"old": 6}, refresh=2, joined=(("m2", 1),),
+                                               **base), community)
+    rows = store.db.execute("SELECT member_id, attribution FROM traffic_joins ORDER BY member_id").fetchall()
+    assert rows == [("m1", "untracked"), ("m2", "ambiguous")]
+    store.close()
