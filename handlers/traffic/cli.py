@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli_context import cli_context
 from bot.clock import SystemClock
-from config.settings import Community, Settings
+
+if TYPE_CHECKING:
+    from config.settings import Community, Settings
 
 
 def _community(settings: Settings, community_id: str | None) -> Community:

@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.traffic.community import community_sources
 from handlers.traffic.exports import VisitRow
@@ -27,7 +28,6 @@ from handlers.traffic.visits import Load, replace_days
 from schedules.traffic.http import PullError, Sleep
 from schedules.traffic.matomo import pull_matomo
 from schedules.traffic.plausible import pull_plausible
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
 
