@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features import shipped_features
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
 from bot.wakeups import SteppedWakeups
@@ -26,7 +27,7 @@ async def _console(settings, tmp_path, script: str, start: datetime) -> str:
     settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": tmp_path / "c.db"})})
     clock = SimulatedClock(start)
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups)
+    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups, shipped_features())
     out = io.StringIO()
     console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=out)
     app.attach([console])
