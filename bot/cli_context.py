@@ -21,7 +21,7 @@ from bot.exit_status import ExitStatus
 if TYPE_CHECKING:
     from bot.store import Store
     from bot.wiring import Feature
-    from config.settings import Secrets, Settings
+    from config.settings import Community, Secrets, Settings
 
 
 def _no_features() -> Sequence[Feature]:
@@ -61,3 +61,15 @@ def cli_context() -> CliContext:
     if obj is None:
         obj = ctx.ensure_object(CliContext)
     return obj
+
+
+def choose_community(settings: Settings, community_id: str | None) -> Community:
+    """The community a command is about: the one named, or the only one in the config."""
+    communities = {c.id: c for c in settings.communities}
+    if community_id is None:
+        if len(communities) != 1:
+            raise click.UsageError(f"several communities: choose one with --community ({', '.join(communities)})")
+        return settings.communities[0]
+    if community_id not in communities:
+        raise click.UsageError(f"no community {community_id!r} (known: {', '.join(communities)})")
+    return communities[community_id]

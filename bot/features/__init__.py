@@ -23,8 +23,8 @@ COMMAND_GROUPS = {
     "posts": "handlers.calendar.cli:posts_cli",
     "report": "schedules.report.cli:report_cli",
     "moderation": "handlers.moderation.cli:moderation_cli",
-    "traffic": "handlers.traffic.cli:traffic_cli",
-    "campaigns": "handlers.traffic.campaigns_cli:campaigns_cli",
+    "traffic": "schedules.traffic.cli:traffic_cli",
+    "campaigns": "bot.features.campaigns_cli:campaigns_cli",
     "privacy": "handlers.privacy.cli:privacy_cli",
     "discord": "bot.platforms.discord.cli:discord_cli",
 }

@@ -1,7 +1,8 @@
 """`cmbot campaigns invite CAMPAIGN SOURCE` and `cmbot campaigns list`: the tracked invite links, from the shell.
 
 The link is created through Discord's REST API with DISCORD_TOKEN (no gateway connection needed), in the
-channel given, else the community's welcome or rules channel. One link per campaign and source.
+channel given, else the community's welcome or rules channel. One link per campaign and source. It sits
+with the front doors because it uses both the traffic feature and the Discord platform.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import os
 
 import click
 
+from bot.cli_context import choose_community as _community
 from bot.cli_context import cli_context
 from bot.clock import SystemClock
-from handlers.traffic.cli import _community
 from handlers.traffic.commands import invite_channel
 from handlers.traffic.invites import invite_for, list_invites, normalise_name, save_invite, valid_name
 
