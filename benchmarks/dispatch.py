@@ -18,8 +18,8 @@ from bot.app import App
 from bot.clock import SimulatedClock
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import load_settings
-from schedules.wakeups import SteppedWakeups
 
 SCENARIO = "dispatch"
 

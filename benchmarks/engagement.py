@@ -23,14 +23,14 @@ from pathlib import Path
 from benchmarks.harness import Measure, ScenarioOptions
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features.engagement import feature
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
 from bot.store.migrations import apply_all
+from bot.wakeups import SteppedWakeups
 from config.loader import load_settings
-from handlers.engagement import feature
 from handlers.engagement.log import BatchedWriter
 from handlers.engagement.migrations import EVENTS
-from schedules.wakeups import SteppedWakeups
 
 SCENARIO = "engagement"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

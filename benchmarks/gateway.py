@@ -170,14 +170,15 @@ def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
 async def _cmbot(port: int, conn: Connection, expected: int, folder: Path) -> tuple[float, int]:
     from bot.app import App
     from bot.clock import SystemClock
+    from bot.features import shipped_features
     from bot.platforms.discord import DiscordPlatform, GatewayTimings
     from bot.store import Store
+    from bot.wakeups import SchedulerWakeups
     from config.loader import parse_settings
-    from schedules.wakeups import SchedulerWakeups
 
     database = folder / f"discord-{time.monotonic_ns()}.db"
     settings = parse_settings(SETTINGS_TOML.replace("DATABASE", str(database)), "bench.toml")
-    app = App(settings, Store.open(database), SystemClock(), SchedulerWakeups())
+    app = App(settings, Store.open(database), SystemClock(), SchedulerWakeups(), shipped_features())
     services = app.services
     platform = DiscordPlatform(token=TOKEN, settings=settings, commands=services.commands,
                                catalogue=services.catalogue, api_base=f"http://127.0.0.1:{port}/api/v10",

@@ -31,12 +31,12 @@ from benchmarks.harness import Measure, ScenarioOptions
 from benchmarks.stream import Happening, counted, happenings, one_line, real_texts, synthetic_texts
 from bot.app import App
 from bot.clock import SimulatedClock
-from bot.feature import Feature
 from bot.platforms.console import ConsolePlatform
 from bot.platforms.console.community import BOT_NAME
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
+from bot.wiring import Feature
 from config.loader import load_settings
-from schedules.wakeups import SteppedWakeups
 
 SCENARIO = "pipeline"
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday night: the 03:xx purges and the 09:00 report fall due

@@ -25,14 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.harness import Measure, ScenarioOptions
+from bot.features.engagement import feature
 from bot.store import Store
 from bot.store.migrations import apply_all
 from config.loader import load_settings
-from handlers.engagement import feature
 from handlers.engagement.migrations import EVENTS
+from schedules.engagement.upkeep import roll_up_recent
 from schedules.report.builder import build_report
 from schedules.report.weeks import IsoWeek
-from schedules.retention import roll_up_recent
 
 SCENARIO = "report"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -21,13 +21,13 @@ from pathlib import Path
 from bot.actions import Action, ActionResult, Post
 from bot.app import App
 from bot.clock import SimulatedClock, SystemClock
+from bot.features.calendar import feature as calendar
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
+from bot.wakeups import SchedulerWakeups
 from config.settings import Settings
-from handlers.calendar import feature as calendar
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, stamp
-from schedules.wakeups import SchedulerWakeups
 
 SETTINGS = {
     "communities": [{"id": "bench", "name": "Bench", "locale": "en", "timezone": "Europe/Paris",

@@ -40,6 +40,7 @@ from bot.outbox import Outbox
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
 from bot.store.migrations import apply_all
+from bot.wakeups import SchedulerWakeups
 from config.settings import Settings
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.migrations import migrations
@@ -47,7 +48,6 @@ from handlers.calendar.posts import Actor, PostDraft, Target, create_post, stamp
 from schedules.calendar.delivery import Publisher
 from schedules.calendar.jobs import CalendarJobs
 from schedules.calendar.notices import Notices
-from schedules.wakeups import SchedulerWakeups
 
 SCENARIO = "scheduling"
 SETTINGS = {

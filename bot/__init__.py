@@ -1,8 +1,5 @@
 """cmbot: the community manager's tireless assistant and the social media manager's instrument."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("cmbot")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+local"
+# The one place the version is written: pyproject.toml reads it from here at build time, and `cmbot --version`
+# prints it without a metadata look-up (importlib.metadata costs more than the rest of `cmbot --help`).
+__version__ = "0.1.0"

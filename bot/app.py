@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.clock import Clock
 from bot.commands import CommandRegistry, CommandRouter, help_command
 from bot.dispatcher import CommunityDirectory, Dispatcher
 from bot.events import CommandInvoked
-from bot.feature import Feature
-from bot.features import shipped_features
 from bot.i18n import Catalogue
 from bot.middleware import DeduplicateEvents, IgnoreBots
 from bot.optouts import OptOuts
@@ -26,23 +24,11 @@ from bot.outbox import Outbox
 from bot.platform import FatalPlatformError, Platform
 from bot.services import Services
 from bot.store import Store
-from bot.store.migrations import apply_all
+from bot.wakeups import Wakeups
+from bot.wiring import Feature, migrate
 from config.settings import Settings
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
-PlatformFactory = Callable[[Services], Sequence[Platform]]
-
-
-def migrate(store: Store, features: Sequence[Feature]) -> list[str]:
-    """Apply the core's and every feature's pending migrations; returns what was applied now."""
-    return apply_all(store.db, [f.migrations for f in features if f.migrations is not None])
-
-
-def open_store_for(settings: Settings, features: Sequence[Feature] | None = None) -> Store:
-    store = Store.open(settings.bot.database)
-    migrate(store, shipped_features() if features is None else features)
-    return store
 
 
 class App:
@@ -54,9 +40,9 @@ class App:
         store: Store,
         clock: Clock,
         wakeups: Wakeups,
-        features: Sequence[Feature] | None = None,
+        features: Sequence[Feature],
     ) -> None:
-        self.features = list(shipped_features() if features is None else features)
+        self.features = list(features)
         migrate(store, self.features)
         catalogue = Catalogue.shipped()
         directory = CommunityDirectory(settings)

@@ -1,36 +1,49 @@
 """The `cmbot` command line. Every command has help text (a test walks the tree to make sure).
 
-Exit statuses: 0 success, 1 an operation failed, 2 bad configuration or usage, 3 Discord refused us for good
-(bad token, disallowed intents), 4 Slack refused us for good.
+It starts in a blink: this module imports click and little else, each feature's command group is imported
+only when it is listed or used (`bot.features.COMMAND_GROUPS`), and settings, the store and the platform
+libraries only inside the command that needs them. Exit statuses are listed in `bot.exit_status`.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 from datetime import datetime
+from importlib import import_module
 from pathlib import Path
 
 import click
 
 from bot import __version__
-from bot.cli_context import EXIT_CONFIG, CliContext, cli_context
-from bot.events import PlatformName
-from bot.features import shipped_features
-from bot.logs import configure_logging
-from config.loader import ConfigError, load_settings, resolve_config_path
+from bot.cli_context import CliContext, cli_context
+from bot.exit_status import ExitStatus
+from bot.features import COMMAND_GROUPS, shipped_features
 
+PLATFORM_NAMES = ("discord", "slack", "console")  # `bot.events.PlatformName`, without importing it (a test checks)
 CONFIG_OPTION_HELP = "TOML config file (default: $CMBOT_CONFIG, else ./cmbot.toml, else the embedded demo)"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FeatureCommands(click.Group):
+    """The root group: its own commands, plus each feature's group imported on first use (or listing)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_GROUPS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMAND_GROUPS:
+            module_name, attribute = COMMAND_GROUPS[cmd_name].split(":")
+            command = getattr(import_module(module_name), attribute)
+        return command
+
+
+@click.group(cls=FeatureCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cmbot")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_OPTION_HELP)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """cmbot: the community manager's assistant and the social media manager's instrument, on Discord and
     Slack (and the console, for trying it out)."""
-    ctx.obj = CliContext(config_path=config_path)
+    ctx.obj = CliContext(config_path=config_path, features=shipped_features)
 
 
 @cli.command()
@@ -39,7 +52,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     "--platform",
     "platforms",
     multiple=True,
-    type=click.Choice([p.value for p in PlatformName]),
+    type=click.Choice(PLATFORM_NAMES),
     help="platform to run (repeatable); default: those with credentials in the environment, else console",
 )
 @click.option("--slack-http", "slack_http", type=click.IntRange(1, 65535), help="serve Slack over HTTP on PORT")
@@ -54,8 +67,11 @@ def run(
     start_at: str | None,
 ) -> None:
     """Run the bot until Ctrl-C (or, on the console, until the end of the input)."""
+    from bot.events import PlatformName
+    from bot.logs import configure_logging
     from bot.runner import RunError, RunOptions
     from bot.runner import run as run_bot
+    from config.loader import resolve_config_path
 
     context = cli_context()
     if config_path is not None:
@@ -102,12 +118,14 @@ def config() -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def config_check(path: Path | None) -> None:
     """Validate a config file (default: the one `cmbot run` would use) without starting anything."""
+    from config.loader import ConfigError, load_settings, resolve_config_path
+
     chosen = path if path is not None else resolve_config_path(cli_context().config_path)
     try:
         settings = load_settings(chosen)
     except ConfigError as error:
         click.echo(error.report(), err=True)
-        raise SystemExit(EXIT_CONFIG) from None
+        raise SystemExit(ExitStatus.USAGE) from None
     names = ", ".join(c.id for c in settings.communities)
     click.echo(f"{chosen or '(embedded default.toml)'}: OK ({len(settings.communities)} community: {names})")
 
@@ -120,13 +138,14 @@ def db() -> None:
 @db.command("migrate")
 def db_migrate() -> None:
     """Create the database if needed and apply every pending schema migration."""
-    from bot.app import migrate
     from bot.store import Store
+    from bot.wiring import migrate
 
-    settings = cli_context().settings()
+    context = cli_context()
+    settings = context.settings()
     store = Store.open(settings.bot.database)
     try:
-        applied = migrate(store, shipped_features())
+        applied = migrate(store, context.features())
     finally:
         store.close()
     if applied:
@@ -135,24 +154,6 @@ def db_migrate() -> None:
             click.echo(f"  {name}")
     else:
         click.echo(f"{settings.bot.database}: up to date")
-
-
-def _attach_feature_commands(group: click.Group) -> None:
-    for feature in shipped_features():
-        if feature.cli is not None:
-            group.add_command(feature.cli)
-        for more in feature.extra.get("more_cli", ()):  # type: ignore[attr-defined]
-            group.add_command(more)
-    for module_name, attribute in (("bot.platforms.discord.cli", "discord_cli"),):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            logging.getLogger(__name__).debug("%s is not available", module_name)
-            continue
-        group.add_command(getattr(module, attribute))
-
-
-_attach_feature_commands(cli)
 
 
 def main() -> None:

@@ -70,9 +70,6 @@ class Dispatcher:
     def use(self, middleware: Middleware) -> None:
         self._middleware.append(middleware)
 
-    def handlers_for(self, event_type: type[Event]) -> list[Handler]:
-        return list(self._handlers.get(event_type, ()))
-
     async def dispatch(self, event: Event) -> list[ActionResult]:
         """Handle one event end to end; returns the results of the actions carried out."""
         community = self.directory.for_space(event.platform, event.space_id)

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.actions import Action, ActionResult
 from bot.events import Event, PlatformName
+from bot.exit_status import ExitStatus
 
 EventSink = Callable[[Event], Awaitable[None]]
 
@@ -59,6 +60,6 @@ attribute; the app sets it at start and stops cleanly, with the error's exit sta
 class FatalPlatformError(RuntimeError):
     """A platform refused us for good (bad token, disallowed intents): stop with `exit_status`, never loop."""
 
-    def __init__(self, message: str, exit_status: int = 3) -> None:
+    def __init__(self, message: str, exit_status: int = ExitStatus.DISCORD_REFUSED) -> None:
         super().__init__(message)
         self.exit_status = exit_status

@@ -15,11 +15,13 @@ from datetime import datetime
 from bot.app import App, run_until_stopped
 from bot.clock import SimulatedClock, SystemClock
 from bot.events import PlatformName
+from bot.exit_status import ExitStatus
+from bot.features import shipped_features
 from bot.platform import FatalPlatformError, Platform
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
+from bot.wakeups import SchedulerWakeups, SteppedWakeups
 from config.settings import Secrets, Settings
-from schedules.wakeups import SchedulerWakeups, SteppedWakeups
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 class RunError(Exception):
     """The run cannot start as asked; `exit_status` says why (2: configuration)."""
 
-    def __init__(self, message: str, exit_status: int = 2) -> None:
+    def __init__(self, message: str, exit_status: int = ExitStatus.USAGE) -> None:
         super().__init__(message)
         self.exit_status = exit_status
 
@@ -77,7 +79,7 @@ def run(settings: Settings, secrets: Secrets, options: RunOptions, config_source
 async def _run_console(settings: Settings, options: RunOptions, space_id: str, timezone_name: str) -> int:
     clock = SimulatedClock(options.start_at)
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(settings.bot.database), clock, wakeups)
+    app = App(settings, Store.open(settings.bot.database), clock, wakeups, shipped_features())
     console = ConsolePlatform(
         space_id=space_id,
         clock=clock,
@@ -135,7 +137,7 @@ def _live_platforms(
 
 
 async def _run_live(settings: Settings, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]) -> int:
-    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups())
+    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups(), shipped_features())
     app.attach(_live_platforms(app, secrets, options, chosen))
     try:
         await run_until_stopped(app, asyncio.Event())

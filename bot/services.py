@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.commands import CommandRegistry
 from bot.dispatcher import CommunityDirectory, Dispatcher
-from bot.feature import Hook, PersonalData
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
+from bot.personal_data import PersonalData
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Settings
-from schedules.wakeups import Wakeups
+
+Hook = Callable[[], Awaitable[None]]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli_context import cli_context
-from bot.i18n import Catalogue
+from bot.exit_status import ExitStatus
 
 
 @click.group(name="posts")
@@ -23,6 +23,7 @@ def posts_cli() -> None:
 @click.option("--as-of", "as_of", help="check times as if it were this ISO 8601 instant (reproducible reports)")
 def import_posts(file: Path, dry_run: bool, community_id: str | None, as_of: str | None) -> None:
     """Import FILE (.csv or .yml): one post per row, all or nothing. Columns are described in docs/calendar.md."""
+    from bot.i18n import Catalogue
     from handlers.calendar.importer import ImportFileError, check_rows, describe, import_all, read_rows
 
     context = cli_context()
@@ -39,7 +40,7 @@ def import_posts(file: Path, dry_run: bool, community_id: str | None, as_of: str
         rows = read_rows(file)
     except ImportFileError as error:
         click.echo(f"cmbot: {error}", err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(ExitStatus.FAILED) from None
     now = datetime.now(UTC)
     if as_of:
         try:
@@ -55,10 +56,10 @@ def import_posts(file: Path, dry_run: bool, community_id: str | None, as_of: str
     invalid = sum(1 for r in reports if not r.ok)
     if not reports:
         click.echo("nothing to import: the file has no rows")
-        raise SystemExit(1)
+        raise SystemExit(ExitStatus.FAILED)
     if invalid:
         click.echo(f"{invalid} of {len(reports)} rows are invalid: nothing was imported", err=True)
-        raise SystemExit(1)
+        raise SystemExit(ExitStatus.FAILED)
     if dry_run:
         click.echo(f"{len(reports)} rows are valid (dry run: nothing was imported)")
         return

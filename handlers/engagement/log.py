@@ -22,8 +22,7 @@ from bot.optouts import OptOuts
 from bot.roles import Role, roles_of
 from bot.store import Store
 from config.settings import Community
-from handlers.engagement.migrations import EVENTS, STAFF
-from handlers.engagement.rollups import reopen_after
+from handlers.engagement.migrations import EVENTS, ROLLUPS, STAFF
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 # 1 when posted in a help channel, scheduled post id (filled in when the batch is written)
 Row = tuple[str, str, str, str, str, int, str | None, str | None, int, int | None]
 KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
-ACTIVE_KINDS = ("message", "reply", "reaction")
 STAFF_ROLES = frozenset({Role.SMM, Role.CM, Role.ADMIN})
 _INSERT = (
     f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at, message_id, target_id, help,"
@@ -113,7 +111,6 @@ class BatchedWriter:
         self._staff: dict[StaffKey, tuple[int, int]] = {}
         self._writing: asyncio.Future[None] | None = None
         self._timer: asyncio.Task[None] | None = None
-        self.written = 0
 
     @property
     def buffered(self) -> int:
@@ -151,7 +148,6 @@ class BatchedWriter:
                 await self.store.run(lambda db: write_staff(db, staff))
             if rows:
                 await self.store.run(lambda db: write_rows(db, rows, self.posts))
-            self.written += len(rows)
         except Exception:
             log.exception("could not write %d engagement events; keeping them for the next flush", len(rows))
             self._rows[:0] = rows
@@ -268,3 +264,14 @@ class EngagementLog:
 def _is_cm(event: ReactionAdded, community: Community) -> bool:
     held = roles_of(event.member, community, event.platform)
     return bool(held & {Role.CM, Role.ADMIN})
+
+
+def reopen_after(db: sqlite_utils.Database, community: str, earliest: int) -> int:
+    """Make current again every final period that ends after `earliest` (epoch seconds): a row written late
+    belongs to it, so its roll-up must be recomputed. Returns how many periods were reopened.
+
+    Rows written on time fall in periods still running, so for them this is one indexed look-up that finds
+    nothing."""
+    return db.execute(
+        f"DELETE FROM {ROLLUPS} WHERE community = ? AND end_epoch > ?", [community, earliest]
+    ).rowcount

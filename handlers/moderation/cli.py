@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-import urllib.request
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli_context import cli_context
-from config.settings import Community, Settings
+from bot.exit_status import ExitStatus
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from config.settings import Community, Settings
 
 
 def _community(settings: Settings, wanted: str | None) -> Community:
@@ -81,7 +81,7 @@ def eval_command(
         extra = load_classifier_rule(forced, _base_dir(settings))
         if extra is None:
             click.echo(f"no classifier model at {moderation.classifier.model_path}: train one first", err=True)
-            raise SystemExit(EXIT_FAILED)
+            raise SystemExit(ExitStatus.FAILED)
     engine = build_engine(moderation, _base_dir(settings), extra)
     result = evaluate(lambda text: bool(engine.check_text(text)), rows)
     per_rule = rule_hits(engine, rows)  # a second, untimed pass: which rule earns its flags
@@ -166,7 +166,7 @@ def train_command(
         model = TextClassifier.fit(texts, labels, already)
     except (ValueError, RuntimeError) as error:
         click.echo(f"cannot train: {error}", err=True)
-        raise SystemExit(EXIT_FAILED) from None
+        raise SystemExit(ExitStatus.FAILED) from None
     path = out or chosen.moderation.classifier.model_path
     if not path.is_absolute() and out is None:
         path = _base_dir(settings) / path
@@ -227,15 +227,17 @@ def update_lists_command(community: str | None, url: str | None, timeout: float)
         if not path.is_absolute():
             path = _base_dir(settings) / path
         try:
+            import urllib.request
+
             with urllib.request.urlopen(source, timeout=timeout) as response:
                 body = response.read(50_000_000).decode("utf-8", errors="replace")
         except OSError as error:
             click.echo(f"{target.id}: cannot download {source}: {error}", err=True)
-            raise SystemExit(EXIT_FAILED) from None
+            raise SystemExit(ExitStatus.FAILED) from None
         entries = _list_entries(body)
         if not entries:
             click.echo(f"{target.id}: {source} holds no domains; the current list is kept", err=True)
-            raise SystemExit(EXIT_FAILED)
+            raise SystemExit(ExitStatus.FAILED)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + f".{random.randrange(1 << 30)}.tmp")
         tmp.write_text("\n".join(entries) + "\n", encoding="utf-8")
@@ -243,7 +245,7 @@ def update_lists_command(community: str | None, url: str | None, timeout: float)
         click.echo(f"{target.id}: {len(entries)} entries written to {path}")
         done += 1
     if not done:
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(ExitStatus.USAGE)
 
 
 def _list_entries(body: str) -> list[str]:

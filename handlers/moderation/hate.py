@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from handlers.moderation.lexicon import ALL_GROUPS
 from handlers.moderation.normalise import Normalised
-from handlers.moderation.rules.base import Severity
+from handlers.moderation.severity import Severity
 
 
 def _split(text: str) -> list[str]:

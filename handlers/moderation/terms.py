@@ -26,7 +26,7 @@ from importlib import resources
 from handlers.moderation.inflections import forms
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
-from handlers.moderation.rules.base import Severity
+from handlers.moderation.severity import Severity
 
 log = logging.getLogger(__name__)
 MODES = ("word", "prefix", "substring", "regex", "accented")

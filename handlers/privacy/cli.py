@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli_context import cli_context
-from bot.feature import PersonalData
-from handlers.privacy import export as exporting
-from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
-from handlers.privacy.links import Account, accounts_of, link
-from handlers.privacy.tables import DeclarationError
+from bot.exit_status import ExitStatus
+
+if TYPE_CHECKING:
+    from bot.personal_data import PersonalData
+    from handlers.privacy.accounts import Account
 
 COMMUNITY_HELP = "community id (needed only when the config has several)"
 
 
 def _account(_ctx: click.Context, _param: click.Parameter, value: str | tuple[str, ...]):
+    from handlers.privacy.accounts import Account
+
     try:
         if isinstance(value, tuple):
             return tuple(Account.parse(v) for v in value)
@@ -46,9 +49,7 @@ def _keep_sanctions_days(community: str) -> int:
 
 
 def _declarations() -> list[PersonalData]:
-    from bot.features import shipped_features
-
-    return [declaration for feature in shipped_features() for declaration in feature.personal_data]
+    return [declaration for feature in cli_context().features() for declaration in feature.personal_data]
 
 
 def _summary(counts) -> str:
@@ -66,6 +67,10 @@ def privacy_cli() -> None:
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def forget_command(member: Account, community_id: str | None, yes: bool) -> None:
     """Erase every row naming MEMBER (and the accounts linked to it) in every table."""
+    from handlers.privacy.accounts import accounts_of
+    from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
+    from handlers.privacy.tables import DeclarationError
+
     community = _community(community_id)
     store = cli_context().open_store()
     try:
@@ -79,12 +84,12 @@ def forget_command(member: Account, community_id: str | None, yes: bool) -> None
         note = f"; {kept} moderation sanction(s) kept {days} days, platform id only" if kept else ""
         question = f"Erase {sum(pending.values())} row(s) of {names} ({_summary(pending)}){note}?"
         if not yes and not click.confirm(question):
-            raise SystemExit(1)
+            raise SystemExit(ExitStatus.FAILED)
         counts = forget(store.db, community, accounts, declarations, keep)
         counts.pop(KEPT_COUNT, 0)
     except DeclarationError as error:
         click.echo(f"cmbot: {error}", err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(ExitStatus.FAILED) from None
     finally:
         store.close()
     click.echo(f"{names}: erased {sum(counts.values())} row(s) ({_summary(counts)}){note}")
@@ -96,6 +101,9 @@ def forget_command(member: Account, community_id: str | None, yes: bool) -> None
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="write to FILE (default: stdout)")
 def export_command(member: Account, community_id: str | None, out: Path | None) -> None:
     """Print or write, as JSON, every row naming MEMBER (and the accounts linked to it)."""
+    from handlers.privacy import export as exporting
+    from handlers.privacy.accounts import accounts_of
+
     community = _community(community_id)
     store = cli_context().open_store()
     try:
@@ -118,6 +126,8 @@ def export_command(member: Account, community_id: str | None, out: Path | None) 
 @click.option("--community", "community_id", help=COMMUNITY_HELP)
 def link_command(first: Account, second: Account, community_id: str | None) -> None:
     """Record that FIRST and SECOND are one person's accounts (after checking it yourself)."""
+    from handlers.privacy.accounts import link
+
     community = _community(community_id)
     store = cli_context().open_store()
     try:

@@ -19,15 +19,15 @@ from datetime import timedelta
 from bot.actions import Action, Content, DirectMessage
 from bot.clock import Clock
 from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
-from bot.feature import PersonalData
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
+from bot.personal_data import PersonalData
 from bot.store import Store
 from bot.text import Text
 from handlers.privacy import export as exporting
+from handlers.privacy.accounts import Account, accounts_of, issue_code, redeem_code, unlink
 from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
-from handlers.privacy.links import Account, accounts_of, issue_code, redeem_code, unlink
 
 
 @dataclass

@@ -15,8 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.feature import PersonalData
-from handlers.privacy.links import Account
+from bot.personal_data import PersonalData
+from handlers.privacy.accounts import Account
 from handlers.privacy.tables import existing, personal_tables, where
 
 PART_CHARS = 900

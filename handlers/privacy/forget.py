@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.feature import FORGOTTEN, PersonalData
-from handlers.privacy.links import Account
+from bot.personal_data import FORGOTTEN, PersonalData
+from handlers.privacy.accounts import Account
 from handlers.privacy.tables import existing, personal_tables, where
 
 SANCTIONS_TABLE = "moderation_flags"

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 
 import sqlite_utils
 
-from bot.feature import PersonalData
-from handlers.privacy.links import Account
+from bot.personal_data import PersonalData
+from handlers.privacy.accounts import Account
 
 CORE_TABLES = (PersonalData("members", "member_id"),)
 

@@ -24,9 +24,9 @@ from bot.events import MessagePosted, PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.welcome.templates import Newcomer, followup_text
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
 Key = tuple[str, str, str]  # community, platform, member id

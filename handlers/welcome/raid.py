@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
+from bot.wakeups import Wakeups
 from handlers.welcome.templates import Newcomer
-from schedules.wakeups import Wakeups
 
 BurstKey = tuple[str, str]  # community id, platform
 Flush = Callable[[BurstKey, list[Newcomer]], Awaitable[None]]
@@ -63,10 +63,6 @@ class RaidWatch:
         if burst.raiding:
             burst.held.append(newcomer)
         return Verdict(batched=burst.raiding, alert=alert, recent_joins=len(burst.joins))
-
-    def is_raiding(self, key: BurstKey) -> bool:
-        burst = self._bursts.get(key)
-        return burst is not None and burst.raiding
 
     def _schedule(self, key: BurstKey, window: timedelta) -> None:
         run_at = self.clock.now() + window

@@ -17,8 +17,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
 LEDGER_DAYS = 90

@@ -9,18 +9,12 @@ Lateness: an occurrence due while the bot was down is sent late (and marked late
 beyond it is marked missed and the CMs are asked. One due while the bot was running is always sent, since no
 downtime made it late. Transient failures retry with exponential backoff inside the grace period; permanent
 ones fail at once and the author is told the platform's reason.
-
-Test hook: the environment variable `CMBOT_CALENDAR_PAUSE_AT` (`due`, `claimed` or `sent`) makes delivery log
-"calendar: paused at <point>" and wait for ever at that point, so a test can kill the process there. It has no
-effect when unset.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -41,18 +35,10 @@ from schedules.calendar.expiry import expire_if_due
 from schedules.calendar.notices import Notices
 
 log = logging.getLogger(__name__)
-PAUSE_ENV = "CMBOT_CALENDAR_PAUSE_AT"
 LATE_AFTER = timedelta(minutes=1)
 LOOKUP_MARGIN = timedelta(minutes=5)
 Reschedule = Callable[[int, datetime | None], None]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-async def checkpoint(point: str) -> None:
-    """The crash-test hook (see the module docstring); inert unless the environment names this point."""
-    if os.environ.get(PAUSE_ENV) == point:
-        print(f"calendar: paused at {point}", file=sys.stderr, flush=True)
-        await asyncio.Event().wait()
 
 
 def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
@@ -129,7 +115,6 @@ class Publisher:
     async def _deliver_occurrence(self, post: CalendarPost, community: Community, due: datetime,
                                   now: datetime) -> None:
         grace = community.calendar.grace_period
-        await checkpoint("due")
         if post.status is Status.SCHEDULED:
             await self.store.run(lambda db: ledger.transition(
                 db, post.id, Status.SENDING, SYSTEM, now, action="send", expect={Status.SCHEDULED}))
@@ -143,7 +128,6 @@ class Publisher:
                 lambda db, t=target: ledger.claim_delivery(db, post, due, t, self.clock.now(), late=late))
             if delivery is None:  # already sent, missed or in flight before a crash: never twice
                 continue
-            await checkpoint("claimed")
             await self.send(post, community, delivery, deadline)
         await self._advance(post, due)
 
@@ -200,7 +184,6 @@ class Publisher:
             attempt += 1
             result = await self.outbox.send(platform, action)
             if result.ok:
-                await checkpoint("sent")
                 await self.store.run(lambda db, r=result, a=attempt: ledger.finish_delivery(
                     db, delivery.id, "published", self.clock.now(), message_id=r.message_id, attempts=a))
                 return result

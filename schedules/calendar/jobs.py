@@ -16,8 +16,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.wakeups import Wakeups
 from handlers.calendar import posts as ledger
-from schedules.wakeups import Wakeups
 
 SWEEP_JOB = "calendar:sweep"
 RunPost = Callable[[int], Awaitable[None]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.engagement import ReportSettings
-from handlers.engagement.metrics import Number, share
+from schedules.report.metrics import Number, share
 
 COMMUNITY_MANAGEMENT = "community_management"
 REACH = "reach"

@@ -14,27 +14,27 @@ from datetime import date, datetime
 import sqlite_utils
 
 from config.settings import Community
-from handlers.engagement.metrics import Number, Ranked, Scope
-from handlers.engagement.metrics.activity import (
+from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
+from schedules.report.advice import Advice
+from schedules.report.cohorts import Cohort, campaign_cohorts
+from schedules.report.conversion import recommend
+from schedules.report.metrics import Number, Ranked, Scope
+from schedules.report.metrics.activity import (
     REGULAR_WINDOW_WEEKS,
     activity,
     silent_weeks,
     slipping_away,
     top_channels,
 )
-from handlers.engagement.metrics.ambassadors import ambassadors
-from handlers.engagement.metrics.feedback import feedback
-from handlers.engagement.metrics.growth import growth
-from handlers.engagement.metrics.moderation import moderation
-from handlers.engagement.metrics.newcomers import newcomers
-from handlers.engagement.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
-from handlers.engagement.metrics.posts import posts
-from handlers.engagement.metrics.response import first_response
-from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
-from handlers.engagement.rollups import ensure_days, ensure_weeks
-from schedules.report.advice import Advice
-from schedules.report.cohorts import Cohort, campaign_cohorts
-from schedules.report.conversion import recommend
+from schedules.report.metrics.ambassadors import ambassadors
+from schedules.report.metrics.feedback import feedback
+from schedules.report.metrics.growth import growth
+from schedules.report.metrics.moderation import moderation
+from schedules.report.metrics.newcomers import newcomers
+from schedules.report.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
+from schedules.report.metrics.posts import posts
+from schedules.report.metrics.response import first_response
+from schedules.report.rollups import ensure_days, ensure_weeks
 from schedules.report.traffic import TrafficFigures, traffic_figures
 from schedules.report.weeks import IsoWeek
 
@@ -50,7 +50,6 @@ METRICS = (
     "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week",
     "flags_raised", "flags_decided", "decision_median_s", "moderation_actions",
 )
-LISTS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")
 
 
 @dataclass(frozen=True)

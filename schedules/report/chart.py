@@ -1,25 +1,30 @@
 """The report's chart: daily active members and daily messages over the last 8 weeks, as a PNG.
 
 Rendered with matplotlib's Agg canvas on a `Figure` object (never `pyplot`): no display is needed, no global
-state is shared, so a chart can be drawn on a worker thread while the bot runs.
+state is shared, so a chart can be drawn on a worker thread while the bot runs. matplotlib is imported when a
+chart is drawn, not when the bot starts: it is the heaviest library the bot uses.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.i18n import Catalogue
-from schedules.report.builder import WeeklyReport
-from schedules.report.traffic_chart import draw_traffic
+
+if TYPE_CHECKING:
+    from schedules.report.builder import WeeklyReport
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def render_chart(report: WeeklyReport, path: Path, catalogue: Catalogue) -> Path:
     """Draw the chart of `report` into `path` (created or replaced) and return it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from schedules.report.traffic_chart import draw_traffic
+
     locale = report.community.locale
     days = [point.day for point in report.daily]
     rows = 1 if report.traffic is None else 2

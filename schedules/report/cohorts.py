@@ -19,9 +19,9 @@ from datetime import datetime
 import sqlite_utils
 
 from config.settings import Community
-from handlers.engagement.metrics import share
 from handlers.engagement.migrations import EVENTS
 from handlers.traffic.migrations import JOINS
+from schedules.report.metrics import share
 from schedules.report.weeks import IsoWeek
 
 UNKNOWN = "unknown"

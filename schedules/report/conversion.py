@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from config.settings import Community
-from handlers.engagement.metrics import Number
 from schedules.report.advice import COMMUNITY_MANAGEMENT, REACH, STEADY, TOO_FEW, Advice, advise
+from schedules.report.metrics import Number
 from schedules.report.traffic import TrafficFigures
 
 TRAFFIC = "traffic"

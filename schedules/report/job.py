@@ -25,13 +25,13 @@ from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.engagement.migrations import EVENTS, REPORT_RUNS
 from schedules.report.builder import WeeklyReport, build_report
 from schedules.report.chart import render_chart
 from schedules.report.render import report_cards
 from schedules.report.weeks import IsoWeek
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=30)

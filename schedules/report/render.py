@@ -16,8 +16,8 @@ from babel.numbers import format_decimal, format_percent
 from bot.actions import Content, Field
 from bot.i18n import Catalogue
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
-from handlers.engagement.metrics import Number, Ranked
 from schedules.report.builder import ScopeFigures, WeeklyReport
+from schedules.report.metrics import Number, Ranked
 from schedules.report.traffic_render import advice_basis, advice_kind_key, evidence_label_key, traffic_fields
 
 FIELDS_LIMIT = 25

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from handlers.engagement.metrics import Number
 from handlers.traffic.visits import Visits
 from schedules.report.builder import WeeklyReport
 from schedules.report.cohorts import Cohort
+from schedules.report.metrics import Number
 
 Row = tuple[str, str, Number, Number]
 

@@ -14,20 +14,22 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import aiohttp
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.traffic.community import community_sources
 from handlers.traffic.exports import VisitRow
 from handlers.traffic.visits import Load, replace_days
-from schedules.traffic.http import PullError, Sleep
-from schedules.traffic.matomo import pull_matomo
-from schedules.traffic.plausible import pull_plausible
-from schedules.wakeups import Wakeups
+
+if TYPE_CHECKING:  # aiohttp and the connectors are imported when a pull runs, not with the bot
+    import aiohttp
+
+    from schedules.traffic.http import PullError, Sleep
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ def pull_span(community: Community, now: datetime, days: int) -> tuple[date, dat
 
 async def fetch_rows(session: aiohttp.ClientSession, community: Community, token: str, first: date, last: date,
                      sleep: Sleep) -> list[VisitRow]:
+    from schedules.traffic.matomo import pull_matomo
+    from schedules.traffic.plausible import pull_plausible
+
     traffic = community.traffic
     if traffic.plausible is not None:
         return await pull_plausible(session, traffic.plausible, token, first, last, sleep)
@@ -68,7 +73,7 @@ async def fetch_rows(session: aiohttp.ClientSession, community: Community, token
 class TrafficPullJob:
     def __init__(self, store: Store, clock: Clock, communities: Iterable[Community],
                  environ: Mapping[str, str] | None = None, sleep: Sleep = asyncio.sleep,
-                 session_factory: Callable[[], aiohttp.ClientSession] = aiohttp.ClientSession) -> None:
+                 session_factory: Callable[[], aiohttp.ClientSession] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.communities = [c for c in communities if connector_of(c) is not None]
@@ -92,6 +97,8 @@ class TrafficPullJob:
         return pull
 
     async def pull(self, community: Community, days: int | None = None) -> PullOutcome:
+        from schedules.traffic.http import PullError
+
         connector = connector_of(community) or "none"
         token_env = token_env_of(community)
         token = self.environ.get(token_env or "", "")
@@ -102,7 +109,7 @@ class TrafficPullJob:
         now = self.clock.now()
         first, last = pull_span(community, now, days or community.traffic.pull_days)
         try:
-            async with self.session_factory() as session:
+            async with (self.session_factory or _client_session)() as session:
                 rows = await fetch_rows(session, community, token, first, last, self.sleep)
         except PullError as error:
             level = logging.ERROR if error.permanent else logging.WARNING
@@ -116,3 +123,9 @@ class TrafficPullJob:
 
     async def run(self) -> list[PullOutcome]:
         return [await self.pull(community) for community in self.communities]
+
+
+def _client_session() -> aiohttp.ClientSession:
+    import aiohttp
+
+    return aiohttp.ClientSession()

@@ -58,7 +58,7 @@ from bot.actions import Action, ActionResult, FindPost, Post  # noqa: E402
 from bot.app import App  # noqa: E402
 from bot.events import ButtonClicked, CommandInvoked, InteractionRef, Member, ModalSubmitted, PlatformName  # noqa: E402
 from bot.platform import Capability  # noqa: E402
-from schedules.wakeups import SteppedWakeups  # noqa: E402
+from bot.wakeups import SteppedWakeups  # noqa: E402
 from tests.recording import RecordingPlatform  # noqa: E402
 
 ROLES = {"sam": {"smm"}, "sue": {"smm"}, "carla": {"cm"}, "max": set()}
@@ -153,7 +153,7 @@ def answer_text(actions: list[Action]) -> str:
 
 async def start_bot(tmp_path, clock: SimulatedClock, platform: ScriptedPlatform | None = None,
                     **calendar) -> Bot:
-    from handlers.calendar import feature
+    from bot.features.calendar import feature
 
     settings = make_settings(tmp_path, **calendar)
     app = App(settings, Store.open(settings.bot.database), clock, SteppedWakeups(clock), features=[feature])

@@ -1,12 +1,11 @@
 """The crash test: `python -m bot run` on the console, killed with SIGKILL mid-delivery, then restarted.
 
-The delivery hook `CMBOT_CALENDAR_PAUSE_AT` makes the bot stop at a named point and say so on stderr; we
-kill it there, restart it within the grace period, and check the post went out exactly once or was reported.
+`tests.calendar.paused_bot` runs the same command with delivery stopped at a named point (it says so on
+stderr); we kill it there, restart it within the grace period, and check the post went out exactly once or was reported.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -40,12 +39,10 @@ POSTED = "[#news] cmbot: Crash test post"
 
 
 def bot(config: Path, start_at: str, pause: str | None) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CMBOT_CALENDAR_PAUSE_AT"}
-    if pause:
-        env["CMBOT_CALENDAR_PAUSE_AT"] = pause
+    launcher = ["-m", "tests.calendar.paused_bot", pause] if pause else ["-m", "bot"]
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run", "--platform", "console", "--start-at", start_at],
-        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, *launcher, "--config", str(config), "run", "--platform", "console", "--start-at", start_at],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 

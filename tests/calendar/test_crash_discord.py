@@ -8,7 +8,6 @@ lookup finds none of our messages and the post goes out once.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import UTC, datetime, timedelta
@@ -41,12 +40,9 @@ channels = {{ strategy = "{strategy}" }}
 
 
 async def start_bot(config: Path, fake: FakeDiscord, pause: str | None) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k != "CMBOT_CALENDAR_PAUSE_AT"}
-    if pause:
-        env["CMBOT_CALENDAR_PAUSE_AT"] = pause
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.calendar.discord_bot", str(config), fake.api_base, fake.gateway_url,
-        cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+        *([pause] if pause else []), cwd=ROOT, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE)
 
 

@@ -10,7 +10,7 @@ from bot.app import App, run_until_stopped
 from bot.clock import SimulatedClock
 from bot.platform import FatalHandler, FatalPlatformError
 from bot.store import Store
-from schedules.wakeups import SteppedWakeups
+from bot.wakeups import SteppedWakeups
 from tests.recording import RecordingPlatform
 
 

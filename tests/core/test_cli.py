@@ -10,10 +10,19 @@ from bot.cli import cli
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ("cmbot",)):
+    """Every command, the features' lazily loaded groups included (hence `get_command`, not `.commands`)."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None, name
             yield from walk(sub, (*path, name))
+
+
+def test_the_walk_reaches_every_feature_group():
+    names = {path[1] for path, _ in walk(cli) if len(path) == 2}
+    assert {"run", "config", "db", "posts", "report", "moderation", "privacy", "discord"} <= names
 
 
 def test_every_command_and_option_has_help_text():

@@ -9,10 +9,10 @@ import stat
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from bot.app import migrate
 from bot.features import shipped_features
 from bot.store import Store
 from bot.store.migrations import applied_names, apply_all
+from bot.wiring import migrate
 
 
 def test_fresh_database_gets_every_migration_and_is_private(tmp_path):

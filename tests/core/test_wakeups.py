@@ -8,7 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import SimulatedClock
-from schedules.wakeups import SteppedWakeups
+from bot.wakeups import SteppedWakeups
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Paris
 

@@ -9,7 +9,7 @@ import signal
 from bot.app import App, run_until_stopped
 from bot.clock import SystemClock
 from bot.store import Store
-from schedules.wakeups import SchedulerWakeups
+from bot.wakeups import SchedulerWakeups
 from tests.discord.conftest import SMM_ROLE, make_platform
 from tests.discord.test_wire_events import until
 

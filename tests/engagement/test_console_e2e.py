@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features import shipped_features
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
-from schedules.wakeups import SteppedWakeups
+from bot.wakeups import SteppedWakeups
 
 SCRIPT = """
 join alice
@@ -29,7 +30,7 @@ async def test_console_session_reports_on_demand_and_on_monday(settings, tmp_pat
     settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": tmp_path / "c.db"})})
     clock = SimulatedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups)
+    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups, shipped_features())
     out = io.StringIO()
     console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=out)
     app.attach([console])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import SimulatedClock
-from schedules.retention import RetentionJob
-from schedules.wakeups import SteppedWakeups
+from bot.wakeups import SteppedWakeups
+from schedules.engagement.upkeep import RetentionJob
 from tests.report.dataset import PARIS, acme_settings
 
 DAY = 86_400

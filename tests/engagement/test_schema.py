@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.features import shipped_features
+from bot.features.engagement import feature
 from bot.store import Store
 from bot.store.migrations import apply_all
-from handlers.engagement import feature
 from handlers.engagement.migrations import (
     DAILY,
     DAILY_ACTIVE,

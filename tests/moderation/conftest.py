@@ -10,10 +10,10 @@ import pytest
 from bot.app import App
 from bot.clock import SimulatedClock
 from bot.events import ButtonClicked, ChannelRef, InteractionRef, Member, MessageEdited, MessagePosted, PlatformName
+from bot.features.moderation import feature
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.moderation import feature
-from schedules.wakeups import SteppedWakeups
 from tests.recording import RecordingPlatform
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -146,12 +146,13 @@ def test_eval_on_the_public_english_sample(tmp_path):
 def test_train_learns_from_moderators_decisions(tmp_path):
     from datetime import UTC, datetime
 
-    from bot.app import open_store_for
+    from bot.features import shipped_features
+    from bot.wiring import open_store_for
     from config.loader import load_settings
     from handlers.moderation.flags import FlagDraft, RuleHit, decide, record_flag
 
     config = write_config(tmp_path, 'classifier = { model_path = "learned.pkl" }')
-    store = open_store_for(load_settings(config))
+    store = open_store_for(load_settings(config), shipped_features())
     at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     try:
         for index, (text, acted) in enumerate([(t, label == "1") for t, label, _ in ROWS] * 3):

@@ -7,10 +7,10 @@ import sqlite_utils
 
 from bot.app import App
 from bot.clock import SystemClock
+from bot.features.moderation import feature
 from bot.store import Store
+from bot.wakeups import SchedulerWakeups
 from config.loader import parse_settings
-from handlers.moderation import feature
-from schedules.wakeups import SchedulerWakeups
 from tests.discord.conftest import CM_ROLE, DISCORD_TOML, GUILD, make_platform
 from tests.discord.test_wire_events import until
 from tests.fakes.discord_fake import FakeDiscord, user

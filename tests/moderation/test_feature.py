@@ -8,8 +8,8 @@ from datetime import timedelta
 from bot.actions import Answer, DirectMessage, Post
 from bot.clock import SimulatedClock
 from bot.events import ChannelRef, InteractionRef, Member, MemberJoined, MessageReported, PlatformName
+from bot.features.moderation import PURGE_JOB, feature
 from bot.platforms.console.platform import ConsolePlatform
-from handlers.moderation import PURGE_JOB, feature
 from handlers.moderation.stats import rule_stats, stats_table
 from tests.moderation.conftest import ALICE, CLAIRE, T0, Bot
 

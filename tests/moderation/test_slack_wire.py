@@ -7,11 +7,11 @@ import sqlite_utils
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features.moderation import feature
 from bot.platforms.slack import SlackPlatform
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.moderation import feature
-from schedules.wakeups import SteppedWakeups
 from tests.discord.test_wire_events import until
 from tests.fakes.slack_fake import (
     APP_TOKEN,

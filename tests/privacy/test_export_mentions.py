@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from bot.feature import PersonalData
+from bot.personal_data import PersonalData
+from handlers.privacy.accounts import Account
 from handlers.privacy.export import collect
-from handlers.privacy.links import Account
 
 
 def test_a_reporter_gets_the_fact_of_the_report_not_the_reported_words(tmp_path, t0):

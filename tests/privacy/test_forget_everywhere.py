@@ -53,8 +53,8 @@ async def test_forget_me_leaves_no_row_of_the_member_in_any_table(make_harness, 
 
 
 async def test_welcome_and_privacy_tables_hold_no_content(make_harness):
-    from handlers.privacy import feature as privacy_feature
-    from handlers.welcome import feature as welcome_feature
+    from bot.features.privacy import feature as privacy_feature
+    from bot.features.welcome import feature as welcome_feature
 
     harness = await make_harness(features=[welcome_feature, privacy_feature])
     db = harness.store.db

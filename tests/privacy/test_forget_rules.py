@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feature import FORGOTTEN, PersonalData
+from bot.personal_data import FORGOTTEN, PersonalData
+from handlers.privacy.accounts import Account
 from handlers.privacy.forget import count_rows, forget
-from handlers.privacy.links import Account
 from handlers.privacy.tables import DeclarationError
 
 ANN = Account("discord", "111")

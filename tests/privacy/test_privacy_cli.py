@@ -9,23 +9,18 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli_context import CliContext
+from bot.features.privacy import feature as privacy_feature
+from bot.features.welcome import feature as welcome_feature
 from bot.store import Store
 from bot.store.migrations import apply_all
-from handlers.privacy import feature as privacy_feature
+from handlers.privacy.accounts import Account, link
 from handlers.privacy.cli import privacy_cli
-from handlers.privacy.links import Account, link
-from handlers.welcome import feature as welcome_feature
 
 FEATURES = [welcome_feature, privacy_feature]
 
 
 @pytest.fixture
-def config(tmp_path, monkeypatch):
-    import bot.app
-    import bot.features
-
-    monkeypatch.setattr(bot.features, "shipped_features", lambda: list(FEATURES))
-    monkeypatch.setattr(bot.app, "shipped_features", lambda: list(FEATURES))
+def config(tmp_path):
     path = tmp_path / "cmbot.toml"
     path.write_text(
         f'[bot]\ndatabase = "{tmp_path / "cmbot.db"}"\n'
@@ -47,7 +42,8 @@ def config(tmp_path, monkeypatch):
 
 
 def run(config, *args: str, input: str | None = None):
-    return CliRunner().invoke(privacy_cli, list(args), obj=CliContext(config_path=config), input=input)
+    context = CliContext(config_path=config, features=lambda: FEATURES)
+    return CliRunner().invoke(privacy_cli, list(args), obj=context, input=input)
 
 
 def test_export_writes_the_linked_accounts_rows_to_a_private_file(config, tmp_path):

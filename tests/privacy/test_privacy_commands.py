@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot.actions import ActionResult, DirectMessage
-from handlers.privacy import feature as privacy_feature
-from handlers.welcome import feature as welcome_feature
+from bot.features.privacy import feature as privacy_feature
+from bot.features.welcome import feature as welcome_feature
 from tests.privacy.conftest import command
 
 FEATURES = [welcome_feature, privacy_feature]

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.feature import PersonalData
+from bot.personal_data import PersonalData
 from bot.store.migrations import apply_all
 from handlers.moderation.migrations import moderation as moderation_migrations
+from handlers.privacy.accounts import Account
 from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget, purge_kept_sanctions
-from handlers.privacy.links import Account
 from handlers.privacy.migrations import migrations as privacy_migrations
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

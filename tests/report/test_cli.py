@@ -8,8 +8,9 @@ import json
 
 from click.testing import CliRunner
 
-from bot.app import open_store_for
 from bot.cli import cli
+from bot.features import shipped_features
+from bot.wiring import open_store_for
 from tests.report.dataset import ACME_TOML, acme_settings, load
 
 
@@ -19,7 +20,7 @@ def _config(tmp_path):
                     encoding="utf-8")
     settings = acme_settings().model_copy(update={"bot": acme_settings().bot.model_copy(
         update={"database": tmp_path / "bot.db"})})
-    store = open_store_for(settings)
+    store = open_store_for(settings, shipped_features())
     load(store.db)
     store.close()
     return path

@@ -9,9 +9,9 @@ from bot.clock import SimulatedClock
 from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
+from bot.wakeups import SteppedWakeups
 from schedules.report.job import ReportJob, run_status, weekly_trigger
 from schedules.report.weeks import IsoWeek
-from schedules.wakeups import SteppedWakeups
 from tests.recording import RecordingPlatform
 from tests.report.dataset import PARIS, acme_settings, load
 

@@ -9,14 +9,15 @@ import pytest
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features import shipped_features
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from handlers.engagement.log import PublishedPosts, write_rows
 from handlers.moderation.migrations import moderation as moderation_migrations
+from schedules.engagement.upkeep import roll_up_recent
 from schedules.report.builder import build_report
 from schedules.report.weeks import IsoWeek
-from schedules.retention import roll_up_recent
-from schedules.wakeups import SteppedWakeups
 from tests.report.dataset import NOW, PARIS, nov, row
 
 W47 = IsoWeek(2026, 47)
@@ -26,7 +27,7 @@ async def _console(settings, tmp_path, script: str, start: datetime) -> str:
     settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": tmp_path / "c.db"})})
     clock = SimulatedClock(start)
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups)
+    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups, shipped_features())
     out = io.StringIO()
     console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(), stdout=out)
     app.attach([console])
@@ -157,7 +158,7 @@ def test_an_opted_out_member_is_never_named_but_stays_in_the_totals(db, acme):
 
 
 def test_linked_accounts_are_one_member_in_the_all_platforms_figures(db, acme):
-    from handlers.privacy.links import Account, link
+    from handlers.privacy.accounts import Account, link
     from handlers.privacy.migrations import migrations as privacy_migrations
 
     privacy_migrations.apply(db)
@@ -172,9 +173,9 @@ def test_linked_accounts_are_one_member_in_the_all_platforms_figures(db, acme):
 
 
 def test_forget_me_takes_a_members_rows_out_of_final_rollups(db, acme):
-    from handlers.engagement import feature as engagement_feature
+    from bot.features.engagement import feature as engagement_feature
+    from handlers.privacy.accounts import Account
     from handlers.privacy.forget import forget
-    from handlers.privacy.links import Account
 
     write_rows(db, [row("discord", "gone", "message", nov(17, 10), "general", "a"),
                     row("discord", "stays", "message", nov(17, 11), "general", "b")], PublishedPosts())

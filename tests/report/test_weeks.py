@@ -54,7 +54,7 @@ def test_shift_crosses_years():
 
 def test_events_are_counted_in_the_dst_week_they_happened(db):
     """An event at Sunday 23:30 local in the fall-back week belongs to that week, not the next."""
-    from handlers.engagement.rollups import ensure_weeks
+    from schedules.report.rollups import ensure_weeks
     from tests.report.dataset import acme_settings
 
     community = acme_settings().communities[0]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features import shipped_features
 from bot.platforms.slack import SlackPlatform
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from schedules.wakeups import SteppedWakeups
 from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, command_payload
 from tests.slack.harness import SLACK_TOML, WELCOME
 
@@ -15,7 +16,7 @@ from tests.slack.harness import SLACK_TOML, WELCOME
 async def test_the_app_welcomes_a_slack_member_and_answers_cmbot_help(tmp_path, fake):
     settings = parse_settings(SLACK_TOML, "slack-test.toml")
     clock = SimulatedClock()
-    app = App(settings, Store.open(tmp_path / "cmbot.db"), clock, SteppedWakeups(clock))
+    app = App(settings, Store.open(tmp_path / "cmbot.db"), clock, SteppedWakeups(clock), shipped_features())
     services = app.services
     platform = SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
                              settings=settings, commands=services.commands, catalogue=services.catalogue,

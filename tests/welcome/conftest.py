@@ -11,10 +11,10 @@ import pytest
 from bot.app import App
 from bot.clock import SimulatedClock
 from bot.events import ChannelRef, Member, MemberJoined, MemberLeft, MessagePosted, PlatformName
+from bot.features.welcome import feature as welcome_feature
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.welcome import feature as welcome_feature
-from schedules.wakeups import SteppedWakeups
 from tests.recording import RecordingPlatform
 
 BASE_TOML = """

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features.privacy import feature as privacy_feature
+from bot.features.welcome import feature as welcome_feature
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.privacy import feature as privacy_feature
-from handlers.welcome import feature as welcome_feature
-from schedules.wakeups import SteppedWakeups
 from tests.discord.conftest import GUILD, WELCOME_CHANNEL, _discord_endpoints_restored, make_platform  # noqa: F401
 from tests.discord.conftest import fake as fake
 from tests.fakes.discord_fake import member

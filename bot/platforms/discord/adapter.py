@@ -22,6 +22,7 @@ import discord
 from bot.actions import Action, ActionResult
 from bot.commands import CommandRegistry
 from bot.events import PlatformName
+from bot.exit_status import ExitStatus
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalHandler, FatalPlatformError
 from bot.platforms.capabilities import CAPABILITIES
@@ -36,7 +37,6 @@ from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXIT_DISCORD = 3
 READY_TIMEOUT = 60.0
 FATAL_CLOSE_CODES = {
     4004: "Discord refused the token (gateway close 4004): check DISCORD_TOKEN.",
@@ -172,11 +172,12 @@ class DiscordPlatform:
             await self.client.close()
             raise FatalPlatformError(
                 "Discord refused the token (401 Unauthorized): check DISCORD_TOKEN (Developer Portal, Bot page, "
-                "Reset Token).", exit_status=EXIT_DISCORD
+                "Reset Token).", exit_status=ExitStatus.DISCORD_REFUSED
             ) from None
         except (*UNREACHABLE, discord.HTTPException) as error:
             await self.client.close()
-            raise FatalPlatformError(f"cannot reach Discord: {_reason(error)}", exit_status=EXIT_DISCORD) from None
+            raise FatalPlatformError(f"cannot reach Discord: {_reason(error)}",
+                                     exit_status=ExitStatus.DISCORD_REFUSED) from None
 
     def _use(self, client: _Client) -> None:
         self.client = client
@@ -184,13 +185,14 @@ class DiscordPlatform:
 
     def _fatal(self, error: BaseException | None) -> FatalPlatformError:
         if isinstance(error, discord.PrivilegedIntentsRequired):
-            return FatalPlatformError(FATAL_CLOSE_CODES[4014], exit_status=EXIT_DISCORD)
+            return FatalPlatformError(FATAL_CLOSE_CODES[4014], exit_status=ExitStatus.DISCORD_REFUSED)
         if isinstance(error, discord.ConnectionClosed) and error.code in FATAL_CLOSE_CODES:
-            return FatalPlatformError(FATAL_CLOSE_CODES[error.code], exit_status=EXIT_DISCORD)
+            return FatalPlatformError(FATAL_CLOSE_CODES[error.code], exit_status=ExitStatus.DISCORD_REFUSED)
         if error is None:
             message = f"Discord gateway not ready after {READY_TIMEOUT:.0f} s"
-            return FatalPlatformError(message, exit_status=EXIT_DISCORD)
-        return FatalPlatformError(f"Discord gateway connection failed: {_reason(error)}", exit_status=EXIT_DISCORD)
+            return FatalPlatformError(message, exit_status=ExitStatus.DISCORD_REFUSED)
+        return FatalPlatformError(f"Discord gateway connection failed: {_reason(error)}",
+                                  exit_status=ExitStatus.DISCORD_REFUSED)
 
     def _gateway_ended(self, task: asyncio.Task[None]) -> None:
         if task.cancelled() or task.exception() is None:

@@ -1,20 +1,20 @@
-"""`cmbot discord …`: the Discord chores that happen outside a run (invite link, global command sync)."""
+"""`cmbot discord …`: the Discord chores that happen outside a run (invite link, global command sync).
+
+discord.py is imported inside the commands, so that listing `cmbot`'s commands does not load it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
+from typing import TYPE_CHECKING
 
 import click
-import discord
 
 from bot.cli_context import CliContext, cli_context
-from bot.commands import CommandRegistry
-from bot.i18n import Catalogue
-from bot.platforms.discord import private_http
-from bot.platforms.discord.adapter import EXIT_DISCORD
-from bot.platforms.discord.commands import command_payloads
-from bot.platforms.discord.intents import client_id_from_token, invite_url
+from bot.exit_status import ExitStatus
+
+if TYPE_CHECKING:
+    from bot.commands import CommandRegistry
+    from bot.i18n import Catalogue
 
 
 @click.group("discord")
@@ -27,6 +27,8 @@ def discord_cli() -> None:
 @click.option("--guild", "guild_id", help="preselect this server (guild id) on the invite page")
 def invite_url_command(client_id: int | None, guild_id: str | None) -> None:
     """Print the OAuth2 link that adds the bot with exactly the scopes and permissions it needs."""
+    from bot.platforms.discord.intents import client_id_from_token, invite_url
+
     if client_id is None:
         secret = cli_context().secrets.DISCORD_TOKEN
         client_id = client_id_from_token(secret.get_secret_value()) if secret is not None else None
@@ -44,6 +46,12 @@ def sync_command(guild_ids: tuple[str, ...], dry_run: bool) -> None:
     `cmbot run` already syncs to the configured guilds at start-up; use this to publish them globally or to
     one guild without running the bot.
     """
+    import asyncio
+
+    import discord
+
+    from bot.platforms.discord.commands import command_payloads
+
     context = cli_context()
     registry, catalogue = _commands(context)
     payloads = command_payloads(registry, catalogue)
@@ -57,10 +65,10 @@ def sync_command(guild_ids: tuple[str, ...], dry_run: bool) -> None:
         count = asyncio.run(sync_commands(secret.get_secret_value(), payloads, guild_ids))
     except discord.LoginFailure:
         click.echo("cmbot: Discord refused the token (401): check DISCORD_TOKEN", err=True)
-        raise SystemExit(EXIT_DISCORD) from None
+        raise SystemExit(ExitStatus.DISCORD_REFUSED) from None
     except discord.HTTPException as error:
         click.echo(f"cmbot: Discord refused the commands: {error.status} {error.text}", err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(ExitStatus.FAILED) from None
     where = ", ".join(f"guild {g}" for g in guild_ids) or "globally"
     click.echo(f"synced {count} command(s) {where}")
 
@@ -70,10 +78,10 @@ def _commands(context: CliContext) -> tuple[CommandRegistry, Catalogue]:
     from bot.app import App
     from bot.clock import SystemClock
     from bot.store import Store
-    from schedules.wakeups import SchedulerWakeups
+    from bot.wakeups import SchedulerWakeups
 
     settings = context.settings()
-    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups())
+    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups(), context.features())
     try:
         return app.services.commands, app.services.catalogue
     finally:
@@ -83,6 +91,10 @@ def _commands(context: CliContext) -> tuple[CommandRegistry, Catalogue]:
 async def sync_commands(token: str, payloads: list[dict], guild_ids: tuple[str, ...] = (),
                         api_base: str | None = None) -> int:
     """Log in over REST only (no gateway) and replace the application's commands; returns how many."""
+    import discord
+
+    from bot.platforms.discord import private_http
+
     private_http.point_at(api_base)
     client = discord.Client(intents=discord.Intents.none())
     try:

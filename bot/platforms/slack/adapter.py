@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions import Action, ActionResult
 from bot.commands import CommandRegistry
 from bot.events import PlatformName
+from bot.exit_status import ExitStatus
 from bot.i18n import Catalogue
 from bot.platform import Capability, EventSink, FatalPlatformError
 from bot.platforms.capabilities import CAPABILITIES
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 __all__ = ["LISTENED_EVENTS", "REPORT_SHORTCUT", "SlackPlatform"]
 REFUSED_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                                   "token_expired", "not_allowed_token_type"})
-EXIT_SLACK_REFUSED = 4
-EXIT_CONFIG = 2
 RATE_LIMIT_RETRIES = 3
 
 
@@ -148,12 +147,12 @@ class SlackPlatform:
     def _check_transport_settings(self) -> None:
         if self.http_port is not None and not self._signing_secret:
             raise FatalPlatformError("Slack HTTP mode needs the SLACK_SIGNING_SECRET environment variable",
-                                     exit_status=EXIT_CONFIG)
+                                     exit_status=ExitStatus.USAGE)
         if self.http_port is None and not self._app_token:
             raise FatalPlatformError(
                 "Slack Socket Mode needs the SLACK_APP_TOKEN environment variable (an xapp- token with "
                 "connections:write); or run with --slack-http PORT and SLACK_SIGNING_SECRET",
-                exit_status=EXIT_CONFIG,
+                exit_status=ExitStatus.USAGE,
             )
 
     async def _identify(self) -> None:
@@ -161,12 +160,12 @@ class SlackPlatform:
             auth = await self.client.auth_test()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise FatalPlatformError(f"cannot reach Slack's Web API: {type(error).__name__}: {error}",
-                                     exit_status=EXIT_SLACK_REFUSED) from None
+                                     exit_status=ExitStatus.SLACK_REFUSED) from None
         except SlackApiError as error:
             code = error_code(error)
             if code in REFUSED_TOKEN_ERRORS:
                 raise FatalPlatformError(f"Slack refused the bot token (SLACK_BOT_TOKEN): {code}",
-                                         exit_status=EXIT_SLACK_REFUSED) from None
+                                         exit_status=ExitStatus.SLACK_REFUSED) from None
             raise
         self.bot_user_id = auth.get("user_id")
         self.team_id = auth.get("team_id")
@@ -182,5 +181,5 @@ class SlackPlatform:
             code = error_code(error)
             if code in REFUSED_TOKEN_ERRORS:
                 raise FatalPlatformError(f"Slack refused the app token (SLACK_APP_TOKEN): {code}",
-                                         exit_status=EXIT_SLACK_REFUSED) from None
+                                         exit_status=ExitStatus.SLACK_REFUSED) from None
             raise

@@ -22,13 +22,13 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.exit_status import ExitStatus
 from bot.platform import FatalPlatformError
 from bot.platforms.slack.http_gate import SlackHttpGate
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 CONNECT_TIMEOUT = 60.0
-EXIT_SLACK_UNREACHABLE = 4
 
 
 class Transport(Protocol):
@@ -64,7 +64,7 @@ class SocketModeTransport:
         except TimeoutError:
             raise FatalPlatformError(
                 f"Slack Socket Mode did not connect within {CONNECT_TIMEOUT:.0f} s: check the network and "
-                "that Socket Mode is enabled for the app (SLACK_APP_TOKEN)", exit_status=EXIT_SLACK_UNREACHABLE
+                "that Socket Mode is enabled for the app (SLACK_APP_TOKEN)", exit_status=ExitStatus.SLACK_REFUSED
             ) from None
         self._watchdog = asyncio.create_task(self._watch(), name="slack-socket-watchdog")
         log.info("Slack Socket Mode connected")

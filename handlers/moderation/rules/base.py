@@ -8,26 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
 from typing import Protocol
 
 from handlers.moderation.language import detect
 from handlers.moderation.normalise import Normalised, normalise
-
-
-class Severity(IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, name: str) -> Severity:
-        return cls[name.upper()]
+from handlers.moderation.severity import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Scope, in_pairs
 from handlers.engagement.migrations import DAILY, EVENTS
+from schedules.report.metrics import Number, Scope, in_pairs
 
 
 def feedback(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Ranked, Scope, member_labels, table_exists
-from handlers.engagement.metrics.people import Account, Identify
 from handlers.engagement.migrations import EVENTS
+from schedules.report.metrics import Ranked, Scope, member_labels, table_exists
+from schedules.report.metrics.people import Account, Identify
 
 FIRST_RESPONSE_WEIGHT = 5
 HELP_REPLY_WEIGHT = 3

@@ -6,13 +6,10 @@ from pathlib import Path
 
 import click
 
-from bot.cli_context import EXIT_CONFIG, cli_context
-from bot.clock import SystemClock
-from bot.i18n import Catalogue
-from schedules.report.builder import build_report
-from schedules.report.chart import render_chart
-from schedules.report.export import FORMATS, export
-from schedules.report.weeks import IsoWeek
+from bot.cli_context import cli_context
+from bot.exit_status import ExitStatus
+
+FORMATS = ("text", "markdown", "json", "csv")  # the formats of `schedules.report.export` (a test checks)
 
 
 @click.command("report")
@@ -27,12 +24,19 @@ from schedules.report.weeks import IsoWeek
 def report_cli(week_text: str | None, fmt: str, out: Path | None, community_id: str | None,
                chart: Path | None) -> None:
     """Print (or write) one week's strategy report: every metric with its week-over-week change."""
+    from bot.clock import SystemClock
+    from bot.i18n import Catalogue
+    from schedules.report.builder import build_report
+    from schedules.report.chart import render_chart
+    from schedules.report.export import export
+    from schedules.report.weeks import IsoWeek
+
     context = cli_context()
     settings = context.settings()
     communities = {c.id: c for c in settings.communities}
     if community_id is not None and community_id not in communities:
         click.echo(f"cmbot: no community {community_id!r}; known: {', '.join(communities)}", err=True)
-        raise SystemExit(EXIT_CONFIG)
+        raise SystemExit(ExitStatus.USAGE)
     community = communities[community_id] if community_id else settings.communities[0]
     now = SystemClock().now()
     try:

@@ -11,9 +11,9 @@ import math
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Ranked, Scope, member_labels, share
-from handlers.engagement.metrics.people import Identify, Membership
 from handlers.engagement.migrations import DAILY, MEMBER_WEEKS
+from schedules.report.metrics import Number, Ranked, Scope, member_labels, share
+from schedules.report.metrics.people import Identify, Membership
 
 REGULAR_WINDOW_WEEKS = 6
 

@@ -7,8 +7,8 @@ whatever happened since; in the all-platforms figures linked accounts are one me
 
 from __future__ import annotations
 
-from handlers.engagement.metrics import Number, share
-from handlers.engagement.metrics.people import Membership
+from schedules.report.metrics import Number, share
+from schedules.report.metrics.people import Membership
 
 
 def growth(members: Membership) -> dict[str, Number]:

@@ -17,12 +17,12 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
-from handlers.engagement.rollups import ensure_days, ensure_weeks
+from schedules.report.rollups import ensure_days, ensure_weeks
 from schedules.report.weeks import IsoWeek
-from schedules.wakeups import Wakeups
 
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[None]]

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Scope
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF
+from schedules.report.metrics import Scope
 
 Account = tuple[str, str]  # platform, member id
 Identify = Callable[[str, str], str]

@@ -13,8 +13,8 @@ import statistics
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Scope, share
 from handlers.engagement.migrations import EVENTS
+from schedules.report.metrics import Number, Scope, share
 
 DAY = 86_400
 

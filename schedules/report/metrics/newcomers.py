@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Scope, share
-from handlers.engagement.metrics.people import Identify, Membership, joined_between
+from schedules.report.metrics import Number, Scope, share
+from schedules.report.metrics.people import Identify, Membership, joined_between
 
 RETENTION_WEEKS = 4
 

@@ -1,14 +1,13 @@
-"""The traffic feature's wiring: its tables, its personal data, the invite handlers and command, the daily
-pull, its CLI groups (`cmbot traffic`, `cmbot campaigns`)."""
+"""The traffic front door: its tables, its personal data, the invite handlers and `/campaign invite`, the daily
+pull of the analytics APIs (its command groups are `cmbot traffic` and `cmbot campaigns`)."""
 
 from __future__ import annotations
 
 from bot.events import InviteCreated, InviteDeleted, InvitesSeen
-from bot.feature import Feature, PersonalData
+from bot.personal_data import PersonalData
 from bot.services import Services
+from bot.wiring import Feature
 from handlers.traffic.attribution import InviteAttribution
-from handlers.traffic.campaigns_cli import campaigns_cli
-from handlers.traffic.cli import traffic_cli
 from handlers.traffic.commands import campaign_invite_command
 from handlers.traffic.migrations import INVITES, JOINS, migrations
 from schedules.traffic.pull import TrafficPullJob
@@ -36,6 +35,4 @@ feature = Feature(
         PersonalData(JOINS, "member_id"),
         PersonalData(INVITES, "created_by", anonymise=True, export_columns=("campaign", "source", "created_at")),
     ),
-    cli=traffic_cli,
-    extra={"more_cli": (campaigns_cli,)},
 )

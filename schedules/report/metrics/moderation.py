@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from handlers.engagement.metrics import Number, Scope, table_exists
+from schedules.report.metrics import Number, Scope, table_exists
 
 FLAGS = "moderation_flags"
 ACTED = ("deleted", "warned", "timed_out")  # moderators' decisions that did something

@@ -1,7 +1,8 @@
 """`cmbot campaigns invite CAMPAIGN SOURCE` and `cmbot campaigns list`: the tracked invite links, from the shell.
 
 The link is created through Discord's REST API with DISCORD_TOKEN (no gateway connection needed), in the
-channel given, else the community's welcome or rules channel. One link per campaign and source.
+channel given, else the community's welcome or rules channel. One link per campaign and source. It sits
+with the front doors because it uses both the traffic feature and the Discord platform.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import os
 
 import click
 
+from bot.cli_context import choose_community as _community
 from bot.cli_context import cli_context
 from bot.clock import SystemClock
-from handlers.traffic.cli import _community
-from handlers.traffic.commands import invite_channel
-from handlers.traffic.invites import invite_for, list_invites, normalise_name, save_invite, valid_name
 
 
 @click.group(name="campaigns")
@@ -30,6 +29,9 @@ def campaigns_cli() -> None:
 @click.option("--community", "community_id", help="community id (default: the only one in the config)")
 def invite(campaign: str, source: str, channel_id: str | None, community_id: str | None) -> None:
     """Create (or show) the permanent Discord invite link of CAMPAIGN and SOURCE, e.g. `lancement instagram-bio`."""
+    from handlers.traffic.commands import invite_channel
+    from handlers.traffic.invites import invite_for, normalise_name, save_invite, valid_name
+
     campaign, source = normalise_name(campaign), normalise_name(source)
     if not valid_name(campaign) or not valid_name(source):
         raise click.BadParameter("campaign and source are short names: letters, digits, '-' or '_' (at most 40)")
@@ -81,6 +83,8 @@ def _create(token: str, channel_id: str, reason: str) -> str:
 @click.option("--community", "community_id", help="community id (default: the only one in the config)")
 def list_command(community_id: str | None) -> None:
     """List the tracked invite links, by campaign and source."""
+    from handlers.traffic.invites import list_invites
+
     context = cli_context()
     community = _community(context.settings(), community_id)
     store = context.open_store()

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from handlers.calendar.recurrence import Recurrence
-from handlers.engagement.metrics import Number, Ranked, Scope, table_exists
 from handlers.engagement.migrations import EVENTS
+from schedules.report.metrics import Number, Ranked, Scope, table_exists
 from schedules.report.weeks import IsoWeek
 
 WINDOWS = {"24h": 86_400, "7d": 7 * 86_400}

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli_context import choose_community as _community
 from bot.cli_context import cli_context
 from bot.clock import SystemClock
-from config.settings import Community, Settings
 
-
-def _community(settings: Settings, community_id: str | None) -> Community:
-    communities = {c.id: c for c in settings.communities}
-    if community_id is None:
-        if len(communities) != 1:
-            raise click.UsageError(f"several communities: choose one with --community ({', '.join(communities)})")
-        return settings.communities[0]
-    if community_id not in communities:
-        raise click.UsageError(f"no community {community_id!r} (known: {', '.join(communities)})")
-    return communities[community_id]
+if TYPE_CHECKING:
+    pass
 
 
 @click.group(name="traffic")

@@ -40,17 +40,6 @@ def _mark_final(db: sqlite_utils.Database, community: str, period: str, span: tu
     )
 
 
-def reopen_after(db: sqlite_utils.Database, community: str, earliest: int) -> int:
-    """Make current again every final period that ends after `earliest` (epoch seconds): a row written late
-    belongs to it, so its roll-up must be recomputed. Returns how many periods were reopened.
-
-    Rows written on time fall in periods still running, so for them this is one indexed look-up that finds
-    nothing."""
-    return db.execute(
-        f"DELETE FROM {ROLLUPS} WHERE community = ? AND end_epoch > ?", [community, earliest]
-    ).rowcount
-
-
 def _roll_day(db: sqlite_utils.Database, community: str, day: date, tz: ZoneInfo) -> None:
     start, end = day_epoch_bounds(day, tz)
     label = day.isoformat()

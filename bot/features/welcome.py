@@ -1,0 +1,56 @@
+"""The welcome front door: greet newcomers once, batch welcomes during join spikes, nudge the silent ones once."""
+
+from __future__ import annotations
+
+from bot.events import MemberJoined, MemberLeft, MessagePosted
+from bot.personal_data import PersonalData
+from bot.services import Services
+from bot.wiring import Feature
+from handlers.welcome.followup import FollowUps
+from handlers.welcome.migrations import migrations
+from handlers.welcome.raid import RaidWatch
+from handlers.welcome.retention import WelcomeRetention
+from handlers.welcome.welcome import Welcomer
+
+
+def install(services: Services) -> Welcomer:
+    followups = FollowUps(services.store, services.clock, services.outbox, services.catalogue, services.directory)
+    followups.load()
+    welcomer = Welcomer(
+        services.store,
+        services.clock,
+        services.catalogue,
+        services.outbox,
+        services.directory,
+        services.optouts,
+        followups,
+    )
+    welcomer.raids = RaidWatch(services.clock, services.wakeups, welcomer.post_batch)
+    services.dispatcher.subscribe(MemberJoined, welcomer.on_join)
+    services.dispatcher.subscribe(MemberLeft, welcomer.on_leave)
+    services.dispatcher.subscribe(MessagePosted, followups.on_message)
+
+    retention = WelcomeRetention(services.store, services.clock, services.directory)
+
+    async def start() -> None:
+        followups.schedule(services.wakeups)
+        retention.register(services.wakeups)
+        await followups.run_due()  # catch up on nudges that fell due while the bot was down
+
+    async def stop() -> None:
+        await welcomer.raids.flush_all()
+
+    services.on_start(start)
+    services.on_stop(stop)
+    return welcomer
+
+
+feature = Feature(
+    name="welcome",
+    migrations=migrations,
+    install=install,
+    personal_data=(
+        PersonalData("welcome_welcomes", "member_id"),
+        PersonalData("welcome_followups", "member_id"),
+    ),
+)

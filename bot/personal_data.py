@@ -1,0 +1,35 @@
+"""Which tables hold members' data: each feature declares its own, and privacy erases and exports through them.
+
+Forget-me and export reach every row of a member without knowing the features that wrote them, because every
+feature that stores a member id declares the table here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """A table holding members' data.
+
+    `member_column` holds the platform member id; `platform_column` the platform name (or None when the table
+    is for one platform only). `anonymise` is for rows that are about something else and only mention the
+    member (the reporter of a flag, the approver of a post): forget-me then replaces the member id with
+    `FORGOTTEN` instead of deleting the row (not NULL, which often means "nobody yet").
+    """
+
+    table: str
+    member_column: str
+    platform_column: str | None = "platform"
+    community_column: str = "community"
+    anonymise: bool = False
+    # For an anonymised declaration, the export shows only the community, platform and member columns plus
+    # these (a reporter gets the fact that they reported, not the reported member's words).
+    export_columns: tuple[str, ...] = ()
+    # Columns never exported to this member, because they name someone else who must stay private (the
+    # reporter of a flag about them).
+    hidden_columns: tuple[str, ...] = ()
+
+
+FORGOTTEN = "forgotten"

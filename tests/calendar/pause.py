@@ -1,0 +1,45 @@
+"""The crash tests' pause: stop delivery at a named point and say so on stderr, so the test can kill us there.
+
+It patches the delivery code from outside (production code carries no test hook). Points:
+`due` (before the post is claimed), `claimed` (its ledger row is `sending`, the platform call not made yet),
+`sent` (the platform accepted it, the row is not `published` yet).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+
+POINTS = ("due", "claimed", "sent")
+
+
+def announce(point: str) -> None:
+    print(f"calendar: paused at {point}", file=sys.stderr, flush=True)
+
+
+def install(point: str) -> None:
+    from handlers.calendar import posts
+    from schedules.calendar.delivery import Publisher
+
+    if point not in POINTS:
+        raise SystemExit(f"unknown pause point {point!r} (known: {', '.join(POINTS)})")
+
+    async def hold(*_args: object, **_kwargs: object) -> None:
+        announce(point)
+        await asyncio.Event().wait()
+
+    if point == "due":
+        Publisher._deliver_occurrence = hold  # type: ignore[method-assign]
+    elif point == "claimed":
+        Publisher.send = hold  # type: ignore[method-assign]
+    else:
+        finish = posts.finish_delivery
+
+        def finish_or_hold(db, delivery_id, status, *args, **kwargs):
+            if status == "published":  # runs on the store's thread: block it, the test kills us now
+                announce(point)
+                threading.Event().wait()
+            return finish(db, delivery_id, status, *args, **kwargs)
+
+        posts.finish_delivery = finish_or_hold
