@@ -177,7 +177,7 @@ def test_one_connector_only():
 
 
 async def test_the_daily_pull_runs_at_its_local_time_on_the_scheduler(fake, traffic_store):
-    from schedules.wakeups import SteppedWakeups
+    from bot.wakeups import SteppedWakeups
 
     community = _community("plausible", fake.base_url)
     clock = SimulatedClock(NOW - timedelta(hours=1))  # 04:30 Paris, an hour before pull_time (05:30)
