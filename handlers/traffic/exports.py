@@ -14,7 +14,8 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 MAX_ERRORS_SHOWN = 20
@@ -156,13 +157,18 @@ def detect(header: list[str]) -> Columns:
                       f"(names are not case-sensitive):\n  {expected}")
 
 
+_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+
+
+@lru_cache(maxsize=4096)
 def _date(text: str) -> date:
-    value = text.strip()
-    for pattern in ("%Y%m%d", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
+    """`2026-11-02` or `20261102` (GA4); cached, as an export repeats each day on many lines."""
+    match = _DATE.match(text.strip())
+    try:
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        pass
     raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or YYYYMMDD)")
 
 
@@ -242,8 +248,8 @@ def _cell(record: list[str], index: int | None) -> str:
 def _row(columns: Columns, record: list[str]) -> VisitRow | None:
     if not any(cell.strip() for cell in record):
         return None
-    first = _norm(record[0]) if record else ""
-    if first in TOTAL_LABELS:  # a totals line some tools add: it repeats the rows, never counted
+    first = record[0] if record else ""
+    if first[:1].isalpha() and _norm(first) in TOTAL_LABELS:  # a totals line repeats the rows: never counted
         return None
     day = _date(_cell(record, columns.date))
     if columns.source_medium is not None:
