@@ -189,6 +189,7 @@ class ActionResult:
     error: str | None = None
     permanent: bool = False
     ref: str | None = None  # what the action created when it is not a message (an invite code)
+    retried: bool = False  # the platform's library already retried this transient failure as far as it goes
 
     @classmethod
     def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None
@@ -196,8 +197,10 @@ class ActionResult:
         return cls(ok=True, message_id=message_id, channel_id=channel_id, ref=ref)
 
     @classmethod
-    def failed(cls, error: str, *, permanent: bool) -> ActionResult:
-        return cls(ok=False, error=error, permanent=permanent)
+    def failed(cls, error: str, *, permanent: bool, retried: bool = False) -> ActionResult:
+        """`retried`: the library behind the adapter (discord.py's 5xx and 429 loops, slack-sdk's rate-limit
+        handler) already retried; a caller that retried again would multiply the requests, so it stops."""
+        return cls(ok=False, error=error, permanent=permanent, retried=retried)
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \

@@ -53,14 +53,17 @@ class DeduplicateEvents:
         if key in self._recent:
             log.debug("dropping replayed %s %s", type(event).__name__, event.event_id)
             return
-        self._recent[key] = None
-        if len(self._recent) > self.memory_size:
-            self._recent.popitem(last=False)
         if self._durable(event):
+            # marked seen only by the durable write: while it waits (another process holds the database), a
+            # second delivery of the same event waits behind it instead of being dropped on a memory of a write
+            # that may yet fail
             first = await self.store.run(lambda db: _record(db, key, event.at.isoformat()))
             if not first:
                 log.info("dropping %s %s delivered again", type(event).__name__, event.event_id)
                 return
+        self._recent[key] = None
+        if len(self._recent) > self.memory_size:
+            self._recent.popitem(last=False)
         await nxt()
 
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from bot.actions import ActionResult, FindPost, Post
 from bot.clock import Clock
+from bot.deadline import within
 from bot.dispatcher import CommunityDirectory
 from bot.events import PlatformName
 from bot.outbox import Outbox
@@ -173,7 +174,9 @@ class Publisher:
     # -- one send ----------------------------------------------------------------------------------------
     async def send(self, post: CalendarPost, community: Community, delivery: Delivery,
                    deadline: datetime) -> ActionResult:
-        """Send a claimed row, retrying transient failures with backoff until `deadline`."""
+        """Send a claimed row, retrying transient failures with backoff until `deadline`. Every call, with the
+        platform library's own retries and `Retry-After` waits, ends by `deadline`; a failure the library
+        already retried is reported at once, so our retries and the library's never multiply."""
         platform = PlatformName(delivery.target.platform)
         action = Post(channel_id=delivery.target.channel_id, content=outgoing_content(post, platform, community),
                       idempotency_key=delivery.idempotency_key)
@@ -182,13 +185,14 @@ class Publisher:
         attempt = delivery.attempts
         while True:
             attempt += 1
-            result = await self.outbox.send(platform, action)
+            with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
+                result = await self.outbox.send(platform, action)
             if result.ok:
                 await self.store.run(lambda db, r=result, a=attempt: ledger.finish_delivery(
                     db, delivery.id, "published", self.clock.now(), message_id=r.message_id, attempts=a))
                 return result
             out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
-            if result.permanent or attempt > settings.max_retries or out_of_time:
+            if result.permanent or result.retried or attempt > settings.max_retries or out_of_time:
                 break
             log.info("post %s on %s: %s; retrying in %.1f s", post.id, delivery.target, result.error, backoff)
             await self.sleep(backoff)

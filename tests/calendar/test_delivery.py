@@ -201,3 +201,15 @@ def test_claim_is_exactly_once(db, clock):
     post = get_post(db, create_post(db, draft, Status.SCHEDULED, clock.now()))
     assert claim_delivery(db, post, DUE, post.targets[0], DUE, late=False) is not None
     assert claim_delivery(db, post, DUE, post.targets[0], DUE, late=False) is None
+
+
+async def test_a_failure_the_platform_library_already_retried_is_reported_once_not_retried_again(tmp_path, clock):
+    platform = ScriptedPlatform()
+    platform.post_results = [ActionResult.failed("429 rate limited", permanent=False, retried=True),
+                             ActionResult.done("never reached")]
+    bot = await start_bot(tmp_path, clock, platform, retry_base_seconds=0.001)
+    await bot.cmd("sam", DRAFT)
+    await bot.advance(timedelta(hours=3))
+    assert len(platform.scheduled_posts()) == 1  # our retries never multiply the library's
+    assert ledger(bot) == [("failed", 0)]
+    await bot.app.stop()

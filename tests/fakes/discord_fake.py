@@ -8,6 +8,7 @@ API, for any test that needs Discord at the wire:
     fake.requests                            # every REST call received: Recorded(method, path, query, json)
     await fake.wait_for_request("POST", r"/channels/7/messages")   # bounded wait for a call, no sleeps
     fake.queue_error("POST", r"/channels/7/messages", 429, {"retry_after": 0.05, ...})   # next matching call fails
+    fake.storm("POST", r"/channels/7/messages", 503)   # every matching call fails (or the next `times`); calm()
     await fake.ask_to_reconnect()            # op 7: the client resumes (fake.resumes counts it)
     await fake.stop()
 
@@ -80,6 +81,7 @@ class CannedError:
     status: int
     body: dict[str, Any]
     headers: dict[str, str]
+    times: int | None = 1  # None: every matching call, until `calm()`
 
 
 class FakeDiscord:
@@ -166,6 +168,16 @@ class FakeDiscord:
         extra = {"Via": "1.1 google"} if status == 429 else {}
         self._errors.append(CannedError(method.upper(), re.compile(path), status,
                                         body or {"message": "error", "code": 0}, extra | (headers or {})))
+
+    def storm(self, method: str, path: str, status: int, body: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, times: int | None = None) -> None:
+        """Every matching call (or the next `times`) gets this answer: a 429 or 5xx storm."""
+        self.queue_error(method, path, status, body, headers)
+        self._errors[-1].times = times
+
+    def calm(self) -> None:
+        """End every storm and drop the errors still queued."""
+        self._errors.clear()
 
     def requests_to(self, method: str, path: str) -> list[Recorded]:
         pattern = re.compile(path)
@@ -309,7 +321,10 @@ class FakeDiscord:
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
         for canned in self._errors:
             if canned.method == request.method and canned.path.fullmatch(path):
-                self._errors.remove(canned)
+                if canned.times is not None:
+                    canned.times -= 1
+                    if canned.times <= 0:
+                        self._errors.remove(canned)
                 return _json(canned.body, canned.status, canned.headers)
         return self._answer(request.method, path, body, dict(request.query))
 

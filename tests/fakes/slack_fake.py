@@ -8,11 +8,13 @@ The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(ba
     fake.add_user("U1", "Ada"); fake.add_usergroup("S1", ["U1"])
     fake.add_channel("C1", "news", member=False); fake.scopes = ("chat:write", ...)   # conversations.info
     await fake.send_event({"type": "message", ...})        # Events API over Socket Mode; returns the ack
+    await fake.deliver_socket(body) / fake.deliver_http(url, body)   # ... and again, as Slack retries, until acked
     await fake.send_socket("slash_commands", command_payload(...))
     status, text = await fake.post_signed(url, body, content_type=...)   # signed like Slack, or not (forged)
     fake.calls_to("chat.postMessage")       # recorded Web API calls: ApiCall(method, args, token)
     fake.responses                          # bodies posted to response URLs (fake.response_url(key))
     fake.queue_error("chat.postMessage", "channel_not_found"); fake.queue_rate_limit("chat.postMessage", 1)
+    fake.storm("chat.postMessage", status=429, retry_after=30)   # or status=503; calm(method) ends it
     await fake.wait_for(lambda: fake.calls_to("chat.postMessage"))          # bounded wait, no fixed sleep
     await fake.drop_socket()                # close the websocket from the server side
     await fake.send_disconnect()            # ask the app to reconnect, as Slack does every few hours
@@ -72,6 +74,7 @@ class _Canned:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    text: str | None = None  # a non-JSON body instead of `body`
 
 
 class SlackFake:
@@ -159,6 +162,18 @@ class SlackFake:
         self._canned[method].append(_Canned(429, {"ok": False, "error": "ratelimited"},
                                             {"Retry-After": str(retry_after)}))
 
+    def storm(self, method: str, *, status: int = 429, retry_after: int = 0, times: int = 1000) -> None:
+        """The next `times` calls to `method` fail: 429 with `Retry-After`, or a 5xx with an HTML body, as
+        Slack's edge answers when it is in trouble."""
+        if status == 429:
+            canned = _Canned(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+        else:
+            canned = _Canned(status, {}, {}, text="<html><body>upstream trouble</body></html>")
+        self._canned[method].extend([canned] * times)
+
+    def calm(self, method: str) -> None:
+        self._canned[method].clear()
+
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
 
@@ -192,6 +207,8 @@ class SlackFake:
         scopes = {"x-oauth-scopes": ",".join(self.scopes)} if self.scopes is not None else {}
         if canned:
             answer = canned.popleft()
+            if answer.text is not None:
+                return web.Response(text=answer.text, status=answer.status, content_type="text/html")
             return web.json_response(answer.body, status=answer.status, headers=scopes | answer.headers)
         expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
         if token != expected:
@@ -319,6 +336,44 @@ class SlackFake:
     async def _wait_socket(self) -> None:
         while not self._sockets:
             await self._connected.wait()
+
+    async def deliver_socket(self, body: dict[str, Any], *, ack_timeout: float = 3.0,
+                             retry_delays: tuple[float, ...] = (0.0, 60.0, 300.0)) -> int:
+        """Deliver an Events API body over Socket Mode as Slack does: with no acknowledgement within `ack_timeout`,
+        send it again (`retry_attempt` 1, 2, 3, reason "timeout") after each of `retry_delays` (Slack's own: at
+        once, a minute, five minutes). Returns how many deliveries it took; raises TimeoutError if none was
+        acknowledged."""
+        for attempt in range(len(retry_delays) + 1):
+            try:
+                await self.send_socket("events_api", body, retry_attempt=attempt, timeout=ack_timeout)
+                return attempt + 1
+            except TimeoutError:
+                if attempt == len(retry_delays):
+                    raise
+                await asyncio.sleep(retry_delays[attempt])
+        raise AssertionError("unreachable")
+
+    async def deliver_http(self, url: str, body: dict[str, Any], *, ack_timeout: float = 3.0,
+                           retry_delays: tuple[float, ...] = (0.0, 60.0, 300.0)) -> list[int | None]:
+        """Deliver an Events API body over HTTP as Slack does: a non-2xx answer, or none within `ack_timeout`, is
+        followed by a retry signed anew, with `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`, after each of
+        `retry_delays`. Returns the status of each delivery (None: no answer in time)."""
+        text = json.dumps(body)
+        statuses: list[int | None] = []
+        reason = ""
+        for attempt in range(len(retry_delays) + 1):
+            headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason} if attempt else {}
+            try:
+                status, _ = await asyncio.wait_for(self.post_signed(url, text, headers=headers), ack_timeout)
+            except TimeoutError:
+                status = None
+            statuses.append(status)
+            if status is not None and 200 <= status < 300:
+                return statuses
+            reason = "http_timeout" if status is None else "http_error"
+            if attempt < len(retry_delays):
+                await asyncio.sleep(retry_delays[attempt])
+        return statuses
 
     async def send_event(self, event: dict[str, Any], *, event_id: str | None = None,
                          retry_attempt: int = 0) -> dict[str, Any]:

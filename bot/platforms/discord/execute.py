@@ -17,6 +17,7 @@ from typing import assert_never
 import aiohttp
 import discord
 
+from bot import deadline
 from bot.actions import (
     Action,
     ActionResult,
@@ -47,6 +48,7 @@ MAX_TIMEOUT = timedelta(days=28)
 THREAD_NAME_LIMIT = 100
 HISTORY_LIMIT = 100
 NOT_FOUND = "not found"
+RETRIED_BY_DISCORD_PY = frozenset({429, 500, 502, 504, 524})  # discord/http.py, HTTPClient.request
 
 
 class DiscordActions:
@@ -60,8 +62,16 @@ class DiscordActions:
         self.bot_user_id = bot_user_id
 
     async def execute(self, action: Action) -> ActionResult:
+        """Carry out `action` within the current deadline (see `bot.deadline`): discord.py's own retries and
+        rate-limit waits are cut there, so a `Retry-After` past the deadline is never waited out."""
+        cut = deadline.timeout()
         try:
-            return await self._run(action)
+            async with cut:
+                return await self._run(action)
+        except TimeoutError as error:
+            if cut.expired():
+                return ActionResult.failed("deadline reached", permanent=False, retried=True)
+            return failure(error)
         except Exception as error:  # sorted into permanent / transient; never raised to the core
             return failure(error)
 
@@ -113,7 +123,9 @@ class DiscordActions:
 def failure(error: BaseException) -> ActionResult:
     if isinstance(error, discord.HTTPException):
         reason = f"{error.status} {error.code}: {error.text}".strip()
-        return ActionResult.failed(reason, permanent=error.status in (400, 403, 404))
+        # discord.py retries 429 and these gateway errors itself (five tries) before raising them
+        return ActionResult.failed(reason, permanent=error.status in (400, 403, 404),
+                                   retried=error.status in RETRIED_BY_DISCORD_PY)
     if isinstance(error, discord.RateLimited):  # a wait longer than discord.py agreed to sleep
         return ActionResult.failed(f"rate limited for {error.retry_after:.0f} s", permanent=False)
     if isinstance(error, FileNotFoundError):

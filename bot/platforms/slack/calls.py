@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import deadline
 from bot.actions import (
     Action,
     ActionResult,
@@ -68,7 +69,9 @@ class CallFailed(Exception):
         self.permanent = permanent
 
     def result(self) -> ActionResult:
-        return ActionResult.failed(f"{self.method}: {self.error}", permanent=self.permanent)
+        # a `ratelimited` that reaches us has been through the Web client's rate-limit retries already
+        return ActionResult.failed(f"{self.method}: {self.error}", permanent=self.permanent,
+                                   retried=self.error == "ratelimited")
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,17 @@ class SlackCalls:
         self.interactions[token] = pending
 
     async def execute(self, action: Action) -> ActionResult:
+        """Carry out `action` within the current deadline (see `bot.deadline`): the Web client's rate-limit
+        retries and their `Retry-After` waits are cut there."""
+        cut = deadline.timeout()
         try:
-            return await self._run(action)
+            async with cut:
+                return await self._run(action)
+        except TimeoutError:
+            if not cut.expired():
+                raise
+            log.error("Slack %s: deadline reached", type(action).__name__)
+            return ActionResult.failed("deadline reached", permanent=False, retried=True)
         except CallFailed as failure:
             return failure.result()
         except Exception:  # a payload we did not expect must not take the caller down

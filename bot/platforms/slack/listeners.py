@@ -1,8 +1,14 @@
 """What the Slack adapter hears: a slack-bolt `AsyncApp` whose listeners turn Slack payloads into core events.
 
-Every listener acknowledges first (Slack wants an answer within 3 s) and hands the slow part (looking the
-member up, running the handlers) to a background task that `idle()` waits for. Role checks are not done here:
-the core's command router checks the member's user id and user groups against the configured role model.
+Commands, shortcuts and interactivity are acknowledged first (Slack wants an answer within 3 s) and the slow
+part (looking the member up, running the handlers) runs in a background task that `idle()` waits for.
+
+Events API deliveries are acknowledged only once the core has taken them: the event's handling (which records
+its id durably before any handler runs) gets `ACK_BUDGET` seconds. If it failed (the store could not take the
+write) or is still waiting, the answer is 503 over HTTP and no acknowledgement at all in Socket Mode, so Slack
+delivers the event again later; the attempt still running goes on, and whichever delivery records the id first
+is the one handled (the core's dedupe counts it once). Role checks are not done here: the core's command router
+checks the member's user id and user groups against the configured role model.
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 
 from bot.commands import CommandRegistry
 from bot.events import Event, InteractionRef, Member, PlatformName
@@ -30,6 +37,8 @@ log = logging.getLogger(__name__)
 REPORT_SHORTCUT = "report_to_moderators"
 # the Events API types the adapter listens to; config/slack-manifest.yml subscribes to each (a test checks)
 LISTENED_EVENTS = ("member_joined_channel", "team_join", "message", "reaction_added", "reaction_removed")
+ACK_BUDGET = 2.5  # seconds, within Slack's 3
+NOT_TAKEN = 503
 
 
 class SlackListeners:
@@ -44,31 +53,46 @@ class SlackListeners:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def attach(self, app: AsyncApp) -> AsyncApp:
-        listeners = {
-            "member_joined_channel": self._on_member_joined,
-            "team_join": self._on_team_join,
-            "message": self._on_message,
-            "reaction_added": self._on_reaction,
-            "reaction_removed": self._on_reaction,
+        self._events: dict[str, Callable[[dict[str, Any]], Coroutine[Any, Any, None]]] = {
+            "member_joined_channel": self._member_joined,
+            "team_join": self._team_join,
+            "message": self._message,
+            "reaction_added": self._reaction,
+            "reaction_removed": self._reaction,
         }
-        assert set(listeners) == set(LISTENED_EVENTS)
-        for event_type, listener in listeners.items():
-            app.event(event_type)(listener)
+        assert set(self._events) == set(LISTENED_EVENTS)
+        app.middleware(self._take_event)
         app.command(SLASH_COMMAND)(self._on_command)
         app.shortcut(REPORT_SHORTCUT)(self._on_report)
         app.action(re.compile(".*"))(self._on_button)
         app.view_submission(re.compile(".*"))(self._on_view_submission)
         return app
 
+    async def _take_event(self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+        """Events API: acknowledge once the core took the event, else let Slack deliver it again."""
+        if body.get("type") != "event_callback":
+            return await next()
+        handle = self._events.get(str((body.get("event") or {}).get("type")))
+        if handle is None:
+            return BoltResponse(status=200, body="")
+        task = self._spawn(handle(body))
+        done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+        if task in done and not task.cancelled() and task.exception() is None:
+            return BoltResponse(status=200, body="")
+        why = "still waiting for the store" if task not in done else "it failed"
+        log.warning("Slack event %s not acknowledged (%s): Slack will deliver it again", body.get("event_id"), why)
+        return BoltResponse(status=NOT_TAKEN, body="")
+
     async def idle(self) -> None:
         """Wait until every event handed to the core so far has been handled (used at stop and by tests)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return task
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -90,9 +114,6 @@ class SlackListeners:
         return InteractionRef(PlatformName.SLACK, token)
 
     # -- Events API --------------------------------------------------------------------------------------
-    async def _on_member_joined(self, body: dict[str, Any]) -> None:
-        self._spawn(self._member_joined(body))
-
     async def _member_joined(self, body: dict[str, Any]) -> None:
         community = self.communities.get(translate.team_of(body))
         welcome = community.slack.channels.welcome if community and community.slack else None
@@ -101,20 +122,14 @@ class SlackListeners:
         member = await self.members.member(body["event"]["user"])
         await self._emit(translate.member_joined(body, member))
 
-    async def _on_team_join(self, body: dict[str, Any]) -> None:
+    async def _team_join(self, body: dict[str, Any]) -> None:
         user = (body.get("event") or {}).get("user") or {}
         self.members.forget(user.get("id", ""))  # fires at invitation: no welcome, only a fresh profile later
-
-    async def _on_message(self, body: dict[str, Any]) -> None:
-        self._spawn(self._message(body))
 
     async def _message(self, body: dict[str, Any]) -> None:
         author = translate.author_id(body["event"])
         member = await self.members.member(author) if author else None
         await self._emit(translate.message_event(body, member))
-
-    async def _on_reaction(self, body: dict[str, Any]) -> None:
-        self._spawn(self._reaction(body))
 
     async def _reaction(self, body: dict[str, Any]) -> None:
         member = await self.members.member(body["event"]["user"])
