@@ -12,6 +12,13 @@ API, for any test that needs Discord at the wire:
     await fake.ask_to_reconnect()            # op 7: the client resumes (fake.resumes counts it)
     await fake.stop()
 
+Closer to the real service: a client that RESUMEs gets the events dispatched while it was away (`drop_connections`,
+then `dispatch`, then `wait_resumed`), with `replay_overlap` of those it had seen (Discord delivers at least
+once); heartbeats can go unanswered (`heartbeat_acks = False`, with a short `heartbeat_interval_ms`) so the
+client must reconnect; an interaction must be acknowledged within 3 s and once ("already acknowledged",
+40060), its token lasts 15 minutes (`advance(seconds)` moves the fake's clock); history honours `limit`,
+`before`, `after` and `around`; `answers` records every REST answer's status.
+
 Behaviour: REST answers need `Authorization: Bot <token>` (401 otherwise, as Discord does); the gateway answers
 HELLO, IDENTIFY with READY (its resume URL pointing back here) and one GUILD_CREATE per guild, heartbeats with
 op 11, and closes with `close_on_identify` (e.g. 4004, 4014) when set. `application_flags` controls which
@@ -28,10 +35,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -99,6 +108,13 @@ class FakeDiscord:
         self.identify_payloads: list[dict[str, Any]] = []
         self.resumes = 0
         self.fail_resumes = False  # answer RESUME with INVALID_SESSION: the client identifies anew (READY again)
+        self.replay_overlap = 0  # on RESUME, replay this many events the client had already seen (at least once)
+        self.heartbeat_interval_ms = 45_000
+        self.heartbeat_acks = True  # False: heartbeats go unanswered, as from a zombie connection
+        self.clock_offset = 0.0  # seconds added to the fake's clock (`advance`): interactions expire on it
+        self.answers: list[tuple[str, str, int]] = []  # (method, path, status) of every REST answer
+        self._dispatched: list[dict[str, Any]] = []  # every DISPATCH frame, for RESUME to replay
+        self._interactions: dict[str, dict[str, Any]] = {}  # id -> {"token", "created", "acked"}
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}
         self.channels: dict[str, dict[str, Any]] = {}  # added with `add_channel`, besides each guild's #general
         self._errors: list[CannedError] = []
@@ -191,9 +207,30 @@ class FakeDiscord:
         return self.requests_to(method, path)
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway DISPATCH to every connected client."""
+        """Send a gateway DISPATCH to every connected client. With none connected the event is only kept: a
+        client that resumes gets it then, as Discord replays what a session missed."""
+        frame = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
+        self._dispatched.append(frame)
         for socket in list(self._sockets):
-            await socket.send_json({"op": 0, "t": event, "s": next(self._sequence), "d": data})
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await socket.send_json(frame)
+
+    async def drop_connections(self, code: int = 4000) -> None:
+        """Close every gateway connection from the server side (a resumable close code): clients RESUME."""
+        for socket in list(self._sockets):
+            self._sockets.remove(socket)
+            await socket.close(code=code, message=b"dropped")
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock: an interaction must be answered within 3 s, its token lasts 15 minutes."""
+        self.clock_offset += seconds
+
+    def now(self) -> float:
+        return time.monotonic() + self.clock_offset
+
+    async def wait_resumed(self, count: int = 1, timeout: float = 30.0) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.resumes >= count), timeout)
 
     async def ask_to_reconnect(self) -> None:
         """Gateway op 7 RECONNECT: clients drop the connection and RESUME on a new one."""
@@ -219,9 +256,11 @@ class FakeDiscord:
     def interaction(self, kind: int, data: dict[str, Any], user_id: str, roles: tuple[str, ...] = (),
                     guild_id: str | None = None, channel_id: str = "700", **extra: Any) -> dict[str, Any]:
         guild = guild_id or self.guild_ids[0]
-        return {"id": self.new_id(), "application_id": self.bot_id, "type": kind, "data": data,
+        interaction_id, token = self.new_id(), self.interaction_token()
+        self._interactions[interaction_id] = {"token": token, "created": self.now(), "acked": False}
+        return {"id": interaction_id, "application_id": self.bot_id, "type": kind, "data": data,
                 "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
-                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": self.interaction_token(),
+                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": token,
                 "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
                 "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
                 "attachment_size_limit": 10 * 1024 * 1024} | extra
@@ -240,21 +279,28 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}, "s": None,
+                                "t": None})
         async for frame in socket:
             if frame.type != WSMsgType.TEXT:
                 break
             message = json.loads(frame.data)
-            if message["op"] == 1:
+            if message["op"] == 1 and self.heartbeat_acks:
                 await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif message["op"] == 2:
                 await self._identify(socket, message["d"])
             elif message["op"] == 6 and self.fail_resumes:
                 await socket.send_json({"op": 9, "d": False, "s": None, "t": None})
             elif message["op"] == 6:
-                self.resumes += 1
+                seen = int(message["d"].get("seq") or 0) - self.replay_overlap
+                for frame in self._dispatched:  # what the session missed, in order, with its sequence numbers
+                    if frame["s"] > seen:
+                        await socket.send_json(frame)
                 self._sockets.append(socket)
                 await socket.send_json({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}})
+                async with self._changed:
+                    self.resumes += 1
+                    self._changed.notify_all()
         if socket in self._sockets:
             self._sockets.remove(socket)
         return socket
@@ -319,6 +365,10 @@ class FakeDiscord:
         if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith(("/interactions",
                                                                                                 "/webhooks")):
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        expired = self._interaction_refusal(request.method, path)
+        if expired is not None:
+            self.answers.append((request.method, path, expired.status))
+            return expired
         for canned in self._errors:
             if canned.method == request.method and canned.path.fullmatch(path):
                 if canned.times is not None:
@@ -326,7 +376,27 @@ class FakeDiscord:
                     if canned.times <= 0:
                         self._errors.remove(canned)
                 return _json(canned.body, canned.status, canned.headers)
-        return self._answer(request.method, path, body, dict(request.query))
+        answer = self._answer(request.method, path, body, dict(request.query))
+        self.answers.append((request.method, path, answer.status))
+        return answer
+
+    def _interaction_refusal(self, method: str, path: str) -> web.Response | None:
+        """Discord's rules for interactions: 3 s to acknowledge, once; the token works for 15 minutes."""
+        callback = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if callback and callback.group(1) in self._interactions:
+            state = self._interactions[callback.group(1)]
+            if state["acked"]:
+                return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+            if self.now() - state["created"] > 3.0:
+                return _json({"message": "Unknown interaction", "code": 10062}, 404)
+            state["acked"] = True
+            return None
+        webhook = re.fullmatch(r"/webhooks/\d+/([^/]+)(/.*)?", path)
+        if webhook:
+            for state in self._interactions.values():
+                if state["token"] == webhook.group(1) and self.now() - state["created"] > 15 * 60:
+                    return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        return None
 
     async def _body(self, request: web.Request) -> Any:
         if request.content_type == "multipart/form-data":
@@ -406,9 +476,21 @@ class FakeDiscord:
                 "components": body.get("components") or [], "flags": body.get("flags", 0)}
 
     def _history(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
-        after = int(query.get("after", 0))
-        kept = [m for m in self.channel_messages.get(channel_id, []) if int(m["id"]) > after]
-        return [{k: v for k, v in m.items() if k != "_nonce"} for m in reversed(kept)]
+        """Newest first, at most `limit` (1 to 100, 50 by default), around / before / after a message id."""
+        limit = max(1, min(100, int(query.get("limit", 50))))
+        newest_first = sorted(self.channel_messages.get(channel_id, []), key=lambda m: int(m["id"]), reverse=True)
+        if "around" in query:
+            pivot = int(query["around"])
+            older = [m for m in newest_first if int(m["id"]) <= pivot][:limit - limit // 2]
+            newer = [m for m in newest_first if int(m["id"]) > pivot][-(limit // 2):] if limit // 2 else []
+            kept = newer + older
+        elif "before" in query:
+            kept = [m for m in newest_first if int(m["id"]) < int(query["before"])][:limit]
+        elif "after" in query:
+            kept = [m for m in newest_first if int(m["id"]) > int(query["after"])][-limit:]
+        else:
+            kept = newest_first[:limit]
+        return [{k: v for k, v in m.items() if k != "_nonce"} for m in kept]
 
 
 def _now() -> str:

@@ -21,7 +21,13 @@ The real slack-sdk and slack-bolt talk to it unchanged: point `AsyncWebClient(ba
 
 Channels for `conversations.info`: those given to `add_channel`; any other id is `channel_not_found`, and so is a
 private channel the bot is not in (Slack hides those from it). When `scopes` is set, every Web API answer
-carries them in the `x-oauth-scopes` header, as Slack's do.
+carries them in the `x-oauth-scopes` header, as Slack's do. As Slack does, `chat.postMessage` answers
+`not_in_channel` in a known channel the bot has not joined (without `chat:write.public`), `is_archived`, and
+`msg_too_long` past 40,000 characters; `users.info` answers `user_not_found` for an unknown user;
+`conversations.history` pages (`limit`, `cursor`, `has_more`); with `enforce_tiers`, each method answers 429
+with `Retry-After` past its rate-limit tier (per channel for posts); events carry `authorizations` and
+`event_context`; `deliver_http` / `deliver_socket` deliver an event again, with `X-Slack-Retry-Num` or
+`retry_attempt`, until it is acknowledged.
 
 Payload builders (`event_body`, `command_payload`, `block_actions_payload`, …) produce what Slack sends.
 """
@@ -49,6 +55,14 @@ BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-signing-secret"
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+MESSAGE_TEXT_LIMIT = 40_000  # chat.postMessage answers msg_too_long past it
+HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT = 100, 999
+# Web API rate-limit tiers, in calls per minute (https://docs.slack.dev/apis/web-api/rate-limits)
+TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
+METHOD_TIERS = {"users.info": 4, "usergroups.list": 2, "conversations.history": 3, "conversations.info": 3,
+                "conversations.open": 3, "chat.update": 3, "chat.delete": 3, "reactions.add": 3,
+                "views.open": 4, "chat.postEphemeral": 4, "auth.test": 4}
+POST_PER_CHANNEL_PER_SECOND = 1  # chat.postMessage: "special" tier, about one a second per channel (bursts pass)
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,9 @@ class SlackFake:
         self.usergroups: dict[str, list[str]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.scopes: tuple[str, ...] | None = None
+        self.enforce_tiers = False  # answer 429 past each method's tier, as Slack does
+        self.clock: Callable[[], float] = time.monotonic
+        self._recent_calls: dict[str, deque[float]] = defaultdict(deque)
         self.connections = 0
         self._canned: dict[str, deque[_Canned]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -213,11 +230,34 @@ class SlackFake:
         expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        limited = self._rate_limited(method, args)
+        if limited is not None:
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers=scopes | {"Retry-After": str(limited)})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {}
         if "error" in body:
             return web.json_response({"ok": False, **body}, headers=scopes)
         return web.json_response({"ok": True, **body}, headers=scopes)
+
+    def _rate_limited(self, method: str, args: dict[str, Any]) -> int | None:
+        """Seconds to wait when this call goes past its tier (per method and workspace; per channel for posts)."""
+        if not self.enforce_tiers:
+            return None
+        if method == "chat.postMessage":
+            key, window, allowed = f"{method}:{args.get('channel')}", 1.0, POST_PER_CHANNEL_PER_SECOND * 5
+        elif method in METHOD_TIERS:
+            key, window, allowed = method, 60.0, TIER_PER_MINUTE[METHOD_TIERS[method]]
+        else:
+            return None
+        now = self.clock()
+        recent = self._recent_calls[key]
+        while recent and recent[0] <= now - window:
+            recent.popleft()
+        if len(recent) >= allowed:
+            return max(1, int(recent[0] + window - now + 0.999))
+        recent.append(now)
+        return None
 
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": "https://fake.slack.test/", "team": "Fake", "user": "cmbot", "team_id": self.team_id,
@@ -230,10 +270,20 @@ class SlackFake:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is not None and not channel["is_member"] and not self._has_scope("chat:write.public"):
+            return {"error": "not_in_channel"}
+        if channel is not None and channel["is_archived"]:
+            return {"error": "is_archived"}
+        if len(str(args.get("text") or "")) > MESSAGE_TEXT_LIMIT:
+            return {"error": "msg_too_long"}
         message = FakeMessage(args["channel"], self._new_ts(), args.get("text", ""), args.get("blocks"),
                               _json_arg(args.get("metadata")), args.get("thread_ts"))
         self.messages.append(message)
         return {"channel": message.channel, "ts": message.ts, "message": {"text": message.text}}
+
+    def _has_scope(self, scope: str) -> bool:
+        return self.scopes is not None and scope in self.scopes
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"channel": args["channel"], "ts": args["ts"], "text": args.get("text", "")}
@@ -248,12 +298,21 @@ class SlackFake:
         return {"channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")}}
 
     def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, `limit` a page (100 by default), `oldest`/`latest` bounds, and a `next_cursor` while more
+        remain, as Slack pages it."""
         oldest = float(args.get("oldest") or 0)
-        found = [m for m in reversed(self.messages) if m.channel == args["channel"] and float(m.ts) >= oldest]
+        latest = float(args.get("latest") or "inf")
+        limit = min(int(args.get("limit") or HISTORY_DEFAULT_LIMIT), HISTORY_MAX_LIMIT)
+        start = int(str(args.get("cursor") or "offset:0").removeprefix("offset:") or 0)
+        found = [m for m in reversed(self.messages) if m.channel == args["channel"] and not m.deleted
+                 and oldest <= float(m.ts) <= latest]
+        page = found[start:start + limit]
         with_metadata = str(args.get("include_all_metadata")).lower() in {"1", "true"}
-        rows = [{"ts": m.ts, "text": m.text, **({"metadata": m.metadata} if with_metadata and m.metadata else {})}
-                for m in found if not m.deleted]
-        return {"messages": rows, "has_more": False}
+        rows = [{"type": "message", "ts": m.ts, "text": m.text, "user": self.bot_user_id,
+                 **({"metadata": m.metadata} if with_metadata and m.metadata else {})} for m in page]
+        more = start + limit < len(found)
+        return {"messages": rows, "has_more": more,
+                "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""}}
 
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(str(args.get("channel", "")))
@@ -265,8 +324,8 @@ class SlackFake:
         return {"view": {"id": f"V{next(self._ids)}"}}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"user": self.users.get(args["user"]) or {"id": args["user"], "name": args["user"],
-                                                         "profile": {}}}
+        user = self.users.get(str(args.get("user", "")))
+        return {"user": user} if user is not None else {"error": "user_not_found"}
 
     def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"usergroups": [{"id": gid, "users": users} for gid, users in self.usergroups.items()]}
@@ -380,9 +439,14 @@ class SlackFake:
         return await self.send_socket("events_api", self.event_body(event, event_id), retry_attempt=retry_attempt)
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
-        return {"token": "verification-token", "team_id": self.team_id, "api_app_id": "A0001",
-                "event": event, "type": "event_callback", "event_id": event_id or f"Ev{next(self._ids):08d}",
-                "event_time": int(time.time())}
+        """An Events API envelope as Slack sends it, `authorizations` and `event_context` included."""
+        return {"token": "verification-token", "team_id": self.team_id, "context_team_id": self.team_id,
+                "context_enterprise_id": None, "api_app_id": "A0001", "event": event, "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}", "event_time": int(time.time()),
+                "authorizations": [{"enterprise_id": None, "team_id": self.team_id, "user_id": self.bot_user_id,
+                                    "is_bot": True, "is_enterprise_install": False}],
+                "is_ext_shared_channel": False,
+                "event_context": f"4-eyJldCI6Im1lc3NhZ2UiLCJ0aWQiOiJ{next(self._ids):04d}"}
 
     # -- signed HTTP -------------------------------------------------------------------------------------
     def sign(self, body: str, timestamp: int, secret: str | None = None) -> str:

@@ -54,11 +54,13 @@ __all__ = ["DiscordPlatform", "GatewayTimings", "point_at"]
 
 @dataclass(frozen=True)
 class GatewayTimings:
-    """discord.py's waits: for late GUILD_CREATEs before READY, and before identifying again after a failed
-    resume. The defaults are Discord's recommendations; tests against the local fake shorten them."""
+    """discord.py's waits: for late GUILD_CREATEs before READY, before identifying again after a failed resume,
+    and for any word from the gateway before calling the connection dead. The defaults are Discord's
+    recommendations; tests against the local fake shorten them."""
 
     guild_ready: float = 2.0
     reidentify: float = 5.0
+    heartbeat_timeout: float = 60.0  # no word from the gateway for this long: reconnect (a zombie connection)
 
 
 class _FewerIntents(Exception):
@@ -79,6 +81,7 @@ class _Client(discord.Client):
             chunk_guilds_at_startup=False,
             member_cache_flags=discord.MemberCacheFlags.none(),
             guild_ready_timeout=platform.timings.guild_ready,
+            heartbeat_timeout=platform.timings.heartbeat_timeout,
             enable_debug_events=True,  # for on_socket_raw_receive: the listener reads the frames as sent
         )
         self._platform = platform
