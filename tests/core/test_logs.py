@@ -43,3 +43,23 @@ def test_the_filter_covers_arguments_exceptions_and_library_loggers():
     output = stream.getvalue()
     assert DISCORD_SHAPED not in output and SLACK_BOT not in output and "s3cr3t" not in output
     assert "token [redacted] rejected" in output and "RuntimeError" in output
+
+
+def test_an_uncaught_exception_is_logged_through_the_filter_in_any_thread():
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\n"
+        "from bot.logs import configure_logging\n"
+        "configure_logging('INFO', ['s3cr3t-signing-value'])\n"
+        f"token = '{SLACK_BOT}'\n"
+        "t = threading.Thread(target=lambda: (_ for _ in ()).throw(RuntimeError('thread ' + token)))\n"
+        "t.start(); t.join()\n"
+        "raise RuntimeError('main ' + token + ' s3cr3t-signing-value https://hooks.slack.com/commands/T1/2/abc')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert SLACK_BOT not in done.stderr and "s3cr3t" not in done.stderr and "/2/abc" not in done.stderr
+    assert "RuntimeError: thread [redacted]" in done.stderr
+    assert "RuntimeError: main [redacted] [redacted]" in done.stderr
