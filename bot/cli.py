@@ -7,6 +7,7 @@ libraries only inside the command that needs them. Exit statuses are listed in `
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from importlib import import_module
 from pathlib import Path
@@ -78,7 +79,7 @@ def run(
         context.config_path = config_path
     settings = context.settings()
     secrets = context.secrets
-    configure_logging(settings.bot.log_level, _secret_values(secrets))
+    configure_logging(settings.bot.log_level, _secret_values(secrets) + _analytics_tokens(settings))
     start = None
     if start_at:
         try:
@@ -107,6 +108,13 @@ def _secret_values(secrets) -> list[str]:
         if value is not None:
             values.append(value.get_secret_value())
     return values
+
+
+def _analytics_tokens(settings) -> list[str]:
+    """The analytics connectors' tokens (named by each community's `token_env`), redacted like the others."""
+    names = {connector.token_env for community in settings.communities
+             for connector in (community.traffic.plausible, community.traffic.matomo) if connector is not None}
+    return [os.environ[name] for name in sorted(names) if os.environ.get(name)]
 
 
 @cli.group()

@@ -191,3 +191,13 @@ async def test_the_daily_pull_runs_at_its_local_time_on_the_scheduler(fake, traf
     await wakeups.advance_to(NOW + timedelta(minutes=1))
     assert fake.requests and coverage(traffic_store.db, "brand", WEEK).complete
     assert totals(traffic_store.db, "brand", WEEK, SOURCES).visits == _expected(SOURCES)[0]
+
+
+def test_connector_tokens_are_redacted_from_the_logs_like_the_platform_tokens(monkeypatch):
+    from bot.cli import _analytics_tokens
+
+    community_toml = TRAFFIC_TOML + ('\n[communities.traffic.plausible]\nsite_id = "x.org"\n'
+                                     'token_env = "BRAND_PLAUSIBLE_KEY"\n')
+    monkeypatch.setenv("BRAND_PLAUSIBLE_KEY", "s3cr3t-key")
+    monkeypatch.delenv("MATOMO_TOKEN_AUTH", raising=False)
+    assert _analytics_tokens(parse_settings(community_toml, "t.toml")) == ["s3cr3t-key"]
