@@ -153,7 +153,8 @@ class CalendarButtons:
         values = {k: v for k, v in event.values.items() if v}
         if parts[1] == "draft":
             draft, problems = read_draft(values, community=community.id, author=actor, zone=community.timezone,
-                                         default_platform=event.platform.value)
+                                         default_platform=event.platform.value, now=self.desk.clock.now(),
+                                         locale=community.locale)
             if draft is None:
                 return self._outcome(event, community, Outcome(False, "calendar.answer.invalid",
                                                                problems=tuple(problems)))
@@ -176,7 +177,8 @@ class CalendarButtons:
                                                                problems=tuple(problems)))
             return self._outcome(event, community, await self.desk.edit(post_id, actor, community, content))
         if parts[1] == "later":
-            schedule, problems = read_schedule(values, community.timezone)
+            schedule, problems = read_schedule(values, community.timezone, now=self.desk.clock.now(),
+                                               locale=community.locale)
             if problems:
                 return self._outcome(event, community, Outcome(False, "calendar.answer.invalid",
                                                                problems=tuple(problems)))

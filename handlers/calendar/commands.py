@@ -189,7 +189,8 @@ class CalendarCommands:
     async def create_from(self, fields, invocation: Invocation) -> list[Action]:
         community = invocation.community
         draft, problems = read_draft(fields, community=community.id, author=actor_of(invocation),
-                                     zone=community.timezone, default_platform=invocation.event.platform.value)
+                                     zone=community.timezone, default_platform=invocation.event.platform.value,
+                                     now=self.desk.clock.now(), locale=community.locale)
         if draft is None:
             return outcome_actions(invocation, Outcome(False, "calendar.answer.invalid", problems=tuple(problems)))
         return outcome_actions(invocation, await self.desk.create(draft, community))
@@ -233,7 +234,8 @@ class CalendarCommands:
 
     async def reschedule(self, invocation: Invocation) -> Sequence[Action]:
         fields = {k: v for k, v in invocation.options.items() if k != "id"}
-        schedule, problems = read_schedule(fields, invocation.community.timezone)
+        schedule, problems = read_schedule(fields, invocation.community.timezone, now=self.desk.clock.now(),
+                                           locale=invocation.locale)
         if problems:
             return outcome_actions(invocation, Outcome(False, "calendar.answer.invalid", problems=tuple(problems)))
         outcome = await self.desk.reschedule(int(invocation.options["id"]), actor_of(invocation),

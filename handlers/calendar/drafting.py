@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
+from handlers.calendar.dates import AmbiguousWhen, UnreadableWhen, moment, read_day, read_when
 from handlers.calendar.posts import Actor, PostDraft
 from handlers.calendar.recurrence import RecurrenceError, readable_to_cron
-from handlers.calendar.validation import Problem, parse_targets, parse_until, parse_when
+from handlers.calendar.validation import Problem, parse_targets
 
 FIELDS = ("body", "at", "to", "every", "cron", "until", "count", "campaign", "pillar", "discord", "slack",
           "attachments", "utm")
@@ -28,15 +31,31 @@ def _text(fields: Mapping[str, object], name: str) -> str | None:
     return text or None
 
 
-def read_schedule(fields: Mapping[str, object], zone: str) -> tuple[dict[str, object], list[Problem]]:
-    """publish_at / cron / until / max_count from `at`, `every` or `cron`, `until`, `count`."""
+def _ambiguous(field: str, value: str, error: AmbiguousWhen, locale: str) -> Problem:
+    first, second = error.readings
+    return Problem(f"calendar.invalid.{field}_ambiguous", {"value": value, "first": moment(first, locale),
+                                                          "second": moment(second, locale),
+                                                          "first_iso": f"{first:%Y-%m-%d %H:%M}",
+                                                          "second_iso": f"{second:%Y-%m-%d %H:%M}"})
+
+
+def read_schedule(fields: Mapping[str, object], zone: str, *, now: datetime | None = None,
+                  locale: str = "fr") -> tuple[dict[str, object], list[Problem]]:
+    """publish_at / cron / until / max_count from `at`, `every` or `cron`, `until`, `count`.
+
+    `at` and `until` are read as people write them in `locale` (« demain 10h », "next monday 9am"), counting
+    from `now`; a time that reads two ways becomes a problem that quotes both readings.
+    """
     problems: list[Problem] = []
     values: dict[str, object] = {}
+    now = now or datetime.now(UTC)
     at, every, cron = _text(fields, "at"), _text(fields, "every"), _text(fields, "cron")
     if at:
         try:
-            values["publish_at"] = parse_when(at, zone)
-        except ValueError:
+            values["publish_at"] = read_when(at, zone, now, locale)
+        except AmbiguousWhen as error:
+            problems.append(_ambiguous("at", at, error, locale))
+        except UnreadableWhen:
             problems.append(Problem("calendar.invalid.at", {"value": at}))
     if every and cron:
         problems.append(Problem("calendar.invalid.every_and_cron"))
@@ -50,9 +69,15 @@ def read_schedule(fields: Mapping[str, object], zone: str) -> tuple[dict[str, ob
     until = _text(fields, "until")
     if until:
         try:
-            values["until"] = parse_until(until, zone)
-        except ValueError:
-            problems.append(Problem("calendar.invalid.until", {"value": until}))
+            day = read_day(until, zone, now, locale)
+            values["until"] = datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(zone))
+        except AmbiguousWhen as error:
+            problems.append(_ambiguous("until", until, error, locale))
+        except UnreadableWhen:
+            try:
+                values["until"] = read_when(until, zone, now, locale)
+            except (AmbiguousWhen, UnreadableWhen):
+                problems.append(Problem("calendar.invalid.until", {"value": until}))
     count = fields.get("count")
     if count not in (None, ""):
         try:
@@ -89,11 +114,12 @@ def read_content(fields: Mapping[str, object], default_platform: str) -> tuple[d
 
 
 def read_draft(fields: Mapping[str, object], *, community: str, author: Actor, zone: str,
-               default_platform: str) -> tuple[PostDraft | None, list[Problem]]:
+               default_platform: str, now: datetime | None = None,
+               locale: str = "fr") -> tuple[PostDraft | None, list[Problem]]:
     unknown = [name for name in fields if name not in FIELDS]
     problems = [Problem("calendar.invalid.unknown_field", {"field": name}) for name in unknown]
     content, content_problems = read_content(fields, default_platform)
-    schedule, schedule_problems = read_schedule(fields, zone)
+    schedule, schedule_problems = read_schedule(fields, zone, now=now, locale=locale)
     problems += content_problems + schedule_problems
     if "body" not in content:
         problems.append(Problem("calendar.invalid.body_empty"))

@@ -73,7 +73,7 @@ def check_rows(rows: list[tuple[int, dict[str, str]]], community: Community, now
     for number, fields in rows:
         present = {k: v for k, v in fields.items() if v.strip()}
         draft, problems = read_draft(present, community=community.id, author=IMPORTER, zone=community.timezone,
-                                     default_platform=default_platform)
+                                     default_platform=default_platform, now=now, locale=community.locale)
         if draft is not None:
             problems = validate_draft(draft, community, now, need_time=True)
             if not problems:

@@ -14,6 +14,8 @@ from bot.i18n import Catalogue
 from bot.text import Markup, Text
 from config.calendar import UtmSettings
 from config.settings import Community
+from handlers.calendar.dates import moment
+from handlers.calendar.describe import describe_cron
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import CalendarPost
 from handlers.calendar.utm import tag_links
@@ -51,11 +53,13 @@ def when_text(post: CalendarPost, catalogue: Catalogue, locale: str) -> Text:
             end = catalogue.string(locale, "calendar.preview.count", count=post.max_count)
         elif post.until:
             end = catalogue.string(locale, "calendar.preview.until", until=post.until.astimezone(zone))
-        return catalogue.text(locale, "calendar.preview.recurring", cron=post.cron, zone=post.timezone, end=end,
-                              next=due.astimezone(zone) if due else "—")
+        rule = describe_cron(post.cron, locale, catalogue)
+        return catalogue.text(locale, "calendar.preview.recurring", rule=rule[:1].upper() + rule[1:],
+                              zone=post.timezone, end=end, next=moment(due.astimezone(zone), locale) if due else "—")
     if due is None:
         return catalogue.text(locale, "calendar.preview.no_time")
-    return catalogue.text(locale, "calendar.preview.once", when=due.astimezone(zone), zone=post.timezone)
+    return catalogue.text(locale, "calendar.preview.once", when=moment(due.astimezone(zone), locale),
+                          zone=post.timezone)
 
 
 def preview_content(post: CalendarPost, community: Community, catalogue: Catalogue,

@@ -20,11 +20,11 @@ DAY_NAMES = {
     "dimanche": 0, "lundi": 1, "mardi": 2, "mercredi": 3, "jeudi": 4, "vendredi": 5, "samedi": 6,
     "sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6,
 }
-EVERY_DAY = {"day", "jour", "daily"}
-WORK_DAYS = {"weekday", "weekdays", "ouvré", "ouvre", "semaine"}
+EVERY_DAY = {"day", "days", "jour", "jours", "daily", "quotidien"}
+WORK_DAYS = {"weekday", "weekdays", "ouvré", "ouvrés", "ouvre", "ouvres", "semaine"}
 MONTHLY = {"month", "mois"}
-FILLER = {"every", "each", "on", "at", "tous", "toutes", "les", "le", "à", "a"}
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:h](?P<m>\d{2})?)?$")
+FILLER = {"every", "each", "on", "at", "tous", "toutes", "les", "le", "à", "a", "chaque", "du", "de"}
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:h.](?P<m>\d{2})?)?(?P<ampm>[ap]\.?m\.?)?$")
 # how far ahead we look for the next occurrence: a cron that never matches ("31 2 *") must not loop for ever
 SEARCH_DAYS = 366 * 5
 
@@ -116,13 +116,17 @@ class Cron:
 
 def readable_to_cron(text: str) -> str:
     """`monday 09:00`, `lundi,jeudi 9h`, `day 18:30`, `weekday 9h`, `month 1 10:00` -> a cron expression."""
-    words = [w for w in text.lower().split() if w not in FILLER]
+    words = [w for w in re.sub(r"(\d)\s+([ap]\.?m\b)", r"\1\2", text.lower()).split() if w not in FILLER]
     if len(words) < 2:
         raise RecurrenceError("day_time")
     clock = _TIME.match(words[-1])
     if clock is None:
         raise RecurrenceError("time_of_day", value=words[-1])
     hour, minute = int(clock.group("h")), int(clock.group("m") or 0)
+    if clock.group("ampm"):  # 9am, 6:30pm, 12am (midnight)
+        if not 1 <= hour <= 12:
+            raise RecurrenceError("time_of_day", value=words[-1])
+        hour = hour % 12 + (12 if clock.group("ampm").startswith("p") else 0)
     if hour > 23 or minute > 59:
         raise RecurrenceError("time_of_day", value=words[-1])
     head = words[:-1]

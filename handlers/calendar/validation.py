@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from bot.events import PlatformName
 from bot.outbox import Outbox
@@ -44,21 +43,6 @@ class ChannelAccess(Protocol):
     """Optional adapter method: "ok", "missing" (no such channel) or "forbidden" (cannot post); None: unknown."""
 
     async def channel_access(self, channel_id: str) -> str | None: ...
-
-
-def parse_when(text: str, zone: str) -> datetime:
-    """`2026-03-05 09:00` or `2026-03-05T09:00` in the community's timezone (an explicit offset wins)."""
-    instant = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(zone))
-
-
-def parse_until(text: str, zone: str) -> datetime:
-    """An end date: a bare date means the end of that day, local time."""
-    stripped = text.strip()
-    if len(stripped) == 10:
-        day = datetime.fromisoformat(stripped).date()
-        return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(zone))
-    return parse_when(stripped, zone)
 
 
 def parse_targets(text: str, default_platform: str) -> tuple[Target, ...]:
