@@ -57,7 +57,7 @@ def describe_cron(expression: str, lang: str, catalogue: Catalogue) -> str:
         key = "calendar.every.daily"
     sentence = catalogue.string(
         lang, key, times=times, weekdays=_day_names(weekdays.values, lang),
-        days=format_list([_ordinal(d, lang) for d in sorted(days.values)], locale=lang),
+        dates=format_list([_ordinal(d, lang) for d in sorted(days.values)], locale=lang),
     )  # fmt: skip
     if cron.months.restricted:
         months = get_month_names("wide", locale=lang)
