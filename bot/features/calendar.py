@@ -14,6 +14,7 @@ from bot.personal_data import PersonalData
 from bot.services import Services
 from bot.wiring import Feature
 from handlers.calendar.buttons import CalendarButtons
+from handlers.calendar.cards import ReviewCards
 from handlers.calendar.commands import CalendarCommands
 from handlers.calendar.desk import Desk
 from handlers.calendar.migrations import migrations
@@ -31,7 +32,8 @@ def install(services: Services) -> None:
     publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
                           jobs.schedule)
     jobs.bind(publisher.run_post)
-    desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post)
+    cards = ReviewCards(services.store, services.outbox, services.catalogue)
+    desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards)
     for spec in CalendarCommands(desk, services.store, services.outbox).specs():
         services.commands.add(spec)
     buttons = CalendarButtons(desk, publisher, services.store, services.catalogue)

@@ -20,7 +20,7 @@ from bot.store import Store
 from bot.text import Text
 from config.settings import Community
 from handlers.calendar import posts as ledger
-from handlers.calendar.commands import STAFF, problems_text, review_post
+from handlers.calendar.commands import STAFF, problems_text
 from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
 from handlers.calendar.posts import Actor
@@ -56,12 +56,7 @@ class CalendarButtons:
         if outcome.problems:
             return [self._answer(event, community, problems_text(outcome, self.catalogue, community.locale))]
         text = outcome_text(self.catalogue, community.locale, outcome.key, outcome.values)
-        actions: list[Action] = [self._answer(event, community, text)]
-        if outcome.needs_review and outcome.post is not None:
-            review = review_post(outcome.post, community, self.catalogue, event.platform.value)
-            if review is not None:
-                actions.append(review)
-        return actions
+        return [self._answer(event, community, text)]
 
     def _close_card(self, event: ButtonClicked, community: Community, key: str, **values) -> EditMessage:
         text = self._say(community, key, who=event.member.display_name, **values)
@@ -79,7 +74,7 @@ class CalendarButtons:
             return []
         if not may(roles_of(event.member, community, event.platform), STAFF):
             return [self._answer(event, community, self._say(community, "calendar.answer.staff_only"))]
-        verb, actor = parts[1], Actor(event.platform.value, event.member.id)
+        verb, actor = parts[1], Actor(event.platform.value, event.member.id, event.member.display_name)
         try:
             number = int(parts[2])
         except ValueError:
@@ -88,10 +83,7 @@ class CalendarButtons:
         locale = community.locale
         if verb == "approve":
             outcome = await self.desk.approve(number, actor, community)
-            actions = self._outcome(event, community, outcome)
-            if outcome.ok:
-                actions.append(self._close_card(event, community, "calendar.card.approved", id=str(number)))
-            return actions
+            return self._outcome(event, community, outcome)
         if verb == "reject":
             return [self._modal(event, community, f"cal:reject:{number}", "calendar.modal.reject_title",
                                 (ModalInput("reason", label(locale, "calendar.option.reason"), True),))]
@@ -149,7 +141,7 @@ class CalendarButtons:
             return []
         if not may(roles_of(event.member, community, event.platform), STAFF):
             return [self._answer(event, community, self._say(community, "calendar.answer.staff_only"))]
-        actor = Actor(event.platform.value, event.member.id)
+        actor = Actor(event.platform.value, event.member.id, event.member.display_name)
         values = {k: v for k, v in event.values.items() if v}
         if parts[1] == "draft":
             draft, problems = read_draft(values, community=community.id, author=actor, zone=community.timezone,
@@ -167,7 +159,7 @@ class CalendarButtons:
             actions = self._outcome(event, community, outcome)
             if outcome.ok and outcome.post and outcome.post.author.platform == event.platform.value:
                 text = self._say(community, "calendar.notice.rejected", id=str(post_id),
-                                 reason=outcome.post.rejected_reason or "")
+                                 reason=outcome.post.rejected_reason or "", who=event.member.display_name)
                 actions.append(DirectMessage(member_id=outcome.post.author.member_id, content=Content(text=text)))
             return actions
         if parts[1] == "edit":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from bot.actions import Action, Answer, Content, DirectMessage, ModalInput, OpenModal, Post
+from bot.actions import Action, Answer, Content, DirectMessage, ModalInput, OpenModal
 from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
 from bot.i18n import LOCALES, Catalogue
 from bot.outbox import Outbox
@@ -18,13 +18,12 @@ from bot.platform import Capability
 from bot.roles import Role
 from bot.store import Store
 from bot.text import Text, join
-from config.settings import Community
 from handlers.calendar import posts as ledger
 from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
 from handlers.calendar.lifecycle import UPCOMING, Status
 from handlers.calendar.posts import Actor, CalendarPost
-from handlers.calendar.preview import approval_buttons, outcome_text, preview_content, when_text
+from handlers.calendar.preview import outcome_text, preview_content, when_text
 
 STAFF = frozenset({Role.SMM, Role.CM})
 DRAFT_MODAL = "cal:draft"
@@ -70,26 +69,13 @@ def status_filter(word: str, catalogue: Catalogue, locale: str) -> frozenset[Sta
 
 
 def actor_of(invocation: Invocation) -> Actor:
-    return Actor(invocation.event.platform.value, invocation.event.member.id)
+    return Actor(invocation.event.platform.value, invocation.event.member.id, invocation.event.member.display_name)
 
 
 def problems_text(outcome: Outcome, catalogue: Catalogue, locale: str) -> Text:
     lines: list[Text | str] = [outcome_text(catalogue, locale, outcome.key, outcome.values)]
     lines += [Text.of("• ", catalogue.text(locale, p.key, **p.values)) for p in outcome.problems]
     return join(lines)
-
-
-def review_post(post: CalendarPost, community: Community, catalogue: Catalogue, platform: str) -> Action | None:
-    """The preview with approval buttons, for the staff channel of `platform` (None if it has none)."""
-    space = community.space(platform)
-    channel = space and (space.channels.strategy or space.channels.moderation)
-    if not channel:
-        return None
-    content = preview_content(post, community, catalogue, approval_buttons(post.id, catalogue, community.locale))
-    intro = catalogue.text(community.locale, "calendar.notice.review", id=str(post.id), author=post.author.member_id)
-    return Post(channel_id=channel, content=Content(text=intro, title=content.title, fields=content.fields,
-                                                    attachment_urls=content.attachment_urls,
-                                                    buttons=content.buttons))
 
 
 def outcome_actions(invocation: Invocation, outcome: Outcome, *, with_preview: bool = True) -> list[Action]:
@@ -104,10 +90,6 @@ def outcome_actions(invocation: Invocation, outcome: Outcome, *, with_preview: b
             text=text, title=card.title, fields=card.fields, attachment_urls=card.attachment_urls)))
     else:
         actions.append(invocation.answer(text))
-    if outcome.needs_review and outcome.post is not None:
-        review = review_post(outcome.post, community, catalogue, invocation.event.platform.value)
-        if review is not None:
-            actions.append(review)
     return actions
 
 
@@ -116,7 +98,8 @@ def rejection_notice(outcome: Outcome, invocation: Invocation) -> list[Action]:
     post = outcome.post
     if not outcome.ok or post is None or post.author.platform != invocation.event.platform.value:
         return []
-    text = invocation.say("calendar.notice.rejected", id=str(post.id), reason=post.rejected_reason or "")
+    text = invocation.say("calendar.notice.rejected", id=str(post.id), reason=post.rejected_reason or "",
+                          who=invocation.event.member.display_name)
     return [DirectMessage(member_id=post.author.member_id, content=Content(text=text))]
 
 

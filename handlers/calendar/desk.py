@@ -17,6 +17,7 @@ from bot.outbox import Outbox
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
+from handlers.calendar.cards import ReviewCards
 from handlers.calendar.lifecycle import EDITABLE, Status, TransitionRefused, submitted_status
 from handlers.calendar.posts import Actor, CalendarPost, PostDraft
 from handlers.calendar.validation import Problem, channel_problems, first_occurrence, validate_draft
@@ -48,12 +49,24 @@ def draft_of(post: CalendarPost) -> PostDraft:
 
 class Desk:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, schedule: Schedule,
-                 deliver_now: DeliverNow) -> None:
+                 deliver_now: DeliverNow, cards: ReviewCards | None = None) -> None:
         self.store = store
         self.clock = clock
         self.outbox = outbox
         self.schedule = schedule
         self.deliver_now = deliver_now
+        self.cards = cards
+
+    async def _decided(self, outcome: Outcome, community: Community, decision: str, actor: Actor) -> Outcome:
+        """Close the post's open approval cards (they show the decision), then post a new one if it needs review."""
+        if self.cards is not None and outcome.ok and outcome.post is not None:
+            await self.cards.follow(outcome.post, community, decision, actor.shown, self.clock.now())
+        return await self._review(outcome, community, actor)
+
+    async def _review(self, outcome: Outcome, community: Community, actor: Actor) -> Outcome:
+        if self.cards is not None and outcome.ok and outcome.needs_review and outcome.post is not None:
+            await self.cards.post(outcome.post, community, actor.platform, self.clock.now())
+        return outcome
 
     async def _get(self, post_id: int, community: Community) -> CalendarPost | None:
         post = await self.store.run(lambda db: ledger.get_post(db, post_id))
@@ -77,8 +90,9 @@ class Desk:
         post_id = await self.store.run(lambda db: ledger.create_post(db, draft, status, now))
         self.schedule(post_id, due if status is not Status.DRAFT else None)
         post = await self._get(post_id, community)
-        return Outcome(True, f"calendar.answer.created_{status.value}", {"id": str(post_id)}, post,
-                       needs_review=status is Status.PENDING)
+        outcome = Outcome(True, f"calendar.answer.created_{status.value}", {"id": str(post_id)}, post,
+                          needs_review=status is Status.PENDING)
+        return await self._review(outcome, community, draft.author)
 
     async def approve(self, post_id: int, actor: Actor, community: Community) -> Outcome:
         post = await self._get(post_id, community)
@@ -99,7 +113,8 @@ class Desk:
         except TransitionRefused as error:
             return refused("calendar.answer.not_pending", id=str(post_id), status=error.current)
         self.schedule(post_id, post.next_due_at)
-        return Outcome(True, "calendar.answer.approved", {"id": str(post_id)}, await self._get(post_id, community))
+        outcome = Outcome(True, "calendar.answer.approved", {"id": str(post_id)}, await self._get(post_id, community))
+        return await self._decided(outcome, community, "approved", actor)
 
     async def reject(self, post_id: int, actor: Actor, community: Community, reason: str) -> Outcome:
         post = await self._get(post_id, community)
@@ -116,8 +131,9 @@ class Desk:
         except TransitionRefused as error:
             return refused("calendar.answer.not_pending", id=str(post_id), status=error.current)
         self.schedule(post_id, None)
-        return Outcome(True, "calendar.answer.rejected", {"id": str(post_id), "reason": reason.strip()},
-                       await self._get(post_id, community))
+        outcome = Outcome(True, "calendar.answer.rejected", {"id": str(post_id), "reason": reason.strip()},
+                          await self._get(post_id, community))
+        return await self._decided(outcome, community, "rejected", actor)
 
     async def cancel(self, post_id: int, actor: Actor, community: Community) -> Outcome:
         post = await self._get(post_id, community)
@@ -130,7 +146,8 @@ class Desk:
             return refused("calendar.answer.refused_status", id=str(post_id), status=error.current)
         await self.store.run(lambda db: ledger.skip_missed(db, post_id, self.clock.now()))
         self.schedule(post_id, None)
-        return Outcome(True, "calendar.answer.cancelled", {"id": str(post_id)})
+        outcome = Outcome(True, "calendar.answer.cancelled", {"id": str(post_id)}, await self._get(post_id, community))
+        return await self._decided(outcome, community, "cancelled", actor)
 
     async def edit(self, post_id: int, actor: Actor, community: Community, content: dict[str, object]) -> Outcome:
         """Change what a post says or where it goes; an approved post needs approving again."""
@@ -161,8 +178,10 @@ class Desk:
         elif post.status in {Status.DRAFT, Status.PENDING, Status.SCHEDULED}:  # recorded in the history
             await self.store.run(lambda db: ledger.transition(
                 db, post_id, post.status, actor, self.clock.now(), action="edit"))
-        return Outcome(True, "calendar.answer.edited", {"id": str(post_id)}, await self._get(post_id, community),
-                       needs_review=review or post.status is Status.PENDING)
+        key = "calendar.answer.edited_draft" if post.status is Status.DRAFT else "calendar.answer.edited"
+        outcome = Outcome(True, key, {"id": str(post_id)}, await self._get(post_id, community),
+                          needs_review=review or post.status is Status.PENDING)
+        return await self._decided(outcome, community, "edited", actor)
 
     async def reschedule(self, post_id: int, actor: Actor, community: Community,
                          schedule: dict[str, object]) -> Outcome:
@@ -187,8 +206,9 @@ class Desk:
             until=draft.until, max_count=draft.max_count, occurrences_done=0))
         await self.store.run(lambda db: ledger.skip_missed(db, post_id, now))
         self.schedule(post_id, due)
-        return Outcome(True, f"calendar.answer.rescheduled_{status.value}", {"id": str(post_id)},
-                       await self._get(post_id, community), needs_review=status is Status.PENDING)
+        outcome = Outcome(True, f"calendar.answer.rescheduled_{status.value}", {"id": str(post_id)},
+                          await self._get(post_id, community), needs_review=status is Status.PENDING)
+        return await self._decided(outcome, community, "edited", actor)
 
     async def publish_now(self, post_id: int, actor: Actor, community: Community) -> Outcome:
         post = await self._get(post_id, community)

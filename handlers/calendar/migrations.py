@@ -112,3 +112,14 @@ def m004_history(db: sqlite_utils.Database) -> None:
         foreign_keys=[("post_id", "calendar_posts", "id")],
     )
     db["calendar_history"].create_index(["post_id"])
+
+
+@migrations()
+def m005_review_cards(db: sqlite_utils.Database) -> None:
+    """Where each open approval card of a post was posted, so a decision can close them all, on every platform."""
+    db["calendar_review_cards"].create(
+        {"post_id": int, "platform": str, "channel_id": str, "message_id": str, "posted_at": str},
+        pk=("platform", "message_id"),
+        foreign_keys=[("post_id", "calendar_posts", "id")],
+    )
+    db["calendar_review_cards"].create_index(["post_id"])

@@ -45,6 +45,11 @@ class Actor:
 
     platform: str
     member_id: str
+    name: str = field(default="", compare=False)  # their display name when they acted, for cards; not identity
+
+    @property
+    def shown(self) -> str:
+        return self.name or self.member_id
 
 
 SYSTEM = Actor("system", "cmbot")

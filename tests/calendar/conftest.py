@@ -33,11 +33,11 @@ def clock():
     return SimulatedClock(START)
 
 
-def make_settings(tmp_path, **calendar) -> Settings:
+def make_settings(tmp_path, locale: str = "en", **calendar) -> Settings:
     community = {
         "id": "demo",
         "name": "Demo",
-        "locale": "en",
+        "locale": locale,
         "timezone": "Europe/Paris",
         "console": {
             "space_id": "console",
