@@ -61,7 +61,7 @@ async def bot(tmp_path):
 
 
 async def test_the_card_shows_the_decision_and_loses_its_buttons(bot):
-    app, fake = bot
+    _app, fake = bot
     options = [{"type": 1, "name": "draft", "options": [
         {"type": 3, "name": "body", "value": "Soldes de printemps"}, {"type": 3, "name": "to", "value": f"#{NEWS}"},
         {"type": 3, "name": "at", "value": "le 5 mars à 9h"}]}]
