@@ -70,5 +70,6 @@ feature = Feature(
         PersonalData("moderation_flags", "reporter_id", anonymise=True, export_columns=("id", "created_at")),
         PersonalData("moderation_flags", "decided_by", anonymise=True,
                      export_columns=("id", "status", "decided_at")),
+        PersonalData("moderation_flag_actions", "by", anonymise=True, export_columns=("flag_id", "action", "at")),
     ),
 )

@@ -5,7 +5,7 @@ The member is named, never pinged (a ping would tell them they were flagged); a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.text import Link, MentionChannel, Text
 from handlers.moderation.details import localised_detail
 
 VERBS = ("dismiss", "delete", "warn", "timeout")
+STATUS_OF = {"dismiss": "dismissed", "delete": "deleted", "warn": "warned", "timeout": "timed_out"}
 
 
 def rule_label(catalogue: Catalogue, locale: str, rule: str) -> str:
@@ -45,7 +46,14 @@ def flag_card(
     member_name: str = "",
     decided_by_name: str = "",
     tz: tzinfo = UTC,
+    actions: Sequence[Mapping[str, Any]] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Content:
+    """The card of a flag: what hit, where, and what moderators did so far, with the buttons still useful.
+
+    Delete, Warn and Timeout can all apply to one flag, in any order: each one done shows in the footer (who,
+    when) and its button goes; Dismiss only makes sense while nothing was done. A dismissed flag has no buttons.
+    """
     def say(key: str, **values) -> Text:
         return catalogue.text(locale, f"moderation.{key}", **values)
 
@@ -70,28 +78,44 @@ def flag_card(
         fields.append(Field(say("field_source").plain(), say("source_report")))
     if flag["auto_action"] and flag["auto_action"] != "flag":
         fields.append(Field(say("field_auto").plain(), say(f"auto_{flag['auto_action']}")))
-    footer = None
-    buttons: tuple[Button, ...] = ()
-    if flag["status"] == "open":
-        buttons = tuple(
-            Button(f"mod:{verb}:{flag['id']}", say(f"button_{verb}").plain(), _style(verb))
-            for verb in VERBS
-            if verb != "timeout" or can_timeout
-        )
-    else:
-        decided_at = datetime.fromisoformat(flag["decided_at"]).astimezone(tz)
-        footer = say(
-            "decided", decision=say(f"decision_{flag['status']}"), moderator=decided_by_name or flag["decided_by"],
-            at=decided_at,
-        )  # fmt: skip
+    names = dict(names or {})
+    if decided_by_name and flag["decided_by"]:
+        names.setdefault(flag["decided_by"], decided_by_name)
+    done = remaining_verbs(flag, actions, can_timeout)
+    buttons = tuple(Button(f"mod:{verb}:{flag['id']}", say(f"button_{verb}").plain(), _style(verb)) for verb in done)
+    lines: list[Text] = []
+    if flag["status"] == "dismissed" or (flag["status"] != "open" and not actions):
+        lines.append(say("decided", decision=say(f"decision_{flag['status']}"),
+                         moderator=names.get(flag["decided_by"] or "", flag["decided_by"] or ""),
+                         at=datetime.fromisoformat(flag["decided_at"]).astimezone(tz)))
+    for row in actions:
+        at = datetime.fromisoformat(row["at"]).astimezone(tz)
+        lines.append(say("decided", decision=say(f"decision_{STATUS_OF[row['action']]}"),
+                         moderator=names.get(row["by"], row["by"]), at=at))
+    footer = Text.of(*_joined(lines, "\n")) if lines else None
     return Content(title=title, fields=tuple(fields), footer=footer, buttons=buttons)
 
 
-def _joined(lines: list[Text]) -> list[Text | str]:
+def remaining_verbs(flag: Mapping[str, Any], actions: Sequence[Mapping[str, Any]], can_timeout: bool) -> list[str]:
+    """The buttons that still make sense on a flag's card."""
+    if flag["status"] == "dismissed":
+        return []
+    done = {row["action"] for row in actions}
+    if flag["auto_action"] in ("delete", "delete_and_timeout"):
+        done.add("delete")
+    if flag["auto_action"] == "delete_and_timeout":
+        done.add("timeout")
+    verbs = [v for v in VERBS if v not in done and (v != "timeout" or can_timeout)]
+    if flag["status"] != "open" or done & {"delete", "warn", "timeout"}:
+        verbs = [v for v in verbs if v != "dismiss"]
+    return verbs
+
+
+def _joined(lines: list[Text], separator: str = "; ") -> list[Text | str]:
     parts: list[Text | str] = []
     for index, line in enumerate(lines):
         if index:
-            parts.append("; ")
+            parts.append(separator)
         parts.append(line)
     return parts
 

@@ -161,6 +161,26 @@ def decide(db: sqlite_utils.Database, flag_id: int, status: str, by: str, at: da
     return cursor.rowcount == 1
 
 
+def record_action(db: sqlite_utils.Database, flag: dict[str, Any], action: str, by: str, at: datetime) -> bool:
+    """Claim one action on a flag (each action once, whoever clicks first); False when it was already done."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO moderation_flag_actions (flag_id, community, platform, action, by, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", [flag["id"], flag["community"], flag["platform"], action, by, _utc(at)],
+    )
+    _commit(db)
+    return cursor.rowcount == 1
+
+
+def undo_action(db: sqlite_utils.Database, flag_id: int, action: str) -> None:
+    """Forget an action the platform refused, so the button comes back."""
+    db.execute("DELETE FROM moderation_flag_actions WHERE flag_id = ? AND action = ?", [flag_id, action])
+    _commit(db)
+
+
+def flag_actions(db: sqlite_utils.Database, flag_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM moderation_flag_actions WHERE flag_id = ? ORDER BY at, rowid", [flag_id]))
+
+
 def purge_excerpts(db: sqlite_utils.Database, community: str, before: datetime) -> int:
     """Clear the excerpts of flags older than `before` (the retention period); the decision stays for stats."""
     cursor = db.execute(

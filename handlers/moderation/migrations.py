@@ -56,3 +56,17 @@ def m002_flag_rules(db: sqlite_utils.Database) -> None:
         foreign_keys=[("flag_id", "moderation_flags", "id")],
     )
     db["moderation_flag_rules"].create_index(["rule"])
+
+
+@moderation()
+def m003_flag_actions(db: sqlite_utils.Database) -> None:
+    """Each action a moderator took on a flag (delete, warn, timeout: several may apply), by whom and when.
+
+    The flag's `status` keeps the first decision (time to decision, stats); this table says everything done since,
+    so the card can show it and keep only the buttons that still make sense.
+    """
+    db["moderation_flag_actions"].create(
+        {"flag_id": int, "community": str, "platform": str, "action": str, "by": str, "at": str},
+        pk=("flag_id", "action"),
+        foreign_keys=[("flag_id", "moderation_flags", "id")],
+    )

@@ -23,7 +23,7 @@ from bot.store import Store
 from config.settings import Community
 from handlers.moderation import flags as store_flags
 from handlers.moderation.alerts import Alerts
-from handlers.moderation.cards import VERBS, flag_card
+from handlers.moderation.cards import STATUS_OF, VERBS, flag_card, remaining_verbs
 from handlers.moderation.flags import FlagDraft
 
 log = logging.getLogger(__name__)
@@ -62,15 +62,21 @@ class Queue:
             await self.alerts.flag_raised(community, platform, draft)
         return flag_id
 
+    async def card_shown(self, flag_id: int) -> bool:
+        """Whether the flag's card reached a moderation channel (so someone will actually see it)."""
+        flag = await self.store.run(lambda db: store_flags.get_flag(db, flag_id))
+        return bool(flag and flag["card_message_id"])
+
     async def _show(
         self, flag_id: int, community: Community, platform: PlatformName, names: dict[str, str], new: bool
     ) -> None:
-        flag, rules = await self.store.run(
-            lambda db: (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id))
+        flag, rules, actions = await self.store.run(
+            lambda db: (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id),
+                        store_flags.flag_actions(db, flag_id))
         )
         if flag is None:
             return
-        content = self._card(flag, rules, community, platform, names)
+        content = self._card(flag, rules, community, platform, names, actions)
         if not new and flag["card_message_id"]:
             await self.outbox.send(
                 platform,
@@ -86,7 +92,8 @@ class Queue:
             card_channel = result.channel_id or channel
             await self.store.run(lambda db: store_flags.set_card(db, flag_id, card_channel, result.message_id or ""))
 
-    def _card(self, flag, rules, community: Community, platform: PlatformName, names: dict[str, str]) -> Content:
+    def _card(self, flag, rules, community: Community, platform: PlatformName, names: dict[str, str],
+              actions=()) -> Content:
         return flag_card(
             flag,
             rules,
@@ -96,6 +103,8 @@ class Queue:
             member_name=names.get(flag["member_id"], ""),
             decided_by_name=names.get(flag["decided_by"] or "", ""),
             tz=community.tz,
+            actions=actions,
+            names=names,
         )
 
     # -- buttons ------------------------------------------------------------------------------------------
@@ -114,20 +123,32 @@ class Queue:
         flag = await self.store.run(lambda db: store_flags.get_flag(db, flag_id))
         if flag is None or flag["community"] != community.id:
             return answer("flag_unknown", id=flag_id)
-        if flag["status"] != store_flags.OPEN:
-            return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{flag['status']}"))
-        if verb == "timeout" and not self.outbox.can(event.platform, Capability.TIMEOUT):
-            return answer("timeout_unavailable")
-        status = {"dismiss": "dismissed", "delete": "deleted", "warn": "warned", "timeout": "timed_out"}[verb]
+        done = await self.store.run(lambda db: store_flags.flag_actions(db, flag_id))
+        can_timeout = self.outbox.can(event.platform, Capability.TIMEOUT)
+        if verb not in remaining_verbs(flag, done, can_timeout):
+            if verb == "timeout" and not can_timeout:
+                return answer("timeout_unavailable")
+            shown = STATUS_OF[verb] if verb in {row["action"] for row in done} else flag["status"]
+            if shown == store_flags.OPEN:
+                shown = STATUS_OF[verb]
+            return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{shown}"))
+        status = STATUS_OF[verb]
         now = self.clock.now()
-        claimed = await self.store.run(lambda db: store_flags.decide(db, flag_id, status, event.member.id, now))
-        if not claimed:
-            return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{status}"))
+        first = flag["status"] == store_flags.OPEN and await self.store.run(
+            lambda db: store_flags.decide(db, flag_id, status, event.member.id, now))
+        if verb != "dismiss":
+            fresh = await self.store.run(lambda db: store_flags.record_action(db, flag, verb, event.member.id, now))
+            if not fresh:
+                return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{status}"))
+        elif not first:
+            return answer("already_decided", id=flag_id, decision=self._say(community, "decision_dismissed"))
         action = self._carry_out(verb, flag, community)
         if action is not None:
             result = await self.outbox.send(event.platform, action)
             if not result.ok:
-                await self.store.run(lambda db: _reopen(db, flag_id))
+                await self.store.run(lambda db: store_flags.undo_action(db, flag_id, verb))
+                if first:
+                    await self.store.run(lambda db: _reopen(db, flag_id))
                 return answer("action_failed", error=result.error or "?")
         await self._show(flag_id, community, event.platform, {event.member.id: event.member.display_name}, new=False)
         return answer("decision_recorded", id=flag_id, decision=self._say(community, f"decision_{status}"))

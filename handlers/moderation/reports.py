@@ -39,8 +39,11 @@ class Reports:
             reporter_id=event.member.id,
         )
         names = {event.reported_member.id: event.reported_member.display_name}
-        await self.queue.raise_flag(draft, community, names)
+        flag_id = await self.queue.raise_flag(draft, community, names)
         if event.interaction is None:
             return []
-        text = self.catalogue.text(community.locale, "moderation.report_thanks")
+        if await self.queue.card_shown(flag_id):
+            text = self.catalogue.text(community.locale, "moderation.report_thanks")
+        else:  # never promise a look that nobody can take: say what happened
+            text = self.catalogue.text(community.locale, "moderation.report_unseen")
         return [Answer(interaction=event.interaction, content=Content(text=text), ephemeral=True)]

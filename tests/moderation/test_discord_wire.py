@@ -81,9 +81,20 @@ async def test_flag_card_then_delete_button_on_discord(fake, discord_settings, t
         await fake.dispatch("INTERACTION_CREATE", click)
         await fake.wait_for_request("DELETE", rf"/channels/700/messages/{rude['id']}")
         [edit] = await fake.wait_for_request("PATCH", rf"/channels/{QUEUE}/messages/{stored['card_message_id']}")
-        assert edit.json["components"] == []
+        left = [c["custom_id"] for row in edit.json["components"] for c in row["components"]]
+        assert left == ["mod:warn:1", "mod:timeout:1"]  # the member can still be warned or timed out
         await until(lambda: flags(tmp_path)[0]["status"] == "deleted")
         assert flags(tmp_path)[0]["decided_by"] == "50" and card_id is not None
+
+        timeout = fake.button_click("mod:timeout:1", stored["card_message_id"], "50", roles=(CM_ROLE,))
+        await fake.dispatch("INTERACTION_CREATE", timeout)
+        await fake.wait_for_request("PATCH", rf"/guilds/{GUILD}/members/48")
+        edits = await fake.wait_for_request("PATCH", rf"/channels/{QUEUE}/messages/{stored['card_message_id']}",
+                                            count=2)
+        left = [c["custom_id"] for row in edits[-1].json["components"] for c in row["components"]]
+        assert left == ["mod:warn:1"]
+        shown = str(edits[-1].json["embeds"])
+        assert "Message supprimé" in shown and "Membre exclu temporairement" in shown
     finally:
         await app.stop()
 
