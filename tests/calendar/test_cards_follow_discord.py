@@ -14,10 +14,10 @@ import pytest
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features.calendar import feature
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.calendar import feature
-from schedules.wakeups import SteppedWakeups
 from tests.calendar.conftest import START
 from tests.discord.conftest import make_platform
 from tests.fakes.discord_fake import FakeDiscord

@@ -11,11 +11,11 @@ import pytest
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features.calendar import feature
 from bot.platforms.slack import SlackPlatform
 from bot.store import Store
+from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
-from handlers.calendar import feature
-from schedules.wakeups import SteppedWakeups
 from tests.calendar.conftest import START
 from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackFake, command_payload
 from tests.slack.harness import MODERATION, SLACK_TOML
