@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.store import Store
 from bot.store.migrations import apply_all
 from config.loader import parse_settings
+
+# Property tests: a bounded run by default (CI, the README's test command); `--hypothesis-profile=long` for a
+# deeper local search. Deadlines are off: examples run a real SQLite database, whose speed varies with the load.
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 DEMO_TOML = """
 [bot]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded
 from bot.personal_data import PersonalData
 from bot.services import Services
 from bot.wiring import Feature
@@ -24,10 +23,8 @@ def install(services: Services) -> None:
         flush_seconds=min(c.engagement.flush_seconds for c in communities),
     )
     handlers = EngagementLog(writer, services.optouts)
-    services.dispatcher.subscribe(MessagePosted, handlers.on_message)
-    services.dispatcher.subscribe(ReactionAdded, handlers.on_reaction)
-    services.dispatcher.subscribe(MemberJoined, handlers.on_join)
-    services.dispatcher.subscribe(MemberLeft, handlers.on_leave)
+    for event_type, handler in handlers.subscriptions():
+        services.dispatcher.subscribe(event_type, handler)
     chart_dir = Path(services.settings.bot.database).parent / "reports"
     job = ReportJob(services.store, services.clock, services.outbox, services.catalogue, communities,
                     writer.flush, chart_dir)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import sqlite_utils
 
 from bot.actions import Action
-from bot.events import Member, MemberJoined, MemberLeft, MessagePosted, PlatformName, ReactionAdded
+from bot.events import Event, Member, MemberJoined, MemberLeft, MessagePosted, PlatformName, ReactionAdded
 from bot.optouts import OptOuts
 from bot.roles import Role, roles_of
 from bot.store import Store
@@ -74,6 +75,7 @@ class PublishedPosts:
         ]
 
 
+Handler = Callable[[Any, Community], Awaitable[Sequence[Action]]]
 StaffKey = tuple[str, str, str]  # community, platform, member id
 _STAFF = (
     f"INSERT INTO {STAFF} (community, platform, member_id, staff, seen_at) VALUES (?, ?, ?, ?, ?)"
@@ -191,6 +193,12 @@ class EngagementLog:
         self._staff: dict[tuple[StaffKey, frozenset[str]], bool] = {}
         self._staff_status: dict[StaffKey, bool] = {}
 
+    def subscriptions(self) -> list[tuple[type[Event], Handler]]:
+        """The events the log records, and the handler of each (edits, deletions and removed reactions are not
+        recorded: the log keeps acts, not the current state of a message)."""
+        return [(MessagePosted, self.on_message), (ReactionAdded, self.on_reaction), (MemberJoined, self.on_join),
+                (MemberLeft, self.on_leave)]
+
     def _help_channels(self, community: Community, platform: str) -> frozenset[str]:
         key = (community.id, platform)
         channels = self._help.get(key)
@@ -207,16 +215,16 @@ class EngagementLog:
         )
 
     def _see_staff(self, community: Community, platform: PlatformName, member: Member, at: int) -> None:
-        """Note whether the account holds a staff role (SMM, CM, admin); cached by its roles, so the hot path
-        does one dictionary look-up and the store hears only of changes."""
+        """Note whether the account holds a staff role (SMM, CM, admin), with each batch it has rows in (so a
+        forget-me in between cannot lose it); the role check is cached by roles, so the hot path does a
+        dictionary look-up or two."""
         key = (community.id, platform.value, member.id)
-        cached = self._staff.get((key, member.roles))
-        if cached is None:
-            cached = self._staff[(key, member.roles)] = bool(roles_of(member, community, platform) & STAFF_ROLES)
-        if self._staff_status.get(key) != cached:
-            if cached or key in self._staff_status:
-                self.writer.note_staff(key, cached, at)
-            self._staff_status[key] = cached
+        staff = self._staff.get((key, member.roles))
+        if staff is None:
+            staff = self._staff[(key, member.roles)] = bool(roles_of(member, community, platform) & STAFF_ROLES)
+        if staff or self._staff_status.get(key):
+            self.writer.note_staff(key, staff, at)
+            self._staff_status[key] = staff
 
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
         platform, member = event.platform.value, event.member

@@ -64,14 +64,15 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return repr(value)  # exact: a spreadsheet gets the figure, not a rounding of it
     return str(value)
 
 
 def to_text(report: WeeklyReport, catalogue: Catalogue, markdown: bool = False) -> str:
     lines: list[str] = []
     advice_plain = advice_text(report, catalogue).plain()
-    for card in report_cards(report, "console", catalogue):
+    cards = report_cards(report, "console", catalogue)
+    for card in cards:
         title = card.title.plain() if card.title else ""
         lines.append(f"## {title}" if markdown else f"{title}\n{'=' * len(title)}")
         body = card.text.plain().replace(advice_plain, "").strip()
@@ -85,7 +86,7 @@ def to_text(report: WeeklyReport, catalogue: Catalogue, markdown: bool = False) 
     advice = advice_plain.split("\n")
     lines.append(f"## {advice[0]}" if markdown else advice[0])
     lines.extend(advice[1:])
-    footer = report_cards(report, "console", catalogue)[0].footer
+    footer = cards[0].footer
     if footer:
         lines.append("")
         lines.append(f"_{footer.plain()}_" if markdown else footer.plain())

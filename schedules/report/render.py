@@ -160,17 +160,19 @@ def _card_size(content: Content) -> int:
 def split_card(content: Content) -> list[Content]:
     """One card, or several with the same title, each inside the field count and total size limits."""
     cards: list[Content] = []
-    fields = list(content.fields)
     current: list[Field] = []
     base = Content(text=content.text, title=content.title, footer=content.footer, image_path=content.image_path)
-    for item in fields:
-        trial = Content(text=base.text, title=base.title, footer=base.footer, fields=(*current, item))
-        if current and (len(current) >= FIELDS_LIMIT or _card_size(trial) > CARD_LIMIT):
+    size = _card_size(base)
+    for item in content.fields:
+        cost = len(item.name) + measure(item.value)
+        if current and (len(current) >= FIELDS_LIMIT or size + cost > CARD_LIMIT):
             cards.append(Content(text=base.text, title=base.title, footer=base.footer, fields=tuple(current),
                                  image_path=base.image_path if not cards else None))
             base = Content(title=base.title, footer=base.footer)
+            size = _card_size(base)
             current = []
         current.append(item)
+        size += cost
     cards.append(Content(text=base.text, title=base.title, footer=base.footer, fields=tuple(current),
                          image_path=base.image_path if not cards else None))
     return cards

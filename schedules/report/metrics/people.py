@@ -27,15 +27,19 @@ Identify = Callable[[str, str], str]
 
 def identify(db: sqlite_utils.Database, scope: Scope) -> Identify:
     """The function naming the member an account belongs to in `scope`: the account itself in a platform's
-    figures, the linked person in the all-platforms figures."""
+    figures, the linked person in the all-platforms figures (named after its first account)."""
     if scope.platform is not None:
         return lambda platform, member_id: f"{platform}:{member_id}"
     persons: dict[Account, str] = {}
     if db["privacy_links"].exists():
-        rows = db.execute(
+        groups: dict[str, list[Account]] = {}
+        for platform, member_id, person in db.execute(
             "SELECT platform, member_id, person FROM privacy_links WHERE community = ?", [scope.community.id]
-        ).fetchall()
-        persons = {(p, m): f"person:{person}" for p, m, person in rows}
+        ):
+            groups.setdefault(person, []).append((platform, member_id))
+        for accounts in groups.values():
+            name = min(f"{p}:{m}" for p, m in accounts)  # a stable name: lists tie-break on it
+            persons |= {account: name for account in accounts}
     return lambda platform, member_id: persons.get((platform, member_id)) or f"{platform}:{member_id}"
 
 
