@@ -8,7 +8,6 @@ with the front doors because it uses both the traffic feature and the Discord pl
 from __future__ import annotations
 
 import asyncio
-import os
 
 import click
 
@@ -36,7 +35,8 @@ def invite(campaign: str, source: str, channel_id: str | None, community_id: str
     if not valid_name(campaign) or not valid_name(source):
         raise click.BadParameter("campaign and source are short names: letters, digits, '-' or '_' (at most 40)")
     context = cli_context()
-    community = _community(context.settings(), community_id)
+    settings = context.settings()
+    community = _community(settings, community_id)
     if community.discord is None:
         raise click.UsageError(f"{community.id} has no [discord] space: invite links are tracked on Discord only")
     store = context.open_store()
@@ -51,7 +51,8 @@ def invite(campaign: str, source: str, channel_id: str | None, community_id: str
         secret = context.secrets.DISCORD_TOKEN
         if secret is None:
             raise click.UsageError("set the DISCORD_TOKEN environment variable")
-        code = _create(secret.get_secret_value(), channel, f"campaign {campaign} / {source}")
+        code = _create(secret.get_secret_value(), channel, f"campaign {campaign} / {source}",
+                       settings.bot.endpoints.discord_api)
         saved = save_invite(store.db, platform="discord", code=code, community=community.id,
                             space_id=community.discord.space_id, campaign=campaign, source=source,
                             channel_id=channel, created_by="cli", now=SystemClock().now())
@@ -60,13 +61,13 @@ def invite(campaign: str, source: str, channel_id: str | None, community_id: str
     click.echo(f"{campaign} · {source}: {saved.url}")
 
 
-def _create(token: str, channel_id: str, reason: str) -> str:
+def _create(token: str, channel_id: str, reason: str, api_base: str | None) -> str:
     import discord
 
     from bot.platforms.discord.invites import create_invite_over_rest
 
     try:
-        return asyncio.run(create_invite_over_rest(token, channel_id, reason, os.environ.get("CMBOT_DISCORD_API")))
+        return asyncio.run(create_invite_over_rest(token, channel_id, reason, api_base))
     except discord.LoginFailure:
         click.echo("cmbot: Discord refused the token (401): check DISCORD_TOKEN", err=True)
         raise SystemExit(3) from None
