@@ -2,8 +2,11 @@
 
 The dispatcher resolves which community owns the event's space (an unclaimed guild or workspace is ignored
 with one log line), runs the middleware chain (ignore bots, de-duplicate replays), then each handler in
-subscription order. A handler that raises is logged with its name and the event, and the others still run;
-when the event was an interaction, the caller gets an ephemeral "something went wrong" instead of silence.
+subscription order. Handlers return steps (`bot.handling`): actions, which the dispatcher carries out on the
+event's platform through the Outbox, `Then` for an action whose result the handler needs, and `STOP` when the
+handlers after it must not see the event. A handler that raises is logged with its name and the event, and the
+others still run; when the event was an interaction, the caller gets an ephemeral "something went wrong"
+instead of silence.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.actions import Action, ActionResult, Answer, Content
+from bot.actions import ActionResult, Answer, Content
 from bot.events import Event, PlatformName
+from bot.handling import STOP, Step, Then
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from config.settings import Community, Settings
@@ -22,7 +26,7 @@ from config.settings import Community, Settings
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
-Handler = Callable[[Any, Community], Awaitable[Sequence[Action]]]
+Handler = Callable[[Any, Community], Awaitable[Sequence[Step]]]
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[Event, Community, Next], Awaitable[None]]
 
@@ -63,7 +67,7 @@ class Dispatcher:
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
         self._middleware: list[Middleware] = []
 
-    def subscribe(self, event_type: type[E], handler: Callable[[E, Community], Awaitable[Sequence[Action]]]) -> None:
+    def subscribe(self, event_type: type[E], handler: Callable[[E, Community], Awaitable[Sequence[Step]]]) -> None:
         """Run `handler` for events of exactly `event_type` (an edit is not a post; subscribe to both)."""
         self._handlers[event_type].append(handler)
 
@@ -81,21 +85,48 @@ class Dispatcher:
 
     async def _run_handlers(self, event: Event, community: Community, results: list[ActionResult]) -> None:
         for handler in self._handlers.get(type(event), ()):
-            done = await self._run_one(handler, event, community)
-            if done:
-                results.extend(done)
+            if await self._run_one(handler, event, community, results):
+                return  # the handler said STOP: the later ones do not see this event
 
-    async def _run_one(self, handler: Handler, event: Event, community: Community) -> list[ActionResult]:
+    async def _run_one(self, handler: Handler, event: Event, community: Community,
+                       results: list[ActionResult]) -> bool:
         try:
-            actions = await handler(event, community)
+            steps = await handler(event, community)
         except Exception:
             log.exception("handler %s failed on %s %s", _name(handler), type(event).__name__, event.event_id)
-            interaction = getattr(event, "interaction", None)
-            if interaction is None:
-                return []
-            text = self.catalogue.text(community.locale, "core.internal_error")
-            actions = [Answer(interaction=interaction, content=Content(text=text), ephemeral=True)]
-        return await self.outbox.send_all(event.platform, list(actions))
+            steps = self._sorry(event, community)
+        if not steps:  # the common case on the hot path: a handler that only observed
+            return False
+        return await self._carry_out(handler, event, community, steps, results)
+
+    async def _carry_out(self, handler: Handler, event: Event, community: Community, steps: Sequence[Step],
+                         results: list[ActionResult]) -> bool:
+        """Carry out `steps` in order; True when one of them (or a later step of a `Then`) is STOP."""
+        stop = False
+        for step in steps:
+            if step is STOP:
+                stop = True
+            elif isinstance(step, Then):
+                result = await self.outbox.send(event.platform, step.action)
+                results.append(result)
+                try:
+                    more = await step.after(result)
+                except Exception:
+                    log.exception("handler %s failed after %s on %s %s", _name(handler), type(step.action).__name__,
+                                  type(event).__name__, event.event_id)  # fmt: skip
+                    more = self._sorry(event, community)
+                stop = await self._carry_out(handler, event, community, more, results) or stop
+            else:
+                results.append(await self.outbox.send(event.platform, step))
+        return stop
+
+    def _sorry(self, event: Event, community: Community) -> list[Step]:
+        """After a handler failed: an interaction gets a private "something went wrong", anything else nothing."""
+        interaction = getattr(event, "interaction", None)
+        if interaction is None:
+            return []
+        text = self.catalogue.text(community.locale, "core.internal_error")
+        return [Answer(interaction=interaction, content=Content(text=text), ephemeral=True)]
 
 
 class _Passage:

@@ -8,14 +8,16 @@ from bot.services import Services
 from bot.wiring import Feature
 from handlers.welcome.followup import FollowUps
 from handlers.welcome.migrations import migrations
-from handlers.welcome.raid import RaidWatch
-from handlers.welcome.retention import WelcomeRetention
 from handlers.welcome.welcome import Welcomer
+from schedules.welcome.nudges import Nudges
+from schedules.welcome.raid import RaidWatch
+from schedules.welcome.retention import WelcomeRetention
 
 
 def install(services: Services) -> Welcomer:
-    followups = FollowUps(services.store, services.clock, services.outbox, services.catalogue, services.directory)
+    followups = FollowUps(services.store)
     followups.load()
+    nudges = Nudges(services.store, services.clock, services.outbox, services.catalogue, services.directory, followups)
     welcomer = Welcomer(
         services.store,
         services.clock,
@@ -25,7 +27,8 @@ def install(services: Services) -> Welcomer:
         services.optouts,
         followups,
     )
-    welcomer.raids = RaidWatch(services.clock, services.wakeups, welcomer.post_batch)
+    raids = RaidWatch(services.clock, services.wakeups, welcomer.post_batch)
+    welcomer.raids = raids
     services.dispatcher.subscribe(MemberJoined, welcomer.on_join)
     services.dispatcher.subscribe(MemberLeft, welcomer.on_leave)
     services.dispatcher.subscribe(MessagePosted, followups.on_message)
@@ -33,12 +36,12 @@ def install(services: Services) -> Welcomer:
     retention = WelcomeRetention(services.store, services.clock, services.directory)
 
     async def start() -> None:
-        followups.schedule(services.wakeups)
+        nudges.schedule(services.wakeups)
         retention.register(services.wakeups)
-        await followups.run_due()  # catch up on nudges that fell due while the bot was down
+        await nudges.run_due()  # catch up on nudges that fell due while the bot was down
 
     async def stop() -> None:
-        await welcomer.raids.flush_all()
+        await raids.flush_all()
 
     services.on_start(start)
     services.on_stop(stop)

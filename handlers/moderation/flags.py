@@ -134,6 +134,14 @@ def set_card(db: sqlite_utils.Database, flag_id: int, channel_id: str, message_i
     _commit(db)
 
 
+def reopen(db: sqlite_utils.Database, flag_id: int) -> None:
+    """Undo a decision whose action the platform refused: the flag is open again, decided by nobody."""
+    db.execute(
+        "UPDATE moderation_flags SET status = 'open', decided_by = NULL, decided_at = NULL WHERE id = ?", [flag_id]
+    )
+    db.conn.commit()
+
+
 def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict[str, Any] | None:
     try:
         return db["moderation_flags"].get(flag_id)

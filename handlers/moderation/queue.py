@@ -1,22 +1,33 @@
 """The moderation queue: raising flags (store first, then the card) and the moderators' buttons.
 
 A flag is written to the store before its card is posted, so a crash between the two loses no finding; the
-card's message id is stored so a decision can edit it. Buttons carry `mod:<verb>:<flag id>`; only CMs and admins
-may use them, and a decision is claimed in the store before it is carried out, so two moderators clicking at
-once act once.
+card's message id is stored, once the platform gives it, so a decision can edit it. Buttons carry
+`mod:<verb>:<flag id>`; only CMs and admins may use them, and a decision is claimed in the store before it is
+carried out, so two moderators clicking at once act once. Nothing here sends: every method returns the steps
+(`bot.handling`) for the dispatcher to carry out, in order.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
-from bot.actions import Action, Answer, Content, DeleteMessage, DirectMessage, EditMessage, Post, TimeoutMember
+from bot.actions import (
+    Action,
+    ActionResult,
+    Answer,
+    Content,
+    DeleteMessage,
+    DirectMessage,
+    EditMessage,
+    Post,
+    TimeoutMember,
+)
 from bot.clock import Clock
 from bot.events import ButtonClicked, PlatformName
+from bot.handling import Step, Then
 from bot.i18n import Catalogue
-from bot.outbox import Outbox
 from bot.platform import Capability
 from bot.roles import Role, may, roles_of
 from bot.store import Store
@@ -28,14 +39,16 @@ from handlers.moderation.flags import FlagDraft
 
 log = logging.getLogger(__name__)
 MODERATORS = frozenset({Role.CM, Role.ADMIN})
+Capabilities = Callable[[PlatformName, Capability], bool]  # `Outbox.can`: what the running platform can do
+CardShown = Callable[[bool], Awaitable[list["Step"]]]  # told whether the card reached the moderators
 
 
 class Queue:
     def __init__(
-        self, store: Store, outbox: Outbox, catalogue: Catalogue, clock: Clock, alerts: Alerts | None = None
+        self, store: Store, can: Capabilities, catalogue: Catalogue, clock: Clock, alerts: Alerts | None = None
     ) -> None:
         self.store = store
-        self.outbox = outbox
+        self.can = can
         self.catalogue = catalogue
         self.clock = clock
         self.alerts = alerts
@@ -44,53 +57,57 @@ class Queue:
         space = community.space(platform.value)
         return space.channels.moderation if space is not None else None
 
-    async def raise_flag(self, draft: FlagDraft, community: Community, names: dict[str, str]) -> int:
-        """Store the flag, carry out the automatic action, then post (or refresh) its card. Returns the id."""
+    async def raise_flag(self, draft: FlagDraft, community: Community, names: dict[str, str],
+                         card_shown: CardShown | None = None) -> list[Step]:
+        """Store the flag, then the steps: the automatic action, the card (posted or refreshed), an alert.
+
+        `card_shown`, when given, is told whether the card reached a moderation channel, once the platform
+        has answered, and its steps follow the card's."""
         flag_id, created = await self.store.run(lambda db: store_flags.record_flag(db, draft))
         platform = PlatformName(draft.platform)
+        steps: list[Step] = []
         if draft.auto_action in ("delete", "delete_and_timeout"):
-            await self.outbox.send(
-                platform, DeleteMessage(channel_id=draft.channel_id, message_id=draft.message_id, reason="cmbot")
-            )
-        if draft.auto_action == "delete_and_timeout" and self.outbox.can(platform, Capability.TIMEOUT):
+            steps.append(DeleteMessage(channel_id=draft.channel_id, message_id=draft.message_id, reason="cmbot"))
+        if draft.auto_action == "delete_and_timeout" and self.can(platform, Capability.TIMEOUT):
             minutes = community.moderation.timeout_minutes
-            await self.outbox.send(
-                platform, TimeoutMember(member_id=draft.member_id, duration=timedelta(minutes=minutes), reason="cmbot")
+            steps.append(
+                TimeoutMember(member_id=draft.member_id, duration=timedelta(minutes=minutes), reason="cmbot")
             )
-        await self._show(flag_id, community, platform, names, new=created)
+        steps.extend(await self._show(flag_id, community, platform, names, new=created, card_shown=card_shown))
         if created and self.alerts is not None:
-            await self.alerts.flag_raised(community, platform, draft)
-        return flag_id
-
-    async def card_shown(self, flag_id: int) -> bool:
-        """Whether the flag's card reached a moderation channel (so someone will actually see it)."""
-        flag = await self.store.run(lambda db: store_flags.get_flag(db, flag_id))
-        return bool(flag and flag["card_message_id"])
+            steps.extend(self.alerts.flag_raised(community, platform, draft))
+        return steps
 
     async def _show(
-        self, flag_id: int, community: Community, platform: PlatformName, names: dict[str, str], new: bool
-    ) -> None:
+        self, flag_id: int, community: Community, platform: PlatformName, names: dict[str, str], new: bool,
+        card_shown: CardShown | None = None,
+    ) -> list[Step]:
+        async def told(shown: bool) -> list[Step]:
+            return await card_shown(shown) if card_shown is not None else []
+
         flag, rules, actions = await self.store.run(
             lambda db: (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id),
                         store_flags.flag_actions(db, flag_id))
         )
         if flag is None:
-            return
+            return await told(False)
         content = self._card(flag, rules, community, platform, names, actions)
         if not new and flag["card_message_id"]:
-            await self.outbox.send(
-                platform,
-                EditMessage(channel_id=flag["card_channel_id"], message_id=flag["card_message_id"], content=content),
-            )
-            return
+            edit = EditMessage(channel_id=flag["card_channel_id"], message_id=flag["card_message_id"], content=content)
+            return [edit, *await told(True)]
         channel = self.queue_channel(community, platform)
         if channel is None:
             log.warning("flag %s: no moderation channel set for %s on %s", flag_id, community.id, platform)
-            return
-        result = await self.outbox.send(platform, Post(channel_id=channel, content=content))
-        if result.ok and result.message_id:
-            card_channel = result.channel_id or channel
-            await self.store.run(lambda db: store_flags.set_card(db, flag_id, card_channel, result.message_id or ""))
+            return await told(False)
+
+        async def remember_card(result: ActionResult) -> list[Step]:
+            shown = bool(result.ok and result.message_id)
+            if shown:
+                card_channel, card_id = result.channel_id or channel, result.message_id or ""
+                await self.store.run(lambda db: store_flags.set_card(db, flag_id, card_channel, card_id))
+            return await told(shown)
+
+        return [Then(Post(channel_id=channel, content=content), remember_card)]
 
     def _card(self, flag, rules, community: Community, platform: PlatformName, names: dict[str, str],
               actions=()) -> Content:
@@ -99,7 +116,7 @@ class Queue:
             rules,
             self.catalogue,
             community.locale,
-            can_timeout=self.outbox.can(platform, Capability.TIMEOUT),
+            can_timeout=self.can(platform, Capability.TIMEOUT),
             member_name=names.get(flag["member_id"], ""),
             decided_by_name=names.get(flag["decided_by"] or "", ""),
             tz=community.tz,
@@ -108,13 +125,13 @@ class Queue:
         )
 
     # -- buttons ------------------------------------------------------------------------------------------
-    async def on_button(self, event: ButtonClicked, community: Community) -> Sequence[Action]:
+    async def on_button(self, event: ButtonClicked, community: Community) -> Sequence[Step]:
         parts = event.custom_id.split(":")
         if len(parts) != 3 or parts[0] != "mod" or parts[1] not in VERBS or not parts[2].isdigit():
             return []
         verb, flag_id = parts[1], int(parts[2])
 
-        def answer(key: str, **values) -> list[Action]:
+        def answer(key: str, **values) -> list[Step]:
             text = self.catalogue.text(community.locale, f"moderation.{key}", **values)
             return [Answer(interaction=event.interaction, content=Content(text=text), ephemeral=True)]
 
@@ -124,7 +141,7 @@ class Queue:
         if flag is None or flag["community"] != community.id:
             return answer("flag_unknown", id=flag_id)
         done = await self.store.run(lambda db: store_flags.flag_actions(db, flag_id))
-        can_timeout = self.outbox.can(event.platform, Capability.TIMEOUT)
+        can_timeout = self.can(event.platform, Capability.TIMEOUT)
         if verb not in remaining_verbs(flag, done, can_timeout):
             if verb == "timeout" and not can_timeout:
                 return answer("timeout_unavailable")
@@ -142,16 +159,26 @@ class Queue:
                 return answer("already_decided", id=flag_id, decision=self._say(community, f"decision_{status}"))
         elif not first:
             return answer("already_decided", id=flag_id, decision=self._say(community, "decision_dismissed"))
+        names = {event.member.id: event.member.display_name}
+
+        async def recorded() -> list[Step]:
+            card = await self._show(flag_id, community, event.platform, names, new=False)
+            decision = self._say(community, f"decision_{status}")
+            return [*card, *answer("decision_recorded", id=flag_id, decision=decision)]
+
         action = self._carry_out(verb, flag, community)
-        if action is not None:
-            result = await self.outbox.send(event.platform, action)
+        if action is None:
+            return await recorded()
+
+        async def after(result: ActionResult) -> list[Step]:
             if not result.ok:
                 await self.store.run(lambda db: store_flags.undo_action(db, flag_id, verb))
                 if first:
-                    await self.store.run(lambda db: _reopen(db, flag_id))
+                    await self.store.run(lambda db: store_flags.reopen(db, flag_id))
                 return answer("action_failed", error=result.error or "?")
-        await self._show(flag_id, community, event.platform, {event.member.id: event.member.display_name}, new=False)
-        return answer("decision_recorded", id=flag_id, decision=self._say(community, f"decision_{status}"))
+            return await recorded()
+
+        return [Then(action, after)]
 
     def _carry_out(self, verb: str, flag, community: Community) -> Action | None:
         if verb == "delete":
@@ -167,10 +194,3 @@ class Queue:
 
     def _say(self, community: Community, key: str):
         return self.catalogue.text(community.locale, f"moderation.{key}")
-
-
-def _reopen(db, flag_id: int) -> None:
-    db.execute(
-        "UPDATE moderation_flags SET status = 'open', decided_by = NULL, decided_at = NULL WHERE id = ?", [flag_id]
-    )
-    db.conn.commit()

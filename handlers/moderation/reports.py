@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.actions import Action, Answer, Content
+from bot.actions import Answer, Content
 from bot.events import MessageReported
+from bot.handling import Step
 from bot.i18n import Catalogue
 from config.settings import Community
 from handlers.moderation.cards import message_link
@@ -22,7 +23,7 @@ class Reports:
         self.queue = queue
         self.catalogue = catalogue
 
-    async def on_report(self, event: MessageReported, community: Community) -> Sequence[Action]:
+    async def on_report(self, event: MessageReported, community: Community) -> Sequence[Step]:
         draft = FlagDraft(
             community=community.id,
             platform=event.platform.value,
@@ -39,11 +40,14 @@ class Reports:
             reporter_id=event.member.id,
         )
         names = {event.reported_member.id: event.reported_member.display_name}
-        flag_id = await self.queue.raise_flag(draft, community, names)
-        if event.interaction is None:
-            return []
-        if await self.queue.card_shown(flag_id):
-            text = self.catalogue.text(community.locale, "moderation.report_thanks")
-        else:  # never promise a look that nobody can take: say what happened
-            text = self.catalogue.text(community.locale, "moderation.report_unseen")
-        return [Answer(interaction=event.interaction, content=Content(text=text), ephemeral=True)]
+
+        async def thank(card_shown: bool) -> list[Step]:
+            if event.interaction is None:
+                return []
+            if card_shown:
+                text = self.catalogue.text(community.locale, "moderation.report_thanks")
+            else:  # never promise a look that nobody can take: say what happened
+                text = self.catalogue.text(community.locale, "moderation.report_unseen")
+            return [Answer(interaction=event.interaction, content=Content(text=text), ephemeral=True)]
+
+        return await self.queue.raise_flag(draft, community, names, card_shown=thank)

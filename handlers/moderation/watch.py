@@ -1,7 +1,8 @@
 """Watching the community: every posted and edited message through the engine, joins for newcomers and raids.
 
 Engines are built once per community, on first use, from its settings; the hot path builds `MessageFacts`,
-runs the rules and touches the store only when something hit.
+runs the rules and touches the store only when something hit. A message the rules delete is not seen by the
+handlers after this one (`STOP`): a deleted scam is not engagement, and does not end a newcomer's silence.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.actions import Action
 from bot.clock import Clock
 from bot.events import MemberJoined, MessageEdited, MessagePosted
+from bot.handling import STOP, Step
 from config.settings import Community
 from handlers.moderation.alerts import Alerts
 from handlers.moderation.cards import message_link
@@ -83,21 +84,23 @@ class Watcher:
         self.alerts = alerts
         self.clock = clock
 
-    async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
+    async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Step]:
         """Posts and edits alike: an edit that turns a clean message bad is flagged like a new one."""
         if not community.moderation.enabled:
             return []
         verdict = self.engines.for_community(community).check(facts_of(event))
-        if verdict:
-            names = {event.member.id: event.member.display_name}
-            await self.queue.raise_flag(draft_for(event, community, verdict), community, names)
-        return []
+        if not verdict:
+            return []
+        draft = draft_for(event, community, verdict)
+        steps = await self.queue.raise_flag(draft, community, {event.member.id: event.member.display_name})
+        if draft.auto_action in ("delete", "delete_and_timeout"):
+            steps.append(STOP)
+        return steps
 
-    async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
+    async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Step]:
         if not community.moderation.enabled:
             return []
         engine = self.engines.for_community(community)
         if engine.newcomer is not None:
             engine.newcomer.saw_join(event.space_id, event.member.id, event.member.joined_at or event.at)
-        await self.alerts.member_joined(event, community)
-        return []
+        return self.alerts.member_joined(event, community)

@@ -1,36 +1,25 @@
-"""The CM's "active accompaniment": one friendly nudge to a newcomer who has not posted N days after joining.
+"""The CM's "active accompaniment", as the community lives it: a newcomer's first message closes their follow-up.
 
 A follow-up row is opened when a member joins (if the community turned follow-ups on and the member has not
-opted out). Their first message closes it (only a date is written, never the content); an hourly clock job
-nudges the rows that fell due, marking each as nudged *before* sending so a crash or a restart can never nudge
-the same member twice. The row is keyed by member, not by join: leaving and coming back does not earn a second
-nudge.
+opted out); the member's first message closes it (only a date is written, never the content). The nudge to
+those still silent N days after joining is clock work: `schedules.welcome.nudges`. The row is keyed by member,
+not by join: leaving and coming back does not earn a second nudge.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlite_utils
-from apscheduler.triggers.cron import CronTrigger
 
-from bot.actions import Action, Content, DirectMessage, Post
-from bot.clock import Clock
-from bot.dispatcher import CommunityDirectory
-from bot.events import MessagePosted, PlatformName
-from bot.i18n import Catalogue
-from bot.outbox import Outbox
+from bot.actions import Action
+from bot.events import MessagePosted
 from bot.store import Store
-from bot.wakeups import Wakeups
 from config.settings import Community
-from handlers.welcome.templates import Newcomer, followup_text
 
-log = logging.getLogger(__name__)
 Key = tuple[str, str, str]  # community, platform, member id
-JOB_ID = "welcome:followup"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,19 +31,10 @@ class DueNudge:
 
 
 class FollowUps:
-    def __init__(
-        self,
-        store: Store,
-        clock: Clock,
-        outbox: Outbox,
-        catalogue: Catalogue,
-        directory: CommunityDirectory,
-    ) -> None:
+    """The members still expected to post, in memory so that every other message costs one set look-up."""
+
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.clock = clock
-        self.outbox = outbox
-        self.catalogue = catalogue
-        self.directory = directory
         self._awaiting: set[Key] = set()
 
     def load(self) -> None:
@@ -72,7 +52,7 @@ class FollowUps:
         self._awaiting.discard(key)
 
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
-        """A newcomer's first message closes their follow-up; every other message costs one set look-up."""
+        """A newcomer's first message closes their follow-up."""
         key = (community.id, str(event.platform), event.member.id)
         if key not in self._awaiting:
             return []
@@ -80,38 +60,6 @@ class FollowUps:
         at = event.at.isoformat()
         await self.store.run(lambda db: _mark_first_post(db, key, at))
         return []
-
-    def schedule(self, wakeups: Wakeups) -> None:
-        wakeups.add(JOB_ID, CronTrigger(minute=0, timezone="UTC"), self.run_due, misfire_grace=timedelta(hours=1))
-
-    async def run_due(self) -> int:
-        """Nudge every member whose follow-up fell due; returns how many were nudged."""
-        enabled = [c.id for c in self.directory if c.welcome.enabled and c.welcome.followup]
-        if not enabled:
-            return 0
-        now = self.clock.now()
-        due = await self.store.run(lambda db: _claim_due(db, enabled, now))
-        for nudge in due:
-            self._awaiting.discard((nudge.community, nudge.platform, nudge.member_id))
-            community = self.directory.by_id(nudge.community)
-            action = nudge_action(community, nudge, self.catalogue)
-            if action is None:
-                log.warning("no onboarding or welcome channel on %s for %s: nudge skipped", nudge.platform,
-                            nudge.community)
-                continue
-            await self.outbox.send(PlatformName(nudge.platform), action)
-        return len(due)
-
-
-def nudge_action(community: Community, nudge: DueNudge, catalogue: Catalogue) -> Action | None:
-    space = community.space(nudge.platform)
-    channel = (space.channels.onboarding or space.channels.welcome) if space is not None else None
-    text = followup_text(community, Newcomer(nudge.member_id, nudge.display_name), catalogue)
-    if community.welcome.followup_via == "dm":
-        return DirectMessage(member_id=nudge.member_id, content=Content(text=text), fallback_channel_id=channel)
-    if channel is None:
-        return None
-    return Post(channel_id=channel, content=Content(text=text))
 
 
 def _mark_first_post(db: sqlite_utils.Database, key: Key, at: str) -> None:
@@ -123,7 +71,7 @@ def _mark_first_post(db: sqlite_utils.Database, key: Key, at: str) -> None:
         )
 
 
-def _claim_due(db: sqlite_utils.Database, communities: list[str], now: datetime) -> list[DueNudge]:
+def claim_due(db: sqlite_utils.Database, communities: list[str], now: datetime) -> list[DueNudge]:
     """Due, silent, still-present, not opted-out members; marked nudged in the same transaction."""
     marks = ", ".join("?" for _ in communities)
     with db.conn:

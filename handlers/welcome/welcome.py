@@ -21,8 +21,8 @@ from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.store import Store
 from config.settings import Community
+from handlers.welcome.bursts import BurstKey, JoinBursts
 from handlers.welcome.followup import FollowUps
-from handlers.welcome.raid import BurstKey, RaidWatch
 from handlers.welcome.roster import JoinRecord, present_count, record_join, record_leave
 from handlers.welcome.templates import Newcomer, batch_text, onboarding_text, welcome_text
 
@@ -37,7 +37,7 @@ class Welcomer:
         directory: CommunityDirectory,
         optouts: OptOuts,
         followups: FollowUps,
-        raids: RaidWatch | None = None,
+        raids: JoinBursts | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -113,7 +113,7 @@ class Welcomer:
         return []
 
     async def post_batch(self, key: BurstKey, held: list[Newcomer]) -> None:
-        """RaidWatch's flush: one welcome for every newcomer held during the burst."""
+        """The join-rate watch's flush (a clock job): one welcome for every newcomer held during the burst."""
         community = self.directory.by_id(key[0])
         platform = key[1]
         space = community.space(platform)

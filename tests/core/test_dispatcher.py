@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.actions import Answer, Content, Post
@@ -18,6 +19,7 @@ from bot.events import (
     MessagePosted,
     PlatformName,
 )
+from bot.handling import STOP, Then
 from bot.i18n import Catalogue
 from bot.middleware import DeduplicateEvents, IgnoreBots
 from bot.outbox import Outbox
@@ -198,3 +200,59 @@ async def test_commands_check_roles_in_our_code(settings, t0):
     assert ran == ["carla", "root"]
     refusal = platform.of_type(Answer)[0]
     assert refusal.ephemeral and "réservée" in refusal.content.text.plain()
+
+
+async def test_then_hands_the_action_result_to_the_handler_and_carries_out_what_follows(settings, t0):
+    dispatcher, platform = build(settings)
+    seen = []
+
+    async def after(result):
+        seen.append(result.message_id)
+        return [Post(channel_id="log", content=Content(text=Text.of(f"card {result.message_id}")))]
+
+    async def handler(event, community):
+        return [Then(Post(channel_id="queue", content=Content(text=Text.of("card"))), after)]
+
+    dispatcher.subscribe(MessagePosted, handler)
+    results = await dispatcher.dispatch(message(t0))
+    posts = platform.of_type(Post)
+    assert [p.channel_id for p in posts] == ["queue", "log"]
+    assert seen == [results[0].message_id] and results[0].ok and len(results) == 2
+    assert posts[1].content.text.plain() == f"card {seen[0]}"
+
+
+async def test_stop_keeps_the_later_handlers_from_seeing_the_event_only_when_said(settings, t0):
+    dispatcher, platform = build(settings)
+    seen = []
+
+    async def moderation(event, community):
+        if event.text == "scam":
+            return [Post(channel_id="queue", content=Content(text=Text.of("flag"))), STOP]
+        return []
+
+    async def engagement(event, community):
+        seen.append(event.event_id)
+        return []
+
+    dispatcher.subscribe(MessagePosted, moderation)
+    dispatcher.subscribe(MessagePosted, engagement)
+    await dispatcher.dispatch(message(t0, "e1"))
+    await dispatcher.dispatch(replace(message(t0, "e2"), text="scam"))
+    assert seen == ["e1"]  # the scam went to the queue and stopped there
+    assert [p.channel_id for p in platform.of_type(Post)] == ["queue"]
+
+
+async def test_a_failing_follow_up_is_logged_and_an_interaction_still_gets_an_answer(settings, t0, caplog):
+    dispatcher, platform = build(settings)
+
+    async def after(result):
+        raise RuntimeError("boom")
+
+    async def handler(event, community):
+        return [Then(Post(channel_id="queue", content=Content(text=Text.of("card"))), after)]
+
+    dispatcher.subscribe(MessagePosted, handler)
+    with caplog.at_level(logging.ERROR):
+        await dispatcher.dispatch(message(t0))
+    assert "failed after Post" in caplog.text
+    assert len(platform.of_type(Post)) == 1 and not platform.of_type(Answer)  # no interaction: nothing more

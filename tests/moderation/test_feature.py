@@ -8,9 +8,10 @@ from datetime import timedelta
 from bot.actions import Answer, DirectMessage, Post
 from bot.clock import SimulatedClock
 from bot.events import ChannelRef, InteractionRef, Member, MemberJoined, MessageReported, PlatformName
-from bot.features.moderation import PURGE_JOB, feature
+from bot.features.moderation import feature
 from bot.platforms.console.platform import ConsolePlatform
 from handlers.moderation.stats import rule_stats, stats_table
+from schedules.moderation.purge import JOB_ID as PURGE_JOB
 from tests.moderation.conftest import ALICE, CLAIRE, T0, Bot
 
 BOB = Member("bob", "Bob")

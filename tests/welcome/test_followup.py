@@ -77,7 +77,7 @@ async def test_without_follow_ups_no_row_is_kept(make_harness):
 
 
 async def test_the_nightly_purge_keeps_the_ledger_90_days_and_members_who_left_for_the_retention(make_harness):
-    from handlers.welcome.retention import JOB_ID
+    from schedules.welcome.retention import JOB_ID
 
     harness = await make_harness(FOLLOWUP)
     assert JOB_ID in harness.wakeups.job_ids()

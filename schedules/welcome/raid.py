@@ -21,17 +21,10 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.wakeups import Wakeups
+from handlers.welcome.bursts import BurstKey, Verdict
 from handlers.welcome.templates import Newcomer
 
-BurstKey = tuple[str, str]  # community id, platform
 Flush = Callable[[BurstKey, list[Newcomer]], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    batched: bool  # hold this newcomer for the next batched welcome
-    alert: bool  # this join started a burst: tell the CM once
-    recent_joins: int
 
 
 @dataclass

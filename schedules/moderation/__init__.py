@@ -1,0 +1,1 @@
+"""Moderation's clock work: the nightly purge of excerpts past the retention period."""
