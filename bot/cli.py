@@ -7,6 +7,7 @@ libraries only inside the command that needs them. Exit statuses are listed in `
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime
 from importlib import import_module
@@ -72,7 +73,7 @@ def run(
     from bot.logs import configure_logging
     from bot.runner import RunError, RunOptions
     from bot.runner import run as run_bot
-    from config.loader import resolve_config_path
+    from config.loader import feature_check, resolve_config_path
 
     context = cli_context()
     if config_path is not None:
@@ -89,6 +90,8 @@ def run(
         if start.tzinfo is None:
             raise click.BadParameter("give a UTC offset, e.g. 2026-11-23T09:00+01:00", param_hint="--start-at")
     source = str(resolve_config_path(context.config_path) or "(embedded default.toml)")
+    for problem in feature_check(settings, source):  # runs anyway: the rest of the bot works
+        logging.getLogger("cmbot").warning("%s", problem)
     options = RunOptions(
         platforms=tuple(PlatformName(p) for p in platforms), slack_http_port=slack_http,
         slack_http_host=slack_http_host, start_at=start,
@@ -126,11 +129,15 @@ def config() -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def config_check(path: Path | None) -> None:
     """Validate a config file (default: the one `cmbot run` would use) without starting anything."""
-    from config.loader import ConfigError, load_settings, resolve_config_path
+    from config.loader import ConfigError, feature_check, load_settings, resolve_config_path
 
     chosen = path if path is not None else resolve_config_path(cli_context().config_path)
+    source = str(chosen or "(embedded default.toml)")
     try:
         settings = load_settings(chosen)
+        problems = feature_check(settings, source)
+        if problems:
+            raise ConfigError(source, problems)
     except ConfigError as error:
         click.echo(error.report(), err=True)
         raise SystemExit(ExitStatus.USAGE) from None

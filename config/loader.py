@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from config.problems import describe, feature_problems, say
 from config.settings import Settings
 
 DEFAULT_CONFIG_NAME = "default.toml"
@@ -24,8 +25,7 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
 
     def report(self) -> str:
-        count = len(self.problems)
-        header = f"{self.source}: {count} problem{'s' if count > 1 else ''} in the configuration"
+        header = say("header", source=self.source, count=len(self.problems))
         return "\n".join([header, *(f"  - {problem}" for problem in self.problems)])
 
 
@@ -39,16 +39,6 @@ def _key_path(location: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
-def _describe(error: dict) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown key (check the spelling against config/cmbot.example.toml)"
-    if kind == "missing":
-        return "required key is missing"
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
-
-
 def _validate(data: dict, source: str) -> Settings:
     try:
         return Settings.model_validate(data)
@@ -56,7 +46,8 @@ def _validate(data: dict, source: str) -> Settings:
         problems = []
         for error in exc.errors(include_url=False):
             location = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append(f"{source}: key '{_key_path(location)}': {_describe(error)}")
+            problems.append(say("key", source=source, key=_key_path(location),
+                                sentence=describe({**error, "loc": location}, Settings)))
         raise ConfigError(source, problems) from None
 
 
@@ -82,6 +73,11 @@ def resolve_config_path(explicit: Path | None) -> Path | None:
         return Path(from_env)
     local = Path("cmbot.toml")
     return local if local.exists() else None
+
+
+def feature_check(settings: Settings, source: str) -> list[str]:
+    """What a valid file still gets wrong for a feature that is on (a flag nobody would see, a report nowhere)."""
+    return [say("key", source=source, key=key, sentence=sentence) for key, sentence in feature_problems(settings)]
 
 
 def load_settings(path: Path | None) -> Settings:

@@ -193,7 +193,11 @@ class ReportJob:
             log.info("no engagement recorded in %s for %s: no report", week, community.id)
             return 0
         claimed = []
-        for platform, channel in self._targets(community):
+        targets = self._targets(community)
+        if not targets:
+            log.warning("weekly report %s for %s not posted: no strategy channel on a running platform "
+                        "(set channels.strategy, or report.enabled = false)", week, community.id)
+        for platform, channel in targets:
             if await self.store.run(lambda db, p=platform: claim(db, community.id, p, str(week), late, now)):
                 claimed.append((platform, channel))
         if not claimed:
@@ -207,7 +211,10 @@ class ReportJob:
                 lambda db, p=platform, o=ok, m=first_id, e=error: finish(db, community.id, p, str(week), o, m, e,
                                                                         self.clock.now()))
             posted += ok
-            log.info("report %s %s on %s: %s", community.id, week, platform, "posted" if ok else f"failed ({error})")
+            if ok:
+                log.info("report %s %s on %s: posted", community.id, week, platform)
+            else:
+                log.warning("weekly report %s %s not posted on %s: %s", community.id, week, platform, error)
         return posted
 
     async def _send(self, community: Community, platform: str, channel: str, week: IsoWeek,

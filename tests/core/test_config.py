@@ -94,7 +94,8 @@ def test_config_check_exits_2_and_names_file_and_key(tmp_path: Path):
     assert result.returncode == 2
     assert str(broken) in result.stderr and "communities[0].locale" in result.stderr
     good = tmp_path / "good.toml"
-    good.write_text(GOOD, encoding="utf-8")
+    # a complete file: the weekly report needs a strategy channel to be posted somewhere
+    good.write_text(GOOD.replace("moderation = 222", "moderation = 222, strategy = 444"), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "config", "check", str(good)], capture_output=True, text=True, timeout=60
     )

@@ -162,3 +162,22 @@ async def test_a_retry_after_a_partial_failure_sends_only_the_cards_not_yet_post
     assert run_status(store.db, "acme", "discord", "2026-W47") == "posted"
     keys = [a.idempotency_key for a in posts_in(flaky, "strat-d")]
     assert keys == [f"report:acme:discord:2026-W47:{part}" for part in range(3)]  # each card once, in order
+
+
+async def test_a_missed_report_is_logged_at_warning_with_the_reason(store, tmp_path, caplog):
+    import logging
+
+    load(store.db)
+    clock = SimulatedClock(paris(23, 9))
+    flaky = FlakyPlatform(PlatformName.DISCORD)
+    job, _ = make_job(store, clock, tmp_path, platforms=[flaky])
+    with caplog.at_level(logging.INFO, logger="schedules.report.job"):
+        await job.post_week(job.communities[0], W47, late=False)
+    warned = " | ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "not posted on discord" in warned and "503 from the platform" in warned
+    caplog.clear()
+    nowhere, _ = make_job(store, clock, tmp_path, platforms=[RecordingPlatform(PlatformName.CONSOLE)])
+    with caplog.at_level(logging.INFO, logger="schedules.report.job"):
+        await nowhere.post_week(nowhere.communities[0], W47, late=False)
+    warned = " | ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "no strategy channel" in warned
