@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,7 +69,7 @@ class InteractionRendezvous:
 class GatewayListener:
     """Turns gateway frames into events for the core's sink; keeps open interactions for the answers."""
 
-    def __init__(self, commands: CommandRegistry, catalogue: Catalogue, locales: dict[str, str],
+    def __init__(self, commands: CommandRegistry, catalogue: Catalogue, locales: Mapping[str, str],
                  report_name: str, interactions: OpenInteractions) -> None:
         self.commands = commands
         self.catalogue = catalogue
@@ -159,6 +159,10 @@ class GatewayListener:
             return
         if interaction is None:
             log.warning("Discord interaction %s: discord.py never handed it over", event.event_id)
+            return
+        if not isinstance(event, CommandInvoked | ButtonClicked | ModalSubmitted | MessageReported):
+            return
+        if event.interaction is None:
             return
         entry = OpenInteraction(interaction, event.at)
         self.interactions.add(event.interaction.token, entry)

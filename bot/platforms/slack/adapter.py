@@ -95,8 +95,8 @@ class SlackPlatform:
 
     async def start(self, sink: EventSink) -> None:
         self._check_transport_settings()
-        base = {"base_url": self.api_base} if self.api_base else {}
-        self.client = AsyncWebClient(token=self._bot_token, logger=self._library_log, **base)
+        self.client = AsyncWebClient(token=self._bot_token, logger=self._library_log,
+                                     base_url=self.api_base or AsyncWebClient.BASE_URL)
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
         await self._identify()
         community = self._communities.get(self.team_id or "")
@@ -176,7 +176,7 @@ class SlackPlatform:
 
     async def _check_app_token(self) -> None:
         try:
-            await self.client.apps_connections_open(app_token=self._app_token)
+            await self.client.apps_connections_open(app_token=self._app_token or "")
         except SlackApiError as error:
             code = error_code(error)
             if code in REFUSED_TOKEN_ERRORS:

@@ -44,7 +44,7 @@ def parse_command_text(registry: CommandRegistry, text: str) -> ParsedCommand | 
         name = str(unknown.args[0]) if unknown.args else line.split()[0]
         return CommandProblem("slack.command_unknown", {"command": name, "slash": SLASH_COMMAND})
     except CommandLineError as error:
-        return CommandProblem(error.key, dict(error.values))
+        return CommandProblem(error.key, {name: str(value) for name, value in error.values.items()})
     spec = registry.get(path)
     kinds = {o.name: o.kind for o in spec.options} if spec is not None else {}
     return ParsedCommand(path, {name: _option_value(value, kinds.get(name)) for name, value in options.items()})

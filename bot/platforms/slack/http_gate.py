@@ -20,7 +20,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -81,7 +81,7 @@ class SlackHttpGate:
         self.app = app
         self.clock = clock
         self.max_body = max_body
-        self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
+        self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))  # type: ignore[arg-type]
         self.replays = ReplayGuard(clock)
         quiet_bolt_verification()
 
@@ -159,8 +159,8 @@ def _json(text: str) -> object:
         return None
 
 
-def _headers(request: web.Request) -> dict[str, list[str]]:
+def _headers(request: web.Request) -> dict[str, str | Sequence[str]]:
     headers: dict[str, list[str]] = {}
     for key, value in request.headers.items():
         headers.setdefault(key.lower(), []).append(value)
-    return headers
+    return dict(headers)

@@ -158,11 +158,11 @@ def render_content(content: Content) -> SlackMessage:
     if content.title:
         head.append({"type": "header", "text": {"type": "plain_text", "text": truncate(content.title.plain(),
                                                                                         HEADER_LIMIT)}})
-    body = [_section(chunk) for chunk in split_mrkdwn(content.text)]
-    body.extend(_field_blocks(content))
+    blocks = [_section(chunk) for chunk in split_mrkdwn(content.text)]
+    blocks.extend(_field_blocks(content))
     if content.attachment_urls:
         links = "\n".join(f"<{_safe_url(url)}>" for url in content.attachment_urls)
-        body.extend(_section(chunk) for chunk in split_mrkdwn(Text.of(Markup(links))))
+        blocks.extend(_section(chunk) for chunk in split_mrkdwn(Text.of(Markup(links))))
     tail: list[Block] = []
     if content.footer:
         tail.append({"type": "context", "elements": [{"type": "mrkdwn",
@@ -171,11 +171,11 @@ def render_content(content: Content) -> SlackMessage:
         tail.append({"type": "actions",
                      "elements": [_button(b) for b in content.buttons[start : start + BUTTONS_PER_BLOCK]]})
     room = BLOCK_LIMIT - len(head) - len(tail)
-    if len(body) > room:
-        body = [*body[: room - 1], {"type": "context", "elements": [{"type": "mrkdwn", "text": ELLIPSIS}]}]
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], {"type": "context", "elements": [{"type": "mrkdwn", "text": ELLIPSIS}]}]
     parts = [escape(content.title.plain()) if content.title else "", render_text(content.text)]
     fallback = truncate("\n".join(p for p in parts if p), SECTION_LIMIT) or ELLIPSIS
-    return SlackMessage(text=fallback, blocks=[*head, *body, *tail])
+    return SlackMessage(text=fallback, blocks=[*head, *blocks, *tail])
 
 
 def modal_view(custom_id: str, title: str, inputs: tuple[ModalInput, ...], submit: str, close: str,
