@@ -14,7 +14,7 @@ from schedules.traffic.pull import TrafficPullJob
 
 
 def install(services: Services) -> None:
-    attribution = InviteAttribution(services.store)
+    attribution = InviteAttribution(services.store, services.optouts)
     services.dispatcher.subscribe(InvitesSeen, attribution.on_invites_seen)
     services.dispatcher.subscribe(InviteCreated, attribution.on_invite_created)
     services.dispatcher.subscribe(InviteDeleted, attribution.on_invite_deleted)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from bot.actions import Action
 from bot.events import InviteCreated, InviteDeleted, InvitesSeen
+from bot.optouts import OptOuts
 from bot.store import Store
 from config.settings import Community
 from handlers.traffic.invites import (
@@ -75,8 +76,9 @@ class SpaceCounts:
 class InviteAttribution:
     """The handlers of the invite events: keep each space's reference counts, record each join's source."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, optouts: OptOuts | None = None) -> None:
         self.store = store
+        self.optouts = optouts
         self.spaces: dict[tuple[str, str], SpaceCounts] = {}
 
     def _space(self, platform: str, space_id: str) -> SpaceCounts:
@@ -95,6 +97,9 @@ class InviteAttribution:
                 outcome = attribute(space.counts, event.uses, event.joined)
                 space.counts, space.refresh = outcome.counts, max(space.refresh, event.refresh)
                 results = outcome.results
+            # A member who opted out of analytics still counts in the batch (the counts moved), but no row names them.
+            if self.optouts is not None:
+                results = [r for r in results if not self.optouts.is_opted_out(community.id, platform, r.member_id)]
             if results:
                 await self.store.run(lambda db: record_joins(db, community.id, platform,
                                                              tracked(db, platform, event.space_id), results))

@@ -112,3 +112,30 @@ async def test_invite_events_keep_the_reference_counts_and_the_links(tmp_path):
     rows = store.db.execute("SELECT member_id, attribution FROM traffic_joins ORDER BY member_id").fetchall()
     assert rows == [("m1", "untracked"), ("m2", "ambiguous")]
     store.close()
+
+
+async def test_a_member_who_opted_out_is_never_recorded(tmp_path):
+    from datetime import UTC, datetime
+
+    from bot.events import InvitesSeen, PlatformName
+    from bot.optouts import OptOuts
+    from bot.store import Store
+    from bot.store.migrations import apply_all
+    from config.loader import parse_settings
+    from handlers.traffic.attribution import InviteAttribution
+    from handlers.traffic.migrations import migrations
+    from tests.traffic.conftest import TRAFFIC_TOML
+
+    community = parse_settings(TRAFFIC_TOML, "t.toml").communities[0]
+    store = Store.open(tmp_path / "cmbot.db")
+    apply_all(store.db, [migrations])
+    optouts = OptOuts(store)
+    await optouts.set("brand", "discord", "quiet", True)
+    handlers = InviteAttribution(store, optouts)
+    base = {"platform": PlatformName.DISCORD, "space_id": "100", "at": datetime(2026, 11, 16, tzinfo=UTC)}
+    await handlers.on_invites_seen(InvitesSeen(event_id="r1", uses={"a": 0}, refresh=1, **base), community)
+    await handlers.on_invites_seen(InvitesSeen(event_id="r2", uses={"a": 2}, refresh=2,
+                                               joined=(("quiet", 5), ("loud", 5)), **base), community)
+    rows = store.db.execute("SELECT member_id, attribution FROM traffic_joins").fetchall()
+    assert rows == [("loud", "untracked")]  # both used the link; only the member who did not opt out is kept
+    store.close()
