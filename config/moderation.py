@@ -57,6 +57,10 @@ class ProfanityRule(RuleSettings):
     shadow: bool = True
 
 
+class SpamRule(RuleSettings):
+    newcomer_minutes: float = Field(default=60, gt=0, description="a link to a never-seen domain within this time")
+
+
 class LinksRule(RuleSettings):
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()
@@ -65,6 +69,7 @@ class LinksRule(RuleSettings):
     scam_list_url: str | None = Field(default=None, description="where `moderation update-lists` fetches it")
     lookalikes: bool = True
     shorteners: bool = True
+    domain_model: bool = Field(default=True, description="score unknown domains with the shipped domain model")
 
 
 class MentionsRule(RuleSettings):
@@ -100,10 +105,14 @@ class NewcomerRule(RuleSettings):
 
 
 class ClassifierRule(RuleSettings):
-    enabled: bool = False
-    model_path: Path = Path("moderation-model.pkl")
+    """Linear text models beside the rules: the shipped abuse and spam models, or the community's own."""
+
+    enabled: bool = True
+    model_path: Path | None = Field(
+        default=None, description="the community's own model (from `moderation train`); default: the shipped ones"
+    )
     threshold: float | None = Field(
-        default=None, gt=0, lt=1, description="score that flags; default: the one `train` chose for the model"
+        default=None, gt=0, lt=1, description="score that flags; default: the one chosen when the model was trained"
     )
 
 
@@ -150,6 +159,7 @@ class ModerationSettings(Section):
     terms: TermsRule = TermsRule()
     profanity: ProfanityRule = ProfanityRule()
     hate: RuleSettings = RuleSettings()
+    spam: SpamRule = SpamRule()
     links: LinksRule = LinksRule()
     mentions: MentionsRule = MentionsRule()
     caps: CapsRule = CapsRule()

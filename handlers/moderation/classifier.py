@@ -1,208 +1,142 @@
-"""The optional classifier rule: a small text model trained from labelled rows and moderators' past decisions.
+"""The classifier rule: small linear text models beside the word lists and patterns.
 
-scikit-learn is an optional extra (`pip install cmbot[ml]`): without it, or without a model file, the rule is
-simply absent and the bot says so once in the log. The model reads normalised text, so the tricks the word
-lists undo (leetspeak, spacing, look-alike letters) are undone for it too. The file is a pickle written by
-`cmbot moderation train`: load only models you trained yourself (a pickle can run code).
+cmbot ships two models in `config/models/` (abuse: hate, insults, threats; spam: scams, self-promotion),
+trained by `python -m handlers.moderation.training` from public labelled sets, and each community may train
+its own from its moderators' decisions (`cmbot moderation train`), which then replaces them. Models are
+`.npz` files of numbers and text (see `model.py`): loading one never runs code, so a pickle from an older
+version is refused with a message saying to retrain. Scoring reads the message's normalised words, so the
+tricks the word lists undo (leetspeak, spacing, look-alike letters) are undone for the models too, and the
+normalisation is shared with the other rules (done once per message).
+
+Each hit names the model and its score ("abuse model 0.93"); beside the rules' hits a flag therefore says
+whether the rules, a model or both fired (`Verdict.source`).
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import pickle
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from config.settings import Community
+from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 
 log = logging.getLogger(__name__)
-MODEL_FORMAT = "cmbot-moderation-model/1"
-MAX_CHARS = 2000  # the model sees at most this much of a message: bounded time
-DEFAULT_THRESHOLD = 0.8
-TUNING_FOLDS = 3
+SHIPPED = ("abuse", "spam")
+MAX_CHARS = 4000  # a model reads at most this much of a message: bounded work
+_PICKLE_MAGIC = b"\x80"
 
 
-def best_threshold(scores: Sequence[float], labels: Sequence[int], already: Sequence[bool] | None = None) -> float:
-    """The threshold in [0.3, 0.95] with the best Matthews correlation for (already flagged or score >= it).
-
-    Matthews rather than F1: on a balanced sample F1 rewards flagging nearly everything (a flag-all filter
-    scores 0.67), while moderators pay for every false positive.
-    """
-    flagged_before = list(already) if already is not None else [False] * len(scores)
-    best, best_mcc = DEFAULT_THRESHOLD, -2.0
-    for step in range(30, 96):
-        threshold = step / 100
-        tp = fp = fn = tn = 0
-        for score, label, before in zip(scores, labels, flagged_before, strict=True):
-            flagged = before or score >= threshold
-            if flagged:
-                tp, fp = (tp + 1, fp) if label == 1 else (tp, fp + 1)
-            else:
-                fn, tn = (fn + 1, tn) if label == 1 else (fn, tn + 1)
-        denominator = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
-        mcc = (tp * tn - fp * fn) / denominator if denominator else 0.0
-        if mcc > best_mcc + 1e-9:
-            best, best_mcc = threshold, mcc
-    return best
+def shipped_model_path(name: str) -> Path:
+    return Path(str(resources.files("config").joinpath("models", f"{name}.npz")))
 
 
-def prepare(text: str) -> str:
-    return normalise(text[: MAX_CHARS * 2]).text[:MAX_CHARS]
-
-
-def make_pipeline() -> Any:
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion, Pipeline
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise RuntimeError("the classifier needs scikit-learn: pip install 'cmbot[ml]'") from error
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50_000)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=100_000
-                ),
-            ),
-        ]
-    )
-    return Pipeline([("features", features), ("model", LogisticRegression(max_iter=2000, class_weight="balanced"))])
-
-
-class LinearScorer:
-    """The TF-IDF + logistic regression pipeline as plain look-ups: feature -> (idf, coefficient) per block."""
-
-    def __init__(self, pipeline: Any) -> None:
-        union, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
-        coefficients = model.coef_[0]
-        self.intercept = float(model.intercept_[0])
-        self.blocks: list[tuple[Any, dict[str, tuple[float, float]], bool]] = []
-        offset = 0
-        for _, vectorizer in union.transformer_list:
-            if vectorizer.norm != "l2" or not vectorizer.use_idf:
-                raise ValueError("LinearScorer expects l2-normalised TF-IDF blocks")
-            idf = vectorizer.idf_
-            table = {
-                term: (float(idf[j]), float(coefficients[offset + j])) for term, j in vectorizer.vocabulary_.items()
-            }
-            self.blocks.append((vectorizer.build_analyzer(), table, bool(vectorizer.sublinear_tf)))
-            offset += len(vectorizer.vocabulary_)
-
-    def score(self, prepared: str) -> float:
-        z = self.intercept
-        for analyzer, table, sublinear in self.blocks:
-            counts: dict[str, int] = {}
-            for feature in analyzer(prepared):
-                if feature in table:
-                    counts[feature] = counts.get(feature, 0) + 1
-            dot = squares = 0.0
-            for feature, count in counts.items():
-                idf, coefficient = table[feature]
-                weight = (1.0 + math.log(count) if sublinear else count) * idf
-                dot += weight * coefficient
-                squares += weight * weight
-            if squares:
-                z += dot / math.sqrt(squares)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+def load_model(path: Path) -> LinearModel:
+    """A model file, or ValueError saying why not (a pickle from an older version is refused, never loaded)."""
+    with path.open("rb") as handle:
+        if handle.read(1) == _PICKLE_MAGIC:
+            raise ValueError(f"{path} is a pickle from an older cmbot: it is not loaded; run `cmbot moderation train`")
+    return LinearModel.load(path)
 
 
 class TextClassifier:
-    """A fitted pipeline and how it was made; `score` is the probability that a message needs a moderator."""
+    """One linear model over message text; `fit` trains it (scikit-learn needed at training time only)."""
 
-    def __init__(self, pipeline: Any, examples: int, threshold: float = DEFAULT_THRESHOLD) -> None:
-        self.pipeline = pipeline
-        self.examples = examples
-        self.threshold = threshold
-        self._scorer: LinearScorer | None = None
+    def __init__(self, model: LinearModel, name: str = "community") -> None:
+        self.model = model
+        self.name = name
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    @property
+    def examples(self) -> int:
+        return int(self.model.meta.get("examples", 0))
 
     @classmethod
     def fit(
         cls, texts: Sequence[str], labels: Sequence[int], already_flagged: Sequence[bool] | None = None
     ) -> TextClassifier:
-        """Fit on all rows, and pick the threshold from out-of-fold scores.
+        """Fit on the rows; the threshold is chosen on a held-out fifth so the model adds few false positives
+        to the rules' own (`already_flagged` holds the rules' verdicts)."""
+        from handlers.moderation.training.fit import Row, balance, train
 
-        The classifier runs beside the rules, so the threshold chosen is the one that best separates (Matthews
-        correlation) "the rules flag it, or the score reaches the threshold" on examples the model did not see
-        while scoring them (`already_flagged` holds the rules' verdicts; without it, it is tuned alone).
-        """
         if len(set(labels)) < 2:
             raise ValueError("training needs examples of both classes (flag and no flag)")
-        prepared = [prepare(t) for t in texts]
-        pipeline = make_pipeline()
-        pipeline.fit(prepared, list(labels))
-        threshold = DEFAULT_THRESHOLD
-        if min(sum(labels), len(labels) - sum(labels)) >= TUNING_FOLDS * 2:
-            from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-            folds = StratifiedKFold(n_splits=TUNING_FOLDS, shuffle=True, random_state=42)
-            scores = cross_val_predict(make_pipeline(), prepared, list(labels), cv=folds, method="predict_proba")
-            threshold = best_threshold([float(p[1]) for p in scores], labels, already_flagged)
-        return cls(pipeline, len(texts), threshold)
+        already = list(already_flagged) if already_flagged is not None else [False] * len(texts)
+        rows = [
+            Row(frozenset(features_of(text)), bool(label), 1.0, flagged)
+            for text, label, flagged in zip(texts, labels, already, strict=True)
+        ]
+        try:
+            model = train(balance({"community": rows}), max_fpr=0.04)
+        except ImportError as error:  # pragma: no cover - depends on the install
+            raise RuntimeError("training needs scikit-learn: pip install 'cmbot[ml]'") from error
+        model.meta.update({"kind": "community", "examples": len(texts)})
+        return cls(model)
 
     def score(self, text: str) -> float:
-        """One message's score, computed from the fitted weights directly (same value as `predict_proba`).
-
-        scikit-learn's per-call machinery (validation, sparse matrices) costs about a millisecond; a message
-        has a few hundred features, so a dictionary walk is some twenty times faster.
-        """
-        if self._scorer is None:
-            self._scorer = LinearScorer(self.pipeline)
-        return self._scorer.score(prepare(text))
+        return self.model.score(features_of(text))
 
     def scores(self, texts: Sequence[str]) -> list[float]:
-        return [float(p[1]) for p in self.pipeline.predict_proba([prepare(t) for t in texts])]
+        return [self.score(text) for text in texts]
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": MODEL_FORMAT, "pipeline": self.pipeline, "examples": self.examples,
-                   "threshold": self.threshold}  # fmt: skip
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(pickle.dumps(payload))
-        tmp.replace(path)
+        self.model.save(path)
 
     @classmethod
-    def load(cls, path: Path) -> TextClassifier:
-        payload = pickle.loads(path.read_bytes())
-        if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
-            raise ValueError(f"{path} is not a cmbot moderation model")
-        return cls(payload["pipeline"], int(payload.get("examples", 0)),
-                   float(payload.get("threshold", DEFAULT_THRESHOLD)))  # fmt: skip
+    def load(cls, path: Path, name: str = "community") -> TextClassifier:
+        return cls(load_model(path), name)
+
+
+def features_of(text: str) -> set[str]:
+    return message_features(normalise(text[:MAX_CHARS]).words)
 
 
 class ClassifierRule:
+    """Every loaded model on every message; the hit names the model that scored highest past its threshold."""
+
     name = "classifier"
 
-    def __init__(self, classifier: TextClassifier, threshold: float) -> None:
-        self.classifier = classifier
-        self.threshold = threshold
+    def __init__(self, classifier: TextClassifier | Sequence[TextClassifier], threshold: float | None = None) -> None:
+        classifiers = [classifier] if isinstance(classifier, TextClassifier) else list(classifier)
+        self.models = [(c.name, c.model, threshold if threshold is not None else c.threshold) for c in classifiers]
 
     def check(self, message: MessageFacts) -> Hit | None:
-        score = self.classifier.score(message.text)
-        if score < self.threshold:
-            return None
-        return Hit(self.name, Severity.MEDIUM, f"{score:.2f}")
+        long = len(message.text) > MAX_CHARS
+        features = message_features(normalise(message.text[:MAX_CHARS]).words if long else message.normalised.words)
+        best: tuple[float, str] | None = None
+        for name, model, threshold in self.models:
+            score = model.score(features)
+            if score >= threshold and (best is None or score - threshold > best[0]):
+                best = (score - threshold, f"{name} model {score:.2f}")
+        return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])
 
 
 def load_classifier_rule(community: Community, base_dir: Path | None = None) -> ClassifierRule | None:
+    """The community's own model when `model_path` is set, else the shipped ones; None when disabled or broken."""
     settings = community.moderation.classifier
     if not settings.enabled:
         return None
-    path = settings.model_path
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    if not path.exists():
-        log.warning("moderation classifier enabled for %s but %s does not exist: run `cmbot moderation train`",
-                    community.id, path)  # fmt: skip
-        return None
-    try:
-        model = TextClassifier.load(path)
-        return ClassifierRule(model, settings.threshold if settings.threshold is not None else model.threshold)
-    except Exception as error:  # a broken or foreign file must not stop the bot
-        log.warning("moderation classifier %s could not be loaded: %s", path, error)
-        return None
+    if settings.model_path is None:
+        paths = [(name, shipped_model_path(name)) for name in SHIPPED]
+    else:
+        path = settings.model_path
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        paths = [("community", path)]
+    classifiers = []
+    for name, path in paths:
+        if not path.exists():
+            log.warning("moderation classifier for %s: %s does not exist (run `cmbot moderation train`)",
+                        community.id, path)  # fmt: skip
+            continue
+        try:
+            classifiers.append(TextClassifier.load(path, name))
+        except (OSError, ValueError) as error:  # a broken or foreign file must not stop the bot
+            log.warning("moderation classifier %s could not be loaded: %s", path, error)
+    return ClassifierRule(classifiers, settings.threshold) if classifiers else None

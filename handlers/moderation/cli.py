@@ -80,7 +80,8 @@ def eval_command(
             update={"classifier": moderation.classifier.model_copy(update={"enabled": True})})})  # fmt: skip
         extra = load_classifier_rule(forced, _base_dir(settings))
         if extra is None:
-            click.echo(f"no classifier model at {moderation.classifier.model_path}: train one first", err=True)
+            where = moderation.classifier.model_path or "config/models"
+            click.echo(f"no classifier model at {where}: train one first", err=True)
             raise SystemExit(ExitStatus.FAILED)
     engine = build_engine(moderation, _base_dir(settings), extra)
     result = evaluate(lambda text: bool(engine.check_text(text)), rows)
@@ -167,15 +168,15 @@ def train_command(
     except (ValueError, RuntimeError) as error:
         click.echo(f"cannot train: {error}", err=True)
         raise SystemExit(ExitStatus.FAILED) from None
-    path = out or chosen.moderation.classifier.model_path
+    path = out or chosen.moderation.classifier.model_path or Path("moderation-model.npz")
     if not path.is_absolute() and out is None:
         path = _base_dir(settings) / path
     model.save(path)
     click.echo(f"model trained on {len(texts)} example(s) ({sum(labels)} to flag), saved to {path}")
     click.echo(f"threshold chosen on held-out folds, beside the rules: {model.threshold:.2f}"
                " (classifier.threshold in the config overrides it)")  # fmt: skip
-    if not chosen.moderation.classifier.enabled:
-        click.echo("set [communities.moderation.classifier] enabled = true to use it")
+    if not chosen.moderation.classifier.enabled or chosen.moderation.classifier.model_path is None:
+        click.echo(f'set [communities.moderation.classifier] enabled = true and model_path = "{path}" to use it')
 
 
 @moderation_cli.command("stats")

@@ -15,9 +15,21 @@ from bot.text import Text
 
 Say = Callable[..., Text]
 CATEGORIES = ("insults", "slurs", "sexual", "threats")
+HATE_KINDS = ("threat", "dehumanising", "exclusion", "derogation")
+SPAM_CUES = {"self-promotion": "promotion", "own channel": "own_channel", "private contact": "private",
+             "bait": "bait", "money": "money", "urgency": "urgency", "contact": "contact", "link": "link",
+             "shortened link": "shortened",
+             "new domain from a newcomer": "new_domain"}  # fmt: skip
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("detail_scam", re.compile(r"^scam: (?P<what>.+)$")),
     ("detail_lookalike", re.compile(r"^look-alike of (?P<brand>[\w.-]+): (?P<what>.+)$")),
+    ("detail_brand_in_name", re.compile(r"^(?P<brand>[\w.-]+) in the name: (?P<what>.+)$")),
+    ("detail_brand_on_hosting", re.compile(r"^(?P<brand>[\w.-]+) on free hosting: (?P<what>.+)$")),
+    ("detail_domain_model", re.compile(r"^domain model (?P<score>[\d.]+): (?P<what>.+)$")),
+    ("detail_model_abuse", re.compile(r"^abuse model (?P<score>[\d.]+)$")),
+    ("detail_model_spam", re.compile(r"^spam model (?P<score>[\d.]+)$")),
+    ("detail_model_community", re.compile(r"^community model (?P<score>[\d.]+)$")),
+    ("detail_profanity", re.compile(r"^profanity$")),
     ("detail_denied", re.compile(r"^denied: (?P<what>.+)$")),
     ("detail_invite", re.compile(r"^invite: (?P<what>.+)$")),
     ("detail_shortened", re.compile(r"^shortened: (?P<what>.+)$")),
@@ -34,10 +46,24 @@ def localised_detail(rule: str, detail: str, say: Say) -> Text:
     """The detail of one rule hit, for the card, in the locale `say` speaks."""
     if rule == "terms":
         names = [part.strip() for part in detail.split(",") if part.strip()]
-        return Text.of(", ".join(say(f"category_{n}").plain() if n in CATEGORIES else n for n in names))
+        return Text.of(", ".join(_category(n, say) for n in names))
+    if rule == "hate" and detail in HATE_KINDS:
+        return say(f"hate_{detail}")
+    if rule == "spam":
+        cues = [part.strip() for part in detail.split(",") if part.strip()]
+        if cues and all(cue in SPAM_CUES for cue in cues):
+            return Text.of(", ".join(say(f"spam_{SPAM_CUES[cue]}").plain() for cue in cues))
     for key, form in FORMS:
         match = form.match(detail)
         if match:
             values = {k: (int(v) if k == "count" else v) for k, v in match.groupdict().items()}
             return say(key, **values)
     return Text.of(detail)
+
+
+def _category(name: str, say: Say) -> str:
+    if name in CATEGORIES:
+        return say(f"category_{name}").plain()
+    if name == "profanity at someone":
+        return say("detail_profanity_at_someone").plain()
+    return name

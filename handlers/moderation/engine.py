@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
 from handlers.moderation.links import ScamList
+from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
 from handlers.moderation.rules.hate import GroupHate
 from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
+from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
 from handlers.moderation.rules.terms import BannedTerms, Profanity
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 
 log = logging.getLogger(__name__)
+MODEL_RULE = "classifier"
 
 
 class Verdict:
@@ -46,6 +51,18 @@ class Verdict:
         """The worst severity among rules not in shadow mode: what automatic actions may follow."""
         live = [hit.severity for hit in self.hits if hit.rule not in self.shadow]
         return max(live) if live else None
+
+    @property
+    def source(self) -> str:
+        """ "rules", "model" or "both": which kind of check raised the flag (models are the classifier rule's)."""
+        model = any(hit.rule == MODEL_RULE for hit in self.hits)
+        rules = any(hit.rule != MODEL_RULE for hit in self.hits)
+        return "both" if model and rules else "model" if model else "rules" if rules else ""
+
+    @property
+    def acting(self) -> bool:
+        """At least one hit outside shadow mode: a flag moderators are asked to act on."""
+        return any(hit.rule not in self.shadow for hit in self.hits)
 
     def __bool__(self) -> bool:
         return bool(self.hits)
@@ -148,6 +165,16 @@ def build_terms(settings: ModerationSettings) -> tuple[LanguageTerms, LanguageTe
     return LanguageTerms([t for t in terms if t.category != PROFANITY], own.allow), LanguageTerms(swearing, own.allow)
 
 
+@cache
+def shipped_domain_model() -> LinearModel | None:
+    """The shipped scam-domain model (`config/models/domains.npz`), loaded once per process."""
+    try:
+        return LinearModel.load(Path(str(resources.files("config").joinpath("models", "domains.npz"))))
+    except (OSError, ValueError) as error:
+        log.warning("the scam-domain model could not be loaded: %s", error)
+        return None
+
+
 def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None) -> Engine:
     """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour."""
     links = settings.links
@@ -162,6 +189,7 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
         (BannedTerms(insults, swearing), settings.terms),
         (GroupHate(), settings.hate),
         (Profanity(swearing, insults), settings.profanity),
+        (Spam(settings.spam.newcomer_minutes), settings.spam),
         (
             Links(
                 scams,
@@ -170,6 +198,7 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
                 links.block_invites,
                 links.lookalikes,
                 links.shorteners,
+                domain_model=shipped_domain_model() if links.domain_model else None,
             ),
             links,
         ),

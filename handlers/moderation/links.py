@@ -2,6 +2,7 @@
 
 The scam list is a plain file, one domain (or shortener URL with a path) per line, read from a configured path;
 `cmbot moderation update-lists` refreshes it from a configured URL. Nothing here touches the network.
+Judging a domain by its shape (look-alikes, brands in names or on free hosting) is `domains.py`'s.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from handlers.moderation.normalise import fold
+from handlers.moderation.domains import OFFICIAL, judge_domain, within
 
 # A link starts at a token boundary (so a long run of letters is scanned once, not once per position).
 _LINK = re.compile(r"(?<![\w.\-/@])(https?://)?((?:[\w\-]{1,63}\.){1,8}[a-z\w\-]{2,63})(/[^\s<>()\"'|]{0,500})?",
@@ -104,16 +104,6 @@ HINT_TLDS = frozenset(
 INVITE_HOSTS = {"discord.gg", "discord.com", "discordapp.com", "discord.me", "discord.io", "dsc.gg"}
 SHORTENERS = {"bit.ly", "tinyurl.com", "goo.gl", "is.gd", "cutt.ly", "ow.ly", "rebrand.ly", "shorturl.at",
               "tiny.cc", "rb.gy", "t.ly", "v.gd", "s.id", "shorte.st", "adf.ly", "bl.ink", "u.to"}  # fmt: skip
-# Brands scams imitate, and the domains that really are theirs.
-IMITATED = {
-    "discord": {"discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media", "discord.new",
-                "discord.gift", "discordstatus.com", "discord.dev", "discord.co", "discordmerch.com"},
-    "steam": {"steampowered.com", "steamcommunity.com", "steamstatic.com", "steamgames.com", "steamdeck.com",
-              "steamchina.com", "steamusercontent.com", "steamserver.net"},
-    "nitro": {"discord.com", "discord.gift"},
-}  # fmt: skip
-_OFFICIAL = set().union(*IMITATED.values())
-_TWO_PART_SUFFIXES = {"co.uk", "com.br", "com.au", "co.jp", "com.tr", "com.ru", "co.in", "org.uk", "gouv.fr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +141,6 @@ def find_links(text: str) -> Iterator[Link]:
         yield Link(host, path.rstrip(".,;:!?"), scheme is not None)
 
 
-def registrable(host: str) -> str:
-    parts = host.split(".")
-    if len(parts) >= 3 and ".".join(parts[-2:]) in _TWO_PART_SUFFIXES:
-        return ".".join(parts[-3:])
-    return ".".join(parts[-2:])
-
-
 def suffixes(host: str) -> Iterator[str]:
     """ "a.b.c.com" -> "a.b.c.com", "b.c.com", "c.com"."""
     parts = host.split(".")
@@ -165,42 +148,10 @@ def suffixes(host: str) -> Iterator[str]:
         yield ".".join(parts[index:])
 
 
-def within(host: str, domains: set[str] | frozenset[str]) -> bool:
-    return any(suffix in domains for suffix in suffixes(host))
-
-
-def _distance_at_most(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance <= limit, with the classic band so the cost stays small."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
-
-
-@lru_cache(maxsize=4096)  # hosts repeat (t.co, youtube.com): judge each once
 def imitated_brand(host: str) -> str | None:
     """The brand a host pretends to be ("dlscord-nitro.gift" -> "discord"), unless it is the brand's own."""
-    if within(host, _OFFICIAL):
-        return None
-    folded = fold(host)
-    name = registrable(folded).rsplit(".", 1)[0]
-    labels = [label for label in re.split(r"[.\-]", folded.rsplit(".", 1)[0]) if label][:8]
-    if "discord" in name.replace("-", ""):
-        return "discord"
-    for brand in IMITATED:
-        if any(len(label) <= 40 and _distance_at_most(label, brand, 1 if len(brand) > 5 else 0) for label in labels):
-            return brand
-    for label in labels:  # steamcommunlty, stearncommunity
-        if _distance_at_most(label, "steamcommunity", 3) or _distance_at_most(label, "steampowered", 2):
-            return "steam"
-    return None
+    signal = judge_domain(host)
+    return signal.brand if signal is not None else None
 
 
 class ScamList:
@@ -236,7 +187,7 @@ class ScamList:
         return self.lists_host(link.host) or self.lists_url(link)
 
     def lists_host(self, host: str) -> bool:
-        return bool(self.domains) and not within(host, _OFFICIAL) and within(host, self.domains)
+        return bool(self.domains) and not within(host, OFFICIAL) and within(host, self.domains)
 
     def lists_url(self, link: Link) -> bool:
         """Entries with a path (shortened scam links) match that URL and below, never the whole host."""

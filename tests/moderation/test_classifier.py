@@ -1,49 +1,34 @@
-"""The optional classifier: training, the threshold chosen beside the rules, saving and loading safely."""
+"""The classifier rule: the shipped models, a community's own model, files that load without running code."""
 
 from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 
 from config.loader import parse_settings
-from handlers.moderation.classifier import ClassifierRule, TextClassifier, best_threshold, load_classifier_rule
+from handlers.moderation.classifier import (
+    SHIPPED,
+    ClassifierRule,
+    TextClassifier,
+    load_classifier_rule,
+    load_model,
+    shipped_model_path,
+)
+from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.rules.base import MessageFacts
-
-pytest.importorskip("sklearn")
+from tests.moderation.work import calls
 
 GOOD = ["see you at the meetup", "thanks for the help", "great stream tonight", "where is the schedule",
         "i love this community", "the patch notes are out", "who wants to team up", "nice screenshot"]  # fmt: skip
 BAD = ["you worthless clown get lost", "nobody wants you here loser", "go away you pathetic clown",
        "you are worthless and pathetic", "get lost loser nobody likes you", "pathetic clown go away",
        "worthless loser get out", "you clown nobody wants you"]  # fmt: skip
+MAX_SHIPPED_BYTES = 5 * 1024 * 1024
 
 
-def test_best_threshold_prefers_separation_to_flagging_everything():
-    scores = [0.9, 0.85, 0.7, 0.4, 0.35, 0.2, 0.1, 0.05]
-    labels = [1, 1, 1, 0, 0, 0, 0, 0]
-    assert 0.4 < best_threshold(scores, labels) <= 0.7
-    already = [False, False, False, False, False, False, False, False]
-    assert best_threshold(scores, labels, already) == best_threshold(scores, labels)
-
-
-def test_fit_score_save_load(tmp_path):
-    texts = [f"{t} {i}" for i in range(3) for t in GOOD + BAD]
-    labels = [0] * len(GOOD) + [1] * len(BAD)
-    model = TextClassifier.fit(texts, labels * 3)
-    assert model.score("you pathetic worthless clown") > model.score("thanks for the patch notes")
-    assert 0.3 <= model.threshold <= 0.95
-    path = tmp_path / "model.pkl"
-    model.save(path)
-    loaded = TextClassifier.load(path)
-    assert loaded.threshold == model.threshold and loaded.examples == len(texts)
-    rule = ClassifierRule(loaded, 0.5)
-    assert rule.check(MessageFacts("get lost you worthless pathetic loser")) is not None
-    assert rule.check(MessageFacts("thanks, see you at the meetup")) is None
-    rule.check(MessageFacts("x" * 100_000))  # a huge message is cut to MAX_CHARS: it simply finishes
-
-
-def test_a_foreign_or_missing_model_file_disables_the_rule(tmp_path):
+def community(tmp_path, classifier: str = ""):
     settings = parse_settings(
         f"""
 [[communities]]
@@ -52,27 +37,87 @@ name = "Demo"
 [communities.console]
 space_id = "console"
 [communities.moderation.classifier]
-enabled = true
-model_path = "{tmp_path / "model.pkl"}"
+{classifier}
 """,
         "test.toml",
     )
-    community = settings.communities[0]
-    assert load_classifier_rule(community) is None  # missing
-    (tmp_path / "model.pkl").write_bytes(pickle.dumps({"something": "else"}))
-    assert load_classifier_rule(community) is None  # not ours
-    (tmp_path / "model.pkl").write_bytes(b"not a pickle")
-    assert load_classifier_rule(community) is None
+    return settings.communities[0]
+
+
+def test_the_shipped_models_load_small_and_without_pickle():
+    total = 0
+    for name in SHIPPED:
+        path = shipped_model_path(name)
+        total += path.stat().st_size
+        with np.load(path, allow_pickle=False) as data:  # numbers and UTF-8 text only
+            assert {"features", "weights", "meta"} <= set(data.files)
+        model = load_model(path)
+        assert 0.3 <= model.threshold < 1 and model.meta["trained_on"]
+    assert total + shipped_model_path("domains").stat().st_size < MAX_SHIPPED_BYTES
+
+
+def test_the_shipped_models_are_on_by_default(tmp_path):
+    rule = load_classifier_rule(community(tmp_path))
+    assert rule is not None and [name for name, _, _ in rule.models] == list(SHIPPED)
+    abuse = rule.check(MessageFacts("you are a worthless piece of garbage, nobody wants you here, get lost"))
+    spam = rule.check(MessageFacts("FREE entry! Claim your prize now: txt WIN to 80086, winner guaranteed"))
+    assert abuse is not None and abuse.detail.startswith("abuse model")
+    assert spam is not None and spam.detail.startswith("spam model")
+    assert rule.check(MessageFacts("thanks everyone, see you at the meetup on saturday")) is None
+
+
+def test_scoring_reads_a_bounded_part_of_any_message(tmp_path):
+    rule = load_classifier_rule(community(tmp_path))
+    small = calls(lambda: rule.check(MessageFacts("word " * 1000)))
+    large = calls(lambda: rule.check(MessageFacts("word " * 100_000)))
+    assert large <= small * 3  # the models read the first MAX_CHARS characters only
+
+
+def test_fit_score_save_load(tmp_path):
+    pytest.importorskip("sklearn")
+    texts = [f"{t} {i}" for i in range(3) for t in GOOD + BAD]
+    model = TextClassifier.fit(texts, ([0] * len(GOOD) + [1] * len(BAD)) * 3)
+    assert model.score("you pathetic worthless clown") > model.score("thanks for the patch notes")
+    path = tmp_path / "model.npz"
+    model.save(path)
+    loaded = TextClassifier.load(path)
+    assert loaded.threshold == pytest.approx(model.threshold) and loaded.examples == len(texts)
+    assert loaded.score("you pathetic worthless clown") == pytest.approx(model.score("you pathetic worthless clown"))
+    rule = ClassifierRule(loaded, 0.5)
+    assert rule.check(MessageFacts("get lost you worthless pathetic loser")) is not None
+    assert rule.check(MessageFacts("thanks, see you at the meetup")) is None
+
+
+def test_a_pickle_or_foreign_file_is_refused_and_disables_the_rule(tmp_path):
+    chosen = community(tmp_path, f'model_path = "{tmp_path / "model.npz"}"')
+    assert load_classifier_rule(chosen) is None  # missing
+    (tmp_path / "model.npz").write_bytes(pickle.dumps({"something": "else"}))
+    with pytest.raises(ValueError, match="pickle"):
+        load_model(tmp_path / "model.npz")
+    assert load_classifier_rule(chosen) is None
+    (tmp_path / "model.npz").write_bytes(b"not a model")
+    assert load_classifier_rule(chosen) is None
+    np.savez(tmp_path / "other.npz", weights=np.zeros(3))
+    (tmp_path / "other.npz").replace(tmp_path / "model.npz")
+    assert load_classifier_rule(chosen) is None
+
+
+def test_disabled_means_no_rule(tmp_path):
+    assert load_classifier_rule(community(tmp_path, "enabled = false")) is None
 
 
 def test_one_class_is_refused():
+    pytest.importorskip("sklearn")
     with pytest.raises(ValueError, match="both classes"):
         TextClassifier.fit(["a", "b"], [0, 0])
 
 
-def test_the_fast_scorer_gives_scikit_learns_probabilities():
-    texts = [f"{t} {i}" for i in range(3) for t in GOOD + BAD]
-    model = TextClassifier.fit(texts, ([0] * len(GOOD) + [1] * len(BAD)) * 3)
-    probes = [*GOOD, *BAD, "", "ÉNORME CLOWN", "x" * 5000, "nothing in the vocabulary at all"]
-    expected = model.scores(probes)
-    assert [round(model.score(text), 9) for text in probes] == [round(p, 9) for p in expected]
+def test_linear_model_round_trip_and_score(tmp_path):
+    model = LinearModel({"clown": 2.0, "<clo": 1.0, "thanks": -2.0}, -1.0, 0.6, {"kind": "test"})
+    features = message_features(["you", "clown"])
+    z = -1.0 + (2.0 + 1.0) / len(features) ** 0.5
+    assert model.score(features) == pytest.approx(1 / (1 + np.exp(-z)))
+    model.save(tmp_path / "m.npz")
+    again = LinearModel.load(tmp_path / "m.npz")
+    assert again.weights == model.weights and again.threshold == 0.6 and again.meta["kind"] == "test"
+    assert again.explain(features) == [("clown", 2.0), ("<clo", 1.0)]

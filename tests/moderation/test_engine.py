@@ -60,8 +60,8 @@ def test_an_empty_table_gives_the_shipped_defaults():
     settings = ModerationSettings.model_validate({})
     assert settings.retention_days == 90 and settings.actions.critical == "delete" and settings.actions.high == "flag"
     assert build_engine(settings).rule_names == [
-        "terms", "hate", "profanity", "links", "mentions", "caps", "emoji", "repeated", "flood", "crosspost",
-        "newcomer",
+        "terms", "hate", "profanity", "spam", "links", "mentions", "caps", "emoji", "repeated", "flood",
+        "crosspost", "newcomer",
     ]  # fmt: skip
 
 
@@ -120,7 +120,7 @@ def test_ordinary_chat_is_cheap() -> None:
     messages = ["Bonjour à tous, qui vient au concours demain ?", "gg well played!", "lol :)",
                 "Le député a parlé du conseil municipal.", "check https://example.org/page"] * 40  # fmt: skip
     spent = calls(lambda: [built.check(MessageFacts(text)) for text in messages])
-    assert spent / len(messages) < 150
+    assert spent / len(messages) < 250
 
 
 ADVERSARIAL = ["a", "a ", "c.", "1a", "@", "é", "\u0301", "😀", ":x", "<!", "ab.", "x-", "A", "www.", "http://a."]

@@ -65,7 +65,7 @@ async def test_flag_card_and_warn_button_on_slack(tmp_path, fake):
         assert "<!channel>" not in str(card.args)  # the member's mass ping is shown inert in the queue
         await until(lambda: flags(tmp_path) and flags(tmp_path)[0]["card_message_id"])
         stored = flags(tmp_path)[0]
-        assert set(stored["rules"].split(",")) == {"terms", "mentions"}
+        assert {"terms", "mentions"} <= set(stored["rules"].split(","))  # and the models may agree
         assert "mod:timeout:1" not in str(card.args.get("blocks"))  # Slack cannot time a member out
 
         card_ts = stored["card_message_id"]

@@ -1,18 +1,15 @@
-"""Links: scam and look-alike domains, invites to other servers, denied domains, shortened links."""
+"""Links: scam and look-alike domains, invites to other servers, denied domains, shortened links.
+
+Every verdict names the signal that fired: `scam` (the list), `look-alike of BRAND`, `BRAND in the name`,
+`BRAND on free hosting` (shapes, high), `domain model` (medium: a score, never a certainty), `denied`,
+`invite`, `shortened`. Shorteners and free hosting are never judged as a whole host by the model.
+"""
 
 from __future__ import annotations
 
-from handlers.moderation.links import (
-    HINT_TLDS,
-    INVITE_HOSTS,
-    SHORTENERS,
-    Link,
-    ScamList,
-    find_links,
-    has_link,
-    imitated_brand,
-    within,
-)
+from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, free_hosting_suffix, judge_domain, registrable
+from handlers.moderation.links import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
+from handlers.moderation.model import LinearModel, domain_features
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 
 HOSTS_CACHED = 10_000
@@ -32,7 +29,9 @@ class Links:
         lookalikes: bool = True,
         shorteners: bool = True,
         own_invites: frozenset[str] = frozenset(),
+        domain_model: LinearModel | None = None,
     ) -> None:
+        self.domain_model = domain_model
         self.scams = scams
         self.allow = frozenset(d.lower().removeprefix("www.") for d in allow)
         self.deny = frozenset(d.lower().removeprefix("www.") for d in deny)
@@ -79,13 +78,29 @@ class Links:
         if self.scams.lists_host(host):
             return Hit(self.name, Severity.CRITICAL, f"scam: {host}")
         if self.lookalikes:
-            brand = imitated_brand(host)
-            if brand is not None:
+            signal = judge_domain(host)
+            if signal is not None:
                 # A heuristic, not a list: high (flagged for a human), never deleted on its own by default.
-                return Hit(self.name, Severity.HIGH, f"look-alike of {brand}: {host}")
+                return Hit(self.name, Severity.HIGH, signal.describe(host))
         if self.deny and within(host, self.deny):
             return Hit(self.name, Severity.MEDIUM, f"denied: {host}")
+        if self.domain_model is not None and self._model_judges(host):
+            score = self.domain_model.score(domain_features(registrable(host)))
+            if score >= self.domain_model.threshold:
+                return Hit(self.name, Severity.MEDIUM, f"domain model {score:.2f}: {host}")
         return None
+
+    @staticmethod
+    def _model_judges(host: str) -> bool:
+        """The model scores names someone registered: not shorteners, hosting platforms or brands' own."""
+        name = registrable(host)
+        return (
+            "." in host
+            and name not in SHORTENERS
+            and name not in FREE_HOSTING
+            and free_hosting_suffix(host) is None
+            and not within(host, OFFICIAL)
+        )
 
     def _judge_path(self, link: Link) -> Hit | None:
         if self.block_invites and self._invite(link):

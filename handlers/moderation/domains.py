@@ -1,0 +1,201 @@
+"""Scam domains beyond the list: brand look-alikes, brands inside names or on free hosting, and a domain model.
+
+Scam lists always lag: a new `dlscordz-nltro.com` is up before anyone lists it. Its shape gives it away: a
+brand scams imitate, written with confusable letters (« rn » for « m », « l » for « i », « 0 » for « o »,
+Cyrillic look-alikes), glued to bait words ("nitro", "gift", "claim") or put on a free hosting or app platform
+(`opensea-claim.web.app`). Each check here names the signal that fired, so a moderator reads why:
+
+- `look-alike of BRAND`: a label equal to a brand once confusables are folded, or one or two edits from it;
+- `BRAND in the name`: a brand token inside a hyphenated or concatenated name, with bait words or a
+  top-level domain scams favour;
+- `BRAND on free hosting`: a brand in the sub-domain of a free hosting or app platform;
+- `domain model`: a small model trained on the phishing lists against popular domains (see `training/`).
+
+A brand's own domains are never flagged; shorteners and free hosting are never "known good" either (only the
+full URL or the sub-domain is judged, never the whole host).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from handlers.moderation.normalise import fold
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+# Brands scams imitate, and the registrable domains that really are theirs.
+BRANDS: dict[str, frozenset[str]] = {
+    "discord": frozenset({"discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media",
+                          "discord.new", "discord.gift", "discordstatus.com", "discord.dev", "discord.co",
+                          "discordmerch.com", "discord.store", "discord.tools", "discord.design"}),
+    "nitro": frozenset({"discord.com", "discord.gift"}),
+    "steamcommunity": frozenset({"steamcommunity.com"}),
+    "steampowered": frozenset({"steampowered.com"}),
+    "steam": frozenset({"steampowered.com", "steamcommunity.com", "steamstatic.com", "steamgames.com",
+                        "steamdeck.com", "steamchina.com", "steamusercontent.com", "steamserver.net"}),
+    "roblox": frozenset({"roblox.com", "rbxcdn.com", "roblox.qq.com"}),
+    "opensea": frozenset({"opensea.io"}),
+    "metamask": frozenset({"metamask.io"}),
+    "epicgames": frozenset({"epicgames.com", "epicgames.dev", "unrealengine.com"}),
+    "twitch": frozenset({"twitch.tv", "twitchcdn.net", "twitchsvc.net", "ttvnw.net"}),
+    "paypal": frozenset({"paypal.com", "paypal.me", "paypalobjects.com", "paypal-community.com"}),
+    "binance": frozenset({"binance.com", "binance.us", "binance.org", "bnbchain.org"}),
+    "coinbase": frozenset({"coinbase.com"}),
+    "telegram": frozenset({"telegram.org", "telegram.me", "t.me", "telegra.ph"}),
+    "instagram": frozenset({"instagram.com", "cdninstagram.com", "instagr.am"}),
+    "youtube": frozenset({"youtube.com", "youtu.be", "ytimg.com", "youtube-nocookie.com", "youtubekids.com"}),
+    "minecraft": frozenset({"minecraft.net"}),
+    "blockchain": frozenset({"blockchain.com"}),
+    "uniswap": frozenset({"uniswap.org"}),
+    "trustwallet": frozenset({"trustwallet.com"}),
+    "phantom": frozenset({"phantom.app", "phantom.com"}),
+    "ledger": frozenset({"ledger.com"}),
+    "valorant": frozenset({"playvalorant.com"}),
+    "riotgames": frozenset({"riotgames.com"}),
+    "csgo": frozenset(),
+    "skins": frozenset(),
+}  # fmt: skip
+OFFICIAL = frozenset().union(*BRANDS.values())
+# Words scam domains glue to a brand.
+BAIT = ("gift", "gifts", "nitro", "free", "claim", "airdrop", "promo", "drop", "login", "verify", "verification",
+        "wallet", "bonus", "reward", "rewards", "giveaway", "event", "support", "secure", "account", "auth",
+        "trade", "offer", "skins", "case", "cases", "mint", "app", "connect", "sync", "restore", "unlock",
+        "premium", "boost", "code", "codes", "get", "win", "prize", "official", "help", "recovery", "dapp")  # fmt: skip
+SUSPICIOUS_TLDS = frozenset(
+    _split(
+        "xyz top click gift gifts link live site online shop store icu tk ml ga cf gq pw ru su fun monster "
+        "buzz rest cyou cfd sbs quest lol bar cam ws cc biz zip mov support claims app win bid loan work world space "
+        "website tech digital money games game promo codes best pro one"
+    )
+)
+FREE_HOSTING = frozenset(
+    _split(
+        "github.io pages.dev vercel.app netlify.app web.app firebaseapp.com weebly.com wixsite.com blogspot.com "
+        "000webhostapp.com ngrok.io ngrok-free.app ngrok.app glitch.me herokuapp.com repl.co replit.app onrender.com "
+        "azurewebsites.net surge.sh webflow.io framer.website framer.app carrd.co godaddysites.com workers.dev r2.dev "
+        "ipfs.io appspot.com wordpress.com tilda.ws square.site myshopify.com gitbook.io notion.site web3.storage "
+        "fleek.co on.fleek.co translate.goog sites.google.com mystrikingly.com yolasite.com jimdosite.com "
+        "webnode.page cloudflare-ipfs.com dweb.link"
+    )
+)
+# Confusables after Unicode folding: sequences first, then single characters (both sides are folded alike).
+_SEQUENCES = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("ii", "u"))
+_SKELETON = str.maketrans({"0": "o", "1": "l", "i": "l", "!": "l", "|": "l", "3": "e", "4": "a", "5": "s",
+                           "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "_": "-"})  # fmt: skip
+_SPLIT = re.compile(r"[.\-]")
+
+
+def skeleton(text: str) -> str:
+    """The shape of a name once confusables are folded: "dlscord", "d1scord", "diścord" -> "dlscord"."""
+    text = fold(text)
+    for sequence, letter in _SEQUENCES:
+        text = text.replace(sequence, letter)
+    return text.translate(_SKELETON)
+
+
+_BRAND_SKELETONS = {brand: skeleton(brand) for brand in BRANDS}
+
+
+@dataclass(frozen=True, slots=True)
+class DomainSignal:
+    signal: str  # "look-alike", "brand in the name", "brand on free hosting"
+    brand: str
+
+    def describe(self, host: str) -> str:
+        if self.signal == "look-alike":
+            return f"look-alike of {self.brand}: {host}"
+        return f"{self.brand} {self.signal.removeprefix('brand ')}: {host}"
+
+
+def registrable(host: str) -> str:
+    parts = host.split(".")
+    if len(parts) >= 3 and ".".join(parts[-2:]) in _TWO_PART_SUFFIXES:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+_TWO_PART_SUFFIXES = {"co.uk", "com.br", "com.au", "co.jp", "com.tr", "com.ru", "co.in", "org.uk", "gouv.fr",
+                      "com.cn", "com.mx", "co.kr", "com.ar", "co.za", "com.pl", "com.ua"}  # fmt: skip
+
+
+def within(host: str, domains: frozenset[str] | set[str]) -> bool:
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
+
+
+def free_hosting_suffix(host: str) -> str | None:
+    parts = host.split(".")
+    for i in range(1, len(parts) - 1):
+        suffix = ".".join(parts[i:])
+        if suffix in FREE_HOSTING:
+            return suffix
+    return None
+
+
+def _distance_at_most(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance <= limit (adjacent swaps count as one edit), with an early exit."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return False
+        previous2, previous = previous, current
+    return previous[-1] <= limit
+
+
+# Brands whose one-letter neighbours are real words or names ("telegraf"): only exact shapes count.
+_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom"})
+
+
+def _limit(brand: str) -> int:
+    if brand in _EXACT_ONLY:
+        return 0
+    return 0 if len(brand) <= 5 else 1 if len(brand) <= 10 else 2
+
+
+@lru_cache(maxsize=8192)
+def judge_domain(host: str) -> DomainSignal | None:
+    """The strongest shape signal of a host, or None. Hosts repeat: each is judged once."""
+    if within(host, OFFICIAL):
+        return None
+    hosting = free_hosting_suffix(host)
+    if hosting is not None:
+        inside = host[: -len(hosting) - 1]
+        for brand, shape in _BRAND_SKELETONS.items():
+            if len(shape) >= 5 and shape in skeleton(inside).replace("-", "").replace(".", ""):
+                return DomainSignal("brand on free hosting", brand)
+        return None
+    name = registrable(host)
+    label, _, tld = name.rpartition(".")
+    tokens = [t for t in _SPLIT.split(host[: -len(tld) - 1]) if t][:8]
+    shapes = [skeleton(t) for t in tokens if len(t) <= 40]
+    for brand, shape in _BRAND_SKELETONS.items():
+        limit = _limit(brand)
+        for token, token_shape in zip(tokens, shapes, strict=False):
+            if token == brand and tld not in SUSPICIOUS_TLDS:
+                continue  # "discord.co.uk"-like names of the brand itself on an ordinary TLD
+            similar = token_shape == shape or (limit and _distance_at_most(token_shape, shape, limit))
+            if similar and (token != brand or tld in SUSPICIOUS_TLDS):
+                return DomainSignal("look-alike", brand)
+    glued = skeleton(label.replace("-", ""))
+    for brand, shape in _BRAND_SKELETONS.items():
+        if len(shape) < 5 or shape not in glued or glued == shape:
+            continue
+        rest = glued.replace(shape, " ")
+        baited = any(skeleton(word) in rest for word in BAIT if len(word) >= 4)
+        disguised = "-" in label or not label.isascii() or any(c.isdigit() for c in label)
+        if (baited and disguised) or tld in SUSPICIOUS_TLDS:
+            return DomainSignal("brand in the name", brand)
+    return None

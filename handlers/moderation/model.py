@@ -1,0 +1,115 @@
+"""Linear text models stored as plain arrays: loaded without running code, scored with dictionary look-ups.
+
+A model is a weight per feature (words, word pairs, letter 4-grams of the normalised message; or letter
+n-grams of a domain name) and an intercept: a logistic regression trained offline. It is saved as a `.npz`
+file holding only numbers and UTF-8 text (numpy refuses pickled objects when loading it), so a model file can
+be shared and loaded without the risk a pickle carries. Scoring needs no numpy at all once loaded: the
+message's distinct features are intersected with the vocabulary (one C-speed set operation) and their weights
+summed, about as cheap as one word-list look-up.
+
+The features of a message are binary and L2-normalised over all its distinct features, known or not, exactly
+as the trainer computed them (`message_features` is shared by both).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FORMAT = "cmbot-linear-model/1"
+MAX_WORDS = 300  # a message is scored on its first words: bounded work whatever its length
+GRAM = 4
+
+
+def message_features(words: Sequence[str]) -> set[str]:
+    """Distinct words, pairs of consecutive words ("a b") and letter 4-grams of each word ("<con", "onna")."""
+    words = words[:MAX_WORDS]
+    features = set(words)
+    features.update(f"{a} {b}" for a, b in pairwise(words))
+    for word in set(words):
+        if len(word) >= GRAM - 1:
+            padded = f"<{word}>"
+            features.update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+    return features
+
+
+def domain_features(domain: str) -> set[str]:
+    """Letter 3- to 5-grams and hyphen-separated tokens of a registrable domain, its top-level domain, and
+    coarse shape features (length, hyphens, digits)."""
+    domain = domain[:120]
+    name, _, tld = domain.rpartition(".")
+    padded = f"<{name}>"
+    features = {f"tld:{tld}"}
+    for size in (3, 4, 5):
+        features.update(padded[i : i + size] for i in range(len(padded) - size + 1))
+    features.update(f"tok:{token}" for token in name.replace(".", "-").split("-") if token)
+    features.add(f"len:{min(len(name) // 4, 8)}")
+    features.add(f"hyphens:{min(name.count('-'), 3)}")
+    features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
+    return features
+
+
+@dataclass
+class LinearModel:
+    """Weights per feature, an intercept and the threshold chosen when it was trained; `meta` says how."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._keys = frozenset(self.weights)
+
+    def score(self, features: set[str]) -> float:
+        if not features:
+            return 1.0 / (1.0 + math.exp(-self.intercept))
+        known = self._keys.intersection(features)
+        z = self.intercept + (sum(map(self.weights.__getitem__, known)) / math.sqrt(len(features)) if known else 0.0)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+    def explain(self, features: set[str], top: int = 5) -> list[tuple[str, float]]:
+        """The features that pushed the score up most: for moderators, "why did the model flag this"."""
+        known = sorted(self._keys.intersection(features), key=lambda f: -self.weights[f])
+        return [(f, self.weights[f]) for f in known[:top] if self.weights[f] > 0]
+
+    def save(self, path: Path) -> None:
+        """Write the model as `.npz` (numbers and UTF-8 text only), atomically."""
+        names = list(self.weights)
+        meta = {**self.meta, "format": MODEL_FORMAT, "intercept": self.intercept, "threshold": self.threshold}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(
+            tmp,
+            features=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+            weights=np.array([self.weights[n] for n in names], dtype=np.float32),
+            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        """Read a model saved by `save`; raises ValueError for anything else (never unpickles)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                names = bytes(data["features"]).decode("utf-8").split("\n")
+                weights = data["weights"].astype(float).tolist()
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+        except (OSError, KeyError, ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"{path} is not a cmbot model file: {error}") from None
+        if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT or len(names) != len(weights):
+            raise ValueError(f"{path} is not a cmbot model file")
+        return cls(dict(zip(names, weights, strict=True)), float(meta["intercept"]), float(meta["threshold"]), meta)
+
+
+def prune(weights: Iterable[tuple[str, float]], keep: int) -> dict[str, float]:
+    """The `keep` features with the largest weights in absolute value, rounded: a small file, the same scores
+    to three decimals (dropped features had near-zero weights)."""
+    ranked = sorted(weights, key=lambda item: -abs(item[1]))[:keep]
+    return {name: round(float(weight), 4) for name, weight in ranked if abs(weight) >= 1e-4}

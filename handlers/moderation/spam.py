@@ -1,0 +1,103 @@
+"""Spam and self-promotion cues, in French and English: what a pitch is made of, weighed together.
+
+No single word makes spam ("free", « gratuit », "crypto" are everyday words; the crypto talk in a trading
+community is not a scam), but pitches are built from the same few parts: an offer (sub-for-sub, "check out
+my channel", « abonnez-vous »), a bait (free nitro, airdrop, giveaway, "earn $500 a day"), a way out of the
+channel ("DM me", WhatsApp, Telegram, a phone number) and a push ("now", « dernière chance »). Each part found
+adds its points; a message with enough points is spam. Cues are found in one pass over the first words of
+the normalised message (single words by look-up, phrases by their first word), so the work is linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_WORDS = 300
+FLAG_POINTS = 3
+
+PROMOTION, DM, BAIT, MONEY, PUSH, CONTACT = "self-promotion", "private contact", "bait", "money", "urgency", "contact"
+MENTION = "own channel"  # "check out my channel": promotion only with another cue (a link, a bait)
+POINTS = {PROMOTION: 3, MENTION: 2, DM: 2, BAIT: 2, MONEY: 2, PUSH: 1, CONTACT: 2, "link": 1, "shortened link": 2,
+          "new domain from a newcomer": 2}  # fmt: skip
+_CUES: dict[str, tuple[str, ...]] = {
+    PROMOTION: (
+        "sub for sub", "sub4sub", "s4s", "follow for follow", "f4f", "follow4follow", "l4l", "like for like",
+        "follow back", "subscribe to my", "sub to my", "follow me on", "join my server", "join my discord",
+        "my onlyfans", "link in bio", "link in my bio", "like and subscribe", "abonnez vous", "abonne toi",
+        "abonnes toi", "rejoignez mon", "rejoins mon", "suivez moi", "follow moi", "lien en bio",
+    ),
+    MENTION: (
+        "check out my", "follow my", "my new video", "my latest video", "my channel", "my youtube", "my twitch",
+        "my stream", "my tiktok", "ma chaine", "mon serveur", "viens voir ma", "venez voir ma", "allez voir ma",
+        "ma derniere video", "mon live",
+    ),
+    DM: (
+        "dm me", "dm for", "dms open", "message me", "pm me", "inbox me", "contact me", "text me", "write to me",
+        "hit me up", "send me a message", "mp moi", "en mp", "ecris moi", "ecrivez moi", "contactez moi",
+        "envoie moi un message", "envoyez moi un message", "whatsapp", "telegram", "wa me", "t me",
+    ),
+    BAIT: (
+        "free nitro", "nitro gratuit", "airdrop", "giveaway", "free crypto", "free money", "passive income",
+        "investment", "investing platform", "invest", "profit", "profits", "earn", "earning", "earnings", "gagner",
+        "gagnez", "revenus", "forex", "signals", "presale", "whitelist", "claim", "claim your", "winner",
+        "you won", "you have won", "prize", "cash prize", "bonus", "promo code", "code promo", "discount", "voucher",
+        "guaranteed", "risk free", "double your", "100x", "1000x", "free entry", "selected", "congratulations",
+        "felicitations", "cadeau", "gratuit", "gratuitement", "offert", "concours", "remboursement",
+    ),
+    PUSH: (
+        "now", "today only", "limited", "hurry", "act now", "urgent", "asap", "last chance", "expires", "don t miss",
+        "maintenant", "vite", "derniere chance", "aujourd hui seulement", "places limitees", "ne ratez pas",
+    ),
+    CONTACT: ("call", "txt", "text stop", "reply", "send stop", "appelez", "envoyez"),
+}  # fmt: skip
+_SINGLE: dict[str, str] = {}
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _kind, _cues in _CUES.items():
+    for _cue in _cues:
+        _words = tuple(_cue.split())
+        if len(_words) == 1:
+            _SINGLE.setdefault(_words[0], _kind)
+        else:
+            _PHRASES.setdefault(_words[0], []).append((_words, _kind))
+_TRIGGERS = frozenset(_SINGLE) | frozenset(_PHRASES)
+_AMOUNT = re.compile(
+    r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?|dollars?|btc|eth)\b|\b\d+\s?k\b|"
+    r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b",
+    re.I,
+)
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
+AMOUNT_WINDOW = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SpamFinding:
+    points: int
+    cues: tuple[str, ...]
+
+    @property
+    def spam(self) -> bool:
+        return self.points >= FLAG_POINTS
+
+
+def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFinding:
+    """The cues of a message (its normalised words and raw text), each kind counted once, and their points.
+    `extra` adds cues the caller knows of (a link to a never-seen domain from a newcomer...)."""
+    words = words[:MAX_WORDS]
+    kinds: set[str] = set(extra)
+    if not _TRIGGERS.isdisjoint(words):
+        for index, word in enumerate(words):
+            kind = _SINGLE.get(word)
+            if kind is not None:
+                kinds.add(kind)
+            for phrase, phrase_kind in _PHRASES.get(word, ()):
+                if tuple(words[index : index + len(phrase)]) == phrase:
+                    kinds.add(phrase_kind)
+    window = raw[:AMOUNT_WINDOW]
+    if any(c.isdigit() for c in window):
+        if _AMOUNT.search(window):
+            kinds.add(MONEY)
+        if _PHONE.search(window):
+            kinds.add(CONTACT)
+    points = sum(POINTS.get(kind, 2) for kind in kinds)
+    return SpamFinding(points, tuple(sorted(kinds)))

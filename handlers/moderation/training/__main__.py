@@ -1,0 +1,60 @@
+"""`python -m handlers.moderation.training`: train the shipped models from the public labelled sets.
+
+Reads the sets where they are (default `../shared/data/moderation`, relative to the project root; nothing is
+copied into the project) and writes `config/models/abuse.npz`, `spam.npz` and `domains.npz`, each with the
+sets it was trained on in its metadata. Needs scikit-learn (the `ml` or `dev` extra); the bot itself only
+needs numpy to load the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from handlers.moderation.training.datasets import DEFAULT_FOLDER, load_domains, load_sets
+
+OUT = Path(__file__).resolve().parents[3] / "config" / "models"
+
+
+def rules_predict():
+    from config.moderation import ModerationSettings
+    from handlers.moderation.engine import build_engine
+
+    engine = build_engine(ModerationSettings())
+    return lambda text: engine.check_text(text).acting
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handlers.moderation.training", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_FOLDER, help="the public moderation data folder")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the .npz models")
+    parser.add_argument("models", nargs="*", default=["abuse", "spam", "domains"], help="abuse, spam, domains")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        parser.error(f"no data folder at {args.data}")
+    from handlers.moderation.training.models import train_domain_model, train_text_model
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rules = rules_predict()
+    for name in args.models:
+        say(f"training {name}…")
+        if name == "domains":
+            scams, popular = load_domains(args.data)
+            model = train_domain_model(scams, popular, progress=say)
+        else:
+            sets = load_sets(args.data, task=name)
+            if not sets:
+                parser.error(f"no {name} sets under {args.data}")
+            model = train_text_model(sets, name, rules, progress=say)
+        path = args.out / f"{name}.npz"
+        model.save(path)
+        say(f"{path}: {len(model.weights)} features, threshold {model.threshold:.3f}, "
+            f"{path.stat().st_size / 1024:.0f} KiB")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""The shipped models, trained from the public sets: abuse (hate, insults, threats), spam, scam domains.
+
+Used by `python -m handlers.moderation.training` (which writes `config/models/*.npz`) and by the benchmark's
+leave-one-dataset-out runs (which train the same way without the set they report on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from handlers.moderation.domains import FREE_HOSTING, registrable
+from handlers.moderation.links import SHORTENERS
+from handlers.moderation.model import LinearModel, domain_features, message_features
+from handlers.moderation.normalise import normalise
+from handlers.moderation.training.datasets import LabelledSet
+from handlers.moderation.training.fit import Row, balance, train
+
+Predict = Callable[[str], bool]
+
+
+def text_rows(sets: Sequence[LabelledSet], rules: Predict | None = None) -> dict[str, list[Row]]:
+    """Each set's examples as feature rows, with the rules' verdict beside them (for the threshold)."""
+    return {
+        s.name: [
+            Row(frozenset(message_features(normalise(e.text).words)), e.flag, 1.0, bool(rules and rules(e.text)))
+            for e in s.examples
+        ]
+        for s in sets
+    }
+
+
+def train_text_model(
+    sets: Sequence[LabelledSet],
+    kind: str,
+    rules: Predict | None = None,
+    max_fpr: float = 0.05,
+    refit: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+) -> LinearModel:
+    model = train(balance(text_rows(sets, rules)), max_fpr=max_fpr, refit=refit, progress=progress)
+    model.meta.update({"kind": kind, "features": "words, word pairs, letter 4-grams of normalised words",
+                       "trained_on": {s.name: len(s.examples) for s in sets}, "max_fpr": max_fpr})  # fmt: skip
+    return model
+
+
+def never_negative(domain: str) -> bool:
+    """Shorteners and free hosting are popular but never "known good": scammers live on them."""
+    return domain in SHORTENERS or domain in FREE_HOSTING
+
+
+def train_domain_model(
+    scams: Sequence[str],
+    popular: Sequence[str],
+    max_fpr: float = 0.01,
+    refit: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+) -> LinearModel:
+    """Registrable scam domains against popular ones (minus shorteners and free hosting)."""
+    positives = sorted({registrable(d) for d in scams})
+    negatives = sorted({registrable(d) for d in popular} - set(positives))
+    negatives = [d for d in negatives if not never_negative(d)]
+    rows = {
+        "scam": [Row(frozenset(domain_features(d)), True) for d in positives],
+        "popular": [Row(frozenset(domain_features(d)), False) for d in negatives],
+    }
+    model = train(balance(rows), max_fpr=max_fpr, keep=60_000, c=2.0, refit=refit, progress=progress)
+    model.meta.update({"kind": "domains", "features": "letter 3/4-grams, TLD, length, hyphens, digits",
+                       "trained_on": {"phishing lists": len(positives), "popular domains": len(negatives)},
+                       "max_fpr": max_fpr})  # fmt: skip
+    return model

@@ -1,0 +1,69 @@
+"""Scam domains beyond the list: confusables, brands in names and on free hosting, the domain model; every
+verdict names its signal, and the brands' own domains, shorteners and hosting platforms are never judged whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.moderation import ModerationSettings
+from handlers.moderation.domains import judge_domain, skeleton
+from handlers.moderation.engine import build_engine, shipped_domain_model
+from handlers.moderation.model import domain_features
+from handlers.moderation.training.datasets import load_domains
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"
+
+
+@pytest.mark.parametrize(
+    ("host", "signal", "brand"),
+    [
+        ("dlscordz-nltro.com", "look-alike", "discord"),
+        ("dsicord-gifts.net", "look-alike", "discord"),
+        ("steamcornmunlty.ru", "look-alike", "steamcommunity"),
+        ("free-nitrogift.xyz", "brand in the name", "nitro"),
+        ("rob1ox.com", "look-alike", "roblox"),
+        ("opensea-claim.web.app", "brand on free hosting", "opensea"),
+        ("dіscord.com", "look-alike", "discord"),  # Cyrillic і
+    ],
+)
+def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
+    found = judge_domain(host)
+    assert found is not None and (found.signal, found.brand) == (signal, brand)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["discord.com", "discord.gg", "steamcommunity.com", "store.steampowered.com", "opensea.io", "roblox.com",
+     "github.io", "myproject.github.io", "bit.ly", "example.org", "steaminventoryhelper.com", "discogs.com",
+     "wikipedia.org", "lemonde.fr"],
+)  # fmt: skip
+def test_real_domains_have_no_signal(host: str) -> None:
+    assert judge_domain(host) is None
+
+
+def test_skeleton_folds_confusables() -> None:
+    assert skeleton("dlscord") == skeleton("discord") == skeleton("d1scord")
+    assert skeleton("steamcornmunity") == skeleton("steamcommunity")
+    assert skeleton("r0blox") == skeleton("roblox")
+
+
+def test_every_link_verdict_names_its_signal() -> None:
+    engine = build_engine(ModerationSettings())
+    details = [hit.detail for hit in engine.check_text("claim here https://opensea-claim.web.app/x").hits]
+    assert "opensea on free hosting: opensea-claim.web.app" in details
+    details = [hit.detail for hit in engine.check_text("https://free-nitrogift.xyz").hits]
+    assert "nitro in the name: free-nitrogift.xyz" in details
+
+
+def test_the_domain_model_ships_and_scores_names() -> None:
+    model = shipped_domain_model()
+    assert model is not None
+    assert model.score(domain_features("discord-nitro-claim.xyz")) > model.score(domain_features("wikipedia.org"))
+
+
+@pytest.mark.skipif(not (DATA / "extra" / "top_domains").is_dir(), reason="public data sets not present")
+def test_no_popular_domain_is_flagged_high() -> None:
+    _, popular = load_domains(DATA)
+    assert [d for d in popular if judge_domain(d) is not None] == []

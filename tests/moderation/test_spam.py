@@ -1,0 +1,66 @@
+"""Spam and self-promotion in French and English: cues weighed together, links, newcomers and unseen domains."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.moderation.normalise import normalise
+from handlers.moderation.rules.base import MessageFacts
+from handlers.moderation.rules.spam import Spam
+from handlers.moderation.spam import find_spam
+from tests.moderation.work import calls
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def spam(text: str) -> bool:
+    return find_spam(normalise(text).words, text).spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sub for sub? check out my channel",
+        "Abonnez-vous à ma chaîne, lien en bio !",
+        "FREE nitro giveaway, claim now before it expires",
+        "Earn $500 per day with this investment platform, DM me",
+        "Gagnez 300€ par jour, écris-moi en privé",
+        "WINNER! You have won a cash prize, call 09061701461 now",
+        "rejoins mon serveur, viens voir ma dernière vidéo",
+    ],
+)
+def test_pitches_are_spam(text: str) -> None:
+    assert spam(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the tournament free to enter?",
+        "I bought some ETH today, price is wild",
+        "le concours commence demain à 20h",
+        "can you DM me the schedule?",
+        "check my answer above, I think it's right",
+        "j'ai gagné ma partie !",
+    ],
+)
+def test_everyday_messages_are_not(text: str) -> None:
+    assert not spam(text)
+
+
+def test_a_newcomer_posting_a_never_seen_domain_adds_up() -> None:
+    rule = Spam(newcomer_minutes=60)
+    message = "free giveaway here https://totally-new-site.example/win"
+    newcomer = MessageFacts(message, at=T0, joined_at=T0 - timedelta(minutes=5))
+    hit = rule.check(newcomer)
+    assert hit is not None and "new domain from a newcomer" in hit.detail
+    old_member = MessageFacts("free stuff https://another-site.example/a", at=T0, joined_at=T0 - timedelta(days=30))
+    assert rule.check(old_member) is None
+
+
+def test_work_is_linear() -> None:
+    small = calls(lambda: find_spam(normalise("free " * 1000).words, "free " * 1000))
+    large = calls(lambda: find_spam(normalise("free " * 100_000).words, "free " * 100_000))
+    assert large <= small * 3  # the first MAX_WORDS words and AMOUNT_WINDOW characters only
