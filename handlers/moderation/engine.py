@@ -22,7 +22,7 @@ from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
-from handlers.moderation.rules.terms import BannedTerms, Profanity
+from handlers.moderation.rules.terms import BannedTerms, Profanity, Swearing
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     scams = ScamList.read(scam_path)
     if scam_path is not None and not len(scams):
         log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
-    insults, swearing = build_terms(settings)
+    insults, profanity = build_terms(settings)
+    swearing = Swearing(profanity)
     rules: list[tuple[Rule, RuleSettings]] = [
         (BannedTerms(insults, swearing), settings.terms),
         (GroupHate(), settings.hate),

@@ -68,6 +68,7 @@ _AMOUNT = re.compile(
 )
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
 AMOUNT_WINDOW = 2000
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
                 if tuple(words[index : index + len(phrase)]) == phrase:
                     kinds.add(phrase_kind)
     window = raw[:AMOUNT_WINDOW]
-    if any(c.isdigit() for c in window):
+    if _DIGIT.search(window):
         if _AMOUNT.search(window):
             kinds.add(MONEY)
         if _PHONE.search(window):

@@ -40,19 +40,42 @@ def _hit(rule: str, found: list[Term]) -> Hit:
     return Hit(rule, worst, ", ".join(sorted({term.category for term in found})))
 
 
+class Swearing:
+    """The profanity terms of the last message checked: the `terms` and `profanity` rules share one, so the
+    look-up runs once per message."""
+
+    def __init__(self, profanity: LanguageTerms) -> None:
+        self.profanity = profanity
+        self._last: tuple[MessageFacts, list[Term]] | None = None
+
+    def find(self, message: MessageFacts) -> list[Term]:
+        if self._last is not None and self._last[0] is message:
+            return self._last[1]
+        found = self.profanity.find(message.normalised, message.language)
+        self._last = (message, found)
+        return found
+
+
+def _swearing(profanity: LanguageTerms | Swearing) -> Swearing:
+    return profanity if isinstance(profanity, Swearing) else Swearing(profanity)
+
+
 class BannedTerms:
     name = "terms"
 
-    def __init__(self, matcher: TermMatcher | LanguageTerms, profanity: LanguageTerms | None = None) -> None:
+    def __init__(
+        self, matcher: TermMatcher | LanguageTerms, profanity: LanguageTerms | Swearing | None = None
+    ) -> None:
         self.matcher = _as_language_terms(matcher)
         self.profanity = profanity
+        self._swearing = _swearing(profanity) if profanity is not None else None
 
     def check(self, message: MessageFacts) -> Hit | None:
         language = message.language
         found = self.matcher.find(message.normalised, language)
         if found:
             return _hit(self.name, found)
-        swearing = self.profanity is not None and self.profanity.find(message.normalised, language)
+        swearing = self._swearing is not None and self._swearing.find(message)
         if swearing and aimed_at_someone(message):
             return Hit(self.name, Severity.MEDIUM, "profanity at someone")
         return None
@@ -63,13 +86,14 @@ class Profanity:
 
     name = "profanity"
 
-    def __init__(self, profanity: LanguageTerms, insults: LanguageTerms | None = None) -> None:
+    def __init__(self, profanity: LanguageTerms | Swearing, insults: LanguageTerms | None = None) -> None:
         self.profanity = profanity
         self.insults = insults  # a message that also holds an insult is the `terms` rule's alone
+        self._swearing = _swearing(profanity)
 
     def check(self, message: MessageFacts) -> Hit | None:
         language = message.language
-        if not self.profanity.find(message.normalised, language) or aimed_at_someone(message):
+        if not self._swearing.find(message) or aimed_at_someone(message):
             return None
         if self.insults is not None and self.insults.find(message.normalised, language):
             return None
