@@ -12,6 +12,11 @@ from bot.exit_status import ExitStatus
 FORMATS = ("text", "markdown", "json", "csv")  # the formats of `schedules.report.export` (a test checks)
 
 
+def chart_beside(out: Path) -> Path:
+    """Where the chart of a report written to `out` goes: the same folder and name, `-chart.png`."""
+    return out.with_name(f"{out.stem}-chart.png")
+
+
 @click.command("report")
 @click.option("--week", "week_text", help="ISO week, e.g. 2026-W47 (default: the last complete week)")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -20,10 +25,14 @@ FORMATS = ("text", "markdown", "json", "csv")  # the formats of `schedules.repor
               help="write to this file instead of printing")
 @click.option("--community", "community_id", help="community id (default: the first one in the config)")
 @click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path),
-              help="also draw the 8-week chart into this PNG file")
+              help="draw the 8-week chart into this PNG file (default with --out: beside it, FILE-chart.png)")
+@click.option("--no-chart", "no_chart", is_flag=True, help="do not draw the chart")
 def report_cli(week_text: str | None, fmt: str, out: Path | None, community_id: str | None,
-               chart: Path | None) -> None:
-    """Print (or write) one week's strategy report: every metric with its week-over-week change."""
+               chart: Path | None, no_chart: bool) -> None:
+    """Print (or write) one week's strategy report: every metric with its week-over-week change.
+
+    With --out, the chart is drawn beside the report (report.md -> report-chart.png) unless --no-chart or the
+    community's `report.chart` is off; printed to the terminal, a chart is drawn only with --chart FILE."""
     from bot.clock import SystemClock
     from bot.i18n import Catalogue
     from schedules.report.builder import build_report
@@ -50,8 +59,11 @@ def report_cli(week_text: str | None, fmt: str, out: Path | None, community_id: 
         store.close()
     catalogue = Catalogue.shipped()
     text = export(report, fmt, catalogue)
-    if chart is not None:
+    if chart is None and out is not None and community.report.chart:
+        chart = chart_beside(out)
+    if chart is not None and not no_chart:
         render_chart(report, chart, catalogue)
+        click.echo(f"{chart}: chart of {community.id} {week}", err=True)
     if out is None:
         click.echo(text, nl=False)
     else:

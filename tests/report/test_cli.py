@@ -49,6 +49,21 @@ def test_csv_markdown_and_chart_to_files(tmp_path):
     assert result.output.startswith("## Weekly report — Acme — 2026-W47")
 
 
+def test_the_chart_is_written_beside_the_report_by_default(tmp_path):
+    config = _config(tmp_path)
+    out = tmp_path / "decks" / "w47.md"
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["--config", str(config), "report", "--week", "2026-W47", "--format",
+                                      "markdown", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "decks" / "w47-chart.png").read_bytes().startswith(b"\x89PNG")
+    assert "w47-chart.png" in result.output  # said on stderr, where it went
+    other = tmp_path / "decks" / "plain.md"
+    result = CliRunner().invoke(cli, ["--config", str(config), "report", "--week", "2026-W47", "--out", str(other),
+                                      "--no-chart"])
+    assert result.exit_code == 0 and not (tmp_path / "decks" / "plain-chart.png").exists()
+
+
 def test_bad_week_and_unknown_community(tmp_path):
     config = _config(tmp_path)
     result = CliRunner().invoke(cli, ["--config", str(config), "report", "--week", "47"])
