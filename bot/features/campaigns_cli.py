@@ -7,8 +7,6 @@ with the front doors because it uses both the traffic feature and the Discord pl
 
 from __future__ import annotations
 
-import asyncio
-
 import click
 
 from bot.cli_context import choose_community as _community
@@ -62,6 +60,8 @@ def invite(campaign: str, source: str, channel_id: str | None, community_id: str
 
 
 def _create(token: str, channel_id: str, reason: str, api_base: str | None) -> str:
+    import asyncio
+
     import discord
 
     from bot.platforms.discord.invites import create_invite_over_rest

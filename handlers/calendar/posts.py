@@ -353,6 +353,17 @@ def deliveries_of(db: sqlite_utils.Database, post_id: int, due_at: datetime | No
     return [_row_to_delivery(r) for r in db.query(sql + " ORDER BY id", params)]
 
 
+def published_since(db: sqlite_utils.Database, since: str) -> list[dict]:
+    """Deliveries published (with the platform's message id) and finished at or after `since` (an ISO stamp):
+    what other features read to recognise our posts (the engagement log credits replies and reactions)."""
+    if not db.table("calendar_deliveries").exists():
+        return []
+    return list(db.table("calendar_deliveries").rows_where(
+        "status = 'published' AND message_id IS NOT NULL AND coalesce(finished_at, '') >= ?", [since],
+        select="post_id, platform, channel_id, message_id, finished_at",
+    ))
+
+
 def published_post_for(db: sqlite_utils.Database, platform: str, channel_id: str, message_id: str) -> int | None:
     """The calendar post a platform message is, if any: engagement attributes reactions and replies with it."""
     row = db.execute(

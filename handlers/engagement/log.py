@@ -23,6 +23,7 @@ from bot.optouts import OptOuts
 from bot.roles import Role, roles_of
 from bot.store import Store
 from config.settings import Community
+from handlers.calendar.posts import published_since
 from handlers.engagement.migrations import EVENTS, ROLLUPS, STAFF
 
 log = logging.getLogger(__name__)
@@ -50,16 +51,9 @@ class PublishedPosts:
         self._since = ""
 
     def refresh(self, db: sqlite_utils.Database) -> None:
-        if not db["calendar_deliveries"].exists():
-            return
-        rows = db.execute(
-            "SELECT post_id, platform, channel_id, message_id, finished_at FROM calendar_deliveries"
-            " WHERE status = 'published' AND message_id IS NOT NULL AND coalesce(finished_at, '') >= ?",
-            [self._since],
-        ).fetchall()
-        for post_id, platform, channel_id, message_id, finished_at in rows:
-            self._posts[(platform, channel_id, message_id)] = int(post_id)
-            self._since = max(self._since, finished_at or "")
+        for row in published_since(db, self._since):  # through the calendar's own table functions
+            self._posts[(row["platform"], row["channel_id"], row["message_id"])] = int(row["post_id"])
+            self._since = max(self._since, row["finished_at"] or "")
 
     def post_for(self, platform: str, channel_id: str, message_id: str | None) -> int | None:
         return self._posts.get((platform, channel_id, message_id)) if message_id else None

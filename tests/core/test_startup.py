@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.events import PlatformName
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("matplotlib", "numpy", "discord", "aiohttp", "slack_bolt", "slack_sdk", "sklearn", "apscheduler",
+HEAVY = ("asyncio", "matplotlib", "numpy", "discord", "aiohttp", "slack_bolt", "slack_sdk", "sklearn", "apscheduler",
          "pydantic", "sqlite_utils", "babel")
 REPORT_LOADED = (
     "import atexit, sys\n"
