@@ -15,7 +15,7 @@ from bot.actions import Action, ActionResult
 from bot.events import Event, PlatformName
 from bot.exit_status import ExitStatus
 
-EventSink = Callable[[Event], Awaitable[None]]
+EventSink = Callable[[Event], Awaitable[object]]
 
 
 class Capability(StrEnum):

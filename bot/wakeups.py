@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import SimulatedClock
 
 log = logging.getLogger(__name__)
-JobFunc = Callable[[], Awaitable[None]]
+JobFunc = Callable[[], Awaitable[object]]
 
 
 class Wakeups(Protocol):

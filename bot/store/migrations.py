@@ -18,17 +18,17 @@ core = Migrations("core")
 @core()
 def m001_spaces_seen(db: sqlite_utils.Database) -> None:
     """Platform events already handled, by platform event id: de-duplicates replays and Slack retries."""
-    db["seen_events"].create(
+    db.table("seen_events").create(
         {"platform": str, "event_id": str, "seen_at": str},
         pk=("platform", "event_id"),
     )
-    db["seen_events"].create_index(["seen_at"])
+    db.table("seen_events").create_index(["seen_at"])
 
 
 @core()
 def m002_members(db: sqlite_utils.Database) -> None:
     """The members the bot knows of, per community and platform (no content, only ids and dates)."""
-    db["members"].create(
+    db.table("members").create(
         {
             "community": str,
             "platform": str,

@@ -48,7 +48,7 @@ def decided_content(post: CalendarPost, community: Community, catalogue: Catalog
 
 def _record(db: sqlite_utils.Database, post_id: int, platform: str, channel_id: str, message_id: str,
             at: datetime) -> None:
-    db[TABLE].insert({"post_id": post_id, "platform": platform, "channel_id": channel_id,
+    db.table(TABLE).insert({"post_id": post_id, "platform": platform, "channel_id": channel_id,
                       "message_id": message_id, "posted_at": at.isoformat()}, replace=True)
 
 

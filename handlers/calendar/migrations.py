@@ -17,7 +17,7 @@ migrations = Migrations("calendar")
 
 @migrations()
 def m001_posts(db: sqlite_utils.Database) -> None:
-    db["calendar_posts"].create(
+    db.table("calendar_posts").create(
         {
             "id": int,
             "community": str,
@@ -49,14 +49,14 @@ def m001_posts(db: sqlite_utils.Database) -> None:
         not_null={"community", "status", "author_platform", "author_id", "body", "timezone"},
         defaults={"occurrences_done": 0, "utm": 1, "variants": "{}", "attachments": "[]"},
     )
-    db["calendar_posts"].create_index(["status", "next_due_at"])
-    db["calendar_posts"].create_index(["community", "campaign"])
-    db["calendar_posts"].create_index(["community", "pillar"])
+    db.table("calendar_posts").create_index(["status", "next_due_at"])
+    db.table("calendar_posts").create_index(["community", "campaign"])
+    db.table("calendar_posts").create_index(["community", "pillar"])
 
 
 @migrations()
 def m002_targets(db: sqlite_utils.Database) -> None:
-    db["calendar_targets"].create(
+    db.table("calendar_targets").create(
         {"post_id": int, "platform": str, "channel_id": str},
         pk=("post_id", "platform", "channel_id"),
         foreign_keys=[("post_id", "calendar_posts", "id")],
@@ -65,7 +65,7 @@ def m002_targets(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m003_deliveries(db: sqlite_utils.Database) -> None:
-    db["calendar_deliveries"].create(
+    db.table("calendar_deliveries").create(
         {
             "id": int,
             "post_id": int,
@@ -87,15 +87,15 @@ def m003_deliveries(db: sqlite_utils.Database) -> None:
         defaults={"attempts": 0, "late": 0},
         foreign_keys=[("post_id", "calendar_posts", "id")],
     )
-    db["calendar_deliveries"].create_index(["idempotency_key"], unique=True)
-    db["calendar_deliveries"].create_index(["platform", "channel_id", "message_id"])
-    db["calendar_deliveries"].create_index(["status"])
-    db["calendar_deliveries"].create_index(["post_id", "due_at"])
+    db.table("calendar_deliveries").create_index(["idempotency_key"], unique=True)
+    db.table("calendar_deliveries").create_index(["platform", "channel_id", "message_id"])
+    db.table("calendar_deliveries").create_index(["status"])
+    db.table("calendar_deliveries").create_index(["post_id", "due_at"])
 
 
 @migrations()
 def m004_history(db: sqlite_utils.Database) -> None:
-    db["calendar_history"].create(
+    db.table("calendar_history").create(
         {
             "id": int,
             "post_id": int,
@@ -111,15 +111,15 @@ def m004_history(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("post_id", "calendar_posts", "id")],
     )
-    db["calendar_history"].create_index(["post_id"])
+    db.table("calendar_history").create_index(["post_id"])
 
 
 @migrations()
 def m005_review_cards(db: sqlite_utils.Database) -> None:
     """Where each open approval card of a post was posted, so a decision can close them all, on every platform."""
-    db["calendar_review_cards"].create(
+    db.table("calendar_review_cards").create(
         {"post_id": int, "platform": str, "channel_id": str, "message_id": str, "posted_at": str},
         pk=("platform", "message_id"),
         foreign_keys=[("post_id", "calendar_posts", "id")],
     )
-    db["calendar_review_cards"].create_index(["post_id"])
+    db.table("calendar_review_cards").create_index(["post_id"])

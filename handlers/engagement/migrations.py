@@ -49,20 +49,20 @@ def m001_events(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_rollups(db: sqlite_utils.Database) -> None:
-    db[DAILY].create(
+    db.table(DAILY).create(
         {"community": str, "platform": str, "day": str, "channel_id": str, "kind": str, "events": int},
         pk=("community", "platform", "day", "channel_id", "kind"),
     )
-    db[DAILY_ACTIVE].create(
+    db.table(DAILY_ACTIVE).create(
         {"community": str, "platform": str, "day": str, "active_members": int},
         pk=("community", "platform", "day"),
     )
-    db[MEMBER_WEEKS].create(
+    db.table(MEMBER_WEEKS).create(
         {"community": str, "platform": str, "week": str, "member_id": str, "messages": int, "replies": int,
          "reactions": int},
         pk=("community", "week", "platform", "member_id"),
     )
-    db[ROLLUPS].create(
+    db.table(ROLLUPS).create(
         {"community": str, "period": str, "final_at": str},
         pk=("community", "period"),
     )
@@ -70,7 +70,7 @@ def m002_rollups(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m003_report_runs(db: sqlite_utils.Database) -> None:
-    db[REPORT_RUNS].create(
+    db.table(REPORT_RUNS).create(
         {"community": str, "platform": str, "week": str, "status": str, "late": int, "message_id": str,
          "error": str, "started_at": str, "finished_at": str},
         pk=("community", "platform", "week"),
@@ -86,7 +86,7 @@ def m004_help_index_and_figures(db: sqlite_utils.Database) -> None:
     the next report compares with what was published, at no cost."""
     db.execute(f"ALTER TABLE {EVENTS} ADD COLUMN help INTEGER NOT NULL DEFAULT 0")
     db.execute(f"CREATE INDEX idx_{EVENTS}_help ON {EVENTS} (community, kind, at) WHERE help = 1")
-    db[REPORT_FIGURES].create(
+    db.table(REPORT_FIGURES).create(
         {"community": str, "week": str, "platform": str, "figures": str, "built_at": str},
         pk=("community", "week", "platform"),
     )
@@ -115,7 +115,7 @@ def m006_rollup_spans(db: sqlite_utils.Database) -> None:
     db.execute(f"ALTER TABLE {ROLLUPS} ADD COLUMN start_epoch INTEGER")
     db.execute(f"ALTER TABLE {ROLLUPS} ADD COLUMN end_epoch INTEGER")
     db.execute(f"CREATE INDEX idx_{ROLLUPS}_span ON {ROLLUPS} (community, end_epoch)")
-    db[RETENTION_CUTOFFS].create({"community": str, "cutoff": int}, pk="community")
+    db.table(RETENTION_CUTOFFS).create({"community": str, "cutoff": int}, pk="community")
     db.execute(
         f"""CREATE TRIGGER {EVENTS}_erased AFTER DELETE ON {EVENTS}
             WHEN OLD.at >= coalesce((SELECT cutoff FROM {RETENTION_CUTOFFS} WHERE community = OLD.community), 0)
@@ -133,7 +133,7 @@ STAFF = "engagement_staff"
 def m007_staff(db: sqlite_utils.Database) -> None:
     """Accounts that hold a staff role (SMM, CM, admin) as last seen by the log: the report never ranks them
     among the members to thank. One row per account, updated only when its status changes."""
-    db[STAFF].create(
+    db.table(STAFF).create(
         {"community": str, "platform": str, "member_id": str, "staff": int, "seen_at": int},
         pk=("community", "platform", "member_id"),
     )

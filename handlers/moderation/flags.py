@@ -144,7 +144,7 @@ def reopen(db: sqlite_utils.Database, flag_id: int) -> None:
 
 def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict[str, Any] | None:
     try:
-        return db["moderation_flags"].get(flag_id)
+        return db.table("moderation_flags").get(flag_id)
     except sqlite_utils.db.NotFoundError:
         return None
 

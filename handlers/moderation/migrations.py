@@ -15,7 +15,7 @@ def m001_flags(db: sqlite_utils.Database) -> None:
     `excerpt` is the only message content kept, for moderators, and is cleared after the retention period;
     `reporter_id` is never shown outside the moderation queue.
     """
-    db["moderation_flags"].create(
+    db.table("moderation_flags").create(
         {
             "id": int,
             "community": str,
@@ -43,19 +43,19 @@ def m001_flags(db: sqlite_utils.Database) -> None:
         not_null={"community", "platform", "created_at", "status"},
         defaults={"status": "open", "shadow": 0, "source": "rules"},
     )
-    db["moderation_flags"].create_index(["community", "platform", "message_id"])
-    db["moderation_flags"].create_index(["created_at"])
+    db.table("moderation_flags").create_index(["community", "platform", "message_id"])
+    db.table("moderation_flags").create_index(["created_at"])
 
 
 @moderation()
 def m002_flag_rules(db: sqlite_utils.Database) -> None:
     """Each rule that hit a flag, with its severity and whether it ran in shadow mode: the basis of `stats`."""
-    db["moderation_flag_rules"].create(
+    db.table("moderation_flag_rules").create(
         {"flag_id": int, "rule": str, "severity": str, "shadow": int, "detail": str},
         pk=("flag_id", "rule"),
         foreign_keys=[("flag_id", "moderation_flags", "id")],
     )
-    db["moderation_flag_rules"].create_index(["rule"])
+    db.table("moderation_flag_rules").create_index(["rule"])
 
 
 @moderation()
@@ -65,7 +65,7 @@ def m003_flag_actions(db: sqlite_utils.Database) -> None:
     The flag's `status` keeps the first decision (time to decision, stats); this table says everything done since,
     so the card can show it and keep only the buttons that still make sense.
     """
-    db["moderation_flag_actions"].create(
+    db.table("moderation_flag_actions").create(
         {"flag_id": int, "community": str, "platform": str, "action": str, "by": str, "at": str},
         pk=("flag_id", "action"),
         foreign_keys=[("flag_id", "moderation_flags", "id")],

@@ -22,13 +22,13 @@ JOINS = "traffic_joins"
 
 @migrations()
 def m001_visits(db: sqlite_utils.Database) -> None:
-    db[VISITS].create(
+    db.table(VISITS).create(
         {"community": str, "day": str, "source": str, "medium": str, "campaign": str, "visits": int,
          "conversions": int},
         pk=("community", "day", "source", "medium", "campaign"),
         not_null={"visits"},
     )
-    db[DAYS].create(
+    db.table(DAYS).create(
         {"community": str, "day": str, "origin": str, "via": str, "loaded_at": str},
         pk=("community", "day"),
         not_null={"origin", "via", "loaded_at"},
@@ -37,14 +37,14 @@ def m001_visits(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_invites(db: sqlite_utils.Database) -> None:
-    db[INVITES].create(
+    db.table(INVITES).create(
         {"platform": str, "code": str, "community": str, "space_id": str, "campaign": str, "source": str,
          "channel_id": str, "url": str, "created_by": str, "created_at": str, "deleted_at": str},
         pk=("platform", "code"),
         not_null={"community", "campaign", "source", "created_at"},
     )
     db.execute(f"CREATE INDEX idx_{INVITES}_campaign ON {INVITES} (community, campaign, source)")
-    db[JOINS].create(
+    db.table(JOINS).create(
         {"id": int, "community": str, "platform": str, "member_id": str, "joined_at": int, "code": str,
          "campaign": str, "source": str, "attribution": str},
         pk="id",

@@ -14,7 +14,7 @@ migrations = Migrations("welcome")
 @migrations()
 def m001_welcomes(db: sqlite_utils.Database) -> None:
     """One row per welcomed join: the store-side guard that a restart plus a replay never welcomes twice."""
-    db["welcome_welcomes"].create(
+    db.table("welcome_welcomes").create(
         {"community": str, "platform": str, "member_id": str, "joined_at": str, "welcomed_at": str},
         pk=("community", "platform", "member_id", "joined_at"),
     )
@@ -23,7 +23,7 @@ def m001_welcomes(db: sqlite_utils.Database) -> None:
 @migrations()
 def m002_followups(db: sqlite_utils.Database) -> None:
     """Members waiting for their first post, and whether they were nudged (once per member, ever)."""
-    db["welcome_followups"].create(
+    db.table("welcome_followups").create(
         {
             "community": str,
             "platform": str,
@@ -35,4 +35,4 @@ def m002_followups(db: sqlite_utils.Database) -> None:
         },
         pk=("community", "platform", "member_id"),
     )
-    db["welcome_followups"].create_index(["due_at"])
+    db.table("welcome_followups").create_index(["due_at"])
