@@ -126,7 +126,8 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
             value = catalogue.text(locale, "report.moderation_unavailable")
         else:
             value = _bounded([figure_line(scope, key, locale, catalogue) for key in keys])
-        fields.append(Field(catalogue.string(locale, f"report.section.{section}"), value, inline=True))
+        # full width: one figure per line, its change beside it, never wrapped into a narrow column
+        fields.append(Field(catalogue.string(locale, f"report.section.{section}"), value, inline=False))
     for section in LIST_SECTIONS:
         items = scope.lists.get(section, [])
         lines = [ranked_line(i, platform, locale, catalogue) for i in items] or [catalogue.text(locale, "report.none")]

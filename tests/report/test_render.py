@@ -155,3 +155,13 @@ def test_an_oversized_card_is_split_within_the_limits():
     assert all(len(c.fields) <= FIELDS_LIMIT and _card_size(c) <= CARD_LIMIT for c in cards)
     assert cards[0].image_path == "c.png" and all(c.image_path is None for c in cards[1:])
     assert cards[0].text and not cards[1].text
+
+
+def test_sections_are_headings_with_one_figure_and_its_change_per_line(db, acme):
+    load(db)
+    cards = report_cards(build_report(db, acme, W47, NOW), "discord", CATALOGUE)
+    growth = next(f for c in cards for f in c.fields if f.name == "Growth")
+    assert not growth.inline  # full width in an embed: lines never wrap into a narrow column
+    lines = growth.value.plain().split("\n")
+    assert lines[:3] == ["Joined: 3 (+1)", "Left: 1 (+1)", "Net growth: 2 (±0)"]
+    assert all(line.endswith(")") and ": " in line for line in lines)
