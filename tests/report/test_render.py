@@ -165,3 +165,11 @@ def test_sections_are_headings_with_one_figure_and_its_change_per_line(db, acme)
     lines = growth.value.plain().split("\n")
     assert lines[:3] == ["Joined: 3 (+1)", "Left: 1 (+1)", "Net growth: 2 (±0)"]
     assert all(line.endswith(")") and ": " in line for line in lines)
+
+
+def test_csv_keeps_exact_values(db, acme):
+    """Found by the property test: the CSV rounded shares to 6 digits, so a spreadsheet got 0.333333."""
+    load(db)
+    rows = list(csv.DictReader(io.StringIO(export(build_report(db, acme, W47, NOW), "csv", CATALOGUE))))
+    share = next(r for r in rows if r["platform"] == "all" and r["metric"] == "unanswered_24h_share")
+    assert float(share["value"]) == 1 / 3
