@@ -105,9 +105,14 @@ class NewcomerRule(RuleSettings):
 
 
 class ClassifierRule(RuleSettings):
-    """Linear text models beside the rules: the shipped abuse and spam models, or the community's own."""
+    """Linear text models beside the rules: the shipped abuse and spam models, or the community's own.
+
+    In shadow mode by default: on public sets they never saw, the shipped models add more false positives than
+    their threshold promised (docs/moderation.md); moderators' decisions measure them (`moderation stats`)
+    before a community lets them act."""
 
     enabled: bool = True
+    shadow: bool = True
     model_path: Path | None = Field(
         default=None, description="the community's own model (from `moderation train`); default: the shipped ones"
     )

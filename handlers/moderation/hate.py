@@ -79,10 +79,15 @@ class Pattern:
     severity: Severity
     regex: re.Pattern[str]
     negatable: bool = True  # a negation inside the match cancels it (not for "X don't deserve to live")
+    needs: frozenset[str] = frozenset()  # word classes the line must hold for the pattern to be tried
 
 
 def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
-    return Pattern(kind, severity, re.compile(pattern), negatable)
+    plain = pattern.replace("\\b", " ")
+    needs = frozenset(symbol for symbol in "GKEDBHN" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
+    if "|" in plain:  # a class inside an alternative ("(?:B|fucking) G") is not needed: keep those outside only
+        needs = frozenset(s for s in needs if not re.search(rf"[(|:]{s}\||\|{s}[)|]", plain))
+    return Pattern(kind, severity, re.compile(pattern), negatable, needs)
 
 
 THREAT, DEHUMANISING, EXCLUSION, DEROGATION = "threat", "dehumanising", "exclusion", "derogation"
@@ -198,10 +203,13 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
         return None  # denouncing or reporting hate is not hate
     worst: HateFinding | None = None
     for line in lines:
-        if "G" not in line.split() and "K" not in line.split():
+        present = set(line.split())
+        if "G" not in present and "K" not in present:
             continue
         for pattern in PATTERNS:
             if worst is not None and pattern.severity <= worst.severity:
+                continue
+            if not pattern.needs <= present:
                 continue
             match = pattern.regex.search(line)
             if match is None:

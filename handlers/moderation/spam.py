@@ -60,7 +60,8 @@ for _kind, _cues in _CUES.items():
             _SINGLE.setdefault(_words[0], _kind)
         else:
             _PHRASES.setdefault(_words[0], []).append((_words, _kind))
-_TRIGGERS = frozenset(_SINGLE) | frozenset(_PHRASES)
+_SINGLE_KEYS = frozenset(_SINGLE)
+_PHRASE_KEYS = frozenset(_PHRASES)
 _AMOUNT = re.compile(
     r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?|dollars?|btc|eth)\b|\b\d+\s?k\b|"
     r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b",
@@ -86,13 +87,17 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
     `extra` adds cues the caller knows of (a link to a never-seen domain from a newcomer...)."""
     words = words[:MAX_WORDS]
     kinds: set[str] = set(extra)
-    if not _TRIGGERS.isdisjoint(words):
-        for index, word in enumerate(words):
-            kind = _SINGLE.get(word)
-            if kind is not None:
-                kinds.add(kind)
-            for phrase, phrase_kind in _PHRASES.get(word, ()):
-                if tuple(words[index : index + len(phrase)]) == phrase:
+    for word in _SINGLE_KEYS.intersection(words):
+        kinds.add(_SINGLE[word])
+    for anchor in _PHRASE_KEYS.intersection(words):  # set operations in C; Python only where a phrase may start
+        position = -1
+        while True:
+            try:
+                position = words.index(anchor, position + 1)
+            except ValueError:
+                break
+            for phrase, phrase_kind in _PHRASES[anchor]:
+                if tuple(words[position : position + len(phrase)]) == phrase:
                     kinds.add(phrase_kind)
     window = raw[:AMOUNT_WINDOW]
     if _DIGIT.search(window):
