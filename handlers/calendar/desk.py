@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.outbox import Outbox
@@ -30,7 +31,7 @@ DeliverNow = Callable[[int], Awaitable[None]]
 class Outcome:
     ok: bool
     key: str
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     post: CalendarPost | None = None
     problems: tuple[Problem, ...] = ()
     needs_review: bool = False  # the post now awaits approval: send the preview to the CMs
@@ -149,7 +150,7 @@ class Desk:
         outcome = Outcome(True, "calendar.answer.cancelled", {"id": str(post_id)}, await self._get(post_id, community))
         return await self._decided(outcome, community, "cancelled", actor)
 
-    async def edit(self, post_id: int, actor: Actor, community: Community, content: dict[str, object]) -> Outcome:
+    async def edit(self, post_id: int, actor: Actor, community: Community, content: dict[str, Any]) -> Outcome:
         """Change what a post says or where it goes; an approved post needs approving again."""
         post = await self._get(post_id, community)
         if post is None:
@@ -184,7 +185,7 @@ class Desk:
         return await self._decided(outcome, community, "edited", actor)
 
     async def reschedule(self, post_id: int, actor: Actor, community: Community,
-                         schedule: dict[str, object]) -> Outcome:
+                         schedule: dict[str, Any]) -> Outcome:
         post = await self._get(post_id, community)
         if post is None:
             return refused("calendar.answer.not_found", id=str(post_id))

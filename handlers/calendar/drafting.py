@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.calendar.dates import AmbiguousWhen, UnreadableWhen, moment, read_day, read_when
@@ -40,14 +41,14 @@ def _ambiguous(field: str, value: str, error: AmbiguousWhen, locale: str) -> Pro
 
 
 def read_schedule(fields: Mapping[str, object], zone: str, *, now: datetime | None = None,
-                  locale: str = "fr") -> tuple[dict[str, object], list[Problem]]:
+                  locale: str = "fr") -> tuple[dict[str, Any], list[Problem]]:
     """publish_at / cron / until / max_count from `at`, `every` or `cron`, `until`, `count`.
 
     `at` and `until` are read as people write them in `locale` (« demain 10h », "next monday 9am"), counting
     from `now`; a time that reads two ways becomes a problem that quotes both readings.
     """
     problems: list[Problem] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     now = now or datetime.now(UTC)
     at, every, cron = _text(fields, "at"), _text(fields, "every"), _text(fields, "cron")
     if at:
@@ -89,10 +90,10 @@ def read_schedule(fields: Mapping[str, object], zone: str, *, now: datetime | No
     return values, problems
 
 
-def read_content(fields: Mapping[str, object], default_platform: str) -> tuple[dict[str, object], list[Problem]]:
+def read_content(fields: Mapping[str, object], default_platform: str) -> tuple[dict[str, Any], list[Problem]]:
     """body, variants, targets, attachments, campaign, pillar, utm: only the fields present."""
     problems: list[Problem] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     if (body := _text(fields, "body")) is not None:
         values["body"] = body.replace("\\n", "\n")
     variants = {p: v.replace("\\n", "\n") for p in ("discord", "slack") if (v := _text(fields, p))}

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -226,7 +227,7 @@ def transition(db: sqlite_utils.Database, post_id: int, wanted: Status, actor: A
     return current
 
 
-def update_content(db: sqlite_utils.Database, post_id: int, changes: dict[str, object],
+def update_content(db: sqlite_utils.Database, post_id: int, changes: dict[str, Any],
                    targets: tuple[Target, ...] | None) -> None:
     """Change content columns (body, variants, campaign...) without touching the status."""
     values = {k: (json.dumps(v) if isinstance(v, dict | list | tuple) else v) for k, v in changes.items()}

@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.actions import ActionResult, FindPost, Post
 from bot.clock import Clock
@@ -154,7 +155,7 @@ class Publisher:
         rows = await self.store.run(lambda db: ledger.deliveries_of(db, post.id, due))
         following = next_occurrence(post, due)
         published = [r for r in rows if r.status == "published"]
-        changes: dict[str, object] = {"occurrences_done": post.occurrences_done + 1}
+        changes: dict[str, Any] = {"occurrences_done": post.occurrences_done + 1}
         if published:
             changes["published_at"] = now
         if following is not None:

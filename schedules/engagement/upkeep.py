@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import sqlite_utils
 from apscheduler.triggers.cron import CronTrigger
@@ -96,8 +97,8 @@ class RetentionJob:
             await self.flush()
         now = self.clock.now()
         for community in self.communities:
-            await self.store.run(lambda db, c=community: roll_up_recent(db, c, now))
-            deleted = await self.store.run(lambda db, c=community: purge_engagement(db, c, now))
+            await self.store.run(partial(roll_up_recent, community=community, now=now))
+            deleted = await self.store.run(partial(purge_engagement, community=community, now=now))
             if deleted:
                 log.info("retention: deleted %d engagement rows of %s older than %s", deleted, community.id,
                          cutoff_for(community, now).date())

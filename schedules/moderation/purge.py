@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -37,7 +38,7 @@ class ExcerptPurge:
         total = 0
         for community in self.communities:
             before = now - timedelta(days=community.moderation.retention_days)
-            cleared = await self.store.run(lambda db, c=community.id, b=before: purge_excerpts(db, c, b))
+            cleared = await self.store.run(partial(purge_excerpts, community=community.id, before=before))
             if cleared:
                 log.info("moderation: cleared %d excerpt(s) of %s older than %s", cleared, community.id, before)
             total += cleared

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlite_utils
 from apscheduler.triggers.cron import CronTrigger
@@ -57,7 +58,7 @@ class WelcomeRetention:
         now = self.clock.now()
         total = 0
         for community in self.communities:
-            counts = await self.store.run(lambda db, c=community: purge(db, c, now))
+            counts = await self.store.run(partial(purge, community=community, now=now))
             if any(counts.values()):
                 log.info("welcome retention for %s: %s", community.id, counts)
             total += sum(counts.values())
