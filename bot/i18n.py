@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator, Mapping
+from copy import copy
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from babel import Locale
+from babel.numbers import format_percent
 
 from bot.templates import Value, render
 from bot.text import Text
@@ -104,3 +106,14 @@ class Catalogue:
     def string(self, lang: str, key: str, **values: Value) -> str:
         """The same as plain text, for places with no markup (logs, CLI, labels)."""
         return self.text(lang, key, **values).plain()
+
+
+def precise_percent(value: float, lang: str) -> str:
+    """A share with one decimal in the locale's own pattern (« 2,4 % » in French, "2.4%" in English).
+
+    A custom pattern string such as `#,##0.#%` would drop the locale's no-break space before « % »; copying
+    the locale's pattern and widening its fraction keeps each language's typography.
+    """
+    pattern = copy(Locale.parse(lang).percent_formats[None])
+    pattern.frac_prec = (0, 1)
+    return format_percent(value, format=pattern, locale=lang)

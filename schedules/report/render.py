@@ -14,7 +14,7 @@ from babel.dates import format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from bot.actions import Content, Field
-from bot.i18n import Catalogue
+from bot.i18n import Catalogue, precise_percent
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
 from schedules.report.builder import ScopeFigures, WeeklyReport
 from schedules.report.metrics import Number, Ranked
@@ -45,8 +45,9 @@ def format_number(key: str, value: Number, locale: str, catalogue: Catalogue) ->
     if value is None:
         return catalogue.string(locale, "report.na")
     if key in SHARES:
-        precise = "#,##0.#%" if key.startswith("traffic_") else None  # 2,4 % and 2 % sit either side of a rule
-        return format_percent(value, format=precise, locale=locale)
+        if key.startswith("traffic_"):  # 2,4 % and 2 % sit either side of a rule
+            return precise_percent(value, locale)
+        return format_percent(value, locale=locale)
     if key in DURATIONS:
         return format_timedelta(timedelta(seconds=value), threshold=1.5, locale=locale)
     return format_decimal(value, locale=locale)

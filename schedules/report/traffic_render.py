@@ -4,14 +4,14 @@ cohorts, and the line under the advice that names its rule and its source or say
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 from bot.actions import Field
-from bot.i18n import Catalogue
+from bot.i18n import Catalogue, precise_percent
 from bot.text import Text, join
 from handlers.traffic.visits import Visits
 from schedules.report.builder import ScopeFigures, WeeklyReport
-from schedules.report.cohorts import Cohort
+from schedules.report.cohorts import UNKNOWN, Cohort
 from schedules.report.conversion import TRAFFIC
 from schedules.report.traffic import TrafficFigures
 
@@ -25,7 +25,7 @@ def _number(value: float | None, locale: str, catalogue: Catalogue) -> str:
 def _percent(value: float | None, locale: str, catalogue: Catalogue) -> str:
     if value is None:
         return catalogue.string(locale, "report.na")
-    return format_percent(value, locale=locale, format="#,##0.#%")
+    return precise_percent(value, locale)
 
 
 def _change(now: float | None, before: float | None, locale: str, catalogue: Catalogue, percent: bool = False
@@ -102,7 +102,8 @@ def _context_field(traffic: TrafficFigures, locale: str, catalogue: Catalogue) -
 def cohort_lines(cohorts: list[Cohort], days: int, locale: str, catalogue: Catalogue) -> list[Text]:
     return [catalogue.text(
         locale, "traffic.cohort_line",
-        campaign=c.campaign or catalogue.string(locale, "traffic.no_campaign"), source=c.source,
+        campaign=c.campaign or catalogue.string(locale, "traffic.no_campaign"),
+        source=catalogue.string(locale, "traffic.unknown_source") if c.source == UNKNOWN else c.source,
         arrivals=c.arrivals, activation=_percent(c.activation, locale, catalogue), days=days,
         partial="" if c.activation_final else catalogue.string(locale, "traffic.cohort_partial"),
         retention=_percent(c.retention, locale, catalogue), earlier=c.earlier_arrivals,
