@@ -20,10 +20,12 @@ from bot.clock import Clock
 from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import Community
+from handlers.engagement import presence
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
+from schedules.report import regulars
 from schedules.report.rollups import ensure_days, ensure_weeks
-from schedules.report.weeks import IsoWeek
+from schedules.report.weeks import IsoWeek, day_epoch_bounds
 
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[None]]
@@ -64,6 +66,8 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
     with db.conn:
         db.execute(f"DELETE FROM {MEMBER_WEEKS} WHERE community = ? AND week < ?",
                    [community.id, str(IsoWeek.containing(cutoff, tz))])
+        presence.purge_before(db, community.id, cutoff_epoch)
+        regulars.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
     return deleted
 
 
@@ -74,6 +78,10 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
     ensure_days(db, community.id, [today - timedelta(days=i) for i in range(1, 9)], tz, now)
     this_week = IsoWeek.containing(now, tz)
     ensure_weeks(db, community.id, [this_week.shift(-1), this_week.shift(-2)], tz, now)
+    presence.advance(db, community.id, day_epoch_bounds(today, tz)[0])  # who was active before today
+    silence = max(1, -(-community.engagement.slipping_silence_days // 7))
+    regulars.ensure(db, community.id, this_week.shift(-silence), community.engagement.slipping_regular_weeks, tz,
+                    now)  # the regulars next Monday's report watches
 
 
 class RetentionJob:

@@ -8,6 +8,7 @@ up to date (final periods are never recomputed), then asks each metric family fo
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,6 +16,8 @@ import sqlite_utils
 
 from config.settings import Community
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
+from handlers.engagement.presence import Progress, advance
+from schedules.report import regulars
 from schedules.report.advice import Advice
 from schedules.report.cohorts import Cohort, campaign_cohorts
 from schedules.report.conversion import recommend
@@ -34,10 +37,11 @@ from schedules.report.metrics.newcomers import newcomers
 from schedules.report.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
 from schedules.report.metrics.posts import posts
 from schedules.report.metrics.response import first_response
-from schedules.report.rollups import ensure_days, ensure_weeks
+from schedules.report.rollups import FINAL_GRACE_SECONDS, ensure_days, ensure_weeks
 from schedules.report.traffic import TrafficFigures, traffic_figures
 from schedules.report.weeks import IsoWeek
 
+log = logging.getLogger(__name__)
 CHART_WEEKS = 8
 # The order in which figures are shown and exported.
 METRICS = (
@@ -130,12 +134,26 @@ def _daily(db: sqlite_utils.Database, community: Community, week: IsoWeek) -> li
     return [DailyPoint(d, active.get(d.isoformat(), 0), messages.get(d.isoformat(), 0)) for d in days]
 
 
-def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime) -> None:
-    """Bring every roll-up the report of `week` reads (this week, the one before, the chart, the regulars)."""
+def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime,
+                    progress: Progress | None = None) -> None:
+    """Bring every roll-up the report of `week` reads (this week, the one before, the chart, the regulars, who
+    was active before the week). The first report on a log without roll-ups reads it all once: it says how far
+    it got, in the log and to `progress` (the CLI prints it)."""
     tz = community.tz
+
+    def told(done: int, total: int) -> None:
+        log.info("%s: first roll-up of the engagement log, %d/%d (two weeks each)", community.id, done, total)
+        if progress is not None:
+            progress(done, total)
+
+    end = min(week.epoch_bounds(tz)[1], int(now.timestamp()) - FINAL_GRACE_SECONDS)
+    advance(db, community.id, end, told)
     depth = max(CHART_WEEKS, silent_weeks_for(community) + REGULAR_WINDOW_WEEKS + 1)
     ensure_days(db, community.id, [d for i in range(CHART_WEEKS) for d in week.shift(-i).days()], tz, now)
     ensure_weeks(db, community.id, [week.shift(-i) for i in range(depth + 1)], tz, now)
+    for reported in (week, week.shift(-1)):  # this week's regulars and last week's, for the change
+        regulars.ensure(db, community.id, reported.shift(-silent_weeks_for(community)),
+                        community.engagement.slipping_regular_weeks, tz, now)
 
 
 def silent_weeks_for(community: Community) -> int:
@@ -166,8 +184,8 @@ def report_platforms(community: Community) -> list[str | None]:
 
 
 def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime,
-                 late: bool = False) -> WeeklyReport:
-    prepare_rollups(db, community, week, now)
+                 late: bool = False, progress: Progress | None = None) -> WeeklyReport:
+    prepare_rollups(db, community, week, now, progress)
     scopes = []
     for platform in report_platforms(community):
         numbers, lists = _numbers(db, Scope(community, week, platform, now))

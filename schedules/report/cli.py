@@ -11,6 +11,14 @@ from bot.exit_status import ExitStatus
 
 FORMATS = ("text", "markdown", "json", "csv")  # the formats of `schedules.report.export` (a test checks)
 
+LONG_FIRST_READ = 8  # slices of two weeks: a first read of four months of log or more is worth following
+
+
+def _progress(done: int, total: int) -> None:
+    """The first report on a large log takes a while (minutes over millions of rows): say how far it got."""
+    if total >= LONG_FIRST_READ:
+        click.echo(f"reading the engagement log for the first time: {done}/{total} (two weeks each)", err=True)
+
 
 def chart_beside(out: Path) -> Path:
     """Where the chart of a report written to `out` goes: the same folder and name, `-chart.png`."""
@@ -54,7 +62,7 @@ def report_cli(week_text: str | None, fmt: str, out: Path | None, community_id: 
         raise click.BadParameter(str(error), param_hint="--week") from None
     store = context.open_store()
     try:
-        report = build_report(store.db, community, week, now)
+        report = build_report(store.db, community, week, now, progress=_progress)
     finally:
         store.close()
     catalogue = Catalogue.shipped()

@@ -10,7 +10,10 @@ from handlers.engagement.migrations import (
     DAILY,
     DAILY_ACTIVE,
     EVENTS,
+    FIRST_ACTIVE,
+    FIRST_ACTIVE_MARKS,
     MEMBER_WEEKS,
+    REGULARS,
     REPORT_FIGURES,
     REPORT_RUNS,
     RETENTION_CUTOFFS,
@@ -32,6 +35,9 @@ ALLOWED = {
     REPORT_RUNS: {"community", "platform", "week", "status", "late", "message_id", "error", "started_at",
                   "finished_at", "parts_sent", "first_message_id"},
     REPORT_FIGURES: {"community", "week", "platform", "figures", "built_at"},  # aggregates only
+    FIRST_ACTIVE: {"community", "platform", "member_id", "first_at", "last_at"},
+    FIRST_ACTIVE_MARKS: {"community", "covered_until"},
+    REGULARS: {"community", "window_end", "min_weeks", "platform", "member_id", "mask"},
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}
 

@@ -11,9 +11,10 @@ import math
 
 import sqlite_utils
 
-from handlers.engagement.migrations import DAILY, MEMBER_WEEKS
+from handlers.engagement.migrations import DAILY
+from schedules.report import regulars
 from schedules.report.metrics import Number, Ranked, Scope, member_labels, share
-from schedules.report.metrics.people import Identify, Membership
+from schedules.report.metrics.people import Identify, Membership, linked_accounts
 
 REGULAR_WINDOW_WEEKS = 6
 
@@ -55,25 +56,24 @@ def slipping_away(db: sqlite_utils.Database, scope: Scope, who: Identify,
     """Regulars gone quiet: active in at least `slipping_regular_weeks` of the 6 weeks before the silence, and
     not at all during the silence (the last ceil(silence_days / 7) weeks, the report's week included).
 
-    The count includes everyone; the named list leaves out the `hidden` identities (members who opted out)."""
+    The count includes everyone; the named list leaves out the `hidden` identities (members who opted out).
+    The window's regulars come from their roll-up (see `regulars`), so the cost follows the regulars, not the
+    activity."""
     silence = silent_weeks(scope)
-    quiet = {str(scope.week.shift(-i)) for i in range(silence)}
-    before = [str(scope.week.shift(-silence - i)) for i in range(REGULAR_WINDOW_WEEKS)]
+    quiet = [str(scope.week.shift(-i)) for i in range(silence)]
+    window_end = scope.week.shift(-silence)
     where, params = scope.platform_filter()
-    weeks = [*quiet, *before]
-    marks = ", ".join("?" for _ in weeks)
-    active_weeks: dict[str, set[str]] = {}
-    accounts: dict[str, list[tuple[str, str]]] = {}
-    for platform, member_id, week in db.execute(
-        f"SELECT platform, member_id, week FROM {MEMBER_WEEKS} WHERE community = ? AND week IN ({marks}){where}",
-        [scope.community.id, *weeks, *params],
-    ):
-        identity = who(platform, member_id)
-        active_weeks.setdefault(identity, set()).add(week)
-        accounts.setdefault(identity, []).append((platform, member_id))
     regular = scope.community.engagement.slipping_regular_weeks
+    linked = linked_accounts(db, scope.community.id) if scope.platform is None else []
+    candidates = regulars.masks(db, scope.community.id, window_end, regular, quiet, linked, where, params)
+    masks: dict[str, int] = {}
+    accounts: dict[str, list[tuple[str, str]]] = {}
+    for account, mask in candidates.items():
+        identity = who(*account)
+        masks[identity] = -1 if mask < 0 or masks.get(identity, 0) < 0 else masks.get(identity, 0) | mask
+        accounts.setdefault(identity, []).append(account)
     slipping = sorted(
-        ((len(w), identity) for identity, w in active_weeks.items() if len(w) >= regular and not w & quiet),
+        ((mask.bit_count(), identity) for identity, mask in masks.items() if mask >= 0 and mask.bit_count() >= regular),
         key=lambda item: (-item[0], item[1]),
     )
     shown = [(n, identity) for n, identity in slipping if identity not in hidden][: scope.top_count]

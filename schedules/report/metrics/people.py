@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF
+from handlers.engagement.presence import active_before
 from schedules.report.metrics import Scope
 
 Account = tuple[str, str]  # platform, member id
@@ -41,6 +42,14 @@ def identify(db: sqlite_utils.Database, scope: Scope) -> Identify:
             name = min(f"{p}:{m}" for p, m in accounts)  # a stable name: lists tie-break on it
             persons |= {account: name for account in accounts}
     return lambda platform, member_id: persons.get((platform, member_id)) or f"{platform}:{member_id}"
+
+
+def linked_accounts(db: sqlite_utils.Database, community: str) -> list[Account]:
+    """Accounts linked to a person with `/privacy link` (one member across platforms)."""
+    if not db["privacy_links"].exists():
+        return []
+    return [(p, m) for p, m in db.execute(
+        "SELECT platform, member_id FROM privacy_links WHERE community = ?", [community]).fetchall()]
 
 
 @dataclass(frozen=True)
@@ -70,13 +79,9 @@ def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identif
     ):
         last[(platform, member_id)] = kind
     present = {who(*account) for account, kind in last.items() if kind == "join"}
-    for platform, member_id in db.execute(
-        f"SELECT DISTINCT platform, member_id FROM {EVENTS} WHERE community = ?"
-        f" AND kind IN ('message', 'reply', 'reaction') AND at < ?{where}",
-        [scope.community.id, instant, *params],
-    ):
-        if (platform, member_id) not in last:
-            present.add(who(platform, member_id))
+    for account in active_before(db, scope.community.id, instant, where, params):
+        if account not in last:
+            present.add(who(*account))
     return present
 
 
