@@ -11,6 +11,9 @@ the range applies (`SEARCH … (community=? AND kind=? AND at>? AND at<?)`; the 
 A whole-table `GROUP BY` is shown for scale only. Goals: the report at most half the week scan, and flat
 from 1 million to 10 million events (growth shown when both sizes ran).
 
+Times are CPU seconds of this process (SQLite runs in the calling thread here): on a shared machine the wall
+clock mostly measures the neighbours, while the CPU time is the work done.
+
 Left out: rendering and sending the cards (the `pipeline` scenario runs Monday's report on the console), and
 the Slack and Discord calls.
 """
@@ -79,28 +82,28 @@ def _report_times(folder: Path, members: int, events: int) -> dict:
     now = NOW
     store = Store.open(folder / "year.db")
     apply_all(store.db, [feature.migrations])
-    started = time.perf_counter()
+    started = time.process_time()
     _synthetic(store.db, members, events, now)
-    figures = {"load_s": time.perf_counter() - started}
+    figures = {"load_s": time.process_time() - started}
     week = IsoWeek.last_complete(now, community.tz)
     last_monday = now - timedelta(days=7)
-    started = time.perf_counter()
+    started = time.process_time()
     build_report(store.db, community, week.shift(-1), last_monday)  # a first report: builds its roll-ups
-    figures["cold_s"] = time.perf_counter() - started
-    started = time.perf_counter()
+    figures["cold_s"] = time.process_time() - started
+    started = time.process_time()
     roll_up_recent(store.db, community, now - timedelta(hours=5))  # the night before this report
-    figures["nightly_s"] = time.perf_counter() - started
-    started = time.perf_counter()
+    figures["nightly_s"] = time.process_time() - started
+    started = time.process_time()
     report = build_report(store.db, community, week, now)
-    figures["warm_s"] = time.perf_counter() - started
+    figures["warm_s"] = time.process_time() - started
     start, end = week.epoch_bounds(community.tz)
-    started = time.perf_counter()
+    started = time.process_time()
     store.db.execute(f"SELECT platform, kind, count(*) FROM {EVENTS} GROUP BY platform, kind").fetchall()
-    figures["scan_all_s"] = time.perf_counter() - started
+    figures["scan_all_s"] = time.process_time() - started
     figures["plan"] = _week_scan_plan(store.db, start, end)
-    started = time.perf_counter()
+    started = time.process_time()
     store.db.execute(WEEK_SCAN, [start, end]).fetchall()
-    figures["scan_week_s"] = time.perf_counter() - started
+    figures["scan_week_s"] = time.process_time() - started
     figures["active"] = float(report.overall.numbers["active_members"] or 0)
     store.close()
     return figures

@@ -59,6 +59,15 @@ def real_texts(data_dir: Path) -> list[str] | None:
         return [html.unescape(row["tweet"]) for row in csv.DictReader(handle) if row["class"] == NEITHER]
 
 
+def offensive_texts(data_dir: Path) -> list[str] | None:
+    """Davidson's hate and offensive tweets (most of which the default rules flag); None without the data set."""
+    path = Path(data_dir) / DAVIDSON
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [html.unescape(row["tweet"]) for row in csv.DictReader(handle) if row["class"] != NEITHER]
+
+
 def happenings(count: int, texts: list[str], seed: int = 5, tick_every: int = 20,
                tick_seconds: int = 10) -> Iterator[Happening]:
     """`count` events: messages 58 %, reactions 24 %, replies 15 %, joins 2 %, leaves 1 %, with time ticks.
