@@ -18,6 +18,7 @@ from bot.platform import Capability
 from bot.roles import Role
 from bot.store import Store
 from bot.text import Text, join
+from config.settings import Community
 from handlers.calendar import posts as ledger
 from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
@@ -117,14 +118,23 @@ def draft_modal(invocation: Invocation, catalogue: Catalogue) -> OpenModal:
                      inputs=(field("body", True, True), field("at"), field("to"), field("every"), field("campaign")))
 
 
-def list_line(post: CalendarPost, invocation: Invocation) -> Text:
-    status = invocation.say(f"calendar.status.{post.status.value}")
+def list_line(post: CalendarPost, community: Community, catalogue: Catalogue) -> Text:
+    locale = community.locale
+    status = catalogue.text(locale, f"calendar.status.{post.status.value}")
     targets = ", ".join(str(t) for t in post.targets)
     snippet = post.body.replace("\n", " ")
     snippet = snippet[:60] + ("…" if len(snippet) > 60 else "")
     tags = " ".join(f"[{tag}]" for tag in (post.campaign, post.pillar) if tag)
-    return Text.of(f"#{post.id} · ", status, " · ", when_text(post, invocation.catalogue, invocation.locale),
-                   f" · {targets} {tags} · {snippet}")
+    return Text.of(catalogue.text(locale, "calendar.answer.list_number", id=str(post.id)), " · ", status, " · ",
+                   when_text(post, catalogue, locale), f" · {targets} {tags} · {snippet}")
+
+
+def list_text(found: list[CalendarPost], community: Community, catalogue: Catalogue) -> Text:
+    """The calendar as lines (the `/post list` answer and `cmbot posts list`)."""
+    if not found:
+        return catalogue.text(community.locale, "calendar.answer.list_empty")
+    header = catalogue.text(community.locale, "calendar.answer.list_header", count=len(found))
+    return join([header, *(list_line(p, community, catalogue) for p in found)])
 
 
 def enabled_only(run):
@@ -190,10 +200,7 @@ class CalendarCommands:
         found = await self.store.run(lambda db: ledger.list_posts(
             db, invocation.community.id, statuses, campaign=campaign and str(campaign),
             pillar=pillar and str(pillar), limit=limit))
-        if not found:
-            return [invocation.answer("calendar.answer.list_empty")]
-        header = invocation.say("calendar.answer.list_header", count=len(found))
-        return [invocation.answer(join([header, *(list_line(p, invocation) for p in found)]))]
+        return [invocation.answer(list_text(found, invocation.community, invocation.catalogue))]
 
     async def show(self, invocation: Invocation) -> Sequence[Action]:
         post_id = int(invocation.options["id"])

@@ -123,3 +123,10 @@ def m005_review_cards(db: sqlite_utils.Database) -> None:
         foreign_keys=[("post_id", "calendar_posts", "id")],
     )
     db.table("calendar_review_cards").create_index(["post_id"])
+
+
+@migrations()
+def m006_import_key(db: sqlite_utils.Database) -> None:
+    """The stable key of the import row a post came from: re-importing the same file finds it again."""
+    db.table("calendar_posts").add_column("import_key", str)
+    db.table("calendar_posts").create_index(["community", "import_key"])

@@ -50,7 +50,7 @@ def count_posts(tmp_path) -> int:
 def test_examples_are_valid_and_import(config, tmp_path, name):
     dry = run(config, str(EXAMPLES / name), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "row" in dry.output and "ok" in dry.output and "dry run" in dry.output
+    assert "row 2: new" in dry.output and "Dry run, nothing was imported" in dry.output
     assert count_posts(tmp_path) == 0
     real = run(config, str(EXAMPLES / name))
     assert real.exit_code == 0, real.output
@@ -68,7 +68,7 @@ def test_one_bad_row_imports_nothing(config, tmp_path):
     )
     result = run(config, str(bad))
     assert result.exit_code == 1
-    assert "row 2: ok" in result.output
+    assert "row 2: new" in result.output
     assert "row 3: The “at” field is in the past" in result.output
     assert "row 4: The “pillar” field “memes”" in result.output
     assert "nothing was imported" in result.output
