@@ -51,6 +51,8 @@ def moderation_cli() -> None:
 @click.option("--community", default=None, help="community whose rules to use (default: the first)")
 @click.option("--classifier/--no-classifier", default=None, help="include the classifier rule (default: as configured)")
 @click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
+@click.option("--errors", "errors", type=click.IntRange(min=0), default=0,
+              help="also list N false positives and N false negatives, with the rules that fired")
 def eval_command(
     file: Path,
     text_column: str,
@@ -60,6 +62,7 @@ def eval_command(
     community: str | None,
     classifier: bool | None,
     as_json: bool,
+    errors: int,
 ) -> None:
     """Run the configured rules over a labelled FILE (CSV, or TSV by extension) and print precision, recall,
     F1, false positive rate, per-group flag rates and messages per second."""
@@ -86,9 +89,11 @@ def eval_command(
     engine = build_engine(moderation, _base_dir(settings), extra)
     result = evaluate(lambda text: bool(engine.check_text(text)), rows)
     per_rule = rule_hits(engine, rows)  # a second, untimed pass: which rule earns its flags
+    mistakes = error_examples(engine, rows, errors) if errors else None
     if as_json:
+        extra = {"errors": mistakes} if mistakes is not None else {}
         click.echo(json.dumps({"file": str(file), "community": chosen.id, "rules": engine.rule_names,
-                               **result.as_dict(), "per_rule": per_rule}, indent=2))  # fmt: skip
+                               **result.as_dict(), "per_rule": per_rule, **extra}, indent=2))  # fmt: skip
     else:
         click.echo(f"{file}: rules {', '.join(engine.rule_names)}")
         click.echo(report_text(result))
@@ -96,6 +101,38 @@ def eval_command(
             click.echo("hits per rule (share on rows labelled positive):")
             for rule, counts in per_rule.items():
                 click.echo(f"  {rule:10s} {counts['hits']:6d}  {counts['precision']:6.1%}")
+        if mistakes is not None:
+            click.echo(errors_text(mistakes))
+
+
+EXAMPLE_CHARS = 160
+
+
+def error_examples(engine, rows, limit: int) -> dict[str, list[dict[str, object]]]:
+    """The first `limit` false positives (flagged, labelled fine) with the rules that fired and why, and the first
+    `limit` false negatives (labelled to flag, not flagged): what a CM reads to see why the rules miss or misfire."""
+    wrong: dict[str, list[dict[str, object]]] = {"false_positives": [], "false_negatives": []}
+    for row in rows:
+        positives, negatives = wrong["false_positives"], wrong["false_negatives"]
+        if len(positives) >= limit and len(negatives) >= limit:
+            break
+        hits = engine.check_text(row.text).hits
+        text = " ".join(row.text.split())
+        text = text[:EXAMPLE_CHARS] + ("…" if len(text) > EXAMPLE_CHARS else "")
+        if hits and not row.positive and len(positives) < limit:
+            positives.append({"text": text, "rules": [f"{h.rule} ({h.detail})" if h.detail else h.rule
+                                                      for h in hits]})
+        elif not hits and row.positive and len(negatives) < limit:
+            negatives.append({"text": text, "rules": []})
+    return wrong
+
+
+def errors_text(mistakes: dict[str, list[dict[str, object]]]) -> str:
+    lines = [f"false positives (flagged, labelled fine): {len(mistakes['false_positives'])} shown"]
+    lines += [f"  - {item['text']!r}  <- {', '.join(item['rules'])}" for item in mistakes["false_positives"]]  # type: ignore[arg-type]
+    lines.append(f"false negatives (labelled to flag, missed): {len(mistakes['false_negatives'])} shown")
+    lines += [f"  - {item['text']!r}" for item in mistakes["false_negatives"]]
+    return "\n".join(lines)
 
 
 def rule_hits(engine, rows) -> dict[str, dict[str, float]]:

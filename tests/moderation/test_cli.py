@@ -165,3 +165,20 @@ def test_train_learns_from_moderators_decisions(tmp_path):
     result = run(config, "train")
     assert result.exit_code == 0, result.output
     assert "24 example(s) from moderators' decisions" in result.output and (tmp_path / "learned.pkl").exists()
+
+
+def test_eval_errors_lists_the_mistakes_with_the_rules_that_fired(tmp_path):
+    rows = [("you are a stupid b1tch", "0", "a"), ("what a lovely day", "1", "a"), ("espèce de connard", "1", "b"),
+            ("FREE NITRO HERE discord-nitro-gift.ru", "0", "a"), ("the weather is nice", "0", "b")]
+    data = write_rows(tmp_path / "rows.csv", rows)
+    result = run(write_config(tmp_path), "eval", str(data), "--text-column", "message", "--label-column", "toxic",
+                 "--no-classifier", "--errors", "1")
+    assert result.exit_code == 0, result.output
+    assert "false positives (flagged, labelled fine): 1 shown" in result.output
+    assert "'you are a stupid b1tch'  <- terms (insults)" in result.output  # only the first one: N = 1
+    assert "false negatives (labelled to flag, missed): 1 shown" in result.output
+    assert "'what a lovely day'" in result.output
+    figures = json.loads(run(write_config(tmp_path), "eval", str(data), "--text-column", "message",
+                             "--label-column", "toxic", "--no-classifier", "--errors", "5", "--json").output)
+    assert [e["text"] for e in figures["errors"]["false_negatives"]] == ["what a lovely day"]
+    assert len(figures["errors"]["false_positives"]) == 2
