@@ -199,6 +199,19 @@ class CommandRouter:
 
         spec = self.registry.get(event.path)
         if spec is None:
+            group = [s for s in self.registry if s.path[: len(event.path)] == event.path and s.path != event.path]
+            held = roles_of(event.member, community, event.platform)
+            usable = [s for s in group if may(held, s.allowed)]
+            if usable:  # `/post` alone: its subcommands, one line each
+                prefix = COMMAND_PREFIX.get(event.platform, "/")
+                lines: list[Text | str] = [self.catalogue.text(community.locale, "core.group_header",
+                                                               command=f"{prefix}{' '.join(event.path)}")]
+                for sub in usable:
+                    lines += ["\n", usage_line(sub, prefix, lambda key: self.catalogue.text(community.locale, key))]
+                return [Answer(interaction=event.interaction, content=Content(text=Text.of(*lines)), ephemeral=True)]
+            if group:
+                needed = ", ".join(sorted({r.value.upper() for s in group for r in s.allowed}))
+                return refuse("core.command_refused", command=" ".join(event.path), roles=needed)
             return refuse("core.command_unknown", command=" ".join(event.path))
         held = roles_of(event.member, community, event.platform)
         if not may(held, spec.allowed):
@@ -217,6 +230,12 @@ class CommandRouter:
 COMMAND_PREFIX: dict[PlatformName, str] = {PlatformName.SLACK: "/cmbot "}
 
 
+def usage_line(spec: CommandSpec, prefix: str, say: Callable[[str], Text]) -> Text:
+    """`/post reject id=… reason=… — Send a post back…`: how to call a command, and what it does."""
+    usage = " ".join([spec.name, *(f"{o.name}=…" for o in spec.options if o.required)])
+    return Text.of(f"{prefix}{usage} — ", say(spec.description_key))
+
+
 def help_command(registry: CommandRegistry) -> CommandSpec:
     """`/help`: the commands the caller's roles allow, with their descriptions, in the locale."""
 
@@ -225,9 +244,8 @@ def help_command(registry: CommandRegistry) -> CommandSpec:
         prefix = COMMAND_PREFIX.get(invocation.event.platform, "/")
         for spec in registry:
             if may(invocation.roles, spec.allowed):
-                usage = " ".join([spec.name, *(f"{o.name}=…" for o in spec.options if o.required)])
                 lines.append("\n")
-                lines.append(Text.of(f"{prefix}{usage} — ", invocation.say(spec.description_key)))
+                lines.append(usage_line(spec, prefix, invocation.say))
         return [invocation.answer(Text.of(*lines))]
 
     return CommandSpec(path=("help",), description_key="core.help_description", run=run)

@@ -89,3 +89,22 @@ async def test_french_cards_speak_french(tmp_path, clock):
     [closed] = edits(await bot.click("carla", "cal:approve:1"))
     assert closed.content.text.plain().startswith("Validée par carla le ")
     await bot.app.stop()
+
+
+async def test_post_alone_lists_its_subcommands_and_refuses_members(tmp_path, clock):
+    from bot.events import CommandInvoked, InteractionRef, PlatformName
+
+    bot = await start_bot(tmp_path, clock)
+
+    async def alone(who: str) -> str:
+        bot.new_actions()
+        await bot.app.services.dispatcher.dispatch(CommandInvoked(
+            member=bot.member(who), path=("post",), options={},
+            interaction=InteractionRef(PlatformName.CONSOLE, "i"), **bot._base()))
+        return answer_text(bot.new_actions())
+
+    listed = await alone("sam")
+    assert listed.startswith("The commands of /post:")
+    assert "/post draft — Draft a post" in listed and "/post reject id=… reason=… — " in listed
+    assert "reserved for: CM, SMM" in await alone("max")
+    await bot.app.stop()
