@@ -38,7 +38,7 @@ async def fake():
     await slack.stop()
 
 
-async def test_approving_by_command_edits_the_card_and_removes_its_buttons(tmp_path, fake):
+async def start(tmp_path, fake) -> App:
     settings = parse_settings(CONFIG, "cards-slack.toml")
     clock = SimulatedClock(START)
     app = App(settings, Store.open(tmp_path / "cmbot.db"), clock, SteppedWakeups(clock), features=[feature])
@@ -46,6 +46,11 @@ async def test_approving_by_command_edits_the_card_and_removes_its_buttons(tmp_p
                               settings=settings, commands=app.services.commands, catalogue=app.services.catalogue,
                               api_base=fake.api_base)])
     await app.start()
+    return app
+
+
+async def test_approving_by_command_edits_the_card_and_removes_its_buttons(tmp_path, fake):
+    app = await start(tmp_path, fake)
     try:
         draft = 'post draft body="Spring sale" to=#CGENERAL at="next thursday 9am"'
         await fake.send_socket("slash_commands", command_payload(draft, user_id="USAM",
@@ -61,5 +66,16 @@ async def test_approving_by_command_edits_the_card_and_removes_its_buttons(tmp_p
         assert update.args["channel"] == MODERATION
         blocks = str(update.args.get("blocks"))
         assert "Approved by" in blocks and "cal:approve" not in blocks and "'actions'" not in blocks
+    finally:
+        await app.stop()
+
+
+async def test_cmbot_post_alone_lists_its_subcommands(tmp_path, fake):
+    app = await start(tmp_path, fake)
+    try:
+        await fake.send_socket("slash_commands", command_payload("post", user_id="USAM",
+                                                                 response_url=fake.response_url("p")))
+        [answer] = await fake.wait_for(lambda: fake.responses)
+        assert answer["text"].startswith("The commands of /cmbot post:") and "/cmbot post draft — " in answer["text"]
     finally:
         await app.stop()

@@ -42,6 +42,9 @@ def parse_command_text(registry: CommandRegistry, text: str) -> ParsedCommand | 
         path, options = registry.split_line(line)
     except LookupError as unknown:
         name = str(unknown.args[0]) if unknown.args else line.split()[0]
+        group = (line.split()[0].lower(),)
+        if line.split() == list(group) and any(spec.path[:1] == group for spec in registry):
+            return ParsedCommand(group, {})  # `/cmbot post` alone: the core lists its subcommands
         return CommandProblem("slack.command_unknown", {"command": name, "slash": SLASH_COMMAND})
     except CommandLineError as error:
         return CommandProblem(error.key, {name: str(value) for name, value in error.values.items()})
