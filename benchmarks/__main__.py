@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks.harness import Report, ScenarioOptions, combine
 
-SCENARIOS = ("startup", "dispatch", "pipeline", "moderation", "scheduling", "engagement", "report")
+SCENARIOS = ("startup", "dispatch", "pipeline", "moderation", "scaling", "scheduling", "engagement", "report")
 
 
 def main(argv: list[str] | None = None) -> int:
