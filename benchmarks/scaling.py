@@ -35,7 +35,7 @@ def run(options: ScenarioOptions) -> list[Measure]:
                 worst[name] = (ratio, unit)
     measures = [
         Measure(SCENARIO, "cmbot rule", f"{name} time x{sizes[1] // sizes[0]} text", ratio, "ratio", RATIO_GOAL,
-                f"worst unit {unit!r}")  # fmt: skip
+                f"worst unit {unit!r}")
         for name, (ratio, unit) in sorted(worst.items())
     ]
     measures.append(_ordinary_chat(engine, 200 if options.quick else 2_000))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import PATIENCE
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = """
 [bot]
@@ -55,7 +57,7 @@ def kill_when_paused(process: subprocess.Popen[str], point: str) -> str:
             break
     else:
         pytest.fail("the bot ended without reaching the pause point")
-    process.wait(timeout=30)
+    process.wait(timeout=PATIENCE)
     assert process.returncode == -signal.SIGKILL
     return process.stdout.read()
 
@@ -85,13 +87,13 @@ def test_killed_mid_delivery_publishes_once_or_reports(tmp_path, point, sent_bef
     assert before.count(POSTED) == sent_before_kill
 
     second = bot(config, "2026-03-02T10:20+01:00", pause=None)  # within the one-hour grace period
-    after, errors = second.communicate("clock +2h\n", timeout=60)
+    after, errors = second.communicate("clock +2h\n", timeout=PATIENCE)
     assert second.returncode == 0, errors
     assert before.count(POSTED) + after.count(POSTED) == (1 if final == "published" else sent_before_kill)
     assert statuses(db) == [final]
     assert ("[#strategy] cmbot: Post #1 on console:news" in after) is reported
 
     third = bot(config, "2026-03-02T12:00+01:00", pause=None)  # and a further restart changes nothing
-    again, errors = third.communicate("clock +1d\n", timeout=60)
+    again, errors = third.communicate("clock +1d\n", timeout=PATIENCE)
     assert third.returncode == 0, errors
     assert POSTED not in again and "[#strategy]" not in again

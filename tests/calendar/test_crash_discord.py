@@ -21,6 +21,7 @@ from handlers.calendar.lifecycle import Status
 from handlers.calendar.migrations import migrations
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post
 from tests.fakes.discord_fake import FakeDiscord
+from tests.patience import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS, STRATEGY = "7", "8"
@@ -48,7 +49,7 @@ async def start_bot(config: Path, fake: FakeDiscord, pause: str | None) -> async
 
 async def kill_when_paused(process: asyncio.subprocess.Process, point: str) -> None:
     assert process.stderr is not None
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(PATIENCE):
         while line := await process.stderr.readline():
             if f"calendar: paused at {point}".encode() in line:
                 process.send_signal(signal.SIGKILL)
@@ -59,7 +60,7 @@ async def kill_when_paused(process: asyncio.subprocess.Process, point: str) -> N
 
 async def stop(process: asyncio.subprocess.Process) -> None:
     process.send_signal(signal.SIGTERM)
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(PATIENCE):
         await process.communicate()
 
 
@@ -86,7 +87,7 @@ async def test_killed_mid_delivery_on_discord(tmp_path, point, posts, reported):
 
         second = await start_bot(config, fake, pause=None)
         watched = STRATEGY if reported else NEWS
-        await fake.wait_for_request("POST", f"/channels/{watched}/messages", timeout=20)
+        await fake.wait_for_request("POST", f"/channels/{watched}/messages", timeout=PATIENCE)
         await stop(second)
         assert len(fake.requests_to("POST", f"/channels/{NEWS}/messages")) == posts
         assert bool(fake.requests_to("POST", f"/channels/{STRATEGY}/messages")) is reported

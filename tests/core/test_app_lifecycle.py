@@ -11,6 +11,7 @@ from bot.clock import SimulatedClock
 from bot.platform import FatalHandler, FatalPlatformError
 from bot.store import Store
 from bot.wakeups import SteppedWakeups
+from tests.patience import PATIENCE
 from tests.recording import RecordingPlatform
 
 
@@ -48,7 +49,7 @@ async def test_a_platform_failing_after_start_stops_the_app_with_its_exit_status
 
     failing = asyncio.create_task(fail_later())
     with pytest.raises(FatalPlatformError) as caught:
-        await asyncio.wait_for(run_until_stopped(app, asyncio.Event()), timeout=10)
+        await asyncio.wait_for(run_until_stopped(app, asyncio.Event()), timeout=PATIENCE)
     await failing
     assert caught.value.exit_status == 3
     assert platform.stopped and stop_hook_ran.is_set()
@@ -61,5 +62,5 @@ async def test_the_done_event_stops_the_app_without_error(settings, tmp_path, t0
     app.attach([platform])
     done = asyncio.Event()
     done.set()
-    await asyncio.wait_for(run_until_stopped(app, done), timeout=10)
+    await asyncio.wait_for(run_until_stopped(app, done), timeout=PATIENCE)
     assert platform.stopped and app.fatal is None

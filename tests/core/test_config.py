@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import ConfigError, load_settings, parse_settings
+from tests.patience import PATIENCE
 
 GOOD = """
 [[communities]]
@@ -89,7 +90,7 @@ def test_config_check_exits_2_and_names_file_and_key(tmp_path: Path):
     broken = tmp_path / "broken.toml"
     broken.write_text(GOOD.replace('name = "Acme"', 'name = "Acme"\nlocale = "de"'), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "config", "check", str(broken)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", "config", "check", str(broken)], capture_output=True, text=True, timeout=PATIENCE
     )
     assert result.returncode == 2
     assert str(broken) in result.stderr and "communities[0].locale" in result.stderr
@@ -97,7 +98,7 @@ def test_config_check_exits_2_and_names_file_and_key(tmp_path: Path):
     # a complete file: the weekly report needs a strategy channel to be posted somewhere
     good.write_text(GOOD.replace("moderation = 222", "moderation = 222, strategy = 444"), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "config", "check", str(good)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", "config", "check", str(good)], capture_output=True, text=True, timeout=PATIENCE
     )
     assert result.returncode == 0 and "OK" in result.stdout
 
@@ -107,7 +108,7 @@ def test_run_with_a_broken_config_exits_2_before_starting(tmp_path: Path):
     broken.write_text("[[communities]]\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(broken)],
-        capture_output=True, text=True, timeout=60, input="", cwd=tmp_path,
+        capture_output=True, text=True, timeout=PATIENCE, input="", cwd=tmp_path,
     )
     assert result.returncode == 2
     assert f"{broken}: 2 problems" in result.stderr

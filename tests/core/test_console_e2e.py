@@ -10,6 +10,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tests.patience import PATIENCE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,7 +40,7 @@ def run_console(tmp_path: Path, script: str, *extra: str) -> subprocess.Complete
     return subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path)),
          "--start-at", "2026-11-23T09:00:00+01:00", *extra],
-        input=script, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        input=script, capture_output=True, text=True, timeout=PATIENCE, cwd=tmp_path, env=env,
     )
 
 
@@ -86,7 +88,7 @@ def test_the_shipped_demo_shows_every_feature(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
     result = subprocess.run(  # the embedded default config, as the README's first command runs it
         [sys.executable, "-m", "bot", "run", "--start-at", "2026-11-23T09:00:00+01:00"],
-        input=demo, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        input=demo, capture_output=True, text=True, timeout=PATIENCE, cwd=tmp_path, env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and " ERROR " not in result.stderr
@@ -114,13 +116,13 @@ def test_sigterm_stops_the_bot_cleanly(tmp_path):
     try:
         process.stdin.write("join alice\n")
         process.stdin.flush()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         line = ""
         while "alice joined" not in line and time.monotonic() < deadline:
             line = process.stdout.readline()
         assert "alice joined" in line
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=PATIENCE) == 0
         assert "cmbot stopped" in process.stderr.read()
     finally:
         if process.poll() is None:

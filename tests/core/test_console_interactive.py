@@ -12,6 +12,7 @@ import time
 import pytest
 
 from tests.core.test_console_e2e import write_config
+from tests.patience import PATIENCE
 
 
 def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
@@ -42,13 +43,13 @@ def test_the_console_prompts_on_a_terminal(tmp_path):
     )
     os.close(follower)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         read_until(leader, b"cmbot> ", deadline)
         os.write(leader, b"join alice\n")
         output = read_until(leader, b"cmbot> ", deadline)
         assert b"alice joined" in output
         os.write(leader, b"quit\n")
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=PATIENCE) == 0
     finally:
         if process.poll() is None:
             process.kill()

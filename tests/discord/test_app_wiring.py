@@ -12,6 +12,7 @@ from bot.store import Store
 from bot.wakeups import SchedulerWakeups
 from tests.discord.conftest import SMM_ROLE, make_platform
 from tests.discord.test_wire_events import until
+from tests.patience import PATIENCE
 
 
 def build_app(settings, tmp_path, fake):
@@ -44,6 +45,6 @@ async def test_sigterm_stops_the_discord_client_cleanly(fake, discord_settings, 
 
     os.kill(os.getpid(), signal.SIGTERM)
 
-    await asyncio.wait_for(running, timeout=5)
+    await asyncio.wait_for(running, timeout=PATIENCE)
     assert platform.client.is_closed()
     await until(lambda: fake.connected == 0)

@@ -7,9 +7,10 @@ import asyncio
 from bot.events import MemberJoined, MessagePosted
 from tests.discord.conftest import GUILD, SMM_ROLE, WELCOME_CHANNEL
 from tests.fakes.discord_fake import member, user
+from tests.patience import PATIENCE
 
 
-async def until(predicate, timeout: float = 5.0) -> None:
+async def until(predicate, timeout: float = PATIENCE) -> None:
     """Bounded poll for an effect that has no request to wait on."""
     async with asyncio.timeout(timeout):
         while not predicate():

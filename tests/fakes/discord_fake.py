@@ -47,6 +47,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.patience import PATIENCE
+
 JSON = "application/json"
 GATEWAY_GUILD_MEMBERS = 1 << 14
 GATEWAY_MESSAGE_CONTENT = 1 << 18
@@ -199,7 +201,8 @@ class FakeDiscord:
         pattern = re.compile(path)
         return [r for r in self.requests if r.method == method.upper() and pattern.fullmatch(r.path)]
 
-    async def wait_for_request(self, method: str, path: str, count: int = 1, timeout: float = 5.0) -> list[Recorded]:
+    async def wait_for_request(self, method: str, path: str, count: int = 1,
+                               timeout: float = PATIENCE) -> list[Recorded]:
         """Wait (bounded) until `count` calls matched, and return them."""
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: len(self.requests_to(method, path)) >= count),

@@ -49,6 +49,8 @@ from urllib.parse import parse_qsl, urlencode
 import aiohttp
 from aiohttp import web
 
+from tests.patience import PATIENCE
+
 TEAM_ID = "T0001"
 BOT_USER_ID = "UBOT"
 BOT_TOKEN = "xoxb-fake-bot-token"
@@ -194,7 +196,7 @@ class SlackFake:
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = PATIENCE) -> Any:
         """Wait until `predicate()` is truthy (re-checked whenever the fake records something); return it."""
         async def poll() -> Any:
             while True:
@@ -379,7 +381,7 @@ class SlackFake:
         await self._sockets[-1].send_json({"type": "disconnect", "reason": reason})
 
     async def send_socket(self, envelope_type: str, payload: dict[str, Any], *, retry_attempt: int = 0,
-                          timeout: float = 5.0) -> dict[str, Any]:
+                          timeout: float = PATIENCE) -> dict[str, Any]:
         """Send one envelope over the open websocket; return the app's acknowledgement."""
         await asyncio.wait_for(self._wait_socket(), timeout)
         envelope_id = f"env-{next(self._ids)}"

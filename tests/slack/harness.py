@@ -32,6 +32,7 @@ from bot.text import MentionUser, Plain, Text
 from config.loader import parse_settings
 from config.settings import Community
 from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TEAM_ID, SlackFake
+from tests.patience import PATIENCE
 
 WELCOME = "CWELCOME"
 MODERATION = "CMOD"
@@ -63,7 +64,7 @@ class Harness:
     def of_type(self, kind: type) -> list:
         return [e for e in self.handled if type(e) is kind]
 
-    async def wait_handled(self, predicate, timeout: float = 5.0):
+    async def wait_handled(self, predicate, timeout: float = PATIENCE):
         """Wait until a handled event matches; the fake's change signal is not enough for core-only effects."""
         import asyncio
 

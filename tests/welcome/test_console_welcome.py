@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tests.patience import PATIENCE
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = """
 [bot]
@@ -46,7 +48,7 @@ def test_welcomes_dm_fallback_raid_batch_and_forget_me_on_the_console(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(config), "--start-at", "2026-11-23T09:00:00+01:00"],
-        input=SCRIPT, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+        input=SCRIPT, capture_output=True, text=True, timeout=PATIENCE, cwd=tmp_path, env=env,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
