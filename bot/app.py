@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from bot.clock import Clock
 from bot.commands import CommandRegistry, CommandRouter, help_command
 from bot.dispatcher import CommunityDirectory, Dispatcher
-from bot.events import CommandInvoked
+from bot.events import CommandInvoked, Event
 from bot.i18n import Catalogue
 from bot.middleware import DeduplicateEvents, IgnoreBots
 from bot.optouts import OptOuts
@@ -24,6 +24,7 @@ from bot.outbox import Outbox
 from bot.platform import FatalPlatformError, Platform
 from bot.services import Services
 from bot.store import Store
+from bot.store.database import StoreUnavailable
 from bot.wakeups import Wakeups
 from bot.wiring import Feature, migrate
 from config.settings import Settings
@@ -74,8 +75,8 @@ class App:
                 feature.install(self.services)
         self.platforms: list[Platform] = []
         self._started: list[Platform] = []
-        self.fatal: FatalPlatformError | None = None
-        self.halted = asyncio.Event()  # set when a platform fails for good after start-up
+        self.fatal: FatalPlatformError | StoreUnavailable | None = None
+        self.halted = asyncio.Event()  # set when a platform or the store fails for good after start-up
 
     def attach(self, platforms: Sequence[Platform]) -> None:
         self.platforms.extend(platforms)
@@ -86,11 +87,13 @@ class App:
             services.outbox.attach(platform)
             if hasattr(platform, "on_fatal"):
                 platform.on_fatal = self._platform_failed
-            await platform.start(services.dispatcher.dispatch)
+            await platform.start(self.sink)
             self._started.append(platform)
             own_id = getattr(platform, "bot_user_id", None)
             if own_id:
                 self.ignore_bots.own_ids.add(str(own_id))
+        if hasattr(services.wakeups, "on_fatal"):
+            services.wakeups.on_fatal = self._platform_failed
         services.wakeups.start()
         for hook in services.start_hooks:
             await hook()
@@ -100,11 +103,21 @@ class App:
                 open_input()
         log.info("cmbot started on %s", ", ".join(p.name for p in self.platforms) or "no platform")
 
-    def _platform_failed(self, error: FatalPlatformError) -> None:
-        """A platform lost its connection for good (revoked token, intents withdrawn): stop rather than run on
-        half-deaf, and let the exit status say which platform it was."""
-        log.error("%s", error)
+    async def sink(self, event: Event) -> object:
+        """Where platforms deliver events: the dispatcher, with an unusable store turned into a clean stop.
+
+        The error is raised on to the platform too, so it can refuse the delivery (Slack then retries it)."""
+        try:
+            return await self.services.dispatcher.dispatch(event)
+        except StoreUnavailable as error:
+            self._platform_failed(error)
+            raise
+
+    def _platform_failed(self, error: FatalPlatformError | StoreUnavailable) -> None:
+        """A platform lost its connection for good (revoked token, intents withdrawn) or the store cannot take
+        writes: stop rather than run on half-deaf or without memory, and let the exit status say why."""
         if self.fatal is None:
+            log.error("cmbot is stopping: %s", error)
             self.fatal = error
         self.halted.set()
 

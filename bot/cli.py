@@ -73,6 +73,7 @@ def run(
     from bot.logs import configure_logging
     from bot.runner import RunError, RunOptions
     from bot.runner import run as run_bot
+    from bot.store.database import StoreUnavailable
     from config.loader import feature_check, resolve_config_path
 
     context = cli_context()
@@ -98,7 +99,7 @@ def run(
     )
     try:
         status = run_bot(settings, secrets, options, source)
-    except RunError as error:
+    except (RunError, StoreUnavailable) as error:
         click.echo(f"cmbot: {error}", err=True)
         raise SystemExit(error.exit_status) from None
     raise SystemExit(status)
@@ -172,6 +173,7 @@ def db_migrate() -> None:
 
 
 def main() -> None:
+    os.umask(0o077)  # every file cmbot writes (database, WAL, reports, exports, charts, models) is private: 0600
     cli(prog_name="cmbot")
 
 

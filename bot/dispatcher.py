@@ -7,6 +7,7 @@ event's platform through the Outbox, `Then` for an action whose result the handl
 handlers after it must not see the event. A handler that raises is logged with its name and the event, and the
 others still run; when the event was an interaction, the caller gets an ephemeral "something went wrong"
 instead of silence.
+Only `StoreUnavailable` goes through: the database cannot take work, so no other handler can either.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.events import Event, PlatformName
 from bot.handling import STOP, Step, Then
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
+from bot.store.database import StoreUnavailable
 from config.settings import Community, Settings
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ class Dispatcher:
                        results: list[ActionResult]) -> bool:
         try:
             steps = await handler(event, community)
+        except StoreUnavailable:
+            raise  # not this handler's fault: the app stops (see App.sink)
         except Exception:
             log.exception("handler %s failed on %s %s", _name(handler), type(event).__name__, event.event_id)
             steps = self._sorry(event, community)

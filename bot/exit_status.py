@@ -15,3 +15,4 @@ class ExitStatus(IntEnum):
     USAGE = 2  # bad configuration or bad usage: nothing was attempted
     DISCORD_REFUSED = 3  # Discord refused us for good (bad token, disallowed intents)
     SLACK_REFUSED = 4  # Slack refused us for good, or Socket Mode never connected
+    STORE_UNUSABLE = 5  # the database cannot be used: locked too long by another process, disk full, damaged

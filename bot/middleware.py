@@ -9,8 +9,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 
-import sqlite_utils
-
+from bot import seen_events
 from bot.dispatcher import Next
 from bot.events import Event, MemberJoined, PlatformName
 from bot.store import Store
@@ -37,7 +36,9 @@ class DeduplicateEvents:
 
     Recent ids are remembered in memory (gateway replays after a resume). Events whose replay would be visible
     or is likely across restarts (every Slack delivery, which Slack retries when unsure; member joins) are also
-    recorded in the store's `seen_events`, in the same thread as other writes.
+    recorded in the store's `seen_events`. An id counts as seen only once that durable write is committed:
+    while the store is locked the write waits (`Store.run` retries with backoff), and if the store cannot take
+    it at all, `StoreUnavailable` reaches the platform with nothing marked, so a retried delivery is handled.
     """
 
     def __init__(self, store: Store, memory_size: int = 50_000) -> None:
@@ -48,6 +49,11 @@ class DeduplicateEvents:
     def _durable(self, event: Event) -> bool:
         return event.platform is PlatformName.SLACK or isinstance(event, MemberJoined)
 
+    def _remember(self, key: tuple[str, str]) -> None:
+        self._recent[key] = None
+        if len(self._recent) > self.memory_size:
+            self._recent.popitem(last=False)
+
     async def __call__(self, event: Event, community: Community, nxt: Next) -> None:
         key = (str(event.platform), event.event_id)
         if key in self._recent:
@@ -57,20 +63,11 @@ class DeduplicateEvents:
             # marked seen only by the durable write: while it waits (another process holds the database), a
             # second delivery of the same event waits behind it instead of being dropped on a memory of a write
             # that may yet fail
-            first = await self.store.run(lambda db: _record(db, key, event.at.isoformat()))
+            first = await self.store.run(lambda db: seen_events.record(db, key[0], key[1], event.at))
+            self._remember(key)
             if not first:
                 log.info("dropping %s %s delivered again", type(event).__name__, event.event_id)
                 return
-        self._recent[key] = None
-        if len(self._recent) > self.memory_size:
-            self._recent.popitem(last=False)
+        else:
+            self._remember(key)
         await nxt()
-
-
-def _record(db: sqlite_utils.Database, key: tuple[str, str], seen_at: str) -> bool:
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO seen_events (platform, event_id, seen_at) VALUES (?, ?, ?)",
-        [key[0], key[1], seen_at],
-    )
-    db.conn.commit()
-    return cursor.rowcount == 1

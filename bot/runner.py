@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app import App, run_until_stopped
-from bot.clock import SimulatedClock, SystemClock
+from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.events import PlatformName
 from bot.exit_status import ExitStatus
 from bot.features import shipped_features
 from bot.platform import FatalPlatformError, Platform
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
-from bot.wakeups import SchedulerWakeups, SteppedWakeups
+from bot.store.database import StoreUnavailable, is_busy, patience_from_environment, unusable
+from bot.wakeups import SchedulerWakeups, SteppedWakeups, Wakeups
 from config.settings import Secrets, Settings
 
 log = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ def run(settings: Settings, secrets: Secrets, options: RunOptions, config_source
 async def _run_console(settings: Settings, options: RunOptions, space_id: str, timezone_name: str) -> int:
     clock = SimulatedClock(options.start_at)
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(settings.bot.database), clock, wakeups, shipped_features())
+    app = _open_app(settings, clock, wakeups)
     console = ConsolePlatform(
         space_id=space_id,
         clock=clock,
@@ -89,8 +92,43 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
         advance_clock=wakeups.advance_to,
     )
     app.attach([console])
-    await run_until_stopped(app, console.done)
+    try:
+        await run_until_stopped(app, console.done)
+    except (FatalPlatformError, StoreUnavailable) as error:
+        return _stopped_by(app, error)
     return 0
+
+
+def _open_app(settings: Settings, clock: Clock, wakeups: Wakeups) -> App:
+    """The app on its store, migrations applied. A lock held by another process is waited out with backoff for
+    the store's patience, as at run time; past it, or when the database cannot be used, `StoreUnavailable`."""
+    patience = patience_from_environment()
+    deadline = time.monotonic() + patience
+    backoff = 0.05
+    while True:
+        store: Store | None = None
+        try:
+            store = Store.open(settings.bot.database, patience)
+            return App(settings, store, clock, wakeups, shipped_features())
+        except sqlite3.Error as error:
+            if store is not None:
+                store.close()
+            if is_busy(error) and time.monotonic() + backoff < deadline:
+                log.warning("the database is locked by another process; waiting (up to %g s)", patience)
+                time.sleep(backoff)  # start-up: nothing else runs on the loop yet
+                backoff = min(backoff * 2, 2.0)
+                continue
+            failure = unusable(error, f"cannot start on the database {settings.bot.database}")
+            if failure is None:
+                raise
+            raise failure from error
+
+
+def _stopped_by(app: App, error: FatalPlatformError | StoreUnavailable) -> int:
+    """The exit status of a fatal error, logged once (the app already logged the ones it stopped on)."""
+    if app.fatal is not error:
+        log.error("cmbot is stopping: %s", error)
+    return error.exit_status
 
 
 def _live_platforms(
@@ -137,11 +175,10 @@ def _live_platforms(
 
 
 async def _run_live(settings: Settings, secrets: Secrets, options: RunOptions, chosen: tuple[PlatformName, ...]) -> int:
-    app = App(settings, Store.open(settings.bot.database), SystemClock(), SchedulerWakeups(), shipped_features())
+    app = _open_app(settings, SystemClock(), SchedulerWakeups())
     app.attach(_live_platforms(app, secrets, options, chosen))
     try:
         await run_until_stopped(app, asyncio.Event())
-    except FatalPlatformError as error:
-        log.error("%s", error)
-        return error.exit_status
+    except (FatalPlatformError, StoreUnavailable) as error:
+        return _stopped_by(app, error)
     return 0

@@ -44,6 +44,7 @@ from bot.platforms.console.actions import ConsoleActions
 from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
 from bot.platforms.console.screen import Screen
 from bot.platforms.console.script import HELP, Line, ScriptError, parse_line
+from bot.store.database import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class ConsolePlatform:
         self.stdout = stdout or sys.stdout
         self.timezone_name = timezone_name
         self.done = asyncio.Event()
+        self.on_fatal: Callable[[StoreUnavailable], None] | None = None  # set by the app: stop it with a status
         self.community = SimulatedCommunity(clock)
         self.screen = Screen(self.stdout, self.community.name_of, timezone_name)
         self.actions = ConsoleActions(self.community, self.screen)
@@ -145,6 +147,13 @@ class ConsolePlatform:
             await self._play(line)
         except ScriptError as error:
             self.screen.print(f"console: {error}. Type `help` for the line syntax.")
+        except StoreUnavailable as error:  # the database cannot take work: the app stops, with exit status 5
+            if self.on_fatal is not None:
+                self.on_fatal(error)
+            return False
+        except Exception:  # one line's failure is logged with its traceback and the script goes on
+            log.exception("console: the line %r failed", _excerpt(raw))
+            self.screen.print("console: that line failed (the error is in the log); going on with the next one.")
         return True
 
     async def _play(self, line: Line) -> None:
@@ -353,7 +362,10 @@ class ConsolePlatform:
 
     async def _line_clock(self, line: Line) -> None:
         now = self.clock.now()
-        target = now + line.delta if line.delta is not None else _parse_instant(line.text, self.timezone_name)
+        try:
+            target = now + line.delta if line.delta is not None else _parse_instant(line.text, self.timezone_name)
+        except OverflowError:
+            raise ScriptError("the clock cannot go past the year 9999") from None
         if target < now:
             raise ScriptError("time only moves forward")
         if self.advance_clock is not None:
@@ -370,6 +382,10 @@ class ConsolePlatform:
             await result
 
     # -- output ------------------------------------------------------------------------------------------
+def _excerpt(raw: str, limit: int = 200) -> str:
+    return raw if len(raw) <= limit else f"{raw[:limit]}… ({len(raw)} characters)"
+
+
 def _parse_instant(text: str, timezone_name: str) -> datetime:
     try:
         instant = datetime.fromisoformat(text)

@@ -1,0 +1,48 @@
+"""The `seen_events` table's owner: platform event ids already handled, kept as long as a replay can come.
+
+A platform may deliver an event again: Slack retries a delivery it is unsure of (within the hour), Discord
+replays events on a resumed session, a restarted bot may see a member's join again. The id is recorded with
+the time the event happened; past `KEPT`, no platform delivers it again, so the row only costs space.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+TABLE = "seen_events"
+KEPT = timedelta(days=7)  # Slack retries within an hour, Discord resumes within minutes: a week is ample
+PURGE_BATCH = 5_000  # rows per delete: the write lock is never held for long
+
+
+def _stamp(at: datetime) -> str:
+    """UTC ISO 8601: every row compares as text in the same offset, so the index on `seen_at` orders them."""
+    return at.astimezone(UTC).isoformat()
+
+
+def record(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime) -> bool:
+    """Record the event as handled; False when it already was (a replay). Committed before returning."""
+    with db.atomic():
+        cursor = db.execute(
+            f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at) VALUES (?, ?, ?)",
+            [platform, event_id, _stamp(at)],
+        )
+    return cursor.rowcount == 1
+
+
+PURGE_SQL = (
+    f"DELETE FROM {TABLE} WHERE rowid IN (SELECT rowid FROM {TABLE} WHERE seen_at < ? ORDER BY seen_at LIMIT ?)"
+)
+
+
+def purge(db: sqlite_utils.Database, now: datetime, kept: timedelta = KEPT) -> int:
+    """Delete the ids of events older than `kept`, in short batches through the `seen_at` index."""
+    before = _stamp(now - kept)
+    removed = 0
+    while True:
+        with db.atomic():
+            count = db.execute(PURGE_SQL, [before, PURGE_BATCH]).rowcount
+        removed += count
+        if count < PURGE_BATCH:
+            return removed
