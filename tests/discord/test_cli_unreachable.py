@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.patience import PATIENCE
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
 CONFIG = """
@@ -37,7 +39,7 @@ def test_an_unreachable_discord_is_one_line_and_exit_3(tmp_path):
     config.write_text(CONFIG.format(db=tmp_path / "cmbot.db", port=port))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))} | {"DISCORD_TOKEN": TOKEN}
     done = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config), "--platform", "discord"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=PATIENCE, stdin=subprocess.DEVNULL)
 
     errors = [line for line in done.stderr.splitlines() if " ERROR " in line or " CRITICAL " in line]
     assert done.returncode == 3

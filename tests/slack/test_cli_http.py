@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.slack_fake import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, SlackFake, command_payload, form_body
+from tests.patience import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "application/x-www-form-urlencoded"
@@ -56,7 +57,7 @@ async def start(tmp_path: Path, fake: SlackFake, port: int) -> asyncio.subproces
 
 async def wait_for_line(process: asyncio.subprocess.Process, text: str, seen: list[str]) -> None:
     assert process.stderr is not None
-    async with asyncio.timeout(120):
+    async with asyncio.timeout(PATIENCE):
         while line := await process.stderr.readline():
             seen.append(line.decode(errors="replace"))
             if text in seen[-1]:
@@ -84,10 +85,10 @@ async def test_cmbot_run_over_http_answers_only_genuine_requests_once(tmp_path):
         genuine = await fake.post_signed(url, body, content_type=FORM, timestamp=stamp)
         replayed = await fake.post_signed(url, body, content_type=FORM, timestamp=stamp)
         malformed = await fake.post_signed(url, '{"type": "event_callback", "event": ', timestamp=stamp)
-        await fake.wait_for(lambda: fake.responses, timeout=120)
+        await fake.wait_for(lambda: fake.responses, timeout=PATIENCE)
     finally:
         process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(120):
+        async with asyncio.timeout(PATIENCE):
             _, rest = await process.communicate()
         await fake.stop()
     output = "".join(log) + rest.decode(errors="replace")

@@ -36,9 +36,10 @@ from tests.discord.conftest import (  # noqa: F401 (fixtures)
     make_platform,
 )
 from tests.fakes.discord_invites import FakeDiscordWithInvites
+from tests.patience import PATIENCE
 
 
-async def until(predicate, timeout: float = 5.0) -> None:
+async def until(predicate, timeout: float = PATIENCE) -> None:
     """Bounded poll for an effect that has no request to wait on."""
     async with asyncio.timeout(timeout):
         while not predicate():
