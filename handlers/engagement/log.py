@@ -133,7 +133,9 @@ class BatchedWriter:
 
     async def _start_batch(self) -> None:
         if self._writing is not None:
-            await self._writing  # back-pressure: one batch in flight at a time
+            # back-pressure: one batch in flight at a time. Shielded: cancelling the waiter (the flush timer, at
+            # stop) must not cancel the write itself, or its rows are lost and the final flush fails.
+            await asyncio.shield(self._writing)
         if not self._rows and not self._staff:
             return
         rows, self._rows = self._rows, []
@@ -157,7 +159,7 @@ class BatchedWriter:
         """Write everything buffered now and wait until it is stored."""
         await self._start_batch()
         if self._writing is not None:
-            await self._writing
+            await asyncio.shield(self._writing)
 
     async def start(self) -> None:
         """Start the timer that flushes at least every `flush_seconds`."""

@@ -70,8 +70,8 @@ class ConsolePlatform:
         self.commands = commands
         self.on_clock_moved = on_clock_moved
         self.advance_clock = advance_clock  # steps through each due time on the way (SteppedWakeups.advance_to)
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
+        self.stdin = stdin or _tolerant(sys.stdin)
+        self.stdout = stdout or _tolerant(sys.stdout)
         self.timezone_name = timezone_name
         self.done = asyncio.Event()
         self.on_fatal: Callable[[StoreUnavailable], None] | None = None  # set by the app: stop it with a status
@@ -382,6 +382,16 @@ class ConsolePlatform:
             await result
 
     # -- output ------------------------------------------------------------------------------------------
+def _tolerant(stream: TextIO) -> TextIO:
+    """The terminal's stream, made never to raise on bytes or characters it cannot decode or encode: an invalid
+    byte in a script becomes a visible `\\xff` instead of ending the input thread (and the session) silently."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError, TypeError):  # a stream that cannot (a test's capture)
+            reconfigure(errors="backslashreplace")
+    return stream
+
+
 def _excerpt(raw: str, limit: int = 200) -> str:
     return raw if len(raw) <= limit else f"{raw[:limit]}… ({len(raw)} characters)"
 

@@ -1,7 +1,14 @@
-"""The terminal side of the console: every line the community sees, and the simulated clock's time."""
+"""The terminal side of the console: every line the community sees, and the simulated clock's time.
+
+Whatever reaches the terminal passes `escaped` first: members' text may hold control characters, ESC
+sequences (which a terminal would obey: clear the screen, retitle the window, rewrite a line), NUL, bidi
+overrides (which reorder what a reader sees) or lone surrogates (which cannot be encoded). Each is shown as a
+visible escape (`\\x1b`, `\\u202e`) instead; tabs and the newlines of the bot's own multi-line blocks are kept.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
@@ -10,6 +17,22 @@ from zoneinfo import ZoneInfo
 from bot.actions import Content
 from bot.platforms.console.community import BOT_NAME
 from bot.platforms.console.render import indent_after_first, render_content
+
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 controls but tab and newline, DEL, C1 controls (ESC is \x1b)
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides and isolates
+    "\u2028\u2029\ud800-\udfff]"  # line and paragraph separators; lone surrogates
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escaped(text: str) -> str:
+    """`text` safe for a terminal: every character that could act on it, or not encode, shown as an escape."""
+    return _UNSAFE.sub(_visible, text)
 
 
 class Screen:
@@ -25,7 +48,7 @@ class Screen:
         if self.pending_clock is not None:
             pending, self.pending_clock = self.pending_clock, None
             self.show_clock(pending)
-        self.stdout.write(text + end)
+        self.stdout.write(escaped(text) + end)
         self.stdout.flush()
 
     def show(self, where: str, content: Content, message_id: str | None = None) -> None:
