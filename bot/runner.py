@@ -13,6 +13,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
 
 from bot.app import App, run_until_stopped
 from bot.clock import Clock, SimulatedClock, SystemClock
@@ -21,8 +24,9 @@ from bot.exit_status import ExitStatus
 from bot.features import shipped_features
 from bot.platform import FatalPlatformError, Platform
 from bot.platforms.console import ConsolePlatform
+from bot.platforms.console.world import saved_clock
 from bot.store import Store
-from bot.store.database import StoreUnavailable, is_busy, patience_from_environment, unusable
+from bot.store.database import BUSY_TIMEOUT_MS, StoreUnavailable, is_busy, patience_from_environment, unusable
 from bot.wakeups import SchedulerWakeups, SteppedWakeups, Wakeups
 from config.settings import Secrets, Settings
 
@@ -80,7 +84,7 @@ def run(settings: Settings, secrets: Secrets, options: RunOptions, config_source
 
 
 async def _run_console(settings: Settings, options: RunOptions, space_id: str, timezone_name: str) -> int:
-    clock = SimulatedClock(options.start_at)
+    clock = SimulatedClock(options.start_at or _saved_console_clock(settings.bot.database))
     wakeups = SteppedWakeups(clock)
     app = _open_app(settings, clock, wakeups)
     console = ConsolePlatform(
@@ -90,6 +94,7 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
         on_clock_moved=wakeups.run_due,
         timezone_name=timezone_name,
         advance_clock=wakeups.advance_to,
+        store=app.services.store,
     )
     app.attach([console])
     try:
@@ -97,6 +102,20 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
     except (FatalPlatformError, StoreUnavailable) as error:
         return _stopped_by(app, error)
     return 0
+
+
+def _saved_console_clock(database: Path) -> datetime | None:
+    """Where the console's simulated clock stood at its last save: without --start-at, a restart goes on there."""
+    if not Path(database).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return saved_clock(sqlite_utils.Database(conn))
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError):
+        return None  # unreadable here: opening the store says why, with the right exit status
 
 
 def _open_app(settings: Settings, clock: Clock, wakeups: Wakeups) -> App:

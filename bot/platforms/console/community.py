@@ -11,6 +11,7 @@ from bot.actions import Button, Content
 from bot.clock import SimulatedClock
 from bot.events import InteractionRef, Member, PlatformName
 from bot.platforms.console.script import MemberSpec, ScriptError
+from bot.platforms.console.world import Changes, MemberRow, MessageRow, Snapshot
 
 BOT_NAME = "cmbot"
 MESSAGES_KEPT = 100_000  # older messages can no longer be referenced by id; memory stays bounded
@@ -26,6 +27,7 @@ class ConsoleMessage:
     buttons: tuple[Button, ...] = ()
     idempotency_key: str | None = None
     deleted: bool = False
+    seq: int = 0  # the number in the id (m7: 7), the order messages are kept in
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,43 @@ class SimulatedCommunity:
         self.messages: OrderedDict[str, ConsoleMessage] = OrderedDict()
         self.by_key: dict[str, str] = {}  # idempotency key -> message id, for retried posts
         self.interactions: dict[str, PendingInteraction] = {}
-        self._message_ids = itertools.count(1)
+        self.last_message = 0
         self._tokens = itertools.count(1)
+        self.changes = Changes()  # what the next `snapshot_changes` hands to the store (see world.py)
+
+    # -- persistence (world.py) --------------------------------------------------------------------------
+    def changed_member(self, member_id: str) -> None:
+        self.changes.members.add(member_id)
+
+    def changed_message(self, message_id: str) -> None:
+        self.changes.messages.add(message_id)
+
+    def take_changes(self) -> tuple[list[MemberRow], list[MessageRow]]:
+        """The rows to save for what changed since the last call, and a fresh record of changes."""
+        changes, self.changes = self.changes, Changes()
+        members = [MemberRow(self.members[m], m in self.departed, m in self.closed_dms)
+                   for m in sorted(changes.members) if m in self.members]  # fmt: skip
+        messages = [
+            MessageRow(m.id, m.seq, m.channel, m.author, m.text, m.at, m.buttons, m.idempotency_key, m.deleted)
+            for m in (self.messages.get(i) for i in sorted(changes.messages)) if m is not None
+        ]
+        return members, messages
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Take up the saved world: members with their roles and state, recent messages, the message counter."""
+        for row in snapshot.members:
+            self.members[row.member.id] = row.member
+            if row.departed:
+                self.departed.add(row.member.id)
+            if row.dms_closed:
+                self.closed_dms.add(row.member.id)
+        for r in snapshot.messages:
+            self.messages[r.id] = ConsoleMessage(r.id, r.channel, r.author, r.text, r.at, r.buttons,
+                                                 r.idempotency_key, r.deleted, r.seq)  # fmt: skip
+            if r.idempotency_key is not None:
+                self.by_key[r.idempotency_key] = r.id
+        self.last_message = max(int(snapshot.counters.get("last_message", 0)),
+                                max((r.seq for r in snapshot.messages), default=0))  # fmt: skip
 
     def member(self, spec: MemberSpec) -> Member:
         """The member a line names; roles in brackets replace the ones given before."""
@@ -54,6 +91,7 @@ class SimulatedCommunity:
             joined = known.joined_at if known else None
             known = Member(id=spec.name, display_name=spec.name, roles=roles, joined_at=joined)
             self.members[spec.name] = known
+            self.changed_member(spec.name)
         return known
 
     def present(self) -> int:
@@ -75,8 +113,12 @@ class SimulatedCommunity:
             _, oldest = self.messages.popitem(last=False)
             if oldest.idempotency_key is not None:
                 self.by_key.pop(oldest.idempotency_key, None)
-        message_id = f"m{next(self._message_ids)}"
-        self.messages[message_id] = ConsoleMessage(message_id, channel, author, text, self.clock.now(), buttons, key)
+        self.last_message += 1
+        message_id = f"m{self.last_message}"
+        self.messages[message_id] = ConsoleMessage(message_id, channel, author, text, self.clock.now(), buttons, key,
+                                                   seq=self.last_message)  # fmt: skip
+        self.changes.messages.add(message_id)
+        self.changes.counters = True
         if key is not None:
             self.by_key[key] = message_id
         return message_id

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import sys
 import threading
@@ -18,7 +17,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.actions import Action, ActionResult
+from bot.actions import Action, ActionResult, DeleteMessage, EditMessage
 from bot.clock import SimulatedClock
 from bot.commands import CommandRegistry
 from bot.events import (
@@ -40,10 +39,12 @@ from bot.events import (
 )
 from bot.platform import Capability, EventSink
 from bot.platforms.capabilities import CAPABILITIES
+from bot.platforms.console import world
 from bot.platforms.console.actions import ConsoleActions
-from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
+from bot.platforms.console.community import BOT_NAME, MESSAGES_KEPT, SimulatedCommunity
 from bot.platforms.console.screen import Screen
 from bot.platforms.console.script import HELP, Line, ScriptError, parse_line
+from bot.store import Store
 from bot.store.database import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class ConsolePlatform:
         stdout: TextIO | None = None,
         timezone_name: str = "UTC",
         advance_clock: Callable[[datetime, Callable[[datetime], None]], Awaitable[None]] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.space_id = space_id
         self.clock = clock
@@ -78,7 +80,10 @@ class ConsolePlatform:
         self.community = SimulatedCommunity(clock)
         self.screen = Screen(self.stdout, self.community.name_of, timezone_name)
         self.actions = ConsoleActions(self.community, self.screen)
-        self._event_ids = itertools.count(1)
+        self.store = store  # where the simulated world is kept (world.py); None: in memory only, as in tests
+        if store is not None:  # its posts survive a crash, so the calendar can look one up by its key
+            self.capabilities = self.capabilities | {Capability.MESSAGE_LOOKUP}
+        self._last_event = 0
         self._sink: EventSink | None = None
         self._players: dict[str, Callable[[Line], Awaitable[None]]] = {}
         self._channels: dict[str, ChannelRef] = {}
@@ -90,6 +95,22 @@ class ConsolePlatform:
 
     async def start(self, sink: EventSink) -> None:
         self._sink = sink
+        if self.store is not None:
+            snapshot = await self.store.run(_load_world)
+            self.community.restore(snapshot)
+            self._last_event = int(snapshot.counters.get("last_event", 0))
+            if snapshot.members or snapshot.messages:
+                log.info("console: %d member(s) and %d message(s) taken up from the database",
+                         len(snapshot.members), len(snapshot.messages))  # fmt: skip
+
+    async def save(self) -> None:
+        """Write what changed in the simulated world, in one transaction (nothing to do without a store)."""
+        if self.store is None or not self.community.changes:
+            return
+        members, messages = self.community.take_changes()
+        counters = {"last_message": str(self.community.last_message), "last_event": str(self._last_event),
+                    "clock": self.clock.now().isoformat()}  # fmt: skip
+        await self.store.run(lambda db: world.save(db, members, messages, counters))
 
     def open_input(self) -> None:
         self._reader = asyncio.create_task(self._read_lines(), name="console-input")
@@ -101,7 +122,14 @@ class ConsolePlatform:
                 await self._reader
 
     async def execute(self, action: Action) -> ActionResult:
-        return self.actions.execute(action)
+        """Carry the action out, keep the world's change, then show it: what was shown is always remembered."""
+        with self.screen.held() as shown:
+            result = self.actions.execute(action)
+        if isinstance(action, EditMessage | DeleteMessage) and result.ok:
+            self.community.changed_message(action.message_id)
+        await self.save()
+        shown.release()
+        return result
 
     # -- input -------------------------------------------------------------------------------------------
     async def _read_lines(self) -> None:
@@ -145,6 +173,7 @@ class ConsolePlatform:
                 self.screen.print(HELP)
                 return True
             await self._play(line)
+            await self.save()  # a line that emitted nothing may still have changed the world (roles, the clock)
         except ScriptError as error:
             self.screen.print(f"console: {error}. Type `help` for the line syntax.")
         except StoreUnavailable as error:  # the database cannot take work: the app stops, with exit status 5
@@ -167,13 +196,19 @@ class ConsolePlatform:
         return {
             "platform": PlatformName.CONSOLE,
             "space_id": self.space_id,
-            "event_id": f"c{next(self._event_ids)}",
+            "event_id": self._next_event_id(),
             "at": self.clock.now(),
         }
 
     async def _emit(self, event: Event) -> None:
         assert self._sink is not None, "the console platform was not started"
+        await self.save()  # the member, the message: known to a restart before anything acts on them
         await self._sink(event)
+
+    def _next_event_id(self) -> str:
+        self._last_event += 1
+        self.community.changes.counters = True
+        return f"c{self._last_event}"
 
     # -- the simulated community ------------------------------------------------------------------------
     async def _line_join(self, line: Line) -> None:
@@ -183,6 +218,7 @@ class ConsolePlatform:
                         joined_at=self.clock.now())
         self.community.members[member.id] = member
         self.community.departed.discard(member.id)
+        self.community.changed_member(member.id)
         self.screen.print(f"→ {member.display_name} joined")
         base = self._common()
         base["event_id"] = f"join:{member.id}:{member.joined_at.isoformat()}"
@@ -193,6 +229,7 @@ class ConsolePlatform:
         assert line.member is not None
         member = self.community.member(line.member)
         self.community.departed.add(member.id)
+        self.community.changed_member(member.id)
         self.screen.print(f"← {member.display_name} left")
         await self._emit(MemberLeft(member=member, **self._common()))
 
@@ -204,7 +241,7 @@ class ConsolePlatform:
             MessagePosted(
                 platform=PlatformName.CONSOLE,
                 space_id=self.space_id,
-                event_id=f"c{next(self._event_ids)}",
+                event_id=self._next_event_id(),
                 at=self.clock.now(),
                 channel=self._channel(channel),
                 member=member,
@@ -238,6 +275,7 @@ class ConsolePlatform:
         if message.author == BOT_NAME:
             raise ScriptError("only a member's own messages can be edited from the console")
         message.text = line.text
+        self.community.changed_message(message.id)
         member = self.community.members[message.author]
         self.screen.print(f"[#{message.channel}] {member.display_name} edited {message.id}: {line.text}")
         users, everyone = self.community.mentions(line.text)
@@ -257,6 +295,7 @@ class ConsolePlatform:
         assert line.message is not None
         message = self.community.message(line.message)
         message.deleted = True
+        self.community.changed_message(message.id)
         author = self.community.members.get(message.author)
         self.screen.print(f"[#{message.channel}] {message.id} deleted")
         await self._emit(
@@ -358,6 +397,8 @@ class ConsolePlatform:
             self.community.closed_dms.add(name)
         else:
             self.community.closed_dms.discard(name)
+        self.community.changed_member(name)
+        await self.save()
         self.screen.print(f"(direct messages of {name}: {line.text})")
 
     async def _line_clock(self, line: Line) -> None:
@@ -368,6 +409,7 @@ class ConsolePlatform:
             raise ScriptError("the clock cannot go past the year 9999") from None
         if target < now:
             raise ScriptError("time only moves forward")
+        self.community.changes.counters = True  # the clock is saved with the counters: a restart goes on from it
         if self.advance_clock is not None:
             self.screen.clock_shown = None
             await self.advance_clock(target, self.screen.clock_stopped_at)
@@ -382,6 +424,11 @@ class ConsolePlatform:
             await result
 
     # -- output ------------------------------------------------------------------------------------------
+def _load_world(db) -> world.Snapshot:
+    world.create_tables(db)
+    return world.load(db, MESSAGES_KEPT)
+
+
 def _tolerant(stream: TextIO) -> TextIO:
     """The terminal's stream, made never to raise on bytes or characters it cannot decode or encode: an invalid
     byte in a script becomes a visible `\\xff` instead of ending the input thread (and the session) silently."""

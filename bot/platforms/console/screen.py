@@ -9,7 +9,8 @@ visible escape (`\\x1b`, `\\u202e`) instead; tabs and the newlines of the bot's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -35,6 +36,18 @@ def escaped(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
+class Held:
+    def __init__(self, stdout: TextIO) -> None:
+        self.stdout = stdout
+        self.lines: list[str] = []
+
+    def release(self) -> None:
+        if self.lines:
+            self.stdout.write("".join(self.lines))
+            self.stdout.flush()
+            self.lines.clear()
+
+
 class Screen:
     def __init__(self, stdout: TextIO, name_of: Callable[[str], str], timezone_name: str) -> None:
         self.stdout = stdout
@@ -43,13 +56,32 @@ class Screen:
         self.zone = ZoneInfo(timezone_name)
         self.pending_clock: datetime | None = None
         self.clock_shown: datetime | None = None
+        self._held: list[str] | None = None
 
     def print(self, text: str, end: str = "\n") -> None:
         if self.pending_clock is not None:
             pending, self.pending_clock = self.pending_clock, None
             self.show_clock(pending)
+        if self._held is not None:
+            self._held.append(escaped(text) + end)
+            return
         self.stdout.write(escaped(text) + end)
         self.stdout.flush()
+
+    @contextmanager
+    def held(self) -> Iterator[Held]:
+        """Keep what is printed inside the block until `release()`: the console shows a post only once the
+        database remembers it, so a crash in between never leaves a post on screen that a restart would send
+        again. On an error inside the block, what was held is shown at once."""
+        held = Held(self.stdout)
+        self._held = held.lines
+        try:
+            yield held
+        except BaseException:
+            self._held = None
+            held.release()
+            raise
+        self._held = None
 
     def show(self, where: str, content: Content, message_id: str | None = None) -> None:
         """A bot message as a block: `[#channel] cmbot: …  (m7)`."""
