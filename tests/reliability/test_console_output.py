@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from bot.app import App
 from bot.clock import SimulatedClock
+from bot.features import shipped_features
 from bot.platforms.console import ConsolePlatform
 from bot.platforms.console.screen import escaped
 from bot.store import Store
-from schedules.wakeups import SteppedWakeups
+from bot.wakeups import SteppedWakeups
 
 ACTING = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
@@ -35,7 +36,7 @@ async def started_console(settings, tmp_path):
     settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": tmp_path / "c.db"})})
     clock = SimulatedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups)
+    app = App(settings, Store.open(tmp_path / "c.db"), clock, wakeups, shipped_features())
     out = io.StringIO()
     console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(),
                               stdout=out)  # fmt: skip
