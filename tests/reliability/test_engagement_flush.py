@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from bot.features.engagement import feature
 from bot.store.migrations import apply_all
-from handlers.engagement import feature
 from handlers.engagement.log import BatchedWriter
 
 
