@@ -69,7 +69,7 @@ def test_repeated_sigkills_mid_delivery_lose_nothing_and_double_nothing(tmp_path
     config = tmp_path / "cmbot.toml"
     config.write_text(CONFIG.format(db=db), encoding="utf-8")
     posts = [f"Soak post {n}" for n in range(KILLS + 2)]
-    drafts = "".join(f'cmd sam /post draft body="{body}" to=#news at="2026-03-02 10:{5 * n:02d}"\n'
+    drafts = "".join(f'cmd sam /post draft body="{body}" to=#news at="2026-03-02 {10 + n // 12}:{5 * (n % 12):02d}"\n'
                      for n, body in enumerate(posts))  # fmt: skip
     setup = bot(config, None, start_at="2026-03-02T09:00+01:00")
     out, errors = setup.communicate("join sam[smm]\n" + drafts, timeout=PATIENCE)
