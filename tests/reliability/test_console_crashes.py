@@ -97,4 +97,4 @@ def test_repeated_sigkills_mid_delivery_lose_nothing_and_double_nothing(tmp_path
     assert statuses == [("published", len(posts))]  # none lost, none left uncertain for a CM
     assert shown == {body: 1 for body in posts}  # each post once in the channel: none doubled
     for body in posts:
-        assert transcript.count(f"[#news] cmbot: {body}") <= 1
+        assert transcript.count(f"[#news] cmbot: {body}  (m") <= 1
