@@ -214,14 +214,14 @@ class ConsolePlatform:
     async def _line_join(self, line: Line) -> None:
         assert line.member is not None
         member = self.community.member(line.member)
-        member = Member(id=member.id, display_name=member.display_name, roles=member.roles,
-                        joined_at=self.clock.now())
+        joined_at = self.clock.now()
+        member = Member(id=member.id, display_name=member.display_name, roles=member.roles, joined_at=joined_at)
         self.community.members[member.id] = member
         self.community.departed.discard(member.id)
         self.community.changed_member(member.id)
         self.screen.print(f"→ {member.display_name} joined")
         base = self._common()
-        base["event_id"] = f"join:{member.id}:{member.joined_at.isoformat()}"
+        base["event_id"] = f"join:{member.id}:{joined_at.isoformat()}"
         present = self.community.present()
         await self._emit(MemberJoined(member=member, member_count=present, **base))
 

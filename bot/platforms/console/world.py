@@ -65,14 +65,14 @@ class Snapshot:
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
-    db[MEMBERS].create({"id": str, "display_name": str, "roles": str, "joined_at": str, "departed": int,
+    db.table(MEMBERS).create({"id": str, "display_name": str, "roles": str, "joined_at": str, "departed": int,
                         "dms_closed": int}, pk="id", if_not_exists=True)  # fmt: skip
-    db[MESSAGES].create({"id": str, "seq": int, "channel": str, "author": str, "text": str, "at": str,
+    db.table(MESSAGES).create({"id": str, "seq": int, "channel": str, "author": str, "text": str, "at": str,
                          "buttons": str, "idempotency_key": str, "deleted": int},
                         pk="id", if_not_exists=True)  # fmt: skip
-    db[MESSAGES].create_index(["seq"], if_not_exists=True)
-    db[MESSAGES].create_index(["idempotency_key"], if_not_exists=True)
-    db[STATE].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table(MESSAGES).create_index(["seq"], if_not_exists=True)
+    db.table(MESSAGES).create_index(["idempotency_key"], if_not_exists=True)
+    db.table(STATE).create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
 def save(db: sqlite_utils.Database, members: Iterable[MemberRow], messages: Iterable[MessageRow],
