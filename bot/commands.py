@@ -217,7 +217,14 @@ class CommandRouter:
         if not may(held, spec.allowed):
             log.info("refused %s to %s on %s", spec.name, event.member.id, event.platform)
             needed = ", ".join(sorted(r.value.upper() for r in spec.allowed))
-            return refuse("core.command_refused", command=spec.name, roles=needed)
+            refused = refuse("core.command_refused", command=spec.name, roles=needed)
+            if event.platform is PlatformName.CONSOLE:  # roles there are given by the one trying it out
+                role = sorted(r.value for r in spec.allowed)[0]
+                hint = self.catalogue.text(community.locale, "core.console_role_hint", name=event.member.id,
+                                           role=role, command=spec.name)
+                return [Answer(interaction=event.interaction, ephemeral=True,
+                               content=Content(text=Text.of(refused[0].content.text, " ", hint)))]  # type: ignore[attr-defined]
+            return refused
         try:
             options = convert_options(spec, dict(event.options))
         except OptionError as error:

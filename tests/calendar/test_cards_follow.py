@@ -108,3 +108,11 @@ async def test_post_alone_lists_its_subcommands_and_refuses_members(tmp_path, cl
     assert "/post draft — Draft a post" in listed and "/post reject id=… reason=… — " in listed
     assert "reserved for: CM, SMM" in await alone("max")
     await bot.app.stop()
+
+
+async def test_a_refusal_on_the_console_says_how_to_give_yourself_the_role(tmp_path, clock):
+    bot = await start_bot(tmp_path, clock, locale="fr")
+    refused = answer_text(await bot.cmd("max", "/post list"))
+    assert "réservée à\u00a0: CM, SMM" in refused
+    assert "cmd max[cm] /post list" in refused
+    await bot.app.stop()
