@@ -44,7 +44,10 @@ def say(message: str, lang: str | None = None, /, **values: object) -> str:
     lang = lang or operator_language()
     template = _sentences(lang)[message]
     if isinstance(template, dict):  # a plural table, chosen by `count` with the language's rule
-        template = template.get(Locale.parse(lang).plural_form(values.get("count", 0)), template["other"])
+        count = values.get("count", 0)
+        if not isinstance(count, int | float):
+            raise TypeError(f"{message}: a plural sentence needs a number as `count`, not {count!r}")
+        template = template.get(Locale.parse(lang).plural_form(count), template["other"])
     for name, value in values.items():
         template = template.replace("{" + name + "}", str(value))
     return template

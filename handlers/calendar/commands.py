@@ -198,8 +198,8 @@ class CalendarCommands:
         limit = max(1, min(int(options.get("limit", 20)), 50))
         campaign, pillar = options.get("campaign"), options.get("pillar")
         found = await self.store.run(lambda db: ledger.list_posts(
-            db, invocation.community.id, statuses, campaign=campaign and str(campaign),
-            pillar=pillar and str(pillar), limit=limit))
+            db, invocation.community.id, statuses, campaign=str(campaign) if campaign else None,
+            pillar=str(pillar) if pillar else None, limit=limit))
         return [invocation.answer(list_text(found, invocation.community, invocation.catalogue))]
 
     async def show(self, invocation: Invocation) -> Sequence[Action]:

@@ -154,14 +154,14 @@ def _dates(words: list[str], today: date, lang: str) -> list[date]:
     rest = [w.rstrip(".") for w in rest if w.rstrip(".") not in weekdays]  # « lundi 23 novembre »
     numbers = [w.removesuffix("er").removesuffix("st").removesuffix("nd").removesuffix("rd").removesuffix("th")
                for w in rest]
-    month = [months[w] for w in rest if w in months]
+    named_months = [months[w] for w in rest if w in months]
     digits = [int(n) for n in numbers if n.isdigit()]
-    if len(month) == 1 and len(digits) in (1, 2) and len(rest) == len(digits) + 1:
+    if len(named_months) == 1 and len(digits) in (1, 2) and len(rest) == len(digits) + 1:
         day = digits[0] if digits[0] <= 31 else digits[-1]
         years = [d for d in digits if d > 31]
         if years:
-            return [date(years[0], month[0], day)]
-        return [_next_date(day, month[0], today)]
+            return [date(years[0], named_months[0], day)]
+        return [_next_date(day, named_months[0], today)]
     raise UnreadableWhen(text)
 
 

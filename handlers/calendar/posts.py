@@ -160,10 +160,17 @@ def create_post(db: sqlite_utils.Database, draft: PostDraft, status: Status, now
                 draft.campaign, draft.pillar, int(draft.utm), stamp(now), stamp(now),
             ],
         )
-        post_id = int(cursor.lastrowid)
+        post_id = _inserted_id(cursor)
         _replace_targets(db, post_id, draft.targets)
         _history(db, post_id, draft.community, draft.author, "create", None, status.value, "", now)
     return post_id
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT just wrote (always set after a successful INSERT)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the insert returned no row id")
+    return cursor.lastrowid
 
 
 def _replace_targets(db: sqlite_utils.Database, post_id: int, targets: Iterable[Target]) -> None:
@@ -217,7 +224,7 @@ def transition(db: sqlite_utils.Database, post_id: int, wanted: Status, actor: A
         check_transition(current, wanted)
         if expect is not None and current not in set(expect):
             raise TransitionRefused(current, wanted)
-        values = {"status": wanted.value, "updated_at": stamp(now)}
+        values: dict[str, object] = {"status": wanted.value, "updated_at": stamp(now)}
         for key, value in changes.items():
             values[key] = stamp(value) if isinstance(value, datetime) else value
         assignments = ", ".join(f"{key} = ?" for key in values)
@@ -295,7 +302,7 @@ def claim_delivery(db: sqlite_utils.Database, post: CalendarPost, due_at: dateti
             )
     except sqlite3.IntegrityError:
         return None
-    return get_delivery(db, int(cursor.lastrowid))
+    return get_delivery(db, _inserted_id(cursor))
 
 
 def reclaim_delivery(db: sqlite_utils.Database, delivery_id: int, from_statuses: Iterable[str], now: datetime,
@@ -323,7 +330,7 @@ def record_missed(db: sqlite_utils.Database, post: CalendarPost, due_at: datetim
             )
     except sqlite3.IntegrityError:
         return None
-    return get_delivery(db, int(cursor.lastrowid))
+    return get_delivery(db, _inserted_id(cursor))
 
 
 def finish_delivery(db: sqlite_utils.Database, delivery_id: int, status: str, now: datetime, *,
@@ -347,7 +354,8 @@ def deliveries_with_status(db: sqlite_utils.Database, status: str) -> list[Deliv
 
 
 def deliveries_of(db: sqlite_utils.Database, post_id: int, due_at: datetime | None = None) -> list[Delivery]:
-    sql, params = "SELECT * FROM calendar_deliveries WHERE post_id = ?", [post_id]
+    sql = "SELECT * FROM calendar_deliveries WHERE post_id = ?"
+    params: list[object] = [post_id]
     if due_at is not None:
         sql += " AND due_at = ?"
         params.append(stamp(due_at))

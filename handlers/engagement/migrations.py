@@ -147,12 +147,12 @@ FIRST_ACTIVE_MARKS = "engagement_first_active_marks"
 def m008_first_active(db: sqlite_utils.Database) -> None:
     """The first and last activity of each account and how far the log was rolled up (see `presence`): the
     report learns who was around before an instant without reading the whole log."""
-    db[FIRST_ACTIVE].create(
+    db.table(FIRST_ACTIVE).create(
         {"community": str, "platform": str, "member_id": str, "first_at": int, "last_at": int},
         pk=("community", "platform", "member_id"),
     )
     db.execute(f"CREATE INDEX idx_{FIRST_ACTIVE}_first ON {FIRST_ACTIVE} (community, first_at)")
-    db[FIRST_ACTIVE_MARKS].create({"community": str, "covered_until": int}, pk="community")
+    db.table(FIRST_ACTIVE_MARKS).create({"community": str, "covered_until": int}, pk="community")
 
 
 REGULARS = "engagement_regulars"
@@ -162,7 +162,7 @@ REGULARS = "engagement_regulars"
 def m009_regulars(db: sqlite_utils.Database) -> None:
     """The regulars of each ended six-week window (see `regulars`): accounts active in enough of its weeks, with
     a bit per week, so the report's "slipping away" reads them instead of eight weeks of member-weeks."""
-    db[REGULARS].create(
+    db.table(REGULARS).create(
         {"community": str, "window_end": str, "min_weeks": int, "platform": str, "member_id": str, "mask": int},
         pk=("community", "window_end", "min_weeks", "platform", "member_id"),
     )

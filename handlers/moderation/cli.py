@@ -91,9 +91,9 @@ def eval_command(
     per_rule = rule_hits(engine, rows)  # a second, untimed pass: which rule earns its flags
     mistakes = error_examples(engine, rows, errors) if errors else None
     if as_json:
-        extra = {"errors": mistakes} if mistakes is not None else {}
+        shown = {"errors": mistakes} if mistakes is not None else {}
         click.echo(json.dumps({"file": str(file), "community": chosen.id, "rules": engine.rule_names,
-                               **result.as_dict(), "per_rule": per_rule, **extra}, indent=2))  # fmt: skip
+                               **result.as_dict(), "per_rule": per_rule, **shown}, indent=2))  # fmt: skip
     else:
         click.echo(f"{file}: rules {', '.join(engine.rule_names)}")
         click.echo(report_text(result))

@@ -84,10 +84,11 @@ def read_rows(
 ) -> list[Row]:
     """Read a labelled CSV (or TSV, by extension). Raises ValueError naming a missing column."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    delimiter = "\t" if path.suffix.lower() in {".tsv", ".tab"} else ","
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    tabbed = path.suffix.lower() in {".tsv", ".tab"}
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter, quoting=quoting)
+        # TSV files quote nothing: a quote mark there is part of the text
+        reader = (csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if tabbed
+                  else csv.DictReader(handle))
         columns = reader.fieldnames or []
         for wanted in (text_column, label_column, group_column):
             if wanted is not None and wanted not in columns:

@@ -156,14 +156,15 @@ def purge_kept_sanctions(db: sqlite_utils.Database, now: datetime) -> int:
     return counts[SANCTIONS_TABLE]
 
 
-Children = dict[str, list[tuple[str, str, str]]]  # parent table -> (child table, child column, parent column)
+# parent table -> (child table, child columns, parent columns); several columns for a compound key
+Children = dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]
 
 
 def _children(db: sqlite_utils.Database) -> Children:
     found: Children = {}
     for name in db.table_names():
         for key in db.table(name).foreign_keys:
-            found.setdefault(key.other_table, []).append((key.table, key.column, key.other_column))
+            found.setdefault(key.other_table, []).append((key.table, tuple(key.columns), tuple(key.other_columns)))
     return found
 
 
@@ -173,8 +174,10 @@ def _delete(
 ) -> None:
     """Delete the rows matching `clause` and, first, the rows of other tables that point at them."""
     if depth < 5:
-        for child, column, parent_column in children.get(table, ()):
-            inner = f"[{column}] IN (SELECT [{parent_column}] FROM [{table}] WHERE {clause})"
+        for child, columns, parent_columns in children.get(table, ()):
+            pointing = ", ".join(f"[{column}]" for column in columns)
+            pointed = ", ".join(f"[{column}]" for column in parent_columns)
+            inner = f"({pointing}) IN (SELECT {pointed} FROM [{table}] WHERE {clause})"
             _delete(db, child, inner, params, children, counts, depth + 1)
     counts[table] += db.execute(f"DELETE FROM [{table}] WHERE {clause}", params).rowcount
 

@@ -17,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bot.actions import ActionResult, FindPost, Post
@@ -86,7 +87,7 @@ class Publisher:
         """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""
         stuck = await self.store.run(lambda db: ledger.deliveries_with_status(db, "sending"))
         for delivery in stuck:
-            post = await self.store.run(lambda db, d=delivery: ledger.get_post(db, d.post_id))
+            post = await self.store.run(partial(ledger.get_post, post_id=delivery.post_id))
             if post is None:
                 continue
             await self._reconcile_one(post, self.directory.by_id(post.community), delivery)
@@ -126,8 +127,8 @@ class Publisher:
         late = now - due > LATE_AFTER
         deadline = max(due, self.started_at or due) + grace
         for target in post.targets:
-            delivery = await self.store.run(
-                lambda db, t=target: ledger.claim_delivery(db, post, due, t, self.clock.now(), late=late))
+            delivery = await self.store.run(partial(
+                ledger.claim_delivery, post=post, due_at=due, target=target, now=self.clock.now(), late=late))
             if delivery is None:  # already sent, missed or in flight before a crash: never twice
                 continue
             await self.send(post, community, delivery, deadline)
@@ -136,7 +137,7 @@ class Publisher:
     async def _miss(self, post: CalendarPost, community: Community, due: datetime, now: datetime) -> None:
         recorded = []
         for target in post.targets:
-            row = await self.store.run(lambda db, t=target: ledger.record_missed(db, post, due, t, now))
+            row = await self.store.run(partial(ledger.record_missed, post=post, due_at=due, target=target, now=now))
             if row is not None:
                 recorded.append(row)
         log.warning("post %s: occurrence due %s missed (bot down beyond the grace period)", post.id, due)
@@ -189,8 +190,9 @@ class Publisher:
             with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
                 result = await self.outbox.send(platform, action)
             if result.ok:
-                await self.store.run(lambda db, r=result, a=attempt: ledger.finish_delivery(
-                    db, delivery.id, "published", self.clock.now(), message_id=r.message_id, attempts=a))
+                await self.store.run(partial(
+                    ledger.finish_delivery, delivery_id=delivery.id, status="published", now=self.clock.now(),
+                    message_id=result.message_id, attempts=attempt))
                 return result
             out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
             if result.permanent or result.retried or attempt > settings.max_retries or out_of_time:
@@ -246,9 +248,9 @@ class Publisher:
                 results.append(result)
         if not post.recurring and post.status is Status.MISSED:
             final = Status.PUBLISHED if results and all(r.ok for r in results) else Status.FAILED
+            changes: dict[str, Any] = {"published_at": self.clock.now()} if final is Status.PUBLISHED else {}
             await self.store.run(lambda db: ledger.transition(
-                db, post_id, final, SYSTEM, self.clock.now(), action="done",
-                **({"published_at": self.clock.now()} if final is Status.PUBLISHED else {})))
+                db, post_id, final, SYSTEM, self.clock.now(), action="done", **changes))
         return sent
 
     async def resend(self, delivery_id: int, from_statuses: tuple[str, ...]) -> ActionResult | None:

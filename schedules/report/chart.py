@@ -31,9 +31,10 @@ def render_chart(report: WeeklyReport, path: Path, catalogue: Catalogue) -> Path
     figure = Figure(figsize=(8, 3.6 * rows), dpi=100)
     FigureCanvasAgg(figure)
     axis = figure.add_subplot(rows, 1, 1)
-    axis.plot(days, [p.active_members for p in report.daily], color="#3b6fd8",
+    # matplotlib draws dates through its unit converters, but its stubs accept only numbers and arrays
+    axis.plot(days, [p.active_members for p in report.daily], color="#3b6fd8",  # type: ignore[arg-type]
               label=catalogue.string(locale, "report.chart_active"))
-    axis.bar(days, [p.messages for p in report.daily], color="#f2a541", alpha=0.45,
+    axis.bar(days, [p.messages for p in report.daily], color="#f2a541", alpha=0.45,  # type: ignore[arg-type]
              label=catalogue.string(locale, "report.chart_messages"))
     axis.set_title(f"{report.community.name} — {catalogue.string(locale, 'report.chart_title')} ({report.week})")
     axis.legend(loc="upper left", fontsize="small")

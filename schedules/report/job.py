@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import sqlite_utils
@@ -198,7 +199,8 @@ class ReportJob:
             log.warning("weekly report %s for %s not posted: no strategy channel on a running platform "
                         "(set channels.strategy, or report.enabled = false)", week, community.id)
         for platform, channel in targets:
-            if await self.store.run(lambda db, p=platform: claim(db, community.id, p, str(week), late, now)):
+            if await self.store.run(partial(claim, community=community.id, platform=platform, week=str(week),
+                                            late=late, now=now)):
                 claimed.append((platform, channel))
         if not claimed:
             return 0
@@ -207,9 +209,8 @@ class ReportJob:
         for platform, channel in claimed:
             cards = report_cards(report, platform, self.catalogue, chart)
             ok, first_id, error = await self._send(community, platform, channel, week, cards)
-            await self.store.run(
-                lambda db, p=platform, o=ok, m=first_id, e=error: finish(db, community.id, p, str(week), o, m, e,
-                                                                        self.clock.now()))
+            await self.store.run(partial(finish, community=community.id, platform=platform, week=str(week), ok=ok,
+                                         message_id=first_id, error=error, now=self.clock.now()))
             posted += ok
             if ok:
                 log.info("report %s %s on %s: posted", community.id, week, platform)
@@ -229,6 +230,6 @@ class ReportJob:
             if not result.ok:
                 return False, first_id, result.error or "refused"
             first_id = first_id or result.message_id
-            await self.store.run(lambda db, p=part, m=result.message_id: part_sent(
-                db, community.id, platform, str(week), p, m))
+            await self.store.run(partial(part_sent, community=community.id, platform=platform, week=str(week),
+                                         part=part, message_id=result.message_id))
         return True, first_id, None

@@ -20,6 +20,8 @@ PAGE = 10_000
 DIMENSIONS = ["time:day", "visit:utm_source", "visit:utm_medium", "visit:utm_campaign"]
 NONE_VALUES = frozenset({"", "(none)", "(not set)", "direct / none"})
 
+Key = tuple[date, str, str, str]  # day, utm source, medium, campaign: the first four fields of a VisitRow
+
 
 def _label(value: object) -> str:
     text = str(value or "").strip().lower()
@@ -27,8 +29,8 @@ def _label(value: object) -> str:
 
 
 async def _query(session: aiohttp.ClientSession, settings: PlausibleSettings, token: str, metric: str,
-                 first: date, last: date, goals: tuple[str, ...], sleep: Sleep) -> dict[tuple, int]:
-    counts: dict[tuple, int] = {}
+                 first: date, last: date, goals: tuple[str, ...], sleep: Sleep) -> dict[Key, int]:
+    counts: dict[Key, int] = {}
     offset = 0
     while True:
         body: dict[str, object] = {

@@ -7,14 +7,26 @@ Every verdict names the signal that fired: `scam` (the list), `look-alike of BRA
 
 from __future__ import annotations
 
+import enum
+from typing import Final
+
 from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, free_hosting_suffix, judge_domain, registrable
 from handlers.moderation.links import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
 from handlers.moderation.model import LinearModel, domain_features
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 
 HOSTS_CACHED = 10_000
-_ALLOWED = object()
-_UNSEEN = object()
+
+
+class _Host(enum.Enum):
+    """Markers in the host cache: a host the operator allows, and a host not judged yet."""
+
+    ALLOWED = enum.auto()
+    UNSEEN = enum.auto()
+
+
+_ALLOWED: Final = _Host.ALLOWED
+_UNSEEN: Final = _Host.UNSEEN
 
 
 class Links:
@@ -39,7 +51,7 @@ class Links:
         self.lookalikes = lookalikes
         self.shorteners = shorteners
         self.own_invites = own_invites
-        self._hosts: dict[str, Hit | object | None] = {}
+        self._hosts: dict[str, Hit | _Host | None] = {}
         self.tlds = HINT_TLDS | scams.tlds() | {d.rsplit(".", 1)[-1] for d in self.deny}
 
     def check(self, message: MessageFacts) -> Hit | None:
@@ -65,13 +77,13 @@ class Links:
             self._hosts[link.host] = verdict
         if verdict is _ALLOWED:
             return None
-        if verdict is not None:
+        if isinstance(verdict, Hit):
             return verdict
         if self.scams.urls and self.scams.lists_url(link):
             return Hit(self.name, Severity.CRITICAL, f"scam: {link.url[:60]}")
         return self._judge_path(link)
 
-    def _judge_host(self, host: str) -> Hit | object | None:
+    def _judge_host(self, host: str) -> Hit | _Host | None:
         """What the host alone says (cached: hosts repeat far more than messages do)."""
         if self.allow and within(host, self.allow):
             return _ALLOWED

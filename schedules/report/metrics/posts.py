@@ -52,8 +52,10 @@ def _engagement(db: sqlite_utils.Database, post_id: int, platform: str, publishe
 def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
     figures: dict[str, Number] = {"posts_published": 0,
                                   "posts_scheduled_next_week": 0 if upcoming_window(scope) else None}
+    counted: dict[str, int] = {}  # reactions, replies and members per window, summed over the week's posts
     for window in WINDOWS:
-        figures |= {f"post_reactions_{window}": 0, f"post_replies_{window}": 0, f"post_members_{window}": 0}
+        counted |= {f"post_reactions_{window}": 0, f"post_replies_{window}": 0, f"post_members_{window}": 0}
+    figures |= counted
     lists: dict[str, list[Ranked]] = {"best_post": [], "by_campaign": [], "by_pillar": []}
     if not (table_exists(db, "calendar_deliveries") and table_exists(db, "calendar_posts")):
         return figures, lists
@@ -66,9 +68,9 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
         published = int(datetime.fromisoformat(finished_at).timestamp())
         for window, seconds in WINDOWS.items():
             reactions, replies, members = _engagement(db, post_id, platform, published, seconds)
-            figures[f"post_reactions_{window}"] += reactions
-            figures[f"post_replies_{window}"] += replies
-            figures[f"post_members_{window}"] += members
+            counted[f"post_reactions_{window}"] += reactions
+            counted[f"post_replies_{window}"] += replies
+            counted[f"post_members_{window}"] += members
         total = reactions + replies  # the 7-day window, computed last
         by_campaign[campaign or "-"] += total
         by_pillar[pillar or "-"] += total
@@ -77,6 +79,7 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
     lists["best_post"] = [best[1]] if best else []
     lists["by_campaign"] = _ranked(by_campaign)
     lists["by_pillar"] = _ranked(by_pillar)
+    figures |= counted
     figures["posts_scheduled_next_week"] = _scheduled_next_week(db, scope)
     return figures, lists
 
