@@ -111,6 +111,9 @@ class SlackFake:
         self.enforce_tiers = False  # answer 429 past each method's tier, as Slack does
         self.clock: Callable[[], float] = time.monotonic
         self._recent_calls: dict[str, deque[float]] = defaultdict(deque)
+        # A method answered 429 with Retry-After stays refused until then, as Slack does: a client that retries
+        # early is refused again, so a test sees the wait honoured by counting calls, not by timing them.
+        self._refused_until: dict[str, float] = {}
         self.connections = 0
         self._canned: dict[str, deque[_Canned]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -224,8 +227,14 @@ class SlackFake:
         self._record()
         canned = self._canned[method]
         scopes = {"x-oauth-scopes": ",".join(self.scopes)} if self.scopes is not None else {}
+        refused_for = self._refused_until.get(method, 0.0) - self.clock()
+        if refused_for > 0:
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers=scopes | {"Retry-After": str(max(1, int(refused_for + 0.999)))})
         if canned:
             answer = canned.popleft()
+            if answer.status == 429 and "Retry-After" in answer.headers:
+                self._refused_until[method] = self.clock() + float(answer.headers["Retry-After"])
             if answer.text is not None:
                 return web.Response(text=answer.text, status=answer.status, content_type="text/html")
             return web.json_response(answer.body, status=answer.status, headers=scopes | answer.headers)
