@@ -73,6 +73,25 @@ def test_a_piped_scenario_runs_and_ends_at_end_of_input(tmp_path):
     assert "core.m001_spaces_seen" in {f"{r['migration_set']}.{r['name']}" for r in db["_sqlite_migrations"].rows}
 
 
+def test_an_empty_say_and_a_wrong_modal_are_refused_with_a_reason(tmp_path):
+    script = "\n".join([
+        "say alice #general",
+        "submit bob cal:draft body=hello",
+        "cmd claire[cm] /post draft",
+        "submit claire cal:nope body=hello",
+        "submit claire cal:draft body=hello",
+        "submit claire cal:draft body=again",
+    ]) + "\n"
+    result = run_console(tmp_path, script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "console: a message needs some text (usage: say NAME #CHANNEL TEXT)" in out
+    assert "alice:" not in out  # nothing was posted
+    assert "console: no modal 'cal:draft' is open for bob (a command or a button opens one)" in out
+    assert "console: no modal 'cal:nope' is open for claire (open for them: cal:draft)" in out
+    assert out.count("no modal 'cal:draft' is open for claire") == 1  # a modal is submitted once
+
+
 def test_help_line_prints_the_syntax(tmp_path):
     result = run_console(tmp_path, "help\n")
     assert "say NAME #CHANNEL TEXT" in result.stdout and "clock +1h30m" in result.stdout

@@ -39,17 +39,24 @@ def test_the_console_prompts_on_a_terminal(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--config", str(write_config(tmp_path))],
-        stdin=follower, stdout=follower, stderr=subprocess.DEVNULL, cwd=tmp_path, env=env,
+        stdin=follower, stdout=follower, stderr=follower, cwd=tmp_path, env=env,
     )
     os.close(follower)
     try:
         deadline = time.monotonic() + PATIENCE
-        read_until(leader, b"cmbot> ", deadline)
+        opening = read_until(leader, b"cmbot> ", deadline)
+        assert b"type `help`" in opening.split(b"\n")[-2]  # one line before the first prompt points to help
         os.write(leader, b"join alice\n")
         output = read_until(leader, b"cmbot> ", deadline)
         assert b"alice joined" in output
         os.write(leader, b"quit\n")
+        closing = read_until(leader, b"cmbot stopped", deadline)
         assert process.wait(timeout=PATIENCE) == 0
+        transcript = opening + output + closing
+        # INFO logs share the terminal (stderr) but never land on the prompt's line
+        assert b"INFO" in transcript
+        assert all(b"INFO" not in line.split(b"cmbot> ", 1)[1] for line in transcript.split(b"\n")
+                   if b"cmbot> " in line), transcript
     finally:
         if process.poll() is None:
             process.kill()

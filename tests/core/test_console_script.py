@@ -40,6 +40,8 @@ def test_blank_lines_and_comments_are_skipped():
     ("line", "message"),
     [
         ("say alice general hi", "is not a channel"),
+        ("say alice #general", "a message needs some text"),
+        ("say alice #general   ", "a message needs some text"),
         ("reply alice", "usage: reply NAME MSG TEXT"),
         ("cmd alice help", "usage: cmd NAME"),
         ("clock", "usage: clock"),

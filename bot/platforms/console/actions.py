@@ -102,6 +102,9 @@ class ConsoleActions:
         pending = self.community.interactions.get(action.interaction.token)
         who = pending.member if pending else "?"
         fields = " ".join(f"{i.custom_id}=…" for i in action.inputs)
+        if pending is not None:
+            opened = self.community.open_modals.setdefault(pending.member, [])
+            opened.append(action.custom_id)
         self.screen.print(f"[modal → {who}] {action.title}: answer with `submit {who} {action.custom_id} {fields}`")
         return ActionResult.done()
 

@@ -45,6 +45,7 @@ class SimulatedCommunity:
         self.messages: OrderedDict[str, ConsoleMessage] = OrderedDict()
         self.by_key: dict[str, str] = {}  # idempotency key -> message id, for retried posts
         self.interactions: dict[str, PendingInteraction] = {}
+        self.open_modals: dict[str, list[str]] = {}  # member id -> ids of the modals the bot opened for them
         self.last_message = 0
         self._tokens = itertools.count(1)
         self.changes = Changes()  # what the next `snapshot_changes` hands to the store (see world.py)

@@ -48,6 +48,7 @@ from bot.store import Store
 from bot.store.database import StoreUnavailable
 
 log = logging.getLogger(__name__)
+BANNER = "cmbot console: type `help` for the line syntax, `quit` to leave."
 
 
 class ConsolePlatform:
@@ -148,17 +149,27 @@ class ConsolePlatform:
                 if raw == "":
                     return
 
+        keeper = _PromptKeeper(self.screen, loop) if interactive else None
         try:
             threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+            if keeper is not None:
+                self.screen.print(BANNER)
             while True:
-                if interactive:
-                    self.screen.print("cmbot> ", end="")
+                if keeper is not None:
+                    self.screen.prompt()
+                    keeper.waiting = True
                 raw = await lines.get()
+                self.screen.prompt_open = False  # the member pressed Enter: the terminal is on a fresh line
+                if keeper is not None:
+                    keeper.waiting = False
                 if raw == "":
                     break
                 if not await self.feed(raw):
                     break
         finally:
+            if keeper is not None:
+                self.screen.close_prompt()
+                keeper.remove()
             self.done.set()
 
     async def feed(self, raw: str) -> bool:
@@ -361,6 +372,11 @@ class ConsolePlatform:
     async def _line_submit(self, line: Line) -> None:
         assert line.member is not None
         member = self.community.member(line.member)
+        opened = self.community.open_modals.get(member.id, [])
+        if line.text not in opened:
+            hint = f"open for them: {', '.join(opened)}" if opened else "a command or a button opens one"
+            raise ScriptError(f"no modal {line.text!r} is open for {member.display_name} ({hint})")
+        opened.remove(line.text)
         await self._emit(
             ModalSubmitted(
                 member=member,
@@ -423,7 +439,44 @@ class ConsolePlatform:
         if asyncio.iscoroutine(result):
             await result
 
-    # -- output ------------------------------------------------------------------------------------------
+class _PromptKeeper(logging.Filter):
+    """On a terminal, logs (stderr) and the prompt (stdout) share the screen: a record logged while the prompt
+    waits first ends the prompt's line, and the prompt comes back after it, so neither breaks the other."""
+
+    def __init__(self, screen: Screen, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.screen = screen
+        self.loop = loop
+        self.waiting = False  # the console waits for a line: a prompt taken away by a log comes back
+        self.handlers = [h for h in logging.getLogger().handlers if _on_terminal(h)]
+        for handler in self.handlers:
+            handler.addFilter(self)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.screen.close_prompt():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits for input any more
+                self.loop.call_soon_threadsafe(self._reprompt)
+        return True
+
+    def _reprompt(self) -> None:
+        if self.waiting and not self.screen.prompt_open:
+            self.screen.prompt()
+
+    def remove(self) -> None:
+        self.waiting = False
+        for handler in self.handlers:
+            handler.removeFilter(self)
+
+
+def _on_terminal(handler: logging.Handler) -> bool:
+    stream = getattr(handler, "stream", None)
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
 def _load_world(db) -> world.Snapshot:
     world.create_tables(db)
     return world.load(db, MESSAGES_KEPT)

@@ -19,6 +19,7 @@ from bot.actions import Content
 from bot.platforms.console.community import BOT_NAME
 from bot.platforms.console.render import indent_after_first, render_content
 
+PROMPT = "cmbot> "
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 controls but tab and newline, DEL, C1 controls (ESC is \x1b)
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides and isolates
@@ -57,6 +58,21 @@ class Screen:
         self.pending_clock: datetime | None = None
         self.clock_shown: datetime | None = None
         self._held: list[str] | None = None
+        self.prompt_open = False  # the prompt waits on the terminal's current line for the member's input
+
+    def prompt(self) -> None:
+        self.print(PROMPT, end="")
+        self.prompt_open = True
+
+    def close_prompt(self) -> bool:
+        """End the prompt's line if it is open, so a log line written to the same terminal starts on its own
+        line instead of after `cmbot> `; True when it was open (the caller shows the prompt again)."""
+        if not self.prompt_open:
+            return False
+        self.prompt_open = False
+        self.stdout.write("\n")
+        self.stdout.flush()
+        return True
 
     def print(self, text: str, end: str = "\n") -> None:
         if self.pending_clock is not None:

@@ -99,8 +99,10 @@ def parse_line(raw: str) -> Line | None:
         return Line(verb=verb, member=parse_member(_split(rest, 1, f"{verb} NAME")[0]))
     if verb == "say":
         parts = _split(rest, 3, "say NAME #CHANNEL TEXT", required=2)
-        text = parts[2] if len(parts) > 2 else ""
-        return Line(verb=verb, member=parse_member(parts[0]), channel=parse_channel(parts[1]), text=text)
+        member, channel = parse_member(parts[0]), parse_channel(parts[1])
+        if len(parts) < 3:  # a platform never delivers an empty message: neither does the console
+            raise ScriptError("a message needs some text (usage: say NAME #CHANNEL TEXT)")
+        return Line(verb=verb, member=member, channel=channel, text=parts[2])
     if verb == "reply":
         parts = _split(rest, 3, "reply NAME MSG TEXT")
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2])
