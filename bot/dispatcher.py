@@ -70,7 +70,13 @@ class Dispatcher:
         self._middleware: list[Middleware] = []
 
     def subscribe(self, event_type: type[E], handler: Callable[[E, Community], Awaitable[Sequence[Step]]]) -> None:
-        """Run `handler` for events of exactly `event_type` (an edit is not a post; subscribe to both)."""
+        """Run `handler` for events of exactly `event_type` (an edit is not a post; subscribe to both).
+
+        A base of several events (`MessageBase`, `ReactionBase`) is refused: nothing is ever dispatched as one,
+        so the handler would silently never run."""
+        if event_type.__subclasses__():
+            kinds = ", ".join(sorted(kind.__name__ for kind in event_type.__subclasses__()))
+            raise TypeError(f"{event_type.__name__} is not an event of its own: subscribe to each of {kinds}")
         self._handlers[event_type].append(handler)
 
     def use(self, middleware: Middleware) -> None:

@@ -81,8 +81,10 @@ class MemberLeft(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessagePosted(Event):
-    """A new message. `text` is the content as the platform gave it; handlers must not persist it for analytics."""
+class MessageBase(Event):
+    """The fields of a message with its text, shared by `MessagePosted` and `MessageEdited`. Not an event of its
+    own: nothing emits it and the dispatcher refuses a subscription to it. `text` is the content as the platform
+    gave it; handlers must not persist it for analytics."""
 
     channel: ChannelRef
     member: Member
@@ -97,8 +99,13 @@ class MessagePosted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessageEdited(MessagePosted):
-    """An edit: carries the new text; moderation checks it again."""
+class MessagePosted(MessageBase):
+    """A new message."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(MessageBase):
+    """An edit: carries the new text; moderation checks it again. Not a post: engagement does not count it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,7 +115,9 @@ class MessageDeleted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReactionAdded(Event):
+class ReactionBase(Event):
+    """The fields of a reaction, shared by `ReactionAdded` and `ReactionRemoved`; not an event of its own."""
+
     channel: ChannelRef
     member: Member
     message_id: str
@@ -116,8 +125,13 @@ class ReactionAdded(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReactionRemoved(ReactionAdded):
-    pass
+class ReactionAdded(ReactionBase):
+    """A member reacted to a message."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactionRemoved(ReactionBase):
+    """A member took a reaction back. Not an addition: engagement does not count it."""
 
 
 def _frozen_options(options: Mapping[str, str]) -> Mapping[str, str]:

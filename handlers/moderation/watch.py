@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.events import MemberJoined, MessageEdited, MessagePosted
+from bot.events import MemberJoined, MessageBase, MessageEdited, MessagePosted
 from bot.handling import STOP, Step
 from config.settings import Community
 from handlers.moderation.alerts import Alerts
@@ -41,7 +41,7 @@ class Engines:
         return engine
 
 
-def facts_of(event: MessagePosted) -> MessageFacts:
+def facts_of(event: MessageBase) -> MessageFacts:
     return MessageFacts(
         event.text,
         member_id=event.member.id,
@@ -57,7 +57,7 @@ def facts_of(event: MessagePosted) -> MessageFacts:
     )
 
 
-def draft_for(event: MessagePosted, community: Community, verdict: Verdict) -> FlagDraft:
+def draft_for(event: MessageBase, community: Community, verdict: Verdict) -> FlagDraft:
     acting = verdict.acting_severity
     auto = getattr(community.moderation.actions, acting.label) if acting is not None else "flag"
     hits = tuple(RuleHit(hit.rule, hit.severity.label, hit.rule in verdict.shadow, hit.detail) for hit in verdict.hits)
@@ -84,7 +84,7 @@ class Watcher:
         self.alerts = alerts
         self.clock = clock
 
-    async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Step]:
+    async def on_message(self, event: MessagePosted | MessageEdited, community: Community) -> Sequence[Step]:
         """Posts and edits alike: an edit that turns a clean message bad is flagged like a new one."""
         if not community.moderation.enabled:
             return []

@@ -6,6 +6,8 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bot.actions import Answer, Content, Post
 from bot.commands import CommandRegistry, CommandRouter, CommandSpec, help_command
 from bot.dispatcher import CommunityDirectory, Dispatcher
@@ -15,9 +17,13 @@ from bot.events import (
     InteractionRef,
     Member,
     MemberJoined,
+    MessageBase,
     MessageEdited,
     MessagePosted,
     PlatformName,
+    ReactionAdded,
+    ReactionBase,
+    ReactionRemoved,
 )
 from bot.handling import STOP, Then
 from bot.i18n import Catalogue
@@ -118,6 +124,29 @@ async def test_edits_are_not_posts(settings, t0):
     dispatcher.subscribe(MessagePosted, on_post)
     await dispatcher.dispatch(message(t0, kind=MessageEdited))
     assert kinds == []
+
+
+def test_an_edit_is_not_a_post_and_a_removal_is_not_an_addition_even_to_isinstance(t0):
+    """Handlers and tests may test an event's kind with isinstance: the kinds share fields, not ancestry."""
+    edited = message(t0, kind=MessageEdited)
+    assert isinstance(edited, MessageBase) and not isinstance(edited, MessagePosted)
+    assert not isinstance(message(t0), MessageEdited)
+    reaction = {"platform": PlatformName.CONSOLE, "space_id": "console", "event_id": "r1", "at": t0,
+                "channel": ChannelRef("general"), "member": ALICE, "message_id": "m1", "emoji": "👍"}
+    removed, added = ReactionRemoved(**reaction), ReactionAdded(**reaction)
+    assert isinstance(removed, ReactionBase) and not isinstance(removed, ReactionAdded)
+    assert not isinstance(added, ReactionRemoved)
+
+
+async def test_a_subscription_to_a_shared_base_is_refused_since_it_would_never_run(settings):
+    dispatcher, _ = build(settings)
+
+    async def never(event, community):
+        return []
+
+    for base in (MessageBase, ReactionBase):
+        with pytest.raises(TypeError, match="not an event of its own"):
+            dispatcher.subscribe(base, never)
 
 
 async def test_bots_and_the_bot_itself_are_ignored(settings, t0):

@@ -120,7 +120,7 @@ def message_event(body: Payload, member: Member | None) -> MessagePosted | Messa
     return MessagePosted(channel=channel, member=member, **_posted_fields(event), **base)
 
 
-def reaction_event(body: Payload, member: Member) -> ReactionAdded | None:
+def reaction_event(body: Payload, member: Member) -> ReactionAdded | ReactionRemoved | None:
     event = body["event"]
     item = event.get("item") or {}
     if item.get("type") != "message":
