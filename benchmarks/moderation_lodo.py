@@ -143,10 +143,10 @@ def domains(folder, quick: bool) -> list[Measure]:
     """Scam domains absent from the list: the list and the domain model get 80 % of the phishing entries (and
     of the popular domains), the other 20 % are the unlisted scams (and the unseen popular domains)."""
     from handlers.moderation.domains import judge_domain, registrable
-    from handlers.moderation.links import ScamList
     from handlers.moderation.model import domain_features
     from handlers.moderation.training.datasets import load_domains
     from handlers.moderation.training.models import never_negative, train_domain_model
+    from handlers.moderation.urls import ScamList
 
     scams, popular = load_domains(folder)
     if not scams or not popular:

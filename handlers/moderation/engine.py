@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
-from handlers.moderation.links import ScamList
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
@@ -24,6 +23,7 @@ from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
 from handlers.moderation.rules.terms import BannedTerms, Profanity, Swearing
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
+from handlers.moderation.urls import ScamList
 
 log = logging.getLogger(__name__)
 MODEL_RULE = "classifier"

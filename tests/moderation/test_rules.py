@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.moderation.links import ScamList, find_links, imitated_brand
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import MessageFacts, Severity
 from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
+from handlers.moderation.urls import ScamList, find_links, imitated_brand
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SCAMS = ScamList(["free-nitro-gifts.example", "steamcommunnity.example", "bit.ly/scam123", "# a comment", ""])

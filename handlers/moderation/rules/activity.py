@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from datetime import datetime, timedelta
 
-from handlers.moderation.links import has_link
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.urls import has_link
 
 MAX_TRACKED = 20_000
 

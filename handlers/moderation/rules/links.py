@@ -11,9 +11,9 @@ import enum
 from typing import Final
 
 from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, free_hosting_suffix, judge_domain, registrable
-from handlers.moderation.links import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
 from handlers.moderation.model import LinearModel, domain_features
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
 
 HOSTS_CACHED = 10_000
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.moderation.links import SHORTENERS, find_links, has_link
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.spam import find_spam
+from handlers.moderation.urls import SHORTENERS, find_links, has_link
 
 SEEN_DOMAINS = 50_000
 LINK, SHORTENED, UNSEEN = "link", "shortened link", "new domain from a newcomer"

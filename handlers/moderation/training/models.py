@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from handlers.moderation.domains import FREE_HOSTING, registrable
-from handlers.moderation.links import SHORTENERS
 from handlers.moderation.model import LinearModel, domain_features, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.training.datasets import LabelledSet
 from handlers.moderation.training.fit import Row, balance, train
+from handlers.moderation.urls import SHORTENERS
 
 Predict = Callable[[str], bool]
 

@@ -1,4 +1,5 @@
-"""Finding links in a message and judging their domains: scam lists, look-alikes, invites, shorteners.
+"""The URLs in a message (finding them cheaply, `Link`) and the scam list they are checked against; the rule that
+judges them is `rules/links.py`.
 
 The scam list is a plain file, one domain (or shortener URL with a path) per line, read from a configured path;
 `cmbot moderation update-lists` refreshes it from a configured URL. Nothing here touches the network.
