@@ -46,3 +46,15 @@ def purge(db: sqlite_utils.Database, now: datetime, kept: timedelta = KEPT) -> i
         removed += count
         if count < PURGE_BATCH:
             return removed
+
+
+# Ids that name a member carry it as a whole colon-separated field (`join:<guild>:<member>:<date>`).
+_NAMING = f"DELETE FROM {TABLE} WHERE platform = ? AND event_id LIKE ? ESCAPE '\\'"
+
+
+def forget_member(db: sqlite_utils.Database, platform: str, member_id: str) -> int:
+    """Delete the ids of events that name the member (`…:<member id>:…`, as a join's id does); returns how many.
+
+    Runs in the caller's transaction (forget-me erases everything or nothing), so it neither begins nor commits."""
+    escaped = member_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return db.execute(_NAMING, [platform, f"%:{escaped}:%"]).rowcount

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot import seen_events
 from bot.personal_data import FORGOTTEN, PersonalData
 from handlers.privacy.accounts import Account
 from handlers.privacy.tables import existing, personal_tables, where
@@ -44,9 +45,6 @@ class KeepSanctions:
     def for_days(cls, days: int, now: datetime) -> KeepSanctions:
         return cls(now - timedelta(days=days), now + timedelta(days=days))
 
-
-# Ledger ids that name a member carry it as a whole colon-separated field (`join:<guild>:<member>:<date>`).
-SEEN = "platform = ? AND event_id LIKE ? ESCAPE '\\'"
 
 
 def count_rows(
@@ -107,7 +105,7 @@ def _erase(
             else:
                 _delete(db, declaration.table, clause, params, children, counts)
     for account in accounts:
-        counts["seen_events"] += db.execute(f"DELETE FROM seen_events WHERE {SEEN}", _seen(account)).rowcount
+        counts[seen_events.TABLE] += seen_events.forget_member(db, account.platform, account.member_id)
     for account in objected:
         db.execute(
             "INSERT INTO members (community, platform, member_id, opted_out) VALUES (?, ?, ?, 1)",
@@ -189,7 +187,3 @@ def _opted_out(db: sqlite_utils.Database, community: str, account: Account) -> b
     ).fetchone()
     return bool(row and row[0])
 
-
-def _seen(account: Account) -> list[str]:
-    escaped = account.member_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return [account.platform, f"%:{escaped}:%"]

@@ -27,6 +27,17 @@ def test_handled_event_ids_are_purged_past_their_window_and_recent_ones_kept(sto
     assert seen_events.record(store.db, "slack", "E6", NOW) is False  # still a replay within the window
 
 
+def test_forgetting_a_member_deletes_the_ids_naming_them_whole_and_no_other(store):
+    for event_id in ("join:g1:a_b:2026-11-01", "join:g1:axb:2026-11-01", "join:g1:a_bc:2026-11-01", "m:a_b"):
+        seen_events.record(store.db, "discord", event_id, NOW)
+    seen_events.record(store.db, "slack", "join:T1:a_b:2026-11-01", NOW)
+    with store.db.conn:
+        assert seen_events.forget_member(store.db, "discord", "a_b") == 1  # `_` is not a wildcard here
+    left = sorted((r["platform"], r["event_id"]) for r in store.db["seen_events"].rows)
+    assert left == [("discord", "join:g1:a_bc:2026-11-01"), ("discord", "join:g1:axb:2026-11-01"),
+                    ("discord", "m:a_b"), ("slack", "join:T1:a_b:2026-11-01")]
+
+
 def test_the_purge_is_batched_and_goes_through_the_seen_at_index(store, monkeypatch):
     monkeypatch.setattr(seen_events, "PURGE_BATCH", 7)
     for index in range(50):
