@@ -2,10 +2,14 @@
 
 The link is created through Discord's REST API with DISCORD_TOKEN (no gateway connection needed), in the
 channel given, else the community's welcome or rules channel. One link per campaign and source. It sits
-with the front doors because it uses both the traffic feature and the Discord platform.
+with the front doors because it uses both the traffic feature and the Discord platform. What it prints is
+said in the community's language through the catalogue (the `/campaign invite` command's own wording where
+they say the same thing).
 """
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 import click
 
@@ -26,57 +30,67 @@ def campaigns_cli() -> None:
 @click.option("--community", "community_id", help="community id (default: the only one in the config)")
 def invite(campaign: str, source: str, channel_id: str | None, community_id: str | None) -> None:
     """Create (or show) the permanent Discord invite link of CAMPAIGN and SOURCE, e.g. `lancement instagram-bio`."""
+    from bot.i18n import Catalogue
     from handlers.traffic.commands import invite_channel
     from handlers.traffic.invites import invite_for, normalise_name, save_invite, valid_name
 
-    campaign, source = normalise_name(campaign), normalise_name(source)
-    if not valid_name(campaign) or not valid_name(source):
-        raise click.BadParameter("campaign and source are short names: letters, digits, '-' or '_' (at most 40)")
     context = cli_context()
     settings = context.settings()
     community = _community(settings, community_id)
+    say, lang = Catalogue.shipped().string, community.locale
+    campaign, source = normalise_name(campaign), normalise_name(source)
+    if not valid_name(campaign) or not valid_name(source):
+        _refuse(say(lang, "traffic.cli.error", message=say(lang, "traffic.invite.bad_name")))
     if community.discord is None:
-        raise click.UsageError(f"{community.id} has no [discord] space: invite links are tracked on Discord only")
+        _refuse(say(lang, "traffic.cli.error", message=say(lang, "traffic.invite.only_discord")))
     store = context.open_store()
     try:
         existing = invite_for(store.db, community.id, campaign, source)
         if existing is not None:
-            click.echo(f"{campaign} · {source}: {existing.url} (already exists)")
+            click.echo(say(lang, "traffic.invite.exists", url=existing.url))
             return
         channel = invite_channel(community, channel_id, None)
         if channel is None:
-            raise click.UsageError("give --channel, or set the welcome or rules channel of the community")
+            _refuse(say(lang, "traffic.cli.error", message=say(lang, "traffic.cli.invite_no_channel")))
         secret = context.secrets.DISCORD_TOKEN
         if secret is None:
-            raise click.UsageError("set the DISCORD_TOKEN environment variable")
+            _refuse(say(lang, "traffic.cli.error", message=say(lang, "traffic.cli.invite_no_token")))
         code = _create(secret.get_secret_value(), channel, f"campaign {campaign} / {source}",
-                       settings.bot.endpoints.discord_api)
+                       settings.bot.endpoints.discord_api, lang)
         saved = save_invite(store.db, platform="discord", code=code, community=community.id,
                             space_id=community.discord.space_id, campaign=campaign, source=source,
                             channel_id=channel, created_by="cli", now=SystemClock().now())
     finally:
         store.close()
-    click.echo(f"{campaign} · {source}: {saved.url}")
+    click.echo(say(lang, "traffic.invite.created", campaign=campaign, source=source, url=saved.url))
 
 
-def _create(token: str, channel_id: str, reason: str, api_base: str | None) -> str:
+def _refuse(message: str) -> NoReturn:
+    """A usage problem, already in the community's language: exit status 2, as click gives bad usage."""
+    click.echo(message, err=True)
+    raise SystemExit(2)
+
+
+def _create(token: str, channel_id: str, reason: str, api_base: str | None, lang: str) -> str:
     import asyncio
 
     import discord
 
+    from bot.i18n import Catalogue
     from bot.platforms.discord.invites import create_invite_over_rest
 
+    say = Catalogue.shipped().string
     try:
         return asyncio.run(create_invite_over_rest(token, channel_id, reason, api_base))
     except discord.LoginFailure:
-        click.echo("cmbot: Discord refused the token (401): check DISCORD_TOKEN", err=True)
+        click.echo(say(lang, "traffic.cli.invite_token_refused"), err=True)
         raise SystemExit(3) from None
     except discord.Forbidden as error:
-        click.echo(f"cmbot: Discord refused to create the invite ({error.status} {error.text}): the bot needs the "
-                   "Create Invite permission in that channel", err=True)
+        failed = say(lang, "traffic.invite.failed", reason=f"{error.status} {error.text}")
+        click.echo(say(lang, "traffic.cli.error", message=failed), err=True)
         raise SystemExit(1) from None
     except (discord.HTTPException, ValueError) as error:
-        click.echo(f"cmbot: the invite could not be created: {error}", err=True)
+        click.echo(say(lang, "traffic.cli.invite_http_failed", reason=str(error)), err=True)
         raise SystemExit(1) from None
 
 
@@ -84,6 +98,7 @@ def _create(token: str, channel_id: str, reason: str, api_base: str | None) -> s
 @click.option("--community", "community_id", help="community id (default: the only one in the config)")
 def list_command(community_id: str | None) -> None:
     """List the tracked invite links, by campaign and source."""
+    from bot.i18n import Catalogue
     from handlers.traffic.invites import list_invites
 
     context = cli_context()
@@ -94,6 +109,6 @@ def list_command(community_id: str | None) -> None:
     finally:
         store.close()
     if not invites:
-        click.echo("no tracked invite link yet: cmbot campaigns invite CAMPAIGN SOURCE")
+        click.echo(Catalogue.shipped().string(community.locale, "traffic.cli.invites_none"))
     for item in invites:
         click.echo(f"{item.campaign}\t{item.source}\t{item.url}\t{item.created_at}")

@@ -24,7 +24,38 @@ TOTAL_LABELS = frozenset({"grand total", "total", "totals", "total général"})
 
 
 class ExportError(ValueError):
-    """A file that cannot be imported, with the reason(s) in words (lines numbered from 1)."""
+    """A file that cannot be imported: a `code` (a key under `traffic.export` in the catalogues) and the values
+    that fill it, so each front door says it in the community's language (`export_text.describe`). Bad lines
+    travel as `problems`; `str()` is the bare code and values, for logs."""
+
+    def __init__(self, code: str, problems: tuple[LineProblem, ...] = (), columns: tuple[str, ...] = (),
+                 **values: str | int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+        self.problems = problems
+        self.columns = columns  # the header found, when it is not one the reader knows
+
+    def __str__(self) -> str:
+        shown = {**self.values, **({"columns": list(self.columns)} if self.columns else {})}
+        return f"{self.code} {shown}" + (f" ({len(self.problems)} bad lines)" if self.problems else "")
+
+
+class RowProblem(ValueError):
+    """Why one line cannot be read: a code under `traffic.export` and its values (never a sentence)."""
+
+    def __init__(self, code: str, **values: str | int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    """A bad line of an export, numbered from 1."""
+
+    line: int
+    problem: RowProblem
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -56,26 +87,11 @@ class Layout:
     conversions_required: bool = True
     casing: str = "as-is"  # how the tool writes its column names: sentence, title or as-is
 
-    def _shown(self, names: tuple[str, ...]) -> str:
-        def one(name: str) -> str:
-            if "_" in name or self.casing == "as-is":
-                return name
-            return name.title() if self.casing == "title" else name[:1].upper() + name[1:]
-        return " or ".join(one(n) for n in names)
-
-    def expected(self) -> str:
-        parts = [self._shown(self.date)]
-        if self.source_medium:
-            parts.append(self._shown(self.source_medium) + " (or " + self._shown(self.source[:1]) + " + "
-                         + self._shown(self.medium[:1]) + ")")
-        else:
-            parts.append(self._shown(self.source))
-            parts.append(self._shown(self.medium) + " (optional)")
-        parts.append(self._shown(self.campaign))
-        parts.append(self._shown(self.visits))
-        suffix = "" if self.conversions_required else " (optional)"
-        parts.append(self._shown(self.conversions) + suffix)
-        return f"{self.label}: " + ", ".join(parts)
+    def shown(self, name: str) -> str:
+        """A column name as the tool writes it in its exports."""
+        if "_" in name or self.casing == "as-is":
+            return name
+        return name.title() if self.casing == "title" else name[:1].upper() + name[1:]
 
 
 GA4 = Layout(
@@ -151,10 +167,7 @@ def detect(header: list[str]) -> Columns:
         columns = _columns(layout, normalised)
         if columns is not None:
             return columns
-    shown = ", ".join(repr(h.strip()) for h in header if h.strip()) or "(none)"
-    expected = "\n  ".join(layout.expected() for layout in LAYOUTS)
-    raise ExportError(f"unrecognised columns {shown}; expected the columns of one of these exports "
-                      f"(names are not case-sensitive):\n  {expected}")
+    raise ExportError("unrecognised", columns=tuple(h.strip() for h in header if h.strip()))
 
 
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
@@ -169,7 +182,7 @@ def _date(text: str) -> date:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         pass
-    raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or YYYYMMDD)")
+    raise RowProblem("not_date", text=text)
 
 
 _GROUPED = re.compile(r"^\d{1,3}([,\u202f\u00a0 ]\d{3})+$")
@@ -182,9 +195,9 @@ def _count(text: str, what: str) -> int:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not a number") from None
+        raise RowProblem("not_number", what=what, text=text) from None
     if number < 0 or number != int(number):
-        raise ValueError(f"{what} {text!r} is not a whole count")
+        raise RowProblem("not_whole", what=what, text=text)
     return int(number)
 
 
@@ -212,28 +225,25 @@ def parse_export(text: str) -> tuple[str, list[VisitRow]]:
     """(layout name, rows) of a whole export; `ExportError` listing every bad line otherwise."""
     lines = _content_lines(text)
     if not lines:
-        raise ExportError("the file is empty")
+        raise ExportError("empty")
     delimiter = _delimiter(lines[0][1])
     numbers = [n for n, _ in lines]
     records = list(csv.reader(io.StringIO("\n".join(line for _, line in lines)), delimiter=delimiter))
     columns = detect(records[0])
     rows: list[VisitRow] = []
-    errors: list[str] = []
+    errors: list[LineProblem] = []
     for number, record in zip(numbers[1:], records[1:], strict=True):
         try:
             row = _row(columns, record)
-        except ValueError as error:
-            errors.append(f"line {number}: {error}")
+        except RowProblem as problem:
+            errors.append(LineProblem(number, problem))
             continue
         if row is not None:
             rows.append(row)
     if errors:
-        shown = errors[:MAX_ERRORS_SHOWN]
-        more = len(errors) - len(shown)
-        tail = f"\n  … and {more} more" if more else ""
-        raise ExportError(f"{len(errors)} bad line(s), nothing imported:\n  " + "\n  ".join(shown) + tail)
+        raise ExportError("bad_lines", tuple(errors), count=len(errors))
     if not rows:
-        raise ExportError("the file has a header but no rows")
+        raise ExportError("no_rows")
     return columns.layout.name, rows
 
 
@@ -241,7 +251,7 @@ def _cell(record: list[str], index: int | None) -> str:
     if index is None:
         return ""
     if index >= len(record):
-        raise ValueError(f"missing column {index + 1} (the line has {len(record)})")
+        raise RowProblem("missing_column", column=index + 1, found=len(record))
     return record[index]
 
 
@@ -281,8 +291,8 @@ def read_export(path: Path) -> tuple[str, list[VisitRow]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ExportError(f"{path.name} is not UTF-8 text: export it again as CSV") from None
+        raise ExportError("not_utf8", name=path.name) from None
     except OSError as error:
-        raise ExportError(f"cannot read {path}: {error.strerror}") from None
+        raise ExportError("unreadable", name=path.name, reason=error.strerror or type(error).__name__) from None
     layout, rows = parse_export(text)
     return layout, combine(rows)

@@ -1,4 +1,7 @@
-"""`cmbot traffic import FILE` and `cmbot traffic pull`: bring the web analytics' figures into the store."""
+"""`cmbot traffic import FILE` and `cmbot traffic pull`: bring the web analytics' figures into the store.
+
+Everything they print is said in the community's language through the catalogue (`traffic.cli.*`); the errors
+of the export reader and of the connectors arrive as codes and values and are put into words here."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from bot.cli_context import cli_context
 from bot.clock import SystemClock
 
 if TYPE_CHECKING:
-    pass
+    from bot.i18n import Catalogue
+    from schedules.traffic.http import PullError
 
 
 @click.group(name="traffic")
@@ -30,36 +34,50 @@ def import_traffic(file: Path, community_id: str | None, dry_run: bool) -> None:
     Every day from the file's first to its last is replaced, so importing the same export again, or one that
     overlaps it, never counts a visit twice. Expected columns: docs/traffic.md.
     """
+    from bot.i18n import Catalogue
     from handlers.traffic.community import community_sources
-    from handlers.traffic.exports import ExportError, read_export
-    from handlers.traffic.visits import Visits, replace_days
+    from handlers.traffic.export_text import describe
+    from handlers.traffic.exports import LAYOUTS, ExportError, read_export
+    from handlers.traffic.visits import replace_days
 
     context = cli_context()
     community = _community(context.settings(), community_id)
+    catalogue, lang = Catalogue.shipped(), community.locale
     try:
         origin, rows = read_export(file)
     except ExportError as error:
-        click.echo(f"cmbot: {file.name}: {error}", err=True)
+        click.echo(catalogue.string(lang, "traffic.cli.failed", file=file.name,
+                                    reason=describe(error, lang, catalogue)), err=True)
         raise SystemExit(1) from None
-    sources = set(community_sources(community))
+    sources = sorted(community_sources(community))
     ours = [r for r in rows if r.source in sources]
     known = all(r.conversions is not None for r in ours)
-    mine = Visits(sum(r.visits for r in ours), sum(r.conversions or 0 for r in ours) if known else None)
-    first, last = min(r.day for r in rows), max(r.day for r in rows)
-    summary = (f"{file.name}: {origin} export, {first} to {last}, {len(rows)} rows; from the community "
-               f"({', '.join(sorted(sources)) or 'no source'}): {mine.visits} visits, "
-               f"{mine.conversions if mine.conversions is not None else 'no'} conversions;"
-               f" all traffic: {sum(r.visits for r in rows)} visits")
+    say = catalogue.string
+    summary = say(lang, "traffic.cli.summary", file=file.name,
+                  origin={layout.name: layout.label for layout in LAYOUTS}.get(origin, origin),
+                  first=min(r.day for r in rows), last=max(r.day for r in rows),
+                  rows=say(lang, "traffic.cli.rows", count=len(rows)),
+                  sources=", ".join(sources) or say(lang, "traffic.cli.no_source"),
+                  visits=say(lang, "traffic.cli.visits", count=sum(r.visits for r in ours)),
+                  conversions=(say(lang, "traffic.cli.conversions", count=sum(r.conversions or 0 for r in ours))
+                               if known else say(lang, "traffic.cli.conversions_unknown")),
+                  all=say(lang, "traffic.cli.visits", count=sum(r.visits for r in rows)))
     if dry_run:
-        click.echo(summary + " (dry run: nothing stored)")
+        click.echo(say(lang, "traffic.cli.dry_run", summary=summary))
         return
     store = context.open_store()
     try:
         load = replace_days(store.db, community.id, rows, origin, "file", SystemClock().now())
     finally:
         store.close()
-    replaced = f"; {load.replaced_days} day(s) replaced" if load.replaced_days else ""
-    click.echo(summary + replaced)
+    if load.replaced_days:
+        summary = say(lang, "traffic.cli.replaced", summary=summary, count=load.replaced_days)
+    click.echo(summary)
+
+
+def pull_error_text(error: PullError, lang: str, catalogue: Catalogue) -> str:
+    """A connector's failure in the community's language (the service's own error text kept as it came)."""
+    return catalogue.string(lang, f"traffic.pull.{error.code}", **error.values)
 
 
 @traffic_cli.command(name="pull")
@@ -69,13 +87,14 @@ def pull_traffic(community_id: str | None, days: int | None) -> None:
     """Pull the last days from the configured connector (Plausible or Matomo) now, as the daily job does."""
     import asyncio
 
+    from bot.i18n import Catalogue
     from schedules.traffic.pull import TrafficPullJob, connector_of
 
     context = cli_context()
     community = _community(context.settings(), community_id)
+    catalogue, lang = Catalogue.shipped(), community.locale
     if connector_of(community) is None:
-        click.echo(f"cmbot: {community.id} has no connector: add [communities.traffic.plausible] or "
-                   "[communities.traffic.matomo] (docs/traffic.md)", err=True)
+        click.echo(catalogue.string(lang, "traffic.cli.no_connector", community=community.id), err=True)
         raise SystemExit(2)
     store = context.open_store()
     try:
@@ -83,8 +102,10 @@ def pull_traffic(community_id: str | None, days: int | None) -> None:
     finally:
         store.close()
     if outcome.error is not None:
-        click.echo(f"cmbot: {outcome.error}", err=True)
+        click.echo(catalogue.string(lang, "traffic.cli.pull_failed",
+                                    reason=pull_error_text(outcome.error, lang, catalogue)), err=True)
         raise SystemExit(1)
     assert outcome.load is not None
-    click.echo(f"{community.id}: {outcome.load.rows} rows from {outcome.connector} for {outcome.load.first_day} "
-               f"to {outcome.load.last_day}")
+    click.echo(catalogue.string(lang, "traffic.cli.pulled", community=community.id, count=outcome.load.rows,
+                                connector=outcome.connector.title(), first=outcome.load.first_day,
+                                last=outcome.load.last_day))

@@ -29,11 +29,17 @@ TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 class PullError(Exception):
     """A pull that failed. `kind`: auth (token refused), rate_limited, server, network, response (an answer we
-    cannot read) or request (the API refused the query itself, e.g. an unknown site)."""
+    cannot read) or request (the API refused the query itself, e.g. an unknown site).
 
-    def __init__(self, kind: str, message: str) -> None:
+    `code` (a key under `traffic.pull` in the catalogues, `kind` unless more precise) and `values` let the CLI
+    say it in the community's language; the message is the English wording, for logs. `detail` values are the
+    service's own words (its error text), shown as they came."""
+
+    def __init__(self, kind: str, message: str, code: str | None = None, **values: str | int) -> None:
         super().__init__(message)
         self.kind = kind
+        self.code = code or kind
+        self.values = values
 
     @property
     def permanent(self) -> bool:
@@ -84,25 +90,32 @@ async def send(session: aiohttp.ClientSession, request: Request, service: str, s
                 body = await response.text()
                 status = response.status
                 if status in (401, 403):
-                    raise PullError("auth", f"{service} refused the API token ({status}: {_error_text(body)})")
+                    raise PullError("auth", f"{service} refused the API token ({status}: {_error_text(body)})",
+                                    service=service, detail=f"{status}: {_error_text(body)}")
                 if status == 429:
                     retry_after = _retry_after(response)
-                    last = PullError("rate_limited", f"{service} rate limit (429): {_error_text(body)}")
+                    last = PullError("rate_limited", f"{service} rate limit (429): {_error_text(body)}",
+                                     service=service, detail=_error_text(body))
                     wait = min(retry_after if retry_after is not None else BACKOFF_SECONDS[0], MAX_RETRY_AFTER)
                 elif status >= 500:
-                    last = PullError("server", f"{service} server error {status}: {_error_text(body)}")
+                    last = PullError("server", f"{service} server error {status}: {_error_text(body)}",
+                                     service=service, detail=f"{status}: {_error_text(body)}")
                 elif status >= 400:
-                    raise PullError("request", f"{service} refused the query ({status}: {_error_text(body)})")
+                    raise PullError("request", f"{service} refused the query ({status}: {_error_text(body)})",
+                                    service=service, detail=f"{status}: {_error_text(body)}")
                 else:
                     try:
                         return json.loads(body)
                     except ValueError:
                         raise PullError("response", f"{service} answered {status} with something that is not "
-                                                    "JSON: is the base URL right?") from None
+                                                    "JSON: is the base URL right?", "not_json", service=service,
+                                        status=status) from None
         except aiohttp.ClientError as error:
-            last = PullError("network", f"{service} unreachable: {type(error).__name__}")
+            last = PullError("network", f"{service} unreachable: {type(error).__name__}", service=service,
+                             detail=type(error).__name__)
         except TimeoutError:
-            last = PullError("network", f"{service} did not answer within {TIMEOUT.total:.0f} s")
+            last = PullError("network", f"{service} did not answer within {TIMEOUT.total:.0f} s", "timeout",
+                             service=service, seconds=round(TIMEOUT.total or 0))
         if attempt == ATTEMPTS - 1:
             break
         delay = wait if wait is not None else BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]

@@ -37,9 +37,10 @@ async def _call(session: aiohttp.ClientSession, settings: MatomoSettings, token:
     if isinstance(answer, dict) and answer.get("result") == "error":
         message = str(answer.get("message", ""))[:200]
         kind = "auth" if any(word in message.lower() for word in AUTH_WORDS) else "request"
-        raise PullError(kind, f"Matomo refused {method}: {message}")
+        raise PullError(kind, f"Matomo refused {method}: {message}", service="Matomo", detail=f"{method}: {message}")
     if not isinstance(answer, dict):
-        raise PullError("response", f"Matomo answered {method} without one entry per day")
+        raise PullError("response", f"Matomo answered {method} without one entry per day", service="Matomo",
+                        detail=f"{method}: {answer!r:.80}")
     return answer
 
 
@@ -47,14 +48,16 @@ def _int(value: object) -> int:
     try:
         return int(float(str(value or 0)))
     except ValueError:
-        raise PullError("response", f"Matomo answered a count we cannot read: {value!r:.40}") from None
+        raise PullError("response", f"Matomo answered a count we cannot read: {value!r:.40}", service="Matomo",
+                        detail=f"{value!r:.40}") from None
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PullError("response", f"Matomo answered a day we cannot read: {text!r:.40}") from None
+        raise PullError("response", f"Matomo answered a day we cannot read: {text!r:.40}", service="Matomo",
+                        detail=f"{text!r:.40}") from None
 
 
 async def pull_matomo(session: aiohttp.ClientSession, settings: MatomoSettings, token: str, first: date,

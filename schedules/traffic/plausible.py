@@ -44,14 +44,16 @@ async def _query(session: aiohttp.ClientSession, settings: PlausibleSettings, to
         answer = await send(session, request, "Plausible", sleep)
         results = answer.get("results") if isinstance(answer, dict) else None
         if not isinstance(results, list):
-            raise PullError("response", "Plausible answered without a 'results' list")
+            raise PullError("response", "Plausible answered without a 'results' list", service="Plausible",
+                            detail=f"{answer!r:.120}")
         for result in results:
             try:
                 day_text, source, medium, campaign = result["dimensions"]
                 value = int(result["metrics"][0] or 0)
                 key = (date.fromisoformat(str(day_text)[:10]), _label(source), _label(medium), _label(campaign))
             except (KeyError, ValueError, TypeError, IndexError):
-                raise PullError("response", f"Plausible answered a row we cannot read: {result!r:.120}") from None
+                raise PullError("response", f"Plausible answered a row we cannot read: {result!r:.120}",
+                                service="Plausible", detail=f"{result!r:.120}") from None
             counts[key] = counts.get(key, 0) + value
         if len(results) < PAGE:
             return counts

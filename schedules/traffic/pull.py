@@ -103,7 +103,8 @@ class TrafficPullJob:
         token_env = token_env_of(community)
         token = self.environ.get(token_env or "", "")
         if not token:
-            error = PullError("auth", f"no {connector} token: set the environment variable {token_env}")
+            error = PullError("auth", f"no {connector} token: set the environment variable {token_env}", "no_token",
+                              service=connector.title(), variable=token_env or "")
             log.warning("traffic pull of %s skipped: %s", community.id, error)
             return PullOutcome(community.id, connector, error=error)
         now = self.clock.now()

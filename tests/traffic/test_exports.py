@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from handlers.traffic.export_text import describe
 from handlers.traffic.exports import ExportError, VisitRow, combine, parse_export, read_export
 from handlers.traffic.visits import by_source_campaign, coverage, replace_days, totals
 from tests.traffic.conftest import DATA
@@ -83,7 +84,7 @@ def test_a_day_without_rows_inside_the_span_is_known_and_empty(traffic_store):
 def test_unknown_header_lists_every_expected_layout():
     with pytest.raises(ExportError) as caught:
         parse_export("Day,Where,Hits\n2026-11-02,x,3\n")
-    message = str(caught.value)
+    message = describe(caught.value, "en")
     assert "'Day', 'Where', 'Hits'" in message
     for expected in ("GA4:", "Session source / medium", "Sessions", "Key events", "Matomo:", "Campaign Source",
                      "nb_visits", "Plausible:", "utm_source", "visits"):
@@ -99,16 +100,17 @@ def test_one_bad_line_rejects_the_file_with_every_problem_listed(traffic_store):
             "20261105,discord / community,a,-3,0\n")
     with pytest.raises(ExportError) as caught:
         parse_export(text)
-    message = str(caught.value)
-    assert "4 bad line(s), nothing imported" in message
+    message = describe(caught.value, "en")
+    assert "4 bad lines, nothing imported" in message
     for fragment in ("line 3:", "is not a date", "line 4:", "'ten' is not a number", "line 5:", "'1.5' is not a whole",
                      "line 6:"):
         assert fragment in message
 
 
 def test_short_line_is_an_error_not_a_crash():
-    with pytest.raises(ExportError, match="line 2: missing column"):
+    with pytest.raises(ExportError) as caught:
         parse_export("date,utm_source,utm_campaign,visits\n2026-11-02,discord\n")
+    assert "line 2: column 3 is missing" in describe(caught.value, "en")
 
 
 def test_totals_line_bom_semicolons_grouped_numbers_and_not_set_values():
@@ -130,10 +132,12 @@ def test_plausible_export_without_conversions_keeps_them_unknown(traffic_store):
 
 
 def test_empty_and_header_only_files_are_refused():
-    with pytest.raises(ExportError, match="empty"):
+    with pytest.raises(ExportError) as empty:
         parse_export("\n\n")
-    with pytest.raises(ExportError, match="no rows"):
+    assert describe(empty.value, "en") == "The file is empty."
+    with pytest.raises(ExportError) as header_only:
         parse_export("date,utm_source,utm_campaign,visits\n")
+    assert describe(header_only.value, "fr") == "Le fichier a un en-tête mais aucune ligne de données."
 
 
 # -- the three layouts agree on any traffic -----------------------------------------------------------------

@@ -36,10 +36,10 @@ def test_import_twice_counts_once_and_says_what_it_replaced(tmp_path):
     runner = CliRunner()
     first = runner.invoke(cli, ["--config", str(config), "traffic", "import", str(DATA / "ga4_2026-W45-W46.csv")])
     assert first.exit_code == 0, first.output
-    assert "ga4 export, 2026-11-02 to 2026-11-15" in first.output
+    assert "export GA4, du 2 novembre 2026 au 15 novembre 2026" in first.output  # a French community
     once = _totals(tmp_path)
     second = runner.invoke(cli, ["--config", str(config), "traffic", "import", str(DATA / "ga4_2026-W45-W46.csv")])
-    assert second.exit_code == 0 and "14 day(s) replaced" in second.output
+    assert second.exit_code == 0 and "14 jours remplacés" in second.output
     assert _totals(tmp_path) == once
     assert once[1].visits < once[0].visits  # the community's share is only part of all traffic
 
@@ -51,9 +51,9 @@ def test_a_bad_file_stores_nothing_and_exits_1(tmp_path):
                    "20261102,discord / community,a,10,1\n20261103,discord / community,a,??,1\n")
     result = CliRunner().invoke(cli, ["--config", str(config), "traffic", "import", str(bad)])
     assert result.exit_code == 1
-    assert "line 3: visits '??' is not a number" in result.output
+    assert "ligne 3\u00a0: «\u00a0??\u00a0» n’est pas un nombre de visites" in result.output
     runner = CliRunner()
     ok = runner.invoke(cli, ["--config", str(config), "traffic", "import", "--dry-run",
                              str(DATA / "matomo_2026-W45-W46.csv")])
-    assert ok.exit_code == 0 and "dry run" in ok.output
+    assert ok.exit_code == 0 and "essai à blanc" in ok.output
     assert _totals(tmp_path)[0].visits == 0
