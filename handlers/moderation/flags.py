@@ -203,3 +203,55 @@ def decided_examples(db: sqlite_utils.Database) -> list[tuple[str, int]]:
     """(excerpt, 1 if acted on else 0) for decided flags that still have their excerpt: training data."""
     rows = db.query("SELECT excerpt, status FROM moderation_flags WHERE excerpt IS NOT NULL AND status != ?", [OPEN])
     return [(row["excerpt"], int(row["status"] in ACTED)) for row in rows]
+
+
+# -- read by the weekly report (the table's other readers go through these) -------------------------------------
+TABLE = "moderation_flags"
+PASSIVE_AUTO = ("", "flag")  # automatic actions that only raise the flag
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _on(platform: str | None) -> tuple[str, list[str]]:
+    return ("", []) if platform is None else (" AND platform = ?", [platform])
+
+
+def raised_between(db: sqlite_utils.Database, community: str, start: datetime, end: datetime,
+                   platform: str | None = None) -> tuple[int, int]:
+    """Flags raised in [start, end): how many, and how many of them the rules acted on by themselves."""
+    where, params = _on(platform)
+    raised, automatic = db.execute(
+        f"SELECT count(*), coalesce(sum(coalesce(auto_action, '') NOT IN ({_marks(PASSIVE_AUTO)})), 0) FROM {TABLE}"
+        f" WHERE community = ? AND created_at >= ? AND created_at < ?{where}",
+        [*PASSIVE_AUTO, community, _utc(start), _utc(end), *params],
+    ).fetchone()
+    return int(raised), int(automatic)
+
+
+def decided_between(db: sqlite_utils.Database, community: str, start: datetime, end: datetime,
+                    platform: str | None = None) -> list[tuple[datetime | None, datetime | None, bool]]:
+    """Flags decided in [start, end): when each was raised, when decided, and whether the decision acted."""
+    where, params = _on(platform)
+    rows = db.execute(
+        f"SELECT created_at, decided_at, status IN ({_marks(ACTED)}) FROM {TABLE}"
+        f" WHERE community = ? AND decided_at >= ? AND decided_at < ?{where}",
+        [*ACTED, community, _utc(start), _utc(end), *params],
+    ).fetchall()
+    return [(datetime.fromisoformat(made) if made else None, datetime.fromisoformat(done) if done else None,
+             bool(acted)) for made, done, acted in rows]
+
+
+def sanctioned_between(db: sqlite_utils.Database, community: str, start: datetime,
+                       end: datetime) -> set[tuple[str, str]]:
+    """(platform, member id) of the members with a flag raised or decided in [start, end) that a moderator upheld
+    or the rules acted on."""
+    begin, stop = _utc(start), _utc(end)
+    rows = db.execute(
+        f"SELECT platform, member_id FROM {TABLE} WHERE community = ? AND member_id IS NOT NULL"
+        " AND ((created_at >= ? AND created_at < ?) OR (decided_at >= ? AND decided_at < ?))"
+        f" AND (status IN ({_marks(ACTED)}) OR coalesce(auto_action, '') NOT IN ({_marks(PASSIVE_AUTO)}))",
+        [community, begin, stop, begin, stop, *ACTED, *PASSIVE_AUTO],
+    ).fetchall()
+    return {(p, m) for p, m in rows}

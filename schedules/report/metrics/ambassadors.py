@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from handlers.engagement.migrations import EVENTS
+from handlers.moderation import flags
 from schedules.report.metrics import Ranked, Scope, member_labels, table_exists
 from schedules.report.metrics.people import Account, Identify
 
@@ -26,8 +27,6 @@ FIRST_RESPONSE_WEIGHT = 5
 HELP_REPLY_WEIGHT = 3
 REACTION_RECEIVED_WEIGHT = 1
 WEEK = 7 * 86_400
-SANCTIONS = ("deleted", "warned", "timed_out")  # moderators' decisions that upheld a flag
-PASSIVE_AUTO = ("", "flag")  # automatic actions that only raise the flag
 
 
 def helpfulness(db: sqlite_utils.Database, scope: Scope, who: Identify) -> tuple[Counter[str], dict[str, Account]]:
@@ -83,18 +82,10 @@ def helpfulness(db: sqlite_utils.Database, scope: Scope, who: Identify) -> tuple
 
 def sanctioned(db: sqlite_utils.Database, scope: Scope) -> set[Account]:
     """Accounts with a flag raised or decided in the week that a moderator upheld or the rules acted on."""
-    if not table_exists(db, "moderation_flags"):
+    if not table_exists(db, flags.TABLE):
         return set()
-    start, end = (datetime.fromtimestamp(e, UTC).isoformat() for e in scope.bounds)
-    marks = ", ".join("?" for _ in SANCTIONS)
-    passive = ", ".join("?" for _ in PASSIVE_AUTO)
-    rows = db.execute(
-        "SELECT platform, member_id FROM moderation_flags WHERE community = ? AND member_id IS NOT NULL"
-        " AND ((created_at >= ? AND created_at < ?) OR (decided_at >= ? AND decided_at < ?))"
-        f" AND (status IN ({marks}) OR coalesce(auto_action, '') NOT IN ({passive}))",
-        [scope.community.id, start, end, start, end, *SANCTIONS, *PASSIVE_AUTO],
-    ).fetchall()
-    return {(p, m) for p, m in rows}
+    start, end = (datetime.fromtimestamp(e, UTC) for e in scope.bounds)
+    return flags.sanctioned_between(db, scope.community.id, start, end)
 
 
 def ambassadors(db: sqlite_utils.Database, scope: Scope, who: Identify, excluded: set[str]) -> list[Ranked]:
