@@ -3,8 +3,8 @@ content pillar, and the calendar's cadence (published this week, scheduled for n
 
 A post's engagement is the reactions, the replies and the distinct members among them that the log attributed
 to its published message (the writer tags them with the post id), within 24 hours and within 7 days of its
-publication; windows still open when the report is built count what has happened so far. Read from the
-calendar's tables when the calendar is installed; without them every figure is zero.
+publication; windows still open when the report is built count what has happened so far. Read through the
+calendar's `handlers/calendar/figures.py` when the calendar is installed; without it every figure is zero.
 """
 
 from __future__ import annotations
@@ -15,29 +15,18 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from handlers.calendar import figures as calendar
 from handlers.calendar.recurrence import Recurrence
 from handlers.engagement.migrations import EVENTS
-from schedules.report.metrics import Number, Ranked, Scope, table_exists
+from schedules.report.metrics import Number, Ranked, Scope
 from schedules.report.weeks import IsoWeek
 
 WINDOWS = {"24h": 86_400, "7d": 7 * 86_400}
 UPCOMING_STATUSES = ("scheduled", "pending_approval")
 
 
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="microseconds")
-
-
-def _published(db: sqlite_utils.Database, scope: Scope) -> list[tuple]:
-    start, end = scope.bounds
-    where, params = scope.platform_filter("d.platform")
-    return db.execute(
-        "SELECT d.post_id, d.platform, d.finished_at, coalesce(p.campaign, ''), coalesce(p.pillar, ''), p.body"
-        " FROM calendar_deliveries d JOIN calendar_posts p ON p.id = d.post_id"
-        f" WHERE p.community = ? AND d.status = 'published' AND d.finished_at >= ? AND d.finished_at < ?{where}"
-        " ORDER BY d.finished_at",
-        [scope.community.id, _iso(start), _iso(end), *params],
-    ).fetchall()
+def _at(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def _engagement(db: sqlite_utils.Database, post_id: int, platform: str, published: int, window: int) -> tuple[int, ...]:
@@ -57,15 +46,17 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
         counted |= {f"post_reactions_{window}": 0, f"post_replies_{window}": 0, f"post_members_{window}": 0}
     figures |= counted
     lists: dict[str, list[Ranked]] = {"best_post": [], "by_campaign": [], "by_pillar": []}
-    if not (table_exists(db, "calendar_deliveries") and table_exists(db, "calendar_posts")):
+    if not calendar.installed(db):
         return figures, lists
     by_campaign: dict[str, int] = defaultdict(int)
     by_pillar: dict[str, int] = defaultdict(int)
     best: tuple[int, Ranked] | None = None
-    rows = _published(db, scope)
+    start, end = scope.bounds
+    rows = calendar.published_between(db, scope.community.id, _at(start), _at(end), scope.platform)
     figures["posts_published"] = len(rows)
-    for post_id, platform, finished_at, campaign, pillar, body in rows:
-        published = int(datetime.fromisoformat(finished_at).timestamp())
+    for row in rows:
+        post_id, platform, campaign, pillar, body = row.post_id, row.platform, row.campaign, row.pillar, row.body
+        published = int(row.at.timestamp())
         for window, seconds in WINDOWS.items():
             reactions, replies, members = _engagement(db, post_id, platform, published, seconds)
             counted[f"post_reactions_{window}"] += reactions
@@ -116,15 +107,14 @@ def upcoming_window(scope: Scope) -> tuple[datetime, datetime] | None:
     return scope.now, scope.now + timedelta(days=7)
 
 
-def _occurrences(cron: str | None, timezone: str, next_due: datetime, until: str | None, left: int | None,
+def _occurrences(cron: str | None, timezone: str, next_due: datetime, until: datetime | None, left: int | None,
                  window: tuple[datetime, datetime]) -> int:
     """How many times a post goes out within `window`: once for a one-shot post, each occurrence of a
     recurring one (within its end date and its remaining count)."""
     start, end = window
     if not cron:
         return int(start <= next_due < end)
-    end_at = datetime.fromisoformat(until) if until else None
-    recurrence = Recurrence.build(cron, timezone, until=end_at)
+    recurrence = Recurrence.build(cron, timezone, until=until)
     count = 0
     for instant in recurrence.occurrences(next_due):
         if instant >= end or (left is not None and count >= left):
@@ -137,20 +127,10 @@ def _scheduled_next_week(db: sqlite_utils.Database, scope: Scope) -> int | None:
     window = upcoming_window(scope)
     if window is None:
         return None
-    marks = ", ".join("?" for _ in UPCOMING_STATUSES)
-    where, params = "", []
-    if scope.platform is not None:
-        where = " AND EXISTS (SELECT 1 FROM calendar_targets t WHERE t.post_id = p.id AND t.platform = ?)"
-        params = [scope.platform]
-    rows = db.execute(
-        "SELECT p.cron, p.timezone, p.next_due_at, p.until, p.max_count, p.occurrences_done FROM calendar_posts p"
-        f" WHERE p.community = ? AND p.status IN ({marks}) AND p.next_due_at IS NOT NULL AND p.next_due_at < ?"
-        f"{where}",
-        [scope.community.id, *UPCOMING_STATUSES, _iso(int(window[1].timestamp())), *params],
-    ).fetchall()
+    upcoming = calendar.due_before(db, scope.community.id, UPCOMING_STATUSES, window[1], scope.platform)
     total = 0
-    for cron, timezone, next_due_at, until, max_count, done in rows:
-        left = None if max_count is None else max(0, max_count - (done or 0))
-        total += _occurrences(cron, timezone or scope.community.timezone, datetime.fromisoformat(next_due_at),
-                              until, left, window)
+    for post in upcoming:
+        left = None if post.max_count is None else max(0, post.max_count - post.occurrences_done)
+        total += _occurrences(post.cron, post.timezone or scope.community.timezone, post.next_due_at, post.until,
+                              left, window)
     return total
