@@ -85,6 +85,7 @@ def run(settings: Settings, secrets: Secrets, options: RunOptions, config_source
 
 async def _run_console(settings: Settings, options: RunOptions, space_id: str, timezone_name: str) -> int:
     clock = SimulatedClock(options.start_at or _saved_console_clock(settings.bot.database))
+    locale = next(c.locale for c in settings.communities if c.console is not None and c.console.space_id == space_id)
     wakeups = SteppedWakeups(clock)
     app = _open_app(settings, clock, wakeups)
     console = ConsolePlatform(
@@ -95,6 +96,7 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
         timezone_name=timezone_name,
         advance_clock=wakeups.advance_to,
         store=app.services.store,
+        locale=locale,
     )
     app.attach([console])
     try:

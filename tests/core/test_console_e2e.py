@@ -116,9 +116,15 @@ def test_the_shipped_demo_shows_every_feature(tmp_path):
         "console:alice", "").replace("console:bob", "").replace("console://", ""), "a demo line was refused"
     assert "[#welcome] cmbot: Bienvenue dans Communauté démo, @alice" in out
     assert "[#news] cmbot: Nouveau tuto" in out and "utm_campaign=lancement" in out
-    assert "(clock: 2026-11-26 18:00 Europe/Paris)\n[#events] cmbot: Live questions-réponses" in out
+    assert "(horloge\u00a0: 2026-11-26 18:00 Europe/Paris)\n[#events] cmbot: Live questions-réponses" in out
     assert "[#moderation] cmbot: == Signalement n°\u00a01" in out and "Membre averti par claire" in out
-    assert "[DM → bob]" in out and "[#general] cmbot deleted m11" in out
+    assert "[MP → bob]" in out and "[#general] cmbot a supprimé m11" in out
+    # the console's own lines speak the community's language (French here), with French typography
+    assert "→ alice rejoint la communauté" in out and "[visible seulement par claire]" in out
+    assert "• Statut\u00a0: programmée" in out and "[image\u00a0: reports/demo-2026-W48.png]" in out
+    assert "(signalement de m13 transmis discrètement aux modérateurs)" in out
+    english = ("alice joined", " sees]", "DM →", "clock:", "deleted m", "report of", "[image:", "Status:", " edited ")
+    assert [word for word in english if word in out] == []
     assert "[#strategy] cmbot: == Rapport hebdomadaire — Communauté démo — 2026-W48" in out
     assert (tmp_path / "cmbot.db").exists()
 

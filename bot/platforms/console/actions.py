@@ -28,6 +28,7 @@ class ConsoleActions:
     def __init__(self, community: SimulatedCommunity, screen: Screen) -> None:
         self.community = community
         self.screen = screen
+        self.words = screen.words
 
     def execute(self, action: Action) -> ActionResult:
         """One branch per action; `assert_never` makes an action with no branch a type error."""
@@ -78,7 +79,8 @@ class ConsoleActions:
                 return ActionResult.failed("the member does not accept direct messages", permanent=True)
             return self.post(Post(channel_id=action.fallback_channel_id, content=action.content))
         message_id = self.community.add_bot_message(f"@{action.member_id}", action.content)
-        self.screen.show(f"DM → {self.community.name_of(action.member_id)}", action.content, message_id)
+        self.screen.show(self.words("dm_to", member=self.community.name_of(action.member_id)), action.content,
+                         message_id)
         return ActionResult.done(message_id, f"@{action.member_id}")
 
     def delete(self, action: DeleteMessage) -> ActionResult:
@@ -86,16 +88,17 @@ class ConsoleActions:
         if message is None or message.deleted:
             return ActionResult.failed(f"unknown message {action.message_id}", permanent=True)
         message.deleted = True
-        self.screen.print(f"[#{message.channel}] {BOT_NAME} deleted {message.id}")
+        self.screen.print(f"[#{message.channel}] " + self.words("bot_deleted", bot=BOT_NAME, message=message.id))
         return ActionResult.done(message.id, message.channel)
 
     def react(self, action: React) -> ActionResult:
-        self.screen.print(f"[#{action.channel_id}] {BOT_NAME} reacted {action.emoji} to {action.message_id}")
+        said = self.words("bot_reacted", bot=BOT_NAME, emoji=action.emoji, message=action.message_id)
+        self.screen.print(f"[#{action.channel_id}] {said}")
         return ActionResult.done(action.message_id, action.channel_id)
 
     def timeout(self, action: TimeoutMember) -> ActionResult:
         minutes = int(action.duration.total_seconds() // 60)
-        self.screen.print(f"({self.community.name_of(action.member_id)} is timed out for {minutes} min)")
+        self.screen.print(self.words("timed_out", member=self.community.name_of(action.member_id), minutes=minutes))
         return ActionResult.done()
 
     def open_modal(self, action: OpenModal) -> ActionResult:
@@ -105,7 +108,7 @@ class ConsoleActions:
         if pending is not None:
             opened = self.community.open_modals.setdefault(pending.member, [])
             opened.append(action.custom_id)
-        self.screen.print(f"[modal → {who}] {action.title}: answer with `submit {who} {action.custom_id} {fields}`")
+        self.screen.print(self.words("modal", member=who, title=action.title, modal=action.custom_id, fields=fields))
         return ActionResult.done()
 
     def answer(self, action: Answer) -> ActionResult:
@@ -113,7 +116,7 @@ class ConsoleActions:
         if pending is None:
             return ActionResult.failed("unknown interaction", permanent=True)
         if action.ephemeral:
-            self.screen.show(f"only {self.community.name_of(pending.member)} sees", action.content)
+            self.screen.show(self.words("only_sees", member=self.community.name_of(pending.member)), action.content)
             return ActionResult.done()
         message_id = self.community.add_bot_message(pending.channel, action.content)
         self.screen.show(f"#{pending.channel}", action.content, message_id)
@@ -125,7 +128,7 @@ class ConsoleActions:
             return ActionResult.failed(f"unknown message {action.message_id}", permanent=True)
         message.text = action.content.text.plain()
         message.buttons = action.content.buttons
-        self.screen.show(f"#{message.channel} edited {message.id}", action.content)
+        self.screen.show(self.words("edited_where", channel=message.channel, message=message.id), action.content)
         return ActionResult.done(message.id, message.channel)
 
     def find_post(self, action: FindPost) -> ActionResult:

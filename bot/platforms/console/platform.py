@@ -44,11 +44,11 @@ from bot.platforms.console.actions import ConsoleActions
 from bot.platforms.console.community import BOT_NAME, MESSAGES_KEPT, SimulatedCommunity
 from bot.platforms.console.screen import Screen
 from bot.platforms.console.script import HELP, Line, ScriptError, parse_line
+from bot.platforms.console.words import Words
 from bot.store import Store
 from bot.store.database import StoreUnavailable
 
 log = logging.getLogger(__name__)
-BANNER = "cmbot console: type `help` for the line syntax, `quit` to leave."
 
 
 class ConsolePlatform:
@@ -67,6 +67,7 @@ class ConsolePlatform:
         timezone_name: str = "UTC",
         advance_clock: Callable[[datetime, Callable[[datetime], None]], Awaitable[None]] | None = None,
         store: Store | None = None,
+        locale: str = "en",
     ) -> None:
         self.space_id = space_id
         self.clock = clock
@@ -79,7 +80,8 @@ class ConsolePlatform:
         self.done = asyncio.Event()
         self.on_fatal: Callable[[StoreUnavailable], None] | None = None  # set by the app: stop it with a status
         self.community = SimulatedCommunity(clock)
-        self.screen = Screen(self.stdout, self.community.name_of, timezone_name)
+        self.words = Words(locale)  # the console's own lines, in the community's language
+        self.screen = Screen(self.stdout, self.community.name_of, timezone_name, self.words)
         self.actions = ConsoleActions(self.community, self.screen)
         self.store = store  # where the simulated world is kept (world.py); None: in memory only, as in tests
         if store is not None:  # its posts survive a crash, so the calendar can look one up by its key
@@ -153,7 +155,7 @@ class ConsolePlatform:
         try:
             threading.Thread(target=pump, name="console-stdin", daemon=True).start()
             if keeper is not None:
-                self.screen.print(BANNER)
+                self.screen.print(self.words("banner"))
             while True:
                 if keeper is not None:
                     self.screen.prompt()
@@ -230,7 +232,7 @@ class ConsolePlatform:
         self.community.members[member.id] = member
         self.community.departed.discard(member.id)
         self.community.changed_member(member.id)
-        self.screen.print(f"→ {member.display_name} joined")
+        self.screen.print(self.words("joined", member=member.display_name))
         base = self._common()
         base["event_id"] = f"join:{member.id}:{joined_at.isoformat()}"
         present = self.community.present()
@@ -241,7 +243,7 @@ class ConsolePlatform:
         member = self.community.member(line.member)
         self.community.departed.add(member.id)
         self.community.changed_member(member.id)
-        self.screen.print(f"← {member.display_name} left")
+        self.screen.print(self.words("left", member=member.display_name))
         await self._emit(MemberLeft(member=member, **self._common()))
 
     async def _post_as_member(self, member: Member, channel: str, text: str, reply_to: str | None) -> None:
@@ -288,7 +290,8 @@ class ConsolePlatform:
         message.text = line.text
         self.community.changed_message(message.id)
         member = self.community.members[message.author]
-        self.screen.print(f"[#{message.channel}] {member.display_name} edited {message.id}: {line.text}")
+        said = self.words("member_edited", member=member.display_name, message=message.id, text=line.text)
+        self.screen.print(f"[#{message.channel}] {said}")
         users, everyone = self.community.mentions(line.text)
         await self._emit(
             MessageEdited(
@@ -308,7 +311,7 @@ class ConsolePlatform:
         message.deleted = True
         self.community.changed_message(message.id)
         author = self.community.members.get(message.author)
-        self.screen.print(f"[#{message.channel}] {message.id} deleted")
+        self.screen.print(f"[#{message.channel}] " + self.words("member_deleted", message=message.id))
         await self._emit(
             MessageDeleted(channel=ChannelRef(message.channel, message.channel), message_id=message.id,
                            member=author, **self._common())
@@ -393,7 +396,7 @@ class ConsolePlatform:
         reporter = self.community.member(line.member)
         reported = self.community.members.get(message.author) or Member(id=message.author, display_name=message.author,
                                                                is_bot=message.author == BOT_NAME)
-        self.screen.print(f"(report of {message.id} sent privately to the moderators)")
+        self.screen.print(self.words("reported", message=message.id))
         await self._emit(
             MessageReported(
                 channel=ChannelRef(message.channel, message.channel),
@@ -415,7 +418,7 @@ class ConsolePlatform:
             self.community.closed_dms.discard(name)
         self.community.changed_member(name)
         await self.save()
-        self.screen.print(f"(direct messages of {name}: {line.text})")
+        self.screen.print(self.words("dms_closed" if line.text == "closed" else "dms_open", member=name))
 
     async def _line_clock(self, line: Line) -> None:
         now = self.clock.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.actions import Content
+from bot.platforms.console.words import Words
 from bot.text import Link, Markup, MentionChannel, MentionUser, Plain, Strong, Text
 
 
@@ -24,24 +25,27 @@ def render_text(text: Text, name_of: Callable[[str], str]) -> str:
     return "".join(out)
 
 
-def render_content(content: Content, name_of: Callable[[str], str]) -> str:
-    """The whole message as lines: title, body, fields, footer, image, attachments, buttons."""
+def render_content(content: Content, name_of: Callable[[str], str], words: Words | None = None) -> str:
+    """The whole message as lines: title, body, fields, footer, image, attachments, buttons; the console's own
+    words (« Statut : », [image : …]) in the community's language and typography."""
+    words = words or Words()
     lines: list[str] = []
     if content.title:
         lines.append(f"== {render_text(content.title, name_of)} ==")
     if content.text:
         lines.append(render_text(content.text, name_of))
     for item in content.fields:
-        lines.append(f"  • {item.name}: {render_text(item.value, name_of)}")
+        field = words("field", name=item.name, value=render_text(item.value, name_of))
+        lines.append(indent_after_first(f"  • {field}", 4))  # a value's further lines stay under its field
     if content.footer:
         lines.append(f"  ({render_text(content.footer, name_of)})")
     if content.image_path:
-        lines.append(f"  [image: {content.image_path}]")
+        lines.append("  " + words("image", path=content.image_path))
     for url in content.attachment_urls:
-        lines.append(f"  [attachment: {url}]")
+        lines.append("  " + words("attachment", url=url))
     if content.buttons:
         lines.append("  " + " ".join(f"[{b.label}]" for b in content.buttons))
-    return "\n".join(lines) if lines else "(empty)"
+    return "\n".join(lines) if lines else words("empty")
 
 
 def indent_after_first(block: str, prefix_width: int) -> str:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.actions import Content
 from bot.platforms.console.community import BOT_NAME
 from bot.platforms.console.render import indent_after_first, render_content
+from bot.platforms.console.words import Words
 
 PROMPT = "cmbot> "
 _UNSAFE = re.compile(
@@ -50,8 +51,10 @@ class Held:
 
 
 class Screen:
-    def __init__(self, stdout: TextIO, name_of: Callable[[str], str], timezone_name: str) -> None:
+    def __init__(self, stdout: TextIO, name_of: Callable[[str], str], timezone_name: str,
+                 words: Words | None = None) -> None:
         self.stdout = stdout
+        self.words = words or Words()
         self.name_of = name_of
         self.timezone_name = timezone_name
         self.zone = ZoneInfo(timezone_name)
@@ -103,12 +106,12 @@ class Screen:
         """A bot message as a block: `[#channel] cmbot: …  (m7)`."""
         prefix = f"[{where}] {BOT_NAME}: "
         suffix = f"  ({message_id})" if message_id else ""
-        block = render_content(content, self.name_of)
+        block = render_content(content, self.name_of, self.words)
         self.print(indent_after_first(prefix + block, len(prefix)) + suffix)
 
     def show_clock(self, instant: datetime) -> None:
         self.clock_shown = instant
-        self.print(f"(clock: {instant.astimezone(self.zone):%Y-%m-%d %H:%M} {self.timezone_name})")
+        self.print(self.words("clock", time=f"{instant.astimezone(self.zone):%Y-%m-%d %H:%M}", zone=self.timezone_name))
 
     def clock_stopped_at(self, instant: datetime) -> None:
         """The clock paused on its way for due work: say when, but only if the bot says something then."""
