@@ -27,7 +27,25 @@ def _http_url(value: str) -> str:
     return value.rstrip("/")
 
 
-class PlausibleSettings(Section):
+class _ConnectorSettings(Section):
+    """What every pull connector has: the instance's `base_url` (http or https) and the name of the environment
+    variable that holds its token (the token itself never sits in the config file)."""
+
+    base_url: str
+    token_env: str
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value)
+
+    @field_validator("token_env")
+    @classmethod
+    def _env(cls, value: str) -> str:
+        return _env_name(value)
+
+
+class PlausibleSettings(_ConnectorSettings):
     """Plausible's Stats API (v2): `base_url` of the instance, the site's domain as `site_id`, the goals that
     count as conversions; the API key is read from the environment variable `token_env`."""
 
@@ -36,35 +54,14 @@ class PlausibleSettings(Section):
     goals: tuple[str, ...] = Field(default=(), description="goal names counted as conversions (none: no conversions)")
     token_env: str = "PLAUSIBLE_API_KEY"
 
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _http_url(value)
 
-    @field_validator("token_env")
-    @classmethod
-    def _env(cls, value: str) -> str:
-        return _env_name(value)
-
-
-class MatomoSettings(Section):
+class MatomoSettings(_ConnectorSettings):
     """Matomo's Reporting API: `base_url` of the instance (where index.php lives), the numeric `site_id`; the
     token_auth is read from the environment variable `token_env`. Needs the Marketing Campaigns Reporting
     plugin (bundled with Matomo Cloud) for the campaign source."""
 
-    base_url: str
     site_id: int = Field(ge=1)
     token_env: str = "MATOMO_TOKEN_AUTH"
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _http_url(value)
-
-    @field_validator("token_env")
-    @classmethod
-    def _env(cls, value: str) -> str:
-        return _env_name(value)
 
 
 class TrafficSettings(Section):
