@@ -20,6 +20,7 @@ from config.calendar import CalendarSettings
 from config.endpoints import Endpoints
 from config.engagement import EngagementSettings, PrivacySettings, ReportSettings
 from config.moderation import ModerationSettings
+from config.surveys import SurveySettings
 from config.traffic import TrafficSettings
 from config.welcome import WelcomeSettings
 
@@ -46,6 +47,7 @@ class ChannelMap(Section):
     onboarding: str | None = None
     help: tuple[str, ...] = ()
     feedback: tuple[str, ...] = ()
+    surveys: str | None = None  # where a DM survey goes, mentioning the member, when their DMs are closed
 
 
 class PlatformSpace(Section):
@@ -71,6 +73,7 @@ class Community(Section):
     report: ReportSettings = ReportSettings()
     privacy: PrivacySettings = PrivacySettings()
     traffic: TrafficSettings = TrafficSettings()
+    surveys: SurveySettings = SurveySettings()
 
     @field_validator("id")
     @classmethod

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from handlers.engagement.migrations import EVENTS, FIRST_ACTIVE, FIRST_ACTIVE_MARKS
+from handlers.engagement.migrations import EVENTS, FIRST_ACTIVE, FIRST_ACTIVE_MARKS, STAFF
 
 ACTIVE_KINDS = "('message', 'reply', 'reaction')"
 SLICE_SECONDS = 14 * 86_400  # one slice of the first roll-up: two weeks of the log
@@ -100,3 +100,21 @@ def active_before(db: sqlite_utils.Database, community: str, instant: int, where
             [community, rolled if rolled is not None else -(2**62), instant, *params],
         ).fetchall())
     return found
+
+
+def active_since(db: sqlite_utils.Database, community: str, platform: str, since: int) -> set[str]:
+    """Member ids of `platform` with an activity (message, reply, reaction) at or after `since`, staff
+    excepted (accounts last seen holding an SMM, CM or admin role): the members a survey may ask.
+
+    Reads the raw log (indexed by kind and time) and, for what the retention purge already removed, the
+    last activity kept here."""
+    found = {r[0] for r in db.execute(
+        f"SELECT DISTINCT member_id FROM {EVENTS} WHERE community = ? AND kind IN {ACTIVE_KINDS} AND at >= ?"
+        " AND platform = ?", [community, since, platform]).fetchall()}
+    found.update(r[0] for r in db.execute(
+        f"SELECT member_id FROM {FIRST_ACTIVE} WHERE community = ? AND platform = ? AND last_at >= ?",
+        [community, platform, since]).fetchall())
+    staff = {r[0] for r in db.execute(
+        f"SELECT member_id FROM {STAFF} WHERE community = ? AND platform = ? AND staff = 1",
+        [community, platform]).fetchall()}
+    return found - staff

@@ -1,0 +1,44 @@
+"""The surveys front door: `/survey`, the score buttons and comment modal, the minute tick that starts, sends and
+closes surveys, the retention purge, and the survey tables declared as members' data."""
+
+from __future__ import annotations
+
+from bot.events import ButtonClicked, ModalSubmitted
+from bot.personal_data import PersonalData
+from bot.services import Services
+from bot.wiring import Feature
+from handlers.surveys.answering import SurveyAnswers
+from handlers.surveys.commands import SurveyCommands
+from handlers.surveys.migrations import ANSWERS, OPTOUTS, RECIPIENTS, migrations
+from schedules.surveys.runner import SurveyRunner
+
+
+def install(services: Services) -> SurveyRunner:
+    runner = SurveyRunner(services.store, services.clock, services.outbox, services.catalogue, services.optouts,
+                          services.settings.communities, services.flush_pending)
+    commands = SurveyCommands(services.store, services.clock, runner)
+    for spec in commands.specs():
+        services.commands.add(spec)
+    answers = SurveyAnswers(services.store, services.clock, services.catalogue, services.optouts)
+    services.dispatcher.subscribe(ButtonClicked, answers.on_click)
+    services.dispatcher.subscribe(ModalSubmitted, answers.on_modal)
+
+    async def start() -> None:
+        await runner.settle()
+        runner.register(services.wakeups)
+        await runner.tick()
+
+    services.on_start(start)
+    return runner
+
+
+feature = Feature(
+    name="surveys",
+    migrations=migrations,
+    install=install,
+    personal_data=(
+        PersonalData(ANSWERS, "member_id"),
+        PersonalData(RECIPIENTS, "member_id"),
+        PersonalData(OPTOUTS, "member_id"),
+    ),
+)

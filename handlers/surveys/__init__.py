@@ -1,0 +1,1 @@
+"""Satisfaction surveys (NPS, CSAT): the tables, the command, the buttons and the comment modal."""

@@ -1,0 +1,1 @@
+"""Clock work of surveys: starting, sending DMs at the configured rate, closing, retention."""

@@ -1,0 +1,198 @@
+"""The clock side of surveys: start them, send their DMs at the configured rate, close them, purge old answers.
+
+Everything is read from the store at each wake-up (`surveys:tick` every minute), so a restart loses nothing:
+a survey due to start or close while the bot was down is started or closed at the next tick; DMs queued but
+not sent are sent then; a DM interrupted by a crash counts as sent (a member is never asked twice on a guess).
+
+Who is asked by DM: the members of the survey's platform active in the last `active_weeks` weeks (the
+engagement log's owner says who, `handlers/engagement/presence.active_since`), minus staff, minus members who
+opted out of surveys or of counting (`/survey opt-out`, `/privacy opt-out`), minus members queued or sent any
+survey in the last `repeat_days` days, at most `max_recipients`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.actions import DirectMessage, EditMessage, Post
+from bot.clock import Clock
+from bot.events import PlatformName
+from bot.i18n import Catalogue
+from bot.optouts import OptOuts
+from bot.outbox import Outbox
+from bot.store import Store
+from bot.wakeups import Wakeups
+from config.settings import Community
+from handlers.engagement.presence import active_since
+from handlers.surveys import ledger
+from handlers.surveys.commands import Started
+from handlers.surveys.messages import closed_content, question_content, results_content
+
+log = logging.getLogger(__name__)
+TICK_JOB = "surveys:tick"
+PURGE_JOB = "surveys:purge"
+DAY = 86_400
+Flush = Callable[[], Awaitable[None]]
+
+
+class SurveyRunner:
+    """Implements the commands' `Launcher` and the minute tick."""
+
+    def __init__(self, store: Store, clock: Clock, outbox: Outbox, catalogue: Catalogue, optouts: OptOuts,
+                 communities: Iterable[Community], flush: Flush | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.outbox = outbox
+        self.catalogue = catalogue
+        self.optouts = optouts
+        self.communities = {c.id: c for c in communities}
+        self.flush = flush  # the engagement buffer, written before asking who was active
+
+    def register(self, wakeups: Wakeups) -> None:
+        now = self.clock.now()
+        wakeups.add(TICK_JOB, IntervalTrigger(minutes=1, start_date=now + timedelta(minutes=1)), self.tick,
+                    misfire_grace=timedelta(minutes=5))
+        wakeups.add(PURGE_JOB, IntervalTrigger(hours=6, start_date=now + timedelta(hours=6)), self.purge,
+                    misfire_grace=timedelta(hours=6))
+
+    async def settle(self) -> int:
+        """At start: DMs a crash left half-sent count as sent."""
+        return await self.store.run(ledger.settle_interrupted)
+
+    def _now(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    # -- starting -------------------------------------------------------------------------------------------------
+    async def start(self, survey_id: int) -> Started:
+        opened = await self.store.run(lambda db: ledger.open_survey(db, survey_id))
+        survey = await self.store.run(lambda db: ledger.get(db, survey_id))
+        if not opened or survey is None:
+            return Started()
+        community = self.communities.get(survey.community)
+        if community is None:
+            return Started(error="unknown community")
+        if survey.delivery == "channel":
+            return await self._post(survey, community)
+        queued = await self._queue(survey, community)
+        await self._send_batch(community)
+        return Started(queued=queued)
+
+    async def _post(self, survey: ledger.Survey, community: Community) -> Started:
+        assert survey.channel_id is not None
+        content = question_content(self.catalogue, community.locale, survey)
+        result = await self.outbox.send(PlatformName(survey.platform),
+                                        Post(channel_id=survey.channel_id, content=content,
+                                             idempotency_key=f"survey:{survey.id}"))
+        if not result.ok:
+            await self.store.run(lambda db: ledger.close(db, survey.id, self._now()))
+            return Started(error=result.error or "?")
+        await self.store.run(lambda db: ledger.set_message(db, survey.id, result.channel_id, result.message_id))
+        return Started(posted=True)
+
+    async def _queue(self, survey: ledger.Survey, community: Community) -> int:
+        if self.flush is not None:
+            await self.flush()
+        settings = community.surveys
+        now = self._now()
+        platform = survey.platform
+
+        def choose(db) -> int:
+            active = active_since(db, community.id, platform, now - settings.active_weeks * 7 * DAY)
+            excluded = ledger.opted_out(db, community.id, platform)
+            excluded |= ledger.recently_asked(db, community.id, platform, now - settings.repeat_days * DAY)
+            chosen = sorted(m for m in active - excluded
+                            if not self.optouts.is_opted_out(community.id, platform, m))
+            return ledger.queue(db, survey, chosen[: settings.max_recipients], now)
+
+        return await self.store.run(choose)
+
+    # -- sending --------------------------------------------------------------------------------------------------
+    async def _send_batch(self, community: Community) -> int:
+        """Send what the last minute's budget allows (counted from the store, so a restart does not reset it)."""
+        sent = 0
+        open_dm = [s for s in await self.store.run(lambda db: ledger.with_status(db, "open"))
+                   if s.community == community.id and s.delivery == "dm"]
+        for survey in open_dm:
+            budget = community.surveys.dms_per_minute - await self.store.run(
+                lambda db: ledger.sent_since(db, community.id, self._now() - 60))
+            if budget <= 0:
+                break
+            claimed = await self.store.run(partial(ledger.claim_pending, survey_id=survey.id, limit=budget))
+            for recipient in claimed:
+                content = question_content(self.catalogue, community.locale, survey, recipient.member_id)
+                result = await self.outbox.send(PlatformName(recipient.platform), DirectMessage(
+                    member_id=recipient.member_id, content=content,
+                    fallback_channel_id=_fallback_channel(community, recipient.platform)))
+                await self.store.run(partial(ledger.finish_send, recipient=recipient, ok=result.ok, now=self._now(),
+                                             channel_id=result.channel_id, message_id=result.message_id))
+                sent += int(result.ok)
+        return sent
+
+    # -- closing --------------------------------------------------------------------------------------------------
+    async def close(self, survey_id: int) -> bool:
+        survey = await self.store.run(lambda db: ledger.get(db, survey_id))
+        closed = await self.store.run(lambda db: ledger.close(db, survey_id, self._now()))
+        if not closed or survey is None:
+            return False
+        community = self.communities.get(survey.community)
+        if community is None:
+            return True
+        platform = PlatformName(survey.platform)
+        locale = community.locale
+        if survey.delivery == "channel" and survey.channel_id and survey.message_id:
+            await self.outbox.send(platform, EditMessage(channel_id=survey.channel_id, message_id=survey.message_id,
+                                                         content=closed_content(self.catalogue, locale, survey)))
+        space = community.space(survey.platform)
+        if space is not None and space.channels.strategy:
+            final = await self.store.run(lambda db: ledger.get(db, survey_id))
+            scores = await self.store.run(lambda db: ledger.scores_of(db, survey_id))
+            sent = None
+            if survey.delivery == "dm":
+                sent = (await self.store.run(lambda db: ledger.recipient_counts(db, survey_id))).get("sent", 0)
+            content = results_content(self.catalogue, locale, final or survey, scores, None, sent)
+            await self.outbox.send(platform, Post(channel_id=space.channels.strategy, content=content,
+                                                  idempotency_key=f"survey-results:{survey_id}"))
+        return True
+
+    # -- the minute tick ------------------------------------------------------------------------------------------
+    async def tick(self) -> None:
+        now = self._now()
+        for survey in await self.store.run(lambda db: ledger.with_status(db, "scheduled")):
+            if survey.starts_at <= now:
+                await self.start(survey.id)
+        for survey in await self.store.run(lambda db: ledger.with_status(db, "open")):
+            if survey.closes_at <= now:
+                await self.close(survey.id)
+        for community in self.communities.values():
+            await self._send_batch(community)
+
+    async def purge(self) -> tuple[int, int, int]:
+        """Retention: comments after `comment_days`, answers after `answer_days`, the DM memory once it no longer
+        keeps anyone from being asked (`repeat_days`)."""
+        now = self._now()
+        totals = [0, 0, 0]
+        for community in self.communities.values():
+            settings = community.surveys
+            counts = await self.store.run(partial(
+                ledger.purge, community=community.id, comments_before=now - settings.comment_days * DAY,
+                answers_before=now - settings.answer_days * DAY, recipients_before=now - settings.repeat_days * DAY))
+            if any(counts):
+                log.info("surveys retention in %s: %d comments, %d answers, %d DM records erased", community.id,
+                         *counts)
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        return totals[0], totals[1], totals[2]
+
+
+def _fallback_channel(community: Community, platform: str) -> str | None:
+    """Where a DM survey goes when the member's DMs are closed: the platform's `surveys` channel, if set."""
+    space = community.space(platform)
+    return space.channels.surveys if space is not None else None
+
+
+def local(epoch: int, community: Community) -> datetime:
+    return datetime.fromtimestamp(epoch, community.tz)
