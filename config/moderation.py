@@ -59,6 +59,7 @@ class ProfanityRule(RuleSettings):
 
 class SpamRule(RuleSettings):
     newcomer_minutes: float = Field(default=60, gt=0, description="a link to a never-seen domain within this time")
+    seen_domains_days: int = Field(default=180, ge=1, description="a domain not linked for this long is new again")
 
 
 class LinksRule(RuleSettings):

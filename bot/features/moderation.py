@@ -1,7 +1,8 @@
 """The moderation front door: rules on every message, a queue of flags for moderators, reports, alerts.
 
-`install` wires the handlers (posts, edits, joins, buttons, reports), the `moderation stats` command and the
-nightly purge of excerpts past the retention period (`schedules.moderation.purge`).
+`install` wires the handlers (posts, edits, joins, buttons, reports), the `moderation stats` command, the
+nightly purge of excerpts past the retention period (`schedules.moderation.purge`) and the store's memory of
+the domains each community has seen linked (`schedules.moderation.seen_domains`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from handlers.moderation.commands import stats_command
 from handlers.moderation.migrations import moderation
 from handlers.moderation.queue import Queue
 from handlers.moderation.reports import Reports
+from handlers.moderation.seen_domains import SeenDomainsBook
 from handlers.moderation.watch import Engines, Watcher
 from schedules.moderation.purge import ExcerptPurge
+from schedules.moderation.seen_domains import SeenDomainsKeeper
 
 
 def install(services: Services) -> None:
     alerts = Alerts(services.catalogue)
     queue = Queue(services.store, services.outbox.can, services.catalogue, services.clock, alerts)
     base_dir = services.settings.bot.database.parent
-    engines = Engines(base_dir, load_classifier_rule)
+    seen_domains = SeenDomainsBook()
+    engines = Engines(base_dir, load_classifier_rule, seen_domains)
     watcher = Watcher(engines, queue, alerts, services.clock)
     reports = Reports(queue, services.catalogue)
     dispatcher = services.dispatcher
@@ -36,11 +40,18 @@ def install(services: Services) -> None:
     services.commands.add(stats_command(services.store, services.clock))
 
     purge = ExcerptPurge(services.store, services.clock, services.settings.communities)
+    keeper = SeenDomainsKeeper(services.store, services.clock, services.settings.communities, seen_domains)
 
     async def start() -> None:
         await purge.start(services.wakeups)
+        await keeper.start(services.wakeups)
+
+    async def write_seen_domains() -> None:
+        await keeper.flush()
 
     services.on_start(start)
+    services.on_flush(write_seen_domains)
+    services.on_stop(write_seen_domains)
 
 
 feature = Feature(

@@ -22,6 +22,7 @@ from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
 from handlers.moderation.rules.terms import BannedTerms, Profanity, Swearing
+from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 from handlers.moderation.urls import ScamList
 
@@ -175,8 +176,10 @@ def shipped_domain_model() -> LinearModel | None:
         return None
 
 
-def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None) -> Engine:
-    """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour."""
+def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None,
+                 seen_domains: SeenDomains | None = None) -> Engine:
+    """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour.
+    `seen_domains` is the community's memory of linked domains (kept in the store by the feature)."""
     links = settings.links
     scam_path = Path(links.scam_list) if links.scam_list else None
     if scam_path is not None and not scam_path.is_absolute() and base_dir is not None:
@@ -190,7 +193,7 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
         (BannedTerms(insults, swearing), settings.terms),
         (GroupHate(), settings.hate),
         (Profanity(swearing, insults), settings.profanity),
-        (Spam(settings.spam.newcomer_minutes), settings.spam),
+        (Spam(settings.spam.newcomer_minutes, seen_domains), settings.spam),
         (
             Links(
                 scams,

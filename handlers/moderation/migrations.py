@@ -70,3 +70,15 @@ def m003_flag_actions(db: sqlite_utils.Database) -> None:
         pk=("flag_id", "action"),
         foreign_keys=[("flag_id", "moderation_flags", "id")],
     )
+
+
+@moderation()
+def m004_seen_domains(db: sqlite_utils.Database) -> None:
+    """The domains linked in each community, with the first and last day seen: the spam rule's memory of what
+    is "never seen", kept across restarts. No member and no message: only the domain and two days."""
+    db.table("moderation_seen_domains").create(
+        {"community": str, "domain": str, "first_seen": str, "last_seen": str},
+        pk=("community", "domain"),
+        not_null={"first_seen", "last_seen"},
+    )
+    db.table("moderation_seen_domains").create_index(["community", "last_seen"])

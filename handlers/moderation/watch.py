@@ -20,6 +20,7 @@ from handlers.moderation.engine import Engine, Verdict, build_engine
 from handlers.moderation.flags import FlagDraft, RuleHit, excerpt
 from handlers.moderation.queue import Queue
 from handlers.moderation.rules.base import MessageFacts, Rule
+from handlers.moderation.seen_domains import SeenDomainsBook
 
 ClassifierLoader = Callable[[Community, Path | None], Rule | None]
 
@@ -27,16 +28,19 @@ ClassifierLoader = Callable[[Community, Path | None], Rule | None]
 class Engines:
     """One engine per community, built lazily (a community without moderation never pays for its lists)."""
 
-    def __init__(self, base_dir: Path | None = None, classifier: ClassifierLoader | None = None) -> None:
+    def __init__(self, base_dir: Path | None = None, classifier: ClassifierLoader | None = None,
+                 seen_domains: SeenDomainsBook | None = None) -> None:
         self.base_dir = base_dir
         self.classifier = classifier
+        self.seen_domains = seen_domains
         self._built: dict[str, Engine] = {}
 
     def for_community(self, community: Community) -> Engine:
         engine = self._built.get(community.id)
         if engine is None:
             extra = self.classifier(community, self.base_dir) if self.classifier is not None else None
-            engine = build_engine(community.moderation, self.base_dir, extra)
+            seen = self.seen_domains.of(community.id) if self.seen_domains is not None else None
+            engine = build_engine(community.moderation, self.base_dir, extra, seen)
             self._built[community.id] = engine
         return engine
 

@@ -2,7 +2,8 @@
 
 A link adds a point, a shortened link with a path two (the destination is hidden), and a link to a domain
 never seen in this community, posted by a member who joined less than `newcomer_minutes` ago, two more: the
-classic first message of a spam account. Domains seen are remembered per community, in memory, bounded.
+classic first message of a spam account. Domains seen are remembered per community (`seen_domains.py`: in
+memory on this path, in the store across restarts).
 """
 
 from __future__ import annotations
@@ -10,19 +11,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.spam import find_spam
 from handlers.moderation.urls import SHORTENERS, find_links, has_link
 
-SEEN_DOMAINS = 50_000
 LINK, SHORTENED, UNSEEN = "link", "shortened link", "new domain from a newcomer"
 
 
 class Spam:
     name = "spam"
 
-    def __init__(self, newcomer_minutes: float = 60) -> None:
+    def __init__(self, newcomer_minutes: float = 60, seen: SeenDomains | None = None) -> None:
         self.newcomer = timedelta(minutes=newcomer_minutes)
-        self.seen: set[str] = set()
+        if seen is None:  # no store behind it (evaluation, tests): a memory of this process only
+            seen = SeenDomains()
+            seen.loaded = True
+        self.seen = seen
 
     def check(self, message: MessageFacts) -> Hit | None:
         extra = self._link_cues(message) if has_link(message.text) else ()
@@ -41,10 +45,8 @@ class Spam:
                 break
             if link.host in SHORTENERS and len(link.path) > 1:
                 cues.add(SHORTENED)
-            if link.host not in self.seen:
-                if newcomer:
-                    cues.add(UNSEEN)
-                if len(self.seen) >= SEEN_DOMAINS:
-                    self.seen.clear()
-                self.seen.add(link.host)
+            if newcomer and self.seen.knows(link.host) is False:
+                cues.add(UNSEEN)
+            if message.at is not None:
+                self.seen.saw(link.host, message.at.date())
         return tuple(cues)
