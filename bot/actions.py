@@ -40,6 +40,18 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class PollSpec:
+    """A poll the platform runs natively (Discord): its question, 2–10 answers, how long it stays open, and
+    whether a member may pick several answers. Question and answers are members' words to the adapter: shown
+    as plain text, never as markup. Only platforms with `Capability.NATIVE_POLLS` receive one."""
+
+    question: str
+    answers: tuple[str, ...]
+    duration: timedelta
+    multiple: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """What a message shows. Adapters render it as a Discord embed / Slack blocks / console lines.
 
@@ -54,6 +66,7 @@ class Content:
     image_path: str | None = None
     buttons: tuple[Button, ...] = ()
     attachment_urls: tuple[str, ...] = ()
+    poll: PollSpec | None = None  # a native poll under the message (platforms with `Capability.NATIVE_POLLS`)
 
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return self.text.mentioned_user_ids()
@@ -175,6 +188,16 @@ class CreateInvite(Action):
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClosePoll(Action):
+    """End the native poll under a bot message now (Discord). Done: `ActionResult.counts` holds the platform's
+    final count per answer, in the answers' order. Platforms without `Capability.NATIVE_POLLS` fail it
+    permanently (their polls are buttons, which the poll's owner edits away itself)."""
+
+    channel_id: str
+    message_id: str
+
+
 @dataclass(frozen=True, slots=True)
 class ActionResult:
     """What a platform did with an action.
@@ -190,11 +213,12 @@ class ActionResult:
     permanent: bool = False
     ref: str | None = None  # what the action created when it is not a message (an invite code)
     retried: bool = False  # the platform's library already retried this transient failure as far as it goes
+    counts: tuple[int, ...] | None = None  # a closed native poll's final votes per answer (`ClosePoll`)
 
     @classmethod
-    def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None
-             ) -> ActionResult:
-        return cls(ok=True, message_id=message_id, channel_id=channel_id, ref=ref)
+    def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None,
+             counts: tuple[int, ...] | None = None) -> ActionResult:
+        return cls(ok=True, message_id=message_id, channel_id=channel_id, ref=ref, counts=counts)
 
     @classmethod
     def failed(cls, error: str, *, permanent: bool, retried: bool = False) -> ActionResult:
@@ -204,7 +228,7 @@ class ActionResult:
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \
-    EditMessage | FindPost | CreateInvite
+    EditMessage | FindPost | CreateInvite | ClosePoll
 """Every concrete action. Each adapter's `execute` matches on it and ends with `typing.assert_never`, so an
 action added here and not carried out by an adapter is a type error there (and `tests/core` checks that every
 `Action` subclass is listed)."""

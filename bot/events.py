@@ -134,6 +134,28 @@ class ReactionRemoved(ReactionBase):
     """A member took a reaction back. Not an addition: engagement does not count it."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollVoteBase(Event):
+    """The fields of a vote on a platform's native poll (Discord), shared by `PollVoteAdded` and
+    `PollVoteRemoved`; not an event of its own. `answer_id` is the platform's id of the answer (1 for the
+    first on Discord)."""
+
+    channel: ChannelRef
+    member: Member
+    message_id: str
+    answer_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollVoteAdded(PollVoteBase):
+    """A member voted for one answer of a native poll."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollVoteRemoved(PollVoteBase):
+    """A member took a vote back. Not an addition: the tally subtracts it."""
+
+
 def _frozen_options(options: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(options))
 

@@ -29,6 +29,7 @@ class Capability(StrEnum):
     IDEMPOTENT_SEND = "idempotent_send"
     MESSAGE_LOOKUP = "message_lookup"
     INVITES = "invites"  # tracked invite links (Discord): CreateInvite, InvitesSeen
+    NATIVE_POLLS = "native_polls"  # the platform runs polls itself (Discord): Content.poll, ClosePoll, vote events
 
 
 @runtime_checkable

@@ -16,6 +16,7 @@ from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.personal_data import PersonalData
+from bot.post_kinds import PostKinds
 from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import Settings
@@ -36,6 +37,7 @@ class Services:
     optouts: OptOuts
     directory: CommunityDirectory
     personal_data: list[PersonalData] = field(default_factory=list)
+    post_kinds: PostKinds = field(default_factory=PostKinds)  # calendar post kinds other features add (polls)
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)
     flush_hooks: list[Hook] = field(default_factory=list)

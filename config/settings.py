@@ -20,6 +20,7 @@ from config.calendar import CalendarSettings
 from config.endpoints import Endpoints
 from config.engagement import EngagementSettings, PrivacySettings, ReportSettings
 from config.moderation import ModerationSettings
+from config.polls import PollSettings
 from config.surveys import SurveySettings
 from config.traffic import TrafficSettings
 from config.welcome import WelcomeSettings
@@ -73,6 +74,7 @@ class Community(Section):
     report: ReportSettings = ReportSettings()
     privacy: PrivacySettings = PrivacySettings()
     traffic: TrafficSettings = TrafficSettings()
+    polls: PollSettings = PollSettings()
     surveys: SurveySettings = SurveySettings()
 
     @field_validator("id")

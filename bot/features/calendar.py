@@ -8,6 +8,7 @@ settles crashed sends, rebuilds the jobs from the store and catches up on what f
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from bot.events import ButtonClicked, ModalSubmitted
 from bot.personal_data import PersonalData
@@ -17,6 +18,7 @@ from handlers.calendar.buttons import CalendarButtons
 from handlers.calendar.cards import ReviewCards
 from handlers.calendar.commands import CalendarCommands
 from handlers.calendar.desk import Desk
+from handlers.calendar.kinds import submit_kind
 from handlers.calendar.migrations import migrations
 from schedules.calendar.delivery import Publisher
 from schedules.calendar.jobs import CalendarJobs
@@ -30,10 +32,11 @@ def install(services: Services) -> None:
     jobs = CalendarJobs(services.wakeups, services.clock, grace)
     notices = Notices(services.outbox, services.catalogue)
     publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
-                          jobs.schedule)
+                          jobs.schedule, kinds=services.post_kinds)
     jobs.bind(publisher.run_post)
     cards = ReviewCards(services.store, services.outbox, services.catalogue)
     desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards)
+    services.post_kinds.submit = partial(submit_kind, desk)  # other features' posts (polls) come in here
     for spec in CalendarCommands(desk, services.store, services.outbox).specs():
         services.commands.add(spec)
     buttons = CalendarButtons(desk, publisher, services.store, services.catalogue)

@@ -15,7 +15,8 @@ _COMMON = frozenset({Capability.MODALS, Capability.BUTTONS, Capability.EPHEMERAL
 
 CAPABILITIES: dict[PlatformName, frozenset[Capability]] = {
     PlatformName.DISCORD: _COMMON | {Capability.TIMEOUT, Capability.DELETE_MESSAGES, Capability.IDEMPOTENT_SEND,
-                                     Capability.MESSAGE_LOOKUP, Capability.INVITES},
+                                     Capability.MESSAGE_LOOKUP, Capability.INVITES,
+                                     Capability.NATIVE_POLLS},
     PlatformName.SLACK: _COMMON | {Capability.MESSAGE_LOOKUP},
     PlatformName.CONSOLE: _COMMON | {Capability.TIMEOUT, Capability.DELETE_MESSAGES, Capability.IDEMPOTENT_SEND},
 }

@@ -45,7 +45,8 @@ def draft_of(post: CalendarPost) -> PostDraft:
     return PostDraft(community=post.community, author=post.author, body=post.body, targets=post.targets,
                      timezone=post.timezone, publish_at=post.publish_at, cron=post.cron, until=post.until,
                      max_count=post.max_count, variants=dict(post.variants), attachments=post.attachments,
-                     campaign=post.campaign, pillar=post.pillar, utm=post.utm)
+                     campaign=post.campaign, pillar=post.pillar, utm=post.utm, kind=post.kind,
+                     kind_ref=post.kind_ref)
 
 
 class Desk:
@@ -157,6 +158,8 @@ class Desk:
             return refused("calendar.answer.not_found", id=str(post_id))
         if post.status not in EDITABLE:
             return refused("calendar.answer.refused_status", id=str(post_id), status=post.status)
+        if post.kind != "message":  # a poll's words belong to the poll: cancel it and create another
+            return refused("calendar.answer.kind_locked", id=str(post_id))
         merged = dict(content)
         if "variants" in merged:
             merged["variants"] = {**post.variants, **merged["variants"]}  # type: ignore[dict-item]

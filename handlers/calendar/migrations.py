@@ -130,3 +130,11 @@ def m006_import_key(db: sqlite_utils.Database) -> None:
     """The stable key of the import row a post came from: re-importing the same file finds it again."""
     db.table("calendar_posts").add_column("import_key", str)
     db.table("calendar_posts").create_index(["community", "import_key"])
+
+
+@migrations()
+def m007_kind(db: sqlite_utils.Database) -> None:
+    """What a post is: the SMM's own message, or a post another feature rides on the calendar (a poll), with
+    that feature's id for it (`kind_ref`)."""
+    db.table("calendar_posts").add_column("kind", str, not_null_default="message")
+    db.table("calendar_posts").add_column("kind_ref", str)

@@ -79,6 +79,8 @@ class CalendarPost:
     rejected_reason: str | None
     published_at: datetime | None
     targets: tuple[Target, ...] = field(default=())
+    kind: str = "message"  # or a kind another feature registered (bot.post_kinds): "poll"
+    kind_ref: str | None = None  # that feature's id for the post
 
     @property
     def recurring(self) -> bool:
@@ -107,6 +109,8 @@ class PostDraft:
     campaign: str | None = None
     pillar: str | None = None
     utm: bool = True
+    kind: str = "message"
+    kind_ref: str | None = None
 
 
 def _row_to_post(row: dict, targets: tuple[Target, ...]) -> CalendarPost:
@@ -132,6 +136,8 @@ def _row_to_post(row: dict, targets: tuple[Target, ...]) -> CalendarPost:
         rejected_reason=row["rejected_reason"],
         published_at=unstamp(row["published_at"]),
         targets=targets,
+        kind=row.get("kind") or "message",
+        kind_ref=row.get("kind_ref"),
     )
 
 
@@ -151,13 +157,13 @@ def create_post(db: sqlite_utils.Database, draft: PostDraft, status: Status, now
         cursor = db.execute(
             "INSERT INTO calendar_posts (community, status, author_platform, author_id, body, variants, attachments,"
             " publish_at, cron, until, max_count, timezone, next_due_at, campaign, pillar, utm, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at, kind, kind_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 draft.community, status.value, draft.author.platform, draft.author.member_id, draft.body,
                 json.dumps(draft.variants), json.dumps(list(draft.attachments)),
                 stamp(draft.publish_at) if draft.publish_at else None, draft.cron,
                 stamp(draft.until) if draft.until else None, draft.max_count, draft.timezone, next_due,
-                draft.campaign, draft.pillar, int(draft.utm), stamp(now), stamp(now),
+                draft.campaign, draft.pillar, int(draft.utm), stamp(now), stamp(now), draft.kind, draft.kind_ref,
             ],
         )
         post_id = _inserted_id(cursor)

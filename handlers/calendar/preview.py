@@ -82,7 +82,8 @@ def preview_content(post: CalendarPost, community: Community, catalogue: Catalog
         text = post_text(post, platform, community)
         name = label(locale, "calendar.preview.platform_label", platform=platform, channels=channels,
                      length=len(text))
-        fields.append(Field(name, Text.of(Markup(text)), inline=False))
+        shown = Text.of(Markup(text)) if post.kind == "message" else Text.of(post.body)  # a poll's words: plain
+        fields.append(Field(name, shown, inline=False))
     if post.rejected_reason and post.status.value == "draft":
         fields.append(Field(label(locale, "calendar.preview.rejected_label"), Text.of(post.rejected_reason)))
     return Content(

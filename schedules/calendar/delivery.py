@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from bot.actions import ActionResult, FindPost, Post
+from bot.actions import ActionResult, Content, FindPost, Post
 from bot.clock import Clock
 from bot.deadline import within
 from bot.dispatcher import CommunityDirectory
 from bot.events import PlatformName
 from bot.outbox import Outbox
 from bot.platform import Capability
+from bot.post_kinds import PostKinds, Published
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
@@ -53,7 +54,7 @@ def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
 
 class Publisher:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, notices: Notices, directory: CommunityDirectory,
-                 reschedule: Reschedule, sleep: Sleep = asyncio.sleep) -> None:
+                 reschedule: Reschedule, sleep: Sleep = asyncio.sleep, kinds: PostKinds | None = None) -> None:
         self.store = store
         self.clock = clock
         self.outbox = outbox
@@ -61,6 +62,7 @@ class Publisher:
         self.directory = directory
         self.reschedule = reschedule
         self.sleep = sleep
+        self.kinds = kinds or PostKinds()
         self.started_at: datetime | None = None
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -180,7 +182,7 @@ class Publisher:
         platform library's own retries and `Retry-After` waits, ends by `deadline`; a failure the library
         already retried is reported at once, so our retries and the library's never multiply."""
         platform = PlatformName(delivery.target.platform)
-        action = Post(channel_id=delivery.target.channel_id, content=outgoing_content(post, platform, community),
+        action = Post(channel_id=delivery.target.channel_id, content=await self._content(post, platform, community),
                       idempotency_key=delivery.idempotency_key)
         settings = community.calendar
         backoff = settings.retry_base_seconds
@@ -193,6 +195,7 @@ class Publisher:
                 await self.store.run(partial(
                     ledger.finish_delivery, delivery_id=delivery.id, status="published", now=self.clock.now(),
                     message_id=result.message_id, attempts=attempt))
+                await self._published(post, delivery, result.message_id)
                 return result
             out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
             if result.permanent or result.retried or attempt > settings.max_retries or out_of_time:
@@ -207,6 +210,24 @@ class Publisher:
                                        reason=reason)
         return result
 
+    async def _content(self, post: CalendarPost, platform: PlatformName, community: Community) -> Content:
+        """The SMM's message, or what the post's kind (a poll) sends on this platform."""
+        kind = self.kinds.get(post.kind) if post.kind != "message" else None
+        if kind is None or post.kind_ref is None:
+            return outgoing_content(post, platform, community)
+        return await kind.content(post.kind_ref, platform.value, community)
+
+    async def _published(self, post: CalendarPost, delivery: Delivery, message_id: str | None) -> None:
+        """Tell the post's kind where it went (a poll opens); a failure there never unpublishes the post."""
+        kind = self.kinds.get(post.kind) if post.kind != "message" else None
+        if kind is None or post.kind_ref is None or message_id is None:
+            return
+        try:
+            await kind.published(Published(post.kind_ref, delivery.target.platform, delivery.target.channel_id,
+                                           message_id, self.clock.now()))
+        except Exception:
+            log.exception("post %s: its %s could not record where it was published", post.id, post.kind)
+
     async def _reconcile_one(self, post: CalendarPost, community: Community, delivery: Delivery) -> None:
         platform = PlatformName(delivery.target.platform)
         now = self.clock.now()
@@ -218,6 +239,7 @@ class Publisher:
                 log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
                 await self.store.run(lambda db: ledger.finish_delivery(
                     db, delivery.id, "published", now, message_id=found.message_id))
+                await self._published(post, delivery, found.message_id)
                 return
             if found.permanent and now - delivery.due_at <= community.calendar.grace_period:
                 log.info("post %s on %s: not on the platform after a crash, sending it", post.id, delivery.target)

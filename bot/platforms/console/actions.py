@@ -8,6 +8,7 @@ from bot.actions import (
     Action,
     ActionResult,
     Answer,
+    ClosePoll,
     CreateInvite,
     DeleteMessage,
     DirectMessage,
@@ -56,6 +57,8 @@ class ConsoleActions:
                 return self.find_post(action)
             case CreateInvite():
                 return ActionResult.failed("the console has no invite links", permanent=True)
+            case ClosePoll():
+                return ActionResult.failed("the console has no native polls (its polls are buttons)", permanent=True)
             case _:
                 assert_never(action)
 

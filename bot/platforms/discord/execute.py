@@ -22,6 +22,7 @@ from bot.actions import (
     Action,
     ActionResult,
     Answer,
+    ClosePoll,
     Content,
     CreateInvite,
     DeleteMessage,
@@ -43,6 +44,7 @@ from bot.platforms.discord.render import clip, modal, nonce_for, render_content
 log = logging.getLogger(__name__)
 
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
+POLL_EXPIRED = 520001  # "Poll expired": Discord already ended it
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 MAX_TIMEOUT = timedelta(days=28)
 THREAD_NAME_LIMIT = 100
@@ -102,6 +104,8 @@ class DiscordActions:
                 return await self.open_modal(action)
             case CreateInvite():
                 return await create_invite(client, action)
+            case ClosePoll():
+                return await close_poll(client, action)
             case _:
                 assert_never(action)
 
@@ -197,6 +201,22 @@ async def edit_message(client: discord.Client, action: EditMessage) -> ActionRes
     message = client.get_partial_messageable(int(action.channel_id)).get_partial_message(int(action.message_id))
     await message.edit(**render_content(action.content).edit_kwargs())
     return ActionResult.done(action.message_id, action.channel_id)
+
+
+async def close_poll(client: discord.Client, action: ClosePoll) -> ActionResult:
+    """End the native poll now and read its final counts. A poll Discord already ended (its time ran out) is
+    read from the message instead: either way the counts are Discord's own."""
+    message = client.get_partial_messageable(int(action.channel_id)).get_partial_message(int(action.message_id))
+    try:
+        ended = await message.end_poll()
+    except discord.HTTPException as error:
+        if error.code != POLL_EXPIRED:
+            raise
+        ended = await message.fetch()
+    if ended.poll is None:
+        return ActionResult.failed(f"message {action.message_id} has no poll", permanent=True)
+    counts = tuple(answer.vote_count for answer in ended.poll.answers)
+    return ActionResult.done(action.message_id, action.channel_id, counts=counts)
 
 
 async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember,

@@ -43,12 +43,13 @@ PRIVILEGED = (
 
 
 def wanted_intents() -> discord.Intents:
-    """Guilds, messages and reactions in guilds, plus both privileged intents; no presences, no DMs."""
+    """Guilds, messages, reactions and poll votes in guilds, plus both privileged intents; no presences, no DMs."""
     intents = discord.Intents.none()
     intents.guilds = True
     intents.guild_messages = True
     intents.guild_reactions = True
     intents.invites = True  # INVITE_CREATE / INVITE_DELETE keep the invite-tracking counts right
+    intents.guild_polls = True  # MESSAGE_POLL_VOTE_ADD / _REMOVE: the votes on the bot's native polls
     intents.members = True
     intents.message_content = True
     return intents
@@ -75,7 +76,7 @@ def warning_for(privileged: PrivilegedIntent, application_id: int | None) -> str
 
 def needed_permissions() -> discord.Permissions:
     """Exactly what the features use: read and post (with embeds, files, threads), react, delete flagged
-    messages, and time members out."""
+    messages, time members out, and post polls."""
     return discord.Permissions(
         view_channel=True,
         send_messages=True,
@@ -88,6 +89,7 @@ def needed_permissions() -> discord.Permissions:
         manage_messages=True,
         moderate_members=True,
         create_instant_invite=True,
+        send_polls=True,
     )
 
 

@@ -120,6 +120,8 @@ class GatewayListener:
             "MESSAGE_DELETE": lambda: translate.message_deleted(data, now),
             "MESSAGE_REACTION_ADD": lambda: translate.reaction(data, now, added=True, sequence=sequence),
             "MESSAGE_REACTION_REMOVE": lambda: translate.reaction(data, now, added=False, sequence=sequence),
+            "MESSAGE_POLL_VOTE_ADD": lambda: translate.poll_vote(data, now, added=True, sequence=sequence),
+            "MESSAGE_POLL_VOTE_REMOVE": lambda: translate.poll_vote(data, now, added=False, sequence=sequence),
             "INVITE_CREATE": lambda: invite_created(data, now),
             "INVITE_DELETE": lambda: invite_deleted(data, now),
         }

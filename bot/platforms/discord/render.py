@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
 
-from bot.actions import Button, ButtonStyle, Content, ModalInput
+from bot.actions import Button, ButtonStyle, Content, ModalInput, PollSpec
 from bot.text import Link, Markup, MentionChannel, MentionUser, Plain, Span, Strong, Text
 
 CONTENT_LIMIT = 2000
@@ -34,6 +35,10 @@ CUSTOM_ID_LIMIT = 100
 MODAL_TITLE_LIMIT = 45
 MODAL_LABEL_LIMIT = 45
 NONCE_LIMIT = 25
+POLL_QUESTION_LIMIT = 300
+POLL_ANSWER_LIMIT = 55
+POLL_ANSWERS_LIMIT = 10
+POLL_HOURS_LIMIT = 32 * 24  # Discord keeps a poll open 1 hour to 32 days, in whole hours
 ELLIPSIS = "…"
 
 _BUTTON_STYLES = {
@@ -162,6 +167,7 @@ class Rendered:
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     files: list[discord.File] = field(default_factory=list)
+    poll: discord.Poll | None = None
     allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
 
     def send_kwargs(self) -> dict[str, Any]:
@@ -172,6 +178,8 @@ class Rendered:
             kwargs["view"] = self.view
         if self.files:
             kwargs["files"] = self.files
+        if self.poll is not None:
+            kwargs["poll"] = self.poll
         return kwargs
 
     def edit_kwargs(self) -> dict[str, Any]:
@@ -180,6 +188,7 @@ class Rendered:
         kwargs["embeds"] = self.embeds
         kwargs["view"] = self.view
         kwargs.pop("files", None)
+        kwargs.pop("poll", None)  # a poll cannot be edited once sent
         if self.files:
             kwargs["attachments"] = self.files
         return kwargs
@@ -199,7 +208,30 @@ def render_content(content: Content) -> Rendered:
         rendered.content = render_text(body, CONTENT_LIMIT) or None
     if content.image_path:
         rendered.files = [discord.File(content.image_path, filename=Path(content.image_path).name)]
+    if content.poll is not None:
+        rendered.poll = native_poll(content.poll)
     return rendered
+
+
+def poll_hours(spec: PollSpec) -> int:
+    """Discord counts a poll's life in whole hours: the spec's duration rounded up, within 1 hour and 32 days
+    (the bot ends a shorter poll itself, on time, with `ClosePoll`)."""
+    hours = -(-int(spec.duration.total_seconds()) // 3600)
+    return max(1, min(hours, POLL_HOURS_LIMIT))
+
+
+def native_poll(spec: PollSpec) -> discord.Poll:
+    """Discord shows a poll's question and answers as plain text (no markdown, no mention is ever resolved),
+    so the words go as typed, without control characters, cut to Discord's limits."""
+    poll = discord.Poll(question=clip(_printable(spec.question), POLL_QUESTION_LIMIT),
+                        duration=timedelta(hours=poll_hours(spec)), multiple=spec.multiple)
+    for answer in spec.answers[:POLL_ANSWERS_LIMIT]:
+        poll.add_answer(text=clip(_printable(answer), POLL_ANSWER_LIMIT) or "…")
+    return poll
+
+
+def _printable(raw: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in raw).strip()
 
 
 def nonce_for(idempotency_key: str) -> str:

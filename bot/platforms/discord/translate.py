@@ -27,6 +27,8 @@ from bot.events import (
     MessageReported,
     ModalSubmitted,
     PlatformName,
+    PollVoteAdded,
+    PollVoteRemoved,
     ReactionAdded,
     ReactionRemoved,
 )
@@ -154,6 +156,25 @@ def reaction(data: Payload, now: datetime, *, added: bool, sequence: object = No
         member=member_of(user, data.get("member")),
         message_id=str(data["message_id"]),
         emoji=emoji,
+    )
+
+
+def poll_vote(data: Payload, now: datetime, *, added: bool, sequence: object = None):
+    """MESSAGE_POLL_VOTE_ADD / _REMOVE: who voted for which answer of which poll message (ids only: the
+    payload carries no member object, so no name and no roles)."""
+    if "guild_id" not in data:
+        return None
+    kind = PollVoteAdded if added else PollVoteRemoved
+    verb = "vote" if added else "unvote"
+    return kind(
+        platform=DISCORD,
+        space_id=str(data["guild_id"]),
+        event_id=f"{verb}:{data['message_id']}:{data['user_id']}:{data['answer_id']}:{sequence}",
+        at=now,
+        channel=ChannelRef(str(data["channel_id"])),
+        member=Member(id=str(data["user_id"]), display_name=str(data["user_id"])),
+        message_id=str(data["message_id"]),
+        answer_id=int(data["answer_id"]),
     )
 
 

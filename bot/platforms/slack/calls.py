@@ -23,6 +23,7 @@ from bot.actions import (
     Action,
     ActionResult,
     Answer,
+    ClosePoll,
     CreateInvite,
     DeleteMessage,
     DirectMessage,
@@ -141,6 +142,8 @@ class SlackCalls:
                 return await self.find_post(action)
             case CreateInvite():
                 return ActionResult.failed("Slack has no invite links to track", permanent=True)
+            case ClosePoll():
+                return ActionResult.failed("Slack has no native polls (its polls are buttons)", permanent=True)
             case _:
                 assert_never(action)
 

@@ -1,0 +1,92 @@
+"""Kinds of calendar post besides the SMM's own message (a poll): how another feature rides on the calendar.
+
+The content calendar owns scheduling, approval and exactly-once delivery. A feature whose messages deserve the
+same care (polls) registers a `PostKind` here and submits its posts with `PostKinds.submit`: the calendar keeps
+the post (a summary to preview, and `ref`, the feature's own id for it), asks the kind for each platform's
+message when it is due, and tells the kind where each one was published. The calendar's front door sets
+`submit`; the kinds are looked up when a post is due, so the order in which features install does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.actions import Content
+from config.settings import Community
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """One platform message of a kind's post, just published (or found after a crash)."""
+
+    ref: str
+    platform: str
+    channel_id: str
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostKind:
+    """`content(ref, platform, community)`: the message to send on that platform; `published(...)`: what the
+    feature does once it is out (a poll opens and its closing is scheduled). Both must be idempotent: after a
+    crash the calendar may ask again for a post it had already sent."""
+
+    name: str
+    content: Callable[[str, str, Community], Awaitable[Content]]
+    published: Callable[[Published], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class KindDraft:
+    """A post of a kind, as a feature submits it. `summary` is plain text for previews and lists (never sent
+    as markup); `targets` are (platform, channel id) pairs; no `publish_at` means as soon as allowed."""
+
+    community: str
+    kind: str
+    ref: str
+    summary: str
+    author_platform: str
+    author_id: str
+    author_name: str
+    targets: tuple[tuple[str, str], ...]
+    timezone: str
+    publish_at: datetime | None = None
+    campaign: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What the calendar did with a submission: a sentence (catalogue key and values), the post's id when it
+    was created, and one (key, values) per problem when it was refused."""
+
+    ok: bool
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    post_id: int | None = None
+    problems: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+
+Submit = Callable[[KindDraft, Community], Awaitable[Submitted]]
+
+
+class PostKinds:
+    def __init__(self) -> None:
+        self._kinds: dict[str, PostKind] = {}
+        self.submit: Submit | None = None  # set by the calendar's front door
+
+    def register(self, kind: PostKind) -> None:
+        if kind.name in self._kinds or kind.name == "message":
+            raise ValueError(f"post kind {kind.name!r} is defined twice")
+        self._kinds[kind.name] = kind
+
+    def get(self, name: str) -> PostKind | None:
+        return self._kinds.get(name)
+
+    async def submit_post(self, draft: KindDraft, community: Community) -> Submitted:
+        if self.submit is None:  # a build without the calendar: nothing can schedule the post
+            return Submitted(False, "calendar.answer.disabled")
+        return await self.submit(draft, community)
