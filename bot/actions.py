@@ -136,6 +136,8 @@ class ModalInput:
     required: bool = True
     default: str = ""
     max_length: int | None = None
+    # (value, label) pairs: a pick list instead of free text (the submitted value is the chosen `value`)
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -122,6 +122,7 @@ class ReactionBase(Event):
     member: Member
     message_id: str
     emoji: str
+    message_author_id: str | None = None  # who wrote the message reacted to, when the platform says
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

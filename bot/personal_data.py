@@ -30,6 +30,9 @@ class PersonalData:
     # Columns never exported to this member, because they name someone else who must stay private (the
     # reporter of a flag about them).
     hidden_columns: tuple[str, ...] = ()
+    # For an anonymised declaration, columns cleared (set to NULL) along with the member id: a name kept beside
+    # the id, so that the card can say who decided.
+    erase_columns: tuple[str, ...] = ()
 
 
 FORGOTTEN = "forgotten"

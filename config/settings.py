@@ -19,6 +19,7 @@ from config.base import Section
 from config.calendar import CalendarSettings
 from config.endpoints import Endpoints
 from config.engagement import EngagementSettings, PrivacySettings, ReportSettings
+from config.feedback import FeedbackSettings
 from config.moderation import ModerationSettings
 from config.polls import PollSettings
 from config.surveys import SurveySettings
@@ -49,6 +50,7 @@ class ChannelMap(Section):
     help: tuple[str, ...] = ()
     feedback: tuple[str, ...] = ()
     surveys: str | None = None  # where a DM survey goes, mentioning the member, when their DMs are closed
+    inbox: str | None = None  # the feedback inbox's cards; default: the moderation channel
 
 
 class PlatformSpace(Section):
@@ -76,6 +78,7 @@ class Community(Section):
     traffic: TrafficSettings = TrafficSettings()
     polls: PollSettings = PollSettings()
     surveys: SurveySettings = SurveySettings()
+    feedback: FeedbackSettings = FeedbackSettings()
 
     @field_validator("id")
     @classmethod

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.wiring import Feature
 
-SHIPPED = ("moderation", "welcome", "calendar", "engagement", "traffic", "privacy", "upkeep", "polls", "surveys")
+SHIPPED = ("moderation", "welcome", "calendar", "engagement", "feedback", "traffic", "privacy", "upkeep", "polls",
+           "surveys")
 
 # `cmbot <group>` -> the module and attribute of its click group, imported when the group is listed or used.
 COMMAND_GROUPS = {

@@ -98,8 +98,9 @@ def _erase(
                 clause += f" AND NOT ({_SANCTION})"
                 params = [*params, *SANCTION_STATUSES, keep.since.isoformat()]
             if declaration.anonymise:
+                cleared = "".join(f", [{column}] = NULL" for column in declaration.erase_columns)
                 counts[declaration.table] += db.execute(
-                    f"UPDATE [{declaration.table}] SET [{declaration.member_column}] = ? WHERE {clause}",
+                    f"UPDATE [{declaration.table}] SET [{declaration.member_column}] = ?{cleared} WHERE {clause}",
                     [FORGOTTEN, *params],
                 ).rowcount
             else:

@@ -107,10 +107,12 @@ class ConsoleActions:
     def open_modal(self, action: OpenModal) -> ActionResult:
         pending = self.community.interactions.get(action.interaction.token)
         who = pending.member if pending else "?"
-        fields = " ".join(f"{i.custom_id}=…" for i in action.inputs)
+        fields = " ".join(f"{i.custom_id}={'|'.join(v for v, _ in i.choices) if i.choices else '…'}"
+                          for i in action.inputs)
         if pending is not None:
             opened = self.community.open_modals.setdefault(pending.member, [])
             opened.append(action.custom_id)
+            self.community.modal_channels[(pending.member, action.custom_id)] = pending.channel
         self.screen.print(self.words("modal", member=who, title=action.title, modal=action.custom_id, fields=fields))
         return ActionResult.done()
 

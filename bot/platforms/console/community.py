@@ -46,6 +46,7 @@ class SimulatedCommunity:
         self.by_key: dict[str, str] = {}  # idempotency key -> message id, for retried posts
         self.interactions: dict[str, PendingInteraction] = {}
         self.open_modals: dict[str, list[str]] = {}  # member id -> ids of the modals the bot opened for them
+        self.modal_channels: dict[tuple[str, str], str] = {}  # (member id, modal id) -> where it was opened
         self.last_message = 0
         self._tokens = itertools.count(1)
         self.changes = Changes()  # what the next `snapshot_changes` hands to the store (see world.py)

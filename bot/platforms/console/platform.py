@@ -324,7 +324,8 @@ class ConsolePlatform:
         event_type = ReactionRemoved if removed else ReactionAdded
         await self._emit(
             event_type(channel=ChannelRef(message.channel, message.channel), member=member,
-                       message_id=message.id, emoji=line.text, **self._common())
+                       message_id=message.id, emoji=line.text, message_author_id=message.author or None,
+                       **self._common())
         )
 
     async def _line_unreact(self, line: Line) -> None:
@@ -380,12 +381,14 @@ class ConsolePlatform:
             hint = f"open for them: {', '.join(opened)}" if opened else "a command or a button opens one"
             raise ScriptError(f"no modal {line.text!r} is open for {member.display_name} ({hint})")
         opened.remove(line.text)
+        channel = self.community.modal_channels.pop((member.id, line.text), "general")
         await self._emit(
             ModalSubmitted(
+                channel=ChannelRef(channel, channel),
                 member=member,
                 custom_id=line.text,
                 values=line.args,
-                interaction=self.community.interaction(member.id, "general"),
+                interaction=self.community.interaction(member.id, channel),
                 **self._common(),
             )
         )

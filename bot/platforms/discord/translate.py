@@ -156,6 +156,7 @@ def reaction(data: Payload, now: datetime, *, added: bool, sequence: object = No
         member=member_of(user, data.get("member")),
         message_id=str(data["message_id"]),
         emoji=emoji,
+        message_author_id=str(data["message_author_id"]) if data.get("message_author_id") else None,
     )
 
 

@@ -131,6 +131,7 @@ def reaction_event(body: Payload, member: Member) -> ReactionAdded | ReactionRem
         member=member,
         message_id=item["ts"],
         emoji=event["reaction"],
+        message_author_id=event.get("item_user") or None,
         **_base(body, body["event_id"], slack_time(event.get("event_ts"))),
     )
 

@@ -1,0 +1,77 @@
+"""The feedback inbox end to end on the console: `/feedback` opens a modal, the card reaches the CMs, who
+acknowledge, answer (by DM, or in the channel when DMs are closed) and close it; stale clicks are explained."""
+
+from __future__ import annotations
+
+
+async def test_a_feedback_goes_from_modal_to_card_to_answer(session):
+    printed = await session.play("""
+        join alice
+        cmd alice #general /feedback
+    """)
+    assert "kind=idea|bug|praise|complaint" in printed and "fb:new" in printed
+    printed = await session.play('submit alice fb:new kind=idée "text=Un mode sombre, @everyone ?"')
+    assert "sous le n°\u00a01" in printed
+    assert "[#moderation]" in printed and "Retour n°\u00a01 — 💡 Idée" in printed
+    assert "Un mode sombre, @everyone ?" in printed
+    card = session.rows("SELECT card_message_id FROM feedback_items")[0][0]
+    assert card
+    printed = await session.play(f"click alice {card} Pris en compte")
+    assert "community managers" in printed  # alice is no CM
+    printed = await session.play(f"click claire[cm] {card} Pris en compte")
+    assert "pris en compte" in printed.lower()
+    printed = await session.play(f"click bob[cm] {card} Pris en compte")
+    assert "(buttons: Répondre, Clore)" in printed  # the card followed the decision
+    await session.play(f"click claire {card} Répondre")
+    printed = await session.play('submit claire fb:answer:1 "answer=Bonne idée, c’est prévu !"')
+    assert "[DM → alice]" in printed and "Bonne idée, c’est prévu !" in printed
+    printed = await session.play(f"click claire {card} Clore")
+    assert "clos" in printed
+    printed = await session.play(f"click bob {card} Clore")
+    assert "has no button" in printed  # closed: no button left
+    status, ack, answered, closed = session.rows(
+        "SELECT status, acknowledged_at, answered_at, closed_at FROM feedback_items")[0]
+    assert status == "done" and ack and answered and closed
+    assert [r[0] for r in session.rows("SELECT action FROM feedback_history ORDER BY rowid")] == [
+        "ack", "answer", "done"]
+
+
+async def test_the_answer_falls_back_to_the_channel_when_dms_are_closed(session):
+    await session.play("""
+        join alice
+        dms alice closed
+        cmd alice #general /feedback kind=bug
+        submit alice fb:new kind=bug "text=Le bouton ne marche pas"
+    """)
+    card = session.rows("SELECT card_message_id FROM feedback_items")[0][0]
+    await session.play(f"click claire[cm] {card} Répondre")
+    printed = await session.play('submit claire fb:answer:1 "answer=Corrigé, merci !"')
+    assert "[#general]" in printed and "Corrigé, merci !" in printed
+
+
+async def test_feedback_channels_and_marks_feed_the_inbox_without_copying_words(session):
+    printed = await session.play("""
+        join alice
+        join bob
+        say alice #feedback Le nouveau tableau de bord est génial
+        reply bob m3 Pareil
+        say bob #general Il manque un export CSV
+    """)
+    assert "Retour n°\u00a01 — 📝 Message repéré" in printed
+    await session.play("react claire[cm] m5 📝")
+    await session.play("react dan[cm] m5 📝")  # the same message marked twice is one feedback
+    await session.play("react alice m3 📝")  # a member's reaction marks nothing
+    rows = session.rows("SELECT source, member_id, text, message_id, link FROM feedback_items ORDER BY id")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [("channel", "alice", None, "m3"), ("mark", "bob", None, "m5")]
+    assert all(r[4] for r in rows)
+
+
+async def test_opted_out_members_are_not_taken_from_channels_but_may_still_write(session):
+    await session.play("""
+        join alice
+        cmd alice /privacy opt-out
+        say alice #feedback Une remarque
+        cmd alice /feedback
+        submit alice fb:new kind=praise "text=Bravo"
+    """)
+    assert session.rows("SELECT source FROM feedback_items") == [("command",)]
