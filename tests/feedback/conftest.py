@@ -13,6 +13,7 @@ from bot.features import shipped_features
 from bot.platforms.console import ConsolePlatform
 from bot.store import Store
 from bot.wakeups import SteppedWakeups
+from tests.discord.conftest import _discord_endpoints_restored, fake  # noqa: F401  (the Discord fake, for wire tests)
 
 
 class Session:

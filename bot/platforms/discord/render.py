@@ -34,6 +34,8 @@ BUTTONS_LIMIT = 25
 CUSTOM_ID_LIMIT = 100
 MODAL_TITLE_LIMIT = 45
 MODAL_LABEL_LIMIT = 45
+SELECT_LABEL_LIMIT = 100
+SELECT_VALUE_LIMIT = 100
 NONCE_LIMIT = 25
 POLL_QUESTION_LIMIT = 300
 POLL_ANSWER_LIMIT = 55
@@ -245,6 +247,13 @@ def modal(custom_id: str, title: str, inputs: tuple[ModalInput, ...]) -> discord
     """A modal for multi-line input; stopped before sending, since the submission is routed by custom_id."""
     form = discord.ui.Modal(title=clip(title, MODAL_TITLE_LIMIT), custom_id=custom_id[:CUSTOM_ID_LIMIT], timeout=None)
     for item in inputs[:5]:
+        if item.choices:  # a pick list: a select menu inside a label (Discord's modal components)
+            options = [discord.SelectOption(label=clip(label, SELECT_LABEL_LIMIT), value=value[:SELECT_VALUE_LIMIT],
+                                            default=value == item.default) for value, label in item.choices[:25]]
+            select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+                custom_id=item.custom_id[:CUSTOM_ID_LIMIT], options=options, required=item.required)
+            form.add_item(discord.ui.Label(text=clip(item.label, MODAL_LABEL_LIMIT), component=select))
+            continue
         form.add_item(
             discord.ui.TextInput(
                 label=clip(item.label, MODAL_LABEL_LIMIT),

@@ -42,6 +42,7 @@ APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
 MESSAGE_COMMAND = 3
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 TEXT_INPUT = 4
+STRING_SELECT = 3
 BUTTON = 2
 
 
@@ -208,6 +209,8 @@ def modal_values(components: list[Payload]) -> dict[str, str]:
         for child in children:
             if child.get("type") == TEXT_INPUT:
                 values[str(child["custom_id"])] = str(child.get("value") or "")
+            elif child.get("type") == STRING_SELECT:  # a pick list: the one value chosen (none: empty)
+                values[str(child["custom_id"])] = str((child.get("values") or [""])[0])
     return values
 
 

@@ -184,9 +184,16 @@ def modal_view(custom_id: str, title: str, inputs: tuple[ModalInput, ...], submi
     blocks: list[Block] = []
     for item in inputs:
         element: Block = {"type": "plain_text_input", "action_id": item.custom_id, "multiline": item.multiline}
-        if item.default:
+        if item.choices:  # a pick list: a static select (Slack: at most 100 options of 75 characters)
+            options = [{"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": value[:150]}
+                       for value, label in item.choices[:100]]
+            element = {"type": "static_select", "action_id": item.custom_id, "options": options}
+            chosen = [option for option in options if option["value"] == item.default]
+            if chosen:
+                element["initial_option"] = chosen[0]
+        elif item.default:
             element["initial_value"] = item.default
-        if item.max_length is not None:
+        if item.max_length is not None and not item.choices:
             element["max_length"] = item.max_length
         blocks.append({
             "type": "input",

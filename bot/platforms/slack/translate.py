@@ -193,6 +193,8 @@ def modal_values(view: Payload) -> dict[str, str]:
     for block in ((view.get("state") or {}).get("values") or {}).values():
         for action_id, element in block.items():
             value = element.get("value")
+            if element.get("type") == "static_select":  # a pick list: the chosen option's value
+                value = (element.get("selected_option") or {}).get("value")
             values[action_id] = "" if value is None else str(value)
     return values
 
