@@ -50,6 +50,7 @@ def install(services: Services) -> None:
         await publisher.sweep()
 
     services.on_start(start)
+    services.on_stop(publisher.stop)  # before the wake-ups and the store stop: sends in flight finish
 
 
 feature = Feature(

@@ -311,6 +311,14 @@ def claim_delivery(db: sqlite_utils.Database, post: CalendarPost, due_at: dateti
     return get_delivery(db, _inserted_id(cursor))
 
 
+def release_delivery(db: sqlite_utils.Database, delivery_id: int) -> bool:
+    """Give back a claim whose platform call never began (a clean stop): the occurrence is due again, unsent."""
+    with db.conn:
+        cursor = db.execute(
+            "DELETE FROM calendar_deliveries WHERE id = ? AND status = 'sending' AND attempts = 0", [delivery_id])
+    return cursor.rowcount == 1
+
+
 def reclaim_delivery(db: sqlite_utils.Database, delivery_id: int, from_statuses: Iterable[str], now: datetime,
                      *, late: bool) -> Delivery | None:
     """Move an existing ledger row (missed, uncertain) back to "sending" for a decided resend; None if taken."""

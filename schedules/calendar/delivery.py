@@ -9,6 +9,12 @@ Lateness: an occurrence due while the bot was down is sent late (and marked late
 beyond it is marked missed and the CMs are asked. One due while the bot was running is always sent, since no
 downtime made it late. Transient failures retry with exponential backoff inside the grace period; permanent
 ones fail at once and the author is told the platform's reason.
+
+A clean stop (SIGTERM, end of input) loses nothing and leaves nothing `uncertain`: `stop()` claims nothing
+more, gives back the claims whose platform call has not begun (they are known unsent), and waits, for a bounded
+time, for the calls already in flight to be answered and recorded. What it did not reach stays due, and the
+next start delivers it under the lateness policy. Only a crash, or a call still unanswered at the end of the
+wait, leaves a row in `sending`.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from schedules.calendar.notices import Notices
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=1)
 LOOKUP_MARGIN = timedelta(minutes=5)
+STOP_PATIENCE_SECONDS = 10.0  # how long a clean stop waits for platform calls already in flight
 Reschedule = Callable[[int, datetime | None], None]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -65,17 +72,39 @@ class Publisher:
         self.kinds = kinds or PostKinds()
         self.started_at: datetime | None = None
         self._locks: dict[int, asyncio.Lock] = {}
+        self._stopping = False
+        self._active = 0  # run_post calls under way
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     # -- entry points ------------------------------------------------------------------------------------
     async def run_post(self, post_id: int) -> None:
         """The job of one post: deliver whatever of it is due now (read from the store, not the wake-up)."""
+        if self._stopping:
+            return
         lock = self._locks.setdefault(post_id, asyncio.Lock())
+        self._active += 1
+        self._idle.clear()
         try:
             async with lock:
                 await self._run_post(post_id)
         finally:
             if not lock.locked():
                 self._locks.pop(post_id, None)
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def stop(self, patience: float = STOP_PATIENCE_SECONDS) -> None:
+        """A clean stop: start no send, give back unsent claims, wait up to `patience` s for calls in flight."""
+        self._stopping = True
+        if self._active == 0:
+            return
+        try:
+            await asyncio.wait_for(self._idle.wait(), patience)
+        except TimeoutError:
+            log.warning("stopping with %d post(s) still waiting for the platform; the next start settles them",
+                        self._active)
 
     async def sweep(self) -> None:
         """The safety net: every post due now, in due order (also the catch-up at start)."""
@@ -97,6 +126,8 @@ class Publisher:
     # -- one post ----------------------------------------------------------------------------------------
     async def _run_post(self, post_id: int) -> None:
         for _ in range(1000):  # one pass per occurrence due now; bounded against a cron that never moves on
+            if self._stopping:
+                return
             post = await self.store.run(lambda db: ledger.get_post(db, post_id))
             now = self.clock.now()
             if post is None or post.next_due_at is None:
@@ -129,10 +160,15 @@ class Publisher:
         late = now - due > LATE_AFTER
         deadline = max(due, self.started_at or due) + grace
         for target in post.targets:
+            if self._stopping:  # the post stays due: the next start sends the targets not reached
+                return
             delivery = await self.store.run(partial(
                 ledger.claim_delivery, post=post, due_at=due, target=target, now=self.clock.now(), late=late))
             if delivery is None:  # already sent, missed or in flight before a crash: never twice
                 continue
+            if self._stopping:  # claimed while the stop began, never sent: give it back rather than leave it unsure
+                await self.store.run(partial(ledger.release_delivery, delivery_id=delivery.id))
+                return
             await self.send(post, community, delivery, deadline)
         await self._advance(post, due)
 
