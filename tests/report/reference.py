@@ -130,15 +130,25 @@ def share(part: float | None, whole: float | None) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------- members
-def present(scope: Scope, instant: int) -> set[str]:
+def present(scope: Scope, instant: int, horizon: int | None = None) -> set[str]:
+    """Members at `instant`: the last join or leave before it decides; an account with none before it was there
+    before the bot if, before `horizon`, it is active or leaves before the log sees it join."""
+    horizon = instant if horizon is None else horizon
+    changes = sorted((r for r in scope.rows() if r.kind in ("join", "leave") and r.at < horizon),
+                     key=lambda r: (r.at, r.kind))
     last: dict[Account, str] = {}
-    for r in sorted((r for r in scope.rows() if r.kind in ("join", "leave") and r.at < instant),
-                    key=lambda r: (r.at, r.kind)):
-        last[r.account] = r.kind
+    for r in changes:
+        if r.at < instant:
+            last[r.account] = r.kind
     members = {scope.who(a) for a, kind in last.items() if kind == "join"}
-    for r in scope.rows():
-        if r.kind in ("message", "reply", "reaction") and r.at < instant and r.account not in last:
-            members.add(scope.who(r.account))
+    accounts = {r.account for r in scope.rows() if r.at < horizon and r.kind in ("message", "reply", "reaction")}
+    accounts |= {r.account for r in changes}
+    for account in accounts - set(last):
+        later = [r.kind for r in changes if r.account == account and r.at >= instant]
+        active = any(r.account == account and r.at < horizon and r.kind in ("message", "reply", "reaction")
+                     for r in scope.rows())
+        if later[:1] == ["leave"] or (active and later[:1] != ["join"]):
+            members.add(scope.who(account))
     return members
 
 
@@ -151,7 +161,7 @@ def in_week(scope: Scope, kinds: tuple[str, ...], start: int | None = None, end:
 def figures(scope: Scope) -> tuple[dict, dict]:
     start, end = scope.bounds
     who = scope.who
-    at_start, at_end = present(scope, start), present(scope, end)
+    at_start, at_end = present(scope, start, horizon=end), present(scope, end)
     joined = {who(r.account) for r in in_week(scope, ("join",))}
     left = {who(r.account) for r in in_week(scope, ("leave",))}
     active = {who(r.account) for r in in_week(scope, ("message", "reply", "reaction"))}

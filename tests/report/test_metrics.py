@@ -25,6 +25,9 @@ def test_growth(report):
     assert (all_.numbers["joined"], all_.numbers["left"], all_.numbers["net_growth"]) == (3, 1, 2)
     assert (discord.numbers["joined"], discord.numbers["left"], slack.numbers["joined"]) == (2, 1, 1)
     assert all_.numbers["members"] == 12  # 13 known, d6 gone
+    # at the start: d3 d5 d7 d8 d9 s2 (seen before the week), d4 dcm s3 (active, never seen joining) and d6 (left)
+    assert all_.numbers["members_at_start"] == 10
+    assert all_.numbers["members_at_start"] + all_.numbers["net_growth"] == all_.numbers["members"]
     # W46: d5 and d7 joined
     assert all_.previous["joined"] == 2 and all_.change("joined") == 1
 
@@ -34,7 +37,8 @@ def test_activity(report):
     # Discord d1 d2 d3 d4 d5 dcm, Slack s1 s2 s3
     assert all_.numbers["active_members"] == 9
     assert (discord.numbers["active_members"], slack.numbers["active_members"]) == (6, 3)
-    assert all_.numbers["active_share"] == pytest.approx(9 / 12)
+    # of the week's 13 members: the 12 at its end and d6, who left on Saturday (a member since before the bot)
+    assert all_.numbers["active_share"] == pytest.approx(9 / 13)
     # messages: m100 q1 q2 q3 f1 (Discord) 1.1 1.2 (Slack); replies r1 r3 1.3; reactions d2 dcm d3 d4 s3
     assert (all_.numbers["messages"], all_.numbers["replies"], all_.numbers["reactions"]) == (7, 3, 5)
     # W46: m50 and 0.9

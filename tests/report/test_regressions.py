@@ -183,3 +183,29 @@ def test_forget_me_takes_a_members_rows_out_of_final_rollups(db, acme):
     forget(db, "acme", [Account("discord", "gone")], engagement_feature.personal_data)
     numbers = build_report(db, acme, W47, NOW).overall.numbers
     assert (numbers["messages"], numbers["active_members"]) == (1, 1)
+
+
+def test_members_who_were_there_before_the_bot_count_at_the_start(db, acme):
+    """The console demo: four joins, and one member who never joined in the log but speaks this week. Before,
+    « Membres en début de semaine : 0 », « Croissance nette : 4 », « Membres : 5 »: the three did not add up."""
+    rows = [row("discord", m, "join", nov(16, 10)) for m in ("a", "b", "c", "d")]
+    rows += [row("discord", "old", "message", nov(18, 10), "general", "m-old")]
+    write_rows(db, rows, PublishedPosts())
+    numbers = build_report(db, acme, W47, NOW).overall.numbers
+    assert (numbers["members_at_start"], numbers["net_growth"], numbers["members"]) == (1, 4, 5)
+    assert numbers["growth_rate"] == pytest.approx(4.0)
+
+
+def test_a_member_whose_first_seen_change_is_leaving_was_there_at_the_start(db, acme):
+    """A member who left without the log ever seeing them join was a member when the week started."""
+    write_rows(db, [row("discord", "quiet", "leave", nov(19, 10))], PublishedPosts())
+    numbers = build_report(db, acme, W47, NOW).overall.numbers
+    assert (numbers["members_at_start"], numbers["left"], numbers["members"]) == (1, 1, 0)
+
+
+def test_a_past_week_does_not_learn_of_members_from_later_weeks(db, acme):
+    """Whether an account was there before the bot is judged on the week itself: its later activity does not
+    rewrite a past week's members at the start."""
+    write_rows(db, [row("discord", "later", "message", nov(25, 10), "general", "m-later")], PublishedPosts())
+    numbers = build_report(db, acme, W47, NOW).overall.numbers
+    assert numbers["members_at_start"] == 0 and numbers["members"] == 0

@@ -2,8 +2,11 @@
 
 A member is an account in a platform's figures and a *person* in the all-platforms figures: accounts linked
 with `/privacy link` are one person there. Whether a member is present at an instant is read from the log's
-joins and leaves (the latest one before the instant decides); an account the log never saw join or leave is
-present from its first activity on (it joined before the bot did).
+joins and leaves (the latest one before the instant decides). An account whose first join or leave in the log
+is a leave, or that the log never saw join, was a member before the bot started listening: in a week's figures it
+counts as present from the week's start when the week (up to its end) shows it, by an activity or by its
+leaving. So the members at the start, plus those who joined, minus those who left, are the members at the end,
+and a past week's figures read nothing written after that week.
 
 The week's population is everyone who was a member at some point of the week: the members present when it
 started, those who joined during it and those who were active in it. Every share of members is of that
@@ -68,19 +71,28 @@ class Membership:
         return self.at_start | self.joined | self.active
 
 
-def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identify) -> set[str]:
-    """Identities with an account present at `instant` (epoch seconds, exclusive)."""
+def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identify,
+             horizon: int | None = None) -> set[str]:
+    """Identities with an account present at `instant` (epoch seconds, exclusive), judged on what the log holds
+    before `horizon` (at least `instant`; the end of the week being reported): an account with no join or leave
+    before `instant` counts when, before `horizon`, it was active or left before the log ever saw it join."""
+    horizon = instant if horizon is None else max(horizon, instant)
     where, params = scope.platform_filter()
-    last: dict[Account, str] = {}
-    for platform, member_id, kind in db.execute(
-        f"SELECT platform, member_id, kind FROM {EVENTS} WHERE community = ? AND kind IN ('join', 'leave')"
+    last: dict[Account, str] = {}  # the latest join or leave before `instant`
+    first_after: dict[Account, str] = {}  # the first join or leave in [instant, horizon)
+    for platform, member_id, kind, at in db.execute(
+        f"SELECT platform, member_id, kind, at FROM {EVENTS} WHERE community = ? AND kind IN ('join', 'leave')"
         f" AND at < ?{where} ORDER BY at, kind",  # at the same second a join comes before a leave
-        [scope.community.id, instant, *params],
+        [scope.community.id, horizon, *params],
     ):
-        last[(platform, member_id)] = kind
+        if at < instant:
+            last[(platform, member_id)] = kind
+        else:
+            first_after.setdefault((platform, member_id), kind)
     present = {who(*account) for account, kind in last.items() if kind == "join"}
-    for account in active_before(db, scope.community.id, instant, where, params):
-        if account not in last:
+    present |= {who(*account) for account, kind in first_after.items() if kind == "leave" and account not in last}
+    for account in active_before(db, scope.community.id, horizon, where, params):
+        if account not in last and first_after.get(account) != "join":
             present.add(who(*account))
     return present
 
@@ -116,7 +128,7 @@ def membership(db: sqlite_utils.Database, scope: Scope, who: Identify) -> Member
     start, end = scope.bounds
     week = str(scope.week)
     return Membership(
-        at_start=frozenset(_present(db, scope, start, who)),
+        at_start=frozenset(_present(db, scope, start, who, horizon=end)),
         at_end=frozenset(_present(db, scope, end, who)),
         joined=frozenset(joined_between(db, scope, start, end, who)),
         left=frozenset(_membership_changes(db, scope, "leave", start, end, who)),
