@@ -257,23 +257,33 @@ class FakeDiscord:
         return payload | extra
 
     def interaction(self, kind: int, data: dict[str, Any], user_id: str, roles: tuple[str, ...] = (),
-                    guild_id: str | None = None, channel_id: str = "700", **extra: Any) -> dict[str, Any]:
+                    guild_id: str | None = None, channel_id: str = "700", dm: bool = False,
+                    **extra: Any) -> dict[str, Any]:
+        """An interaction in a guild, or with `dm` in the member's DM with the bot (channel `8<user id>`): then
+        Discord sends a `user` and no guild, member or guild locale."""
         guild = guild_id or self.guild_ids[0]
         interaction_id, token = self.new_id(), self.interaction_token()
         self._interactions[interaction_id] = {"token": token, "created": self.now(), "acked": False}
-        return {"id": interaction_id, "application_id": self.bot_id, "type": kind, "data": data,
-                "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
-                "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": token,
-                "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
-                "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
-                "attachment_size_limit": 10 * 1024 * 1024} | extra
+        payload = {"id": interaction_id, "application_id": self.bot_id, "type": kind, "data": data,
+                   "guild_id": guild, "channel_id": channel_id, "channel": {"id": channel_id, "type": 0},
+                   "member": member(user_id, roles=roles) | {"permissions": "0"}, "token": token,
+                   "version": 1, "locale": "en-US", "guild_locale": "fr", "app_permissions": "0",
+                   "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+                   "attachment_size_limit": 10 * 1024 * 1024}
+        if dm:
+            del payload["guild_id"], payload["member"], payload["guild_locale"]
+            channel_id = f"8{user_id}"
+            payload |= {"user": user(user_id), "channel_id": channel_id, "context": 1,
+                        "channel": {"id": channel_id, "type": 1, "recipients": [user(user_id)]}}
+        return payload | extra
 
     def command(self, name: str, user_id: str, roles: tuple[str, ...] = (), options: list | None = None, **extra):
         data = {"id": self.new_id(), "name": name, "type": 1, "options": options or []}
         return self.interaction(2, data, user_id, roles, **extra)
 
     def button_click(self, custom_id: str, message_id: str, user_id: str, roles: tuple[str, ...] = (), **extra):
-        message = self.message(extra.get("channel_id", "700"), user(self.bot_id, "cmbot", bot=True), "")
+        channel = f"8{user_id}" if extra.get("dm") else extra.get("channel_id", "700")
+        message = self.message(channel, user(self.bot_id, "cmbot", bot=True), "")
         message["id"] = message_id
         return self.interaction(3, {"custom_id": custom_id, "component_type": 2}, user_id, roles,
                                 message=message, **extra)

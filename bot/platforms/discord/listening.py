@@ -148,6 +148,21 @@ class GatewayListener:
         guild = self.client.get_guild(int(data["guild_id"])) if self.client and "guild_id" in data else None
         return guild.member_count if guild is not None else None
 
+    def _dm_space(self, data: dict[str, Any]) -> str | None:
+        """The guild a DM interaction belongs to: the only one we serve, else the one (in discord.py's cache)
+        that has the member; None when that cannot be told."""
+        if "guild_id" in data or not isinstance(data.get("user"), dict):
+            return None
+        if len(self.locales) == 1:
+            return next(iter(self.locales))
+        user_id = int(data["user"]["id"])
+        for space_id in self.locales:
+            guild = self.client.get_guild(int(space_id)) if self.client else None
+            if guild is not None and guild.get_member(user_id) is not None:
+                return space_id
+        log.info("a direct-message interaction of %s matches no single guild: ignored", user_id)
+        return None
+
     def _parent_of(self, data: dict[str, Any]) -> str | None:
         if self.client is None or "channel_id" not in data:
             return None
@@ -155,7 +170,7 @@ class GatewayListener:
         return str(channel.parent_id) if isinstance(channel, discord.Thread) else None
 
     async def _on_interaction_frame(self, data: dict[str, Any]) -> None:
-        event = translate.interaction_event(data, self.report_name)
+        event = translate.interaction_event(data, self.report_name, self._dm_space(data))
         interaction = await self.rendezvous.wait(int(data["id"]))
         if event is None:
             return

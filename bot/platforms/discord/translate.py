@@ -218,17 +218,24 @@ def interaction_ref(data: Payload) -> InteractionRef:
     return InteractionRef(platform=DISCORD, token=str(data["id"]))
 
 
-def interaction_event(data: Payload, report_command_name: str) -> Event | None:
+def interaction_event(data: Payload, report_command_name: str, dm_space_id: str | None = None) -> Event | None:
     """INTERACTION_CREATE -> CommandInvoked, MessageReported, ButtonClicked or ModalSubmitted.
 
-    `report_command_name` is the (English) name of our message context menu command.
+    `report_command_name` is the (English) name of our message context menu command. An interaction in a DM
+    (no guild: a button of a message the bot sent privately, and the modal it opened) belongs to the guild
+    `dm_space_id` when the caller could tell which one; commands in DMs are not ours.
     """
-    if "guild_id" not in data or "member" not in data:
+    if "guild_id" in data and "member" in data:
+        member = member_of(data["member"]["user"], data["member"])
+        space_id = str(data["guild_id"])
+    elif dm_space_id is not None and "user" in data and data.get("type") in (MESSAGE_COMPONENT, MODAL_SUBMIT):
+        member = member_of(data["user"])
+        space_id = dm_space_id
+    else:
         return None
-    member = member_of(data["member"]["user"], data["member"])
     common: dict[str, Any] = {
         "platform": DISCORD,
-        "space_id": str(data["guild_id"]),
+        "space_id": space_id,
         "event_id": f"interaction:{data['id']}",
         "at": snowflake_time(data["id"]),
         "channel": ChannelRef(str(data["channel_id"])) if data.get("channel_id") else None,
