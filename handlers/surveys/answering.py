@@ -75,7 +75,7 @@ class SurveyAnswers:
         opted_out = await self.store.run(lambda db: ledger.is_opted_out(db, community.id, platform, member_id))
         if opted_out or self.optouts.is_opted_out(community.id, platform, member_id):
             return self._answer(event, community, "surveys.answer.you_opted_out")
-        now = int(self.clock.now().timestamp())
+        now = int(event.at.timestamp())  # when the member answered (a late delivery keeps its time)
         await self.store.run(lambda db: ledger.record_answer(db, survey, platform, member_id, score, now))
         current = await self.store.run(lambda db: ledger.answer_of(db, survey.id, platform, member_id))
         locale = community.locale
@@ -93,7 +93,7 @@ class SurveyAnswers:
             return refusal
         platform, member_id = event.platform.value, event.member.id
         comment = clean_comment(event.values.get("comment", ""), community.surveys.comment_max)
-        now = int(self.clock.now().timestamp())
+        now = int(event.at.timestamp())
         stored = await self.store.run(
             lambda db: ledger.record_comment(db, survey.id, platform, member_id, comment, now))
         if not stored:  # the score was erased in between (forget-me): nothing to attach the comment to

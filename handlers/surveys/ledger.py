@@ -238,6 +238,11 @@ def comments_of(db: sqlite_utils.Database, survey_id: int) -> list[tuple[int, st
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
+def available(db: sqlite_utils.Database) -> bool:
+    """Whether this database has the survey tables (a build or a test without the surveys feature has not)."""
+    return db[ANSWERS].exists()
+
+
 def week_scores(db: sqlite_utils.Database, community: str, kind: str, start: int, end: int,
                 platform: str | None = None) -> list[int]:
     """The scores of `kind` answered (or last changed) in [start, end), for the report: aggregates only."""

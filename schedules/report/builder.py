@@ -37,6 +37,7 @@ from schedules.report.metrics.newcomers import newcomers
 from schedules.report.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
 from schedules.report.metrics.posts import posts
 from schedules.report.metrics.response import first_response
+from schedules.report.metrics.satisfaction import satisfaction
 from schedules.report.rollups import FINAL_GRACE_SECONDS, ensure_days, ensure_weeks
 from schedules.report.traffic import TrafficFigures, traffic_figures
 from schedules.report.weeks import IsoWeek
@@ -50,6 +51,7 @@ METRICS = (
     "newcomers", "newcomer_activation", "recent_newcomers", "newcomer_retention",
     "help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share",
     "slipping_away", "feedback",
+    "nps", "nps_margin", "nps_answers", "csat", "csat_low", "csat_high", "csat_answers",
     "posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
     "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week",
     "flags_raised", "flags_decided", "decision_median_s", "moderation_actions",
@@ -108,6 +110,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= first_response(db, scope)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
+    numbers |= satisfaction(db, scope)
     slipping_count, slipping = slipping_away(db, scope, who, hidden)
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)

@@ -18,6 +18,7 @@ from bot.i18n import Catalogue, precise_percent
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
 from schedules.report.builder import ScopeFigures, WeeklyReport
 from schedules.report.metrics import Number, Ranked
+from schedules.report.satisfaction_render import satisfaction_field
 from schedules.report.traffic_render import advice_basis, advice_kind_key, evidence_label_key, traffic_fields
 
 FIELDS_LIMIT = 25
@@ -129,6 +130,8 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
             value = _bounded([figure_line(scope, key, locale, catalogue) for key in keys])
         # full width: one figure per line, its change beside it, never wrapped into a narrow column
         fields.append(Field(catalogue.string(locale, f"report.section.{section}"), value, inline=False))
+        if section == "feedback":
+            fields.append(satisfaction_field(report, scope, catalogue))
     for section in LIST_SECTIONS:
         items = scope.lists.get(section, [])
         lines = [ranked_line(i, platform, locale, catalogue) for i in items] or [catalogue.text(locale, "report.none")]

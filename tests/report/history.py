@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from bot.clock import SimulatedClock
 from bot.dispatcher import CommunityDirectory, Dispatcher
 from bot.events import (
+    ButtonClicked,
     ChannelRef,
+    InteractionRef,
     Member,
     MemberJoined,
     MemberLeft,
@@ -33,6 +35,7 @@ from bot.events import (
 from bot.features.engagement import feature as engagement_feature
 from bot.features.moderation import feature as moderation_feature
 from bot.features.privacy import feature as privacy_feature
+from bot.features.surveys import feature as surveys_feature
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
@@ -45,6 +48,10 @@ from handlers.moderation.migrations import moderation as moderation_migrations
 from handlers.privacy.accounts import Account, accounts_of, link
 from handlers.privacy.forget import KeepSanctions, forget
 from handlers.privacy.migrations import migrations as privacy_migrations
+from handlers.surveys import ledger as surveys_ledger
+from handlers.surveys.answering import SurveyAnswers
+from handlers.surveys.messages import score_id
+from handlers.surveys.migrations import migrations as surveys_migrations
 from schedules.engagement.upkeep import RetentionJob, roll_up_recent
 from schedules.report.builder import WeeklyReport, build_report
 from schedules.report.weeks import IsoWeek
@@ -60,6 +67,11 @@ CHANNELS = {"discord": ("general", "help-d", "fb-d", "announce"), "slack": ("gen
 STARTS = (datetime(2026, 10, 5, tzinfo=ref.TZ), datetime(2027, 3, 8, tzinfo=ref.TZ))  # DST ends W43 / starts W12
 SPAN = 5 * 7 * 86_400
 SYSTEM = ("flush", "nightly", "rollup", "restart", "report")
+SURVEYS = {("discord", "nps"): 1, ("discord", "csat"): 2, ("slack", "nps"): 3, ("slack", "csat"): 4}  # all open
+SETTINGS_EXTRA = f"""
+[communities.surveys]
+report_min_answers = {ref.SURVEY_MIN_ANSWERS}
+"""
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,8 @@ class Step:
     target: str | None = None
     emoji: str = ""
     other: tuple[str, str] | None = None  # link: the other account
-    extra: tuple = ()  # flags: (status, auto, created, decided); posts: (post id, campaign, pillar, weekday)
+    extra: tuple = ()  # flags: (status, auto, created, decided); posts: (post id, campaign, pillar, weekday);
+    # survey answers: (kind, score)
 
 
 @dataclass
@@ -107,7 +120,7 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
         delay = draw(st.one_of(st.just(0), st.just(0), st.integers(0, 3 * 86_400)))
         kind = draw(st.sampled_from(("join", "leave", "message", "message", "reply", "reaction", "unreact", "edit",
                                      "delete", "publish", "schedule", "flag", "opt_out", "opt_in", "forget", "link",
-                                     *SYSTEM, "report")))
+                                     "answer", "answer", *SYSTEM, "report")))
         common = {"time": now + delay, "at": now, "platform": platform, "member": member}
         if kind in ("join", "leave"):
             history.steps.append(Step(kind=kind, **common))
@@ -143,6 +156,10 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
             history.steps.append(Step(kind=kind, time=now, at=now, platform=platform, member=member,
                                       extra=(status, draw(st.sampled_from(("flag", "", "delete"))), created,
                                              None if status == "open" else now)))
+        elif kind == "answer":
+            survey_kind = draw(st.sampled_from(("nps", "csat")))
+            score = draw(st.integers(0, 10) if survey_kind == "nps" else st.integers(1, 5))
+            history.steps.append(Step(kind=kind, extra=(survey_kind, score), **common))
         elif kind == "link":
             other_platform = draw(st.sampled_from(ref.PLATFORMS))
             other = (other_platform, draw(st.sampled_from(ACCOUNTS[other_platform])))
@@ -158,7 +175,13 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
 def template_database() -> sqlite3.Connection:
     """Every table the report reads, migrated once; each example starts from a copy."""
     db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
-    apply_all(db, [calendar_migrations, engagement_migrations, moderation_migrations, privacy_migrations])
+    apply_all(db, [calendar_migrations, engagement_migrations, moderation_migrations, privacy_migrations,
+                   surveys_migrations])
+    for (platform, kind), survey_id in SURVEYS.items():  # one open channel survey of each kind on each platform
+        created = surveys_ledger.create(db, surveys_ledger.NewSurvey(
+            community="acme", kind=kind, question="?", delivery="channel", platform=platform, channel_id="general",
+            starts_at=0, closes_at=2**40, created_by="smm", created_at=0), "open")
+        assert created.id == survey_id
     return db.conn
 
 
@@ -177,10 +200,11 @@ def _iso(epoch: int, micro: bool = False) -> str:
 class Bot:
     """The production side: the real engagement log, buffer, privacy rights and report on a real database."""
 
-    DECLARED = (*engagement_feature.personal_data, *moderation_feature.personal_data, *privacy_feature.personal_data)
+    DECLARED = (*engagement_feature.personal_data, *moderation_feature.personal_data, *privacy_feature.personal_data,
+                *surveys_feature.personal_data)
 
     def __init__(self, template: sqlite3.Connection, start: datetime) -> None:
-        self.settings = acme_settings()
+        self.settings = acme_settings(SETTINGS_EXTRA)
         self.community = self.settings.communities[0]
         self.store = _copy(template)
         self.clock = SimulatedClock(start)
@@ -196,6 +220,8 @@ class Bot:
         self.dispatcher = Dispatcher(CommunityDirectory(self.settings), Outbox(), CATALOGUE)
         for event_type, handler in self.log.subscriptions():
             self.dispatcher.subscribe(event_type, handler)
+        answers = SurveyAnswers(self.store, self.clock, CATALOGUE, self.optouts)
+        self.dispatcher.subscribe(ButtonClicked, answers.on_click)
 
     def _event(self, step: Step):
         platform = PlatformName(step.platform)
@@ -217,6 +243,11 @@ class Bot:
                 return MessageEdited(**base, channel=channel, member=member, message_id=step.target, text="edited")
             case "delete":
                 return MessageDeleted(**base, channel=channel, message_id=step.target)
+            case "answer":
+                kind, score = step.extra
+                return ButtonClicked(**base, channel=channel, member=member,
+                                     custom_id=score_id(SURVEYS[(step.platform, kind)], score), message_id="survey",
+                                     interaction=InteractionRef(platform, f"i{step.time}"))
             case "reaction" | "unreact":
                 kind = ReactionAdded if step.kind == "reaction" else ReactionRemoved
                 return kind(**base, channel=channel, member=member, message_id=step.target, emoji=step.emoji)
@@ -227,7 +258,7 @@ class Bot:
         now = self.clock.now()
         db_run = self.store.run
         account = Account(step.platform, step.member)
-        if step.kind in ("join", "leave", "message", "reply", "edit", "delete", "reaction", "unreact"):
+        if step.kind in ("join", "leave", "message", "reply", "edit", "delete", "reaction", "unreact", "answer"):
             await self.dispatcher.dispatch(self._event(step))
         elif step.kind == "flush":
             await self.writer.flush()
@@ -319,12 +350,18 @@ class Model:
             self._record(step, "reaction", target=step.target)
             if step.emoji == "📝" and account in STAFF:  # a CM marks feedback
                 self._record(step, "feedback_mark", target=step.target)
+        elif step.kind == "answer":
+            kind, score = step.extra
+            if account not in world.opted_out:  # one answer per member and survey: the last click counts
+                world.answers = [a for a in world.answers if (a.account, a.kind) != (account, kind)]
+                world.answers.append(ref.SurveyAnswer(step.platform, step.member, kind, score, step.at))
         elif step.kind in ("opt_out", "opt_in"):
             for each in world.group_of(account):
                 (world.opted_out.add if step.kind == "opt_out" else world.opted_out.discard)(each)
         elif step.kind == "forget":
             group = world.group_of(account)
             world.log = [r for r in world.log if r.account not in group]
+            world.answers = [a for a in world.answers if a.account not in group]
             world.groups = [g for g in world.groups if not g & group]
             since = step.time - 365 * 86_400
             world.flags = [f for f in world.flags if (f.platform, f.member) not in group

@@ -7,6 +7,7 @@ the order it arrived; links; opt-outs; flags; posts), and each figure is compute
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,6 +76,21 @@ class Scheduled:
     weekday: int | None  # a weekly recurring post at `next_due`'s local time, or None for a one-shot post
 
 
+@dataclass(frozen=True)
+class SurveyAnswer:
+    """A member's answer to the one survey of its kind on a platform: the last click counts, at its time."""
+
+    platform: str
+    member: str
+    kind: str  # nps | csat
+    score: int
+    at: int
+
+    @property
+    def account(self) -> Account:
+        return (self.platform, self.member)
+
+
 @dataclass
 class World:
     log: list[Row] = field(default_factory=list)
@@ -84,6 +100,7 @@ class World:
     flags: list[Flag] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     scheduled: list[Scheduled] = field(default_factory=list)
+    answers: list[SurveyAnswer] = field(default_factory=list)
 
     def group_of(self, account: Account) -> set[Account]:
         return next((g for g in self.groups if account in g), {account})
@@ -186,6 +203,7 @@ def figures(scope: Scope) -> tuple[dict, dict]:
     n |= first_response(scope)
     n |= feedback(scope)
     n |= moderation(scope)
+    n |= satisfaction(scope)
     slipping_count, slipping = slipping_away(scope)
     n["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(scope)
@@ -193,6 +211,48 @@ def figures(scope: Scope) -> tuple[dict, dict]:
     lists = {"top_channels": top_channels(scope), "top_contributors": ambassadors(scope), "slipping": slipping,
              **post_lists}
     return n, lists
+
+
+# ---------------------------------------------------------------------------------------------- satisfaction
+SURVEY_MIN_ANSWERS = 2  # the history's `surveys.report_min_answers`
+Z95 = 1.959963984540054
+
+
+def naive_wilson(successes: int, n: int) -> tuple[float, float]:
+    """The p the score test accepts, |p̂ − p| ≤ z √(p(1−p)/n), found by bisection (no closed formula)."""
+    p_hat = successes / n
+
+    def accepted(p: float) -> bool:
+        return abs(p_hat - p) <= Z95 * math.sqrt(p * (1 - p) / n) + 1e-15
+
+    def edge(inside: float, outside: float) -> float:
+        for _ in range(80):
+            middle = (inside + outside) / 2
+            inside, outside = (middle, outside) if accepted(middle) else (inside, middle)
+        return inside
+
+    return (0.0 if accepted(0.0) else edge(p_hat, 0.0)), (1.0 if accepted(1.0) else edge(p_hat, 1.0))
+
+
+def satisfaction(scope: Scope) -> dict:
+    """The answers given (last changed) in the week, per kind: NPS as 100 × the mean of +1/0/−1 with 1.96
+    standard errors; CSAT as the share of 4–5 with the Wilson interval; nothing below the minimum."""
+    lo, hi = scope.bounds
+    n: dict = {}
+    for kind in ("nps", "csat"):
+        scores = [a.score for a in scope.world.answers
+                  if a.kind == kind and scope.platform in (None, a.platform) and lo <= a.at < hi]
+        n[f"{kind}_answers"] = len(scores)
+        enough = len(scores) >= SURVEY_MIN_ANSWERS
+        if kind == "nps":
+            signs = [1 if s >= 9 else (-1 if s <= 6 else 0) for s in scores]
+            n["nps"] = 100 * statistics.fmean(signs) if enough else None
+            n["nps_margin"] = 100 * Z95 * math.sqrt(statistics.pvariance(signs) / len(signs)) if enough else None
+        else:
+            satisfied = sum(1 for s in scores if s >= 4)
+            low, high = naive_wilson(satisfied, len(scores)) if enough else (None, None)
+            n |= {"csat": satisfied / len(scores) if enough else None, "csat_low": low, "csat_high": high}
+    return n
 
 
 # ---------------------------------------------------------------------------------------------- help channels
