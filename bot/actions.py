@@ -171,12 +171,16 @@ class FindPost(Action):
     """Look for a post the bot made in `channel_id` with `idempotency_key` since `since` (crash recovery).
 
     Found: `ActionResult.done(message_id)`. Not found: a failed, permanent result with error "not found".
-    Platforms without `Capability.MESSAGE_LOOKUP` answer a failed, non-permanent result.
+    Platforms without `Capability.MESSAGE_LOOKUP` answer a failed, non-permanent result. `content` is the post
+    as it was sent, for a platform whose history cannot return the key (Discord recognises its own message by
+    author, time and text); `taken` lists message ids already attributed to other posts, never this one.
     """
 
     channel_id: str
     idempotency_key: str
     since: datetime
+    content: Content | None = None
+    taken: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -153,7 +153,7 @@ def _history(db: sqlite_utils.Database, post_id: int, community: str, actor: Act
 def create_post(db: sqlite_utils.Database, draft: PostDraft, status: Status, now: datetime) -> int:
     """Insert a post and its targets in one transaction; returns the new id."""
     next_due = stamp(draft.publish_at) if draft.publish_at and status is not Status.DRAFT else None
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "INSERT INTO calendar_posts (community, status, author_platform, author_id, body, variants, attachments,"
             " publish_at, cron, until, max_count, timezone, next_due_at, campaign, pillar, utm, created_at,"
@@ -222,7 +222,7 @@ def transition(db: sqlite_utils.Database, post_id: int, wanted: Status, actor: A
     `expect`, when given, restricts the statuses the move may start from (compare-and-set: two clicks on
     "approve" approve once). Returns the status the post had; raises `TransitionRefused` or `LookupError`.
     """
-    with db.conn:
+    with db.atomic():
         row = db.execute("SELECT status, community FROM calendar_posts WHERE id = ?", [post_id]).fetchone()
         if row is None:
             raise LookupError(post_id)
@@ -244,7 +244,7 @@ def update_content(db: sqlite_utils.Database, post_id: int, changes: dict[str, A
                    targets: tuple[Target, ...] | None) -> None:
     """Change content columns (body, variants, campaign...) without touching the status."""
     values = {k: (json.dumps(v) if isinstance(v, dict | list | tuple) else v) for k, v in changes.items()}
-    with db.conn:
+    with db.atomic():
         if values:
             assignments = ", ".join(f"{key} = ?" for key in values)
             db.execute(f"UPDATE calendar_posts SET {assignments} WHERE id = ?", [*values.values(), post_id])
@@ -299,7 +299,7 @@ def claim_delivery(db: sqlite_utils.Database, post: CalendarPost, due_at: dateti
     """Record "sending" for this occurrence on this target before the platform call; None if already claimed."""
     key = occurrence_key(post.id, due_at, target)
     try:
-        with db.conn:
+        with db.atomic():
             cursor = db.execute(
                 "INSERT INTO calendar_deliveries (post_id, community, due_at, platform, channel_id,"
                 " idempotency_key, status, attempts, late, started_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?)",
@@ -323,7 +323,7 @@ def reclaim_delivery(db: sqlite_utils.Database, delivery_id: int, from_statuses:
                      *, late: bool) -> Delivery | None:
     """Move an existing ledger row (missed, uncertain) back to "sending" for a decided resend; None if taken."""
     wanted = list(from_statuses)
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"UPDATE calendar_deliveries SET status = 'sending', started_at = ?, late = ?, error = NULL"
             f" WHERE id = ? AND status IN ({','.join('?' * len(wanted))})",
@@ -336,7 +336,7 @@ def record_missed(db: sqlite_utils.Database, post: CalendarPost, due_at: datetim
                   now: datetime) -> Delivery | None:
     key = occurrence_key(post.id, due_at, target)
     try:
-        with db.conn:
+        with db.atomic():
             cursor = db.execute(
                 "INSERT INTO calendar_deliveries (post_id, community, due_at, platform, channel_id,"
                 " idempotency_key, status, finished_at) VALUES (?, ?, ?, ?, ?, ?, 'missed', ?)",
@@ -349,7 +349,7 @@ def record_missed(db: sqlite_utils.Database, post: CalendarPost, due_at: datetim
 
 def finish_delivery(db: sqlite_utils.Database, delivery_id: int, status: str, now: datetime, *,
                     message_id: str | None = None, error: str | None = None, attempts: int | None = None) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE calendar_deliveries SET status = ?, message_id = COALESCE(?, message_id), error = ?,"
             " finished_at = ?, attempts = COALESCE(?, attempts) WHERE id = ?",
@@ -387,6 +387,17 @@ def published_since(db: sqlite_utils.Database, since: str) -> list[dict]:
     ))
 
 
+def message_ids_on(db: sqlite_utils.Database, target: Target, since: datetime) -> frozenset[str]:
+    """Message ids already attributed to deliveries on `target` finished since `since`: after a crash, a
+    look-up by text (Discord) must not attribute one of them to another delivery with the same text."""
+    rows = db.execute(
+        "SELECT message_id FROM calendar_deliveries WHERE platform = ? AND channel_id = ?"
+        " AND message_id IS NOT NULL AND coalesce(finished_at, '') >= ?",
+        [target.platform, target.channel_id, stamp(since)],
+    ).fetchall()
+    return frozenset(str(r[0]) for r in rows)
+
+
 def published_post_for(db: sqlite_utils.Database, platform: str, channel_id: str, message_id: str) -> int | None:
     """The calendar post a platform message is, if any: engagement attributes reactions and replies with it."""
     row = db.execute(
@@ -404,5 +415,5 @@ def skip_missed(db: sqlite_utils.Database, post_id: int, now: datetime, due_at: 
     if due_at is not None:
         sql += " AND due_at = ?"
         params.append(stamp(due_at))
-    with db.conn:
+    with db.atomic():
         return db.execute(sql, params).rowcount

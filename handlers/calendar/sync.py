@@ -97,9 +97,9 @@ def apply(db: sqlite_utils.Database, planned: Planned, draft: PostDraft, approva
           now: datetime) -> int | None:
     """Carry out one planned row; returns the post id created or updated (None when nothing was done)."""
     if planned.change is RowChange.NEW:
-        post_id = ledger.create_post(db, draft, submitted_status(approval_required), now)
-        db.execute("UPDATE calendar_posts SET import_key = ? WHERE id = ?", [planned.key, post_id])
-        db.conn.commit()
+        with db.atomic():  # the post and its import key together: a re-import never finds it keyless
+            post_id = ledger.create_post(db, draft, submitted_status(approval_required), now)
+            db.execute("UPDATE calendar_posts SET import_key = ? WHERE id = ?", [planned.key, post_id])
         return post_id
     if planned.change is not RowChange.CHANGED or planned.post_id is None:
         return None

@@ -80,7 +80,7 @@ _STAFF = (
 
 def write_staff(db: sqlite_utils.Database, changes: dict[StaffKey, tuple[int, int]]) -> None:
     """Record accounts whose staff status changed (rare: once per account, then on a role change)."""
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(_STAFF, [(*key, staff, at) for key, (staff, at) in changes.items()])
 
 
@@ -92,7 +92,7 @@ def write_rows(db: sqlite_utils.Database, rows: Sequence[Row], posts: PublishedP
         community, at = row[0], row[5]
         if at < earliest.get(community, at + 1):
             earliest[community] = at
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(_INSERT, posts.attribute(rows))
         for community, at in earliest.items():
             reopen_after(db, community, at)

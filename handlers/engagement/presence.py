@@ -46,7 +46,7 @@ def advance(db: sqlite_utils.Database, community: str, until: int, progress: Pro
     slices = -(-(until - start) // SLICE_SECONDS)
     for index in range(slices):
         low, high = start + index * SLICE_SECONDS, min(until, start + (index + 1) * SLICE_SECONDS)
-        with db.conn:
+        with db.atomic():
             db.execute(
                 f"INSERT INTO {FIRST_ACTIVE} (community, platform, member_id, first_at, last_at)"
                 f" SELECT community, platform, member_id, min(at), max(at) FROM {EVENTS}"

@@ -57,7 +57,7 @@ def link(db: sqlite_utils.Database, community: str, first: Account, second: Acco
     """Link two accounts (merging whatever each was linked to); returns the whole set."""
     if first == second:
         raise ValueError("an account cannot be linked to itself")
-    with db.conn:
+    with db.atomic():
         people = [_person(db, community, a) for a in (first, second)]
         person = people[0] or people[1] or uuid.uuid4().hex
         for other in people:
@@ -75,7 +75,7 @@ def link(db: sqlite_utils.Database, community: str, first: Account, second: Acco
 
 
 def unlink(db: sqlite_utils.Database, community: str, account: Account) -> int:
-    with db.conn:
+    with db.atomic():
         return db.execute(
             "DELETE FROM privacy_links WHERE community = ? AND platform = ? AND member_id = ?",
             [community, account.platform, account.member_id],
@@ -97,7 +97,7 @@ def _hash(code: str) -> str:
 def issue_code(db: sqlite_utils.Database, community: str, account: Account, now: datetime, ttl: timedelta) -> str:
     """A fresh one-time code for `account` (its previous unused code stops working)."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    with db.conn:
+    with db.atomic():
         db.execute(
             "DELETE FROM privacy_link_codes WHERE (community = ? AND platform = ? AND member_id = ?) OR expires_at < ?",
             [community, account.platform, account.member_id, now.isoformat()],
@@ -112,7 +112,7 @@ def issue_code(db: sqlite_utils.Database, community: str, account: Account, now:
 
 def redeem_code(db: sqlite_utils.Database, community: str, code: str, by: Account, now: datetime) -> list[Account]:
     """Link `by` to the account that issued `code`. Raises LookupError for an unknown, expired or own code."""
-    with db.conn:
+    with db.atomic():
         row = db.execute(
             "SELECT platform, member_id, expires_at FROM privacy_link_codes WHERE code_hash = ? AND community = ?",
             [_hash(code), community],

@@ -148,7 +148,7 @@ def purge_kept_sanctions(db: sqlite_utils.Database, now: datetime) -> int:
         return 0
     children = _children(db)
     counts: Counter[str] = Counter()
-    with db.conn:
+    with db.atomic():
         clause = f"id IN (SELECT flag_id FROM {KEPT} WHERE keep_until < ?)"
         _delete(db, SANCTIONS_TABLE, clause, [now.isoformat()], children, counts)
         db.execute(f"DELETE FROM {KEPT} WHERE keep_until < ?", [now.isoformat()])

@@ -77,7 +77,7 @@ def list_invites(db: sqlite_utils.Database, community: str) -> list[TrackedInvit
 
 def save_invite(db: sqlite_utils.Database, *, platform: str, code: str, community: str, space_id: str,
                 campaign: str, source: str, channel_id: str, created_by: str, now: datetime) -> TrackedInvite:
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"INSERT OR REPLACE INTO {INVITES} (platform, code, community, space_id, campaign, source, channel_id,"
             " url, created_by, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -88,7 +88,7 @@ def save_invite(db: sqlite_utils.Database, *, platform: str, code: str, communit
 
 
 def mark_deleted(db: sqlite_utils.Database, platform: str, code: str, now: datetime) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {INVITES} SET deleted_at = ? WHERE platform = ? AND code = ? AND deleted_at IS NULL",
                    [now.isoformat(), platform, code])
 
@@ -113,7 +113,7 @@ def record_joins(db: sqlite_utils.Database, community: str, platform: str, invit
         rows.append((community, platform, result.member_id, result.joined_at, result.code,
                      invite.campaign if invite and how == INVITE else None,
                      invite.source if invite and how == INVITE else None, how))
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             f"INSERT INTO {JOINS} (community, platform, member_id, joined_at, code, campaign, source, attribution)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)

@@ -50,7 +50,7 @@ def replace_days(db: sqlite_utils.Database, community: str, rows: Sequence[Visit
     if outside:
         raise ValueError(f"row of {outside[0].day} outside the loaded span {first}..{last}")
     days = day_span(first, last)
-    with db.conn:
+    with db.atomic():
         (known,) = db.execute(f"SELECT count(*) FROM {DAYS} WHERE community = ? AND day >= ? AND day <= ?",
                               [community, first.isoformat(), last.isoformat()]).fetchone()
         db.execute(f"DELETE FROM {VISITS} WHERE community = ? AND day >= ? AND day <= ?",

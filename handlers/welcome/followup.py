@@ -63,7 +63,7 @@ class FollowUps:
 
 
 def _mark_first_post(db: sqlite_utils.Database, key: Key, at: str) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE welcome_followups SET first_post_at = ? "
             "WHERE community = ? AND platform = ? AND member_id = ? AND first_post_at IS NULL",
@@ -74,7 +74,7 @@ def _mark_first_post(db: sqlite_utils.Database, key: Key, at: str) -> None:
 def claim_due(db: sqlite_utils.Database, communities: list[str], now: datetime) -> list[DueNudge]:
     """Due, silent, still-present, not opted-out members; marked nudged in the same transaction."""
     marks = ", ".join("?" for _ in communities)
-    with db.conn:
+    with db.atomic():
         rows = db.execute(
             "SELECT f.community, f.platform, f.member_id, coalesce(m.display_name, f.member_id) "
             "FROM welcome_followups f JOIN members m USING (community, platform, member_id) "

@@ -33,7 +33,7 @@ def record_join(db: sqlite_utils.Database, join: JoinRecord, now: datetime) -> J
     """Upsert the member as present, claim the welcome for this join, and open a follow-up if asked."""
     key = [join.community, join.platform, join.member_id]
     joined = join.joined_at.isoformat()
-    with db.conn:
+    with db.atomic():
         db.execute(
             "INSERT INTO members (community, platform, member_id, display_name, joined_at, left_at) "
             "VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (community, platform, member_id) DO UPDATE SET "
@@ -59,7 +59,7 @@ def record_join(db: sqlite_utils.Database, join: JoinRecord, now: datetime) -> J
 
 
 def record_leave(db: sqlite_utils.Database, community: str, platform: str, member_id: str, name: str, at: datetime):
-    with db.conn:
+    with db.atomic():
         db.execute(
             "INSERT INTO members (community, platform, member_id, display_name, left_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (community, platform, member_id) DO UPDATE SET left_at = excluded.left_at",

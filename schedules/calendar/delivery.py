@@ -3,7 +3,8 @@
 The ledger row for an occurrence on a target is written as `sending` *before* the platform call and becomes
 `published` with the platform's message id after it; its idempotency key rides on the send (a Discord nonce).
 A row still `sending` at start-up means we crashed in between: it is looked up on the platform where the
-adapter can (`FindPost`), otherwise it becomes `uncertain` and the CMs decide; it is never sent blindly again.
+adapter can (`FindPost`: by the key in Slack's message metadata, by author, time and text on Discord, whose
+history hides nonces), otherwise it becomes `uncertain` and the CMs decide; it is never sent blindly again.
 
 Lateness: an occurrence due while the bot was down is sent late (and marked late) within the grace period, and
 beyond it is marked missed and the CMs are asked. One due while the bot was running is always sent, since no
@@ -269,8 +270,10 @@ class Publisher:
         now = self.clock.now()
         if self.outbox.can(platform, Capability.MESSAGE_LOOKUP):
             since = (delivery.started_at or delivery.due_at) - LOOKUP_MARGIN
+            taken = await self.store.run(partial(ledger.message_ids_on, target=delivery.target, since=since))
             found = await self.outbox.send(platform, FindPost(
-                channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since))
+                channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since,
+                content=outgoing_content(post, platform, community), taken=taken))
             if found.ok:
                 log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
                 await self.store.run(lambda db: ledger.finish_delivery(

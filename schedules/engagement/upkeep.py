@@ -48,13 +48,13 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
     last_day = cutoff.astimezone(tz).date()
     days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     ensure_days(db, community.id, days, tz, now)  # the aggregate history outlives the raw rows
-    with db.conn:  # rows older than this are history: deleting them does not reopen their roll-ups
+    with db.atomic():  # rows older than this are history: deleting them does not reopen their roll-ups
         db.execute(f"INSERT OR REPLACE INTO {RETENTION_CUTOFFS} (community, cutoff) VALUES (?, ?)",
                    [community.id, cutoff_epoch])
     deleted = 0
     for kind in KINDS:
         while True:
-            with db.conn:
+            with db.atomic():
                 count = db.execute(
                     f"DELETE FROM {EVENTS} WHERE id IN (SELECT id FROM {EVENTS}"
                     " WHERE community = ? AND kind = ? AND at < ? LIMIT ?)",
@@ -63,7 +63,7 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
             deleted += count
             if count < BATCH:
                 break
-    with db.conn:
+    with db.atomic():
         db.execute(f"DELETE FROM {MEMBER_WEEKS} WHERE community = ? AND week < ?",
                    [community.id, str(IsoWeek.containing(cutoff, tz))])
         presence.purge_before(db, community.id, cutoff_epoch)

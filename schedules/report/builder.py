@@ -170,7 +170,7 @@ def _remember(db: sqlite_utils.Database, community: Community, week: IsoWeek, pl
     member changes last week's figure and this week's change alike."""
     if week.bounds(community.tz)[1] > now:
         return
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"INSERT OR REPLACE INTO {REPORT_FIGURES} (community, week, platform, figures, built_at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -61,7 +61,7 @@ def _stamp(instant: datetime) -> str:
 
 def claim(db: sqlite_utils.Database, community: str, platform: str, week: str, late: bool, now: datetime) -> bool:
     """Take the (community, platform, week) run: a new one, or one whose post failed. False when taken."""
-    with db.conn:
+    with db.atomic():
         inserted = db.execute(
             f"INSERT OR IGNORE INTO {REPORT_RUNS} (community, platform, week, status, late, started_at)"
             " VALUES (?, ?, ?, 'sending', ?, ?)",
@@ -78,7 +78,7 @@ def claim(db: sqlite_utils.Database, community: str, platform: str, week: str, l
 
 def finish(db: sqlite_utils.Database, community: str, platform: str, week: str, ok: bool, message_id: str | None,
            error: str | None, now: datetime) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"UPDATE {REPORT_RUNS} SET status = ?, message_id = ?, error = ?, finished_at = ?"
             " WHERE community = ? AND platform = ? AND week = ?",
@@ -98,7 +98,7 @@ def parts_progress(db: sqlite_utils.Database, community: str, platform: str, wee
 def part_sent(db: sqlite_utils.Database, community: str, platform: str, week: str, part: int,
               message_id: str | None) -> None:
     """Record card `part` as posted, right after the platform took it."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"UPDATE {REPORT_RUNS} SET parts_sent = ?, first_message_id = coalesce(first_message_id, ?)"
             " WHERE community = ? AND platform = ? AND week = ?",

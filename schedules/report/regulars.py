@@ -49,7 +49,7 @@ def ensure(db: sqlite_utils.Database, community: str, window_end: IsoWeek, min_w
         return
     ensure_weeks(db, community, [window_end.shift(-i) for i in range(WINDOW_WEEKS)], tz, now)
     marks = ", ".join("?" for _ in weeks)
-    with db.conn:
+    with db.atomic():
         db.execute(f"DELETE FROM {REGULARS} WHERE community = ? AND window_end = ? AND min_weeks = ?",
                    [community, str(window_end), min_weeks])
         db.execute(

@@ -78,7 +78,7 @@ def ensure_days(db: sqlite_utils.Database, community: str, days: Iterable[date],
     wanted = sorted(set(days))
     final = _final_periods(db, community, [f"d:{d.isoformat()}" for d in wanted])
     now_epoch = now.timestamp()
-    with db.conn:
+    with db.atomic():
         for day in wanted:
             period = f"d:{day.isoformat()}"
             start, end = day_epoch_bounds(day, tz)
@@ -95,7 +95,7 @@ def ensure_weeks(db: sqlite_utils.Database, community: str, weeks: Iterable[IsoW
     wanted = sorted(set(weeks))
     final = _final_periods(db, community, [f"w:{w}" for w in wanted])
     now_epoch = now.timestamp()
-    with db.conn:
+    with db.atomic():
         for week in wanted:
             period = f"w:{week}"
             start, end = week.epoch_bounds(tz)

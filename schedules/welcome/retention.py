@@ -29,7 +29,7 @@ JOB_ID = "welcome:retention"
 def purge(db: sqlite_utils.Database, community: Community, now: datetime) -> dict[str, int]:
     ledger_cutoff = (now - timedelta(days=LEDGER_DAYS)).isoformat()
     member_cutoff = (now - timedelta(days=community.privacy.engagement_retention_days)).isoformat()
-    with db.conn:
+    with db.atomic():
         counts = {
             "welcome_welcomes": db.execute(
                 "DELETE FROM welcome_welcomes WHERE community = ? AND welcomed_at < ?", [community.id, ledger_cutoff]

@@ -24,7 +24,9 @@ HELLO, IDENTIFY with READY (its resume URL pointing back here) and one GUILD_CRE
 op 11, and closes with `close_on_identify` (e.g. 4004, 4014) when set. `application_flags` controls which
 privileged intents the application is said to have; identifying with a privileged intent it lacks closes with
 4014, as Discord does. Sent messages are kept per channel (newest last) and served back by the history route,
-without their nonce (Discord's history does not return it). Closed DMs: `dms_closed` user ids get 403/50007.
+without their nonce (Discord's history does not return it); a send with `enforce_nonce` whose nonce was used in
+the last `nonce_window_seconds` (a few minutes, as Discord says) returns the earlier message. Closed DMs:
+`dms_closed` user ids get 403/50007.
 Channels: each guild has #general (id 700) plus those given to `add_channel` (before the client connects, to be
 in GUILD_CREATE; threads are served by GET /channels/{id} only, as archived threads are); an unknown id answers
 404/10003. The bot's member holds a role with the permissions of the invite link; `add_channel(denied=...)`
@@ -104,6 +106,9 @@ class FakeDiscord:
         self.application_flags = application_flags
         self.close_on_identify: int | None = None
         self.dms_closed: set[str] = set()
+        # enforce_nonce: Discord returns the earlier message for a nonce seen "in the past few minutes"; 0 turns
+        # the guard off, so a test counts every duplicate a bug would send
+        self.nonce_window_seconds = 300.0
         self.absent_members: set[str] = set()  # user ids that are in no guild: 404 Unknown Member
         self.requests: list[Recorded] = []
         self.identified = asyncio.Event()
@@ -474,10 +479,12 @@ class FakeDiscord:
             return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
         nonce = body.get("nonce") if body.get("enforce_nonce") else None
         for existing in self.channel_messages.get(channel_id, []):
-            if nonce is not None and existing.get("_nonce") == nonce:
-                return existing
+            recent = self.now() - existing["_sent"] <= self.nonce_window_seconds
+            if nonce is not None and existing.get("_nonce") == nonce and recent:
+                return {k: v for k, v in existing.items() if not k.startswith("_")}
         stored = self._stored(channel_id, body, bot)
         stored["_nonce"] = nonce
+        stored["_sent"] = self.now()
         self.channel_messages.setdefault(channel_id, []).append(stored)
         return stored
 
@@ -503,7 +510,7 @@ class FakeDiscord:
             kept = [m for m in newest_first if int(m["id"]) > int(query["after"])][-limit:]
         else:
             kept = newest_first[:limit]
-        return [{k: v for k, v in m.items() if k != "_nonce"} for m in kept]
+        return [{k: v for k, v in m.items() if not k.startswith("_")} for m in kept]
 
 
 def _now() -> str:

@@ -39,6 +39,7 @@ from bot.actions import (
 from bot.platforms.discord import private_http
 from bot.platforms.discord.interactions import OpenInteractions
 from bot.platforms.discord.invites import create_invite
+from bot.platforms.discord.lookup import find_post
 from bot.platforms.discord.render import clip, modal, nonce_for, render_content
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ POLL_EXPIRED = 520001  # "Poll expired": Discord already ended it
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 MAX_TIMEOUT = timedelta(days=28)
 THREAD_NAME_LIMIT = 100
-HISTORY_LIMIT = 100
-NOT_FOUND = "not found"
 RETRIED_BY_DISCORD_PY = frozenset({429, 500, 502, 504, 524})  # discord/http.py, HTTPClient.request
 
 
@@ -239,26 +238,3 @@ async def timeout_member(client: discord.Client, guild_ids: list[str], action: T
     if last is not None:
         raise last
     return ActionResult.failed("no Discord guild is configured", permanent=True)
-
-
-async def find_post(client: discord.Client, bot_user_id: int, action: FindPost) -> ActionResult:
-    """Best effort after a crash: our own messages in the channel since `since`.
-
-    A message whose nonce matches is the post. No message of ours since `since` is a sure "not found". Our
-    messages without a nonce (Discord's history endpoint does not always return it) leave the answer open:
-    a transient failure, so the caller does not post a duplicate on a guess.
-    """
-    wanted = nonce_for(action.idempotency_key)
-    since = action.since.astimezone(UTC)
-    channel = client.get_partial_messageable(int(action.channel_id))
-    ours_without_nonce = 0
-    async for message in channel.history(limit=HISTORY_LIMIT, after=since, oldest_first=True):
-        if message.author.id != bot_user_id:
-            continue
-        if message.nonce is None:
-            ours_without_nonce += 1
-        elif str(message.nonce) == wanted:
-            return ActionResult.done(str(message.id), action.channel_id)
-    if ours_without_nonce:
-        return ActionResult.failed(f"{ours_without_nonce} message(s) of ours without a nonce", permanent=False)
-    return ActionResult.failed(NOT_FOUND, permanent=True)

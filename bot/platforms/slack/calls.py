@@ -277,5 +277,6 @@ class SlackCalls:
                     return ActionResult.done(message.get("ts"), action.channel_id)
             cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
             if not data.get("has_more") or not cursor:
-                break
-        return ActionResult.failed("not found", permanent=True)
+                return ActionResult.failed("not found", permanent=True)
+        # pages left unread: "not found" would be a guess, and a guess could double the post
+        return ActionResult.failed(f"more than {HISTORY_PAGES} pages since the claim", permanent=False)
