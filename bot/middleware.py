@@ -5,6 +5,7 @@ Each is a small callable `(event, community, next)` that calls `next()` to let t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -36,15 +37,20 @@ class DeduplicateEvents:
 
     Recent ids are remembered in memory (gateway replays after a resume). Events whose replay would be visible
     or is likely across restarts (every Slack delivery, which Slack retries when unsure; member joins) are also
-    recorded in the store's `seen_events`. An id counts as seen only once that durable write is committed:
-    while the store is locked the write waits (`Store.run` retries with backoff), and if the store cannot take
-    it at all, `StoreUnavailable` reaches the platform with nothing marked, so a retried delivery is handled.
+    recorded in the store's `seen_events`, in two phases (`seen_events.claim`, then `finish` once every handler
+    ran): an id counts as seen only once its handling is done. While the store is locked the claim waits
+    (`Store.run` retries with backoff); if the store fails before the handlers' writes land, the claim is
+    released (or, when even that cannot be written, left unfinished), `StoreUnavailable` reaches the platform
+    with the event unacknowledged, and the next delivery is handled. A delivery that arrives while the same
+    event is being handled waits for that handling and shares its outcome, so it is acknowledged only if the
+    first one succeeds.
     """
 
     def __init__(self, store: Store, memory_size: int = 50_000) -> None:
         self.store = store
         self.memory_size = memory_size
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._handling: dict[tuple[str, str], asyncio.Future[None]] = {}
 
     def _durable(self, event: Event) -> bool:
         return event.platform is PlatformName.SLACK or isinstance(event, MemberJoined)
@@ -59,15 +65,51 @@ class DeduplicateEvents:
         if key in self._recent:
             log.debug("dropping replayed %s %s", type(event).__name__, event.event_id)
             return
-        if self._durable(event):
-            # marked seen only by the durable write: while it waits (another process holds the database), a
-            # second delivery of the same event waits behind it instead of being dropped on a memory of a write
-            # that may yet fail
-            first = await self.store.run(lambda db: seen_events.record(db, key[0], key[1], event.at))
+        if not self._durable(event):
             self._remember(key)
-            if not first:
-                log.info("dropping %s %s delivered again", type(event).__name__, event.event_id)
-                return
-        else:
+            await nxt()
+            return
+        first = self._handling.get(key)
+        if first is not None:  # the same event, delivered again while it is being handled
+            await asyncio.shield(first)  # raises as the first delivery did: then neither is acknowledged
+            log.info("dropping %s %s delivered again", type(event).__name__, event.event_id)
+            return
+        handling = asyncio.get_running_loop().create_future()
+        handling.add_done_callback(_quiet)
+        self._handling[key] = handling
+        try:
+            await self._handle_once(event, key, nxt)
+            handling.set_result(None)
+        except asyncio.CancelledError:  # stopping: the claim stays unfinished, the next run handles it
+            handling.cancel()
+            raise
+        except BaseException as error:
+            handling.set_exception(error)
+            raise
+        finally:
+            del self._handling[key]
+
+    async def _handle_once(self, event: Event, key: tuple[str, str], nxt: Next) -> None:
+        mark = await self.store.run(lambda db: seen_events.claim(db, key[0], key[1], event.at))
+        if mark is seen_events.Mark.HANDLED:
             self._remember(key)
-        await nxt()
+            log.info("dropping %s %s delivered again", type(event).__name__, event.event_id)
+            return
+        if mark is seen_events.Mark.UNFINISHED:
+            log.info("handling %s %s again: its handling was interrupted", type(event).__name__, event.event_id)
+        try:
+            await nxt()
+        except Exception:
+            try:
+                await self.store.run(lambda db: seen_events.release(db, key[0], key[1]))
+            except Exception:  # the store is gone: the claim stays unfinished, which also means "handle again"
+                log.debug("could not release the claim on %s %s", *key, exc_info=True)
+            raise
+        await self.store.run(lambda db: seen_events.finish(db, key[0], key[1]))
+        self._remember(key)
+
+
+def _quiet(future: asyncio.Future[None]) -> None:
+    """A failed handling nobody else waited for is the caller's error already: not "never retrieved"."""
+    if not future.cancelled():
+        future.exception()

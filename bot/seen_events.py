@@ -8,6 +8,7 @@ the time the event happened; past `KEPT`, no platform delivers it again, so the 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 
 import sqlite_utils
 
@@ -25,10 +26,49 @@ def record(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime
     """Record the event as handled; False when it already was (a replay). Committed before returning."""
     with db.atomic():
         cursor = db.execute(
-            f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at) VALUES (?, ?, ?)",
+            f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at, handled) VALUES (?, ?, ?, 1)",
             [platform, event_id, _stamp(at)],
         )
     return cursor.rowcount == 1
+
+
+class Mark(Enum):
+    """What `claim` found: a new event, one already handled, or one whose handling never finished."""
+
+    NEW = "new"
+    HANDLED = "handled"
+    UNFINISHED = "unfinished"
+
+
+def claim(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime) -> Mark:
+    """Record the event as being handled (committed before returning), or say how it was recorded before.
+
+    The mark is two-phase because the handlers' writes are separate transactions: an id marked seen before
+    they land would drop the retry of an event whose writes failed. So the id is claimed `handled = 0`, set to
+    1 by `finish` once every handler ran, and `release`d if they failed; a row left at 0 (the store failed for
+    good, the process was killed) means the next delivery handles the event again."""
+    with db.atomic():
+        inserted = db.execute(
+            f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at, handled) VALUES (?, ?, ?, 0)",
+            [platform, event_id, _stamp(at)],
+        ).rowcount
+        if inserted:
+            return Mark.NEW
+        row = db.execute(f"SELECT handled FROM {TABLE} WHERE platform = ? AND event_id = ?",
+                         [platform, event_id]).fetchone()
+    return Mark.HANDLED if row is not None and row[0] else Mark.UNFINISHED
+
+
+def finish(db: sqlite_utils.Database, platform: str, event_id: str) -> None:
+    """The event's handlers all ran: from now on a delivery of it is a replay."""
+    with db.atomic():
+        db.execute(f"UPDATE {TABLE} SET handled = 1 WHERE platform = ? AND event_id = ?", [platform, event_id])
+
+
+def release(db: sqlite_utils.Database, platform: str, event_id: str) -> None:
+    """Undo a claim whose handling failed, so the platform's next delivery is handled."""
+    with db.atomic():
+        db.execute(f"DELETE FROM {TABLE} WHERE platform = ? AND event_id = ? AND handled = 0", [platform, event_id])
 
 
 PURGE_SQL = (

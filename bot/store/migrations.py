@@ -43,6 +43,13 @@ def m002_members(db: sqlite_utils.Database) -> None:
     )
 
 
+@core()
+def m003_seen_events_handled(db: sqlite_utils.Database) -> None:
+    """Whether a seen event's handling finished: an id recorded by a run that then stopped (the store failed,
+    a kill) is handled again when the event comes again, instead of being dropped as seen."""
+    db.table("seen_events").add_column("handled", int, not_null_default=1)
+
+
 def apply_all(db: sqlite_utils.Database, sets: Iterable[Migrations]) -> list[str]:
     """Apply every pending migration of `core` then of `sets`; return the names applied now."""
     applied: list[str] = []

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.files import open_private
+
 MODEL_FORMAT = "cmbot-linear-model/1"
 MAX_WORDS = 300  # a message is scored on its first words: bounded work whatever its length
 GRAM = 4
@@ -85,12 +87,13 @@ class LinearModel:
         meta = {**self.meta, "format": MODEL_FORMAT, "intercept": self.intercept, "threshold": self.threshold}
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(
-            tmp,
-            features=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
-            weights=np.array([self.weights[n] for n in names], dtype=np.float32),
-            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-        )
+        with open_private(tmp, "wb") as handle:  # 0600: learnt from members' messages
+            np.savez_compressed(
+                handle,
+                features=np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+                weights=np.array([self.weights[n] for n in names], dtype=np.float32),
+                meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            )
         tmp.replace(path)
 
     @classmethod

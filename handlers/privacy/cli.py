@@ -101,6 +101,7 @@ def forget_command(member: Account, community_id: str | None, yes: bool) -> None
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="write to FILE (default: stdout)")
 def export_command(member: Account, community_id: str | None, out: Path | None) -> None:
     """Print or write, as JSON, every row naming MEMBER (and the accounts linked to it)."""
+    from bot.files import write_private
     from handlers.privacy import export as exporting
     from handlers.privacy.accounts import accounts_of
 
@@ -115,8 +116,7 @@ def export_command(member: Account, community_id: str | None, out: Path | None) 
     if out is None:
         click.echo(payload)
         return
-    out.write_text(payload + "\n", encoding="utf-8")
-    out.chmod(0o600)  # it is someone's personal data
+    write_private(out, payload + "\n")  # someone's personal data: 0600 before a byte is written
     click.echo(f"{out}: {sum(exporting.row_counts(document).values())} row(s) of {', '.join(document['accounts'])}")
 
 

@@ -99,7 +99,7 @@ async def test_a_failed_operation_leaves_no_transaction_open(tmp_path):
 def test_the_database_and_its_wal_are_private_on_every_open(tmp_path):
     path = tmp_path / "bot.db"
     store = opened(tmp_path)
-    store.db.execute("INSERT INTO seen_events VALUES ('console', 'x', '2026')")
+    store.db.execute("INSERT INTO seen_events (platform, event_id, seen_at) VALUES ('console', 'x', '2026')")
     store.db.conn.commit()
     store.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
