@@ -103,6 +103,7 @@ class SlackFake:
         self.signing_secret = signing_secret
         self.calls: list[ApiCall] = []
         self.responses: list[dict[str, Any]] = []
+        self.http_deliveries: list[dict[str, str]] = []  # the retry headers of each HTTP delivery
         self.messages: list[FakeMessage] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
@@ -433,6 +434,7 @@ class SlackFake:
         reason = ""
         for attempt in range(len(retry_delays) + 1):
             headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason} if attempt else {}
+            self.http_deliveries.append(headers)
             try:
                 status, _ = await asyncio.wait_for(self.post_signed(url, text, headers=headers), ack_timeout)
             except TimeoutError:

@@ -12,12 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Locker:
-    """A separate process holding `BEGIN EXCLUSIVE` on a database until `release()` (or for `seconds`)."""
+    """A separate process holding `BEGIN EXCLUSIVE` on a database until `release()`."""
 
-    def __init__(self, db: Path, seconds: float | None = None) -> None:
+    def __init__(self, db: Path) -> None:
         command = [sys.executable, "-m", "tests.reliability.locker", str(db)]
-        if seconds is not None:
-            command.append(str(seconds))
         self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "locked"

@@ -74,35 +74,6 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def test_joins_and_messages_during_another_process_lock_all_land_once(tmp_path):
-    """A `BEGIN EXCLUSIVE` held by another process past busy_timeout (5 s) while members join and talk."""
-    bot = start_bot(tmp_path)
-    try:
-        play(bot, "join alice")
-        before = read_until(bot.stdout, WELCOME.format(name="alice"))
-        with Locker(tmp_path / "bot.db") as locker:
-            play(bot, "join bob", "say bob #general hello from bob", "join carol", "say carol #general hi all",
-                 "react carol m3 👍")  # fmt: skip
-            read_until(bot.stderr, "the database is locked by another process; waiting")  # busy_timeout went by
-            locker.release()
-        after, errors = bot.communicate(timeout=PATIENCE)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
-    assert bot.returncode == 0, errors
-    out = before + after
-    for name in ("alice", "bob", "carol"):
-        assert out.count(WELCOME.format(name=name)) == 1, out
-    db = tmp_path / "bot.db"
-    assert rows(db, "SELECT count(*) FROM seen_events") == [(3,)]
-    assert rows(db, "SELECT member_id, count(*) FROM welcome_welcomes GROUP BY member_id") == [
-        ("alice", 1), ("bob", 1), ("carol", 1)]  # fmt: skip
-    events = rows(db, "SELECT kind, member_id, count(*) FROM engagement_events GROUP BY kind, member_id, message_id")
-    assert sorted(events) == [("join", "alice", 1), ("join", "bob", 1), ("join", "carol", 1),
-                              ("message", "bob", 1), ("message", "carol", 1), ("reaction", "carol", 1)]  # fmt: skip
-    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
-
-
 def test_a_store_locked_past_its_patience_stops_the_bot_with_exit_status_5_and_says_why(tmp_path):
     bot = start_bot(tmp_path, CMBOT_STORE_PATIENCE_SECONDS="1")
     try:

@@ -6,8 +6,9 @@ part (looking the member up, running the handlers) runs in a background task tha
 Events API deliveries are acknowledged only once the core has taken them: the event's handling (which records
 its id durably before any handler runs) gets `ACK_BUDGET` seconds. If it failed (the store could not take the
 write) or is still waiting, the answer is 503 over HTTP and no acknowledgement at all in Socket Mode, so Slack
-delivers the event again later; the attempt still running goes on, and whichever delivery records the id first
-is the one handled (the core's dedupe counts it once). Role checks are not done here: the core's command router
+delivers the event again later; the attempt still running goes on, and a delivery that arrives meanwhile waits
+for it and shares its outcome (the core's dedupe counts the event once, and acknowledges a retry only when the
+first handling succeeded). Role checks are not done here: the core's command router
 checks the member's user id and user groups against the configured role model.
 """
 
