@@ -66,7 +66,7 @@ def _survey(row: tuple) -> Survey:
 
 
 def create(db: sqlite_utils.Database, new: NewSurvey, status: str) -> Survey:
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"INSERT INTO {SURVEYS} (community, kind, question, delivery, platform, channel_id, status, starts_at,"
             " closes_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -96,20 +96,20 @@ def with_status(db: sqlite_utils.Database, status: str) -> list[Survey]:
 
 def open_survey(db: sqlite_utils.Database, survey_id: int) -> bool:
     """scheduled -> open, once (a second start of the same survey does nothing)."""
-    with db.conn:
+    with db.atomic():
         return db.execute(f"UPDATE {SURVEYS} SET status = 'open' WHERE id = ? AND status = 'scheduled'",
                           [survey_id]).rowcount == 1
 
 
 def set_message(db: sqlite_utils.Database, survey_id: int, channel_id: str | None, message_id: str | None) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {SURVEYS} SET channel_id = coalesce(?, channel_id), message_id = ? WHERE id = ?",
                    [channel_id, message_id, survey_id])
 
 
 def close(db: sqlite_utils.Database, survey_id: int, now: int) -> bool:
     """Close a survey once: no more answers or changes; DMs not sent yet are skipped. False if already closed."""
-    with db.conn:
+    with db.atomic():
         closed = db.execute(
             f"UPDATE {SURVEYS} SET status = 'closed', closes_at = min(closes_at, ?) WHERE id = ?"
             " AND status != 'closed'",
@@ -134,7 +134,7 @@ def recently_asked(db: sqlite_utils.Database, community: str, platform: str, sin
 
 
 def queue(db: sqlite_utils.Database, survey: Survey, member_ids: list[str], now: int) -> int:
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             f"INSERT OR IGNORE INTO {RECIPIENTS} (survey_id, community, platform, member_id, status, queued_at)"
             " VALUES (?, ?, ?, ?, 'pending', ?)",
@@ -146,7 +146,7 @@ def queue(db: sqlite_utils.Database, survey: Survey, member_ids: list[str], now:
 def claim_pending(db: sqlite_utils.Database, survey_id: int, limit: int) -> list[Recipient]:
     """Take up to `limit` pending DMs of a survey and mark them `sending` (a crash leaves them `sending`, counted
     as sent at the next start: a member is never asked twice on a guess)."""
-    with db.conn:
+    with db.atomic():
         rows = db.execute(
             f"SELECT survey_id, platform, member_id FROM {RECIPIENTS} WHERE survey_id = ? AND status = 'pending'"
             " ORDER BY queued_at, member_id LIMIT ?", [survey_id, limit],
@@ -158,7 +158,7 @@ def claim_pending(db: sqlite_utils.Database, survey_id: int, limit: int) -> list
 
 def finish_send(db: sqlite_utils.Database, recipient: Recipient, ok: bool, now: int, channel_id: str | None,
                 message_id: str | None) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"UPDATE {RECIPIENTS} SET status = ?, sent_at = ?, channel_id = ?, message_id = ? WHERE survey_id = ?"
             " AND platform = ? AND member_id = ?",
@@ -169,7 +169,7 @@ def finish_send(db: sqlite_utils.Database, recipient: Recipient, ok: bool, now: 
 
 def settle_interrupted(db: sqlite_utils.Database) -> int:
     """At start: DMs left `sending` by a crash may have gone out; count them as sent."""
-    with db.conn:
+    with db.atomic():
         return db.execute(f"UPDATE {RECIPIENTS} SET status = 'sent' WHERE status = 'sending'").rowcount
 
 
@@ -198,7 +198,7 @@ def record_answer(db: sqlite_utils.Database, survey: Survey, platform: str, memb
                   now: int) -> bool:
     """One answer per member and survey: a new click replaces the score (until the survey closes). Returns
     True for a first answer, False for a change."""
-    with db.conn:
+    with db.atomic():
         before = db.execute(f"SELECT 1 FROM {ANSWERS} WHERE survey_id = ? AND platform = ? AND member_id = ?",
                             [survey.id, platform, member_id]).fetchone()
         db.execute(
@@ -219,7 +219,7 @@ def answer_of(db: sqlite_utils.Database, survey_id: int, platform: str, member_i
 def record_comment(db: sqlite_utils.Database, survey_id: int, platform: str, member_id: str, comment: str,
                    now: int) -> bool:
     """Attach (or replace, or with an empty text remove) the comment of an existing answer."""
-    with db.conn:
+    with db.atomic():
         return db.execute(
             f"UPDATE {ANSWERS} SET comment = ?, commented_at = ? WHERE survey_id = ? AND platform = ?"
             " AND member_id = ?",
@@ -259,7 +259,7 @@ def week_scores(db: sqlite_utils.Database, community: str, kind: str, start: int
 
 def set_opt_out(db: sqlite_utils.Database, community: str, platform: str, member_id: str, opted_out: bool,
                 now: int) -> None:
-    with db.conn:
+    with db.atomic():
         if opted_out:
             db.execute(f"INSERT OR IGNORE INTO {OPTOUTS} (community, platform, member_id, at) VALUES (?, ?, ?, ?)",
                        [community, platform, member_id, now])
@@ -284,7 +284,7 @@ def purge(db: sqlite_utils.Database, community: str, comments_before: int, answe
           recipients_before: int) -> tuple[int, int, int]:
     """Erase comments older than `comments_before`, answers older than `answers_before` and the DM memory
     older than `recipients_before` (all epoch seconds). Returns how many of each."""
-    with db.conn:
+    with db.atomic():
         comments = db.execute(
             f"UPDATE {ANSWERS} SET comment = NULL, commented_at = NULL WHERE community = ? AND comment IS NOT NULL"
             " AND coalesce(commented_at, answered_at) < ?", [community, comments_before]).rowcount
