@@ -120,7 +120,7 @@ def load(db: sqlite_utils.Database, community: str, limit: int = REMEMBERED) -> 
 def remember(db: sqlite_utils.Database, community: str, seen: dict[str, date]) -> int:
     """Write `seen` (domain -> day): new domains get both days, known ones a later `last_seen`."""
     rows = [(community, domain, day.isoformat(), day.isoformat()) for domain, day in seen.items()]
-    with db.conn:
+    with db.atomic():
         for start in range(0, len(rows), WRITE_BATCH):
             db.conn.executemany(
                 f"INSERT INTO {TABLE} (community, domain, first_seen, last_seen) VALUES (?, ?, ?, ?)"
@@ -132,7 +132,7 @@ def remember(db: sqlite_utils.Database, community: str, seen: dict[str, date]) -
 
 def forget_older(db: sqlite_utils.Database, community: str, before: date) -> int:
     """Forget the domains of `community` not seen since `before` (the retention of this memory)."""
-    with db.conn:
+    with db.atomic():
         cursor = db.conn.execute(
             f"DELETE FROM {TABLE} WHERE community = ? AND last_seen < ?", [community, before.isoformat()]
         )

@@ -110,7 +110,7 @@ def _message(row: Mapping) -> PollMessage:
 def create_poll(db: sqlite_utils.Database, *, community: str, question: str, answers: Iterable[str], multiple: bool,
                 duration: timedelta, author_platform: str, author_id: str, campaign: str | None,
                 now: datetime) -> int:
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"INSERT INTO {POLLS} (community, question, answers, multiple, duration_seconds, status, author_platform,"
             " author_id, campaign, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -123,13 +123,13 @@ def create_poll(db: sqlite_utils.Database, *, community: str, question: str, ans
 
 
 def set_calendar_post(db: sqlite_utils.Database, poll_id: int, post_id: int) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {POLLS} SET calendar_post_id = ? WHERE id = ?", [post_id, poll_id])
 
 
 def discard_poll(db: sqlite_utils.Database, poll_id: int) -> None:
     """Drop a poll the calendar refused (nothing was published, nobody voted)."""
-    with db.conn:
+    with db.atomic():
         db.execute(f"DELETE FROM {POLLS} WHERE id = ? AND status = ?", [poll_id, WAITING])
 
 
@@ -149,7 +149,7 @@ def record_message(db: sqlite_utils.Database, poll_id: int, platform: str, chann
                    at: datetime) -> Poll | None:
     """Where the poll was just published. The first message opens it and sets its end; a message recorded
     twice (the calendar found it again after a crash) changes nothing."""
-    with db.conn:
+    with db.atomic():
         row = db.execute(f"SELECT community, duration_seconds, status FROM {POLLS} WHERE id = ?", [poll_id]).fetchone()
         if row is None:
             return None
@@ -217,7 +217,7 @@ def choose(db: sqlite_utils.Database, poll: Poll, message: PollMessage, member_i
     "removed" (a second click on a chosen answer takes the vote back). Only while the poll is open."""
     if not 0 <= answer < len(poll.answers):
         raise ValueError(f"poll {poll.id} has no answer {answer}")
-    with db.conn:
+    with db.atomic():
         chosen = member_choices(db, poll.id, message, member_id)
         if answer in chosen:
             _delete_votes(db, poll, message, member_id, [answer])
@@ -233,12 +233,12 @@ def add_vote(db: sqlite_utils.Database, poll: Poll, message: PollMessage, member
     """A native vote (Discord says which answer); the platform enforces single choice itself."""
     if not 0 <= answer < len(poll.answers):
         return False
-    with db.conn:
+    with db.atomic():
         return _insert_vote(db, poll, message, member_id, answer, now)
 
 
 def remove_vote(db: sqlite_utils.Database, poll: Poll, message: PollMessage, member_id: str, answer: int) -> bool:
-    with db.conn:
+    with db.atomic():
         return _delete_votes(db, poll, message, member_id, [answer]) == 1
 
 
@@ -274,7 +274,7 @@ def close_poll(db: sqlite_utils.Database, poll_id: int, now: datetime,
     """Close an open poll once: each message's counts become final (the platform's own when it gave them, a
     native poll's, else our votes). False when it was not open (already closed: nothing changes)."""
     platform_counts = platform_counts or {}
-    with db.conn:
+    with db.atomic():
         row = db.execute(f"SELECT * FROM {POLLS} WHERE id = ?", [poll_id]).fetchone()
         cursor = db.execute(f"UPDATE {POLLS} SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
                             [CLOSED, stamp(now), poll_id, OPEN])
@@ -301,7 +301,7 @@ def results_key(poll_id: int, platform: str, channel_id: str) -> str:
 def claim_result(db: sqlite_utils.Database, poll: Poll, platform: str, channel_id: str, now: datetime) -> int | None:
     """Record "sending" for the results in this channel before the platform call; None if already claimed."""
     try:
-        with db.conn:
+        with db.atomic():
             cursor = db.execute(
                 f"INSERT INTO {RESULTS} (poll_id, community, platform, channel_id, idempotency_key, status,"
                 " started_at) VALUES (?, ?, ?, ?, ?, 'sending', ?)",
@@ -314,7 +314,7 @@ def claim_result(db: sqlite_utils.Database, poll: Poll, platform: str, channel_i
 
 def finish_result(db: sqlite_utils.Database, result_id: int, status: str, now: datetime, *,
                   message_id: str | None = None, error: str | None = None) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {RESULTS} SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
                    [status, message_id, error, stamp(now), result_id])
 
@@ -339,7 +339,7 @@ def results_of(db: sqlite_utils.Database, poll_id: int) -> list[dict]:
 # -- privacy: how long votes are kept ----------------------------------------------------------------------------
 def purge_votes(db: sqlite_utils.Database, community: str, closed_before: datetime) -> int:
     """Erase the votes of the community's polls that closed before `closed_before` (their counts stay)."""
-    with db.conn:
+    with db.atomic():
         return db.execute(
             f"DELETE FROM {VOTES} WHERE community = ? AND poll_id IN (SELECT id FROM {POLLS} WHERE community = ?"
             " AND status = ? AND closed_at < ?)", [community, community, CLOSED, stamp(closed_before)]).rowcount
@@ -348,7 +348,7 @@ def purge_votes(db: sqlite_utils.Database, community: str, closed_before: dateti
 def purge_votes_of(db: sqlite_utils.Database, poll_id: int, accounts: Iterable[tuple[str, str]]) -> int:
     """Erase these (platform, member id) accounts' votes on a closed poll at once (members who opted out)."""
     erased = 0
-    with db.conn:
+    with db.atomic():
         for platform, member_id in accounts:
             erased += db.execute(
                 f"DELETE FROM {VOTES} WHERE poll_id = ? AND platform = ? AND member_id = ? AND poll_id IN"

@@ -273,7 +273,7 @@ class Publisher:
             taken = await self.store.run(partial(ledger.message_ids_on, target=delivery.target, since=since))
             found = await self.outbox.send(platform, FindPost(
                 channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since,
-                content=outgoing_content(post, platform, community), taken=taken))
+                content=await self._content(post, platform, community), taken=taken))
             if found.ok:
                 log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
                 await self.store.run(lambda db: ledger.finish_delivery(
