@@ -313,7 +313,7 @@ def claim_delivery(db: sqlite_utils.Database, post: CalendarPost, due_at: dateti
 
 def release_delivery(db: sqlite_utils.Database, delivery_id: int) -> bool:
     """Give back a claim whose platform call never began (a clean stop): the occurrence is due again, unsent."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             "DELETE FROM calendar_deliveries WHERE id = ? AND status = 'sending' AND attempts = 0", [delivery_id])
     return cursor.rowcount == 1

@@ -86,7 +86,7 @@ def record(db: sqlite_utils.Database, draft: Draft) -> tuple[int, bool]:
         ).fetchone()
         if existing is not None:
             return int(existing[0]), False
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"INSERT INTO {ITEMS} (community, platform, space_id, member_id, member_name, source, kind, text,"
             " channel_id, message_id, link, created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -108,7 +108,7 @@ def decisions(db: sqlite_utils.Database, feedback_id: int) -> list[Decision]:
 
 
 def set_card(db: sqlite_utils.Database, feedback_id: int, channel_id: str, message_id: str) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {ITEMS} SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
                    [channel_id, message_id, feedback_id])
 
@@ -127,7 +127,7 @@ def decide(db: sqlite_utils.Database, feedback_id: int, action: str, by: str, by
     extras: dict[str, tuple[str, list[Any]]] = {
         "ack": ("", []), "answer": (", answered_at = ?, answer = ?", [at, answer]), "done": (", closed_at = ?", [at])}
     extra, extra_params = extras[action]
-    with db.conn:
+    with db.atomic():
         changed = db.execute(
             f"UPDATE {ITEMS} SET status = CASE WHEN status = '{DONE}' THEN status ELSE ? END,"
             f" acknowledged_at = coalesce(acknowledged_at, ?){extra} WHERE id = ? AND status IN ({marks})",
@@ -145,7 +145,7 @@ def decide(db: sqlite_utils.Database, feedback_id: int, action: str, by: str, by
 def erase_words(db: sqlite_utils.Database, community: str, before: int, now: int) -> list[Item]:
     """Erase the text and the answer of the community's feedback received before `before`; returns the items
     that lost words (their cards are to be redrawn without them)."""
-    with db.conn:
+    with db.atomic():
         ids = [r[0] for r in db.execute(
             f"SELECT id FROM {ITEMS} WHERE community = ? AND created_at < ?"
             " AND (text IS NOT NULL OR answer IS NOT NULL)", [community, before]).fetchall()]
@@ -157,7 +157,7 @@ def erase_words(db: sqlite_utils.Database, community: str, before: int, now: int
 
 def delete_before(db: sqlite_utils.Database, community: str, before: int) -> int:
     """Delete the community's feedback received before `before`, with its history; returns how many."""
-    with db.conn:
+    with db.atomic():
         db.execute(f"DELETE FROM {HISTORY} WHERE feedback_id IN"
                    f" (SELECT id FROM {ITEMS} WHERE community = ? AND created_at < ?)", [community, before])
         return db.execute(f"DELETE FROM {ITEMS} WHERE community = ? AND created_at < ?",
