@@ -29,7 +29,7 @@ def install(services: Services) -> None:
     dispatcher.subscribe(ButtonClicked, desk.on_button)
     dispatcher.subscribe(ModalSubmitted, desk.on_modal)
     services.commands.add(intake.command())
-    retention = FeedbackRetention(services.store, services.clock, services.outbox, cards,
+    retention = FeedbackRetention(services.store, services.clock, services.outbox, cards, services.catalogue,
                                   services.settings.communities)
 
     async def start() -> None:

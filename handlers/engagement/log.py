@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # community, platform, channel id, member id, kind, epoch seconds, message id, target id (replied/reacted to),
 # 1 when posted in a help channel, scheduled post id (filled in when the batch is written)
 Row = tuple[str, str, str, str, str, int, str | None, str | None, int, int | None]
+# `feedback_mark`: rows of older versions, when a CM's feedback reaction was logged here; the feedback inbox
+# (handlers/feedback) takes marked messages now, and nothing reads these rows any more.
 KINDS = ("message", "reply", "reaction", "join", "leave", "feedback_mark")
 STAFF_ROLES = frozenset({Role.SMM, Role.CM, Role.ADMIN})
 _INSERT = (
@@ -246,9 +248,6 @@ class EngagementLog:
         self._see_staff(community, event.platform, member, at)
         await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
                                event.message_id, 0, None))
-        if event.emoji == community.engagement.feedback_reaction and _is_cm(event, community):
-            await self.writer.add((community.id, platform, event.channel.id, member.id, "feedback_mark", at,
-                                   None, event.message_id, 0, None))
         return ()
 
     async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
@@ -265,11 +264,6 @@ class EngagementLog:
                 self._see_staff(community, event.platform, member, at)
             await self.writer.add((community.id, platform, "", member.id, kind, at, None, None, 0, None))
         return ()
-
-
-def _is_cm(event: ReactionAdded, community: Community) -> bool:
-    held = roles_of(event.member, community, event.platform)
-    return bool(held & {Role.CM, Role.ADMIN})
 
 
 def reopen_after(db: sqlite_utils.Database, community: str, earliest: int) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from handlers.feedback.migrations import HISTORY, ITEMS
+from handlers.feedback.migrations import ERASED_CARDS, HISTORY, ITEMS
 
 OPEN, ACKNOWLEDGED, DONE = "open", "acknowledged", "done"
 SOURCES = ("command", "channel", "mark")
@@ -162,6 +162,28 @@ def delete_before(db: sqlite_utils.Database, community: str, before: int) -> int
                    f" (SELECT id FROM {ITEMS} WHERE community = ? AND created_at < ?)", [community, before])
         return db.execute(f"DELETE FROM {ITEMS} WHERE community = ? AND created_at < ?",
                           [community, before]).rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class ErasedCard:
+    feedback_id: int
+    community: str
+    platform: str
+    channel_id: str
+    message_id: str
+
+
+def erased_cards(db: sqlite_utils.Database, limit: int = 200) -> list[ErasedCard]:
+    """Cards of feedback that no longer exists, oldest first: each is to be redrawn as erased."""
+    return [ErasedCard(int(r[0]), r[1], r[2], r[3], r[4]) for r in db.execute(
+        f"SELECT feedback_id, community, platform, channel_id, message_id FROM {ERASED_CARDS}"
+        " ORDER BY rowid LIMIT ?", [limit]).fetchall()]
+
+
+def card_cleared(db: sqlite_utils.Database, card: ErasedCard) -> None:
+    with db.atomic():
+        db.execute(f"DELETE FROM {ERASED_CARDS} WHERE platform = ? AND channel_id = ? AND message_id = ?",
+                   [card.platform, card.channel_id, card.message_id])
 
 
 def given_by(db: sqlite_utils.Database, community: str, start: int, end: int) -> dict[tuple[str, str], int]:

@@ -14,6 +14,7 @@ from sqlite_utils.migrations import Migrations
 
 ITEMS = "feedback_items"
 HISTORY = "feedback_history"
+ERASED_CARDS = "feedback_erased_cards"
 migrations = Migrations("feedback")
 
 
@@ -61,3 +62,20 @@ def m002_history(db: sqlite_utils.Database) -> None:
         foreign_keys=[("feedback_id", ITEMS, "id")],
     )
     db.table(HISTORY).create_index(["feedback_id"])
+
+
+@migrations()
+def m003_erased_cards(db: sqlite_utils.Database) -> None:
+    """The cards of feedback erased (forget-me, `keep_days`), to be cleared in the CMs' channel: a card still
+    showing the member's words would outlive their erasure. Filled by a trigger, whichever code deletes the row,
+    and emptied once each card is redrawn; it holds only the bot's own message ids, never a member's."""
+    db.table(ERASED_CARDS).create(
+        {"feedback_id": int, "community": str, "platform": str, "channel_id": str, "message_id": str},
+        not_null={"feedback_id", "community", "platform", "channel_id", "message_id"},
+    )
+    db.execute(
+        f"CREATE TRIGGER feedback_card_to_clear AFTER DELETE ON {ITEMS}"
+        " WHEN old.card_channel_id IS NOT NULL AND old.card_message_id IS NOT NULL BEGIN"
+        f" INSERT INTO {ERASED_CARDS} (feedback_id, community, platform, channel_id, message_id)"
+        " VALUES (old.id, old.community, old.platform, old.card_channel_id, old.card_message_id); END"
+    )

@@ -26,8 +26,9 @@ FIELD_VALUE_LIMIT = 1024
 CARD_LIMIT = 6000
 TITLE_LIMIT = 256
 SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention", "unanswered_24h_share",
-                    "growth_rate", "traffic_conversion_rate", "traffic_visit_growth"})
-DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s"})
+                    "growth_rate", "traffic_conversion_rate", "traffic_visit_growth", "feedback_acknowledged_share"})
+DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s",
+                       "feedback_ack_median_s", "feedback_close_median_s", "feedback_oldest_open_s"})
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("growth", ("joined", "left", "net_growth", "members_at_start", "members", "growth_rate")),
     ("activity", ("active_members", "active_share", "messages", "replies", "reactions", "slipping_away")),
@@ -35,7 +36,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("help", ("help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share")),
     ("posts", ("posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
                "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week")),
-    ("feedback", ("feedback",)),
+    ("feedback", ("feedback", "feedback_idea", "feedback_bug", "feedback_praise", "feedback_complaint",
+                  "feedback_unsorted", "feedback_acknowledged_share", "feedback_ack_median_s",
+                  "feedback_close_median_s", "feedback_oldest_open_s")),
     ("moderation", ("flags_raised", "flags_decided", "decision_median_s", "moderation_actions")),
 )
 LIST_SECTIONS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")

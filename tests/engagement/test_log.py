@@ -161,14 +161,12 @@ async def test_replies_and_reactions_to_a_scheduled_post_carry_its_id(store):
     assert [r["post_id"] for r in rig.rows()] == [7, 7, None]
 
 
-async def test_a_cm_marks_feedback_with_the_configured_reaction(store):
+async def test_a_cms_feedback_mark_is_a_reaction_here_and_goes_to_the_inbox_not_the_log(store):
     rig = Rig(store)
-    await rig.react(CM, "m1", emoji="📝")
-    await rig.react(ALICE, "m2", emoji="📝")  # not a CM: an ordinary reaction
-    await rig.react(CM, "m3", emoji="👍")
+    await rig.react(CM, "m1", emoji="📝")  # the feedback inbox takes the mark (tests/feedback)
+    await rig.react(ALICE, "m2", emoji="📝")
     await rig.writer.stop()
-    assert [(r["member_id"], r["kind"]) for r in rig.rows()] == [
-        ("carol", "reaction"), ("carol", "feedback_mark"), ("alice", "reaction"), ("carol", "reaction")]
+    assert [(r["member_id"], r["kind"]) for r in rig.rows()] == [("carol", "reaction"), ("alice", "reaction")]
 
 
 async def test_rows_in_help_channels_are_marked(store):

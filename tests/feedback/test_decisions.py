@@ -99,6 +99,11 @@ async def test_export_and_forget_me_reach_the_feedback_and_the_cms_decisions(ses
     await session.play("cmd alice /privacy forget-me confirm=oui")
     assert session.rows("SELECT count(*) FROM feedback_items") == [(0,)]
     assert session.rows("SELECT count(*) FROM feedback_history") == [(0,)]
+    assert "Un mode sombre" in session.console.community.messages[card].text  # until the next sweep…
+    printed = await session.play("clock +10m")
+    assert "Retour n°\u00a01 — effacé" in printed  # …which clears the card in the CMs' channel
+    assert "Un mode sombre" not in session.console.community.messages[card].text
+    assert session.rows("SELECT count(*) FROM feedback_erased_cards") == [(0,)]
 
 
 async def test_retention_erases_the_words_then_the_feedback(session):
@@ -113,6 +118,7 @@ async def test_retention_erases_the_words_then_the_feedback(session):
     assert "Un mode sombre" not in session.console.community.messages[card].text
     await session.play(f"clock +{396 - 91 + 1}d")
     assert session.rows("SELECT count(*) FROM feedback_items") == [(0,)]
+    assert "effacé" in session.console.community.messages[card].text
 
 
 def test_days_are_whole_days():

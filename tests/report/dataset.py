@@ -119,7 +119,33 @@ def events() -> list[Row]:
     ]
 
 
+def inbox(db: sqlite_utils.Database) -> None:
+    """The feedback inbox: in W47, f1 (posted in fb-d) and m100 (marked) on Discord, an idea from s1 on Slack
+    acknowledged after 2 h and closed after 24 h, a complaint from d2 still open; in W46, a bug from d3 still
+    open (the oldest). f1 was acknowledged after 1 h."""
+    from handlers.feedback import inbox as items
+    from handlers.feedback.migrations import migrations
+
+    migrations.apply(db)  # the stores of other test folders were made without the inbox's tables
+
+    def take(platform, member, source, kind, at, channel=None, message=None):
+        draft = items.Draft("acme", platform, "G1" if platform == "discord" else "T1", member, member, source, kind,
+                            channel, at, text="…" if source == "command" else None, message_id=message)
+        return items.record(db, draft)[0]
+
+    d, s = "discord", "slack"
+    f1 = take(d, "d4", "channel", "unsorted", nov(20, 15), "fb-d", "f1")
+    take(d, "d1", "mark", "unsorted", nov(20, 16), "general", "m100")
+    idea = take(s, "s1", "command", "idea", nov(17, 10), "general-s")
+    take(d, "d2", "command", "complaint", nov(21, 9), "general")
+    take(d, "d3", "command", "bug", nov(12, 10), "general")
+    items.decide(db, f1, "ack", "dcm", "Claire", nov(20, 16))
+    items.decide(db, idea, "ack", "UCM", "Claire", nov(17, 12))
+    items.decide(db, idea, "done", "UCM", "Claire", nov(18, 10))
+
+
 def load(db: sqlite_utils.Database) -> None:
     members(db)
+    inbox(db)
     calendar(db)
     write_rows(db, events(), PublishedPosts())

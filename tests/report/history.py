@@ -28,11 +28,13 @@ from bot.events import (
     MessageDeleted,
     MessageEdited,
     MessagePosted,
+    ModalSubmitted,
     PlatformName,
     ReactionAdded,
     ReactionRemoved,
 )
 from bot.features.engagement import feature as engagement_feature
+from bot.features.feedback import feature as feedback_feature
 from bot.features.moderation import feature as moderation_feature
 from bot.features.privacy import feature as privacy_feature
 from bot.features.surveys import feature as surveys_feature
@@ -41,9 +43,14 @@ from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.store import Store
 from bot.store.migrations import apply_all
+from config.feedback import KINDS
 from handlers.calendar.migrations import migrations as calendar_migrations
 from handlers.engagement.log import BatchedWriter, EngagementLog
 from handlers.engagement.migrations import migrations as engagement_migrations
+from handlers.feedback.desk import Desk
+from handlers.feedback.intake import Intake
+from handlers.feedback.migrations import migrations as feedback_migrations
+from handlers.feedback.show import Cards
 from handlers.moderation.migrations import moderation as moderation_migrations
 from handlers.privacy.accounts import Account, accounts_of, link
 from handlers.privacy.forget import KeepSanctions, forget
@@ -106,7 +113,7 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
     start = draw(st.sampled_from(STARTS))
     base = int(start.timestamp())
     history = History(start)
-    messages: list[tuple[str, str, str, int]] = []  # platform, channel, message id, at
+    messages: list[tuple[str, str, str, int, str | None]] = []  # platform, channel, message id, at, author
     posts = 0
     now = base
     for index in range(draw(st.integers(0, max_steps))):
@@ -120,26 +127,26 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
         delay = draw(st.one_of(st.just(0), st.just(0), st.integers(0, 3 * 86_400)))
         kind = draw(st.sampled_from(("join", "leave", "message", "message", "reply", "reaction", "unreact", "edit",
                                      "delete", "publish", "schedule", "flag", "opt_out", "opt_in", "forget", "link",
-                                     "answer", "answer", *SYSTEM, "report")))
+                                     "answer", "answer", "feedback", "fb_ack", "fb_done", *SYSTEM, "report")))
         common = {"time": now + delay, "at": now, "platform": platform, "member": member}
         if kind in ("join", "leave"):
             history.steps.append(Step(kind=kind, **common))
         elif kind == "message" or (kind in ("reply", "reaction", "unreact", "edit", "delete") and not messages):
             channel = draw(st.sampled_from(CHANNELS[platform]))
-            messages.append((platform, channel, f"m{index}", now))
+            messages.append((platform, channel, f"m{index}", now, member))
             history.steps.append(Step(kind="message", channel=channel, message_id=f"m{index}", **common))
         elif kind in ("reply", "reaction", "unreact", "edit", "delete"):
-            target_platform, channel, target, _ = draw(st.sampled_from(messages))
+            target_platform, channel, target, _, author = draw(st.sampled_from(messages))
             common["platform"] = target_platform
             common["member"] = draw(st.sampled_from(ACCOUNTS[target_platform]))
             if kind == "reply":
-                messages.append((target_platform, channel, f"m{index}", now))
+                messages.append((target_platform, channel, f"m{index}", now, common["member"]))
             history.steps.append(Step(kind=kind, channel=channel, message_id=f"m{index}", target=target,
-                                      emoji=draw(st.sampled_from(("👍", "📝"))), **common))
+                                      emoji=draw(st.sampled_from(("👍", "📝"))), extra=(author,), **common))
         elif kind == "publish":
             posts += 1
             channel = CHANNELS[platform][-1]
-            messages.append((platform, channel, f"p{posts}", now))
+            messages.append((platform, channel, f"p{posts}", now, None))
             campaign, pillar = draw(st.sampled_from(("", "launch", "tips"))), draw(st.sampled_from(("", "news")))
             history.steps.append(Step(kind=kind, time=now, at=now, platform=platform, channel=channel,
                                       message_id=f"p{posts}", extra=(posts, campaign, pillar, None)))
@@ -160,6 +167,11 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
             survey_kind = draw(st.sampled_from(("nps", "csat")))
             score = draw(st.integers(0, 10) if survey_kind == "nps" else st.integers(1, 5))
             history.steps.append(Step(kind=kind, extra=(survey_kind, score), **common))
+        elif kind == "feedback":  # a /feedback, its modal submitted at `at`
+            history.steps.append(Step(kind=kind, extra=(draw(st.sampled_from(KINDS)),), **common))
+        elif kind in ("fb_ack", "fb_done"):  # a CM's click on the card of the n-th feedback still in the inbox
+            history.steps.append(Step(kind=kind, time=now, at=now, platform=platform, member=member,
+                                      extra=(draw(st.integers(0, 50)),)))
         elif kind == "link":
             other_platform = draw(st.sampled_from(ref.PLATFORMS))
             other = (other_platform, draw(st.sampled_from(ACCOUNTS[other_platform])))
@@ -176,7 +188,7 @@ def template_database() -> sqlite3.Connection:
     """Every table the report reads, migrated once; each example starts from a copy."""
     db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
     apply_all(db, [calendar_migrations, engagement_migrations, moderation_migrations, privacy_migrations,
-                   surveys_migrations])
+                   surveys_migrations, feedback_migrations])
     for (platform, kind), survey_id in SURVEYS.items():  # one open channel survey of each kind on each platform
         created = surveys_ledger.create(db, surveys_ledger.NewSurvey(
             community="acme", kind=kind, question="?", delivery="channel", platform=platform, channel_id="general",
@@ -201,7 +213,7 @@ class Bot:
     """The production side: the real engagement log, buffer, privacy rights and report on a real database."""
 
     DECLARED = (*engagement_feature.personal_data, *moderation_feature.personal_data, *privacy_feature.personal_data,
-                *surveys_feature.personal_data)
+                *surveys_feature.personal_data, *feedback_feature.personal_data)
 
     def __init__(self, template: sqlite3.Connection, start: datetime) -> None:
         self.settings = acme_settings(SETTINGS_EXTRA)
@@ -222,6 +234,13 @@ class Bot:
             self.dispatcher.subscribe(event_type, handler)
         answers = SurveyAnswers(self.store, self.clock, CATALOGUE, self.optouts)
         self.dispatcher.subscribe(ButtonClicked, answers.on_click)
+        cards = Cards(self.store, CATALOGUE)
+        intake = Intake(self.store, CATALOGUE, self.optouts, cards)
+        desk = Desk(self.store, CATALOGUE, self.clock, cards)
+        self.dispatcher.subscribe(MessagePosted, intake.on_message)
+        self.dispatcher.subscribe(ReactionAdded, intake.on_reaction)
+        self.dispatcher.subscribe(ModalSubmitted, intake.on_modal)
+        self.dispatcher.subscribe(ButtonClicked, desk.on_button)
 
     def _event(self, step: Step):
         platform = PlatformName(step.platform)
@@ -250,7 +269,12 @@ class Bot:
                                      interaction=InteractionRef(platform, f"i{step.time}"))
             case "reaction" | "unreact":
                 kind = ReactionAdded if step.kind == "reaction" else ReactionRemoved
-                return kind(**base, channel=channel, member=member, message_id=step.target, emoji=step.emoji)
+                return kind(**base, channel=channel, member=member, message_id=step.target, emoji=step.emoji,
+                            message_author_id=step.extra[0] if step.extra else None)
+            case "feedback":
+                return ModalSubmitted(**base, channel=ChannelRef("general"), member=member, custom_id="fb:new",
+                                      values={"kind": step.extra[0], "text": "…"},
+                                      interaction=InteractionRef(platform, base["event_id"]))
         raise AssertionError(step.kind)
 
     async def play(self, step: Step) -> None:
@@ -258,8 +282,19 @@ class Bot:
         now = self.clock.now()
         db_run = self.store.run
         account = Account(step.platform, step.member)
-        if step.kind in ("join", "leave", "message", "reply", "edit", "delete", "reaction", "unreact", "answer"):
+        if step.kind in ("join", "leave", "message", "reply", "edit", "delete", "reaction", "unreact", "answer",
+                         "feedback"):
             await self.dispatcher.dispatch(self._event(step))
+        elif step.kind in ("fb_ack", "fb_done"):
+            ids = [r[0] for r in await db_run(lambda db: db.execute(
+                "SELECT id FROM feedback_items ORDER BY id").fetchall())]
+            if ids:
+                verb, target = step.kind.removeprefix("fb_"), ids[step.extra[0] % len(ids)]
+                cm = Member("dcm", "dcm", ROLES[("discord", "dcm")])
+                await self.dispatcher.dispatch(ButtonClicked(
+                    platform=PlatformName.DISCORD, space_id=SPACES["discord"], event_id=f"e{step.time}-{step.kind}",
+                    at=now, channel=ChannelRef("inbox"), member=cm, custom_id=f"fb:{verb}:{target}", message_id="",
+                    interaction=InteractionRef(PlatformName.DISCORD, f"i{step.time}")))
         elif step.kind == "flush":
             await self.writer.flush()
         elif step.kind == "nightly":
@@ -337,6 +372,14 @@ class Model:
         post_id = self.posts.get((step.platform, channel, target)) if target else None
         self.world.log.append(ref.Row(step.platform, channel, step.member, kind, step.at, message_id, target, post_id))
 
+    def _take(self, step: Step, member: str | None, kind: str, message: str | None) -> None:
+        """A feedback enters the inbox, unless it is a message already there (marked twice, or marked where it
+        was posted in a feedback channel)."""
+        key = (step.platform, step.channel, message) if message is not None else None
+        if key is not None and any(f.message == key for f in self.world.feedback):
+            return
+        self.world.feedback.append(ref.Feedback(step.platform, member, kind, step.at, key))
+
     def play(self, step: Step) -> None:
         world = self.world
         account = (step.platform, step.member)
@@ -344,17 +387,29 @@ class Model:
             self._record(step, step.kind)
         elif step.kind == "message":
             self._record(step, "message", message_id=step.message_id)
+            if (step.platform, step.channel) in ref.FEEDBACK and account not in STAFF | world.opted_out:
+                self._take(step, step.member, "unsorted", step.message_id)  # posted in a feedback channel
         elif step.kind == "reply":
             self._record(step, "reply", target=step.target, message_id=step.message_id)
         elif step.kind == "reaction":
             self._record(step, "reaction", target=step.target)
-            if step.emoji == "📝" and account in STAFF:  # a CM marks feedback
-                self._record(step, "feedback_mark", target=step.target)
+            author = step.extra[0] if step.extra else None
+            if step.emoji == "📝" and account in STAFF and (step.platform, author) not in world.opted_out:
+                self._take(step, author, "unsorted", step.target)  # a CM marks feedback
         elif step.kind == "answer":
             kind, score = step.extra
             if account not in world.opted_out:  # one answer per member and survey: the last click counts
                 world.answers = [a for a in world.answers if (a.account, a.kind) != (account, kind)]
                 world.answers.append(ref.SurveyAnswer(step.platform, step.member, kind, score, step.at))
+        elif step.kind == "feedback":
+            self._take(step, step.member, step.extra[0], None)
+        elif step.kind in ("fb_ack", "fb_done"):
+            if world.feedback:
+                item = world.feedback[step.extra[0] % len(world.feedback)]
+                if step.kind == "fb_ack" and item.acked is None:
+                    item.acked = step.time
+                elif step.kind == "fb_done" and item.closed is None:
+                    item.closed, item.acked = step.time, item.acked if item.acked is not None else step.time
         elif step.kind in ("opt_out", "opt_in"):
             for each in world.group_of(account):
                 (world.opted_out.add if step.kind == "opt_out" else world.opted_out.discard)(each)
@@ -366,6 +421,7 @@ class Model:
             since = step.time - 365 * 86_400
             world.flags = [f for f in world.flags if (f.platform, f.member) not in group
                            or (f.status in ref.ACTED and f.created_at.timestamp() >= since)]
+            world.feedback = [f for f in world.feedback if (f.platform, f.member) not in group]
         elif step.kind == "link":
             other = step.other
             merged = world.group_of(account) | world.group_of(other) | {account, other}

@@ -57,6 +57,20 @@ class Flag:
     decided_at: datetime | None
 
 
+@dataclass
+class Feedback:
+    """One feedback in the inbox: where from, whose, its kind, when it arrived (epoch seconds), the message it
+    is (platform, channel, id) when it is one, and when the team first acted on it and closed it."""
+
+    platform: str
+    member: str | None
+    kind: str
+    created: int
+    message: tuple[str, str, str] | None = None
+    acked: int | None = None
+    closed: int | None = None
+
+
 @dataclass(frozen=True)
 class Delivery:
     post_id: int
@@ -101,6 +115,7 @@ class World:
     deliveries: list[Delivery] = field(default_factory=list)
     scheduled: list[Scheduled] = field(default_factory=list)
     answers: list[SurveyAnswer] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)  # the inbox, in arrival order
 
     def group_of(self, account: Account) -> set[Account]:
         return next((g for g in self.groups if account in g), {account})
@@ -278,11 +293,20 @@ def first_response(scope: Scope) -> dict:
 
 # ---------------------------------------------------------------------------------------------- feedback
 def feedback(scope: Scope) -> dict:
-    pairs = {pair for pair in FEEDBACK if scope.platform in (None, pair[0])}
-    in_channels = sum(1 for r in in_week(scope, ("message", "reply")) if (r.platform, r.channel) in pairs)
-    marked = {(r.platform, r.channel, r.target) for r in in_week(scope, ("feedback_mark",))
-              if (r.platform, r.channel) not in pairs}
-    return {"feedback": in_channels + len(marked), "feedback_marked": len(marked)}
+    start, end = scope.bounds
+    inbox = [f for f in scope.world.feedback if scope.platform in (None, f.platform)]
+    week = [f for f in inbox if start <= f.created < end]
+    acked = [f.acked - f.created for f in week if f.acked is not None and f.acked <= scope.now]
+    closed = [f.closed - f.created for f in week if f.closed is not None and f.closed <= scope.now]
+    moment = min(end, scope.now)
+    still_open = [f.created for f in inbox if f.created < moment and (f.closed is None or f.closed > moment)]
+    n = {"feedback": len(week)}
+    for kind in ("idea", "bug", "praise", "complaint", "unsorted"):
+        n[f"feedback_{kind}"] = sum(1 for f in week if f.kind == kind)
+    return n | {"feedback_acknowledged_share": share(len(acked), len(week)),
+                "feedback_ack_median_s": float(statistics.median(acked)) if acked else None,
+                "feedback_close_median_s": float(statistics.median(closed)) if closed else None,
+                "feedback_oldest_open_s": float(moment - min(still_open)) if still_open else None}
 
 
 # ---------------------------------------------------------------------------------------------- moderation

@@ -83,9 +83,17 @@ def test_first_response(report):
 
 
 def test_feedback(report):
-    # f1 in the feedback channel, m100 marked by a CM elsewhere
-    assert (report.overall.numbers["feedback"], report.overall.numbers["feedback_marked"]) == (2, 1)
-    assert report.scopes[2].numbers["feedback"] == 0
+    all_, discord, slack = (scope.numbers for scope in report.scopes)
+    # f1 (feedback channel) and m100 (marked) on Discord, the idea on Slack, the complaint; the W46 bug is W46's
+    assert (all_["feedback"], discord["feedback"], slack["feedback"]) == (4, 3, 1)
+    assert [all_[f"feedback_{k}"] for k in ("idea", "bug", "praise", "complaint", "unsorted")] == [1, 0, 0, 1, 2]
+    assert all_["feedback_acknowledged_share"] == 0.5  # f1 and the idea
+    assert all_["feedback_ack_median_s"] == 5400  # 1 h and 2 h
+    assert all_["feedback_close_median_s"] == 86400  # the idea, a day after it arrived
+    # at the week's end (Monday 23 00:00): the W46 bug of Thursday 12, 10:00 is the oldest open
+    assert all_["feedback_oldest_open_s"] == 10 * 86400 + 14 * 3600
+    assert slack["feedback_oldest_open_s"] is None and slack["feedback_acknowledged_share"] == 1
+    assert report.scopes[0].previous["feedback"] == 1 and report.scopes[0].previous["feedback_bug"] == 1
 
 
 def test_scheduled_posts(report):

@@ -1,29 +1,26 @@
-"""Feedback received: messages and replies posted in the channels listed under `channels.feedback`, plus the
-messages elsewhere that a community manager marked with the configured reaction (each counted once)."""
+"""Feedback: what reached the feedback inbox in the week (`/feedback`, messages posted in a feedback channel,
+messages a CM marked with the feedback reaction), by kind, and how the team handled it.
+
+Read through the inbox's own figures (`handlers/feedback/figures.py`, the owner of `feedback_items`): counts and
+durations only, never a member or their words. A database without the inbox's table (a feature never
+installed) has received nothing: zero feedback, and "n/a" for the shares and times.
+"""
 
 from __future__ import annotations
 
 import sqlite_utils
 
-from handlers.engagement.migrations import DAILY, EVENTS
-from schedules.report.metrics import Number, Scope, in_pairs
+from handlers.feedback.figures import ALL_KINDS, week_figures
+from handlers.feedback.migrations import ITEMS
+from schedules.report.metrics import Number, Scope, table_exists
+
+FIGURES = ("feedback", *(f"feedback_{kind}" for kind in ALL_KINDS), "feedback_acknowledged_share",
+           "feedback_ack_median_s", "feedback_close_median_s", "feedback_oldest_open_s")
 
 
 def feedback(db: sqlite_utils.Database, scope: Scope) -> dict[str, Number]:
-    days = [d.isoformat() for d in scope.days]
-    pairs = scope.channels("feedback")
-    pairs_sql, pair_params = in_pairs("platform", "channel_id", pairs)
-    (in_channels,) = db.execute(
-        f"SELECT coalesce(sum(events), 0) FROM {DAILY} WHERE community = ? AND day >= ? AND day <= ?"
-        f" AND kind IN ('message', 'reply'){pairs_sql}",
-        [scope.community.id, days[0], days[-1], *pair_params],
-    ).fetchone()
+    if not table_exists(db, ITEMS):
+        return {key: (0 if key == "feedback" or key.removeprefix("feedback_") in ALL_KINDS else None)
+                for key in FIGURES}
     start, end = scope.bounds
-    where, params = scope.platform_filter()
-    outside = f" AND NOT ({pairs_sql.removeprefix(' AND ')})" if pairs else ""
-    (marked,) = db.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT platform, channel_id, target_id FROM {EVENTS}"
-        f" WHERE community = ? AND kind = 'feedback_mark' AND at >= ? AND at < ?{where}{outside})",
-        [scope.community.id, start, end, *params, *(pair_params if pairs else [])],
-    ).fetchone()
-    return {"feedback": in_channels + marked, "feedback_marked": marked}
+    return week_figures(db, scope.community.id, scope.platform, start, end, int(scope.now.timestamp()))
