@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, format_timedelta
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_group_symbol
 
 from bot.text import Plain, Span, Text
 
@@ -30,6 +32,8 @@ def format_value(value: Value, kind: str | None, locale: str) -> Text:
         return Text((value,))
     if isinstance(value, bool):
         return Text.of(str(value))
+    if isinstance(value, int) and kind is None and value >= 0 and (group := _group_of_three(locale)) is not None:
+        return Text.of(f"{value:,}".replace(",", group))  # what Babel writes, ten times cheaper (ids, counts)
     if isinstance(value, int | float):
         if kind == "percent":
             return Text.of(format_percent(value, locale=locale))
@@ -52,29 +56,61 @@ def format_value(value: Value, kind: str | None, locale: str) -> Text:
     return Text.of(str(value))
 
 
+@cache
+def _group_of_three(locale: str) -> str | None:
+    """The locale's group separator when it writes whole numbers in plain groups of three (`#,##0.###`, as
+    English and French do), else None: then Babel formats every number."""
+    pattern = Locale.parse(locale).decimal_formats[None]
+    if pattern.pattern != "#,##0.###" or pattern.grouping != (3, 3):
+        return None
+    group = get_group_symbol(locale=locale)
+    probes = (0, 7, 999, 1000, 12345, 1000000, 123456789012345)
+    if any(f"{n:,}".replace(",", group) != format_decimal(n, locale=locale) for n in probes):
+        return None  # the locale has its own habits (a minimum of digits before grouping...): Babel decides
+    return group
+
+
 def render(template: str, values: Mapping[str, Value], locale: str) -> Text:
-    """Fill `template`'s known placeholders with `values`; unknown ones stay as written."""
-    parts: list[Text | str] = []
+    """Fill `template`'s known placeholders with `values`; unknown ones stay as written.
+
+    Every message the bot writes passes here, so the template is parsed once (`_pieces`) and neighbouring
+    plain text is joined as it is built: the result is the same spans as substituting, then merging."""
+    spans: list[Span] = []
+    pending: list[str] = []  # plain text not yet closed into a span
+    for literal, name, kind, written in _pieces(template):
+        pending.append(literal)
+        if name is None:
+            continue
+        if name not in values:
+            pending.append(written)
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            pending.append(value)
+            continue
+        for span in format_value(value, kind, locale).spans:
+            if isinstance(span, Plain):
+                pending.append(span.value)
+            else:
+                if plain := "".join(pending):
+                    spans.append(Plain(plain))
+                pending.clear()
+                spans.append(span)
+    if plain := "".join(pending):
+        spans.append(Plain(plain))
+    return Text(tuple(spans))
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str | None, str | None, str], ...]:
+    """(text before, placeholder name, kind, the placeholder as written) for each placeholder, then the rest."""
+    pieces = []
     cursor = 0
     for match in PLACEHOLDER.finditer(template):
-        name, kind = match.group(1), match.group(2)
-        if name not in values:
-            continue
-        parts.append(template[cursor : match.start()])
-        parts.append(format_value(values[name], kind, locale))
+        pieces.append((template[cursor : match.start()], match.group(1), match.group(2), match.group(0)))
         cursor = match.end()
-    parts.append(template[cursor:])
-    return _merge_plain(Text.of(*parts))
-
-
-def _merge_plain(text: Text) -> Text:
-    merged: list[Span] = []
-    for span in text.spans:
-        if merged and isinstance(span, Plain) and isinstance(merged[-1], Plain):
-            merged[-1] = Plain(merged[-1].value + span.value)
-        else:
-            merged.append(span)
-    return Text(tuple(merged))
+    pieces.append((template[cursor:], None, None, ""))
+    return tuple(pieces)
 
 
 def placeholders(template: str) -> set[str]:

@@ -52,6 +52,8 @@ def install(services: Services) -> None:
     services.on_start(start)
     services.on_flush(write_seen_domains)
     services.on_stop(write_seen_domains)
+    services.on_flush(queue.flush_cards)  # card references kept in memory reach the store
+    services.on_stop(queue.flush_cards)
 
 
 feature = Feature(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from bot.actions import Button, ButtonStyle, Content, Field
@@ -55,6 +56,8 @@ def flag_card(
     when) and its button goes; Dismiss only makes sense while nothing was done. A dismissed flag has no buttons.
     """
     def say(key: str, **values) -> Text:
+        if not values:
+            return _fixed(catalogue, locale, key)
         return catalogue.text(locale, f"moderation.{key}", **values)
 
     severity = say(f"severity_{flag['severity']}")
@@ -94,6 +97,13 @@ def flag_card(
                          moderator=names.get(row["by"], row["by"]), at=at))
     footer = Text.of(*_joined(lines, "\n")) if lines else None
     return Content(title=title, fields=tuple(fields), footer=footer, buttons=buttons)
+
+
+@lru_cache(maxsize=512)
+def _fixed(catalogue: Catalogue, locale: str, key: str) -> Text:
+    """A card's words that take no value (labels, buttons, severities, rule names), rendered once per locale:
+    every flag draws its card, so the catalogue is not walked again for the same words each time."""
+    return catalogue.text(locale, f"moderation.{key}")
 
 
 def remaining_verbs(flag: Mapping[str, Any], actions: Sequence[Mapping[str, Any]], can_timeout: bool) -> list[str]:

