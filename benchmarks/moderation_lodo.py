@@ -74,10 +74,9 @@ class Subjects:
 def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[list[str]], list[bool]]]) -> list[Measure]:
     from config.moderation import ModerationSettings
     from handlers.moderation.engine import build_engine
-    from handlers.moderation.model import message_features
-    from handlers.moderation.normalise import normalise
     from handlers.moderation.training.datasets import load_sets
     from handlers.moderation.training.fit import Row, balance, train
+    from handlers.moderation.training.models import SHAPED, text_features
 
     sets = load_sets(folder, task=task)
     if quick:  # a smoke run: every path, on a seeded sample of each set (training included)
@@ -87,7 +86,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
         return [Measure(SCENARIO, "cmbot", f"{task} leave-one-out", "skipped", note="fewer than two sets")]
     engine = build_engine(ModerationSettings())
     rules_flag = {s.name: [engine.check_text(e.text).acting for e in s.examples] for s in sets}
-    features = {s.name: [frozenset(message_features(normalise(e.text).words)) for e in s.examples] for s in sets}
+    features = {s.name: [text_features(e.text, task in SHAPED) for e in s.examples] for s in sets}
     cap = QUICK_ROWS_PER_SET if quick else ROWS_PER_SET
     subjects = Subjects()
     thresholds: dict[str, float] = {}

@@ -23,6 +23,7 @@ from config.settings import Community
 from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.shape import shape_features
 
 log = logging.getLogger(__name__)
 SHIPPED = ("abuse", "spam")
@@ -79,8 +80,14 @@ class TextClassifier:
         model.meta.update({"kind": "community", "examples": len(texts)})
         return cls(model)
 
+    @property
+    def shaped(self) -> bool:
+        """The model also reads the message's shape (links, numbers, capitals: `shape.py`), as spam models do."""
+        return bool(self.model.meta.get("shape"))
+
     def score(self, text: str) -> float:
-        return self.model.score(features_of(text))
+        features = features_of(text)
+        return self.model.score(features | shape_features(text) if self.shaped else features)
 
     def scores(self, texts: Sequence[str]) -> list[float]:
         return [self.score(text) for text in texts]
@@ -104,14 +111,18 @@ class ClassifierRule:
 
     def __init__(self, classifier: TextClassifier | Sequence[TextClassifier], threshold: float | None = None) -> None:
         classifiers = [classifier] if isinstance(classifier, TextClassifier) else list(classifier)
-        self.models = [(c.name, c.model, threshold if threshold is not None else c.threshold) for c in classifiers]
+        self.models = [(c.name, c.model, threshold if threshold is not None else c.threshold, c.shaped)
+                       for c in classifiers]  # fmt: skip
 
     def check(self, message: MessageFacts) -> Hit | None:
         long = len(message.text) > MAX_CHARS
         features = message_features(normalise(message.text[:MAX_CHARS]).words if long else message.normalised.words)
+        shaped: set[str] | None = None
         best: tuple[float, str] | None = None
-        for name, model, threshold in self.models:
-            score = model.score(features)
+        for name, model, threshold, reads_shape in self.models:
+            if reads_shape and shaped is None:
+                shaped = features | shape_features(message.text)
+            score = model.score(shaped if reads_shape and shaped is not None else features)
             if score >= threshold and (best is None or score - threshold > best[0]):
                 best = (score - threshold, f"{name} model {score:.2f}")
         return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])

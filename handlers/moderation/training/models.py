@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from handlers.moderation.domains import FREE_HOSTING, registrable
 from handlers.moderation.model import LinearModel, domain_features, message_features
 from handlers.moderation.normalise import normalise
+from handlers.moderation.shape import shape_features
 from handlers.moderation.training.datasets import LabelledSet
 from handlers.moderation.training.fit import Row, balance, train
 from handlers.moderation.urls import SHORTENERS
@@ -18,13 +19,19 @@ from handlers.moderation.urls import SHORTENERS
 Predict = Callable[[str], bool]
 
 
-def text_rows(sets: Sequence[LabelledSet], rules: Predict | None = None) -> dict[str, list[Row]]:
+SHAPED = frozenset({"spam"})  # the kinds of model that also read the message's shape (`shape.py`)
+
+
+def text_features(text: str, shape: bool) -> frozenset[str]:
+    """What a text model reads: normalised words, pairs and letter 4-grams, plus the shape for spam models."""
+    features = message_features(normalise(text).words)
+    return frozenset(features | shape_features(text) if shape else features)
+
+
+def text_rows(sets: Sequence[LabelledSet], rules: Predict | None = None, shape: bool = False) -> dict[str, list[Row]]:
     """Each set's examples as feature rows, with the rules' verdict beside them (for the threshold)."""
     return {
-        s.name: [
-            Row(frozenset(message_features(normalise(e.text).words)), e.flag, 1.0, bool(rules and rules(e.text)))
-            for e in s.examples
-        ]
+        s.name: [Row(text_features(e.text, shape), e.flag, 1.0, bool(rules and rules(e.text))) for e in s.examples]
         for s in sets
     }
 
@@ -37,8 +44,10 @@ def train_text_model(
     refit: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ) -> LinearModel:
-    model = train(balance(text_rows(sets, rules)), max_fpr=max_fpr, refit=refit, progress=progress)
-    model.meta.update({"kind": kind, "features": "words, word pairs, letter 4-grams of normalised words",
+    shape = kind in SHAPED
+    model = train(balance(text_rows(sets, rules, shape)), max_fpr=max_fpr, refit=refit, progress=progress)
+    described = "words, word pairs, letter 4-grams of normalised words" + (", message shape" if shape else "")
+    model.meta.update({"kind": kind, "features": described, "shape": shape,
                        "trained_on": {s.name: len(s.examples) for s in sets}, "max_fpr": max_fpr})  # fmt: skip
     return model
 
