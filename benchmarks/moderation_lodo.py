@@ -139,13 +139,13 @@ def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[st
 
 
 def domains(folder, quick: bool) -> list[Measure]:
-    """Scam domains absent from the list: the list and the domain model get 80 % of the phishing entries (and
-    of the popular domains), the other 20 % are the unlisted scams (and the unseen popular domains)."""
+    """Scam domains absent from the list, two ways. Random split: the list and the domain model get 80 % of the
+    phishing entries (and of the popular domains), the other 20 % are the unlisted scams (and the unseen
+    popular domains); near-identical domains of one family land on both sides, so it flatters. Source split:
+    the list and the model get the main list only, and are reported on the other list's domains absent from it
+    (curated apart, of other kinds): the figure for a scam of a new kind."""
     from handlers.moderation.domains import judge_domain, registrable
-    from handlers.moderation.model import domain_features
-    from handlers.moderation.training.datasets import load_domains
-    from handlers.moderation.training.models import never_negative, train_domain_model
-    from handlers.moderation.urls import ScamList
+    from handlers.moderation.training.datasets import load_domains, load_phishing_lists
 
     scams, popular = load_domains(folder)
     if not scams or not popular:
@@ -159,7 +159,30 @@ def domains(folder, quick: bool) -> list[Measure]:
     listed, unlisted = names[:cut], names[cut:]
     if quick:
         listed, unlisted, good, cut_good = listed[:3000], unlisted[:300], good[:4000], 3200
-    model = train_domain_model(listed, good[:cut_good], refit=False)
+    measures = _unlisted("random split", listed, unlisted, good[:cut_good], good[cut_good:])
+    lists = load_phishing_lists(folder)
+    if len(lists) == 2:
+        (_, main), (other_name, other) = lists.items()
+        known = sorted({registrable(d) for d in main})
+        new = sorted({registrable(d) for d in other} - set(known))
+        if quick:
+            known, new = known[:3000], new[:300]
+        measures += _unlisted(f"source split ({other_name} left out)", known, new, good[:cut_good], good[cut_good:])
+    high = [d for d in popular if judge_domain(d) is not None]
+    measures.append(Measure(SCENARIO, "cmbot links", "popular domains flagged high", float(len(high)), "domains",
+                            "0", f"of {len(popular)}; the shape rules were checked against these lists while written"))
+    return measures
+
+
+def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str], unseen_good: list[str]
+              ) -> list[Measure]:
+    """The list and a domain model trained on `listed` (against `good`), reported on `unlisted`."""
+    from handlers.moderation.domains import judge_domain
+    from handlers.moderation.model import domain_features
+    from handlers.moderation.training.models import never_negative, train_domain_model
+    from handlers.moderation.urls import ScamList
+
+    model = train_domain_model(listed, good, refit=False)
     scam_list = ScamList(listed)
     signals = {"list": 0, "shape": 0, "model": 0, "none": 0}
     for domain in unlisted:
@@ -172,18 +195,17 @@ def domains(folder, quick: bool) -> list[Measure]:
         else:
             signals["none"] += 1
     caught = len(unlisted) - signals["none"]
-    unseen_good = [d for d in good[cut_good:] if not never_negative(d)]
-    medium = sum(1 for d in unseen_good if model.score(domain_features(d)) >= model.threshold)
-    high = [d for d in popular if judge_domain(d) is not None]
+    unseen = [d for d in unseen_good if not never_negative(d)]
+    medium = sum(1 for d in unseen if model.score(domain_features(d)) >= model.threshold)
     note = (f"{len(unlisted)} unlisted scam domains: list {signals['list']}, shapes {signals['shape']}, "
             f"model {signals['model']}")  # fmt: skip
+    share = caught / len(unlisted) if unlisted else 0.0
+    shapes = signals["shape"] / len(unlisted) if unlisted else 0.0
     return [
-        Measure(SCENARIO, "cmbot links", "unlisted scam domains caught", caught / len(unlisted), "", ">= 0.90", note),
-        Measure(SCENARIO, "cmbot links", "unlisted scam domains caught by shapes (high)",
-                signals["shape"] / len(unlisted), "", "", "look-alikes, brands in names or on free hosting"),
-        Measure(SCENARIO, "cmbot links", "unseen popular domains flagged medium (domain model)",
-                medium / max(1, len(unseen_good)), "", "", f"{medium} of {len(unseen_good)}, threshold "
-                f"{model.threshold:.2f}; shorteners and free hosting left out"),
-        Measure(SCENARIO, "cmbot links", "popular domains flagged high", float(len(high)), "domains", "0",
-                f"of {len(popular)}; the shape rules were checked against these lists while written"),
+        Measure(SCENARIO, "cmbot links", f"unlisted scam domains caught, {split}", share, "", ">= 0.90", note),
+        Measure(SCENARIO, "cmbot links", f"unlisted scam domains caught by shapes (high), {split}", shapes, "", "",
+                "look-alikes, brands in names or on free hosting"),
+        Measure(SCENARIO, "cmbot links", f"unseen popular domains flagged medium (domain model), {split}",
+                medium / max(1, len(unseen)), "", "", f"{medium} of {len(unseen)}, threshold {model.threshold:.2f};"
+                " shorteners and free hosting left out"),
     ]  # fmt: skip

@@ -34,6 +34,10 @@ BRANDS: dict[str, frozenset[str]] = {
                           "discord.new", "discord.gift", "discordstatus.com", "discord.dev", "discord.co",
                           "discordmerch.com", "discord.store", "discord.tools", "discord.design"}),
     "nitro": frozenset({"discord.com", "discord.gift"}),
+    "hypesquad": frozenset({"discord.com"}),
+    "mee6": frozenset({"mee6.xyz", "mee6.gg"}),
+    "pubg": frozenset({"pubg.com", "pubgmobile.com"}),
+    "faceit": frozenset({"faceit.com"}),
     "steamcommunity": frozenset({"steamcommunity.com"}),
     "steampowered": frozenset({"steampowered.com"}),
     "steam": frozenset({"steampowered.com", "steamcommunity.com", "steamstatic.com", "steamgames.com",
@@ -155,14 +159,40 @@ def _distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def _inside_at_most(pattern: str, text: str, limit: int) -> bool:
+    """Some stretch of `text` is within `limit` edits of `pattern` (semi-global Levenshtein: the stretch may start
+    and end anywhere, adjacent swaps count as one edit): "steamcommunlty" inside "sleamcommunityprofiles"."""
+    if len(pattern) - limit > len(text):
+        return False
+    previous2: list[int] = []
+    previous = [0] * (len(text) + 1)  # the stretch may start anywhere in `text`: no cost before it
+    for i, cp in enumerate(pattern, 1):
+        current = [i] + [0] * len(text)
+        for j, ct in enumerate(text, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (cp != ct))
+            if i > 1 and j > 1 and cp == text[j - 2] and pattern[i - 2] == ct:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return False
+        previous2, previous = previous, current
+    return min(previous) <= limit
+
+
 # Brands whose one-letter neighbours are real words or names ("telegraf"): only exact shapes count.
-_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom"})
+_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom", "mee6", "pubg"})
 
 
 def _limit(brand: str) -> int:
     if brand in _EXACT_ONLY:
         return 0
-    return 0 if len(brand) <= 5 else 1 if len(brand) <= 10 else 2
+    return 0 if len(brand) <= 5 else 1 if len(brand) <= 10 else 2 if len(brand) <= 13 else 3
+
+
+def _glued_limit(brand: str) -> int:
+    """Edits allowed for a brand glued inside a longer name: only long brands, whose typos are no words."""
+    if brand in _EXACT_ONLY or len(brand) < 9:
+        return 0
+    return 1 if len(brand) <= 11 else 2 if len(brand) <= 13 else 3
 
 
 @lru_cache(maxsize=8192)
@@ -190,6 +220,10 @@ def judge_domain(host: str) -> DomainSignal | None:
             if similar and (token != brand or tld in SUSPICIOUS_TLDS):
                 return DomainSignal("look-alike", brand)
     glued = skeleton(label.replace("-", ""))
+    for brand, shape in _BRAND_SKELETONS.items():
+        limit = _glued_limit(brand)
+        if limit and shape not in glued and len(glued) <= 40 and _inside_at_most(shape, glued, limit):
+            return DomainSignal("look-alike", brand)  # a misspelt brand glued to other words: the typo disguises
     for brand, shape in _BRAND_SKELETONS.items():
         if len(shape) < 5 or shape not in glued or glued == shape:
             continue

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
-from handlers.moderation.domains import judge_domain, skeleton
+from handlers.moderation.domains import _inside_at_most, judge_domain, skeleton
 from handlers.moderation.engine import build_engine, shipped_domain_model
 from handlers.moderation.model import domain_features
 from handlers.moderation.training.datasets import load_domains
@@ -26,6 +28,11 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderat
         ("rob1ox.com", "look-alike", "roblox"),
         ("opensea-claim.web.app", "brand on free hosting", "opensea"),
         ("dіscord.com", "look-alike", "discord"),  # Cyrillic і
+        ("stearncommunnity.ru", "look-alike", "steamcommunity"),  # "rn" and three edits on a long brand
+        ("sfeamcomrnunitty-profile.com", "look-alike", "steamcommunity"),
+        ("freesteamcomunity-gifts.net", "look-alike", "steamcommunity"),  # a misspelt brand glued to bait
+        ("hypesquad-events.com", "brand in the name", "hypesquad"),
+        ("mytrustwalet-sync.com", "look-alike", "trustwallet"),
     ],
 )
 def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
@@ -37,10 +44,28 @@ def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
     "host",
     ["discord.com", "discord.gg", "steamcommunity.com", "store.steampowered.com", "opensea.io", "roblox.com",
      "github.io", "myproject.github.io", "bit.ly", "example.org", "steaminventoryhelper.com", "discogs.com",
-     "wikipedia.org", "lemonde.fr"],
+     "wikipedia.org", "lemonde.fr", "financeweekly-review.com", "mydisorderblog.org", "openstacks-docs.org",
+     "blockchain-history.org", "instagrammers-guide.com"],
 )  # fmt: skip
 def test_real_domains_have_no_signal(host: str) -> None:
     assert judge_domain(host) is None
+
+
+@given(st.text(alphabet="abcdeilmnorstuw", max_size=12), st.text(alphabet="abcdeilmnorstuw", max_size=16),
+       st.integers(0, 3))
+def test_approximate_inside_matches_a_naive_reference(pattern: str, text: str, limit: int) -> None:
+    def distance(a: str, b: str) -> int:  # plain Levenshtein with adjacent swaps, full table
+        table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+        for i in range(1, len(a) + 1):
+            for j in range(1, len(b) + 1):
+                substitution = table[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, substitution)
+                if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+        return table[-1][-1]
+
+    best = min(distance(pattern, text[i:j]) for i in range(len(text) + 1) for j in range(i, len(text) + 1))
+    assert _inside_at_most(pattern, text, limit) is (best <= limit)
 
 
 def test_skeleton_folds_confusables() -> None:

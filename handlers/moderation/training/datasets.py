@@ -163,16 +163,23 @@ def load_sets(folder: Path = DEFAULT_FOLDER, task: str | None = None) -> list[La
     return sets
 
 
-def load_domains(folder: Path = DEFAULT_FOLDER) -> tuple[list[str], list[str]]:
-    """(scam domains from the phishing lists, popular domains from the top-domain lists), bare hosts only."""
-    scams: list[str] = []
-    for name in ("domain-list.txt", "suspicious-list.txt"):
+PHISHING_LISTS = ("domain-list.txt", "suspicious-list.txt")
+
+
+def load_phishing_lists(folder: Path = DEFAULT_FOLDER) -> dict[str, list[str]]:
+    """Each phishing list present (file name -> its bare hosts): two sources, curated apart."""
+    lists: dict[str, list[str]] = {}
+    for name in PHISHING_LISTS:
         path = folder / "phishing" / name
         if path.exists():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                entry = line.strip().lower()
-                if entry and not entry.startswith("#") and "/" not in entry:
-                    scams.append(entry)
+            entries = (line.strip().lower() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+            lists[name] = [e for e in entries if e and not e.startswith("#") and "/" not in e]
+    return lists
+
+
+def load_domains(folder: Path = DEFAULT_FOLDER) -> tuple[list[str], list[str]]:
+    """(scam domains from the phishing lists, popular domains from the top-domain lists), bare hosts only."""
+    scams = [entry for entries in load_phishing_lists(folder).values() for entry in entries]
     popular: list[str] = []
     for name in ("tranco10k_list.json", "majestic_million_list.json"):
         path = folder / "extra" / "top_domains" / name
