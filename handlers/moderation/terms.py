@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from handlers.moderation.glued import glued_terms
 from handlers.moderation.inflections import forms
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
@@ -208,8 +209,16 @@ class TermMatcher:
             + len(self.regexes)
         )
 
+    def term_for(self, word: str) -> Term | None:
+        """The word or prefix term `word` is (a whole normalised word), or None."""
+        term = self.words.get(word)
+        if term is None and word[:HEAD] in self.head_keys:
+            term = next((t for prefix, t in self.prefix_heads[word[:HEAD]] if word.startswith(prefix)), None)
+        return term
+
     def find(self, normalised: Normalised) -> list[Term]:
         found = self._find_words(normalised.words)
+        glued = glued_terms(normalised.text, self.term_for)
         if normalised.squeezed is not None:
             found.extend(self._find_words(normalised.squeezed))
         if self.substrings:
@@ -220,7 +229,10 @@ class TermMatcher:
             found.extend(term for pattern, term in self.regexes if pattern.search(window))
         if found and self.accents:
             found = [t for t in found if t not in self.accents or self.accents[t] <= normalised.accented]
-        return found
+        if glued and self.accents:  # « salenègre »: the accented word is the end of a written word
+            glued = [t for t in glued if t not in self.accents or all(
+                any(w.endswith(needed) for w in normalised.accented) for needed in self.accents[t])]  # fmt: skip
+        return found + glued if glued else found
 
     def _find_words(self, words: list[str]) -> list[Term]:
         # Set operations run in C; the Python loops below only run for words that already matched a key.
@@ -263,3 +275,6 @@ class LanguageTerms:
 
     def find(self, normalised: Normalised, language: str = UNKNOWN) -> list[Term]:
         return self.by_language.get(language, self.by_language[UNKNOWN]).find(normalised)
+
+    def term_for(self, word: str, language: str = UNKNOWN) -> Term | None:
+        return self.by_language.get(language, self.by_language[UNKNOWN]).term_for(word)

@@ -8,8 +8,12 @@ the message) are an insult, and the `terms` rule flags them.
 
 from __future__ import annotations
 
+from handlers.moderation.glued import all_reclaimed
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.terms import LanguageTerms, Term, TermMatcher
+
+SLURS = "slurs"
+RECLAIMED = "reclaimed slur (self-referential)"
 
 
 def _split(text: str) -> list[str]:
@@ -31,6 +35,18 @@ def _as_language_terms(matcher: TermMatcher | LanguageTerms) -> LanguageTerms:
 
 def aimed_at_someone(message: MessageFacts) -> bool:
     return "@" in message.text or not SECOND_PERSON.isdisjoint(message.normalised.words)
+
+
+def reclaimed(message: MessageFacts, found: list[Term], terms: LanguageTerms) -> bool:
+    """Every term found is a one-word slur, each used about oneself ("I'm a proud X", « je suis une X »)."""
+    if not found or any(t.category != SLURS or " " in t.text.strip() for t in found):
+        return False
+
+    def is_slur(word: str) -> bool:
+        term = terms.term_for(word, message.language)
+        return term is not None and term.category == SLURS
+
+    return all_reclaimed(message.normalised.words, is_slur)
 
 
 def _hit(rule: str, found: list[Term]) -> Hit:
@@ -73,7 +89,7 @@ class BannedTerms:
     def check(self, message: MessageFacts) -> Hit | None:
         language = message.language
         found = self.matcher.find(message.normalised, language)
-        if found:
+        if found and not reclaimed(message, found, self.matcher):
             return _hit(self.name, found)
         swearing = self._swearing is not None and self._swearing.find(message)
         if swearing and aimed_at_someone(message):
@@ -93,8 +109,10 @@ class Profanity:
 
     def check(self, message: MessageFacts) -> Hit | None:
         language = message.language
-        if not self._swearing.find(message) or aimed_at_someone(message):
+        swearing = self._swearing.find(message)
+        if swearing and aimed_at_someone(message):
             return None
-        if self.insults is not None and self.insults.find(message.normalised, language):
-            return None
-        return Hit(self.name, Severity.LOW, "profanity")
+        insults = self.insults.find(message.normalised, language) if self.insults is not None else []
+        if insults:  # the `terms` rule's, unless each is a slur its writer uses about themselves
+            return Hit(self.name, Severity.LOW, RECLAIMED) if reclaimed(message, insults, self.insults) else None
+        return Hit(self.name, Severity.LOW, "profanity") if swearing else None

@@ -1,0 +1,99 @@
+"""Words run together and slurs reclaimed: two shapes a word list reads wrong on its own.
+
+**Glued words.** An insult is often glued to the word before it — "youfaggot", « salenègre »,
+« espècedeconnard », "fuckingidiot" — so it is no word of the message and the list misses it. A word that
+starts with one of a few words that lead into an insult (« sale », « espèce de », "you", "fucking"…) and
+whose rest is a listed term of at least `MIN_REST` letters is read as both. Only these leading words are
+split off, never any prefix: "uranus" or « salade » stay whole.
+
+**Reclaimed slurs.** Members of a group use its slurs about themselves ("I'm a proud dyke", « en tant que
+pédé, je… », « nous les gouines »). That is not an attack; a flag on it is a false positive that tells the
+member they are unwelcome. When every slur of a message is in such a self-referential frame — a first-person
+subject (I'm, we're, as a, « je suis », « en tant que », « nous les »…) right before it, across at most
+`MAX_MODIFIERS` modifiers (« fière », "proud", an article) — the `terms` rule leaves it and the `profanity`
+rule, low and in shadow by default, records it for moderators to see. A slur also aimed elsewhere in the
+message, or any other insult beside it, keeps the whole message a `terms` flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from handlers.moderation.normalise import normalise_term
+
+
+def _split(text: str) -> list[str]:
+    """Words written as one string, the way word lists read best."""
+    return text.split()
+
+
+MIN_REST = 4
+MAX_MODIFIERS = 3
+# Words that lead into an insult, as the normaliser writes them (accents folded, "espèce de" joined).
+LEADS = tuple(
+    sorted(
+        {
+            normalise_term(w).replace(" ", "")
+            for w in (
+                "you", "youre", "ure", "your", "ya", "yall", "fucking", "fuckin", "fking", "stupid", "dirty",
+                "dumb", "filthy", "ugly", "fat", "lil", "little", "sale", "sal", "sales", "gros", "grosse",
+                "espèce de", "espece d", "pauvre", "bande de", "sous", "fils de", "ta", "ton", "tes", "vous",
+            )
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+GLUE_WINDOW = 4000  # characters of the normalised text searched: bounded work
+# One C-speed scan finds the candidates: a word that starts with a leading word and goes on for MIN_REST letters.
+_CANDIDATE = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(LEADS)})[a-z]{{{MIN_REST},40}}(?![a-z0-9])")
+# A first-person frame right before a slur, as normalised words ("I'm a" becomes "ima").
+_FRAMES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(frame.split())
+    for frame in (
+        "ima", "im", "i am", "i m", "we re", "we are", "as a", "as an", "as", "us", "we", "my fellow", "fellow",
+        "call myself", "calls herself", "calls himself", "je suis", "suis", "en tant que", "nous les", "nous autres",
+        "on est", "moi le", "moi la", "d etre", "entre", "nous sommes", "sommes",
+    )
+)  # fmt: skip
+_MODIFIERS = frozenset(
+    _split("a an the proud happy big old fellow openly out fier fiere fiers fieres un une des le la les de vrai vraie "
+           "vrais bon bonne gros grosse petit petite vieux vieille heureux heureuse")
+)
+
+
+def glued_terms(text: str, lookup: Callable[[str], object | None]) -> list:
+    """The terms found in words of `text` (normalised words joined by spaces) made of a leading word and a
+    listed term; `lookup` finds the term a word is, or None."""
+    found = []
+    for match in _CANDIDATE.finditer(text[:GLUE_WINDOW]):
+        word = match.group(0)
+        for lead in LEADS:
+            if word.startswith(lead) and len(word) - len(lead) >= MIN_REST:
+                term = lookup(word[len(lead) :])
+                if term is not None:
+                    found.append(term)
+                    break
+    return found
+
+
+def self_referential(words: Sequence[str], position: int) -> bool:
+    """The word at `position` follows a first-person frame ("I'm a proud X", « je suis une X »)."""
+    start = position
+    skipped = 0
+    while start > 0 and skipped < MAX_MODIFIERS and words[start - 1] in _MODIFIERS:
+        start -= 1
+        skipped += 1
+    for stop in range(start, position + 1):
+        before = words[max(0, stop - 3) : stop]
+        for frame in _FRAMES:
+            if len(before) >= len(frame) and tuple(before[len(before) - len(frame) :]) == frame:
+                return True
+    return False
+
+
+def all_reclaimed(words: Sequence[str], is_slur: Callable[[str], bool]) -> bool:
+    """Every slur in `words` is in a self-referential frame (and there is at least one)."""
+    positions = [i for i, word in enumerate(words) if is_slur(word)]
+    return bool(positions) and all(self_referential(words, i) for i in positions)
