@@ -21,7 +21,7 @@ from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
-from handlers.moderation.rules.terms import BannedTerms, Profanity, Swearing
+from handlers.moderation.rules.terms import BannedTerms, Insults, Profanity, Swearing
 from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 from handlers.moderation.urls import ScamList
@@ -188,11 +188,11 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     if scam_path is not None and not len(scams):
         log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
     insults, profanity = build_terms(settings)
-    swearing = Swearing(profanity)
+    swearing, found_insults = Swearing(profanity), Insults(insults)
     rules: list[tuple[Rule, RuleSettings]] = [
-        (BannedTerms(insults, swearing), settings.terms),
+        (BannedTerms(found_insults, swearing), settings.terms),
         (GroupHate(), settings.hate),
-        (Profanity(swearing, insults), settings.profanity),
+        (Profanity(swearing, found_insults), settings.profanity),
         (Spam(settings.spam.newcomer_minutes, seen_domains), settings.spam),
         (
             Links(

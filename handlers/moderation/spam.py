@@ -62,11 +62,9 @@ for _kind, _cues in _CUES.items():
             _PHRASES.setdefault(_words[0], []).append((_words, _kind))
 _SINGLE_KEYS = frozenset(_SINGLE)
 _PHRASE_KEYS = frozenset(_PHRASES)
-_AMOUNT = re.compile(
-    r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?|dollars?|btc|eth)\b|\b\d+\s?k\b|"
-    r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b",
-    re.I,
-)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?|dollars?|btc|eth)\b|\b\d+\s?k\b", re.I)
+_RATE = re.compile(r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b", re.I)
+_PERIODS = frozenset({"day", "week", "month", "jour", "semaine", "mois"})  # _RATE is tried only beside one
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
 AMOUNT_WINDOW = 2000
 _DIGIT = re.compile(r"\d")
@@ -101,7 +99,7 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
                     kinds.add(phrase_kind)
     window = raw[:AMOUNT_WINDOW]
     if _DIGIT.search(window):
-        if _AMOUNT.search(window):
+        if _AMOUNT.search(window) or (not _PERIODS.isdisjoint(words) and _RATE.search(window)):
             kinds.add(MONEY)
         if _PHONE.search(window):
             kinds.add(CONTACT)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
 from handlers.moderation.engine import build_engine
-from handlers.moderation.glued import LEADS, self_referential
+from handlers.moderation.glued import LEADS, all_reclaimed, self_referential
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.terms import RECLAIMED
 from handlers.moderation.terms import TermMatcher, load_list
@@ -91,6 +91,18 @@ def test_a_slur_used_about_oneself_is_recorded_in_shadow_not_acted_on(text: str)
 def test_a_slur_aimed_at_others_still_flags(text: str) -> None:
     found = verdict(text)
     assert found.acting and "terms" in {hit.rule for hit in found.hits}
+
+
+def test_reclaiming_is_judged_in_bounded_work() -> None:
+    def is_slur(word: str) -> bool:
+        return word == "dyke"
+
+    short, long = normalise("I'm a proud dyke. " * 10).words, normalise("I'm a proud dyke. " * 20_000).words
+    small = calls(lambda: all_reclaimed(short, is_slur))
+    large = calls(lambda: all_reclaimed(long, is_slur))
+    assert large <= small  # past MAX_RECLAIMING_WORDS words the slurs are judged as usual
+    assert calls(lambda: verdict("dyke " * 12_500)) < 50_000
+    assert verdict("I'm a proud dyke. " * 300).acting
 
 
 def test_the_frame_must_come_right_before_the_slur() -> None:

@@ -57,8 +57,8 @@ def _hit(rule: str, found: list[Term]) -> Hit:
 
 
 class Swearing:
-    """The profanity terms of the last message checked: the `terms` and `profanity` rules share one, so the
-    look-up runs once per message."""
+    """The terms of one list found in the last message checked: the `terms` and `profanity` rules share one per
+    list (insults, profanity), so each look-up runs once per message."""
 
     def __init__(self, profanity: LanguageTerms) -> None:
         self.profanity = profanity
@@ -72,6 +72,9 @@ class Swearing:
         return found
 
 
+Insults = Swearing  # the same cache, over the list of insults, slurs and threats
+
+
 def _swearing(profanity: LanguageTerms | Swearing) -> Swearing:
     return profanity if isinstance(profanity, Swearing) else Swearing(profanity)
 
@@ -80,15 +83,15 @@ class BannedTerms:
     name = "terms"
 
     def __init__(
-        self, matcher: TermMatcher | LanguageTerms, profanity: LanguageTerms | Swearing | None = None
+        self, matcher: TermMatcher | LanguageTerms | Insults, profanity: LanguageTerms | Swearing | None = None
     ) -> None:
-        self.matcher = _as_language_terms(matcher)
+        self._insults = matcher if isinstance(matcher, Insults) else Insults(_as_language_terms(matcher))
+        self.matcher = self._insults.profanity
         self.profanity = profanity
         self._swearing = _swearing(profanity) if profanity is not None else None
 
     def check(self, message: MessageFacts) -> Hit | None:
-        language = message.language
-        found = self.matcher.find(message.normalised, language)
+        found = self._insults.find(message)
         if found and not reclaimed(message, found, self.matcher):
             return _hit(self.name, found)
         swearing = self._swearing is not None and self._swearing.find(message)
@@ -102,17 +105,18 @@ class Profanity:
 
     name = "profanity"
 
-    def __init__(self, profanity: LanguageTerms | Swearing, insults: LanguageTerms | None = None) -> None:
+    def __init__(self, profanity: LanguageTerms | Swearing, insults: LanguageTerms | Insults | None = None) -> None:
         self.profanity = profanity
-        self.insults = insults  # a message that also holds an insult is the `terms` rule's alone
+        # a message that also holds an insult is the `terms` rule's alone
+        self._insults = insults if isinstance(insults, Insults) or insults is None else Insults(insults)
+        self.insults = self._insults.profanity if self._insults is not None else None
         self._swearing = _swearing(profanity)
 
     def check(self, message: MessageFacts) -> Hit | None:
-        language = message.language
         swearing = self._swearing.find(message)
         if swearing and aimed_at_someone(message):
             return None
-        insults = self.insults.find(message.normalised, language) if self.insults is not None else []
-        if insults:  # the `terms` rule's, unless each is a slur its writer uses about themselves
+        insults = self._insults.find(message) if self._insults is not None else []
+        if insults and self.insults is not None:  # the `terms` rule's, unless each is a slur used about oneself
             return Hit(self.name, Severity.LOW, RECLAIMED) if reclaimed(message, insults, self.insults) else None
         return Hit(self.name, Severity.LOW, "profanity") if swearing else None
