@@ -58,7 +58,8 @@ class SurveyAnswers:
         survey_id, platform, member_id = int(parts[2]), event.platform.value, event.member.id
         if parts[1] == "o":
             now = int(self.clock.now().timestamp())
-            await self.store.run(lambda db: ledger.set_opt_out(db, community.id, platform, member_id, True, now))
+            await self.store.run(lambda db: ledger.set_opt_out_linked(db, community.id, platform, member_id, True,
+                                                                       now))
             return self._answer(event, community, "surveys.answer.opted_out")
         if parts[1] != "s" or len(parts) != 4:
             return []

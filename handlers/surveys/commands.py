@@ -175,7 +175,7 @@ class SurveyCommands:
     async def _set_opt_out(self, invocation: Invocation, opted_out: bool) -> None:
         community, platform, member = invocation.community.id, invocation.event.platform.value, invocation.event.member
         now = int(self.clock.now().timestamp())
-        await self.store.run(lambda db: ledger.set_opt_out(db, community, platform, member.id, opted_out, now))
+        await self.store.run(lambda db: ledger.set_opt_out_linked(db, community, platform, member.id, opted_out, now))
 
     async def opt_out(self, invocation: Invocation) -> Sequence[Action]:
         await self._set_opt_out(invocation, True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from handlers.privacy.accounts import Account, accounts_of
 from handlers.surveys.migrations import ANSWERS, OPTOUTS, RECIPIENTS, SURVEYS
 
 KINDS = ("nps", "csat")
@@ -266,6 +267,13 @@ def set_opt_out(db: sqlite_utils.Database, community: str, platform: str, member
         else:
             db.execute(f"DELETE FROM {OPTOUTS} WHERE community = ? AND platform = ? AND member_id = ?",
                        [community, platform, member_id])
+
+
+def set_opt_out_linked(db: sqlite_utils.Database, community: str, platform: str, member_id: str, opted_out: bool,
+                       now: int) -> None:
+    """Opt a member out (or back in) on this account and every account linked to it: one person, one choice."""
+    for account in accounts_of(db, community, Account(platform, member_id)):
+        set_opt_out(db, community, account.platform, account.member_id, opted_out, now)
 
 
 def opted_out(db: sqlite_utils.Database, community: str, platform: str) -> set[str]:

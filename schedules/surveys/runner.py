@@ -29,6 +29,7 @@ from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import Community
 from handlers.engagement.presence import active_since
+from handlers.privacy.accounts import Account, accounts_of
 from handlers.surveys import ledger
 from handlers.surveys.commands import Started
 from handlers.surveys.messages import closed_content, question_content, results_content
@@ -103,10 +104,25 @@ class SurveyRunner:
 
         def choose(db) -> int:
             active = active_since(db, community.id, platform, now - settings.active_weeks * 7 * DAY)
-            excluded = ledger.opted_out(db, community.id, platform)
-            excluded |= ledger.recently_asked(db, community.id, platform, now - settings.repeat_days * DAY)
-            chosen = sorted(m for m in active - excluded
-                            if not self.optouts.is_opted_out(community.id, platform, m))
+            since = now - settings.repeat_days * DAY
+            excluded: dict[str, set[str]] = {}  # per platform: opted out of surveys, or asked in the period
+
+            def left_out(account: Account) -> bool:
+                if account.platform not in excluded:
+                    excluded[account.platform] = ledger.opted_out(db, community.id, account.platform) | \
+                        ledger.recently_asked(db, community.id, account.platform, since)
+                return account.member_id in excluded[account.platform] or \
+                    self.optouts.is_opted_out(community.id, account.platform, account.member_id)
+
+            # a person is one member: an account linked to one that was asked or opted out is left out too, and
+            # a person with two active accounts here is asked on the first only
+            chosen: list[str] = []
+            people: set[tuple[Account, ...]] = set()
+            for member_id in sorted(active):
+                person = tuple(accounts_of(db, community.id, Account(platform, member_id)))
+                if person not in people and not any(left_out(a) for a in person):
+                    people.add(person)
+                    chosen.append(member_id)
             return ledger.queue(db, survey, chosen[: settings.max_recipients], now)
 
         return await self.store.run(choose)
