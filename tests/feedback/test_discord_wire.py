@@ -144,3 +144,12 @@ async def test_a_cm_mark_takes_the_message_and_its_author_into_the_inbox(fake, r
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "55" in fields["From"] and f"/channels/{GUILD}/{GENERAL}/{message['id']}" in fields["Message"]
     assert "The export is slow" not in str(card.json)  # linked, never copied
+
+
+async def test_a_members_message_in_a_feedback_channel_becomes_a_linked_card(fake, running):
+    message = fake.message(FEEDBACK_CHANNEL, user("56", "Léa"), "Please add an export", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", message)
+    [card] = await fake.wait_for_request("POST", rf"/channels/{INBOX}/messages")
+    fields = {f["name"]: f["value"] for f in card.json["embeds"][0]["fields"]}
+    assert "56" in fields["From"] and fields["Source"] == "feedback channel"
+    assert "Please add an export" not in str(card.json)  # linked, never copied
