@@ -32,6 +32,15 @@ log = logging.getLogger(__name__)
 NEW_MODAL = "fb:new"
 STAFF = frozenset({Role.SMM, Role.CM, Role.ADMIN})
 MARKERS = frozenset({Role.CM, Role.ADMIN})
+# Slack names reactions (`memo`) where Discord and the console give the emoji (📝): the usual marks, both ways.
+SLACK_NAMES = {"📝": "memo", "💡": "bulb", "📌": "pushpin", "📥": "inbox_tray", "⭐": "star", "✅": "white_check_mark",
+               "🗒️": "spiral_note_pad", "📣": "mega"}
+
+
+def is_mark(emoji: str, configured: str) -> bool:
+    """Whether a reaction is the configured feedback mark, written as the emoji or by its Slack name (`:memo:`)."""
+    wanted = configured.strip(":")
+    return emoji.strip(":") in {wanted, SLACK_NAMES.get(wanted, wanted)}
 
 
 def storable(text: str) -> str:
@@ -120,7 +129,7 @@ class Intake:
                                 int(event.at.timestamp()))
 
     async def on_reaction(self, event: ReactionAdded, community: Community) -> Sequence[Step]:
-        if event.emoji != community.engagement.feedback_reaction:
+        if not is_mark(event.emoji, community.engagement.feedback_reaction):
             return []
         if not may(roles_of(event.member, community, event.platform), MARKERS):
             return []

@@ -50,3 +50,10 @@ def test_feedback_given_is_counted_per_member_without_words(db):
         inbox.record(db, _draft(member, at, f"m{at}" if member is None else None,
                                 "mark" if member is None else "command"))
     assert inbox.given_by(db, "c", 0, 35) == {("discord", "a"): 2, ("discord", "b"): 1}
+
+
+def test_the_mark_is_known_as_the_emoji_or_by_its_slack_name():
+    from handlers.feedback.intake import is_mark
+
+    assert is_mark("📝", "📝") and is_mark("memo", "📝") and is_mark("memo", ":memo:") and is_mark("📝", "📝")
+    assert not is_mark("👍", "📝") and not is_mark("+1", "📝") and is_mark("fire", "fire")

@@ -37,9 +37,6 @@ locale = "en"
 space_id = "{TEAM_ID}"
 channels = {{ moderation = "CMOD", inbox = "{INBOX}", feedback = ["CFEEDBACK"] }}
 roles = {{ cm = ["UCM"] }}
-
-[communities.engagement]
-feedback_reaction = "memo"
 """
 
 
@@ -129,6 +126,7 @@ async def test_feedback_from_modal_to_card_to_answer_on_slack(slack, running):
 
 
 async def test_a_cm_mark_on_slack_takes_the_message_and_its_author(slack, running):
+    # the default mark is 📝, which Slack names `memo`
     await slack.send_event({"type": "reaction_added", "user": "UCM", "reaction": "memo", "item_user": "UADA",
                             "item": {"type": "message", "channel": GENERAL, "ts": "1700000001.000100"},
                             "event_ts": "1700000002.000100"})
