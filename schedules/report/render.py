@@ -29,6 +29,8 @@ SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention",
                     "growth_rate", "traffic_conversion_rate", "traffic_visit_growth", "feedback_acknowledged_share"})
 DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s",
                        "feedback_ack_median_s", "feedback_close_median_s", "feedback_oldest_open_s"})
+# A feedback waiting 10 days reads "10 days", not "2 weeks": days up to 3 weeks (Babel's unit threshold).
+THRESHOLDS = {"feedback_oldest_open_s": 3.0}
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("growth", ("joined", "left", "net_growth", "members_at_start", "members", "growth_rate")),
     ("activity", ("active_members", "active_share", "messages", "replies", "reactions", "slipping_away")),
@@ -53,7 +55,7 @@ def format_number(key: str, value: Number, locale: str, catalogue: Catalogue) ->
             return precise_percent(value, locale)
         return format_percent(value, locale=locale)
     if key in DURATIONS:
-        return format_timedelta(timedelta(seconds=value), threshold=1.5, locale=locale)
+        return format_timedelta(timedelta(seconds=value), threshold=THRESHOLDS.get(key, 1.5), locale=locale)
     return format_decimal(value, locale=locale)
 
 
@@ -65,7 +67,8 @@ def format_change(key: str, change: Number, locale: str, catalogue: Catalogue) -
         points = format_decimal(round(abs(change) * 100, 1), locale=locale)
         return sign + catalogue.string(locale, "report.points", value=points)
     if key in DURATIONS:
-        return sign + format_timedelta(timedelta(seconds=abs(change)), threshold=1.5, locale=locale)
+        return sign + format_timedelta(timedelta(seconds=abs(change)), threshold=THRESHOLDS.get(key, 1.5),
+                                       locale=locale)
     return sign + format_decimal(abs(change), locale=locale)
 
 
