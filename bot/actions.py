@@ -204,6 +204,25 @@ class ClosePoll(Action):
     message_id: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrantRole(Action):
+    """Give a member a role: a guild role on Discord, membership of a user group (S…) on Slack, a role name on the
+    console. Giving a role the member already holds is done, not an error. Done: `ActionResult.done()`."""
+
+    member_id: str
+    role_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeRole(Action):
+    """Take a role back (see `GrantRole`); taking one the member does not hold is done, not an error."""
+
+    member_id: str
+    role_id: str
+    reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ActionResult:
     """What a platform did with an action.
@@ -234,7 +253,7 @@ class ActionResult:
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \
-    EditMessage | FindPost | CreateInvite | ClosePoll
+    EditMessage | FindPost | CreateInvite | ClosePoll | GrantRole | RevokeRole
 """Every concrete action. Each adapter's `execute` matches on it and ends with `typing.assert_never`, so an
 action added here and not carried out by an adapter is a type error there (and `tests/core` checks that every
 `Action` subclass is listed)."""

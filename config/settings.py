@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.ambassadors import AmbassadorSettings
 from config.base import Section
 from config.calendar import CalendarSettings
 from config.endpoints import Endpoints
@@ -79,6 +80,7 @@ class Community(Section):
     polls: PollSettings = PollSettings()
     surveys: SurveySettings = SurveySettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    ambassadors: AmbassadorSettings = AmbassadorSettings()
 
     @field_validator("id")
     @classmethod

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bot.wiring import Feature
 
 SHIPPED = ("moderation", "welcome", "calendar", "engagement", "feedback", "traffic", "privacy", "upkeep", "polls",
-           "surveys")
+           "surveys", "ambassadors")
 
 # `cmbot <group>` -> the module and attribute of its click group, imported when the group is listed or used.
 COMMAND_GROUPS = {

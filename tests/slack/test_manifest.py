@@ -11,7 +11,8 @@ from bot.platforms.slack.commands import SLASH_COMMAND
 
 EXPECTED_SCOPES = {
     "chat:write", "commands", "channels:read", "groups:read", "channels:history", "groups:history",
-    "reactions:read", "reactions:write", "users:read", "usergroups:read", "im:write", "files:write",
+    "reactions:read", "reactions:write", "users:read", "usergroups:read", "usergroups:write", "im:write",
+    "files:write",
 }
 EXPECTED_EVENTS = {"member_joined_channel", "team_join", "message.channels", "message.groups", "reaction_added",
                    "reaction_removed"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import assert_never
 
 from bot.actions import (
@@ -14,10 +15,12 @@ from bot.actions import (
     DirectMessage,
     EditMessage,
     FindPost,
+    GrantRole,
     OpenModal,
     Post,
     React,
     ReplyInThread,
+    RevokeRole,
     TimeoutMember,
     concrete,
 )
@@ -59,6 +62,10 @@ class ConsoleActions:
                 return ActionResult.failed("the console has no invite links", permanent=True)
             case ClosePoll():
                 return ActionResult.failed("the console has no native polls (its polls are buttons)", permanent=True)
+            case GrantRole():
+                return self.role(action)
+            case RevokeRole():
+                return self.role(action)
             case _:
                 assert_never(action)
 
@@ -102,6 +109,18 @@ class ConsoleActions:
     def timeout(self, action: TimeoutMember) -> ActionResult:
         minutes = int(action.duration.total_seconds() // 60)
         self.screen.print(self.words("timed_out", member=self.community.name_of(action.member_id), minutes=minutes))
+        return ActionResult.done()
+
+    def role(self, action: GrantRole | RevokeRole) -> ActionResult:
+        member = self.community.members.get(action.member_id)
+        if member is None:
+            return ActionResult.failed(f"unknown member {action.member_id}", permanent=True)
+        granting = isinstance(action, GrantRole)
+        roles = member.roles | {action.role_id} if granting else member.roles - {action.role_id}
+        self.community.members[member.id] = replace(member, roles=frozenset(roles))
+        self.community.changed_member(member.id)
+        key = "role_granted" if granting else "role_revoked"
+        self.screen.print(self.words(key, member=member.display_name, role=action.role_id))
         return ActionResult.done()
 
     def open_modal(self, action: OpenModal) -> ActionResult:

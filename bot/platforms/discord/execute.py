@@ -29,10 +29,12 @@ from bot.actions import (
     DirectMessage,
     EditMessage,
     FindPost,
+    GrantRole,
     OpenModal,
     Post,
     React,
     ReplyInThread,
+    RevokeRole,
     TimeoutMember,
     concrete,
 )
@@ -105,6 +107,10 @@ class DiscordActions:
                 return await create_invite(client, action)
             case ClosePoll():
                 return await close_poll(client, action)
+            case GrantRole():
+                return await change_role(client, self.guild_ids, action)
+            case RevokeRole():
+                return await change_role(client, self.guild_ids, action)
             case _:
                 assert_never(action)
 
@@ -234,6 +240,30 @@ async def timeout_member(client: discord.Client, guild_ids: list[str], action: T
             last = error
             continue
         await member.timeout(until, reason=action.reason or None)
+        return ActionResult.done()
+    if last is not None:
+        raise last
+    return ActionResult.failed("no Discord guild is configured", permanent=True)
+
+
+async def change_role(client: discord.Client, guild_ids: list[str], action: GrantRole | RevokeRole) -> ActionResult:
+    """Give or take back a role in the configured guild that has the member (each guild is tried, as for a
+    timeout). Discord answers a grant of a role already held, or a revoke of one not held, with success."""
+    role = discord.Object(id=int(action.role_id))
+    last: discord.NotFound | None = None
+    for guild_id in guild_ids:
+        guild = client.get_guild(int(guild_id))
+        if guild is None:
+            continue
+        try:
+            member = await guild.fetch_member(int(action.member_id))
+        except discord.NotFound as error:
+            last = error
+            continue
+        if isinstance(action, GrantRole):
+            await member.add_roles(role, reason=action.reason or None)
+        else:
+            await member.remove_roles(role, reason=action.reason or None)
         return ActionResult.done()
     if last is not None:
         raise last

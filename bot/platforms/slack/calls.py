@@ -8,6 +8,7 @@ exception and never silently. Rate limits are retried by the Web client's retry 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -29,10 +30,12 @@ from bot.actions import (
     DirectMessage,
     EditMessage,
     FindPost,
+    GrantRole,
     OpenModal,
     Post,
     React,
     ReplyInThread,
+    RevokeRole,
     TimeoutMember,
     concrete,
 )
@@ -91,6 +94,7 @@ class SlackCalls:
         self.client = client
         self.modal_labels = modal_labels
         self.interactions: dict[str, PendingInteraction] = {}
+        self.usergroup_lock = asyncio.Lock()  # read-modify-write of a user group's members
 
     def remember(self, token: str, pending: PendingInteraction) -> None:
         now = time.monotonic()
@@ -144,6 +148,10 @@ class SlackCalls:
                 return ActionResult.failed("Slack has no invite links to track", permanent=True)
             case ClosePoll():
                 return ActionResult.failed("Slack has no native polls (its polls are buttons)", permanent=True)
+            case GrantRole():
+                return await self.change_usergroup(action)
+            case RevokeRole():
+                return await self.change_usergroup(action)
             case _:
                 assert_never(action)
 
@@ -262,6 +270,24 @@ class SlackCalls:
             log.error("Slack response_url failed: HTTP %s %s", answer.status_code, answer.body[:100])
             return ActionResult.failed(f"response_url: HTTP {answer.status_code}",
                                        permanent=answer.status_code in (403, 404, 410))
+        return ActionResult.done()
+
+    async def change_usergroup(self, action: GrantRole | RevokeRole) -> ActionResult:
+        """Add a member to a user group or take them out: Slack only replaces the whole list
+        (`usergroups.users.update`), so the list is read first, under a lock, and left alone when nothing changes.
+        A user group cannot be emptied: taking its last member out fails, permanently."""
+        async with self.usergroup_lock:
+            data = await self._call("usergroups.users.list", usergroup=action.role_id)
+            users = [str(u) for u in data.get("users") or ()]
+            if isinstance(action, GrantRole):
+                wanted = users if action.member_id in users else [*users, action.member_id]
+            else:
+                wanted = [u for u in users if u != action.member_id]
+            if wanted == users:
+                return ActionResult.done()
+            if not wanted:
+                return ActionResult.failed("a Slack user group cannot be left empty", permanent=True)
+            await self._call("usergroups.users.update", usergroup=action.role_id, users=",".join(wanted))
         return ActionResult.done()
 
     async def find_post(self, action: FindPost) -> ActionResult:
