@@ -110,6 +110,7 @@ class FakeDiscord:
         # the guard off, so a test counts every duplicate a bug would send
         self.nonce_window_seconds = 300.0
         self.absent_members: set[str] = set()  # user ids that are in no guild: 404 Unknown Member
+        self.member_roles: dict[str, set[str]] = {}  # user id -> role ids given or taken back through REST
         self.requests: list[Recorded] = []
         self.identified = asyncio.Event()
         self.identify_payloads: list[dict[str, Any]] = []
@@ -450,6 +451,9 @@ class FakeDiscord:
             ("POST", r"/webhooks/\d+/[^/]+", lambda m: self._stored("700", body, bot)),
             ("GET", r"/guilds/(\d+)/members/(\d+)", lambda m: self._member(m.group(2))),
             ("PATCH", r"/guilds/(\d+)/members/(\d+)", lambda m: self._member(m.group(2))),
+            ("PUT", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)", lambda m: self._role(m.group(2), m.group(3), True)),
+            ("DELETE", r"/guilds/(\d+)/members/(\d+)/roles/(\d+)",
+             lambda m: self._role(m.group(2), m.group(3), False)),
         ]
         for route_method, pattern, answer in routes:
             match = re.fullmatch(pattern, path)
@@ -468,7 +472,18 @@ class FakeDiscord:
     def _member(self, user_id: str) -> Any:
         if user_id in self.absent_members:
             return _json({"message": "Unknown Member", "code": 10007}, 404)
-        return member(user_id)
+        return member(user_id, roles=tuple(sorted(self.member_roles.get(user_id, ()))))
+
+    def _role(self, user_id: str, role_id: str, give: bool) -> web.Response:
+        """Add Guild Member Role / Remove Guild Member Role: 204 either way, idempotent, as Discord answers."""
+        if user_id in self.absent_members:
+            return _json({"message": "Unknown Member", "code": 10007}, 404)
+        held = self.member_roles.setdefault(user_id, set())
+        if give:
+            held.add(role_id)
+        else:
+            held.discard(role_id)
+        return web.Response(status=204)
 
     def _commands(self, body: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"id": self.new_id(), "application_id": self.bot_id, "version": "1", "default_permission": True,

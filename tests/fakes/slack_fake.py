@@ -61,8 +61,9 @@ MESSAGE_TEXT_LIMIT = 40_000  # chat.postMessage answers msg_too_long past it
 HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT = 100, 999
 # Web API rate-limit tiers, in calls per minute (https://docs.slack.dev/apis/web-api/rate-limits)
 TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
-METHOD_TIERS = {"users.info": 4, "usergroups.list": 2, "conversations.history": 3, "conversations.info": 3,
-                "conversations.open": 3, "chat.update": 3, "chat.delete": 3, "reactions.add": 3,
+METHOD_TIERS = {"users.info": 4, "usergroups.list": 2, "usergroups.users.list": 2, "usergroups.users.update": 2,
+                "conversations.history": 3, "conversations.info": 3, "conversations.open": 3, "chat.update": 3,
+                "chat.delete": 3, "reactions.add": 3,
                 "views.open": 4, "chat.postEphemeral": 4, "auth.test": 4}
 POST_PER_CHANNEL_PER_SECOND = 1  # chat.postMessage: "special" tier, about one a second per channel (bursts pass)
 
@@ -341,6 +342,24 @@ class SlackFake:
 
     def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"usergroups": [{"id": gid, "users": users} for gid, users in self.usergroups.items()]}
+
+    def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = self.usergroups.get(str(args.get("usergroup", "")))
+        return {"users": list(users)} if users is not None else {"error": "no_such_subteam"}
+
+    def _m_usergroups_users_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Replaces the whole list, as Slack does; a group cannot be emptied, and the scope is needed when the
+        fake is told which scopes the token has."""
+        group = str(args.get("usergroup", ""))
+        if self.scopes is not None and not self._has_scope("usergroups:write"):
+            return {"error": "missing_scope", "needed": "usergroups:write"}
+        if group not in self.usergroups:
+            return {"error": "no_such_subteam"}
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if not users:
+            return {"error": "invalid_users"}
+        self.usergroups[group] = users
+        return {"usergroup": {"id": group, "users": users}}
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ids)}"
