@@ -11,7 +11,10 @@ from handlers.ambassadors.appointing import Appointments
 from handlers.ambassadors.buttons import AmbassadorButtons
 from handlers.ambassadors.commands import AmbassadorCommands
 from handlers.ambassadors.migrations import AMBASSADORS, CANDIDATES, migrations
+from handlers.calendar.cards import ReviewCards
+from handlers.calendar.desk import Desk
 from schedules.ambassadors.rounds import CandidateRounds
+from schedules.ambassadors.thanks import MonthlyThanks
 
 
 def install(services: Services) -> None:
@@ -23,12 +26,31 @@ def install(services: Services) -> None:
         services.commands.add(spec)
     rounds = CandidateRounds(services.store, services.clock, services.outbox, services.catalogue, communities,
                              appointments, services.flush_pending)
+    thanks = MonthlyThanks(services.store, services.clock, services.catalogue, communities,
+                           calendar_desk(services), services.flush_pending)
 
     async def start() -> None:
         rounds.register(services.wakeups)
+        thanks.register(services.wakeups)
         await rounds.catch_up()
+        await thanks.catch_up()
 
     services.on_start(start)
+
+
+def calendar_desk(services: Services) -> Desk:
+    """The calendar's desk, for the monthly draft: it writes the post and posts its review card. The draft always
+    waits for approval, so it needs no wake-up of its own: the calendar schedules it when a CM approves it (and
+    its sweep and start-up rebuild cover the rest)."""
+
+    def no_wake_up(post_id: int, due: object) -> None:
+        return None
+
+    async def never_sent_from_here(post_id: int) -> None:
+        raise RuntimeError("the monthly thank-you is never published without approval")
+
+    return Desk(services.store, services.clock, services.outbox, no_wake_up, never_sent_from_here,
+                ReviewCards(services.store, services.outbox, services.catalogue))
 
 
 feature = Feature(

@@ -162,6 +162,8 @@ class Appointments:
         decision = decision or fresh.status
         cards = await self.store.run(lambda db: records.cards_of(db, candidate.id))
         name = await self._name(community, candidate.account)
+        if not who and fresh.decided_by is not None:  # a click on a card someone else decided: name them
+            who = await self._name(community, fresh.decided_by)
         at = fresh.decided_at or self.clock.now()
         content = decided_card(fresh, name, community, self.catalogue, first_week_of(fresh, community), decision,
                                who or "—", at)

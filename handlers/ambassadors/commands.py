@@ -23,7 +23,8 @@ from handlers.ambassadors import records
 from handlers.ambassadors.appointing import Appointments, person_accounts
 from handlers.ambassadors.cards import display_names, platform_name
 from handlers.ambassadors.records import Account, Ambassador
-from handlers.engagement.helpfulness import Signals, feedback_channels, signals
+from handlers.ambassadors.signals import member_signals
+from handlers.engagement.helpfulness import Signals
 
 RECENT_WEEKS = 4
 LIST_LIMIT = 20  # a card stays readable (and inside Discord's 25 fields)
@@ -44,7 +45,7 @@ def roster(db: sqlite_utils.Database, community: Community, now: datetime
     by_account = {a.account: a for a in current}
     end = int(now.timestamp())
     starts = [end - (RECENT_WEEKS - i) * 7 * 86_400 for i in range(RECENT_WEEKS)]
-    found = signals(db, community.id, starts, end, feedback_channels(community))
+    found = member_signals(db, community, starts, end)
     seen: set[Account] = set()
     people: list[tuple[str, list[Ambassador], Signals]] = []
     for ambassador in current:

@@ -48,6 +48,7 @@ class Candidate:
     status: str
     proposed_at: datetime
     decided_at: datetime | None
+    decided_by: Account | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +65,10 @@ def _candidate(row: dict) -> Candidate:
     figures = Figures(row["first_responses"], row["helpful_replies"], row["feedback"], row["active_weeks"],
                       row["score"])
     decided = row["decided_at"]
+    by = (row["decided_platform"], row["decided_by"]) if row["decided_by"] else None
     return Candidate(row["id"], row["community"], row["week"], (row["platform"], row["member_id"]), figures,
                      row["status"], datetime.fromisoformat(row["proposed_at"]),
-                     datetime.fromisoformat(decided) if decided else None)
+                     datetime.fromisoformat(decided) if decided else None, by)
 
 
 def _ambassador(row: dict) -> Ambassador:

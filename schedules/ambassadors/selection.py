@@ -1,12 +1,12 @@
 """Choosing the week's ambassador candidates from helpfulness signals, never from volume.
 
-The signals of the last `lookback_weeks` complete weeks (see `handlers/engagement/helpfulness.py`), added up per
+The signals of the last `lookback_weeks` complete weeks (see `handlers/ambassadors/signals.py`), added up per
 member across their linked accounts, give a score:
 
 - a **first response** to a question in a help channel: 5 (answering someone who was waiting is what an
   ambassador does);
 - a **helpful reply** (a reply that got a reaction from someone else): 3;
-- a **feedback** given (in a feedback channel, or marked as feedback by a CM): 2;
+- a **feedback** given (to the feedback inbox: `/feedback`, a feedback channel, a CM's 📝 mark): 2;
 - an **active week**: 1 (regularity; at least `min_active_weeks` of them are required).
 
 A candidate needs `min_score`, at least one first response or helpful reply, and is never staff, a member who
@@ -26,7 +26,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.ambassadors import records
 from handlers.ambassadors.records import Account, Figures
-from handlers.engagement.helpfulness import feedback_channels, signals
+from handlers.ambassadors.signals import member_signals
 from handlers.moderation import flags
 from schedules.report.metrics import Scope
 from schedules.report.metrics.people import identify, opted_out_accounts, staff_accounts
@@ -70,7 +70,7 @@ def choose(db: sqlite_utils.Database, community: Community, now: datetime) -> tu
     week, starts, end = lookback(community, now)
     who = identify(db, Scope(community, week, None, now))
     people: dict[str, _Person] = defaultdict(_Person)
-    for account, found in signals(db, community.id, starts, end, feedback_channels(community)).items():
+    for account, found in member_signals(db, community, starts, end).items():
         person = people[who(*account)]
         person.accounts.add(account)
         person.first_responses += found.first_responses

@@ -29,7 +29,7 @@ from schedules.report.metrics.activity import (
     slipping_away,
     top_channels,
 )
-from schedules.report.metrics.ambassadors import ambassadors
+from schedules.report.metrics.ambassadors import ambassadors, appointed
 from schedules.report.metrics.feedback import feedback
 from schedules.report.metrics.growth import growth
 from schedules.report.metrics.moderation import moderation
@@ -57,6 +57,7 @@ METRICS = (
     "posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
     "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week",
     "flags_raised", "flags_decided", "decision_median_s", "moderation_actions",
+    "ambassadors", "ambassador_first_response_share", "ambassadors_slipping",
 )
 
 
@@ -113,6 +114,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
     numbers |= satisfaction(db, scope)
+    numbers |= appointed(db, scope, who)
     slipping_count, slipping = slipping_away(db, scope, who, hidden)
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)

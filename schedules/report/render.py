@@ -26,7 +26,8 @@ FIELD_VALUE_LIMIT = 1024
 CARD_LIMIT = 6000
 TITLE_LIMIT = 256
 SHARES = frozenset({"active_share", "newcomer_activation", "newcomer_retention", "unanswered_24h_share",
-                    "growth_rate", "traffic_conversion_rate", "traffic_visit_growth", "feedback_acknowledged_share"})
+                    "growth_rate", "traffic_conversion_rate", "traffic_visit_growth", "feedback_acknowledged_share",
+                    "ambassador_first_response_share"})
 DURATIONS = frozenset({"first_response_median_s", "first_response_p90_s", "decision_median_s",
                        "feedback_ack_median_s", "feedback_close_median_s", "feedback_oldest_open_s"})
 # A feedback waiting 10 days reads "10 days", not "2 weeks": days up to 3 weeks (Babel's unit threshold).
@@ -42,6 +43,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "feedback_unsorted", "feedback_acknowledged_share", "feedback_ack_median_s",
                   "feedback_close_median_s", "feedback_oldest_open_s")),
     ("moderation", ("flags_raised", "flags_decided", "decision_median_s", "moderation_actions")),
+    ("ambassadors", ("ambassadors", "ambassador_first_response_share", "ambassadors_slipping")),
 )
 LIST_SECTIONS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")
 LINKED_CHANNELS = frozenset({"discord", "slack"})

@@ -12,6 +12,7 @@ from bot.store.migrations import apply_all
 from handlers.ambassadors import records
 from handlers.ambassadors.migrations import migrations as ambassador_migrations
 from handlers.engagement.migrations import migrations as engagement_migrations
+from handlers.feedback.migrations import migrations as feedback_migrations
 from handlers.moderation.migrations import moderation as moderation_migrations
 from handlers.privacy.accounts import Account, link
 from handlers.privacy.migrations import migrations as privacy_migrations
@@ -126,3 +127,17 @@ def test_at_most_the_configured_number_of_candidates_best_first(db, acme):
     assert len(picks) == acme.ambassadors.candidates == 3
     scores = [f.score for _, f in picks]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_feedback_given_is_read_from_the_feedback_inbox(db, acme):
+    apply_all(db, [feedback_migrations])
+    log = Log(db)
+    log.helps("discord", "d1", 2)
+    for source in ("command", "channel", "mark"):  # /feedback, a feedback channel, a CM's 📝 mark
+        db["feedback_items"].insert({"community": "acme", "platform": "discord", "member_id": "d1",
+                                     "source": source, "kind": "idea", "created_at": MONDAY_W48, "status": "open"})
+    db["feedback_items"].insert({"community": "acme", "platform": "discord", "member_id": "d1", "source": "command",
+                                 "kind": "idea", "created_at": MONDAY_W48 - 8 * WEEK, "status": "open"})  # too old
+    db.conn.commit()
+    [(_, figures)] = choose(db, acme, NOW)[1]
+    assert figures.feedback == 3 and figures.score == score(2, 2, 3, 2)

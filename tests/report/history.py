@@ -33,6 +33,7 @@ from bot.events import (
     ReactionAdded,
     ReactionRemoved,
 )
+from bot.features.ambassadors import feature as ambassadors_feature
 from bot.features.engagement import feature as engagement_feature
 from bot.features.feedback import feature as feedback_feature
 from bot.features.moderation import feature as moderation_feature
@@ -44,6 +45,8 @@ from bot.outbox import Outbox
 from bot.store import Store
 from bot.store.migrations import apply_all
 from config.feedback import KINDS
+from handlers.ambassadors import records as ambassador_records
+from handlers.ambassadors.migrations import migrations as ambassador_migrations
 from handlers.calendar.migrations import migrations as calendar_migrations
 from handlers.engagement.log import BatchedWriter, EngagementLog
 from handlers.engagement.migrations import migrations as engagement_migrations
@@ -127,7 +130,8 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
         delay = draw(st.one_of(st.just(0), st.just(0), st.integers(0, 3 * 86_400)))
         kind = draw(st.sampled_from(("join", "leave", "message", "message", "reply", "reaction", "unreact", "edit",
                                      "delete", "publish", "schedule", "flag", "opt_out", "opt_in", "forget", "link",
-                                     "answer", "answer", "feedback", "fb_ack", "fb_done", *SYSTEM, "report")))
+                                     "answer", "answer", "feedback", "fb_ack", "fb_done", "appoint", "appoint",
+                                     "dismiss", *SYSTEM, "report")))
         common = {"time": now + delay, "at": now, "platform": platform, "member": member}
         if kind in ("join", "leave"):
             history.steps.append(Step(kind=kind, **common))
@@ -188,7 +192,7 @@ def template_database() -> sqlite3.Connection:
     """Every table the report reads, migrated once; each example starts from a copy."""
     db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
     apply_all(db, [calendar_migrations, engagement_migrations, moderation_migrations, privacy_migrations,
-                   surveys_migrations, feedback_migrations])
+                   surveys_migrations, feedback_migrations, ambassador_migrations])
     for (platform, kind), survey_id in SURVEYS.items():  # one open channel survey of each kind on each platform
         created = surveys_ledger.create(db, surveys_ledger.NewSurvey(
             community="acme", kind=kind, question="?", delivery="channel", platform=platform, channel_id="general",
@@ -213,7 +217,8 @@ class Bot:
     """The production side: the real engagement log, buffer, privacy rights and report on a real database."""
 
     DECLARED = (*engagement_feature.personal_data, *moderation_feature.personal_data, *privacy_feature.personal_data,
-                *surveys_feature.personal_data, *feedback_feature.personal_data)
+                *surveys_feature.personal_data, *feedback_feature.personal_data,
+                *ambassadors_feature.personal_data)
 
     def __init__(self, template: sqlite3.Connection, start: datetime) -> None:
         self.settings = acme_settings(SETTINGS_EXTRA)
@@ -328,6 +333,11 @@ class Bot:
                 "decided_at": _iso(decided) if decided else None}) and db.conn.commit())
         elif step.kind in ("publish", "schedule"):
             await db_run(lambda db: self._post(db, step))
+        elif step.kind in ("appoint", "dismiss"):  # a CM accepts a candidate, or removes an ambassador
+            accounts = await db_run(lambda db: accounts_of(db, "acme", account))
+            pairs = [(a.platform, a.member_id) for a in accounts]
+            change = ambassador_records.appoint if step.kind == "appoint" else ambassador_records.remove
+            await db_run(lambda db: change(db, "acme", pairs, ("discord", "dcm"), now))
 
     def _post(self, db: sqlite_utils.Database, step: Step) -> None:
         post_id, campaign, pillar, weekday = step.extra
@@ -417,6 +427,7 @@ class Model:
             group = world.group_of(account)
             world.log = [r for r in world.log if r.account not in group]
             world.answers = [a for a in world.answers if a.account not in group]
+            world.ambassadors = {a: p for a, p in world.ambassadors.items() if a not in group}
             world.groups = [g for g in world.groups if not g & group]
             since = step.time - 365 * 86_400
             world.flags = [f for f in world.flags if (f.platform, f.member) not in group
@@ -436,6 +447,13 @@ class Model:
             self.posts[(step.platform, step.channel, step.message_id)] = post_id
             world.deliveries.append(ref.Delivery(post_id, step.platform, step.channel, step.message_id, step.at,
                                                  campaign, pillar))
+        elif step.kind == "appoint":
+            for each in world.group_of(account):
+                world.ambassadors[each] = (step.time, None)
+        elif step.kind == "dismiss":
+            for each in world.group_of(account):
+                if each in world.ambassadors and world.ambassadors[each][1] is None:
+                    world.ambassadors[each] = (world.ambassadors[each][0], step.time)
         elif step.kind == "schedule":
             post_id, _, _, weekday = step.extra
             world.scheduled.append(ref.Scheduled(post_id, step.platform, datetime.fromtimestamp(step.at, UTC),

@@ -116,6 +116,7 @@ class World:
     scheduled: list[Scheduled] = field(default_factory=list)
     answers: list[SurveyAnswer] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)  # the inbox, in arrival order
+    ambassadors: dict[Account, tuple[int, int | None]] = field(default_factory=dict)  # appointed, removed
 
     def group_of(self, account: Account) -> set[Account]:
         return next((g for g in self.groups if account in g), {account})
@@ -219,6 +220,7 @@ def figures(scope: Scope) -> tuple[dict, dict]:
     n |= feedback(scope)
     n |= moderation(scope)
     n |= satisfaction(scope)
+    n |= appointed(scope)
     slipping_count, slipping = slipping_away(scope)
     n["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(scope)
@@ -289,6 +291,40 @@ def first_response(scope: Scope) -> dict:
     return {"help_questions": len(questions),
             "first_response_median_s": float(statistics.median(delays)) if delays else None,
             "first_response_p90_s": p90, "unanswered_24h_share": share(unanswered, old)}
+
+
+# ---------------------------------------------------------------------------------------------- ambassadors
+AMBASSADOR_SILENCE_DAYS = 21
+
+
+def appointed(scope: Scope) -> dict:
+    """Ambassadors at the week's end; the share of the week's first responses given by a member who was an
+    ambassador when answering; the ambassadors at the end with no activity in the 21 days before it."""
+    start, end = scope.bounds
+    periods = {a: p for a, p in scope.world.ambassadors.items() if scope.platform in (None, a[0])}
+
+    def serving(account: Account, instant: int) -> bool:
+        period = periods.get(account)
+        return period is not None and period[0] <= instant and (period[1] is None or period[1] > instant)
+
+    at_end = {scope.who(a) for a in periods if serving(a, end - 1)}
+    rows = scope.rows()
+    firsts = []
+    for q in in_week(scope, ("message",)):
+        if (q.platform, q.channel) not in HELP:
+            continue
+        answers = [(r.at, index, r) for index, r in enumerate(rows) if r.kind == "reply"
+                   and (r.platform, r.channel, r.target) == (q.platform, q.channel, q.message_id)
+                   and r.member != q.member and q.at <= r.at <= scope.now and r.at >= start]
+        if answers:
+            firsts.append(min(answers, key=lambda a: (a[0], a[1])))
+    given = sum(1 for at, _, r in firsts
+                if any(serving(a, at) for a in periods if scope.who(a) == scope.who(r.account)))
+    silence = end - AMBASSADOR_SILENCE_DAYS * DAY
+    active = {scope.who(r.account) for r in rows if r.kind in ("message", "reply", "reaction")
+              and silence <= r.at < end}
+    return {"ambassadors": len(at_end), "ambassador_first_response_share": share(given, len(firsts)),
+            "ambassadors_slipping": len(at_end - active)}
 
 
 # ---------------------------------------------------------------------------------------------- feedback

@@ -13,14 +13,17 @@ itself, a troll or someone who asked not to be named.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import sqlite_utils
 
+from handlers.ambassadors import records
+from handlers.ambassadors.migrations import AMBASSADORS
+from handlers.engagement.helpfulness import active_between, first_responses
 from handlers.engagement.migrations import EVENTS
 from handlers.moderation import flags
-from schedules.report.metrics import Ranked, Scope, member_labels, table_exists
+from schedules.report.metrics import Number, Ranked, Scope, member_labels, share, table_exists
 from schedules.report.metrics.people import Account, Identify
 
 FIRST_RESPONSE_WEIGHT = 5
@@ -99,3 +102,40 @@ def ambassadors(db: sqlite_utils.Database, scope: Scope, who: Identify, excluded
     )[: scope.top_count]
     labels = member_labels(db, scope.community.id, [account_of[i] for _, i in ranked])
     return [Ranked("member", *account_of[i], labels[account_of[i]], points) for points, i in ranked]
+
+
+# -- the appointed ambassadors (the ambassadors feature's records) ----------------------------------------------------
+AMBASSADOR_KEYS = ("ambassadors", "ambassador_first_response_share", "ambassadors_slipping")
+
+
+def _serving(periods: dict[Account, tuple[int, int | None]], account: Account, instant: int) -> bool:
+    """Whether `account` was an ambassador at `instant` (appointed at or before it, not yet removed)."""
+    period = periods.get(account)
+    return period is not None and period[0] <= instant and (period[1] is None or period[1] > instant)
+
+
+def appointed(db: sqlite_utils.Database, scope: Scope, who: Identify) -> dict[str, Number]:
+    """The ambassadors at the week's end, the share of the week's first responses they gave (ambassadors when
+    they answered), and how many of them had no message, reply or reaction in the `slipping_days` before the
+    week's end. Read from the ambassadors feature's records; members who were forgotten are gone from both."""
+    if not table_exists(db, AMBASSADORS):
+        return dict.fromkeys(AMBASSADOR_KEYS)
+    start, end = scope.bounds
+    periods = {a: p for a, p in records.periods(db, scope.community.id).items()
+               if scope.platform in (None, a[0])}
+    at_end = {who(*a) for a in periods if _serving(periods, a, end - 1)}
+    accounts_of: dict[str, set[Account]] = defaultdict(set)
+    for account in periods:
+        accounts_of[who(*account)].add(account)
+    responses = first_responses(db, scope.community.id, start, end, int(scope.now.timestamp()) + 1, scope.platform)
+    by_ambassadors = sum(
+        1 for r in responses
+        if any(_serving(periods, a, r.at) for a in accounts_of.get(who(*r.responder), ()))
+    )
+    silence = end - scope.community.ambassadors.slipping_days * 86_400
+    active = {who(*a) for a in active_between(db, scope.community.id, silence, end, scope.platform)}
+    return {
+        "ambassadors": len(at_end),
+        "ambassador_first_response_share": share(by_ambassadors, len(responses)),
+        "ambassadors_slipping": len(at_end - active),
+    }
