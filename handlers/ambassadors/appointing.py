@@ -64,11 +64,12 @@ class Appointments:
         now = self.clock.now()
 
         def decide_and_appoint(db: sqlite_utils.Database) -> list[Account] | None:
-            if not records.decide(db, candidate_id, ACCEPTED, by, now):
-                return None
-            accounts = person_accounts(db, community.id, candidate.account)
-            records.appoint(db, community.id, accounts, by, now)
-            return accounts
+            with db.atomic():  # the decision and the appointment land together, or neither
+                if not records.decide(db, candidate_id, ACCEPTED, by, now):
+                    return None
+                accounts = person_accounts(db, community.id, candidate.account)
+                records.appoint(db, community.id, accounts, by, now)
+                return accounts
 
         accounts = await self.store.run(decide_and_appoint)
         if accounts is None:

@@ -80,7 +80,7 @@ def _ambassador(row: dict) -> Ambassador:
 # -- the weekly round ----------------------------------------------------------------------------------------------
 def claim_round(db: sqlite_utils.Database, community: str, week: str, now: datetime) -> bool:
     """Start the round of `week` (True), or say it was already started (False): one card per week."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"INSERT OR IGNORE INTO {ROUNDS} (community, week, status, started_at) VALUES (?, ?, 'selecting', ?)",
             [community, week, stamp(now)])
@@ -95,7 +95,7 @@ def round_status(db: sqlite_utils.Database, community: str, week: str) -> str | 
 def add_candidates(db: sqlite_utils.Database, community: str, week: str, picks: Iterable[tuple[Account, Figures]],
                    now: datetime) -> None:
     """Store the round's candidates and mark it selected, in one transaction (a crash keeps both or neither)."""
-    with db.conn:
+    with db.atomic():
         for (platform, member_id), f in picks:
             db.execute(
                 f"INSERT INTO {CANDIDATES} (community, week, platform, member_id, score, first_responses,"
@@ -106,7 +106,7 @@ def add_candidates(db: sqlite_utils.Database, community: str, week: str, picks: 
 
 
 def finish_round(db: sqlite_utils.Database, community: str, week: str) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {ROUNDS} SET status = 'posted' WHERE community = ? AND week = ?", [community, week])
 
 
@@ -122,7 +122,7 @@ def get_candidate(db: sqlite_utils.Database, candidate_id: int) -> Candidate | N
 
 def record_card(db: sqlite_utils.Database, candidate_id: int, platform: str, channel_id: str,
                 message_id: str) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"INSERT OR REPLACE INTO {CARDS} (candidate_id, platform, channel_id, message_id)"
                    " VALUES (?, ?, ?, ?)", [candidate_id, platform, channel_id, message_id])
 
@@ -136,7 +136,7 @@ def cards_of(db: sqlite_utils.Database, candidate_id: int) -> list[tuple[str, st
 
 def decide(db: sqlite_utils.Database, candidate_id: int, status: str, by: Account, now: datetime) -> bool:
     """Accept or decline a proposed candidate; False when someone decided first (or it expired)."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute(
             f"UPDATE {CANDIDATES} SET status = ?, decided_at = ?, decided_by = ?, decided_platform = ?"
             " WHERE id = ? AND status = ?", [status, stamp(now), by[1], by[0], candidate_id, PROPOSED])
@@ -156,7 +156,7 @@ def not_to_propose(db: sqlite_utils.Database, community: str, snoozed_since: dat
 
 def expire_stale(db: sqlite_utils.Database, community: str, proposed_before: datetime, now: datetime) -> list[int]:
     """Candidates nobody decided on since `proposed_before` become expired; returns their ids (to close cards)."""
-    with db.conn:
+    with db.atomic():
         ids = [r[0] for r in db.execute(
             f"SELECT id FROM {CANDIDATES} WHERE community = ? AND status = ? AND proposed_at < ?",
             [community, PROPOSED, stamp(proposed_before)]).fetchall()]
@@ -169,7 +169,7 @@ def expire_stale(db: sqlite_utils.Database, community: str, proposed_before: dat
 def appoint(db: sqlite_utils.Database, community: str, accounts: Iterable[Account], by: Account,
             now: datetime) -> None:
     """Make every account of a person an ambassador (a removed one is appointed again, from now)."""
-    with db.conn:
+    with db.atomic():
         for platform, member_id in accounts:
             db.execute(
                 f"INSERT INTO {AMBASSADORS} (community, platform, member_id, since, appointed_by, appointed_platform,"
@@ -181,7 +181,7 @@ def appoint(db: sqlite_utils.Database, community: str, accounts: Iterable[Accoun
 
 
 def mark_granted(db: sqlite_utils.Database, community: str, account: Account, granted: bool) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {AMBASSADORS} SET granted = ? WHERE community = ? AND platform = ? AND member_id = ?",
                    [int(granted), community, *account])
 
@@ -190,7 +190,7 @@ def remove(db: sqlite_utils.Database, community: str, accounts: Iterable[Account
            now: datetime) -> list[Account]:
     """Remove the accounts that are ambassadors now; returns those (to take their role back)."""
     removed: list[Account] = []
-    with db.conn:
+    with db.atomic():
         for platform, member_id in accounts:
             cursor = db.execute(
                 f"UPDATE {AMBASSADORS} SET removed_at = ?, removed_by = ?, removed_platform = ?"
@@ -225,7 +225,7 @@ def thanks_post(db: sqlite_utils.Database, community: str, month: str) -> int | 
 
 
 def record_thanks(db: sqlite_utils.Database, community: str, month: str, post_id: int, now: datetime) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(f"INSERT OR IGNORE INTO {THANKS} (community, month, post_id, drafted_at) VALUES (?, ?, ?, ?)",
                    [community, month, post_id, stamp(now)])
 
@@ -234,7 +234,7 @@ def record_thanks(db: sqlite_utils.Database, community: str, month: str, post_id
 def purge(db: sqlite_utils.Database, community: str, before: datetime) -> int:
     """Erase candidates decided (declined, expired, accepted) and ambassadors removed before `before`."""
     cutoff = stamp(before)
-    with db.conn:
+    with db.atomic():
         gone = db.execute(
             f"DELETE FROM {CANDIDATES} WHERE community = ? AND status != ? AND decided_at < ?",
             [community, PROPOSED, cutoff]).rowcount
