@@ -100,12 +100,13 @@ def signals(db: sqlite_utils.Database, community: str, week_starts: Sequence[int
     authors: dict[tuple[str, str], Account] = {}
     replies: set[tuple[str, str]] = set()
     feedback_messages: set[tuple[str, str]] = set()
+    week_of = bisect.bisect_right
     for p, c, member, kind, at, message in db.execute(
         f"SELECT platform, channel_id, member_id, kind, at, message_id FROM {EVENTS} WHERE community = ?"
-        " AND kind IN ('message', 'reply', 'reaction') AND at >= ? AND at < ?", [community, start, end]
+        " AND kind IN ('message', 'reply') AND at >= ? AND at < ?", [community, start, end]
     ):
-        found[(p, member)].weeks.add(bisect.bisect_right(week_starts, at) - 1)
-        if kind == "reaction" or message is None:
+        found[(p, member)].weeks.add(week_of(week_starts, at) - 1)
+        if message is None:
             continue
         authors[(p, message)] = (p, member)
         if kind == "reply":
@@ -113,10 +114,11 @@ def signals(db: sqlite_utils.Database, community: str, week_starts: Sequence[int
         if (p, c) in feedback_in:
             feedback_messages.add((p, message))
     helped: set[tuple[str, str]] = set()
-    for p, target, reactor in db.execute(
-        f"SELECT platform, target_id, member_id FROM {EVENTS} WHERE community = ? AND kind = 'reaction'"
+    for p, target, reactor, at in db.execute(  # one pass over reactions: active weeks and appreciated replies
+        f"SELECT platform, target_id, member_id, at FROM {EVENTS} WHERE community = ? AND kind = 'reaction'"
         " AND at >= ? AND at < ?", [community, start, end]
     ):
+        found[(p, reactor)].weeks.add(week_of(week_starts, at) - 1)
         key = (p, target)
         if key in replies and authors[key] != (p, reactor):
             helped.add(key)
