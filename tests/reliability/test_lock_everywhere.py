@@ -5,8 +5,9 @@ Ten seconds is twice SQLite's busy timeout (5 s), so the store's own retry queue
 carries the work; it is also more than three of Slack's 3-second acknowledgement windows, so Slack delivers
 its events again (503 over HTTP, no acknowledgement in Socket Mode) while the first deliveries still wait.
 The console runs as `cmbot run` in a subprocess, the Slack side as the real adapter against the fake; one lock
-process holds both databases. The lock's length is the fault's (the locker holds `--at-least` 10 s); the test
-never sleeps: it asks for the release once both bots have shown they are waiting, and waits on events.
+process holds both databases. The lock's length is the fault's (the locker holds `--at-least` 10 s, within the
+store's patience, `CMBOT_STORE_PATIENCE_SECONDS`, set for both bots); the test never sleeps: it asks for the
+release once both bots have shown they are waiting, and waits on events.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.slack.harness import GENERAL, build_harness
 from tests.slack.harness import WELCOME as SLACK_WELCOME
 
 LOCK_SECONDS = 10
+PATIENCE_SECONDS = 60  # CMBOT_STORE_PATIENCE_SECONDS, the default: the lock ends well within the store's patience
 RETRIES = (1.0, 5.0, 15.0)  # Slack's schedule (at once, 1 min, 5 min), compressed
 WAITING = "the database is locked by another process; waiting"
 
@@ -66,6 +68,7 @@ async def console_bot(tmp_path: Path) -> asyncio.subprocess.Process:
     config = tmp_path / "cmbot.toml"
     config.write_text(CONFIG.format(db=tmp_path / "bot.db"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "CMBOT_"))}
+    env["CMBOT_STORE_PATIENCE_SECONDS"] = str(PATIENCE_SECONDS)
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "--config", str(config), "run", "--platform", "console", "--start-at",
         "2026-11-23T09:00:00+01:00", cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE,
@@ -96,7 +99,8 @@ async def fake():
 async def test_a_ten_second_lock_while_joins_and_messages_arrive_on_the_console_and_on_slack(tmp_path, fake):
     console_dir, slack_db = tmp_path / "console", tmp_path / "slack.db"
     console_dir.mkdir()
-    store = Store.open(slack_db)
+    assert LOCK_SECONDS < PATIENCE_SECONDS  # a lock the bots wait out; past the patience they stop (exit 5)
+    store = Store.open(slack_db, patience=PATIENCE_SECONDS)
     apply_all(store.db, [])
     http_bot = await build_harness(store, fake, http=True)
     socket_bot = await build_harness(store, fake)
