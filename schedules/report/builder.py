@@ -35,6 +35,7 @@ from schedules.report.metrics.growth import growth
 from schedules.report.metrics.moderation import moderation
 from schedules.report.metrics.newcomers import newcomers
 from schedules.report.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
+from schedules.report.metrics.polls import polls
 from schedules.report.metrics.posts import posts
 from schedules.report.metrics.response import first_response
 from schedules.report.metrics.satisfaction import satisfaction
@@ -52,7 +53,7 @@ METRICS = (
     "help_questions", "first_response_median_s", "first_response_p90_s", "unanswered_24h_share",
     "slipping_away", "feedback", "feedback_idea", "feedback_bug", "feedback_praise", "feedback_complaint",
     "feedback_unsorted", "feedback_acknowledged_share", "feedback_ack_median_s", "feedback_close_median_s",
-    "feedback_oldest_open_s",
+    "feedback_oldest_open_s", "polls_closed", "poll_votes", "poll_voters",
     "nps", "nps_margin", "nps_answers", "csat", "csat_low", "csat_high", "csat_answers",
     "posts_published", "post_reactions_24h", "post_replies_24h", "post_members_24h",
     "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week",
@@ -119,11 +120,14 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)
     numbers |= post_numbers
+    poll_numbers, poll_lists = polls(db, scope)
+    numbers |= poll_numbers
     lists = {
         "top_channels": top_channels(db, scope),
         "top_contributors": ambassadors(db, scope, who, hidden | staff),
         "slipping": slipping,
         **post_lists,
+        **poll_lists,
     }
     return numbers, lists
 

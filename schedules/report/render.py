@@ -41,11 +41,13 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "post_reactions_7d", "post_replies_7d", "post_members_7d", "posts_scheduled_next_week")),
     ("feedback", ("feedback", "feedback_idea", "feedback_bug", "feedback_praise", "feedback_complaint",
                   "feedback_unsorted", "feedback_acknowledged_share", "feedback_ack_median_s",
-                  "feedback_close_median_s", "feedback_oldest_open_s")),
+                  "feedback_close_median_s", "feedback_oldest_open_s", "polls_closed", "poll_votes",
+                  "poll_voters")),
     ("moderation", ("flags_raised", "flags_decided", "decision_median_s", "moderation_actions")),
     ("ambassadors", ("ambassadors", "ambassador_first_response_share", "ambassadors_slipping")),
 )
-LIST_SECTIONS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar")
+LIST_SECTIONS = ("top_channels", "top_contributors", "slipping", "best_post", "by_campaign", "by_pillar", "polls",
+                 "poll_campaigns")
 LINKED_CHANNELS = frozenset({"discord", "slack"})
 
 

@@ -31,6 +31,12 @@ Channels: each guild has #general (id 700) plus those given to `add_channel` (be
 in GUILD_CREATE; threads are served by GET /channels/{id} only, as archived threads are); an unknown id answers
 404/10003. The bot's member holds a role with the permissions of the invite link; `add_channel(denied=...)`
 takes permissions away from it in one channel through a member overwrite, as a server admin would.
+Native polls: a message sent with a `poll` is checked as Discord checks it (1 to 768 whole hours, a question of
+at most 300 characters, 1 to 10 answers of at most 55) and stored with its expiry; `vote` records a member's
+vote as Discord's client does (on a single-choice poll, changing answer removes the old vote first) and sends
+MESSAGE_POLL_VOTE_ADD / _REMOVE, or only counts it (`dispatch=False`, a vote cast while the bot was away);
+POST /channels/{c}/polls/{m}/expire ends the poll and answers the message with its final counts (Discord's
+520001 "Poll expired" when it already ended); GET /channels/{c}/messages/{m} serves a message with its count.
 """
 
 from __future__ import annotations
@@ -125,6 +131,7 @@ class FakeDiscord:
         self._interactions: dict[str, dict[str, Any]] = {}  # id -> {"token", "created", "acked"}
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}
         self.channels: dict[str, dict[str, Any]] = {}  # added with `add_channel`, besides each guild's #general
+        self.poll_votes: dict[str, dict[int, set[str]]] = {}  # message id -> answer id -> voters (native polls)
         self._errors: list[CannedError] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -287,6 +294,30 @@ class FakeDiscord:
         data = {"id": self.new_id(), "name": name, "type": 1, "options": options or []}
         return self.interaction(2, data, user_id, roles, **extra)
 
+    async def vote(self, user_id: str, message_id: str, answer_id: int, *, added: bool = True,
+                   dispatch: bool = True) -> None:
+        """A member votes for (or takes back) an answer of a native poll, as Discord's client does it."""
+        message = self._find_message(message_id)
+        assert message is not None and message.get("poll"), f"no poll on message {message_id}"
+        poll = message["poll"]
+        assert not poll["results"]["is_finalized"], "the poll has ended"
+        votes = self.poll_votes.setdefault(message_id, {})
+        events: list[tuple[str, int]] = []
+        if added and not poll["allow_multiselect"]:
+            events += [("MESSAGE_POLL_VOTE_REMOVE", other) for other, voters in votes.items()
+                       if user_id in voters and other != answer_id]
+        events.append(("MESSAGE_POLL_VOTE_ADD" if added else "MESSAGE_POLL_VOTE_REMOVE", answer_id))
+        for name, answer in events:
+            voters = votes.setdefault(answer, set())
+            (voters.add if name.endswith("ADD") else voters.discard)(user_id)
+            if dispatch:
+                await self.dispatch(name, {"user_id": user_id, "channel_id": message["channel_id"],
+                                           "message_id": message_id, "guild_id": self.guild_ids[0],
+                                           "answer_id": answer})
+
+    def poll_counts(self, message_id: str) -> dict[int, int]:
+        return {answer: len(voters) for answer, voters in self.poll_votes.get(message_id, {}).items()}
+
     def button_click(self, custom_id: str, message_id: str, user_id: str, roles: tuple[str, ...] = (), **extra):
         channel = f"8{user_id}" if extra.get("dm") else extra.get("channel_id", "700")
         message = self.message(channel, user(self.bot_id, "cmbot", bot=True), "")
@@ -436,6 +467,8 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", lambda m: self._send(m.group(1), body, bot)),
             ("GET", r"/channels/(\d+)", lambda m: self._channel(m.group(1))),
             ("GET", r"/channels/(\d+)/messages", lambda m: self._history(m.group(1), query)),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", lambda m: self._one_message(m.group(1), m.group(2))),
+            ("POST", r"/channels/(\d+)/polls/(\d+)/expire", lambda m: self._end_poll(m.group(1), m.group(2))),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._stored(m.group(1), body, bot, m.group(2))),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: {
                 "id": m.group(2), "type": 11, "parent_id": m.group(1), "name": body.get("name", ""),
@@ -492,6 +525,9 @@ class FakeDiscord:
     def _send(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any]) -> Any:
         if channel_id.startswith("8") and channel_id[1:] in self.dms_closed:
             return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
+        refused = self._poll_refusal(body.get("poll"))
+        if refused is not None:
+            return refused
         nonce = body.get("nonce") if body.get("enforce_nonce") else None
         for existing in self.channel_messages.get(channel_id, []):
             recent = self.now() - existing["_sent"] <= self.nonce_window_seconds
@@ -504,6 +540,65 @@ class FakeDiscord:
         return stored
 
     def _stored(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any], message_id: str | None = None):
+        stored = self._message_body(channel_id, body, bot, message_id)
+        if body.get("poll"):
+            created = body["poll"]
+            expiry = datetime.now(UTC).timestamp() + float(created["duration"]) * 3600
+            stored["poll"] = {"question": created["question"], "allow_multiselect": created["allow_multiselect"],
+                              "layout_type": created.get("layout_type", 1),
+                              "answers": [{"answer_id": i + 1, "poll_media": a["poll_media"]}
+                                          for i, a in enumerate(created["answers"])],
+                              "expiry": datetime.fromtimestamp(expiry, UTC).isoformat(),
+                              "results": {"is_finalized": False, "answer_counts": []}}
+        return stored
+
+    @staticmethod
+    def _poll_refusal(poll: dict[str, Any] | None) -> web.Response | None:
+        """Discord's checks on a poll being created (error 50035, Invalid Form Body)."""
+        if not poll:
+            return None
+        hours = float(poll.get("duration", 24))
+        answers = poll.get("answers", [])
+        wrong = (not hours.is_integer() or not 1 <= hours <= 768 or len(poll["question"]["text"]) > 300
+                 or not 1 <= len(answers) <= 10 or any(len(a["poll_media"]["text"]) > 55 for a in answers))
+        return _json({"message": "Invalid Form Body", "code": 50035}, 400) if wrong else None
+
+    def _find_message(self, message_id: str) -> dict[str, Any] | None:
+        for messages in self.channel_messages.values():
+            for message in messages:
+                if message["id"] == message_id:
+                    return message
+        return None
+
+    def _with_counts(self, message: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in message.items() if k != "_nonce"}
+        if message.get("poll"):
+            counts = self.poll_counts(message["id"])
+            results = dict(message["poll"]["results"])
+            results["answer_counts"] = [{"id": a["answer_id"], "count": counts.get(a["answer_id"], 0),
+                                         "me_voted": False} for a in message["poll"]["answers"]]
+            shown["poll"] = message["poll"] | {"results": results}
+        return shown
+
+    def _one_message(self, channel_id: str, message_id: str) -> Any:
+        message = self._find_message(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return self._with_counts(message)
+
+    def _end_poll(self, channel_id: str, message_id: str) -> Any:
+        message = self._find_message(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if not message.get("poll"):
+            return _json({"message": "Cannot expire a non-poll message", "code": 520006}, 400)
+        if message["poll"]["results"]["is_finalized"]:
+            return _json({"message": "Poll expired", "code": 520001}, 400)
+        message["poll"]["results"] = {"is_finalized": True, "answer_counts": []}
+        message["poll"]["expiry"] = _now()
+        return self._with_counts(message)
+
+    def _message_body(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any], message_id: str | None):
         return {"id": message_id or self.new_id(), "channel_id": channel_id, "author": bot,
                 "content": body.get("content") or "", "timestamp": _now(), "edited_timestamp": None, "tts": False,
                 "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],

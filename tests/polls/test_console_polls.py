@@ -98,3 +98,17 @@ async def test_a_cm_closes_a_poll_early_and_lists_polls(console_bot):
     out = await bot.lines("cmd claire /poll close 1\ncmd claire /poll list")
     assert "Poll #1 was already closed." in out and "#1 · closed · Pizza?" in out
     assert "Results of poll" not in out
+
+
+async def test_the_weekly_report_shows_each_poll_and_the_votes_by_campaign(console_bot):
+    bot: ConsoleBot = await console_bot()
+    out = await bot.lines('cmd sam[smm] #general /poll new question="Which colour? @everyone" '
+                          'answers="Red | Blue" duration=1h campaign=launch')
+    poll = message_id(out, "📊 Poll #1")
+    await bot.lines(f"click alice {poll} Red\nclick bob {poll} Red\nclick carol {poll} Blue\nclock +1h")
+    out = await bot.lines('cmd sam #general /poll new question="Tea?" answers="Yes|No" duration=2h')
+    await bot.lines(f"click alice {message_id(out, '📊 Poll #2')} No\nclock +2h")
+    out = await bot.lines("cmd sam /report week=2026-W48")
+    assert "Polls ended: 2" in out and "Poll votes: 4" in out and "Poll voters: 4" in out
+    assert "Which colour? @everyone — Red 66.7%, Blue 33.3%: 3" in out and "Tea? — Yes 0%, No 100%: 1" in out
+    assert "launch: 3" in out and "—: 1" in out

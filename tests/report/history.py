@@ -55,6 +55,8 @@ from handlers.feedback.intake import Intake
 from handlers.feedback.migrations import migrations as feedback_migrations
 from handlers.feedback.show import Cards
 from handlers.moderation.migrations import moderation as moderation_migrations
+from handlers.polls import polls as poll_ledger
+from handlers.polls.migrations import migrations as polls_migrations
 from handlers.privacy.accounts import Account, accounts_of, link
 from handlers.privacy.forget import KeepSanctions, forget
 from handlers.privacy.migrations import migrations as privacy_migrations
@@ -117,7 +119,7 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
     base = int(start.timestamp())
     history = History(start)
     messages: list[tuple[str, str, str, int, str | None]] = []  # platform, channel, message id, at, author
-    posts = 0
+    posts = polls = 0
     now = base
     for index in range(draw(st.integers(0, max_steps))):
         now += draw(st.one_of(st.integers(0, 3 * 3600), st.integers(0, 2 * 86_400)))
@@ -131,7 +133,7 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
         kind = draw(st.sampled_from(("join", "leave", "message", "message", "reply", "reaction", "unreact", "edit",
                                      "delete", "publish", "schedule", "flag", "opt_out", "opt_in", "forget", "link",
                                      "answer", "answer", "feedback", "fb_ack", "fb_done", "appoint", "appoint",
-                                     "dismiss", *SYSTEM, "report")))
+                                     "dismiss", "poll", *SYSTEM, "report")))
         common = {"time": now + delay, "at": now, "platform": platform, "member": member}
         if kind in ("join", "leave"):
             history.steps.append(Step(kind=kind, **common))
@@ -176,6 +178,13 @@ def histories(draw: st.DrawFn, max_steps: int = 40) -> History:
         elif kind in ("fb_ack", "fb_done"):  # a CM's click on the card of the n-th feedback still in the inbox
             history.steps.append(Step(kind=kind, time=now, at=now, platform=platform, member=member,
                                       extra=(draw(st.integers(0, 50)),)))
+        elif kind == "poll":  # a poll that ran on both platforms and ended now: its clicks, in order
+            polls += 1
+            answers = draw(st.integers(2, 4))
+            clicks = tuple(draw(st.lists(st.tuples(st.sampled_from(ref.PLATFORMS), st.integers(0, 2),
+                                                   st.integers(0, answers - 1)), max_size=8)))
+            history.steps.append(Step(kind=kind, time=now, at=now, extra=(
+                polls, draw(st.sampled_from(("", "launch"))), answers, draw(st.booleans()), clicks)))
         elif kind == "link":
             other_platform = draw(st.sampled_from(ref.PLATFORMS))
             other = (other_platform, draw(st.sampled_from(ACCOUNTS[other_platform])))
@@ -192,7 +201,8 @@ def template_database() -> sqlite3.Connection:
     """Every table the report reads, migrated once; each example starts from a copy."""
     db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
     apply_all(db, [calendar_migrations, engagement_migrations, moderation_migrations, privacy_migrations,
-                   surveys_migrations, feedback_migrations, ambassador_migrations])
+                   surveys_migrations, feedback_migrations, ambassador_migrations,
+                   polls_migrations])
     for (platform, kind), survey_id in SURVEYS.items():  # one open channel survey of each kind on each platform
         created = surveys_ledger.create(db, surveys_ledger.NewSurvey(
             community="acme", kind=kind, question="?", delivery="channel", platform=platform, channel_id="general",
@@ -338,6 +348,25 @@ class Bot:
             pairs = [(a.platform, a.member_id) for a in accounts]
             change = ambassador_records.appoint if step.kind == "appoint" else ambassador_records.remove
             await db_run(lambda db: change(db, "acme", pairs, ("discord", "dcm"), now))
+        elif step.kind == "poll":
+            await db_run(lambda db: self._poll(db, step))
+
+    def _poll(self, db: sqlite_utils.Database, step: Step) -> None:
+        """Through the polls' own functions: published on both platforms, clicked, closed at `at`."""
+        poll_id, campaign, answers, multiple, clicks = step.extra
+        at = datetime.fromtimestamp(step.at, UTC)
+        created = poll_ledger.create_poll(db, community="acme", question=f"Poll {poll_id}?",
+                                          answers=[f"A{i}" for i in range(answers)], multiple=multiple,
+                                          duration=timedelta(hours=1), author_platform="discord", author_id="smm",
+                                          campaign=campaign or None, now=at)
+        for platform in ref.PLATFORMS:
+            poll_ledger.record_message(db, created, platform, CHANNELS[platform][-1], f"poll{poll_id}", at)
+        poll = poll_ledger.get_poll(db, created)
+        messages = {m.platform: m for m in poll_ledger.messages_of(db, created)}
+        assert poll is not None
+        for platform, member, answer in clicks:
+            poll_ledger.choose(db, poll, messages[platform], ACCOUNTS[platform][member], answer, at)
+        poll_ledger.close_poll(db, created, at)
 
     def _post(self, db: sqlite_utils.Database, step: Step) -> None:
         post_id, campaign, pillar, weekday = step.extra
@@ -442,6 +471,21 @@ class Model:
             world.flags.append(ref.Flag(len(world.flags), step.platform, step.member,
                                         datetime.fromtimestamp(created, UTC), status, auto,
                                         datetime.fromtimestamp(decided, UTC) if decided else None))
+        elif step.kind == "poll":  # the naive count of the clicks: one answer, or a set of them, per member
+            poll_id, campaign, answers, multiple, clicks = step.extra
+            chosen: dict[tuple[str, int], set[int]] = {}
+            for platform, member, answer in clicks:
+                picks = chosen.setdefault((platform, member), set())
+                if answer in picks:
+                    picks.discard(answer)
+                else:
+                    if not multiple:
+                        picks.clear()
+                    picks.add(answer)
+            counts = {p: tuple(sum(a in picks for (pl, _), picks in chosen.items() if pl == p)
+                               for a in range(answers)) for p in ref.PLATFORMS}
+            voters = {p: sum(1 for (pl, _), picks in chosen.items() if pl == p and picks) for p in ref.PLATFORMS}
+            world.polls.append(ref.PollRecord(poll_id, campaign, step.at, counts, voters))
         elif step.kind == "publish":
             post_id, campaign, pillar, _ = step.extra
             self.posts[(step.platform, step.channel, step.message_id)] = post_id

@@ -105,6 +105,17 @@ class SurveyAnswer:
         return (self.platform, self.member)
 
 
+@dataclass(frozen=True)
+class PollRecord:
+    """A poll that ended: per platform, its votes per answer and how many members voted."""
+
+    id: int
+    campaign: str
+    closed_at: int
+    counts: dict[str, tuple[int, ...]]
+    voters: dict[str, int]
+
+
 @dataclass
 class World:
     log: list[Row] = field(default_factory=list)
@@ -117,6 +128,7 @@ class World:
     answers: list[SurveyAnswer] = field(default_factory=list)
     feedback: list[Feedback] = field(default_factory=list)  # the inbox, in arrival order
     ambassadors: dict[Account, tuple[int, int | None]] = field(default_factory=dict)  # appointed, removed
+    polls: list[PollRecord] = field(default_factory=list)
 
     def group_of(self, account: Account) -> set[Account]:
         return next((g for g in self.groups if account in g), {account})
@@ -225,8 +237,10 @@ def figures(scope: Scope) -> tuple[dict, dict]:
     n["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(scope)
     n |= post_numbers
+    poll_numbers, poll_lists = polls(scope)
+    n |= poll_numbers
     lists = {"top_channels": top_channels(scope), "top_contributors": ambassadors(scope), "slipping": slipping,
-             **post_lists}
+             **post_lists, **poll_lists}
     return n, lists
 
 
@@ -325,6 +339,25 @@ def appointed(scope: Scope) -> dict:
               and silence <= r.at < end}
     return {"ambassadors": len(at_end), "ambassador_first_response_share": share(given, len(firsts)),
             "ambassadors_slipping": len(at_end - active)}
+
+
+# ---------------------------------------------------------------------------------------------- polls
+def polls(scope: Scope) -> tuple[dict, dict]:
+    """The polls that ended in the week, with their final counts on the scope's platforms."""
+    start, end = scope.bounds
+    ended = sorted((p for p in scope.world.polls if start <= p.closed_at < end), key=lambda p: (p.closed_at, p.id))
+    here = [p for p in ended if scope.platform is None or scope.platform in p.counts]
+    platforms = [scope.platform] if scope.platform else list(PLATFORMS)
+    votes = {p.id: sum(sum(p.counts.get(pl, ())) for pl in platforms) for p in here}
+    voters = sum(p.voters.get(pl, 0) for p in here for pl in platforms)
+    campaigns: Counter[str] = Counter()
+    for p in here:
+        campaigns[p.campaign or "—"] += votes[p.id]
+    label = scope.platform or ""
+    by_campaign = sorted(campaigns.items(), key=lambda c: (-c[1], c[0]))
+    return ({"polls_closed": len(here), "poll_votes": sum(votes.values()), "poll_voters": voters},
+            {"polls": [(label, str(p.id), votes[p.id]) for p in here],
+             "poll_campaigns": [(label, name, n) for name, n in by_campaign]})
 
 
 # ---------------------------------------------------------------------------------------------- feedback

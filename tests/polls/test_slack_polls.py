@@ -1,0 +1,142 @@
+"""Polls on Slack at the wire: the real Slack adapter (Socket Mode, slack-bolt) against the local fake.
+
+`/cmbot poll new …` publishes a Block Kit card with one button per answer; each click is one vote per member
+(changeable), answered privately, and the card's count is redrawn (`chat.update`); at the end the card loses its
+buttons and the results are posted once. Mass pings typed into the poll stay inert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+
+import pytest
+
+from bot.app import App
+from bot.clock import SimulatedClock
+from bot.features.calendar import feature as calendar_feature
+from bot.features.polls import feature as polls_feature
+from bot.platforms.slack import SlackPlatform
+from bot.store import Store
+from bot.wakeups import SteppedWakeups
+from config.loader import parse_settings
+from tests.fakes.slack_fake import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    SlackFake,
+    block_actions_payload,
+    command_payload,
+)
+from tests.patience import PATIENCE
+from tests.polls.conftest import START
+from tests.slack.harness import GENERAL, SLACK_TOML
+
+CONFIG = SLACK_TOML.replace('cm = ["UCM"]', 'cm = ["UCM"], smm = ["USAM"]')
+
+
+@pytest.fixture
+async def fake():
+    slack = SlackFake()
+    await slack.start()
+    for user, name in (("USAM", "Sam"), ("UCM", "Claire"), ("UANN", "Ann"), ("UBOB", "Bob")):
+        slack.add_user(user, name)
+    slack.add_channel(GENERAL, "general")
+    yield slack
+    await slack.stop()
+
+
+@pytest.fixture
+async def bot(tmp_path, fake):
+    settings = parse_settings(CONFIG, "polls-slack.toml")
+    clock = SimulatedClock(START)
+    wakeups = SteppedWakeups(clock)
+    app = App(settings, Store.open(tmp_path / "cmbot.db"), clock, wakeups,
+              features=[calendar_feature, polls_feature])
+    app.attach([SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
+                              settings=settings, commands=app.services.commands, catalogue=app.services.catalogue,
+                              api_base=fake.api_base)])
+    await app.start()
+    yield app, clock, wakeups
+    await app.stop()
+
+
+def parsed_texts(args: dict) -> list[str]:
+    """The message's texts Slack parses for mentions: the fallback text and every mrkdwn object (plain_text
+    objects, headers and button labels, are shown as typed and never notify anyone)."""
+    found = [str(args.get("text") or "")]
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(str(node.get("text", "")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(args.get("blocks") or [])
+    return found
+
+
+def inert(args: dict) -> bool:
+    return not any(p in text for text in parsed_texts(args) for p in ("<!channel>", "<!here>", "<!everyone>"))
+
+
+async def until(check, what: str) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PATIENCE
+    while not check():
+        assert loop.time() < deadline, f"never happened: {what}"
+        await asyncio.sleep(0.01)
+
+
+async def test_members_vote_with_buttons_the_count_follows_and_results_come_once(bot, fake):
+    app, clock, wakeups = bot
+    line = (f'poll new question="Best day? <!channel> *now*" answers="Mon | Tue | <!here> Wed" duration=1h '
+            f"to=#{GENERAL}")
+    await fake.send_socket("slash_commands", command_payload(line, user_id="USAM", channel_id=GENERAL,
+                                                             response_url=fake.response_url("n")))
+    [card] = await fake.wait_for(lambda: [c for c in fake.calls_to("chat.postMessage")
+                                          if c.args["channel"] == GENERAL])
+    blocks = json.dumps(card.args["blocks"], ensure_ascii=False)
+    assert "poll:vote:1:0" in blocks and "poll:vote:1:2" in blocks
+    assert inert(card.args) and "&lt;!channel&gt;" in card.args["text"]
+    ts = fake.messages[-1].ts
+    answer = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "n"])
+    assert "Poll #1 created" in str(answer)
+
+    async def click(user: str, answer: int, key: str) -> str:
+        await fake.send_socket("interactive", block_actions_payload(
+            f"poll:vote:1:{answer}", user_id=user, channel_id=GENERAL, message_ts=ts,
+            response_url=fake.response_url(key)))
+        [said] = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == key])
+        return str(said)
+
+    assert "is counted" in await click("UANN", 1, "a1")
+    assert "is counted" in await click("UBOB", 0, "b1")
+    assert "now goes to" in await click("UBOB", 1, "b2")
+    assert "withdrawn" in await click("UANN", 1, "a2")
+    assert "is counted" in await click("UANN", 2, "a3")
+    updates = await fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 5 and fake.calls_to("chat.update"))
+    assert all(u.args["ts"] == ts for u in updates)
+    last = json.dumps(updates[-1].args["blocks"], ensure_ascii=False)
+    assert "Tue — 1 vote (50%)" in last and "2 members voted" in last and "poll:vote:1:0" in last
+
+    await wakeups.advance_to(clock.now() + timedelta(hours=1))
+    await until(lambda: len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL]) == 2,
+                "the results")
+    closed = fake.calls_to("chat.update")[-1]
+    assert "poll:vote" not in json.dumps(closed.args["blocks"]) and "Poll closed" in json.dumps(closed.args)
+    results = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL][-1]
+    shown = json.dumps(results.args, ensure_ascii=False)
+    assert "Results of poll #1" in shown and "Tie between" in shown
+    assert inert(results.args) and all(inert(u.args) for u in fake.calls_to("chat.update"))
+
+    late = await click("UBOB", 0, "b3")
+    assert "has ended" in late
+    await wakeups.advance_to(clock.now() + timedelta(days=1))
+    assert len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL]) == 2
+    assert app.services.store.db.execute("SELECT count(*) FROM poll_votes").fetchone() == (2,)
