@@ -112,9 +112,7 @@ class PollCommands:
             return None
         try:
             return read_when(text, invocation.community.timezone, self.clock.now(), invocation.locale)
-        except AmbiguousWhen:
-            problems.append(("calendar.invalid.at", {"value": text}))
-        except UnreadableWhen:
+        except (AmbiguousWhen, UnreadableWhen):
             problems.append(("calendar.invalid.at", {"value": text}))
         return None
 

@@ -372,15 +372,11 @@ def closed_between(db: sqlite_utils.Database, community: str, start: datetime, e
     for row in db.query(f"SELECT * FROM {POLLS} WHERE community = ? AND status = ? AND closed_at >= ?"
                         " AND closed_at < ? ORDER BY closed_at, id", [community, CLOSED, stamp(start), stamp(end)]):
         poll = _poll(row)
+        messages = [m for m in messages_of(db, poll.id) if platform is None or m.platform == platform]
+        if not messages:
+            continue  # the poll did not run on this platform
         counts = [0] * len(poll.answers)
-        voters = 0
-        for message in messages_of(db, poll.id):
-            if platform is not None and message.platform != platform:
-                continue
-            counts = [a + b for a, b in zip(counts, message.final_counts or (), strict=False)] \
-                if message.final_counts else counts
-            voters += message.final_voters or 0
-        if platform is not None and not any(m.platform == platform for m in messages_of(db, poll.id)):
-            continue
-        found.append((poll, Tally(tuple(counts), voters)))
+        for message in messages:
+            counts = [a + b for a, b in zip(counts, message.final_counts or (0,) * len(counts), strict=False)]
+        found.append((poll, Tally(tuple(counts), sum(m.final_voters or 0 for m in messages))))
     return found

@@ -48,8 +48,13 @@ async def fake():
 
 
 @pytest.fixture
-async def bot(tmp_path, fake):
-    settings = parse_settings(CONFIG, "polls-slack.toml")
+def config() -> str:
+    return CONFIG
+
+
+@pytest.fixture
+async def bot(tmp_path, fake, config):
+    settings = parse_settings(config, "polls-slack.toml")
     clock = SimulatedClock(START)
     wakeups = SteppedWakeups(clock)
     app = App(settings, Store.open(tmp_path / "cmbot.db"), clock, wakeups,
@@ -140,3 +145,32 @@ async def test_members_vote_with_buttons_the_count_follows_and_results_come_once
     await wakeups.advance_to(clock.now() + timedelta(days=1))
     assert len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL]) == 2
     assert app.services.store.db.execute("SELECT count(*) FROM poll_votes").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("config", [CONFIG + "\n[communities.calendar]\napproval_required = true\n"])
+async def test_a_scheduled_poll_is_approved_published_and_closed_with_its_results(bot, fake):
+    _app, clock, wakeups = bot
+    line = f'poll new question="Meetup in Lyon?" answers="Yes|No" duration=2h to=#{GENERAL} at="2026-11-23 15:00"'
+    await fake.send_socket("slash_commands", command_payload(line, user_id="USAM", channel_id=GENERAL,
+                                                             response_url=fake.response_url("n")))
+    [created] = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "n"])
+    assert "waiting for a CM's approval" in str(created)
+    await fake.send_socket("slash_commands", command_payload("post approve 1", user_id="UCM", channel_id=GENERAL,
+                                                             response_url=fake.response_url("a")))
+    [approved] = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "a"])
+    assert "approved" in str(approved)
+    assert not [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL]
+    await wakeups.advance_to(START.replace(hour=14))  # 15:00 in Paris
+    [card] = await fake.wait_for(lambda: [c for c in fake.calls_to("chat.postMessage")
+                                          if c.args["channel"] == GENERAL])
+    assert "poll:vote:1:1" in json.dumps(card.args["blocks"])
+    ts = fake.messages[-1].ts
+    await fake.send_socket("interactive", block_actions_payload(
+        "poll:vote:1:0", user_id="UANN", channel_id=GENERAL, message_ts=ts, response_url=fake.response_url("v")))
+    await fake.wait_for(lambda: [u for u in fake.calls_to("chat.update") if u.args["ts"] == ts])
+    await wakeups.advance_to(START.replace(hour=16))
+    posted = await fake.wait_for(lambda: len([c for c in fake.calls_to("chat.postMessage")
+                                              if c.args["channel"] == GENERAL]) == 2
+                                 and [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL])
+    assert "Most chosen: Yes" in json.dumps(posted[-1].args, ensure_ascii=False)
+    assert clock.now() == START.replace(hour=16)
