@@ -126,6 +126,7 @@ def test_the_shipped_demo_shows_every_feature(tmp_path):
     english = ("alice joined", " sees]", "DM →", "clock:", "deleted m", "report of", "[image:", "Status:", " edited ")
     assert [word for word in english if word in out] == []
     assert "[#strategy] cmbot: == Rapport hebdomadaire — Communauté démo — 2026-W48" in out
+    assert "[#general] cmbot: == 📊 Résultats du sondage n°\u00a01 ==" in out and "Jeudi — 2 votes" in out
     assert (tmp_path / "cmbot.db").exists()
 
 
