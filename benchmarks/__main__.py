@@ -38,8 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(1, args.runs + 1):
             print(f"running {name} ({number}/{args.runs})…", file=sys.stderr, flush=True)
             runs.append(module.run(options))
-        report.measures.extend(combine(runs))
-    print(report.table())
+        finished = combine(runs)
+        report.measures.extend(finished)
+        print(Report(measures=finished).table(), flush=True)  # each scenario's lines as soon as it is done
+        print(flush=True)
+    if len(names) > 1:
+        print(report.table())  # and every line together, to copy as one table
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(report.to_json(), encoding="utf-8")

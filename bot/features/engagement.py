@@ -9,7 +9,15 @@ from bot.personal_data import PersonalData
 from bot.services import Services
 from bot.wiring import Feature
 from handlers.engagement.log import BatchedWriter, EngagementLog
-from handlers.engagement.migrations import EVENTS, FIRST_ACTIVE, MEMBER_WEEKS, REGULARS, STAFF, migrations
+from handlers.engagement.migrations import (
+    EVENTS,
+    FIRST_ACTIVE,
+    MEMBER_WEEKS,
+    MEMBERSHIP,
+    REGULARS,
+    STAFF,
+    migrations,
+)
 from schedules.engagement.upkeep import RetentionJob
 from schedules.report.command import report_command
 from schedules.report.job import ReportJob
@@ -50,6 +58,7 @@ feature = Feature(
         PersonalData(EVENTS, "member_id"),
         PersonalData(MEMBER_WEEKS, "member_id"),
         PersonalData(FIRST_ACTIVE, "member_id"),
+        PersonalData(MEMBERSHIP, "member_id"),
         PersonalData(REGULARS, "member_id"),
         PersonalData(STAFF, "member_id"),
     ),

@@ -24,7 +24,7 @@ from bot.roles import Role, roles_of
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar.posts import published_since
-from handlers.engagement import presence
+from handlers.engagement import membership, presence
 from handlers.engagement.migrations import EVENTS, ROLLUPS, STAFF
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def write_rows(db: sqlite_utils.Database, rows: Sequence[Row], posts: PublishedP
         for community, at in earliest.items():
             reopen_after(db, community, at)
             presence.reopen_after(db, community, at)
+            membership.reopen_after(db, community, at)
 
 
 class BatchedWriter:

@@ -166,3 +166,18 @@ def m009_regulars(db: sqlite_utils.Database) -> None:
         {"community": str, "window_end": str, "min_weeks": int, "platform": str, "member_id": str, "mask": int},
         pk=("community", "window_end", "min_weeks", "platform", "member_id"),
     )
+
+
+MEMBERSHIP = "engagement_membership"
+MEMBERSHIP_MARKS = "engagement_membership_marks"
+
+
+@migrations()
+def m010_membership(db: sqlite_utils.Database) -> None:
+    """Each account's last join or leave up to a mark (see `membership`): who was a member at the start of a
+    recent week is read from here and the few raw joins and leaves after the mark, not from the whole log."""
+    db.table(MEMBERSHIP).create(
+        {"community": str, "platform": str, "member_id": str, "kind": str, "at": int},
+        pk=("community", "platform", "member_id"),
+    )
+    db.table(MEMBERSHIP_MARKS).create({"community": str, "covered_until": int}, pk="community")

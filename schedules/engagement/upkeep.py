@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import Community
-from handlers.engagement import presence
+from handlers.engagement import membership, presence
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
 from schedules.report import regulars
@@ -67,6 +67,7 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
         db.execute(f"DELETE FROM {MEMBER_WEEKS} WHERE community = ? AND week < ?",
                    [community.id, str(IsoWeek.containing(cutoff, tz))])
         presence.purge_before(db, community.id, cutoff_epoch)
+        membership.purge_before(db, community.id, cutoff_epoch)
         regulars.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
     return deleted
 
@@ -79,9 +80,11 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
     this_week = IsoWeek.containing(now, tz)
     ensure_weeks(db, community.id, [this_week.shift(-1), this_week.shift(-2)], tz, now)
     presence.advance(db, community.id, day_epoch_bounds(today, tz)[0])  # who was active before today
+    membership.advance(db, community.id, this_week.shift(-2).epoch_bounds(tz)[0])  # before last week's report
     silence = max(1, -(-community.engagement.slipping_silence_days // 7))
-    regulars.ensure(db, community.id, this_week.shift(-silence), community.engagement.slipping_regular_weeks, tz,
-                    now)  # the regulars next Monday's report watches
+    for reported in (this_week.shift(-1), this_week):  # the regulars this Monday's and next Monday's reports
+        regulars.ensure(db, community.id, reported.shift(-silence),  # watch (a window already rolled is left)
+                        community.engagement.slipping_regular_weeks, tz, now)
 
 
 class RetentionJob:

@@ -56,3 +56,23 @@ async def test_the_console_plays_the_stream_without_a_refused_line(tmp_path):
     result = await play_console(stream, tmp_path, [])
     assert result.events == 300
     assert result.messages == sum(1 for h in stream if h.verb in ("say", "reply"))
+
+
+def test_each_scenario_prints_its_lines_as_soon_as_it_is_done(monkeypatch, capsys):
+    """A run of every scenario takes an hour: what is finished must be on screen before the next one starts."""
+    from types import SimpleNamespace
+
+    import benchmarks.__main__ as entry
+
+    seen_before: dict[str, str] = {}
+
+    def scenario(name: str):
+        def run(options):
+            seen_before[name] = capsys.readouterr().out
+            return [Measure(name, "cmbot", "figure", 1.0)]
+        return SimpleNamespace(run=run)
+
+    monkeypatch.setattr(entry.importlib, "import_module", lambda path: scenario(path.rsplit(".", 1)[1]))
+    assert entry.main(["startup", "dispatch", "--runs", "1"]) == 0
+    assert "startup" not in seen_before["startup"]
+    assert "startup" in seen_before["dispatch"] and "figure" in seen_before["dispatch"]

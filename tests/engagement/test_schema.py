@@ -13,6 +13,8 @@ from handlers.engagement.migrations import (
     FIRST_ACTIVE,
     FIRST_ACTIVE_MARKS,
     MEMBER_WEEKS,
+    MEMBERSHIP,
+    MEMBERSHIP_MARKS,
     REGULARS,
     REPORT_FIGURES,
     REPORT_RUNS,
@@ -38,6 +40,8 @@ ALLOWED = {
     FIRST_ACTIVE: {"community", "platform", "member_id", "first_at", "last_at"},
     FIRST_ACTIVE_MARKS: {"community", "covered_until"},
     REGULARS: {"community", "window_end", "min_weeks", "platform", "member_id", "mask"},
+    MEMBERSHIP: {"community", "platform", "member_id", "kind", "at"},
+    MEMBERSHIP_MARKS: {"community", "covered_until"},
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}
 # The one exception, on purpose: what a member writes *to the brand* with /feedback, kept for the team to answer

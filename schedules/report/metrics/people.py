@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from handlers.engagement.membership import last_changes
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF
 from handlers.engagement.presence import active_before
 from schedules.report.metrics import Scope
@@ -78,16 +79,14 @@ def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identif
     before `instant` counts when, before `horizon`, it was active or left before the log ever saw it join."""
     horizon = instant if horizon is None else max(horizon, instant)
     where, params = scope.platform_filter()
-    last: dict[Account, str] = {}  # the latest join or leave before `instant`
+    last = last_changes(db, scope.community.id, instant, where, params)  # the latest join or leave before it
     first_after: dict[Account, str] = {}  # the first join or leave in [instant, horizon)
-    for platform, member_id, kind, at in db.execute(
-        f"SELECT platform, member_id, kind, at FROM {EVENTS} WHERE community = ? AND kind IN ('join', 'leave')"
-        f" AND at < ?{where} ORDER BY at, kind",  # at the same second a join comes before a leave
-        [scope.community.id, horizon, *params],
-    ):
-        if at < instant:
-            last[(platform, member_id)] = kind
-        else:
+    if horizon > instant:
+        for platform, member_id, kind in db.execute(
+            f"SELECT platform, member_id, kind FROM {EVENTS} WHERE community = ? AND kind IN ('join', 'leave')"
+            f" AND at >= ? AND at < ?{where} ORDER BY at, kind",  # at the same second a join comes before a leave
+            [scope.community.id, instant, horizon, *params],
+        ):
             first_after.setdefault((platform, member_id), kind)
     present = {who(*account) for account, kind in last.items() if kind == "join"}
     present |= {who(*account) for account, kind in first_after.items() if kind == "leave" and account not in last}
