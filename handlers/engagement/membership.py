@@ -36,7 +36,7 @@ def advance(db: sqlite_utils.Database, community: str, until: int) -> None:
     start = covered_until(db, community)
     if start is not None and start >= until:
         return
-    with db.conn:
+    with db.atomic():
         db.execute(
             f"INSERT INTO {MEMBERSHIP} (community, platform, member_id, kind, at)"
             f" SELECT community, platform, member_id, CASE WHEN max({_KEY}) % 2 THEN 'leave' ELSE 'join' END,"
