@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -27,18 +28,26 @@ from bot.files import open_private
 MODEL_FORMAT = "cmbot-linear-model/1"
 MAX_WORDS = 300  # a message is scored on its first words: bounded work whatever its length
 GRAM = 4
+GRAMS_CACHED = 65_536  # distinct words whose 4-grams are kept: bounded memory
 
 
 def message_features(words: Sequence[str]) -> set[str]:
     """Distinct words, pairs of consecutive words ("a b") and letter 4-grams of each word ("<con", "onna")."""
     words = words[:MAX_WORDS]
     features = set(words)
-    features.update(f"{a} {b}" for a, b in pairwise(words))
+    features.update(map(" ".join, pairwise(words)))
     for word in set(words):
-        if len(word) >= GRAM - 1:
-            padded = f"<{word}>"
-            features.update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+        features.update(_grams(word))
     return features
+
+
+@lru_cache(maxsize=GRAMS_CACHED)
+def _grams(word: str) -> tuple[str, ...]:
+    """The letter 4-grams of a word, padded ("<con", "conn", …, "ard>"); words repeat, so they are cached."""
+    if len(word) < GRAM - 1:
+        return ()
+    padded = f"<{word}>"
+    return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
 
 def domain_features(domain: str) -> set[str]:

@@ -6,6 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from config.loader import parse_settings
 from handlers.moderation.classifier import (
@@ -121,3 +123,14 @@ def test_linear_model_round_trip_and_score(tmp_path):
     again = LinearModel.load(tmp_path / "m.npz")
     assert again.weights == model.weights and again.threshold == 0.6 and again.meta["kind"] == "test"
     assert again.explain(features) == [("clown", 2.0), ("<clo", 1.0)]
+
+
+@given(st.lists(st.text(alphabet="abcdéz0", max_size=8), max_size=30))
+def test_message_features_match_a_naive_reference(words):
+    kept = words[:300]
+    naive = set(kept) | {kept[i] + " " + kept[i + 1] for i in range(len(kept) - 1)}
+    for word in kept:
+        if len(word) >= 3:
+            padded = f"<{word}>"
+            naive |= {padded[i : i + 4] for i in range(len(padded) - 3)}
+    assert message_features(words) == naive
