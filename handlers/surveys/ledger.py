@@ -134,6 +134,13 @@ def recently_asked(db: sqlite_utils.Database, community: str, platform: str, sin
     return {r[0] for r in rows}
 
 
+def last_asked(db: sqlite_utils.Database, community: str, platform: str) -> dict[str, int]:
+    """When each member of `platform` was last queued a survey (as far as the DM memory goes back)."""
+    rows = db.execute(f"SELECT member_id, max(queued_at) FROM {RECIPIENTS} WHERE community = ? AND platform = ?"
+                      " GROUP BY member_id", [community, platform]).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
 def queue(db: sqlite_utils.Database, survey: Survey, member_ids: list[str], now: int) -> int:
     with db.atomic():
         db.conn.executemany(
@@ -233,9 +240,10 @@ def scores_of(db: sqlite_utils.Database, survey_id: int) -> list[int]:
 
 
 def comments_of(db: sqlite_utils.Database, survey_id: int) -> list[tuple[int, str]]:
-    """(score, comment) pairs, oldest first, with no member id: what the staff may read."""
+    """(score, comment) pairs, newest first (a card too long for the platform loses the oldest), with no member
+    id: what the staff may read."""
     rows = db.execute(f"SELECT score, comment FROM {ANSWERS} WHERE survey_id = ? AND comment IS NOT NULL"
-                      " ORDER BY commented_at, rowid", [survey_id]).fetchall()
+                      " ORDER BY commented_at DESC, rowid DESC", [survey_id]).fetchall()
     return [(int(r[0]), str(r[1])) for r in rows]
 
 

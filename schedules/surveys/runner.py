@@ -116,14 +116,19 @@ class SurveyRunner:
 
             # a person is one member: an account linked to one that was asked or opted out is left out too, and
             # a person with two active accounts here is asked on the first only
+            # members never asked come first, then those asked longest ago: with max_recipients, everyone's turn
+            # comes, instead of the same first ids every time
+            last = ledger.last_asked(db, community.id, platform)
             chosen: list[str] = []
             people: set[tuple[Account, ...]] = set()
-            for member_id in sorted(active):
+            for member_id in sorted(active, key=lambda m: (last.get(m, 0), m)):
+                if len(chosen) >= settings.max_recipients:
+                    break
                 person = tuple(accounts_of(db, community.id, Account(platform, member_id)))
                 if person not in people and not any(left_out(a) for a in person):
                     people.add(person)
                     chosen.append(member_id)
-            return ledger.queue(db, survey, chosen[: settings.max_recipients], now)
+            return ledger.queue(db, survey, sorted(chosen), now)
 
         return await self.store.run(choose)
 

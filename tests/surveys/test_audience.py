@@ -122,3 +122,15 @@ async def test_closed_dms_fall_back_to_the_surveys_channel_with_a_mention(make_w
     fallback = world.posts()[-1]
     assert fallback.content.mentioned_user_ids() == ("alice",)
     assert world.db.execute("SELECT status, channel_id FROM survey_recipients").fetchall() == [("sent", "lobby")]
+
+
+async def test_with_max_recipients_everyone_gets_a_turn(make_world):
+    world = await make_world(surveys="max_recipients = 2\nrepeat_days = 1")
+    members = ["m1", "m2", "m3", "m4", "m5"]
+    for _ in range(3):
+        for member in members:
+            await world.say(member)
+        await world.command("sam", "survey new kind=nps where=dm", roles=("smm",))
+        world.clock.advance(timedelta(days=2))
+    asked = [dm.member_id for dm in world.dms()]
+    assert asked == ["m1", "m2", "m3", "m4", "m1", "m5"]  # never asked first, then the longest ago
