@@ -115,9 +115,12 @@ class Queue:
             return await card_shown(shown) if card_shown is not None else []
 
         if loaded is None:
-            loaded = await self._trip(lambda db, cards: (
-                store_flags.set_cards(db, cards), store_flags.get_flag(db, flag_id),
-                store_flags.flag_rules(db, flag_id), store_flags.flag_actions(db, flag_id))[1:])
+            def load(db: Database, cards: tuple[store_flags.CardRef, ...]) -> tuple:
+                store_flags.set_cards(db, cards)
+                return (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id),
+                        store_flags.flag_actions(db, flag_id))
+
+            loaded = await self._trip(load)
         flag, rules, actions = loaded
         if flag is None:
             return await told(False)
@@ -166,8 +169,11 @@ class Queue:
 
         if not may(roles_of(event.member, community, event.platform), MODERATORS):
             return answer("not_moderator")
-        flag = await self._trip(lambda db, cards: (store_flags.set_cards(db, cards),
-                                                   store_flags.get_flag(db, flag_id))[1])
+        def read_flag(db: Database, cards: tuple[store_flags.CardRef, ...]) -> dict | None:
+            store_flags.set_cards(db, cards)
+            return store_flags.get_flag(db, flag_id)
+
+        flag = await self._trip(read_flag)
         if flag is None or flag["community"] != community.id:
             return answer("flag_unknown", id=flag_id)
         done = await self.store.run(lambda db: store_flags.flag_actions(db, flag_id))
