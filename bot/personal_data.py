@@ -17,6 +17,10 @@ class PersonalData:
     is for one platform only). `anonymise` is for rows that are about something else and only mention the
     member (the reporter of a flag, the approver of a post): forget-me then replaces the member id with
     `FORGOTTEN` instead of deleting the row (not NULL, which often means "nobody yet").
+
+    `label` is the catalogue key of what the rows are, in words the member understands (« les statistiques de
+    vos messages », "your welcome"): forget-me and export say what they reach with it, never a table name.
+    Declarations about the same thing share a label and are counted together.
     """
 
     table: str
@@ -33,6 +37,7 @@ class PersonalData:
     # For an anonymised declaration, columns cleared (set to NULL) along with the member id: a name kept beside
     # the id, so that the card can say who decided.
     erase_columns: tuple[str, ...] = ()
+    label: str = ""  # catalogue key, e.g. "welcome.personal_data.welcome"; tests require one on every declaration
 
 
 FORGOTTEN = "forgotten"

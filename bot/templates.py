@@ -37,6 +37,8 @@ def format_value(value: Value, kind: str | None, locale: str) -> Text:
     if isinstance(value, int | float):
         if kind == "percent":
             return Text.of(format_percent(value, locale=locale))
+        if kind == "hundredths":  # a score: always two decimals, in the locale's own digits (« 0,90 »)
+            return Text.of(format_decimal(value, format="0.00", locale=locale))
         if kind == "signed":
             sign = "+" if value > 0 else ""
             return Text.of(sign + format_decimal(value, locale=locale))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from config.base import Section
 
@@ -38,6 +38,11 @@ class CalendarSettings(Section):
     retry_base_seconds: float = Field(default=2.0, gt=0, le=300)
     sweep_seconds: int = Field(default=60, ge=5, le=3600, description="safety-net sweep for anything due")
     pillars: tuple[str, ...] = ("news", "tips", "events", "behind-the-scenes")
+    pillar_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="display names of pillars (slug = label); a pillar without one shows its shipped name or "
+        "its slug in words",
+    )
     utm: UtmSettings = UtmSettings()
 
     @field_validator("pillars")
@@ -47,6 +52,14 @@ class CalendarSettings(Section):
             if not _PILLAR.match(pillar):
                 raise ValueError(f"pillar {pillar!r} must be a short slug (lowercase letters, digits, '-', '_')")
         return value
+
+    @model_validator(mode="after")
+    def _labels_name_pillars(self) -> CalendarSettings:
+        unknown = [slug for slug in self.pillar_labels if slug not in self.pillars]
+        if unknown:
+            raise ValueError(f"pillar_labels names {', '.join(unknown)}, which is not among the pillars "
+                             f"({', '.join(self.pillars)})")
+        return self
 
     @property
     def grace_period(self) -> timedelta:

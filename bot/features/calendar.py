@@ -60,10 +60,10 @@ feature = Feature(
     personal_data=(
         # Posts are the brand's content: forgetting their author or approver keeps the post, without the id.
         PersonalData("calendar_posts", "author_id", "author_platform", anonymise=True,
-                     export_columns=("id", "status", "body", "created_at")),
+                     export_columns=("id", "status", "body", "created_at"), label="calendar.personal_data.written"),
         PersonalData("calendar_posts", "approved_by", "approved_platform", anonymise=True,
-                     export_columns=("id", "approved_at")),
+                     export_columns=("id", "approved_at"), label="calendar.personal_data.approved"),
         PersonalData("calendar_history", "actor_id", "actor_platform", anonymise=True,
-                     export_columns=("post_id", "at", "action")),
+                     export_columns=("post_id", "at", "action"), label="calendar.personal_data.history"),
     ),
 )

@@ -55,11 +55,11 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData(EVENTS, "member_id"),
-        PersonalData(MEMBER_WEEKS, "member_id"),
-        PersonalData(FIRST_ACTIVE, "member_id"),
-        PersonalData(MEMBERSHIP, "member_id"),
-        PersonalData(REGULARS, "member_id"),
-        PersonalData(STAFF, "member_id"),
+        PersonalData(EVENTS, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(MEMBER_WEEKS, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(FIRST_ACTIVE, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(MEMBERSHIP, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(REGULARS, "member_id", label="engagement.personal_data.regular"),
+        PersonalData(STAFF, "member_id", label="engagement.personal_data.staff"),
     ),
 )

@@ -62,11 +62,14 @@ feature = Feature(
     install=install,
     personal_data=(
         # A flagged member's export never names who reported them or which moderator decided.
-        PersonalData("moderation_flags", "member_id", hidden_columns=("reporter_id", "decided_by")),
+        PersonalData("moderation_flags", "member_id", hidden_columns=("reporter_id", "decided_by"),
+                     label="moderation.personal_data.flagged"),
         # The reporter and the moderator are only mentioned by a flag about someone else: the flag stays.
-        PersonalData("moderation_flags", "reporter_id", anonymise=True, export_columns=("id", "created_at")),
+        PersonalData("moderation_flags", "reporter_id", anonymise=True, export_columns=("id", "created_at"),
+                     label="moderation.personal_data.reports"),
         PersonalData("moderation_flags", "decided_by", anonymise=True,
-                     export_columns=("id", "status", "decided_at")),
-        PersonalData("moderation_flag_actions", "by", anonymise=True, export_columns=("flag_id", "action", "at")),
+                     export_columns=("id", "status", "decided_at"), label="moderation.personal_data.decisions"),
+        PersonalData("moderation_flag_actions", "by", anonymise=True, export_columns=("flag_id", "action", "at"),
+                     label="moderation.personal_data.decisions"),
     ),
 )

@@ -36,7 +36,7 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData("privacy_links", "member_id"),
-        PersonalData("privacy_link_codes", "member_id"),
+        PersonalData("privacy_links", "member_id", label="privacy.personal_data.links"),
+        PersonalData("privacy_link_codes", "member_id", label="privacy.personal_data.links"),
     ),
 )

@@ -32,7 +32,8 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData(JOINS, "member_id"),
-        PersonalData(INVITES, "created_by", anonymise=True, export_columns=("campaign", "source", "created_at")),
+        PersonalData(JOINS, "member_id", label="traffic.personal_data.joined_through"),
+        PersonalData(INVITES, "created_by", anonymise=True, export_columns=("campaign", "source", "created_at"),
+                     label="traffic.personal_data.invites_created"),
     ),
 )

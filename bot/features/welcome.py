@@ -53,7 +53,7 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData("welcome_welcomes", "member_id"),
-        PersonalData("welcome_followups", "member_id"),
+        PersonalData("welcome_welcomes", "member_id", label="welcome.personal_data.welcome"),
+        PersonalData("welcome_followups", "member_id", label="welcome.personal_data.welcome"),
     ),
 )

@@ -23,6 +23,7 @@ from handlers.calendar import posts as ledger
 from handlers.calendar.desk import Desk, Outcome
 from handlers.calendar.drafting import read_content, read_draft, read_schedule
 from handlers.calendar.lifecycle import UPCOMING, Status
+from handlers.calendar.pillars import pillar_name
 from handlers.calendar.posts import Actor, CalendarPost
 from handlers.calendar.preview import outcome_text, preview_content, when_text
 
@@ -124,7 +125,8 @@ def list_line(post: CalendarPost, community: Community, catalogue: Catalogue) ->
     targets = ", ".join(str(t) for t in post.targets)
     snippet = post.body.replace("\n", " ")
     snippet = snippet[:60] + ("…" if len(snippet) > 60 else "")
-    tags = " ".join(f"[{tag}]" for tag in (post.campaign, post.pillar) if tag)
+    pillar = pillar_name(post.pillar, community.calendar.pillar_labels, catalogue, locale) if post.pillar else None
+    tags = " ".join(f"[{tag}]" for tag in (post.campaign, pillar) if tag)
     return Text.of(catalogue.text(locale, "calendar.answer.list_number", id=str(post.id)), " · ", status, " · ",
                    when_text(post, catalogue, locale), f" · {targets} {tags} · {snippet}")
 

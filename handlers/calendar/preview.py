@@ -17,6 +17,7 @@ from config.settings import Community
 from handlers.calendar.dates import moment
 from handlers.calendar.describe import describe_cron
 from handlers.calendar.lifecycle import Status
+from handlers.calendar.pillars import pillar_name
 from handlers.calendar.posts import CalendarPost
 from handlers.calendar.utm import tag_links
 
@@ -76,7 +77,8 @@ def preview_content(post: CalendarPost, community: Community, catalogue: Catalog
     if post.campaign:
         fields.append(Field(label(locale, "calendar.preview.campaign_label"), Text.of(post.campaign)))
     if post.pillar:
-        fields.append(Field(label(locale, "calendar.preview.pillar_label"), Text.of(post.pillar)))
+        shown = pillar_name(post.pillar, community.calendar.pillar_labels, catalogue, locale)
+        fields.append(Field(label(locale, "calendar.preview.pillar_label"), Text.of(shown)))
     for platform in dict.fromkeys(t.platform for t in post.targets):
         channels = ", ".join(f"#{t.channel_id}" for t in post.targets if t.platform == platform)
         text = post_text(post, platform, community)

@@ -56,9 +56,21 @@ def localised_detail(rule: str, detail: str, say: Say) -> Text:
     for key, form in FORMS:
         match = form.match(detail)
         if match:
-            values = {k: (int(v) if k == "count" else v) for k, v in match.groupdict().items()}
+            values = {k: _number(k, v) for k, v in match.groupdict().items()}
             return say(key, **values)
     return Text.of(detail)
+
+
+def _number(name: str, raw: str) -> int | float | str:
+    """A count or a score read back as a number, so the card writes it in the locale's digits (« 0,99 »)."""
+    if name == "count":
+        return int(raw)
+    if name == "score":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    return raw
 
 
 def _category(name: str, say: Say) -> str:

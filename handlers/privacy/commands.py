@@ -28,6 +28,7 @@ from bot.text import Text
 from handlers.privacy import export as exporting
 from handlers.privacy.accounts import Account, accounts_of, issue_code, redeem_code, unlink
 from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
+from handlers.privacy.inventory import described, inventory
 
 
 @dataclass
@@ -67,20 +68,28 @@ class PrivacyCommands:
         declarations = list(self.declarations)
         days = invocation.community.privacy.keep_sanctions_days
         keep = KeepSanctions.for_days(days, self.clock.now())
+        if self.flush_pending is not None:  # buffered rows (engagement) are counted and erased too
+            await self.flush_pending()
         if not invocation.options.get("confirm"):
-            counts = await self.store.run(lambda db: count_rows(db, community, accounts, declarations, keep))
-            kept = counts.pop(KEPT_COUNT, 0)
-            asked = invocation.say("privacy.forget_confirm", count=sum(counts.values()), tables=_table_list(counts),
+            found, counts = await self.store.run(
+                lambda db: (inventory(db, community, accounts, declarations, keep),
+                            count_rows(db, community, accounts, declarations, keep)))
+            asked = invocation.say("privacy.forget_confirm", what=self._described(found, invocation),
                                    accounts=_account_list(accounts))
             return [invocation.answer(Text.of(asked, "\n", invocation.say("privacy.forget_sanctions_kept",
-                                                                           count=kept, days=days)))]
-        if self.flush_pending is not None:
-            await self.flush_pending()
-        counts = await self.store.run(lambda db: forget(db, community, accounts, declarations, keep))
-        kept = counts.pop(KEPT_COUNT, 0)
-        done = invocation.say("privacy.forget_done", count=sum(counts.values()), tables=_table_list(counts))
+                                                                           count=counts[KEPT_COUNT], days=days)))]
+
+        def erase(db) -> tuple[dict[str, int], Counter[str]]:
+            return inventory(db, community, accounts, declarations, keep), forget(db, community, accounts,
+                                                                                   declarations, keep)
+
+        found, counts = await self.store.run(erase)
+        done = invocation.say("privacy.forget_done", what=self._described(found, invocation))
         return [invocation.answer(Text.of(done, "\n", invocation.say("privacy.forget_sanctions_kept",
-                                                                     count=kept, days=days)))]
+                                                                     count=counts[KEPT_COUNT], days=days)))]
+
+    def _described(self, found: dict[str, int], invocation: Invocation) -> str:
+        return described(found, self.catalogue, invocation.locale)
 
     async def export(self, invocation: Invocation) -> Sequence[Action]:
         community = invocation.community

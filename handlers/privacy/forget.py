@@ -93,7 +93,7 @@ def _erase(
     for declaration in sorted(tables, key=lambda d: d.anonymise):  # deletions first
         for account in accounts:
             clause, params = where(declaration, community, account)
-            if keep is not None and _holds_sanctions(declaration):
+            if keep is not None and holds_sanctions(declaration):
                 counts[KEPT_COUNT] += _keep_sanctions(db, community, clause, params, keep)
                 clause += f" AND NOT ({_SANCTION})"
                 params = [*params, *SANCTION_STATUSES, keep.since.isoformat()]
@@ -118,7 +118,7 @@ def _erase(
 _SANCTION = f"status IN ({', '.join('?' for _ in SANCTION_STATUSES)}) AND created_at >= ?"
 
 
-def _holds_sanctions(declaration: PersonalData) -> bool:
+def holds_sanctions(declaration: PersonalData) -> bool:
     return (declaration.table == SANCTIONS_TABLE and not declaration.anonymise
             and declaration.member_column == "member_id")
 

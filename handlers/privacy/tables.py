@@ -14,7 +14,7 @@ import sqlite_utils
 from bot.personal_data import PersonalData
 from handlers.privacy.accounts import Account
 
-CORE_TABLES = (PersonalData("members", "member_id"),)
+CORE_TABLES = (PersonalData("members", "member_id", label="privacy.personal_data.member"),)
 
 
 class DeclarationError(RuntimeError):

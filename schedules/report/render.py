@@ -16,8 +16,10 @@ from babel.numbers import format_decimal, format_percent
 from bot.actions import Content, Field
 from bot.i18n import Catalogue, precise_percent
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
+from handlers.calendar.pillars import pillar_name
 from schedules.report.builder import ScopeFigures, WeeklyReport
 from schedules.report.metrics import Number, Ranked
+from schedules.report.metrics.posts import NONE_LABEL
 from schedules.report.satisfaction_render import satisfaction_field
 from schedules.report.traffic_render import advice_basis, advice_kind_key, evidence_label_key, traffic_fields
 
@@ -86,15 +88,33 @@ def figure_line(scope: ScopeFigures, key: str, locale: str, catalogue: Catalogue
     )
 
 
-def ranked_line(item: Ranked, platform: str, locale: str, catalogue: Catalogue) -> Text:
+def ranked_line(item: Ranked, platform: str, locale: str, catalogue: Catalogue, shown: str | None = None) -> Text:
+    """One line of a top list; `shown` replaces the item's own label (a pillar's display name)."""
     if item.kind == "channel" and platform in LINKED_CHANNELS and item.platform == platform:
         name: Text = Text.of(MentionChannel(item.ref))
     elif item.kind == "channel":
         name = Text.of(f"#{item.label}")
+    elif item.kind == "post":  # « n° 12 Le titre… » in French, "#12 The title…" in English
+        key = "report.post" if item.label else "report.post_number"
+        name = catalogue.text(locale, key, number=item.ref, title=item.label)
     else:
-        name = Text.of(item.label)
+        name = Text.of(shown if shown is not None else item.label)
     where = f" ({item.platform})" if item.platform and item.platform != platform and item.kind != "label" else ""
     return catalogue.text(locale, "report.ranked", name=name, where=where, value=item.value)
+
+
+def _shown(section: str, item: Ranked, report: WeeklyReport, catalogue: Catalogue) -> str | None:
+    """What a campaign or pillar line is called for people: posts with none are « sans pilier », a pillar
+    goes by its display name (`behind-the-scenes` → « Coulisses »)."""
+    locale = report.community.locale
+    if section not in ("by_campaign", "by_pillar"):
+        return None
+    if item.label in ("", NONE_LABEL):
+        return catalogue.string(locale, f"report.{section}_none")
+    if section == "by_pillar":
+        calendar = report.community.calendar
+        return pillar_name(item.label, calendar.pillar_labels, catalogue, locale)
+    return None
 
 
 def _scope_name(scope: ScopeFigures, locale: str, catalogue: Catalogue) -> str:
@@ -144,7 +164,8 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
             fields.append(satisfaction_field(report, scope, catalogue))
     for section in LIST_SECTIONS:
         items = scope.lists.get(section, [])
-        lines = [ranked_line(i, platform, locale, catalogue) for i in items] or [catalogue.text(locale, "report.none")]
+        lines = [ranked_line(i, platform, locale, catalogue, _shown(section, i, report, catalogue))
+                 for i in items] or [catalogue.text(locale, "report.none")]
         name = catalogue.string(locale, f"report.section.{section}",
                                 days=report.community.engagement.slipping_silence_days)
         fields.append(Field(name, _bounded(lines), inline=False))

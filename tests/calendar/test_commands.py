@@ -26,7 +26,9 @@ async def test_list_filters_by_campaign_and_pillar(tmp_path, clock):
     spring = answer_text(await bot.cmd("carla", "/post list campaign=spring"))
     assert "2 posts:" in spring and "#1 ·" in spring and "#2 ·" in spring and "#3 ·" not in spring
     tips = answer_text(await bot.cmd("carla", "/post list pillar=tips campaign=summer"))
-    assert "1 post:" in tips and "#3 ·" in tips
+    assert "1 post:" in tips and "#3 ·" in tips and "[Tips]" in tips  # the pillar by its name, not its slug
+    [shown] = await bot.cmd("carla", "/post show 3")
+    assert ("Pillar", "Tips") in [(f.name, f.value.plain()) for f in shown.content.fields]
     assert "No post matches." in answer_text(await bot.cmd("carla", "/post list status=published"))
     assert "is not a status" in answer_text(await bot.cmd("carla", "/post list status=lost"))
     await bot.app.stop()

@@ -55,3 +55,21 @@ def test_every_slash_command_is_documented(settings, tmp_path):
 
 def test_the_lists_are_not_empty(settings, tmp_path):
     assert len(cli_commands()) > 10 and len(slash_commands(settings, tmp_path)) > 5
+
+
+def quick_start_commands() -> list[str]:
+    """The shell commands of the README's Quick start, one per line, comments dropped."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = section.split("```sh", 1)[1].split("```", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_ci_runs_the_readme_test_command_word_for_word():
+    """The README's test command is the one CI runs: pip shows its progress and pytest one line per test file
+    (no `-q`, which prints dots only), so a newcomer sees what CI sees."""
+    test_command = next(command for command in quick_start_commands() if "pytest" in command)
+    assert " -q" not in test_command and "--quiet" not in test_command
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    runs = [line.split("||")[0].strip() for line in ci.splitlines() if not line.lstrip().startswith("#")]
+    assert test_command in runs

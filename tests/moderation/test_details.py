@@ -28,3 +28,12 @@ def test_unknown_forms_and_custom_categories_stay_as_written():
     # a member-controlled host stays plain text, escaped by the adapters like any Plain span
     detail = localised_detail("links", "denied: <!channel>.example", fr)
     assert detail.plain() == "domaine interdit\u00a0: <!channel>.example"
+
+
+def test_a_model_score_is_written_in_the_community_s_digits():
+    """« 0,99 » with a decimal comma in French, "0.99" in English, always two decimals."""
+    abuse = localised_detail("model", "abuse model 0.99", say_in("fr")).plain()
+    assert abuse == "modèle «\u00a0propos abusifs\u00a0», score 0,99"
+    assert localised_detail("model", "spam model 0.90", say_in("en")).plain().endswith("score 0.90")
+    fr = localised_detail("links", "domain model 0.87: free-nitro.example", say_in("fr")).plain()
+    assert "score 0,87\u00a0: free-nitro.example" in fr

@@ -143,7 +143,8 @@ def test_no_best_post_without_engagement_and_its_link_is_whole(db, acme):
     posts = PublishedPosts()
     write_rows(db, [row("discord", "d1", "reaction", nov(17, 11), "announce", None, "p1")], posts)
     [best] = build_report(db, acme, W47, NOW).overall.lists["best_post"]
-    assert best.value == 1 and best.label.endswith(url) and best.label.startswith("#1 Our big launch")
+    assert best.value == 1 and best.label.endswith(url) and best.label.startswith("Our big launch")
+    assert best.ref == "1"
 
 
 def test_an_opted_out_member_is_never_named_but_stays_in_the_totals(db, acme):

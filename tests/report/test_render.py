@@ -120,6 +120,23 @@ def test_french_report(db):
     assert "Arrivées\u00a0: 3 (+1)" in printed and "Recommandation" in printed
 
 
+def test_french_report_names_the_best_post_and_the_pillars_for_people(db):
+    """« n° 1 », not « #1 »; a pillar by its display name, posts without one « sans pilier »."""
+    load(db)
+    db["calendar_posts"].update(2, {"pillar": None, "campaign": None})
+    community = acme_settings().communities[0].model_copy(update={"locale": "fr"})
+    printed = export(build_report(db, community, W47, NOW), "text", CATALOGUE)
+    assert "n°\u00a01 Big launch today" in printed and "#1" not in printed
+    assert "Actualités\u00a0:" in printed and "news" not in printed
+
+
+def test_a_pillar_goes_by_its_configured_label_and_the_english_post_number_keeps_its_hash(db):
+    load(db)
+    settings = acme_settings('\n[communities.calendar]\npillar_labels = { news = "Product news" }\n')
+    printed = export(build_report(db, settings.communities[0], W47, NOW), "text", CATALOGUE)
+    assert "Product news: " in printed and "#1 Big launch today" in printed
+
+
 def test_chart_is_a_png(db, acme, tmp_path):
     load(db)
     path = render_chart(build_report(db, acme, W47, NOW), tmp_path / "c" / "chart.png", CATALOGUE)

@@ -58,7 +58,7 @@ def test_welcomes_dm_fallback_raid_batch_and_forget_me_on_the_console(tmp_path):
     assert "part 1 of 1" in out and "check your direct messages" in out
     assert out.count("Raid alert: 4 members joined") == 1 and "Join spike" not in out  # one alert, moderation's
     assert "[#welcome] cmbot: Welcome to our 2 new members in Demo!" in out and "@dana, @erin" in out
-    assert "rows erased" in out
+    assert "Done, erased: your member record" in out
     db = sqlite_utils.Database(tmp_path / "console.db")
     assert db.execute("SELECT count(*) FROM members WHERE member_id = 'bob'").fetchone()[0] == 0
     assert db["welcome_welcomes"].count == 4

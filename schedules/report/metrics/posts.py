@@ -22,6 +22,7 @@ from schedules.report.metrics import Number, Ranked, Scope
 from schedules.report.weeks import IsoWeek
 
 WINDOWS = {"24h": 86_400, "7d": 7 * 86_400}
+NONE_LABEL = "-"  # the campaign or pillar line of posts that have none
 UPCOMING_STATUSES = ("scheduled", "pending_approval")
 
 
@@ -63,8 +64,8 @@ def posts(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
             counted[f"post_replies_{window}"] += replies
             counted[f"post_members_{window}"] += members
         total = reactions + replies  # the 7-day window, computed last
-        by_campaign[campaign or "-"] += total
-        by_pillar[pillar or "-"] += total
+        by_campaign[campaign or NONE_LABEL] += total
+        by_pillar[pillar or NONE_LABEL] += total
         if total > 0 and (best is None or total > best[0]):
             best = (total, Ranked("post", platform, str(post_id), post_label(post_id, body), total))
     lists["best_post"] = [best[1]] if best else []
@@ -81,8 +82,9 @@ _URL = re.compile(r"https?://\S+")
 
 
 def post_label(post_id: int, body: str | None) -> str:
-    """`#12 Title of the post… https://its.link/whole`: the post's words cut at a word boundary, never inside a
-    link, then its first link whole."""
+    """`Title of the post… https://its.link/whole`: the post's words cut at a word boundary, never inside a
+    link, then its first link whole The post's number goes in front where it is
+    shown, in the reader's typography (« n° 12 », "#12")."""
     text = " ".join((body or "").split())
     links = _URL.findall(text)
     words = " ".join(_URL.sub(" ", text).split())
@@ -90,7 +92,7 @@ def post_label(post_id: int, body: str | None) -> str:
         cut = words[:TITLE_CHARS].rsplit(" ", 1)[0] or words[:TITLE_CHARS]
         words = cut.rstrip(" ,;:.-") + "…"
     link = next((u for u in links if len(u) <= URL_CHARS), "")
-    return " ".join(part for part in (f"#{post_id}", words, link) if part)
+    return " ".join(part for part in (words, link) if part)
 
 
 def _ranked(totals: dict[str, int]) -> list[Ranked]:
