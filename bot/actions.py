@@ -52,11 +52,27 @@ class PollSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FileAttachment:
+    """A file the bot makes and sends with a message (a member's data export), held in memory: Discord uploads
+    it with the message (multipart), Slack beside it through its external upload API, the console writes it to
+    a file only its owner can read (mode 0600) and prints the path."""
+
+    filename: str  # a plain name, no folder: `cmbot-export-demo-2026-11-23.json`
+    data: bytes
+    mime_type: str = "application/octet-stream"
+
+    def __post_init__(self) -> None:
+        if not self.filename or "/" in self.filename or "\\" in self.filename or self.filename.startswith("."):
+            raise ValueError(f"{self.filename!r} is not a plain file name")
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """What a message shows. Adapters render it as a Discord embed / Slack blocks / console lines.
 
     `text` is the main body; `title`, `fields`, `footer` and `image_path` make it a card when present.
-    `attachment_urls` are links to media shown with the message.
+    `attachment_urls` are links to media shown with the message; `files` are files sent with it (a platform
+    that cannot deliver one fails the action rather than send the message without it).
     """
 
     text: Text = field(default_factory=Text)
@@ -67,6 +83,7 @@ class Content:
     buttons: tuple[Button, ...] = ()
     attachment_urls: tuple[str, ...] = ()
     poll: PollSpec | None = None  # a native poll under the message (platforms with `Capability.NATIVE_POLLS`)
+    files: tuple[FileAttachment, ...] = ()
 
     def mentioned_user_ids(self) -> tuple[str, ...]:
         return self.text.mentioned_user_ids()

@@ -97,6 +97,7 @@ async def _run_console(settings: Settings, options: RunOptions, space_id: str, t
         advance_clock=wakeups.advance_to,
         store=app.services.store,
         locale=locale,
+        files_dir=Path(settings.bot.database).expanduser().parent / "exports",
     )
     app.attach([console])
     try:

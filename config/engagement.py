@@ -61,8 +61,10 @@ class PrivacySettings(Section):
     engagement_retention_days: int = Field(
         default=396, ge=7, le=3650, description="engagement rows older than this are purged (roll-ups are kept)"
     )
-    export_max_parts: int = Field(
-        default=10, ge=1, le=50, description="an export longer than this many DM parts is summarised instead"
+    export_max_mib: int = Field(
+        default=8, ge=1, le=25,
+        description="an export file larger than this (MiB) is summarised instead: Discord refuses bots' files over"
+        " 10 MiB",
     )
     link_code_minutes: int = Field(default=15, ge=1, le=1440, description="how long a /privacy link code is valid")
     keep_sanctions_days: int = Field(

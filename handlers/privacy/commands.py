@@ -1,7 +1,7 @@
 """`/privacy …`: any member exercises their rights themself; every answer is ephemeral.
 
     /privacy forget-me [confirm=yes]   erase my rows (first call: what would go; with confirm: erase)
-    /privacy export                    send me my data, by direct message
+    /privacy export                    send me my data, a JSON file by direct message
     /privacy opt-out | opt-in          stop / resume counting me in engagement figures
     /privacy link [code=…]             link my accounts on two platforms (a code from one, redeemed on the other)
     /privacy unlink                    undo my link
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.actions import Action, Content, DirectMessage
+from bot.actions import Action, Content, DirectMessage, FileAttachment
 from bot.clock import Clock
 from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
 from bot.i18n import Catalogue
@@ -29,6 +29,8 @@ from handlers.privacy import export as exporting
 from handlers.privacy.accounts import Account, accounts_of, issue_code, redeem_code, unlink
 from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
 from handlers.privacy.inventory import described, inventory
+
+MIB = 1024 * 1024
 
 
 @dataclass
@@ -92,33 +94,34 @@ class PrivacyCommands:
         return described(found, self.catalogue, invocation.locale)
 
     async def export(self, invocation: Invocation) -> Sequence[Action]:
+        """The member's data as a JSON file, by direct message only (never in a channel): Discord and Slack take
+        files in DMs, the console writes it (0600) and prints its path. A document past `export_max_mib` (over
+        a platform's file limit) gets a summary and the way to the full file: an admin's `cmbot privacy export`."""
         community = invocation.community
         accounts = await self._accounts(invocation)
         declarations = list(self.declarations)
         now = self.clock.now()
         if self.flush_pending is not None:
             await self.flush_pending()
-        document = await self.store.run(lambda db: exporting.collect(db, community.id, accounts, declarations, now))
-        counts = exporting.row_counts(document)
-        parts = exporting.split_parts(exporting.to_json(document))
-        locale = community.locale
-        if len(parts) > community.privacy.export_max_parts:
-            messages = [self.catalogue.text(locale, "privacy.export_too_large", count=sum(counts.values()),
-                                            tables=_table_list(Counter(counts)))]
+        document, found = await self.store.run(
+            lambda db: (exporting.collect(db, community.id, accounts, declarations, now),
+                        inventory(db, community.id, accounts, declarations)))
+        data = exporting.to_json(document, pretty=True).encode("utf-8")
+        what = described(found, self.catalogue, community.locale)
+        filename = exporting.filename(community.id, now)
+        if len(data) > community.privacy.export_max_mib * MIB:
+            content = Content(text=self.catalogue.text(community.locale, "privacy.export_too_large", what=what))
         else:
-            messages = [
-                Text.of(self.catalogue.text(locale, "privacy.export_part", part=index, parts=len(parts)), "\n", part)
-                for index, part in enumerate(parts, start=1)
-            ]
+            content = Content(text=self.catalogue.text(community.locale, "privacy.export_file", what=what),
+                              files=(FileAttachment(filename, data, "application/json"),))
         caller = self._caller(invocation)
-        for index, text in enumerate(messages):
-            result = await self.outbox.send(
-                invocation.event.platform, DirectMessage(member_id=caller.member_id, content=Content(text=text))
-            )
-            if not result.ok:
-                key = "privacy.export_dm_closed" if index == 0 else "privacy.export_incomplete"
-                return [invocation.answer(key)]
-        return [invocation.answer("privacy.export_sent", count=len(messages))]
+        result = await self.outbox.send(invocation.event.platform,
+                                        DirectMessage(member_id=caller.member_id, content=content))
+        if not result.ok:
+            return [invocation.answer("privacy.export_dm_closed")]
+        if not content.files:
+            return [invocation.answer("privacy.export_summary_sent")]
+        return [invocation.answer("privacy.export_sent", filename=filename)]
 
     async def _set_opt_out(self, invocation: Invocation, opted_out: bool) -> list[Account]:
         accounts = await self._accounts(invocation)
@@ -154,10 +157,6 @@ class PrivacyCommands:
         community = invocation.community.id
         removed = await self.store.run(lambda db: unlink(db, community, caller))
         return [invocation.answer("privacy.unlinked" if removed else "privacy.not_linked")]
-
-
-def _table_list(counts: Counter[str]) -> str:
-    return ", ".join(f"{table} ({count})" for table, count in sorted(counts.items())) or "—"
 
 
 def _account_list(accounts: list[Account]) -> str:

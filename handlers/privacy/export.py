@@ -1,9 +1,7 @@
 """A member's data as JSON: every declared table's rows naming any of their linked accounts.
 
-The CLI writes the whole document to a file. In chat, adapters have no file upload for direct messages, so the
-document goes as compact JSON text split into numbered parts (each well under Discord's 2,000 characters even
-once escaped); past `export_max_parts` the member gets a per-table summary and is told to ask an admin, who runs
-`cmbot privacy export` and hands over the file.
+The CLI writes the whole document to a file; in chat, `/privacy export` sends the same document as a JSON file
+in a direct message (never raw JSON cut across messages).
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ import sqlite_utils
 from bot.personal_data import PersonalData
 from handlers.privacy.accounts import Account
 from handlers.privacy.tables import existing, personal_tables, where
-
-PART_CHARS = 900
 
 
 def collect(
@@ -75,6 +71,7 @@ def to_json(document: dict[str, Any], *, pretty: bool = False) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def split_parts(payload: str, size: int = PART_CHARS) -> list[str]:
-    """Cut the JSON text into pieces of at most `size` characters; joined back, they are the document."""
-    return [payload[start : start + size] for start in range(0, len(payload), size)] or [""]
+def filename(community: str, now: datetime) -> str:
+    """`cmbot-export-demo-2026-11-23.json`: what it is, whose community, when; a plain name on every system."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in community) or "community"
+    return f"cmbot-export-{safe}-{now.date().isoformat()}.json"

@@ -91,6 +91,17 @@ class Recorded:
     query: dict[str, str]
     json: Any
     headers: dict[str, str] = field(default_factory=dict)
+    files: list[Upload] = field(default_factory=list)  # the files of a multipart request, in order
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file part of a multipart request (`files[n]`), as Discord receives it."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -407,8 +418,8 @@ class FakeDiscord:
     # -- REST ------------------------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await self._body(request)
-        recorded = Recorded(request.method, path, dict(request.query), body, dict(request.headers))
+        body, files = await self._body(request)
+        recorded = Recorded(request.method, path, dict(request.query), body, dict(request.headers), files)
         async with self._changed:
             self.requests.append(recorded)
             self._changed.notify_all()
@@ -426,6 +437,8 @@ class FakeDiscord:
                     if canned.times <= 0:
                         self._errors.remove(canned)
                 return _json(canned.body, canned.status, canned.headers)
+        if files and isinstance(body, dict):  # the message Discord answers with lists the files it received
+            body = {**body, "_uploads": self._attachments(files)}
         answer = self._answer(request.method, path, body, dict(request.query))
         self.answers.append((request.method, path, answer.status))
         return answer
@@ -448,15 +461,31 @@ class FakeDiscord:
                     return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
         return None
 
-    async def _body(self, request: web.Request) -> Any:
-        if request.content_type == "multipart/form-data":
-            reader = await request.multipart()
-            async for part in reader:
-                if part.name == "payload_json":  # type: ignore[union-attr]
-                    return json.loads(await part.text())  # type: ignore[union-attr]
-            return None
-        raw = await request.read()
-        return json.loads(raw) if raw else None
+    async def _body(self, request: web.Request) -> tuple[Any, list[Upload]]:
+        """The JSON body, and the files of a multipart request (`payload_json` plus `files[n]` parts); each
+        file's metadata joins the message's `attachments`, as Discord shows it."""
+        if request.content_type != "multipart/form-data":
+            raw = await request.read()
+            return (json.loads(raw) if raw else None), []
+        payload: Any = None
+        files: list[Upload] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":  # type: ignore[union-attr]
+                payload = json.loads(await part.text())  # type: ignore[union-attr]
+            elif part.filename:  # type: ignore[union-attr]
+                files.append(Upload(part.name or "", part.filename,  # type: ignore[union-attr]
+                                    part.headers.get("Content-Type", ""), bytes(await part.read())))  # type: ignore[union-attr]
+        return payload, files
+
+    def _attachments(self, files: list[Upload]) -> list[dict[str, Any]]:
+        return [{"id": self.new_id(), "filename": f.filename, "size": len(f.data),
+                 "url": f"https://cdn.fake/{f.filename}", "proxy_url": f"https://cdn.fake/{f.filename}",
+                 "content_type": f.content_type or "application/octet-stream"} for f in files]
+
+    def uploads(self) -> list[tuple[str, Upload]]:
+        """Every file received, with the path it was sent to (`/channels/ID/messages`…)."""
+        return [(r.path, f) for r in self.requests for f in r.files]
 
     def _answer(self, method: str, path: str, body: Any, query: dict[str, str]) -> web.Response:
         bot = user(self.bot_id, "cmbot", bot=True)
@@ -601,7 +630,8 @@ class FakeDiscord:
     def _message_body(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any], message_id: str | None):
         return {"id": message_id or self.new_id(), "channel_id": channel_id, "author": bot,
                 "content": body.get("content") or "", "timestamp": _now(), "edited_timestamp": None, "tts": False,
-                "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+                "mention_everyone": False, "mentions": [], "mention_roles": [],
+                "attachments": body.get("_uploads") or [],
                 "embeds": body.get("embeds") or [], "pinned": False, "type": 0,
                 "components": body.get("components") or [], "flags": body.get("flags", 0)}
 

@@ -103,6 +103,8 @@ class SlackFake:
         self.app_token = app_token
         self.signing_secret = signing_secret
         self.calls: list[ApiCall] = []
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes posted to its upload URL
+        self.upload_names: dict[str, str] = {}  # file id -> the filename asked for in getUploadURLExternal
         self.responses: list[dict[str, Any]] = []
         self.http_deliveries: list[dict[str, str]] = []  # the retry headers of each HTTP delivery
         self.messages: list[FakeMessage] = []
@@ -362,14 +364,40 @@ class SlackFake:
         return {"usergroup": {"id": group, "users": users}}
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids)}"
+        self.upload_names[file_id] = str(args["filename"])
         return {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"files": [{"id": f["id"]} for f in _json_arg(args.get("files")) or []]}
+        """Slack shares a file only once its bytes arrived at the upload URL: an id never uploaded is refused."""
+        files = _json_arg(args.get("files")) or []
+        missing = [f["id"] for f in files if f["id"] not in self.uploads]
+        if missing:
+            return {"ok": False, "error": "file_not_found"}
+        return {"files": [{"id": f["id"], "name": self.upload_names.get(f["id"], ""), "title": f.get("title", ""),
+                           "size": len(self.uploads[f["id"]])} for f in files]}
+
+    def uploaded(self, channel_id: str) -> list[tuple[str, bytes]]:
+        """The files shared in a channel (filename, bytes), in the order they were completed."""
+        found = []
+        for call in self.calls_to("files.completeUploadExternal"):
+            if call.args.get("channel_id") == channel_id:
+                for f in _json_arg(call.args.get("files")) or []:
+                    found.append((self.upload_names.get(f["id"], ""), self.uploads.get(f["id"], b"")))
+        return found
 
     async def _upload(self, request: web.Request) -> web.Response:
-        await request.read()
+        """The upload URL: Slack takes the file's bytes as the raw body or as a multipart form's `file` part."""
+        file_id = request.match_info["file_id"]
+        if request.content_type == "multipart/form-data":
+            data = b""
+            async for part in await request.multipart():
+                data += bytes(await part.read())  # type: ignore[union-attr]
+        else:
+            data = await request.read()
+        self.uploads[file_id] = data
         return web.Response(text="OK - uploaded")
 
     async def _response(self, request: web.Request) -> web.Response:

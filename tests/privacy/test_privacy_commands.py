@@ -10,6 +10,7 @@ import pytest
 from bot.actions import ActionResult, DirectMessage
 from bot.features.privacy import feature as privacy_feature
 from bot.features.welcome import feature as welcome_feature
+from handlers.privacy import commands as privacy_commands
 from tests.privacy.conftest import command
 
 FEATURES = [welcome_feature, privacy_feature]
@@ -61,44 +62,45 @@ async def test_an_opted_out_member_who_is_forgotten_stays_opted_out(harness):
     assert not harness.app.services.optouts.is_opted_out("demo", "console", "ann")
 
 
-async def test_export_sends_the_members_rows_as_json_parts_by_dm(harness):
+async def test_export_sends_the_members_rows_as_a_json_file_by_dm(harness):
     await harness.join("ann", "Ann")
     await harness.join("bob", "Bob")
     [answer] = await command(harness, "ann", "privacy export")
-    assert "check your direct messages (1 message)" in answer
+    assert answer == "Sent: check your direct messages (file cmbot-export-demo-2026-11-23.json)."
     [dm] = harness.platform.of_type(DirectMessage)
     assert dm.member_id == "ann" and dm.fallback_channel_id is None  # never posted in a channel
-    header, payload = dm.content.text.plain().split("\n", 1)
-    assert "part 1 of 1" in header
-    document = json.loads(payload)
+    text = dm.content.text.plain()
+    assert text.startswith("Here is everything cmbot keeps about you: your member record") and "{" not in text
+    [attached] = dm.content.files
+    assert attached.filename == "cmbot-export-demo-2026-11-23.json" and attached.mime_type == "application/json"
+    document = json.loads(attached.data.decode("utf-8"))
     assert document["accounts"] == ["console:ann"]
     members = document["tables"]["members"]
     assert [dict(zip(members["columns"], row, strict=True))["display_name"] for row in members["rows"]] == ["Ann"]
-    assert "bob" not in payload
+    assert b"bob" not in attached.data.lower()
 
 
-async def test_a_large_export_is_split_and_joins_back_into_the_document(harness):
+async def test_a_large_export_is_one_whole_file(harness):
     for _day in range(40):  # forty joins of the same member: forty welcome rows
         await harness.join("ann", "Ann " + "x" * 30)
         await harness.leave("ann")
         harness.clock.advance(timedelta(days=1))
     await command(harness, "ann", "privacy export")
-    dms = harness.platform.of_type(DirectMessage)
-    assert 1 < len(dms) <= 10
-    payload = "".join(dm.content.text.plain().split("\n", 1)[1] for dm in dms)
-    assert len(json.loads(payload)["tables"]["welcome_welcomes"]["rows"]) == 40
-    assert all(len(dm.content.text.plain()) < 1000 for dm in dms)
+    [dm] = harness.platform.of_type(DirectMessage)
+    [attached] = dm.content.files
+    assert len(json.loads(attached.data)["tables"]["welcome_welcomes"]["rows"]) == 40
 
 
-async def test_an_export_too_large_for_chat_gets_a_summary(make_harness):
+async def test_an_export_too_large_for_a_file_gets_a_summary(make_harness, monkeypatch):
     harness = await make_harness(features=FEATURES)
-    for _day in range(200):
+    for _day in range(3):
         await harness.join("ann")
         harness.clock.advance(timedelta(days=1))
+    monkeypatch.setattr(privacy_commands, "MIB", 100)  # 8 "MiB" of 100 bytes: smaller than this document
     [answer] = await command(harness, "ann", "privacy export")
     [dm] = harness.platform.of_type(DirectMessage)
-    assert "201 rows" in dm.content.text.plain() and "Ask an admin" in dm.content.text.plain()
-    assert "1 message" in answer
+    assert dm.content.files == () and "your welcome" in dm.content.text.plain()
+    assert "Ask an admin" in dm.content.text.plain() and "a summary" in answer
 
 
 async def test_closed_dms_get_an_answer_and_nothing_in_a_channel(harness):
@@ -112,7 +114,7 @@ async def test_closed_dms_get_an_answer_and_nothing_in_a_channel(harness):
 
     harness.platform.execute = closed
     [answer] = await command(harness, "ann", "privacy export")
-    assert "cannot send you direct messages" in answer
+    assert "could not send your data by direct message" in answer
 
 
 async def test_a_link_needs_a_code_from_the_other_account(harness):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,7 +56,11 @@ def test_welcomes_dm_fallback_raid_batch_and_forget_me_on_the_console(tmp_path):
     assert "[#welcome] cmbot: Welcome to Demo, @bob!" in out
     assert "[#welcome] cmbot: Hello @bob" in out  # bob's DMs are closed: the onboarding text came to the channel
     assert "DM → alice" in out and "Hello @alice" in out
-    assert "part 1 of 1" in out and "check your direct messages" in out
+    # the export is a file only its owner can read, beside the database, and the console prints its path
+    exported = tmp_path / "exports" / "cmbot-export-demo-2026-11-23.json"
+    assert f"[file: {exported}]" in out and "check your direct messages (file cmbot-export-demo-2026-11-23.json)" in out
+    assert exported.stat().st_mode & 0o777 == 0o600
+    assert json.loads(exported.read_text(encoding="utf-8"))["accounts"] == ["console:alice"]
     assert out.count("Raid alert: 4 members joined") == 1 and "Join spike" not in out  # one alert, moderation's
     assert "[#welcome] cmbot: Welcome to our 2 new members in Demo!" in out and "@dana, @erin" in out
     assert "Done, erased: your member record" in out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 from typing import assert_never
 
 from bot.actions import (
@@ -14,6 +17,7 @@ from bot.actions import (
     DeleteMessage,
     DirectMessage,
     EditMessage,
+    FileAttachment,
     FindPost,
     GrantRole,
     OpenModal,
@@ -29,10 +33,29 @@ from bot.platforms.console.screen import Screen
 
 
 class ConsoleActions:
-    def __init__(self, community: SimulatedCommunity, screen: Screen) -> None:
+    def __init__(self, community: SimulatedCommunity, screen: Screen, files_dir: Path | None = None) -> None:
         self.community = community
         self.screen = screen
         self.words = screen.words
+        self.files_dir = files_dir  # where files sent to members are written; None: a private temporary folder
+
+    def write_files(self, files: tuple[FileAttachment, ...]) -> tuple[str, ...]:
+        """Write each file where only the person running the console can read it (folder 0700, file 0600,
+        whatever the umask) and return the paths the screen prints."""
+        if not files:
+            return ()
+        if self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="cmbot-files-"))
+        self.files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        paths = []
+        for attached in files:
+            path = self.files_dir / attached.filename
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                os.fchmod(out.fileno(), 0o600)  # an older file of that name keeps no wider mode
+                out.write(attached.data)
+            paths.append(str(path))
+        return tuple(paths)
 
     def execute(self, action: Action) -> ActionResult:
         """One branch per action; `assert_never` makes an action with no branch a type error."""
@@ -74,8 +97,12 @@ class ConsoleActions:
             already = self.community.posted_with(action.idempotency_key)
             if already is not None:  # a retried send: the console, like Discord's nonce, posts it once
                 return ActionResult.done(already.id, already.channel)
+        try:
+            written = self.write_files(action.content.files)
+        except OSError as error:
+            return _unwritten(error)
         message_id = self.community.add_bot_message(action.channel_id, action.content, action.idempotency_key)
-        self.screen.show(f"#{action.channel_id}", action.content, message_id)
+        self.screen.show(f"#{action.channel_id}", action.content, message_id, files=written)
         return ActionResult.done(message_id, action.channel_id)
 
     def reply_in_thread(self, action: ReplyInThread) -> ActionResult:
@@ -88,9 +115,13 @@ class ConsoleActions:
             if action.fallback_channel_id is None:
                 return ActionResult.failed("the member does not accept direct messages", permanent=True)
             return self.post(Post(channel_id=action.fallback_channel_id, content=action.content))
+        try:
+            written = self.write_files(action.content.files)
+        except OSError as error:
+            return _unwritten(error)
         message_id = self.community.add_bot_message(f"@{action.member_id}", action.content)
         self.screen.show(self.words("dm_to", member=self.community.name_of(action.member_id)), action.content,
-                         message_id)
+                         message_id, files=written)
         return ActionResult.done(message_id, f"@{action.member_id}")
 
     def delete(self, action: DeleteMessage) -> ActionResult:
@@ -139,11 +170,16 @@ class ConsoleActions:
         pending = self.community.interactions.get(action.interaction.token)
         if pending is None:
             return ActionResult.failed("unknown interaction", permanent=True)
+        try:
+            written = self.write_files(action.content.files)
+        except OSError as error:
+            return _unwritten(error)
         if action.ephemeral:
-            self.screen.show(self.words("only_sees", member=self.community.name_of(pending.member)), action.content)
+            self.screen.show(self.words("only_sees", member=self.community.name_of(pending.member)), action.content,
+                             files=written)
             return ActionResult.done()
         message_id = self.community.add_bot_message(pending.channel, action.content)
-        self.screen.show(f"#{pending.channel}", action.content, message_id)
+        self.screen.show(f"#{pending.channel}", action.content, message_id, files=written)
         return ActionResult.done(message_id, pending.channel)
 
     def edit(self, action: EditMessage) -> ActionResult:
@@ -160,3 +196,7 @@ class ConsoleActions:
         if message is not None and message.channel == action.channel_id:
             return ActionResult.done(message.id, message.channel)
         return ActionResult.failed("not found", permanent=True)
+
+
+def _unwritten(error: OSError) -> ActionResult:
+    return ActionResult.failed(f"cannot write the file: {error.strerror or error}", permanent=True)

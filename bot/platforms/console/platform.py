@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,7 @@ class ConsolePlatform:
         advance_clock: Callable[[datetime, Callable[[datetime], None]], Awaitable[None]] | None = None,
         store: Store | None = None,
         locale: str = "en",
+        files_dir: Path | None = None,
     ) -> None:
         self.space_id = space_id
         self.clock = clock
@@ -82,7 +84,7 @@ class ConsolePlatform:
         self.community = SimulatedCommunity(clock)
         self.words = Words(locale)  # the console's own lines, in the community's language
         self.screen = Screen(self.stdout, self.community.name_of, timezone_name, self.words)
-        self.actions = ConsoleActions(self.community, self.screen)
+        self.actions = ConsoleActions(self.community, self.screen, files_dir)
         self.store = store  # where the simulated world is kept (world.py); None: in memory only, as in tests
         if store is not None:  # its posts survive a crash, so the calendar can look one up by its key
             self.capabilities = self.capabilities | {Capability.MESSAGE_LOOKUP}

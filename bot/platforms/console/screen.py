@@ -102,11 +102,13 @@ class Screen:
             raise
         self._held = None
 
-    def show(self, where: str, content: Content, message_id: str | None = None) -> None:
-        """A bot message as a block: `[#channel] cmbot: …  (m7)`."""
+    def show(self, where: str, content: Content, message_id: str | None = None, files: tuple[str, ...] = ()) -> None:
+        """A bot message as a block: `[#channel] cmbot: …  (m7)`; `files` are the paths its files were written to."""
         prefix = f"[{where}] {BOT_NAME}: "
         suffix = f"  ({message_id})" if message_id else ""
         block = render_content(content, self.name_of, self.words)
+        for path in files:
+            block += "\n  " + self.words("file", path=path)
         self.print(indent_after_first(prefix + block, len(prefix)) + suffix)
 
     def show_clock(self, instant: datetime) -> None:

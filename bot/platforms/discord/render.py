@@ -11,6 +11,7 @@ fits, so a cut never leaves half a mention or a dangling escape.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -212,6 +213,8 @@ def render_content(content: Content) -> Rendered:
         rendered.files = [discord.File(content.image_path, filename=Path(content.image_path).name)]
     if content.poll is not None:
         rendered.poll = native_poll(content.poll)
+    # files made in memory go up in the same multipart request as the message
+    rendered.files += [discord.File(io.BytesIO(f.data), filename=f.filename) for f in content.files]
     return rendered
 
 

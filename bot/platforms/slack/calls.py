@@ -29,6 +29,7 @@ from bot.actions import (
     DeleteMessage,
     DirectMessage,
     EditMessage,
+    FileAttachment,
     FindPost,
     GrantRole,
     OpenModal,
@@ -168,15 +169,27 @@ class SlackCalls:
             raise CallFailed(method, type(error).__name__, False) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
-    async def _post(self, channel: str, message: SlackMessage, **extra: Any) -> ActionResult:
+    async def _post(self, channel: str, message: SlackMessage, files: tuple[FileAttachment, ...] = (),
+                    **extra: Any) -> ActionResult:
         data = await self._call("chat.postMessage", channel=channel, **message.as_args(), **extra)
-        return ActionResult.done(data.get("ts"), data.get("channel", channel))
+        result = ActionResult.done(data.get("ts"), data.get("channel", channel))
+        await self._share(files, result.channel_id or channel, extra.get("thread_ts"))
+        return result
+
+    async def _share(self, files: tuple[FileAttachment, ...], channel: str, thread_ts: str | None) -> None:
+        """Share the message's files right after it, in the same conversation, through Slack's external upload
+        (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`: slack_sdk's
+        `files_upload_v2`). A file that does not arrive fails the action: a member's export must not silently
+        come without its file."""
+        for attached in files:
+            await self._call("files_upload_v2", file=attached.data, filename=attached.filename,
+                             title=attached.filename, channel=channel, thread_ts=thread_ts)
 
     async def post(self, action: Post) -> ActionResult:
         extra: dict[str, Any] = {"unfurl_links": False}
         if action.idempotency_key:
             extra["metadata"] = {"event_type": POST_EVENT_TYPE, "event_payload": {"key": action.idempotency_key}}
-        result = await self._post(action.channel_id, render_content(action.content), **extra)
+        result = await self._post(action.channel_id, render_content(action.content), action.content.files, **extra)
         if action.content.image_path:
             await self._upload(action.content.image_path, result.channel_id or action.channel_id, result.message_id)
         return result
@@ -192,21 +205,26 @@ class SlackCalls:
 
     async def reply_in_thread(self, action: ReplyInThread) -> ActionResult:
         message = render_content(action.content)
-        return await self._post(action.channel_id, message, thread_ts=action.parent_message_id)
+        return await self._post(action.channel_id, message, action.content.files, thread_ts=action.parent_message_id)
 
     async def direct_message(self, action: DirectMessage) -> ActionResult:
+        """The member's DM; the fallback channel only when the DM itself is impossible. Files follow the message
+        where it went, so a failed upload never sends the message a second time elsewhere."""
+        message = render_content(action.content)
         try:
             opened = await self._call("conversations.open", users=action.member_id)
             channel = (opened.get("channel") or {}).get("id")
             if not channel:
                 raise CallFailed("conversations.open", "no channel", True)
-            return await self._post(channel, render_content(action.content))
+            result = await self._post(channel, message)
         except CallFailed as failure:
             if action.fallback_channel_id is None or not failure.permanent:
                 raise
             log.info("direct message to %s impossible (%s): posting in the fallback channel",
                      action.member_id, failure.error)
-            return await self._post(action.fallback_channel_id, render_content(action.content))
+            result = await self._post(action.fallback_channel_id, message)
+        await self._share(action.content.files, result.channel_id or "", None)
+        return result
 
     async def delete_message(self, action: DeleteMessage) -> ActionResult:
         await self._call("chat.delete", channel=action.channel_id, ts=action.message_id)
