@@ -31,10 +31,10 @@ def install(services: Services) -> None:
     sweep_every = timedelta(seconds=min(c.calendar.sweep_seconds for c in communities))
     jobs = CalendarJobs(services.wakeups, services.clock, grace)
     notices = Notices(services.outbox, services.catalogue)
-    publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
-                          jobs.schedule, kinds=services.post_kinds)
-    jobs.bind(publisher.run_post)
     cards = ReviewCards(services.store, services.outbox, services.catalogue)
+    publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
+                          jobs.schedule, kinds=services.post_kinds, cards=cards)
+    jobs.bind(publisher.run_post)
     desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards)
     services.post_kinds.submit = partial(submit_kind, desk)  # other features' posts (polls) come in here
     for spec in CalendarCommands(desk, services.store, services.outbox).specs():

@@ -38,6 +38,7 @@ from bot.post_kinds import PostKinds, Published
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
+from handlers.calendar.cards import ReviewCards
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
 from handlers.calendar.preview import outgoing_content
@@ -62,8 +63,10 @@ def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
 
 class Publisher:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, notices: Notices, directory: CommunityDirectory,
-                 reschedule: Reschedule, sleep: Sleep = asyncio.sleep, kinds: PostKinds | None = None) -> None:
+                 reschedule: Reschedule, sleep: Sleep = asyncio.sleep, kinds: PostKinds | None = None,
+                 cards: ReviewCards | None = None) -> None:
         self.store = store
+        self.cards = cards  # approval cards, closed when a post expires without a decision
         self.clock = clock
         self.outbox = outbox
         self.notices = notices
@@ -138,7 +141,7 @@ class Publisher:
                 return
             community = self.directory.by_id(post.community)
             if post.status is Status.PENDING:
-                await expire_if_due(self.store, self.notices, post, community, now)
+                await expire_if_due(self.store, self.notices, post, community, now, self.cards)
                 return
             if post.status not in (Status.SCHEDULED, Status.SENDING):
                 return

@@ -8,6 +8,7 @@ components left. A second click on the old card gets a private answer.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import discord
 import pytest
@@ -85,3 +86,21 @@ async def test_the_card_shows_the_decision_and_loses_its_buttons(bot):
     assert "n’attend pas de validation" in json.dumps(answer.json, ensure_ascii=False)
     assert answer.json["data"]["flags"] & 64  # ephemeral
     assert len(fake.requests_to("PATCH", rf"/channels/{STAFF}/messages/{card_id}")) == 1
+
+
+async def test_a_post_that_expires_without_a_decision_closes_its_card(bot):
+    app, fake = bot
+    options = [{"type": 1, "name": "draft", "options": [
+        {"type": 3, "name": "body", "value": "Soldes d’hiver"}, {"type": 3, "name": "to", "value": f"#{NEWS}"},
+        {"type": 3, "name": "at", "value": "demain 10h"}]}]
+    await fake.dispatch("INTERACTION_CREATE", fake.command("post", "42", roles=(SMM_ROLE,), options=options))
+    await fake.wait_for_request("POST", rf"/channels/{STAFF}/messages")
+    card_id = fake.channel_messages[STAFF][-1]["id"]
+
+    await app.services.wakeups.advance_to(app.services.clock.now() + timedelta(days=2))
+
+    [edited] = await fake.wait_for_request("PATCH", rf"/channels/{STAFF}/messages/{card_id}")
+    assert edited.json.get("components") == []  # no button left to approve a post whose time has passed
+    shown = json.dumps(edited.json, ensure_ascii=False)
+    assert "Expirée le" in shown and "sans décision" in shown and "Soldes d’hiver" in shown
+    assert fake.requests_to("POST", rf"/channels/{NEWS}/messages") == []  # never sent unapproved

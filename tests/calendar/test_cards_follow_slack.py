@@ -7,6 +7,8 @@ approved it and when, with no buttons left.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.app import App
@@ -77,5 +79,24 @@ async def test_cmbot_post_alone_lists_its_subcommands(tmp_path, fake):
                                                                  response_url=fake.response_url("p")))
         [answer] = await fake.wait_for(lambda: fake.responses)
         assert answer["text"].startswith("The commands of /cmbot post:") and "/cmbot post draft — " in answer["text"]
+    finally:
+        await app.stop()
+
+
+async def test_a_post_that_expires_without_a_decision_closes_its_card(tmp_path, fake):
+    app = await start(tmp_path, fake)
+    try:
+        draft = 'post draft body="Winter sale" to=#CGENERAL at="tomorrow 10am"'
+        await fake.send_socket("slash_commands", command_payload(draft, user_id="USAM",
+                                                                 response_url=fake.response_url("d")))
+        await fake.wait_for(lambda: [c for c in fake.calls_to("chat.postMessage")
+                                              if c.args["channel"] == MODERATION])
+        await app.services.wakeups.advance_to(app.services.clock.now() + timedelta(days=2))
+        [update] = await fake.wait_for(lambda: fake.calls_to("chat.update"))
+        assert update.args["channel"] == MODERATION
+        blocks = str(update.args.get("blocks"))
+        assert "Expired on" in blocks and "without a decision" in blocks and "Winter sale" in blocks
+        assert "cal:approve" not in blocks and "'actions'" not in blocks
+        assert [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "CGENERAL"] == []
     finally:
         await app.stop()
