@@ -70,7 +70,8 @@ def flag_card(
         for row in rules
     ]
     fields = [
-        Field(say("field_rules").plain(), Text.of(*_joined(rule_lines)), inline=False),
+        Field(say("field_rules").plain(), Text.of(*_joined(rule_lines, say("rules_separator").plain())),
+              inline=False),
         Field(say("field_member").plain(), Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
         Field(say("field_channel").plain(), Text.of(MentionChannel(flag["channel_id"]))),
     ]
@@ -121,7 +122,9 @@ def remaining_verbs(flag: Mapping[str, Any], actions: Sequence[Mapping[str, Any]
     return verbs
 
 
-def _joined(lines: list[Text], separator: str = "; ") -> list[Text | str]:
+def _joined(lines: list[Text], separator: str) -> list[Text | str]:
+    """Lines with a separator between them; the rules' separator comes from the catalogue, since French puts a
+    no-break space before « ; »."""
     parts: list[Text | str] = []
     for index, line in enumerate(lines):
         if index:

@@ -136,3 +136,46 @@ def test_english_uses_no_french_typography_and_says_you():
     wrong = [(key, text) for key, text in ENGLISH
              if re.search(r"[\u00a0\u202f][:;!?]|«|»", text) or re.search(r"\bvous\b|\btu\b", text)]
     assert wrong == []
+
+
+def test_a_french_fragment_never_starts_with_double_punctuation():
+    """A fragment glued after other words (a separator, a suffix) carries its own no-break space: « ; » written
+    as "; " would print « [observation]; » once joined."""
+    wrong = [(key, text) for key, text in FRENCH if re.match(r"[;:!?»]", _words(text))]
+    assert wrong == []
+
+
+def misplaced_marks(text: str) -> list[str]:
+    """Where rendered French puts « ; : ! ? » without the no-break space before it (times, URLs and `a:b`
+    references, which have no space after the colon, are not punctuation)."""
+    found = []
+    for match in re.finditer(r"[;:!?]", text):
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else " "
+        if match.group() in ":?" and not after.isspace():
+            continue
+        if before not in NO_BREAK and before not in "!?…»)\n":
+            found.append(text[max(0, match.start() - 15): match.end() + 1])
+    return found
+
+
+def test_what_the_bot_assembles_in_french_keeps_french_typography():
+    """Sentences built from several catalogue pieces joined by code: a flag card listing rules (one in shadow
+    mode, one a model score), forget-me's list of what goes."""
+    from bot.platforms.console.render import render_content
+    from bot.platforms.console.words import Words
+    from handlers.moderation.cards import flag_card
+    from handlers.privacy.inventory import described
+
+    catalogue = Catalogue.shipped()
+    flag = {"id": 7, "severity": "high", "shadow": 1, "member_id": "m1", "channel_id": "general", "excerpt": "x",
+            "link": "https://discord.com/channels/1/2/3", "source": "rules", "auto_action": "flag",
+            "status": "open", "decided_by": None, "decided_at": None}
+    rules = [{"rule": "terms", "detail": "insults", "shadow": 1}, {"rule": "classifier", "detail": "abuse model 0.97",
+                                                                      "shadow": 0}]
+    card = render_content(flag_card(flag, rules, catalogue, "fr", can_timeout=True), lambda uid: uid, Words("fr"))
+    assert "[observation]\u00a0; " in card and "0,97" in card
+    forget = catalogue.string("fr", "privacy.forget_confirm", accounts="discord:1",
+                              what=described({"welcome.personal_data.welcome": 2}, catalogue, "fr"))
+    assert misplaced_marks(card) == [] and misplaced_marks(forget) == []
+    assert len(misplaced_marks("Statut: prévu ; ok !")) == 3  # the check itself sees a missing or plain space
