@@ -37,8 +37,8 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData(ANSWERS, "member_id"),
-        PersonalData(RECIPIENTS, "member_id"),
-        PersonalData(OPTOUTS, "member_id"),
+        PersonalData(ANSWERS, "member_id", label="surveys.personal_data.answers"),
+        PersonalData(RECIPIENTS, "member_id", label="surveys.personal_data.asked"),
+        PersonalData(OPTOUTS, "member_id", label="surveys.personal_data.optout"),
     ),
 )
