@@ -38,6 +38,7 @@ def _forms(entry: str | dict[str, str]) -> list[str]:
 def _words(template: str) -> str:
     """The template without its placeholders and command syntax (option names like `confirm=oui` stay code)."""
     text = PLACEHOLDER.sub(" ", template)
+    text = re.sub(r"`[^`\n]*`", " ", text)  # code the reader types as is (`help`, `join NOM`)
     text = re.sub(r"/[a-z][\w-]*( [a-z][\w-]*)*( [a-z_]+=\S+)?", " ", text)  # /privacy forget-me confirm=oui
     return text
 

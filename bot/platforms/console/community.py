@@ -106,7 +106,7 @@ class SimulatedCommunity:
     def message(self, message_id: str) -> ConsoleMessage:
         message = self.messages.get(message_id)
         if message is None or message.deleted:
-            raise ScriptError(f"no message {message_id!r} (ids are printed after each message, like m3)")
+            raise ScriptError("no_message", message=message_id)
         return message
 
     def add_message(self, channel: str, author: str, text: str, buttons: tuple[Button, ...] = (),

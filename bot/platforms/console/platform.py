@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actions import Action, ActionResult, DeleteMessage, EditMessage
 from bot.clock import SimulatedClock
-from bot.commands import CommandRegistry
+from bot.commands import CommandLineError, CommandRegistry
 from bot.events import (
     ButtonClicked,
     ChannelRef,
@@ -44,7 +44,7 @@ from bot.platforms.console import world
 from bot.platforms.console.actions import ConsoleActions
 from bot.platforms.console.community import BOT_NAME, MESSAGES_KEPT, SimulatedCommunity
 from bot.platforms.console.screen import Screen
-from bot.platforms.console.script import HELP, Line, ScriptError, parse_line
+from bot.platforms.console.script import Line, ScriptError, parse_line
 from bot.platforms.console.words import Words
 from bot.store import Store
 from bot.store.database import StoreUnavailable
@@ -185,19 +185,19 @@ class ConsolePlatform:
             if line.verb == "quit":
                 return False
             if line.verb == "help":
-                self.screen.print(HELP)
+                self.screen.print(self.words("help"))
                 return True
             await self._play(line)
             await self.save()  # a line that emitted nothing may still have changed the world (roles, the clock)
         except ScriptError as error:
-            self.screen.print(f"console: {error}. Type `help` for the line syntax.")
+            self.screen.print(self.words("refused", error=error.say(self.words).rstrip(".")))
         except StoreUnavailable as error:  # the database cannot take work: the app stops, with exit status 5
             if self.on_fatal is not None:
                 self.on_fatal(error)
             return False
         except Exception:  # one line's failure is logged with its traceback and the script goes on
             log.exception("console: the line %r failed", _excerpt(raw))
-            self.screen.print("console: that line failed (the error is in the log); going on with the next one.")
+            self.screen.print(self.words("line_failed"))
         return True
 
     async def _play(self, line: Line) -> None:
@@ -288,7 +288,7 @@ class ConsolePlatform:
         assert line.message is not None
         message = self.community.message(line.message)
         if message.author == BOT_NAME:
-            raise ScriptError("only a member's own messages can be edited from the console")
+            raise ScriptError("own_messages")
         message.text = line.text
         self.community.changed_message(message.id)
         member = self.community.members[message.author]
@@ -340,8 +340,8 @@ class ConsolePlatform:
             path, options = self.commands.split_line(line.text)
         except LookupError:
             path, options = tuple(line.text.split()[:2]) or ("",), {}
-        except ValueError as error:
-            raise ScriptError(str(error)) from None
+        except CommandLineError as error:  # said in the community's words, like on Discord and Slack
+            raise ScriptError(error.key, **{k: str(v) for k, v in error.values.items()}) from None
         await self._emit(
             CommandInvoked(
                 channel=ChannelRef(line.channel, line.channel),
@@ -361,8 +361,8 @@ class ConsolePlatform:
             (b for b in message.buttons if wanted in {b.label.casefold(), b.custom_id.casefold()}), None
         )
         if button is None:
-            labels = ", ".join(b.label for b in message.buttons) or "none"
-            raise ScriptError(f"message {message.id} has no button {line.text!r} (buttons: {labels})")
+            labels = ", ".join(b.label for b in message.buttons) or self.words("error.no_buttons")
+            raise ScriptError("no_button", message=message.id, button=line.text, labels=labels)
         member = self.community.member(line.member)
         await self._emit(
             ButtonClicked(
@@ -380,8 +380,10 @@ class ConsolePlatform:
         member = self.community.member(line.member)
         opened = self.community.open_modals.get(member.id, [])
         if line.text not in opened:
-            hint = f"open for them: {', '.join(opened)}" if opened else "a command or a button opens one"
-            raise ScriptError(f"no modal {line.text!r} is open for {member.display_name} ({hint})")
+            if opened:
+                raise ScriptError("no_modal_open", modal=line.text, member=member.display_name,
+                                  opened=", ".join(opened))
+            raise ScriptError("no_modal", modal=line.text, member=member.display_name)
         opened.remove(line.text)
         channel = self.community.modal_channels.pop((member.id, line.text), "general")
         await self._emit(
@@ -430,9 +432,9 @@ class ConsolePlatform:
         try:
             target = now + line.delta if line.delta is not None else _parse_instant(line.text, self.timezone_name)
         except OverflowError:
-            raise ScriptError("the clock cannot go past the year 9999") from None
+            raise ScriptError("year_9999") from None
         if target < now:
-            raise ScriptError("time only moves forward")
+            raise ScriptError("forward")
         self.community.changes.counters = True  # the clock is saved with the counters: a restart goes on from it
         if self.advance_clock is not None:
             self.screen.clock_shown = None
@@ -508,7 +510,7 @@ def _parse_instant(text: str, timezone_name: str) -> datetime:
     try:
         instant = datetime.fromisoformat(text)
     except ValueError:
-        raise ScriptError(f"{text!r} is not a date and time (example: 2026-12-01T09:00)") from None
+        raise ScriptError("not_instant", text=text) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=ZoneInfo(timezone_name))
     return instant

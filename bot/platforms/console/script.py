@@ -16,6 +16,9 @@
     help                          this help; `# ...` is a comment; `quit` ends the session
 
 A member named for the first time gets the roles written in brackets; later lines may omit them.
+
+The `help` line prints this syntax in the community's language (`console.help`), and a refused line says why
+in it too (`console.error.*`, with each line's form from `console.usage.*`).
 """
 
 from __future__ import annotations
@@ -26,13 +29,28 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 
-HELP = __doc__.split("\n\n", 1)[1].rstrip()
+from bot.platforms.console.words import Words
+
 _MEMBER = re.compile(r"^(?P<name>[\w.\-]{1,40})(?:\[(?P<roles>[\w,\-]*)\])?$")
 _DURATION = re.compile(r"^\+(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
 
 
 class ScriptError(ValueError):
-    """A line the console cannot read; the message says what was expected."""
+    """A line the console cannot read: a catalogue key (`console.error.*`, or any full key) and its values, so
+    the refusal is said in the community's language; `usage` names the line whose form the sentence shows.
+    `str()` is the English sentence (logs, tests)."""
+
+    def __init__(self, key: str, *, usage: str | None = None, **values: str) -> None:
+        self.key = key if "." in key else f"console.error.{key}"
+        self.usage = usage
+        self.values = values
+        super().__init__(self.say(Words()))
+
+    def say(self, words: Words) -> str:
+        values = dict(self.values)
+        if self.usage is not None:
+            values["usage"] = words(f"usage.{self.usage}")
+        return words.catalogue.string(words.locale, self.key, **values)
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ class Line:
 def parse_member(token: str) -> MemberSpec:
     match = _MEMBER.match(token)
     if not match:
-        raise ScriptError(f"{token!r} is not a member name (letters, digits, . _ -; roles in [brackets])")
+        raise ScriptError("member_name", token=token)
     roles = match.group("roles")
     role_set = frozenset(r for r in roles.split(",") if r) if roles is not None else None
     return MemberSpec(match.group("name"), role_set)
@@ -64,24 +82,25 @@ def parse_member(token: str) -> MemberSpec:
 
 def parse_channel(token: str) -> str:
     if not token.startswith("#") or len(token) < 2:
-        raise ScriptError(f"{token!r} is not a channel (write it as #name)")
+        raise ScriptError("channel", token=token)
     return token[1:]
 
 
 def parse_duration(token: str) -> timedelta:
     match = _DURATION.match(token)
     if not match or not any(match.groupdict().values()):
-        raise ScriptError(f"{token!r} is not a duration (examples: +30m, +2h, +1d12h)")
+        raise ScriptError("duration", token=token)
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
     return timedelta(days=parts.get("d", 0), hours=parts.get("h", 0), minutes=parts.get("m", 0),
                      seconds=parts.get("s", 0))
 
 
-def _split(rest: str, fields: int, usage: str, required: int | None = None) -> list[str]:
-    """Cut `rest` into at most `fields` parts, the last keeping its spaces; fewer than `required` is an error."""
+def _split(rest: str, fields: int, verb: str, required: int | None = None) -> list[str]:
+    """Cut `rest` into at most `fields` parts, the last keeping its spaces; fewer than `required` is an error
+    showing how the `verb` line is written."""
     parts = rest.split(maxsplit=fields - 1)
     if len(parts) < (fields if required is None else required):
-        raise ScriptError(f"usage: {usage}")
+        raise ScriptError("usage", usage=verb)
     return parts
 
 
@@ -96,61 +115,61 @@ def parse_line(raw: str) -> Line | None:
     if verb in {"help", "quit", "exit"}:
         return Line(verb="quit" if verb == "exit" else verb)
     if verb in {"join", "leave"}:
-        return Line(verb=verb, member=parse_member(_split(rest, 1, f"{verb} NAME")[0]))
+        return Line(verb=verb, member=parse_member(_split(rest, 1, verb)[0]))
     if verb == "say":
-        parts = _split(rest, 3, "say NAME #CHANNEL TEXT", required=2)
+        parts = _split(rest, 3, "say", required=2)
         member, channel = parse_member(parts[0]), parse_channel(parts[1])
         if len(parts) < 3:  # a platform never delivers an empty message: neither does the console
-            raise ScriptError("a message needs some text (usage: say NAME #CHANNEL TEXT)")
+            raise ScriptError("empty_say", usage="say")
         return Line(verb=verb, member=member, channel=channel, text=parts[2])
     if verb == "reply":
-        parts = _split(rest, 3, "reply NAME MSG TEXT")
+        parts = _split(rest, 3, "reply")
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2])
     if verb == "edit":
-        parts = _split(rest, 2, "edit MSG TEXT")
+        parts = _split(rest, 2, "edit")
         return Line(verb=verb, message=parts[0], text=parts[1])
     if verb == "delete":
-        return Line(verb=verb, message=_split(rest, 1, "delete MSG")[0])
+        return Line(verb=verb, message=_split(rest, 1, "delete")[0])
     if verb in {"react", "unreact"}:
-        parts = _split(rest, 3, f"{verb} NAME MSG EMOJI")
+        parts = _split(rest, 3, verb)
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2])
     if verb == "cmd":
-        parts = _split(rest, 2, "cmd NAME [#CHANNEL] /COMMAND [key=value ...]")
+        parts = _split(rest, 2, "cmd")
         member, remainder = parse_member(parts[0]), " ".join(parts[1:])
         channel = "general"
         if remainder.startswith("#"):
             head, _, remainder = remainder.partition(" ")
             channel = parse_channel(head)
         if not remainder.startswith("/"):
-            raise ScriptError("usage: cmd NAME [#CHANNEL] /COMMAND [key=value ...]")
+            raise ScriptError("usage", usage="cmd")
         return Line(verb=verb, member=member, channel=channel, text=remainder[1:].strip())
     if verb == "click":
-        parts = _split(rest, 3, "click NAME MSG BUTTON")
+        parts = _split(rest, 3, "click")
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1], text=parts[2].strip())
     if verb == "submit":
-        parts = _split(rest, 3, "submit NAME MODAL key=value ...", required=2)
+        parts = _split(rest, 3, "submit", required=2)
         try:
             tokens = shlex.split(parts[2]) if len(parts) > 2 else []
-        except ValueError as exc:
-            raise ScriptError(f"cannot read the values: {exc}") from None
+        except ValueError:
+            raise ScriptError("values") from None
         values = {}
         for token in tokens:
             key, sep, value = token.partition("=")
             if not sep:
-                raise ScriptError(f"{token!r}: modal values are written key=value")
+                raise ScriptError("modal_value", token=token)
             values[key] = value
         return Line(verb=verb, member=parse_member(parts[0]), text=parts[1], args=values)
     if verb == "report":
-        parts = _split(rest, 2, "report NAME MSG")
+        parts = _split(rest, 2, "report")
         return Line(verb=verb, member=parse_member(parts[0]), message=parts[1])
     if verb == "dms":
-        parts = _split(rest, 2, "dms NAME open|closed")
+        parts = _split(rest, 2, "dms")
         if parts[1] not in {"open", "closed"}:
-            raise ScriptError("usage: dms NAME open|closed")
+            raise ScriptError("usage", usage="dms")
         return Line(verb=verb, member=parse_member(parts[0]), text=parts[1])
     if verb == "clock":
-        token = _split(rest, 1, "clock +DURATION | clock ISO-TIME")[0]
+        token = _split(rest, 1, "clock")[0]
         if token.startswith("+"):
             return Line(verb=verb, delta=parse_duration(token))
         return Line(verb=verb, text=token)
-    raise ScriptError(f"unknown line {verb!r}")
+    raise ScriptError("unknown_line", verb=verb)

@@ -1,4 +1,4 @@
-"""A file the console sends a member is written where only its owner can read it, and its path is printed."""
+"""The console in the community's language and files it sends written privately: help, refusals, 0600 files."""
 
 from __future__ import annotations
 
@@ -52,3 +52,27 @@ async def test_a_file_that_cannot_be_written_fails_the_message(tmp_path):
 def test_a_file_name_is_a_plain_name(name):
     with pytest.raises(ValueError, match="plain file name"):
         FileAttachment(name, b"")
+
+
+async def test_help_and_refusals_speak_the_community_s_language():
+    out = io.StringIO()
+    console = ConsolePlatform("console", SimulatedClock(), CommandRegistry(), lambda: None, stdout=out, locale="fr")
+    await console.start(lambda event: None)
+    for line in ("help", "dance alice", "say alice #general", "join al ice", "clock hier", "edit m9 bonjour"):
+        assert await console.feed(line)
+    printed = out.getvalue()
+    assert "`say NOM #SALON TEXTE`" in printed and "cette aide\u00a0;" in printed
+    assert "console\u00a0: ligne inconnue «\u00a0dance\u00a0». Tapez `help` pour la syntaxe des lignes." in printed
+    assert "un message a besoin de texte (syntaxe\u00a0: `say NOM #SALON TEXTE`)" in printed
+    assert "«\u00a0al ice\u00a0» n’est pas un nom de membre (lettres, chiffres, . _ -\u00a0;" in printed
+    assert "«\u00a0hier\u00a0» n’est pas une date et une heure" in printed
+    assert "pas de message «\u00a0m9\u00a0»" in printed
+    assert "usage" not in printed and "unknown" not in printed  # not one English word of the console's own
+
+
+async def test_english_refusals_keep_their_words():
+    out = io.StringIO()
+    console = ConsolePlatform("console", SimulatedClock(), CommandRegistry(), lambda: None, stdout=out)
+    await console.start(lambda event: None)
+    assert await console.feed("dance alice")
+    assert "console: unknown line 'dance'. Type `help` for the line syntax." in out.getvalue()
