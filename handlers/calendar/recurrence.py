@@ -23,7 +23,11 @@ DAY_NAMES = {
 EVERY_DAY = {"day", "days", "jour", "jours", "daily", "quotidien"}
 WORK_DAYS = {"weekday", "weekdays", "ouvré", "ouvrés", "ouvre", "ouvres", "semaine"}
 MONTHLY = {"month", "mois"}
-FILLER = {"every", "each", "on", "at", "tous", "toutes", "les", "le", "à", "a", "chaque", "du", "de"}
+FILLER = {"every", "each", "on", "at", "tous", "toutes", "les", "le", "à", "a", "chaque", "du", "de", "en", "the",
+          "of", "in"}
+AND = {"et", "and", "&"}  # « les lundis et jeudis », "monday and thursday"
+TO = {"au", "to", "through"}  # « du lundi au vendredi », "monday to friday"
+_ORDINAL = re.compile(r"^(?P<day>\d{1,2})(?:er|re|e|ème|st|nd|rd|th)?$")  # 1er, 2e, 1st, 15th
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:h.](?P<m>\d{2})?)?(?P<ampm>[ap]\.?m\.?)?$")
 # how far ahead we look for the next occurrence: a cron that never matches ("31 2 *") must not loop for ever
 SEARCH_DAYS = 366 * 5
@@ -115,8 +119,11 @@ class Cron:
 
 
 def readable_to_cron(text: str) -> str:
-    """`monday 09:00`, `lundi,jeudi 9h`, `day 18:30`, `weekday 9h`, `month 1 10:00` -> a cron expression."""
-    words = [w for w in re.sub(r"(\d)\s+([ap]\.?m\b)", r"\1\2", text.lower()).split() if w not in FILLER]
+    """A recurrence as people write it, in French or English, to a cron expression: `lundi 9h`, « tous les
+    lundis et jeudis à 18h30 », « du lundi au vendredi à 9h », « le 1er de chaque mois à 10h », "every weekday
+    9am", "on the 1st of every month at 10:00". What `describe_cron` writes reads back to the same rule."""
+    spaced = re.sub(r"(\d)\s+([ap]\.?m\b)", r"\1\2", text.lower()).replace(",", " , ")
+    words = [w for w in spaced.split() if w not in FILLER]
     if len(words) < 2:
         raise RecurrenceError("day_time")
     clock = _TIME.match(words[-1])
@@ -129,25 +136,38 @@ def readable_to_cron(text: str) -> str:
         hour = hour % 12 + (12 if clock.group("ampm").startswith("p") else 0)
     if hour > 23 or minute > 59:
         raise RecurrenceError("time_of_day", value=words[-1])
-    head = words[:-1]
-    if head[0] in MONTHLY:
-        if len(head) != 2 or not head[1].isdigit() or not 1 <= int(head[1]) <= 31:
-            raise RecurrenceError("monthly")
-        return f"{minute} {hour} {int(head[1])} * *"
-    if len(head) != 1:
+    head = [w for w in words[:-1] if w not in AND and w != ","]
+    if not head:
         raise RecurrenceError("day_time")
-    if head[0] in EVERY_DAY:
+    if any(w in MONTHLY for w in head):
+        dates = [_ORDINAL.match(w) for w in head if w not in MONTHLY]
+        if len(dates) != 1 or dates[0] is None or not 1 <= int(dates[0].group("day")) <= 31:
+            raise RecurrenceError("monthly")
+        return f"{minute} {hour} {int(dates[0].group('day'))} * *"
+    if len(head) == 1 and head[0] in EVERY_DAY:
         return f"{minute} {hour} * * *"
-    if head[0] in WORK_DAYS:
+    if len(head) == 1 and head[0] in WORK_DAYS:
         return f"{minute} {hour} * * 1-5"
-    days = []
-    for name in head[0].split(","):
-        if name.rstrip("s") in DAY_NAMES:  # "mondays", "lundis"
-            name = name.rstrip("s")
-        if name not in DAY_NAMES:
-            raise RecurrenceError("day_name", value=name)
-        days.append(DAY_NAMES[name])
-    return f"{minute} {hour} * * {','.join(str(d) for d in sorted(set(days)))}"
+    if len(head) == 3 and head[1] in TO:  # a range of days
+        first, last = _day(head[0]), _day(head[2])
+        if first == 0 or last == 0:  # a week reads Monday first: Sunday closes it
+            last = 7 if last == 0 else last
+        if not first < last:
+            raise RecurrenceError("day_name", value=" ".join(head))
+        return f"{minute} {hour} * * {first}-{last}" if last < 7 else f"{minute} {hour} * * {first}-6,0"
+    if any(w in TO for w in head):
+        raise RecurrenceError("day_time")
+    days = sorted({_day(name) for word in head for name in word.split(",") if name})
+    return f"{minute} {hour} * * {','.join(str(d) for d in days)}"
+
+
+def _day(name: str) -> int:
+    """A day name, singular or plural (« lundis », "mondays"), in cron numbering (Sunday 0)."""
+    if name not in DAY_NAMES and name.rstrip("s") in DAY_NAMES:
+        name = name.rstrip("s")
+    if name not in DAY_NAMES:
+        raise RecurrenceError("day_name", value=name)
+    return DAY_NAMES[name]
 
 
 def place(day: date, wall: time, zone: ZoneInfo) -> datetime:
