@@ -180,3 +180,9 @@ def test_what_the_bot_assembles_in_french_keeps_french_typography():
                               what=described({"welcome.personal_data.welcome": 2}, catalogue, "fr"))
     assert misplaced_marks(card) == [] and misplaced_marks(forget) == []
     assert len(misplaced_marks("Statut: prévu ; ok !")) == 3  # the check itself sees a missing or plain space
+
+
+def test_french_writes_the_typographic_apostrophe():
+    """« l’équipe », « d’un groupe »: the curly apostrophe, as in the rest of the French interface."""
+    wrong = [(key, text) for key, text in FRENCH if "'" in _words(text)]
+    assert wrong == []
