@@ -78,8 +78,7 @@ class PrivacyCommands:
                             count_rows(db, community, accounts, declarations, keep)))
             asked = invocation.say("privacy.forget_confirm", what=self._described(found, invocation),
                                    accounts=_account_list(accounts))
-            return [invocation.answer(Text.of(asked, "\n", invocation.say("privacy.forget_sanctions_kept",
-                                                                           count=counts[KEPT_COUNT], days=days)))]
+            return [invocation.answer(Text.of(asked, *_kept(invocation, counts[KEPT_COUNT], days)))]
 
         def erase(db) -> tuple[dict[str, int], Counter[str]]:
             return inventory(db, community, accounts, declarations, keep), forget(db, community, accounts,
@@ -87,8 +86,7 @@ class PrivacyCommands:
 
         found, counts = await self.store.run(erase)
         done = invocation.say("privacy.forget_done", what=self._described(found, invocation))
-        return [invocation.answer(Text.of(done, "\n", invocation.say("privacy.forget_sanctions_kept",
-                                                                     count=counts[KEPT_COUNT], days=days)))]
+        return [invocation.answer(Text.of(done, *_kept(invocation, counts[KEPT_COUNT], days)))]
 
     def _described(self, found: dict[str, int], invocation: Invocation) -> str:
         return described(found, self.catalogue, invocation.locale)
@@ -157,6 +155,13 @@ class PrivacyCommands:
         community = invocation.community.id
         removed = await self.store.run(lambda db: unlink(db, community, caller))
         return [invocation.answer("privacy.unlinked" if removed else "privacy.not_linked")]
+
+
+def _kept(invocation: Invocation, kept: int, days: int) -> tuple[str | Text, ...]:
+    """The sentence about kept sanctions, only when some are kept (never « 0 sanction conservée »)."""
+    if not kept:
+        return ()
+    return ("\n", invocation.say("privacy.forget_sanctions_kept", count=kept, days=days))
 
 
 def _account_list(accounts: list[Account]) -> str:

@@ -68,8 +68,16 @@ async def test_the_forget_me_answer_says_what_is_kept(make_harness):
 
     harness = await make_harness(features=shipped_features())
     await harness.join("troll")
+    await harness.join("angel")
+    now = harness.clock.now().isoformat()
+    harness.store.db["moderation_flags"].insert({
+        "community": "demo", "platform": "console", "member_id": "troll", "excerpt": "x", "link": "console://g/m1",
+        "auto_action": "flag", "status": "warned", "created_at": now})
     [asked] = await command(harness, "troll", "privacy forget-me")
-    assert "sanction" in asked and "365" in asked
+    assert "1 moderation sanction" in asked and "365" in asked
+    assert "the moderation flags on your messages" not in asked  # the kept sanction is told apart
     [done] = await command(harness, "troll", "privacy forget-me confirm=yes")
-    assert "sanction" in done and "365" in done
+    assert "1 moderation sanction" in done and "365" in done
+    [clean] = await command(harness, "angel", "privacy forget-me")
+    assert "sanction" not in clean  # nothing kept: no sentence about « 0 sanction »
     await harness.stop()
