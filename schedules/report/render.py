@@ -14,7 +14,7 @@ from babel.dates import format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from bot.actions import Content, Field
-from bot.i18n import Catalogue, precise_percent
+from bot.i18n import Catalogue, MissingMessage, precise_percent
 from bot.text import Link, MentionChannel, MentionUser, Plain, Strong, Text, join
 from handlers.calendar.pillars import pillar_name
 from schedules.report.builder import ScopeFigures, WeeklyReport
@@ -99,8 +99,17 @@ def ranked_line(item: Ranked, platform: str, locale: str, catalogue: Catalogue, 
         name = catalogue.text(locale, key, number=item.ref, title=item.label)
     else:
         name = Text.of(shown if shown is not None else item.label)
-    where = f" ({item.platform})" if item.platform and item.platform != platform and item.kind != "label" else ""
+    shown_platform = item.platform and item.platform != platform and item.kind != "label"
+    where = f" ({_platform_name(item.platform, locale, catalogue)})" if shown_platform else ""
     return catalogue.text(locale, "report.ranked", name=name, where=where, value=item.value)
+
+
+def _platform_name(platform: str, locale: str, catalogue: Catalogue) -> str:
+    """"Discord", "Slack", « console »: the platform as the report's titles name it."""
+    try:
+        return catalogue.string(locale, f"report.scope.{platform}")
+    except MissingMessage:
+        return platform
 
 
 def _shown(section: str, item: Ranked, report: WeeklyReport, catalogue: Catalogue) -> str | None:

@@ -126,7 +126,7 @@ def test_french_report_names_the_best_post_and_the_pillars_for_people(db):
     db["calendar_posts"].update(2, {"pillar": None, "campaign": None})
     community = acme_settings().communities[0].model_copy(update={"locale": "fr"})
     printed = export(build_report(db, community, W47, NOW), "text", CATALOGUE)
-    assert "n°\u00a01 Big launch today" in printed and "#1" not in printed
+    assert "n°\u00a01 Big launch today (Discord)" in printed and "#1" not in printed
     assert "Actualités\u00a0:" in printed and "news" not in printed
 
 
