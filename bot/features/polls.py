@@ -58,9 +58,10 @@ feature = Feature(
     personal_data=(
         # A vote names its member until the poll's retention ends; forget-me erases it (an open poll's count
         # drops, a closed poll's final counts, which name nobody, stay).
-        PersonalData("poll_votes", "member_id", export_columns=("poll_id", "answer", "voted_at")),
+        PersonalData("poll_votes", "member_id", export_columns=("poll_id", "answer", "voted_at"),
+                     label="polls.personal_data.votes"),
         # A poll is the team's: forgetting its author keeps the poll, without the id.
         PersonalData("polls", "author_id", "author_platform", anonymise=True,
-                     export_columns=("id", "question", "created_at")),
+                     export_columns=("id", "question", "created_at"), label="polls.personal_data.created"),
     ),
 )
