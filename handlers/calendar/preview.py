@@ -77,8 +77,8 @@ def preview_content(post: CalendarPost, community: Community, catalogue: Catalog
     if post.campaign:
         fields.append(Field(label(locale, "calendar.preview.campaign_label"), Text.of(post.campaign)))
     if post.pillar:
-        shown = pillar_name(post.pillar, community.calendar.pillar_labels, catalogue, locale)
-        fields.append(Field(label(locale, "calendar.preview.pillar_label"), Text.of(shown)))
+        pillar = pillar_name(post.pillar, community.calendar.pillar_labels, catalogue, locale)
+        fields.append(Field(label(locale, "calendar.preview.pillar_label"), Text.of(pillar)))
     for platform in dict.fromkeys(t.platform for t in post.targets):
         channels = ", ".join(f"#{t.channel_id}" for t in post.targets if t.platform == platform)
         text = post_text(post, platform, community)
