@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from tests.polls.conftest import ConsoleBot
 from tests.privacy.test_privacy_commands import rows_naming
@@ -21,8 +22,11 @@ async def test_export_shows_a_members_votes_and_forget_me_erases_them(console_bo
     poll = await open_poll(bot)
     await bot.lines(f"click zed4242 {poll} Tea\nclick yan {poll} Coffee\ndms zed4242 open")
     out = await bot.lines("cmd zed4242 /privacy export")
-    exported = "".join(re.findall(r"\[DM → zed4242\] cmbot: [^\n]*\n((?:\s+.*\n)*)", out)) or out
-    assert "poll_votes" in exported
+    assert "your poll votes (1)" in out  # the DM says what is kept, in words
+    [path] = re.findall(r"\[file: (.+?\.json)\]", out)  # the console writes the export file and prints its path
+    exported = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert [dict(zip(exported["tables"]["poll_votes"]["columns"], row, strict=True))["answer"]
+            for row in exported["tables"]["poll_votes"]["rows"]] == [0]  # the first answer, Tea
     out = await bot.lines("cmd zed4242 /privacy forget-me confirm=yes")
     assert rows_naming(bot.db, "zed4242") == {}
     out = await bot.lines("cmd sam /poll results 1")
