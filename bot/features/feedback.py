@@ -44,10 +44,10 @@ feature = Feature(
     install=install,
     personal_data=(
         # The author's feedback, with its history (deleted with it through the foreign key).
-        PersonalData(ITEMS, "member_id"),
+        PersonalData(ITEMS, "member_id", label="feedback.personal_data.given"),
         # A CM who decided on someone else's feedback is only mentioned: the decision stays, without their id
         # or their name.
         PersonalData(HISTORY, "by", anonymise=True, export_columns=("feedback_id", "action", "at"),
-                     erase_columns=("by_name",)),
+                     erase_columns=("by_name",), label="feedback.personal_data.handled"),
     ),
 )
