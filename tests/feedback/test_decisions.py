@@ -4,7 +4,10 @@ explained, hostile text stays inert, export and forget-me reach feedback, retent
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from bot.events import ButtonClicked, ChannelRef, Member, ModalSubmitted, PlatformName
 
@@ -93,7 +96,10 @@ async def test_export_and_forget_me_reach_the_feedback_and_the_cms_decisions(ses
     card = await _feedback(session)
     await session.play(f"click claire[cm] {card} Pris en compte")
     printed = await session.play("cmd alice /privacy export")
-    assert "feedback_items" in printed and "Un mode sombre" in printed
+    assert "vos retours et suggestions, avec leur suivi (1)" in printed  # what is kept, in words
+    [path] = re.findall(r"\[(?:file|fichier\u00a0): (.+?\.json)\]", printed)  # the file the console wrote
+    exported = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert "feedback_items" in exported["tables"] and "Un mode sombre" in json.dumps(exported, ensure_ascii=False)
     await session.play("cmd claire /privacy forget-me confirm=oui")
     assert session.rows("SELECT by, by_name FROM feedback_history") == [("forgotten", None)]
     await session.play("cmd alice /privacy forget-me confirm=oui")
