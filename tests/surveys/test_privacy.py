@@ -26,9 +26,9 @@ async def test_export_holds_the_answer_comment_and_dm_record(make_world):
     await world.command("alice", "survey opt-out")
     mark = len(world.platform.actions)
     await world.command("alice", "privacy export")
-    parts = [a.content.text.plain() for a in world.platform.actions[mark:] if isinstance(a, DirectMessage)]
-    document = json.loads("".join(p.split("\n", 1)[1] for p in parts))
-    text = json.dumps(document)
+    [dm] = [a for a in world.platform.actions[mark:] if isinstance(a, DirectMessage)]
+    [attached] = dm.content.files  # the export is one JSON file in the DM
+    text = json.dumps(json.loads(attached.data))
     assert "survey_answers" in text and "Great" in text and "survey_recipients" in text and "survey_optouts" in text
 
 
