@@ -58,12 +58,14 @@ feature = Feature(
     migrations=migrations,
     install=install,
     personal_data=(
-        PersonalData(CANDIDATES, "member_id"),
-        PersonalData(AMBASSADORS, "member_id"),
+        PersonalData(CANDIDATES, "member_id", label="ambassadors.personal_data.candidate"),
+        PersonalData(AMBASSADORS, "member_id", label="ambassadors.personal_data.ambassador"),
         # The CM who decided or appointed: the decision stays, without their id.
         PersonalData(CANDIDATES, "decided_by", "decided_platform", anonymise=True,
-                     export_columns=("id", "status", "decided_at")),
-        PersonalData(AMBASSADORS, "appointed_by", "appointed_platform", anonymise=True, export_columns=("since",)),
-        PersonalData(AMBASSADORS, "removed_by", "removed_platform", anonymise=True, export_columns=("removed_at",)),
+                     export_columns=("id", "status", "decided_at"), label="ambassadors.personal_data.decisions"),
+        PersonalData(AMBASSADORS, "appointed_by", "appointed_platform", anonymise=True, export_columns=("since",),
+                     label="ambassadors.personal_data.decisions"),
+        PersonalData(AMBASSADORS, "removed_by", "removed_platform", anonymise=True, export_columns=("removed_at",),
+                     label="ambassadors.personal_data.decisions"),
     ),
 )
