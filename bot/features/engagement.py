@@ -58,7 +58,7 @@ feature = Feature(
         PersonalData(EVENTS, "member_id", label="engagement.personal_data.activity"),
         PersonalData(MEMBER_WEEKS, "member_id", label="engagement.personal_data.activity"),
         PersonalData(FIRST_ACTIVE, "member_id", label="engagement.personal_data.activity"),
-        PersonalData(MEMBERSHIP, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(MEMBERSHIP, "member_id", label="privacy.personal_data.member"),
         PersonalData(REGULARS, "member_id", label="engagement.personal_data.regular"),
         PersonalData(STAFF, "member_id", label="engagement.personal_data.staff"),
     ),
