@@ -116,10 +116,12 @@ def _shown(section: str, item: Ranked, report: WeeklyReport, catalogue: Catalogu
     """What a campaign or pillar line is called for people: posts with none are « sans pilier », a pillar
     goes by its display name (`behind-the-scenes` → « Coulisses »)."""
     locale = report.community.locale
-    if section not in ("by_campaign", "by_pillar"):
+    if section not in ("by_campaign", "by_pillar", "poll_campaigns"):
         return None
     if item.label in ("", NONE_LABEL):
-        return catalogue.string(locale, f"report.{section}_none")
+        return catalogue.string(locale, f"report.{'by_pillar' if section == 'by_pillar' else 'by_campaign'}_none")
+    if section == "poll_campaigns":
+        return None
     if section == "by_pillar":
         calendar = report.community.calendar
         return pillar_name(item.label, calendar.pillar_labels, catalogue, locale)

@@ -111,4 +111,4 @@ async def test_the_weekly_report_shows_each_poll_and_the_votes_by_campaign(conso
     out = await bot.lines("cmd sam /report week=2026-W48")
     assert "Polls ended: 2" in out and "Poll votes: 4" in out and "Poll voters: 4" in out
     assert "Which colour? @everyone — Red 66.7%, Blue 33.3%: 3" in out and "Tea? — Yes 0%, No 100%: 1" in out
-    assert "launch: 3" in out and "—: 1" in out
+    assert "launch: 3" in out and "no campaign: 1" in out  # never a bare « — »

@@ -352,7 +352,7 @@ def polls(scope: Scope) -> tuple[dict, dict]:
     voters = sum(p.voters.get(pl, 0) for p in here for pl in platforms)
     campaigns: Counter[str] = Counter()
     for p in here:
-        campaigns[p.campaign or "—"] += votes[p.id]
+        campaigns[p.campaign or "-"] += votes[p.id]
     label = scope.platform or ""
     by_campaign = sorted(campaigns.items(), key=lambda c: (-c[1], c[0]))
     return ({"polls_closed": len(here), "poll_votes": sum(votes.values()), "poll_voters": voters},

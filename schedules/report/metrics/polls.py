@@ -15,8 +15,7 @@ import sqlite_utils
 from bot.i18n import precise_percent
 from handlers.polls.polls import closed_between
 from schedules.report.metrics import Number, Ranked, Scope
-
-NO_CAMPAIGN = "—"
+from schedules.report.metrics.posts import NONE_LABEL
 
 
 def poll_label(question: str, answers: tuple[str, ...], counts: tuple[int, ...], locale: str) -> str:
@@ -36,7 +35,7 @@ def polls(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], d
                for poll, tally in found]
     campaigns: dict[str, int] = {}
     for poll, tally in found:
-        name = poll.campaign or NO_CAMPAIGN
+        name = poll.campaign or NONE_LABEL  # shown « sans campagne » by the render
         campaigns[name] = campaigns.get(name, 0) + tally.total
     by_campaign = [Ranked("label", platform, name, name, votes)
                    for name, votes in sorted(campaigns.items(), key=lambda item: (-item[1], item[0]))]
