@@ -224,47 +224,46 @@ async def close_poll(client: discord.Client, action: ClosePoll) -> ActionResult:
     return ActionResult.done(action.message_id, action.channel_id, counts=counts)
 
 
-async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember,
-                         now: datetime) -> ActionResult:
-    """Time a member out in the configured guild that has them: the action names a member, not a guild, and
-    Discord answers 404 for a guild they are not in, so each configured guild is tried in turn."""
-    until = now + min(action.duration, MAX_TIMEOUT)
+async def _member_in_guilds(client: discord.Client, guild_ids: list[str], member_id: str) -> discord.Member | None:
+    """The member in the first configured guild that has them: an action names a member, not a guild, and
+    Discord answers 404 for a guild they are not in, so each configured guild is tried in turn. None when no
+    configured guild is known; Discord's 404 when none has them."""
     last: discord.NotFound | None = None
     for guild_id in guild_ids:
         guild = client.get_guild(int(guild_id))
         if guild is None:
             continue
         try:
-            member = await guild.fetch_member(int(action.member_id))
+            return await guild.fetch_member(int(member_id))
         except discord.NotFound as error:
             last = error
-            continue
-        await member.timeout(until, reason=action.reason or None)
-        return ActionResult.done()
     if last is not None:
         raise last
-    return ActionResult.failed("no Discord guild is configured", permanent=True)
+    return None
+
+
+NO_GUILD = "no Discord guild is configured"
+
+
+async def timeout_member(client: discord.Client, guild_ids: list[str], action: TimeoutMember,
+                         now: datetime) -> ActionResult:
+    """Time a member out in the configured guild that has them."""
+    member = await _member_in_guilds(client, guild_ids, action.member_id)
+    if member is None:
+        return ActionResult.failed(NO_GUILD, permanent=True)
+    await member.timeout(now + min(action.duration, MAX_TIMEOUT), reason=action.reason or None)
+    return ActionResult.done()
 
 
 async def change_role(client: discord.Client, guild_ids: list[str], action: GrantRole | RevokeRole) -> ActionResult:
-    """Give or take back a role in the configured guild that has the member (each guild is tried, as for a
-    timeout). Discord answers a grant of a role already held, or a revoke of one not held, with success."""
+    """Give or take back a role in the configured guild that has the member. Discord answers a grant of a role
+    already held, or a revoke of one not held, with success."""
+    member = await _member_in_guilds(client, guild_ids, action.member_id)
+    if member is None:
+        return ActionResult.failed(NO_GUILD, permanent=True)
     role = discord.Object(id=int(action.role_id))
-    last: discord.NotFound | None = None
-    for guild_id in guild_ids:
-        guild = client.get_guild(int(guild_id))
-        if guild is None:
-            continue
-        try:
-            member = await guild.fetch_member(int(action.member_id))
-        except discord.NotFound as error:
-            last = error
-            continue
-        if isinstance(action, GrantRole):
-            await member.add_roles(role, reason=action.reason or None)
-        else:
-            await member.remove_roles(role, reason=action.reason or None)
-        return ActionResult.done()
-    if last is not None:
-        raise last
-    return ActionResult.failed("no Discord guild is configured", permanent=True)
+    if isinstance(action, GrantRole):
+        await member.add_roles(role, reason=action.reason or None)
+    else:
+        await member.remove_roles(role, reason=action.reason or None)
+    return ActionResult.done()
