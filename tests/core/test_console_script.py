@@ -50,8 +50,18 @@ def test_blank_lines_and_comments_are_skipped():
         ("dms alice maybe", "usage: dms NAME open|closed"),
         ('submit alice m body="unclosed', "cannot read the values"),
         ("dance alice", "unknown line 'dance'"),
+        ('/poll new question="Which day?"', "a command is run in a member's name: `cmd NAME /poll"),
     ],
 )
 def test_malformed_lines_say_what_was_expected(line, message):
     with pytest.raises(ScriptError, match=message.replace("|", r"\|")):
         parse_line(line)
+
+
+def test_a_bare_command_is_answered_with_the_cmd_form_in_french():
+    from bot.platforms.console.words import Words
+
+    with pytest.raises(ScriptError) as refused:
+        parse_line("/feedback")
+    assert refused.value.say(Words(locale="fr")) == (
+        "une commande se lance au nom d’un membre\u00a0: `cmd NOM /feedback …` (par ex. `cmd alice /feedback`)")

@@ -172,4 +172,6 @@ def parse_line(raw: str) -> Line | None:
         if token.startswith("+"):
             return Line(verb=verb, delta=parse_duration(token))
         return Line(verb=verb, text=token)
+    if verb.startswith("/"):  # a newcomer's first try: a command is run in a member's name
+        raise ScriptError("command_needs_member", command=verb)
     raise ScriptError("unknown_line", verb=verb)
