@@ -9,6 +9,7 @@ community's locale and has no other effect.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
@@ -212,7 +213,13 @@ class CommandRouter:
             if group:
                 needed = ", ".join(sorted({r.value.upper() for s in group for r in s.allowed}))
                 return refuse("core.command_refused", command=" ".join(event.path), roles=needed)
-            return refuse("core.command_unknown", command=" ".join(event.path))
+            typed = " ".join(event.path)
+            known = [" ".join(s.path) for s in self.registry if may(held, s.allowed)]
+            near = difflib.get_close_matches(typed, known, n=1, cutoff=0.75)  # "posts list" → "post list"
+            if near:
+                prefix = COMMAND_PREFIX.get(event.platform, "/")
+                return refuse("core.command_unknown_near", command=typed, near=f"{prefix}{near[0]}")
+            return refuse("core.command_unknown", command=typed)
         held = roles_of(event.member, community, event.platform)
         if not may(held, spec.allowed):
             log.info("refused %s to %s on %s", spec.name, event.member.id, event.platform)

@@ -161,6 +161,12 @@ def _bounded(lines: list[Text], limit: int = FIELD_VALUE_LIMIT) -> Text:
     return join(kept)
 
 
+def _none_key(section: str, locale: str, catalogue: Catalogue) -> str:
+    """An empty list's words: the section's own when it has them (« Meilleure publication : aucune »)."""
+    own = f"report.none_{section}"
+    return own if own in catalogue.keys(locale) else "report.none"
+
+
 def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catalogue: Catalogue) -> list[Field]:
     locale = report.community.locale
     fields: list[Field] = []
@@ -176,7 +182,7 @@ def scope_fields(report: WeeklyReport, scope: ScopeFigures, platform: str, catal
     for section in LIST_SECTIONS:
         items = scope.lists.get(section, [])
         lines = [ranked_line(i, platform, locale, catalogue, _shown(section, i, report, catalogue))
-                 for i in items] or [catalogue.text(locale, "report.none")]
+                 for i in items] or [catalogue.text(locale, _none_key(section, locale, catalogue))]
         name = catalogue.string(locale, f"report.section.{section}",
                                 days=report.community.engagement.slipping_silence_days)
         fields.append(Field(name, _bounded(lines), inline=False))

@@ -52,6 +52,7 @@ def test_a_piped_scenario_runs_and_ends_at_end_of_input(tmp_path):
         "cmd claire[cm] /help",
         "cmd alice /help extra",
         "cmd alice /post nothing",
+        "cmd claire /posts list",
         "react alice m1 👍",
         "react alice m99 👍",
         "clock +1h30m",
@@ -64,7 +65,8 @@ def test_a_piped_scenario_runs_and_ends_at_end_of_input(tmp_path):
     assert re.search(r"\[#general\] alice: Hello @everyone  \(m\d+\)", out)
     assert "[only claire sees] cmbot: What you can do with cmbot:" in out
     assert "[only alice sees] cmbot: Unexpected" not in out
-    assert "Unknown command “post nothing”" in out
+    assert "Unknown command “post nothing”. Type /help" in out
+    assert "Unknown command “posts list”. Did you mean /post list? Type /help" in out
     assert "console: no message 'm99'" in out
     assert "(clock: 2026-11-23 10:30 Europe/Paris)" in out
     assert "console: unknown line 'something'. Type `help` for the line syntax." in out

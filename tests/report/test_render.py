@@ -190,3 +190,13 @@ def test_csv_keeps_exact_values(db, acme):
     rows = list(csv.DictReader(io.StringIO(export(build_report(db, acme, W47, NOW), "csv", CATALOGUE))))
     share = next(r for r in rows if r["platform"] == "all" and r["metric"] == "unanswered_24h_share")
     assert float(share["value"]) == 1 / 3
+
+
+def test_an_empty_french_list_agrees_with_its_section_name(db):
+    """« Meilleure publication : aucune cette semaine », « Salons les plus actifs : aucun cette semaine »."""
+    community = acme_settings().communities[0].model_copy(update={"locale": "fr"})
+    report = build_report(db, community, W47, NOW)
+    printed = "\n".join(console_render(card, lambda uid: uid) for card in report_cards(report, "console", CATALOGUE))
+    lines = {line.split(":")[0].strip(" •\u00a0"): line for line in printed.splitlines() if ":" in line}
+    assert lines["Meilleure publication"].endswith("aucune cette semaine")
+    assert lines["Salons les plus actifs"].endswith("aucun cette semaine")
