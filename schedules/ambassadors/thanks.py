@@ -3,9 +3,9 @@
 On `thanks_day` at `thanks_time` (local), or at the next start within a week when the bot was down then, a post is
 written through the calendar's desk, always waiting for approval whatever the community's approval setting: the
 bot never publishes its own words unseen. It thanks the members with the previous month's figures of mutual
-help (questions answered, members who helped; totals only, never a name) and is scheduled
-`thanks_publish_after_days` later at 11:00, to each `thanks_to` target (default: each platform's welcome
-channel). The CM approves, edits or rejects it like any other post.
+help (questions answered, members who helped; totals only, never a name; a month without any is not thanked)
+and is scheduled `thanks_publish_after_days` later at 11:00, to each `thanks_to` target (default: each
+platform's welcome channel). The CM approves, edits or rejects it like any other post.
 
 Exactly once per community and month, across restarts: the month's draft is recorded in `ambassador_thanks`; a
 crash between the calendar's write and that record is settled by finding the post again through the calendar's
@@ -145,6 +145,9 @@ class MonthlyThanks:
             await self.flush()
         last = previous_month(start)
         answered, helpers = await self.store.run(lambda db: month_figures(db, community, last, start, now))
+        if not answered and not helpers:  # "0 questions answered, thank you": a post no CM would approve
+            log.info("%s: no mutual help recorded in %s: no thank-you drafted", community.id, f"{last:%Y-%m}")
+            return None
         locale = community.locale
         say = self.catalogue.string
         body = say(locale, "ambassadors.thanks.post", community=community.name,

@@ -37,6 +37,8 @@ async def test_the_thank_you_is_drafted_once_a_month_and_published_once_approved
     # a restart the same month drafts nothing more; the approved draft goes out on the 4th, once
     app, session = await start(settings, tmp_path, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     assert db.execute("SELECT month FROM ambassador_thanks").fetchall() == [("2026-12",)]
+    question = await session.message("say alice #help Où trouver la documentation ?")
+    await session.message(f"reply bob {question} Dans le wiki")  # December's help, for January's thanks
     published = await session.line("clock 2026-12-04T11:05:00+01:00")
     assert published.count("Merci à vous, membres de Demo") == 1 and "[#welcome] cmbot : Merci à vous" in published
     await session.line("clock 2026-12-20T10:00:00+01:00")
@@ -48,3 +50,12 @@ async def test_the_thank_you_is_drafted_once_a_month_and_published_once_approved
     await app.stop()
     posts = thank_you_posts(tmp_path)
     assert [p[3] for p in posts] == ["merci-2026-12", "merci-2027-01"] and "En décembre" in posts[1][2]
+
+
+async def test_a_month_without_mutual_help_is_not_thanked(settings, tmp_path):
+    app, session = await start(settings, tmp_path, datetime(2026, 11, 9, 8, 0, tzinfo=UTC))
+    await session.line("join alice")
+    await session.message("say alice #general Bonjour !")  # activity, but nobody answers anybody
+    printed = await session.line("clock 2026-12-01T09:30:00+01:00")
+    await app.stop()
+    assert "Merci à vous" not in printed and thank_you_posts(tmp_path) == []
