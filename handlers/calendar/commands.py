@@ -128,7 +128,7 @@ def list_line(post: CalendarPost, community: Community, catalogue: Catalogue) ->
     pillar = pillar_name(post.pillar, community.calendar.pillar_labels, catalogue, locale) if post.pillar else None
     tags = " ".join(f"[{tag}]" for tag in (post.campaign, pillar) if tag)
     return Text.of(catalogue.text(locale, "calendar.answer.list_number", id=str(post.id)), " · ", status, " · ",
-                   when_text(post, catalogue, locale), f" · {targets} {tags} · {snippet}")
+                   when_text(post, catalogue, locale), f" · {' '.join(filter(None, (targets, tags)))} · {snippet}")
 
 
 def list_text(found: list[CalendarPost], community: Community, catalogue: Catalogue) -> Text:
