@@ -50,22 +50,6 @@ def _grams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
 
-def domain_features(domain: str) -> set[str]:
-    """Letter 3- to 5-grams and hyphen-separated tokens of a registrable domain, its top-level domain, and
-    coarse shape features (length, hyphens, digits)."""
-    domain = domain[:120]
-    name, _, tld = domain.rpartition(".")
-    padded = f"<{name}>"
-    features = {f"tld:{tld}"}
-    for size in (3, 4, 5):
-        features.update(padded[i : i + size] for i in range(len(padded) - size + 1))
-    features.update(f"tok:{token}" for token in name.replace(".", "-").split("-") if token)
-    features.add(f"len:{min(len(name) // 4, 8)}")
-    features.add(f"hyphens:{min(name.count('-'), 3)}")
-    features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
-    return features
-
-
 @dataclass
 class LinearModel:
     """Weights per feature, an intercept and the threshold chosen when it was trained; `meta` says how."""

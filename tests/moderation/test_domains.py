@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
+from handlers.moderation.domain_features import domain_features
 from handlers.moderation.domains import _inside_at_most, judge_domain, skeleton
 from handlers.moderation.engine import build_engine, shipped_domain_model
-from handlers.moderation.model import domain_features
 from handlers.moderation.training.datasets import load_domains
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"

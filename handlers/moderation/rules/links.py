@@ -10,12 +10,14 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features
 from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, free_hosting_suffix, judge_domain, registrable
-from handlers.moderation.model import LinearModel, domain_features
+from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
 
 HOSTS_CACHED = 10_000
+GENERIC_REASONS = frozenset({"kind of top-level domain", "length", "letters of the name"})
 
 
 class _Host(enum.Enum):
@@ -43,6 +45,8 @@ class Links:
         own_invites: frozenset[str] = frozenset(),
         domain_model: LinearModel | None = None,
     ) -> None:
+        if domain_model is not None and domain_model.meta.get("features_version") != FEATURES_VERSION:
+            domain_model = None  # trained on other features: its scores would mean nothing
         self.domain_model = domain_model
         self.scams = scams
         self.allow = frozenset(d.lower().removeprefix("www.") for d in allow)
@@ -97,10 +101,18 @@ class Links:
         if self.deny and within(host, self.deny):
             return Hit(self.name, Severity.MEDIUM, f"denied: {host}")
         if self.domain_model is not None and self._model_judges(host):
-            score = self.domain_model.score(domain_features(registrable(host)))
+            features = domain_features(registrable(host))
+            score = self.domain_model.score(features)
             if score >= self.domain_model.threshold:
-                return Hit(self.name, Severity.MEDIUM, f"domain model {score:.2f}: {host}")
+                return Hit(self.name, Severity.MEDIUM, f"domain model {score:.2f} ({self._why(features)}): {host}")
         return None
+
+    def _why(self, features: set[str]) -> str:
+        """The model's strongest reasons, as a moderator reads them ("bait word claim, top-level domain .xyz")."""
+        assert self.domain_model is not None
+        reasons = list(dict.fromkeys(describe(feature) for feature, _ in self.domain_model.explain(features, 8)))
+        reasons.sort(key=lambda reason: reason in GENERIC_REASONS)  # the telling ones first, else by weight
+        return ", ".join(reasons[:3]) or "its letters"
 
     @staticmethod
     def _model_judges(host: str) -> bool:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from handlers.moderation.training.datasets import DEFAULT_FOLDER, load_domains, load_sets
+from handlers.moderation.training.datasets import DEFAULT_FOLDER, load_domains, load_sets, ordinary_chat
 
 OUT = Path(__file__).resolve().parents[3] / "config" / "models"
 
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             sets = load_sets(args.data, task=name)
             if not sets:
                 parser.error(f"no {name} sets under {args.data}")
+            ordinary = ordinary_chat(args.data) if name == "spam" else None
+            if ordinary is not None:  # ordinary messages, so the spam model learns pitches, not a register
+                sets.append(ordinary)
             model = train_text_model(sets, name, rules, progress=say)
         path = args.out / f"{name}.npz"
         model.save(path)

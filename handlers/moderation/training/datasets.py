@@ -163,6 +163,26 @@ def load_sets(folder: Path = DEFAULT_FOLDER, task: str | None = None) -> list[La
     return sets
 
 
+ORDINARY_PER_SET = 1500
+
+
+def ordinary_chat(folder: Path = DEFAULT_FOLDER, per_set: int | None = None, seed: int = 7) -> LabelledSet | None:
+    """Ordinary messages that are no spam, for the spam model: a seeded sample of every abuse set's rows
+    (comments, tweets, forum posts and chat turns in English and French, rude or not: none is a pitch).
+
+    Without them a spam model learns the register of its spam sets rather than pitches: SMS ham is texting
+    ("u", "lol") and tg-spam ham is Russian, so ordinary written English ("your", "for", "-tion") reads as spam,
+    and half of the crypto news and talk of a set it never saw is flagged."""
+    import random
+
+    examples: list[Example] = []
+    for labelled in load_sets(folder, task="abuse"):
+        rows = list(labelled.examples)
+        random.Random(seed).shuffle(rows)
+        examples += [Example(e.text, False) for e in rows[: per_set or ORDINARY_PER_SET]]
+    return LabelledSet("ordinary chat", "spam", "mixed", tuple(examples)) if examples else None
+
+
 PHISHING_LISTS = ("domain-list.txt", "suspicious-list.txt")
 
 

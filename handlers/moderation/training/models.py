@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from handlers.moderation.domain_features import FEATURES_VERSION, domain_features
 from handlers.moderation.domains import FREE_HOSTING, registrable
-from handlers.moderation.model import LinearModel, domain_features, message_features
+from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.shape import shape_features
 from handlers.moderation.training.datasets import LabelledSet
@@ -72,8 +73,10 @@ def train_domain_model(
         "scam": [Row(frozenset(domain_features(d)), True) for d in positives],
         "popular": [Row(frozenset(domain_features(d)), False) for d in negatives],
     }
-    model = train(balance(rows), max_fpr=max_fpr, keep=60_000, c=2.0, refit=refit, progress=progress)
-    model.meta.update({"kind": "domains", "features": "letter 3/4-grams, TLD, length, hyphens, digits",
+    model = train(balance(rows), max_fpr=max_fpr, keep=60_000, c=16.0, refit=refit, progress=progress)
+    model.meta.update({"kind": "domains", "features_version": FEATURES_VERSION,
+                       "features": "letter 3-grams, skeleton 3/4-grams, bait words, TLD and its class, randomness, "
+                                   "length, hyphens, digits",
                        "trained_on": {"phishing lists": len(positives), "popular domains": len(negatives)},
                        "max_fpr": max_fpr})  # fmt: skip
     return model
