@@ -63,6 +63,7 @@ class LoggedConsole(ConsolePlatform):
             self.sent += 1
             if self.stop_after is not None and self.sent >= self.stop_after:
                 self.enough.set()
+            await asyncio.sleep(0)  # a real platform call yields to the loop: the stop can come between two sends
         return result
 
 

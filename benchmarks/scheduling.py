@@ -147,8 +147,8 @@ async def _lateness(folder: Path, count: int) -> tuple[list[float], int, int]:
     deadline = time.monotonic() + 60
     while await store.run(settled) < count and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+    await publisher.stop()  # the last jobs finish their bookkeeping
     await wakeups.shutdown()
-    await asyncio.sleep(0)  # let the last jobs' tasks finish their bookkeeping
     lateness = [at - due.timestamp() for _, at in console.calls]
     duplicates = sum(n - 1 for n in Counter(key for key, _ in console.calls).values())
     published = store.db.execute("SELECT COUNT(*) FROM calendar_deliveries WHERE status = 'published'").fetchone()[0]

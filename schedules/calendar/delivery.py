@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+import sqlite_utils
+
 from bot.actions import ActionResult, Content, FindPost, Post
 from bot.clock import Clock
 from bot.deadline import within
@@ -38,27 +40,23 @@ from bot.post_kinds import PostKinds, Published
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
+from handlers.calendar.bulk import Finish
 from handlers.calendar.cards import ReviewCards
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
 from handlers.calendar.preview import outgoing_content
-from handlers.calendar.recurrence import Recurrence
+from schedules.calendar import occurrence
 from schedules.calendar.expiry import expire_if_due
 from schedules.calendar.notices import Notices
+from schedules.calendar.occurrence import Begun, Record, Recorded
+from schedules.calendar.trips import Gathered, Trips
 
 log = logging.getLogger(__name__)
-LATE_AFTER = timedelta(minutes=1)
 LOOKUP_MARGIN = timedelta(minutes=5)
 STOP_PATIENCE_SECONDS = 10.0  # how long a clean stop waits for platform calls already in flight
+SENDS_PER_PLATFORM = 8  # platform calls in flight at once on one platform, however many posts fall due together
 Reschedule = Callable[[int, datetime | None], None]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
-    if post.cron is None:
-        return None
-    rule = Recurrence.build(post.cron, post.timezone, post.until, post.max_count)
-    return rule.after(post.publish_at or after, after, post.occurrences_done + 1)
 
 
 class Publisher:
@@ -66,6 +64,9 @@ class Publisher:
                  reschedule: Reschedule, sleep: Sleep = asyncio.sleep, kinds: PostKinds | None = None,
                  cards: ReviewCards | None = None) -> None:
         self.store = store
+        self.trips = Trips(store)  # the delivery's store work, shared with the posts due at the same time
+        self._begins: Gathered[int, Begun] = Gathered(self.trips, self._begin_many)
+        self._records: Gathered[Record, Recorded] = Gathered(self.trips, self._record_many)
         self.cards = cards  # approval cards, closed when a post expires without a decision
         self.clock = clock
         self.outbox = outbox
@@ -76,6 +77,7 @@ class Publisher:
         self.kinds = kinds or PostKinds()
         self.started_at: datetime | None = None
         self._locks: dict[int, asyncio.Lock] = {}
+        self._slots: dict[PlatformName, asyncio.Semaphore] = {}  # bounds the platform calls in flight
         self._stopping = False
         self._active = 0  # run_post calls under way
         self._idle = asyncio.Event()
@@ -111,12 +113,12 @@ class Publisher:
                         self._active)
 
     async def sweep(self) -> None:
-        """The safety net: every post due now, in due order (also the catch-up at start)."""
+        """The safety net: every post due now (also the catch-up at start), taken up together in due order, so
+        their store work shares trips and their sends start in that order."""
         now = self.clock.now()
         due = await self.store.run(lambda db: ledger.due_post_ids(
             db, now, (Status.SCHEDULED, Status.SENDING, Status.PENDING)))
-        for post_id in due:
-            await self.run_post(post_id)
+        await asyncio.gather(*(self.run_post(post_id) for post_id in due))
 
     async def reconcile(self) -> None:
         """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""
@@ -132,8 +134,8 @@ class Publisher:
         for _ in range(1000):  # one pass per occurrence due now; bounded against a cron that never moves on
             if self._stopping:
                 return
-            post = await self.store.run(lambda db: ledger.get_post(db, post_id))
-            now = self.clock.now()
+            begun = await self._begin(post_id)
+            post, now = begun.post, begun.at or self.clock.now()
             if post is None or post.next_due_at is None:
                 return
             if post.next_due_at > now:
@@ -143,112 +145,113 @@ class Publisher:
             if post.status is Status.PENDING:
                 await expire_if_due(self.store, self.notices, post, community, now, self.cards)
                 return
-            if post.status not in (Status.SCHEDULED, Status.SENDING):
+            if begun.due is None:
                 return
-            await self._deliver_occurrence(post, community, post.next_due_at, now)
+            await self._deliver_occurrence(post, community, begun)
             if not post.recurring:
                 return
 
-    def _down_at(self, due: datetime) -> bool:
-        return self.started_at is not None and due < self.started_at
+    async def _begin(self, post_id: int) -> Begun:
+        """One trip, shared with the posts woken with it: read the post; if an occurrence is due, mark it
+        sending and claim its first target."""
+        return await self._begins.ask(post_id)
 
-    async def _deliver_occurrence(self, post: CalendarPost, community: Community, due: datetime,
-                                  now: datetime) -> None:
-        grace = community.calendar.grace_period
-        if post.status is Status.SCHEDULED:
-            await self.store.run(lambda db: ledger.transition(
-                db, post.id, Status.SENDING, SYSTEM, now, action="send", expect={Status.SCHEDULED}))
-        if self._down_at(due) and now - due > grace:
-            await self._miss(post, community, due, now)
+    def _begin_many(self, db: sqlite_utils.Database, post_ids: list[int]) -> list[Begun]:
+        return occurrence.begin_many(db, post_ids, self.clock.now(), self.started_at, self._grace)
+
+    def _record_many(self, db: sqlite_utils.Database, records: list[Record]) -> list[Recorded]:
+        return occurrence.record_many(db, records, self.clock.now())
+
+    def _grace(self, community_id: str) -> timedelta:
+        return self.directory.by_id(community_id).calendar.grace_period
+
+    async def _deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun) -> None:
+        """Send the occurrence `begun` started, target after target: each outcome is recorded in the trip that
+        claims the next target, and the last one in the trip that advances the post."""
+        assert begun.due is not None
+        due = begun.due
+        if begun.missed:
+            await self._miss(post, community, due)
             return
-        late = now - due > LATE_AFTER
-        deadline = max(due, self.started_at or due) + grace
-        for target in post.targets:
-            if self._stopping:  # the post stays due: the next start sends the targets not reached
-                return
-            delivery = await self.store.run(partial(
-                ledger.claim_delivery, post=post, due_at=due, target=target, now=self.clock.now(), late=late))
-            if delivery is None:  # already sent, missed or in flight before a crash: never twice
-                continue
-            if self._stopping:  # claimed while the stop began, never sent: give it back rather than leave it unsure
-                await self.store.run(partial(ledger.release_delivery, delivery_id=delivery.id))
-                return
-            await self.send(post, community, delivery, deadline)
-        await self._advance(post, due)
-
-    async def _miss(self, post: CalendarPost, community: Community, due: datetime, now: datetime) -> None:
-        recorded = []
-        for target in post.targets:
-            row = await self.store.run(partial(ledger.record_missed, post=post, due_at=due, target=target, now=now))
-            if row is not None:
-                recorded.append(row)
-        log.warning("post %s: occurrence due %s missed (bot down beyond the grace period)", post.id, due)
-        if post.recurring:
-            await self._advance(post, due, missed=True)
-        else:
-            await self.store.run(lambda db: ledger.transition(
-                db, post.id, Status.MISSED, SYSTEM, now, action="missed", next_due_at=None))
-            self.reschedule(post.id, None)
-        if recorded:
-            await self.notices.missed(post, community, due)
-
-    async def _advance(self, post: CalendarPost, due: datetime, *, missed: bool = False) -> None:
-        """After an occurrence: on to the next one, or the post's final status."""
-        now = self.clock.now()
-        rows = await self.store.run(lambda db: ledger.deliveries_of(db, post.id, due))
-        following = next_occurrence(post, due)
-        published = [r for r in rows if r.status == "published"]
-        changes: dict[str, Any] = {"occurrences_done": post.occurrences_done + 1}
-        if published:
-            changes["published_at"] = now
-        if following is not None:
-            await self.store.run(lambda db: ledger.transition(
-                db, post.id, Status.SCHEDULED, SYSTEM, now, action="next", next_due_at=following, **changes))
+        deadline = max(due, self.started_at or due) + community.calendar.grace_period
+        delivery = begun.claimed
+        if delivery is None:  # every target already sent, missed or in flight before a crash: never twice
+            following = await self.trips.run(partial(occurrence.advance, post=post, due=due, now=self.clock.now()))
             self.reschedule(post.id, following)
             return
-        if post.recurring:
-            anything = bool(published) or post.published_at is not None
-            final = Status.PUBLISHED if anything else (Status.MISSED if missed else Status.FAILED)
-        else:
-            final = Status.FAILED if any(r.status == "failed" for r in rows) else Status.PUBLISHED
-        await self.store.run(lambda db: ledger.transition(
-            db, post.id, final, SYSTEM, now, action="done", next_due_at=None, **changes))
-        self.reschedule(post.id, None)
+        while delivery is not None:
+            sent = await self._attempt_send(post, community, delivery, deadline, stoppable=True)
+            if sent is None:  # the stop began before the call: give the claim back rather than leave it unsure
+                await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
+                return
+            result, attempts = sent
+            step = await self._records.ask(Record(post, due, delivery, _outcome(result, delivery, attempts),
+                                                  begun.late, self._stopping))
+            await self._after_send(post, community, delivery, result)
+            if step.advanced:
+                self.reschedule(post.id, step.following)
+            delivery = step.claimed
+
+    async def _miss(self, post: CalendarPost, community: Community, due: datetime) -> None:
+        recorded, following = await self.trips.run(partial(
+            occurrence.record_missed, post=post, due=due, now=self.clock.now()))
+        log.warning("post %s: occurrence due %s missed (bot down beyond the grace period)", post.id, due)
+        self.reschedule(post.id, following)
+        if recorded:
+            await self.notices.missed(post, community, due)
 
     # -- one send ----------------------------------------------------------------------------------------
     async def send(self, post: CalendarPost, community: Community, delivery: Delivery,
                    deadline: datetime) -> ActionResult:
-        """Send a claimed row, retrying transient failures with backoff until `deadline`. Every call, with the
-        platform library's own retries and `Retry-After` waits, ends by `deadline`; a failure the library
-        already retried is reported at once, so our retries and the library's never multiply."""
+        """Send a claimed row and record its outcome (a CM's resend, a send after a crash's look-up)."""
+        sent = await self._attempt_send(post, community, delivery, deadline)
+        assert sent is not None  # not stoppable: always attempted
+        result, attempts = sent
+        finish = _outcome(result, delivery, attempts)
+        await self.trips.run(partial(ledger.finish_delivery, delivery_id=delivery.id, status=finish.status,
+                                     now=self.clock.now(), message_id=finish.message_id, error=finish.error,
+                                     attempts=attempts))
+        await self._after_send(post, community, delivery, result)
+        return result
+
+    async def _attempt_send(self, post: CalendarPost, community: Community, delivery: Delivery, deadline: datetime,
+                            *, stoppable: bool = False) -> tuple[ActionResult, int] | None:
+        """The platform calls for a claimed row, retrying transient failures with backoff until `deadline`; the
+        result and the attempts made. Every call, with the platform library's own retries and `Retry-After`
+        waits, ends by `deadline`; a failure the library already retried is reported at once, so our retries and
+        the library's never multiply. At most `SENDS_PER_PLATFORM` calls are in flight on a platform; a
+        `stoppable` send whose turn comes after the stop began returns None, never called."""
         platform = PlatformName(delivery.target.platform)
         action = Post(channel_id=delivery.target.channel_id, content=await self._content(post, platform, community),
                       idempotency_key=delivery.idempotency_key)
         settings = community.calendar
         backoff = settings.retry_base_seconds
         attempt = delivery.attempts
+        slot = self._slots.setdefault(platform, asyncio.Semaphore(SENDS_PER_PLATFORM))
         while True:
-            attempt += 1
-            with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
-                result = await self.outbox.send(platform, action)
+            async with slot:
+                if stoppable and self._stopping and attempt == delivery.attempts:
+                    return None
+                attempt += 1
+                with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
+                    result = await self.outbox.send(platform, action)
             if result.ok:
-                await self.store.run(partial(
-                    ledger.finish_delivery, delivery_id=delivery.id, status="published", now=self.clock.now(),
-                    message_id=result.message_id, attempts=attempt))
-                await self._published(post, delivery, result.message_id)
-                return result
+                return result, attempt
             out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
             if result.permanent or result.retried or attempt > settings.max_retries or out_of_time:
-                break
+                return result, attempt
             log.info("post %s on %s: %s; retrying in %.1f s", post.id, delivery.target, result.error, backoff)
             await self.sleep(backoff)
             backoff *= 2
-        reason = result.error or "unknown error"
-        await self.store.run(lambda db: ledger.finish_delivery(
-            db, delivery.id, "failed", self.clock.now(), error=reason, attempts=attempt))
+
+    async def _after_send(self, post: CalendarPost, community: Community, delivery: Delivery,
+                          result: ActionResult) -> None:
+        """Once the outcome is recorded: tell the post's kind where it went, or tell the author why it failed."""
+        if result.ok:
+            await self._published(post, delivery, result.message_id)
+            return
         await self.notices.tell_author(post, community, "calendar.notice.failed", target=str(delivery.target),
-                                       reason=reason)
-        return result
+                                       reason=result.error or "unknown error")
 
     async def _content(self, post: CalendarPost, platform: PlatformName, community: Community) -> Content:
         """The SMM's message, or what the post's kind (a poll) sends on this platform."""
@@ -329,3 +332,10 @@ class Publisher:
         community = self.directory.by_id(post.community)
         return await self.send(post, community, delivery, now + community.calendar.grace_period)
 
+
+
+def _outcome(result: ActionResult, delivery: Delivery, attempts: int) -> Finish:
+    """The ledger columns a send's result sets."""
+    if result.ok:
+        return Finish(delivery.id, "published", message_id=result.message_id, attempts=attempts)
+    return Finish(delivery.id, "failed", error=result.error or "unknown error", attempts=attempts)

@@ -2,7 +2,7 @@
 
 It patches the delivery code from outside (production code carries no test hook). Points:
 `due` (before the post is claimed), `claimed` (its ledger row is `sending`, the platform call not made yet),
-`sent` (the platform accepted it, the row is not `published` yet).
+`sent` (the platform accepted it, the row is not `published` yet: the store's thread is held in the write).
 """
 
 from __future__ import annotations
@@ -30,10 +30,21 @@ def install(point: str) -> None:
         await asyncio.Event().wait()
 
     if point == "due":
-        Publisher._deliver_occurrence = hold  # type: ignore[method-assign]
+        Publisher._begin = hold  # type: ignore[method-assign]
     elif point == "claimed":
-        Publisher.send = hold  # type: ignore[method-assign]
+        Publisher._attempt_send = hold  # type: ignore[method-assign]
     else:
+        from handlers.calendar import bulk
+
+        finish_many = bulk.finish_many
+
+        def finish_many_or_hold(db, finishes, *args, **kwargs):
+            if any(f.status == "published" for f in finishes):  # on the store's thread: block it, kill us now
+                announce(point)
+                threading.Event().wait()
+            return finish_many(db, finishes, *args, **kwargs)
+
+        bulk.finish_many = finish_many_or_hold
         finish = posts.finish_delivery
 
         def finish_or_hold(db, delivery_id, status, *args, **kwargs):

@@ -1,0 +1,160 @@
+"""The calendar's reads and writes for many posts at once: what the posts due in the same second share.
+
+The per-post functions in `handlers.calendar.posts` take a handful of statements each; a thousand posts due
+together would take thousands of statements one after the other on the store's thread. These take a few
+set-based statements for the lot (`IN` lists, `executemany`, one multi-row `INSERT … RETURNING`), with the very
+same rules: the lifecycle is checked for every move, every move is written to the history, and a delivery is
+claimed by inserting its ledger row under the unique idempotency key, so a key someone already holds is never
+claimed twice. Like the per-post functions they run on the store's thread, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from handlers.calendar.lifecycle import Status, check_transition
+from handlers.calendar.posts import (
+    Actor,
+    CalendarPost,
+    Delivery,
+    Target,
+    _row_to_delivery,
+    _row_to_post,
+    occurrence_key,
+    stamp,
+)
+
+CHUNK = 500  # values per IN list or multi-row INSERT: well inside SQLite's limit on bound parameters
+_CLAIM_COLUMNS = "post_id, community, due_at, platform, channel_id, idempotency_key, status, attempts, late, started_at"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A post's status change, checked against the lifecycle like `posts.transition`."""
+
+    post_id: int
+    community: str
+    current: Status
+    wanted: Status
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    post: CalendarPost
+    due_at: datetime
+    target: Target
+    late: bool
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.post.id, self.due_at, self.target)
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    delivery_id: int
+    status: str
+    message_id: str | None = None
+    error: str | None = None
+    attempts: int | None = None
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def get_posts(db: sqlite_utils.Database, post_ids: Iterable[int]) -> dict[int, CalendarPost]:
+    """The posts with these ids (missing ones are left out), with their targets in their order."""
+    ids = list(dict.fromkeys(post_ids))
+    rows: list[dict[str, Any]] = []
+    targets: dict[int, list[Target]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows += _dicts(db.execute(f"SELECT * FROM calendar_posts WHERE id IN ({marks})", list(chunk)))
+        for post_id, platform, channel_id in db.execute(
+                f"SELECT post_id, platform, channel_id FROM calendar_targets WHERE post_id IN ({marks})"
+                " ORDER BY rowid", list(chunk)).fetchall():
+            targets.setdefault(post_id, []).append(Target(platform, channel_id))
+    return {row["id"]: _row_to_post(row, tuple(targets.get(row["id"], ()))) for row in rows}
+
+
+def transition_many(db: sqlite_utils.Database, moves: Sequence[Move], actor: Actor, now: datetime, *,
+                    action: str) -> None:
+    """Apply every move (each checked against the lifecycle) and write each to the history.
+
+    The caller read the current statuses in this same transaction; a post whose status changed meanwhile is
+    a bug, and raises `LookupError` so the whole piece is rolled back."""
+    at = stamp(now)
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    for move in moves:
+        check_transition(move.current, move.wanted)
+        values = {key: stamp(value) if isinstance(value, datetime) else value for key, value in move.changes.items()}
+        by_columns.setdefault(tuple(values), []).append(
+            [move.wanted.value, at, *values.values(), move.post_id, move.current.value])
+    for columns, params in by_columns.items():
+        assignments = "".join(f", {column} = ?" for column in columns)
+        cursor = db.conn.executemany(
+            f"UPDATE calendar_posts SET status = ?, updated_at = ?{assignments} WHERE id = ? AND status = ?", params)
+        if cursor.rowcount != len(params):
+            raise LookupError("a post changed status while it was being moved")
+    db.conn.executemany(
+        "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
+        " to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
+        [(m.post_id, m.community, at, actor.platform, actor.member_id, action, m.current.value, m.wanted.value)
+         for m in moves])
+
+
+def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> dict[str, Delivery]:
+    """Insert a `sending` ledger row for every claim whose key is free; the rows inserted now, by key.
+
+    A key already in the ledger (sent, missed, in flight before a crash, claimed by another caller) is left
+    alone and absent from the answer, exactly as `posts.claim_delivery` answers None."""
+    claimed: dict[str, Delivery] = {}
+    at = stamp(now)
+    for chunk in _chunks(claims):
+        params: list[Any] = []
+        for claim in chunk:
+            params += [claim.post.id, claim.post.community, stamp(claim.due_at), claim.target.platform,
+                       claim.target.channel_id, claim.key, "sending", 0, int(claim.late), at]
+        values = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        cursor = db.execute(f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values}"
+                            " ON CONFLICT DO NOTHING RETURNING *", params)
+        for row in _dicts(cursor):
+            claimed[row["idempotency_key"]] = _row_to_delivery(row)
+    return claimed
+
+
+def finish_many(db: sqlite_utils.Database, finishes: Sequence[Finish], now: datetime) -> None:
+    """Record the outcome of many sends, as `posts.finish_delivery` does for one."""
+    at = stamp(now)
+    db.conn.executemany(
+        "UPDATE calendar_deliveries SET status = ?, message_id = COALESCE(?, message_id), error = ?,"
+        " finished_at = ?, attempts = COALESCE(?, attempts) WHERE id = ?",
+        [(f.status, f.message_id, f.error, at, f.attempts, f.delivery_id) for f in finishes])
+
+
+def deliveries_of_many(db: sqlite_utils.Database,
+                       occurrences: Iterable[tuple[int, datetime]]) -> dict[tuple[int, str], list[Delivery]]:
+    """The ledger rows of each (post id, occurrence due time), keyed by (post id, stamped due time)."""
+    wanted = sorted({(post_id, stamp(due)) for post_id, due in occurrences})
+    found: dict[tuple[int, str], list[Delivery]] = {key: [] for key in wanted}
+    for chunk in _chunks(wanted):
+        pairs = ",".join(["(?, ?)"] * len(chunk))
+        cursor = db.execute(f"SELECT * FROM calendar_deliveries WHERE (post_id, due_at) IN (VALUES {pairs})"
+                            " ORDER BY id", [value for pair in chunk for value in pair])
+        for row in _dicts(cursor):
+            found[(row["post_id"], row["due_at"])].append(_row_to_delivery(row))
+    return found
