@@ -152,9 +152,17 @@ def deliveries_of_many(db: sqlite_utils.Database,
     wanted = sorted({(post_id, stamp(due)) for post_id, due in occurrences})
     found: dict[tuple[int, str], list[Delivery]] = {key: [] for key in wanted}
     for chunk in _chunks(wanted):
-        pairs = ",".join(["(?, ?)"] * len(chunk))
-        cursor = db.execute(f"SELECT * FROM calendar_deliveries WHERE (post_id, due_at) IN (VALUES {pairs})"
-                            " ORDER BY id", [value for pair in chunk for value in pair])
+        cursor = db.execute(deliveries_sql(len(chunk)), [value for pair in chunk for value in pair])
         for row in _dicts(cursor):
             found[(row["post_id"], row["due_at"])].append(_row_to_delivery(row))
+    for rows in found.values():
+        rows.sort(key=lambda delivery: delivery.id)
     return found
+
+
+def deliveries_sql(occurrences: int) -> str:
+    """The ledger rows of `occurrences` (post id, due time) pairs: one index search per pair, never a scan of
+    the whole ledger (a row-value `IN` list would scan it)."""
+    pairs = ",".join(["(?, ?)"] * occurrences)
+    return (f"SELECT d.* FROM (VALUES {pairs}) AS wanted CROSS JOIN calendar_deliveries AS d"
+            " ON d.post_id = wanted.column1 AND d.due_at = wanted.column2")

@@ -19,6 +19,7 @@ from bot.dispatcher import CommunityDirectory
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
+from handlers.calendar.bulk import deliveries_sql
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_post
 from schedules.calendar.delivery import SENDS_PER_PLATFORM, Publisher
@@ -146,6 +147,12 @@ async def test_sends_on_one_platform_are_bounded_and_each_post_goes_out_once(sto
     await jobs
     assert platform.most == SENDS_PER_PLATFORM
     assert ledger_counts(store.db) == Counter({"published": len(ids)})
+
+
+def test_the_ledger_rows_of_many_occurrences_are_found_through_the_index(db):
+    plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + deliveries_sql(3), [1, "a"] * 3))
+    assert "USING INDEX idx_calendar_deliveries_post_id_due_at (post_id=? AND due_at=?)" in plan
+    assert "SCAN d" not in plan and "SCAN calendar_deliveries" not in plan
 
 
 # -- the coalescer itself --------------------------------------------------------------------------------------
