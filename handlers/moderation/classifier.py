@@ -15,12 +15,13 @@ whether the rules, a model or both fired (`Verdict.source`).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 from config.settings import Community
-from handlers.moderation.model import LinearModel, message_features
+from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.shape import shape_features
@@ -113,16 +114,23 @@ class ClassifierRule:
         classifiers = [classifier] if isinstance(classifier, TextClassifier) else list(classifier)
         self.models = [(c.name, c.model, threshold if threshold is not None else c.threshold, c.shaped)
                        for c in classifiers]  # fmt: skip
+        self._bank = ModelBank([c.model for c in classifiers])  # every model scored in one pass (see ModelBank)
+        self._shaped = any(c.shaped for c in classifiers)
 
     def check(self, message: MessageFacts) -> Hit | None:
         long = len(message.text) > MAX_CHARS
-        features = message_features(normalise(message.text[:MAX_CHARS]).words if long else message.normalised.words)
-        shaped: set[str] | None = None
+        count, sums = self._bank.text_sums(normalise(message.text[:MAX_CHARS]).words if long
+                                           else message.normalised.words)  # fmt: skip
+        shape_count, shape_sums = 0, sums
+        if self._shaped:
+            shape = shape_features(message.text)
+            shape_count, shape_sums = len(shape), self._bank.feature_sums(shape)
         best: tuple[float, str] | None = None
-        for name, model, threshold, reads_shape in self.models:
-            if reads_shape and shaped is None:
-                shaped = features | shape_features(message.text)
-            score = model.score(shaped if reads_shape and shaped is not None else features)
+        for column, (name, _model, threshold, reads_shape) in enumerate(self.models):
+            total, weight = (count + shape_count, sums[column] + shape_sums[column]) if reads_shape else (
+                count, sums[column])  # fmt: skip
+            z = self._bank.intercepts[column] + (weight / math.sqrt(total) if total else 0.0)
+            score = probability(z)
             if score >= threshold and (best is None or score - threshold > best[0]):
                 best = (score - threshold, f"{name} model {score:.2f}")
         return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])

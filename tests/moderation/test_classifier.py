@@ -18,7 +18,7 @@ from handlers.moderation.classifier import (
     load_model,
     shipped_model_path,
 )
-from handlers.moderation.model import LinearModel, message_features
+from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.rules.base import MessageFacts
 from tests.moderation.work import calls
 
@@ -134,3 +134,38 @@ def test_message_features_match_a_naive_reference(words):
             padded = f"<{word}>"
             naive |= {padded[i : i + 4] for i in range(len(padded) - 3)}
     assert message_features(words) == naive
+
+
+_SHIPPED_MODELS = [load_model(shipped_model_path(name)) for name in SHIPPED]
+_BANK = ModelBank(_SHIPPED_MODELS)
+_VOCABULARY = ["con", "connard", "the", "then", "you", "idiot", "abcd", "aaaaaa", "free", "nitro", "sale", "les", "x",
+               "bonjour", "tonight", "onna", "conna"]  # fmt: skip
+_WORDS = st.lists(st.sampled_from(_VOCABULARY), max_size=40)
+
+
+@given(_WORDS)
+def test_the_model_bank_sums_exactly_what_each_model_scores_alone(words):
+    """Scoring every model in one pass (shared index, per-word cache) changes no score: words sharing 4-grams,
+    repeated words and pairs count once, as in the set of features."""
+    for _ in range(2):  # cold, then from the per-word cache
+        count, sums = _BANK.text_sums(words)
+        features = message_features(words)
+        assert count == len(features)
+        for model, total in zip(_SHIPPED_MODELS, sums, strict=True):
+            z = model.intercept + (total / count**0.5 if count else 0.0)
+            assert probability(z) == pytest.approx(model.score(features), abs=1e-9)
+
+
+@given(st.sets(st.sampled_from(["~link", "~phone", "~digits:0", "~capitals:4", "free", "nitro", "unknown"])))
+def test_the_model_bank_sums_a_set_of_features_like_the_model(features):
+    for model, total in zip(_SHIPPED_MODELS, _BANK.feature_sums(features), strict=True):
+        known = set(model.weights) & features
+        assert total == pytest.approx(sum(model.weights[f] for f in known), abs=1e-9)
+
+
+def test_the_model_bank_cache_of_words_is_bounded(monkeypatch):
+    monkeypatch.setattr("handlers.moderation.model.WORDS_CACHED", 10)
+    bank = ModelBank(_SHIPPED_MODELS)
+    for n in range(50):
+        bank.text_sums([f"word{n}", "common"])
+    assert len(bank._words) <= 10

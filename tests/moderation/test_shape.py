@@ -46,3 +46,13 @@ def test_the_shipped_spam_model_reads_the_shape_and_the_abuse_model_does_not():
         model = load_model(shipped_model_path(name))
         assert bool(model.meta.get("shape")) is (name == "spam")
         assert any(feature.startswith("~") for feature in model.weights) is (name == "spam")
+
+
+@given(st.text(max_size=300) | st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_the_ascii_counts_are_the_regular_expressions_counts(text):
+    """ASCII text is counted with bytes.translate (faster); the figures are those of the regex scans."""
+    from handlers.moderation.shape import _DIGIT, _EMOJI, _LETTER, _UPPER, _counts
+
+    naive = (len(_LETTER.findall(text)), len(_UPPER.findall(text)), len(_DIGIT.findall(text)),
+             len(_EMOJI.findall(text)))  # fmt: skip
+    assert _counts(text) == naive
