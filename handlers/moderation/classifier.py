@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from config.settings import Community
+from handlers.moderation.language import LANGUAGES, UNKNOWN
 from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
@@ -112,8 +113,8 @@ class ClassifierRule:
 
     def __init__(self, classifier: TextClassifier | Sequence[TextClassifier], threshold: float | None = None) -> None:
         classifiers = [classifier] if isinstance(classifier, TextClassifier) else list(classifier)
-        self.models = [(c.name, c.model, threshold if threshold is not None else c.threshold, c.shaped)
-                       for c in classifiers]  # fmt: skip
+        # per model, its threshold for each language (a configured threshold overrides them all)
+        self.models = [(c.name, c.model, _thresholds(c.model, threshold), c.shaped) for c in classifiers]
         self._bank = ModelBank([c.model for c in classifiers])  # every model scored in one pass (see ModelBank)
         self._shaped = any(c.shaped for c in classifiers)
 
@@ -126,7 +127,8 @@ class ClassifierRule:
             shape = shape_features(message.text)
             shape_count, shape_sums = len(shape), self._bank.feature_sums(shape)
         best: tuple[float, str] | None = None
-        for column, (name, _model, threshold, reads_shape) in enumerate(self.models):
+        for column, (name, _model, thresholds, reads_shape) in enumerate(self.models):
+            threshold = thresholds.get(message.language, thresholds[UNKNOWN])
             total, weight = (count + shape_count, sums[column] + shape_sums[column]) if reads_shape else (
                 count, sums[column])  # fmt: skip
             z = self._bank.intercepts[column] + (weight / math.sqrt(total) if total else 0.0)
@@ -134,6 +136,14 @@ class ClassifierRule:
             if score >= threshold and (best is None or score - threshold > best[0]):
                 best = (score - threshold, f"{name} model {score:.2f}")
         return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])
+
+
+def _thresholds(model: LinearModel, configured: float | None) -> dict[str, float]:
+    """Language -> threshold: the configured one for all, else the model's own per language (strictest for an
+    unknown language)."""
+    if configured is not None:
+        return {UNKNOWN: configured}
+    return {UNKNOWN: model.threshold, **{language: model.threshold_for(language) for language in LANGUAGES}}
 
 
 def load_classifier_rule(community: Community, base_dir: Path | None = None) -> ClassifierRule | None:

@@ -35,9 +35,11 @@ _KILL = _split("""kill killing killed murder murdered shoot shot hang hanged lyn
 exterminate exterminated eradicate wipe slaughter slaughtered execute executed stab nuke bomb genocide massacre drown
 tuer tue tuez tuons buter butez gazer gazez exterminer exterminez massacrer massacrez bruler brulez pendre
 pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradiquer cramer noyer noyez
-exterminons eliminons""")
+exterminons eliminons sterilize sterilized sterilise sterilised castrate castrated steriliser sterilisez castrer
+castrez""")
 _EXCLUDE = _split("""deport deported deporting expel expelled ban banned remove kick throw expulser expulsez renvoyer
-renvoyez virer virez deporter deportez degager degagez chasser chassez""")
+renvoyez virer virez deporter deportez degager degagez chasser chassez deported banned removed expelled kicked
+thrown expulses renvoyes vires deportes chasses""")
 _DEHUMANISING = _split("""rat rats vermin vermine vermines cockroach cockroaches roach roaches cafard cafards parasite
 parasites animal animals animaux ape apes monkey monkeys singe singes guenon guenons pig pigs porc porcs
 dog dogs chien chiens chienne chiennes microbe microbes virus cancer plague peste disease maladie diseases
@@ -48,12 +50,19 @@ _DEROGATORY = _split("""inferior inferieur inferieurs inferieure inferieures dis
 degoutantes worthless useless stupid dumb idiots idiot criminals criminal terrorists terrorist thieves
 thief rapists rapist evil dangerous dirty filthy ugly retarded retards voleurs voleur violeurs violeur
 criminels criminel terroristes terroriste debiles debile cons connards nuls inutiles sale sales sal
-crade crades degeneres degenere shit merde""")
+crade crades degeneres degenere shit merde perverts pervert pedophiles pedophile degenerate degenerates
+abomination abominations unnatural inbred primitive primitives lazy pervers pedophiles faineants feignants
+consanguins arrieres envahisseurs invaders""")
 _HATE = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
 meprise meprisent vomis""")
 _NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor""")
 _SAY = _split("""dire dit disent disant dis say says said saying claim claims claiming call calling called calls
 appeler traiter traitent""")
+# A homeland word: "go back to your country", « retourne dans ton pays » tell a person where they belong.
+_HOMELAND = _split("""country countries pays bled""")
+# Verbs that cast a group as ruining or invading: "X are destroying our country", « les X envahissent ».
+_RUIN = _split("""ruin ruining ruined ruins destroy destroying destroys invade invading invaded invades infest
+infesting infests breed breeding envahissent envahir detruisent detruire pourrissent pourrir""")
 _DENOUNCE = _split("""racisme raciste racistes racism racist racists homophobe homophobes homophobie homophobic
 homophobia antisemite antisemites antisemitisme antisemitic antisemitism xenophobe xenophobie xenophobic
 sexiste sexistes sexisme sexist sexism transphobe transphobie transphobic bigot bigots bigotry haineux
@@ -61,13 +70,13 @@ inacceptable unacceptable intolerable signale signaler reported report""")
 
 _CLASSES: dict[str, str] = {}
 for _symbol, _words in (("K", _KILL), ("E", _EXCLUDE), ("D", _DEHUMANISING), ("B", _DEROGATORY), ("H", _HATE),
-                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE)):  # fmt: skip
+                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE), ("X", _HOMELAND), ("R", _RUIN)):  # fmt: skip
     for _word in _words:
         _CLASSES.setdefault(_word, _symbol)
 for _word in ALL_GROUPS:
     if " " not in _word:
         _CLASSES[_word] = "G"  # a group word wins: "homo" names a group before it insults
-TRIGGERS = frozenset(w for w, s in _CLASSES.items() if s in "GK")
+TRIGGERS = frozenset(w for w, s in _CLASSES.items() if s in "GKX")
 
 _GAP = r"(?:\w+ ){0,3}"
 _SHORT = r"(?:\w+ ){0,1}"
@@ -84,7 +93,7 @@ class Pattern:
 
 def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
     plain = pattern.replace("\\b", " ")
-    needs = frozenset(symbol for symbol in "GKEDBHN" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
+    needs = frozenset(symbol for symbol in "GKEDBHNXR" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
     if "|" in plain:  # a class inside an alternative ("(?:B|fucking) G") is not needed: keep those outside only
         needs = frozenset(s for s in needs if not re.search(rf"[(|:]{s}\||\|{s}[)|]", plain))
     return Pattern(kind, severity, re.compile(pattern), negatable, needs)
@@ -142,8 +151,23 @@ PATTERNS = (
         rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:human|humans|humains|humain|people|personnes)\b",
         negatable=False,
     ),
-    # Exclusion: expelling or banning the group.
+    # Exclusion: expelling or banning the group, or telling someone to go back where they came from.
     _p(EXCLUSION, Severity.MEDIUM, rf"\bE {_GAP}G\b"),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:should|must|need to|needs to|have to|doivent|devraient|faut) {_SHORT}(?:be |etre )?E\b",
+    ),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:go back to|get back to|go home to|back to) (?:your|ur|their|his|her) (?:own )?(?:\w+ )?X\b",
+    ),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:retourne|retournez|rentre|rentrez|repartez|reparte|retournent|rentrent) (?:dans|a|au|en) (?:ton|ta|votre|leur|leurs|son) X\b",  # noqa: E501
+    ),
     _p(EXCLUSION, Severity.MEDIUM, r"\b(?:dehors les|dehors|out with the|out with) G\b"),
     _p(EXCLUSION, Severity.MEDIUM, r"\bN G (?:allowed|admis|acceptes|bienvenus|welcome)\b", negatable=False),
     _p(
@@ -162,6 +186,8 @@ PATTERNS = (
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|all|tous|toutes) {_GAP}B\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\b(?:B|fucking|fuckin|putain de|putains de) G\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\bG (?:de merde|of shit|d merde)\b"),
+    # Ruin and invasion: "X are destroying our country", « les X envahissent la France ».
+    _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}R\b"),
 )
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n]")
 _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
@@ -204,7 +230,7 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
     worst: HateFinding | None = None
     for line in lines:
         present = set(line.split())
-        if "G" not in present and "K" not in present:
+        if "G" not in present and "K" not in present and "X" not in present:
             continue
         for pattern in PATTERNS:
             if worst is not None and pattern.severity <= worst.severity:

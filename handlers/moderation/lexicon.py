@@ -33,9 +33,11 @@ _FR_IRREGULAR = _split(
 _EN_WORDS = _split("""arab jew muslim moslem christian catholic hindu sikh buddhist atheist immigrant migrant
 foreigner refugee alien illegal african mexican latino latina hispanic asian chinese japanese indian pakistani
 afghan syrian turk gypsy roma romanian polish russian ukrainian israeli palestinian zionist islamist gay lesbian
-homosexual bisexual transgender tranny queer homo dyke fag faggot retard autist cripple spastic tard negro
-nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead sandnigger feminist lgbt""")
-_EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism""")
+homosexual bisexual transgender transsexual tranny queer homo dyke fag faggot retard autist cripple spastic tard negro
+nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead sandnigger feminist lgbt
+feminazi jihadist""")
+_EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism disabled
+handicapped autistic negroes""")
 # The invariable singulars above already have no plural: "chinese", « chinois », "trans".
 
 

@@ -65,6 +65,14 @@ class LinearModel:
     def __post_init__(self) -> None:
         self._keys = frozenset(self.weights)
 
+    def threshold_for(self, language: str) -> float:
+        """The threshold for a message in `language` ("fr", "en"): models whose thresholds were chosen per
+        language on sets left out carry one each (`meta["thresholds"]`); any other language gets `threshold`."""
+        thresholds = self.meta.get("thresholds")
+        if isinstance(thresholds, dict) and isinstance(thresholds.get(language), int | float):
+            return float(thresholds[language])
+        return self.threshold
+
     def score(self, features: set[str]) -> float:
         if not features:
             return probability(self.intercept)

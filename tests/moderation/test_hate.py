@@ -40,6 +40,14 @@ def kind(text: str) -> str | None:
         ("women are stupid", "derogation"),
         ("sal arabe", "derogation"),  # clipped « sale »
         ("I'm not racist but blacks are animals", "dehumanising"),
+        ("immigrants should be deported", "exclusion"),
+        ("go back to your own country", "exclusion"),
+        ("retourne dans ton pays", "exclusion"),
+        ("muslims are destroying our country", "derogation"),
+        ("les migrants envahissent la France", "derogation"),
+        ("gays are perverts", "derogation"),
+        ("trans people should be sterilized", "threat"),
+        ("disabled people are useless", "derogation"),
     ],
 )
 def test_group_directed_hate(text: str, expected: str) -> None:
@@ -61,6 +69,12 @@ def test_group_directed_hate(text: str, expected: str) -> None:
         "on a tué le boss final en dix minutes",
         "les homos ont le droit de se marier",
         "women's football is on tonight",
+        "I went back to my country for the holidays",
+        "immigrants are not destroying anything",
+        "les roms ne détruisent rien",
+        "saying immigrants should be deported is racist",
+        "I love my country",
+        "the refugees were welcomed back to their homes",
     ],
 )
 def test_not_hate(text: str) -> None:

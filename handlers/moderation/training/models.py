@@ -13,6 +13,7 @@ from handlers.moderation.domains import FREE_HOSTING, registrable
 from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.shape import shape_features
+from handlers.moderation.training.across import train_across_sets
 from handlers.moderation.training.datasets import LabelledSet
 from handlers.moderation.training.fit import Row, balance, train
 from handlers.moderation.urls import SHORTENERS
@@ -21,6 +22,10 @@ Predict = Callable[[str], bool]
 
 
 SHAPED = frozenset({"spam"})  # the kinds of model that also read the message's shape (`shape.py`)
+# The kinds of model whose thresholds are chosen per language on whole sets left out (`across.py`).
+ACROSS_SETS = frozenset({"abuse"})
+# Sets that are translations of each other are left out together (else the model has seen the same comments).
+TRANSLATIONS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
 
 
 def text_features(text: str, shape: bool) -> frozenset[str]:
@@ -46,7 +51,12 @@ def train_text_model(
     progress: Callable[[str], None] = lambda _: None,
 ) -> LinearModel:
     shape = kind in SHAPED
-    model = train(balance(text_rows(sets, rules, shape)), max_fpr=max_fpr, refit=refit, progress=progress)
+    if kind in ACROSS_SETS and len(sets) > 1:
+        rows = text_rows(sets, rules, shape)
+        languages = {s.name: s.language for s in sets}
+        model = train_across_sets(rows, languages, TRANSLATIONS, max_fpr=max_fpr, progress=progress)
+    else:
+        model = train(balance(text_rows(sets, rules, shape)), max_fpr=max_fpr, refit=refit, progress=progress)
     described = "words, word pairs, letter 4-grams of normalised words" + (", message shape" if shape else "")
     model.meta.update({"kind": kind, "features": described, "shape": shape,
                        "trained_on": {s.name: len(s.examples) for s in sets}, "max_fpr": max_fpr})  # fmt: skip
