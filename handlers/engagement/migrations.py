@@ -181,3 +181,18 @@ def m010_membership(db: sqlite_utils.Database) -> None:
         pk=("community", "platform", "member_id"),
     )
     db.table(MEMBERSHIP_MARKS).create({"community": str, "covered_until": int}, pk="community")
+
+
+WEEK_COUNTS = "engagement_week_counts"
+
+
+@migrations()
+def m011_week_counts(db: sqlite_utils.Database) -> None:
+    """Each ended week's member counts per report scope ('all' or a platform), counting accounts (see
+    `schedules.report.week_counts`): the report reads one row instead of placing every member in or out of
+    the week. A period of the roll-up ledger: a late row or an erased one before the week's end reopens it."""
+    db.table(WEEK_COUNTS).create(
+        {"community": str, "week": str, "scope": str, "at_start": int, "at_end": int, "joined": int, "left": int,
+         "active": int, "population": int, "activated": int, "recent": int, "retained": int},
+        pk=("community", "week", "scope"),
+    )

@@ -23,7 +23,9 @@ from config.settings import Community
 from handlers.engagement import membership, presence
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
-from schedules.report import regulars
+from schedules.report import regulars, week_counts
+from schedules.report.builder import report_platforms
+from schedules.report.metrics import Scope
 from schedules.report.rollups import ensure_days, ensure_weeks
 from schedules.report.weeks import IsoWeek, day_epoch_bounds
 
@@ -69,6 +71,7 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
         presence.purge_before(db, community.id, cutoff_epoch)
         membership.purge_before(db, community.id, cutoff_epoch)
         regulars.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
+        week_counts.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
     return deleted
 
 
@@ -85,6 +88,9 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
     for reported in (this_week.shift(-1), this_week):  # the regulars this Monday's and next Monday's reports
         regulars.ensure(db, community.id, reported.shift(-silence),  # watch (a window already rolled is left)
                         community.engagement.slipping_regular_weeks, tz, now)
+    week_counts.ensure(db, [Scope(community, reported, platform, now)  # this Monday's report and the one before
+                            for reported in (this_week.shift(-1), this_week.shift(-2))
+                            for platform in report_platforms(community)])
 
 
 class RetentionJob:

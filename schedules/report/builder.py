@@ -17,7 +17,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
-from schedules.report import regulars
+from schedules.report import regulars, week_counts
 from schedules.report.advice import Advice
 from schedules.report.cohorts import Cohort, campaign_cohorts
 from schedules.report.conversion import recommend
@@ -34,7 +34,7 @@ from schedules.report.metrics.feedback import feedback
 from schedules.report.metrics.growth import growth
 from schedules.report.metrics.moderation import moderation
 from schedules.report.metrics.newcomers import newcomers
-from schedules.report.metrics.people import identify, identities_of, membership, opted_out_accounts, staff_accounts
+from schedules.report.metrics.people import identify, identities_of, opted_out_accounts, staff_accounts
 from schedules.report.metrics.polls import polls
 from schedules.report.metrics.posts import posts
 from schedules.report.metrics.response import first_response
@@ -104,13 +104,13 @@ class WeeklyReport:
 def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
     """Every figure and list of one scope: the one place where the report's figures are put together."""
     who = identify(db, scope)
-    members = membership(db, scope, who)
+    members = week_counts.week_counts(db, scope, who)
     hidden = identities_of(opted_out_accounts(db, scope.community.id), who)
     staff = identities_of(staff_accounts(db, scope.community.id), who)
     numbers: dict[str, Number] = {}
     numbers |= growth(members)
     numbers |= activity(db, scope, members)
-    numbers |= newcomers(db, scope, members, who)
+    numbers |= newcomers(members)
     numbers |= first_response(db, scope)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
@@ -165,6 +165,8 @@ def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWe
     for reported in (week, week.shift(-1)):  # this week's regulars and last week's, for the change
         regulars.ensure(db, community.id, reported.shift(-silent_weeks_for(community)),
                         community.engagement.slipping_regular_weeks, tz, now)
+    week_counts.ensure(db, [Scope(community, reported, platform, now) for reported in (week, week.shift(-1))
+                            for platform in report_platforms(community)])
 
 
 def silent_weeks_for(community: Community) -> int:

@@ -14,12 +14,13 @@ import sqlite_utils
 from handlers.engagement.migrations import DAILY
 from schedules.report import regulars
 from schedules.report.metrics import Number, Ranked, Scope, member_labels, share
-from schedules.report.metrics.people import Identify, Membership, linked_accounts
+from schedules.report.metrics.people import Identify, linked_accounts
+from schedules.report.week_counts import WeekCounts
 
 REGULAR_WINDOW_WEEKS = 6
 
 
-def activity(db: sqlite_utils.Database, scope: Scope, members: Membership) -> dict[str, Number]:
+def activity(db: sqlite_utils.Database, scope: Scope, members: WeekCounts) -> dict[str, Number]:
     days = [d.isoformat() for d in scope.days]
     where, params = scope.platform_filter()
     messages, replies, reactions = db.execute(
@@ -29,8 +30,8 @@ def activity(db: sqlite_utils.Database, scope: Scope, members: Membership) -> di
         f" WHERE community = ? AND day >= ? AND day <= ? AND kind IN ('message', 'reply', 'reaction'){where}",
         [scope.community.id, days[0], days[-1], *params],
     ).fetchone()
-    active = len(members.active)
-    return {"active_members": active, "active_share": share(active, len(members.population)),
+    active = members.active
+    return {"active_members": active, "active_share": share(active, members.population),
             "messages": messages, "replies": replies, "reactions": reactions}
 
 

@@ -8,17 +8,17 @@ whatever happened since; in the all-platforms figures linked accounts are one me
 from __future__ import annotations
 
 from schedules.report.metrics import Number, share
-from schedules.report.metrics.people import Membership
+from schedules.report.week_counts import WeekCounts
 
 
-def growth(members: Membership) -> dict[str, Number]:
-    joined, left = len(members.joined), len(members.left)
+def growth(members: WeekCounts) -> dict[str, Number]:
+    joined, left = members.joined, members.left
     net = joined - left
     return {
         "joined": joined,
         "left": left,
         "net_growth": net,
-        "members_at_start": len(members.at_start),
-        "members": len(members.at_end),
-        "growth_rate": share(net, len(members.at_start)),
+        "members_at_start": members.at_start,
+        "members": members.at_end,
+        "growth_rate": share(net, members.at_start),
     }

@@ -72,13 +72,25 @@ class Membership:
         return self.at_start | self.joined | self.active
 
 
+Narrow = tuple[str, list[str]]  # an SQL condition with a leading AND on `platform`/`member_id`, its parameters
+
+
+def accounts_filter(accounts: Iterable[Account]) -> Narrow:
+    """A condition keeping only `accounts` (e.g. the few linked ones), in the form `Scope.platform_filter` has."""
+    pairs = sorted(set(accounts))
+    if not pairs:
+        return " AND 0", []
+    values = ", ".join("(?, ?)" for _ in pairs)
+    return f" AND (platform, member_id) IN (VALUES {values})", [value for pair in pairs for value in pair]
+
+
 def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identify,
-             horizon: int | None = None) -> set[str]:
+             horizon: int | None = None, narrow: Narrow | None = None) -> set[str]:
     """Identities with an account present at `instant` (epoch seconds, exclusive), judged on what the log holds
     before `horizon` (at least `instant`; the end of the week being reported): an account with no join or leave
     before `instant` counts when, before `horizon`, it was active or left before the log ever saw it join."""
     horizon = instant if horizon is None else max(horizon, instant)
-    where, params = scope.platform_filter()
+    where, params = narrow or scope.platform_filter()
     last = last_changes(db, scope.community.id, instant, where, params)  # the latest join or leave before it
     first_after: dict[Account, str] = {}  # the first join or leave in [instant, horizon)
     if horizon > instant:
@@ -97,8 +109,8 @@ def _present(db: sqlite_utils.Database, scope: Scope, instant: int, who: Identif
 
 
 def _membership_changes(db: sqlite_utils.Database, scope: Scope, kind: str, start: int, end: int,
-                        who: Identify) -> set[str]:
-    where, params = scope.platform_filter()
+                        who: Identify, narrow: Narrow | None = None) -> set[str]:
+    where, params = narrow or scope.platform_filter()
     rows = db.execute(
         f"SELECT DISTINCT platform, member_id FROM {EVENTS} WHERE community = ? AND kind = ? AND at >= ? AND at < ?"
         f"{where}",
@@ -107,14 +119,15 @@ def _membership_changes(db: sqlite_utils.Database, scope: Scope, kind: str, star
     return {who(p, m) for p, m in rows}
 
 
-def joined_between(db: sqlite_utils.Database, scope: Scope, start: int, end: int, who: Identify) -> set[str]:
-    return _membership_changes(db, scope, "join", start, end, who)
+def joined_between(db: sqlite_utils.Database, scope: Scope, start: int, end: int, who: Identify,
+                   narrow: Narrow | None = None) -> set[str]:
+    return _membership_changes(db, scope, "join", start, end, who, narrow)
 
 
 def active_in(db: sqlite_utils.Database, scope: Scope, week: str, who: Identify,
-              posted_only: bool = False) -> set[str]:
+              posted_only: bool = False, narrow: Narrow | None = None) -> set[str]:
     """Identities active in ISO `week` (from its member-week roll-up, which the builder keeps current)."""
-    where, params = scope.platform_filter()
+    where, params = narrow or scope.platform_filter()
     condition = " AND messages + replies > 0" if posted_only else ""
     rows = db.execute(
         f"SELECT platform, member_id FROM {MEMBER_WEEKS} WHERE community = ? AND week = ?{where}{condition}",
@@ -123,16 +136,18 @@ def active_in(db: sqlite_utils.Database, scope: Scope, week: str, who: Identify,
     return {who(p, m) for p, m in rows}
 
 
-def membership(db: sqlite_utils.Database, scope: Scope, who: Identify) -> Membership:
+def membership(db: sqlite_utils.Database, scope: Scope, who: Identify, narrow: Narrow | None = None) -> Membership:
+    """The week's members; `narrow` (see `accounts_filter`) restricts them to some accounts instead of the
+    scope's platform."""
     start, end = scope.bounds
     week = str(scope.week)
     return Membership(
-        at_start=frozenset(_present(db, scope, start, who, horizon=end)),
-        at_end=frozenset(_present(db, scope, end, who)),
-        joined=frozenset(joined_between(db, scope, start, end, who)),
-        left=frozenset(_membership_changes(db, scope, "leave", start, end, who)),
-        active=frozenset(active_in(db, scope, week, who)),
-        posted=frozenset(active_in(db, scope, week, who, posted_only=True)),
+        at_start=frozenset(_present(db, scope, start, who, horizon=end, narrow=narrow)),
+        at_end=frozenset(_present(db, scope, end, who, narrow=narrow)),
+        joined=frozenset(joined_between(db, scope, start, end, who, narrow)),
+        left=frozenset(_membership_changes(db, scope, "leave", start, end, who, narrow)),
+        active=frozenset(active_in(db, scope, week, who, narrow=narrow)),
+        posted=frozenset(active_in(db, scope, week, who, posted_only=True, narrow=narrow)),
     )
 
 
