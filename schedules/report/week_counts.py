@@ -15,15 +15,15 @@ accounts' part is taken out and put back counted by person, from those few accou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 
 import sqlite_utils
 
 from handlers.engagement.migrations import WEEK_COUNTS
 from schedules.report.metrics import Scope
+from schedules.report.metrics.counts import RETENTION_WEEKS, WeekCounts, counted
 from schedules.report.metrics.people import (
     Identify,
-    Membership,
     Narrow,
     accounts_filter,
     joined_between,
@@ -33,40 +33,8 @@ from schedules.report.metrics.people import (
 from schedules.report.rollups import FINAL_GRACE_SECONDS, _final_periods, _mark_final, ensure_weeks
 from schedules.report.weeks import IsoWeek
 
-RETENTION_WEEKS = 4  # "recent newcomers": the members who joined in the 4 weeks before the week
 _BEGINNING = -(2**62)  # the span's start: a row erased at any time before the week's end reopens it
-
-
-@dataclass(frozen=True)
-class WeekCounts:
-    """How many members (identities) of a week are in each of the sets the report's shares are made of."""
-
-    at_start: int
-    at_end: int
-    joined: int
-    left: int
-    active: int
-    population: int  # members at some point of the week: at the start, joined, or active
-    activated: int  # joined and posted (a message or a reply) in the week
-    recent: int  # joined in the 4 weeks before the week
-    retained: int  # recent and active in the week
-
-    def __add__(self, other: WeekCounts) -> WeekCounts:
-        return WeekCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
-
-    def __sub__(self, other: WeekCounts) -> WeekCounts:
-        return WeekCounts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
-
-
 _COLUMNS = [f.name for f in fields(WeekCounts)]
-
-
-def counted(members: Membership, recent: set[str]) -> WeekCounts:
-    return WeekCounts(
-        at_start=len(members.at_start), at_end=len(members.at_end), joined=len(members.joined),
-        left=len(members.left), active=len(members.active), population=len(members.population),
-        activated=len(members.joined & members.posted), recent=len(recent), retained=len(recent & members.active),
-    )
 
 
 def _account(platform: str, member_id: str) -> str:

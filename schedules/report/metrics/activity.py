@@ -14,8 +14,8 @@ import sqlite_utils
 from handlers.engagement.migrations import DAILY
 from schedules.report import regulars
 from schedules.report.metrics import Number, Ranked, Scope, member_labels, share
+from schedules.report.metrics.counts import WeekCounts
 from schedules.report.metrics.people import Identify, linked_accounts
-from schedules.report.week_counts import WeekCounts
 
 REGULAR_WINDOW_WEEKS = 6
 

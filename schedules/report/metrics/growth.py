@@ -8,7 +8,7 @@ whatever happened since; in the all-platforms figures linked accounts are one me
 from __future__ import annotations
 
 from schedules.report.metrics import Number, share
-from schedules.report.week_counts import WeekCounts
+from schedules.report.metrics.counts import WeekCounts
 
 
 def growth(members: WeekCounts) -> dict[str, Number]:

@@ -4,7 +4,7 @@ share of the members who joined in the 4 weeks before who were active this week,
 from __future__ import annotations
 
 from schedules.report.metrics import Number, share
-from schedules.report.week_counts import WeekCounts
+from schedules.report.metrics.counts import WeekCounts
 
 
 def newcomers(members: WeekCounts) -> dict[str, Number]:
