@@ -16,6 +16,8 @@ from handlers.engagement.migrations import (
     MEMBERSHIP,
     REGULARS,
     STAFF,
+    WEEK_HELPFULNESS,
+    WEEK_SLIPPING,
     migrations,
 )
 from schedules.engagement.upkeep import RetentionJob
@@ -60,6 +62,8 @@ feature = Feature(
         PersonalData(FIRST_ACTIVE, "member_id", label="engagement.personal_data.activity"),
         PersonalData(MEMBERSHIP, "member_id", label="privacy.personal_data.member"),
         PersonalData(REGULARS, "member_id", label="engagement.personal_data.regular"),
+        PersonalData(WEEK_SLIPPING, "member_id", label="engagement.personal_data.regular"),
+        PersonalData(WEEK_HELPFULNESS, "member_id", label="engagement.personal_data.activity"),
         PersonalData(STAFF, "member_id", label="engagement.personal_data.staff"),
     ),
 )

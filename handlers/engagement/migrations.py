@@ -196,3 +196,28 @@ def m011_week_counts(db: sqlite_utils.Database) -> None:
          "active": int, "population": int, "activated": int, "recent": int, "retained": int},
         pk=("community", "week", "scope"),
     )
+
+
+WEEK_HELPFULNESS = "engagement_week_helpfulness"
+WEEK_SLIPPING = "engagement_week_slipping"
+
+
+@migrations()
+def m012_week_helpfulness_and_slipping(db: sqlite_utils.Database) -> None:
+    """Each ended week's helpfulness score per account and its regulars slipping away (see
+    `schedules.report.week_helpfulness` and `week_slipping`), indexed in the order the report lists them, so it
+    reads the first few rows; and the few members who opted out found without reading every member."""
+    db.table(WEEK_HELPFULNESS).create(
+        {"community": str, "week": str, "platform": str, "member_id": str, "account": str, "points": int},
+        pk=("community", "week", "platform", "member_id"),
+    )
+    db.execute(f"CREATE INDEX idx_{WEEK_HELPFULNESS}_rank ON {WEEK_HELPFULNESS}"
+               " (community, week, points DESC, account)")
+    db.table(WEEK_SLIPPING).create(
+        {"community": str, "week": str, "setting": str, "platform": str, "member_id": str, "account": str,
+         "weeks": int},
+        pk=("community", "week", "setting", "platform", "member_id"),
+    )
+    db.execute(f"CREATE INDEX idx_{WEEK_SLIPPING}_rank ON {WEEK_SLIPPING}"
+               " (community, week, setting, weeks DESC, account)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_members_opted_out ON members (community) WHERE opted_out = 1")

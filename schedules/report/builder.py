@@ -17,7 +17,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
-from schedules.report import regulars, week_counts
+from schedules.report import regulars, week_counts, week_helpfulness, week_slipping
 from schedules.report.advice import Advice
 from schedules.report.cohorts import Cohort, campaign_cohorts
 from schedules.report.conversion import recommend
@@ -26,10 +26,9 @@ from schedules.report.metrics.activity import (
     REGULAR_WINDOW_WEEKS,
     activity,
     silent_weeks,
-    slipping_away,
     top_channels,
 )
-from schedules.report.metrics.ambassadors import ambassadors, appointed
+from schedules.report.metrics.ambassadors import appointed
 from schedules.report.metrics.feedback import feedback
 from schedules.report.metrics.growth import growth
 from schedules.report.metrics.moderation import moderation
@@ -116,7 +115,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= moderation(db, scope)
     numbers |= satisfaction(db, scope)
     numbers |= appointed(db, scope, who)
-    slipping_count, slipping = slipping_away(db, scope, who, hidden)
+    slipping_count, slipping = week_slipping.slipping(db, scope, who, hidden)
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)
     numbers |= post_numbers
@@ -124,7 +123,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= poll_numbers
     lists = {
         "top_channels": top_channels(db, scope),
-        "top_contributors": ambassadors(db, scope, who, hidden | staff),
+        "top_contributors": week_helpfulness.top_contributors(db, scope, who, hidden | staff),
         "slipping": slipping,
         **post_lists,
         **poll_lists,
@@ -167,6 +166,8 @@ def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWe
                         community.engagement.slipping_regular_weeks, tz, now)
     week_counts.ensure(db, [Scope(community, reported, platform, now) for reported in (week, week.shift(-1))
                             for platform in report_platforms(community)])
+    week_helpfulness.ensure(db, community, (week, week.shift(-1)), now)
+    week_slipping.ensure(db, community, (week, week.shift(-1)), now)
 
 
 def silent_weeks_for(community: Community) -> int:

@@ -15,7 +15,7 @@ from handlers.engagement.migrations import DAILY
 from schedules.report import regulars
 from schedules.report.metrics import Number, Ranked, Scope, member_labels, share
 from schedules.report.metrics.counts import WeekCounts
-from schedules.report.metrics.people import Identify, linked_accounts
+from schedules.report.metrics.people import Identify, Narrow, linked_accounts
 
 REGULAR_WINDOW_WEEKS = 6
 
@@ -53,17 +53,18 @@ def silent_weeks(scope: Scope) -> int:
 
 
 def slipping_away(db: sqlite_utils.Database, scope: Scope, who: Identify,
-                  hidden: set[str]) -> tuple[int, list[Ranked]]:
+                  hidden: set[str], narrow: Narrow | None = None) -> tuple[int, list[Ranked]]:
     """Regulars gone quiet: active in at least `slipping_regular_weeks` of the 6 weeks before the silence, and
     not at all during the silence (the last ceil(silence_days / 7) weeks, the report's week included).
 
     The count includes everyone; the named list leaves out the `hidden` identities (members who opted out).
+    `narrow` (see `people.accounts_filter`) restricts the accounts instead of the scope's platform.
     The window's regulars come from their roll-up (see `regulars`), so the cost follows the regulars, not the
     activity."""
     silence = silent_weeks(scope)
     quiet = [str(scope.week.shift(-i)) for i in range(silence)]
     window_end = scope.week.shift(-silence)
-    where, params = scope.platform_filter()
+    where, params = narrow or scope.platform_filter()
     regular = scope.community.engagement.slipping_regular_weeks
     linked = linked_accounts(db, scope.community.id) if scope.platform is None else []
     candidates = regulars.masks(db, scope.community.id, window_end, regular, quiet, linked, where, params)

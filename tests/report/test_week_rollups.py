@@ -1,0 +1,149 @@
+"""The week roll-ups (member counts, helpfulness, regulars slipping away) give exactly what the report reads from
+the log and its per-member roll-ups, which `test_reference` compares with the naive model: rolled up by the
+report or the nightly job, then after rows written late, a member forgotten and accounts linked afterwards
+(across platforms or on the same one), with members who opted out; and on a database of the previous version."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.features import shipped_features
+from bot.features.engagement import feature
+from bot.store import Store
+from bot.store.migrations import apply_all
+from handlers.engagement.log import PublishedPosts, write_rows
+from handlers.engagement.migrations import WEEK_COUNTS
+from handlers.engagement.migrations import migrations as engagement_migrations
+from handlers.privacy.accounts import Account, link
+from handlers.privacy.forget import forget
+from schedules.engagement.upkeep import roll_up_recent
+from schedules.report import week_counts, week_helpfulness, week_slipping
+from schedules.report.builder import build_report, prepare_rollups
+from schedules.report.metrics import Scope
+from schedules.report.metrics.activity import slipping_away
+from schedules.report.metrics.ambassadors import ambassadors
+from schedules.report.metrics.people import identify, identities_of, opted_out_accounts
+from schedules.report.rollups import _final_periods
+from schedules.report.weeks import IsoWeek
+from tests.report.dataset import NOW, PARIS, acme_settings, row
+
+WEEK = IsoWeek(2026, 47)  # the week NOW reports
+FIRST = WEEK.shift(-9)  # ten weeks: the regulars' window (six weeks) before two weeks of silence, and more
+ACCOUNTS = [("discord", f"d{i}") for i in range(4)] + [("slack", f"s{i}") for i in range(3)]
+CHANNELS = {"discord": ("help-d", "general"), "slack": ("help-s", "general")}
+KINDS = ("join", "leave", "message", "message", "message", "reply", "reply", "reply", "reaction", "reaction")
+
+event = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.sampled_from(KINDS), st.integers(0, 9),
+                  st.integers(0, 7 * 86_400 - 1), st.booleans(), st.integers(0, 1_000))
+pair = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, len(ACCOUNTS) - 1)).filter(lambda p: p[0] != p[1])
+
+
+def _rows(events: list[tuple], prefix: str, messages: list[tuple[str, str, str]],
+          last_weeks: list[int] | None = None) -> list[tuple]:
+    """Log rows for generated events, in time order; replies and reactions point at an earlier message of their
+    platform (a message when there is none yet). An account is active up to its `last_weeks` entry only, so
+    that some regulars go quiet."""
+    if last_weeks is not None:
+        events = [(who, kind, week % (last_weeks[who] + 1), *rest) for who, kind, week, *rest in events]
+    rows = []
+    for index, (who, kind, week, second, in_help, pick) in enumerate(sorted(events, key=lambda e: (e[2], e[3]))):
+        platform, member = ACCOUNTS[who]
+        at = FIRST.shift(week).epoch_bounds(PARIS)[0] + second
+        targets = [m for m in messages if m[0] == platform]
+        if kind in ("reply", "reaction") and not targets:
+            kind = "message"
+        message_id = f"{prefix}{index}"
+        if kind in ("join", "leave"):
+            rows.append(row(platform, member, kind, at))
+        elif kind == "message":
+            channel = CHANNELS[platform][0 if in_help else 1]
+            rows.append(row(platform, member, kind, at, channel, message_id))
+            messages.append((platform, channel, message_id))
+        else:
+            _, channel, target = targets[pick % len(targets)]
+            rows.append(row(platform, member, kind, at, channel, message_id, target))
+            if kind == "reply":
+                messages.append((platform, channel, message_id))
+    return rows
+
+
+def _others() -> list:
+    return [f.migrations for f in shipped_features() if f.migrations is not None and f.name != "engagement"]
+
+
+def _store() -> Store:
+    store = Store.open(":memory:")
+    apply_all(store.db, [*_others(), engagement_migrations])
+    return store
+
+
+def _assert_rolled_equals_live(db, community) -> None:
+    for week in (WEEK, WEEK.shift(-1)):
+        for platform in (None, "discord", "slack"):
+            scope = Scope(community, week, platform, NOW)
+            who = identify(db, scope)
+            hidden = identities_of(opted_out_accounts(db, community.id), who)
+            assert _final_periods(db, community.id, [f"c:{week}", f"h:{week}", f"s:{week}:3/2"]) == {
+                f"c:{week}", f"h:{week}", f"s:{week}:3/2"}, "the roll-ups are what is read"
+            where = (str(week), platform)
+            assert week_counts.week_counts(db, scope, who) == week_counts.live(db, scope, who), where
+            thanked = week_helpfulness.top_contributors(db, scope, who, hidden)
+            assert thanked == ambassadors(db, scope, who, hidden), where
+            assert week_slipping.slipping(db, scope, who, hidden) == slipping_away(db, scope, who, hidden), where
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(early=st.lists(event, max_size=150),
+       last_weeks=st.lists(st.integers(4, 9), min_size=len(ACCOUNTS), max_size=len(ACCOUNTS)),
+       late=st.lists(event, max_size=6), links=st.lists(pair, max_size=3), later_links=st.lists(pair, max_size=2),
+       opted_out=st.sets(st.integers(0, len(ACCOUNTS) - 1), max_size=2),
+       forgotten=st.none() | st.integers(0, len(ACCOUNTS) - 1), nightly=st.booleans(), top_count=st.integers(1, 3))
+def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, later_links, opted_out, forgotten,
+                                             nightly, top_count):
+    community = acme_settings(f"\n[communities.engagement]\ntop_count = {top_count}\n").communities[0]
+    store = _store()
+    db = store.db
+    for index, (platform, member) in enumerate(ACCOUNTS):
+        db.execute("INSERT INTO members (community, platform, member_id, display_name, joined_at, opted_out)"
+                   " VALUES ('acme', ?, ?, ?, '2026-01-01', ?)", [platform, member, member.upper(),
+                                                                 int(index in opted_out)])
+    messages: list[tuple[str, str, str]] = []
+    write_rows(db, _rows(early, "e", messages, last_weeks), PublishedPosts())
+    for first, second in links:
+        link(db, "acme", Account(*ACCOUNTS[first]), Account(*ACCOUNTS[second]), NOW)
+    if nightly:
+        roll_up_recent(db, community, NOW - timedelta(hours=5))
+    prepare_rollups(db, community, WEEK, NOW)
+    _assert_rolled_equals_live(db, community)
+
+    write_rows(db, _rows(late, "l", messages), PublishedPosts())  # written late: reopens what they fall in
+    if forgotten is not None:
+        forget(db, "acme", [Account(*ACCOUNTS[forgotten])], feature.personal_data)
+    for first, second in later_links:
+        link(db, "acme", Account(*ACCOUNTS[first]), Account(*ACCOUNTS[second]), NOW)
+    prepare_rollups(db, community, WEEK, NOW)
+    _assert_rolled_equals_live(db, community)
+    store.close()
+
+
+def test_a_database_of_the_previous_version_gets_the_week_rollups(tmp_path):
+    """Migrated with its log in place, the first report builds the new roll-ups and gives the same figures as
+    reading the log, and the next one reads them."""
+    community = acme_settings().communities[0]
+    store = Store.open(tmp_path / "old.db")
+    apply_all(store.db, _others())
+    engagement_migrations.apply(store.db, stop_before="m011_week_counts")
+    assert not store.db[WEEK_COUNTS].exists()
+    events = [(i % len(ACCOUNTS), KINDS[i % len(KINDS)], i % 10, (i * 7_919) % (7 * 86_400), i % 3 == 0, i)
+              for i in range(200)]
+    write_rows(store.db, _rows(events, "e", []), PublishedPosts())
+    apply_all(store.db, [engagement_migrations])
+    first = build_report(store.db, community, WEEK, NOW)
+    _assert_rolled_equals_live(store.db, community)
+    again = build_report(store.db, community, WEEK, NOW)
+    assert [(s.numbers, s.previous, s.lists) for s in again.scopes] == [
+        (s.numbers, s.previous, s.lists) for s in first.scopes]
+    store.close()
