@@ -21,6 +21,9 @@ from handlers.engagement.migrations import (
     RETENTION_CUTOFFS,
     ROLLUPS,
     STAFF,
+    WEEK_COUNTS,
+    WEEK_HELPFULNESS,
+    WEEK_SLIPPING,
 )
 from tests.report.dataset import NOW, acme_settings, load
 
@@ -42,6 +45,10 @@ ALLOWED = {
     REGULARS: {"community", "window_end", "min_weeks", "platform", "member_id", "mask"},
     MEMBERSHIP: {"community", "platform", "member_id", "kind", "at"},
     MEMBERSHIP_MARKS: {"community", "covered_until"},
+    WEEK_COUNTS: {"community", "week", "scope", "at_start", "at_end", "joined", "left", "active", "population",
+                  "activated", "recent", "retained"},  # counts only
+    WEEK_HELPFULNESS: {"community", "week", "platform", "member_id", "account", "points"},
+    WEEK_SLIPPING: {"community", "week", "setting", "platform", "member_id", "account", "weeks"},
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}
 # The one exception, on purpose: what a member writes *to the brand* with /feedback, kept for the team to answer
