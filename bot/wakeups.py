@@ -9,14 +9,17 @@ Features add their jobs in an `on_start` hook, rebuilt from the store at every s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -39,6 +42,9 @@ class Wakeups(Protocol):
         """Forget `job_id` if present."""
 
     def job_ids(self) -> set[str]: ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Add many jobs at once (a rebuild at start): the scheduler looks at them once at the end."""
 
     def start(self) -> None: ...
 
@@ -76,6 +82,19 @@ class SchedulerWakeups:
     def job_ids(self) -> set[str]:
         return {job.id for job in self._scheduler.get_jobs()}
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Paused while many jobs are added: a running APScheduler otherwise wakes up (a call into the event
+        loop, a pass over its jobs) after every single `add`; it resumes, and looks once, at the end."""
+        pause = self._scheduler.state == STATE_RUNNING
+        if pause:
+            self._scheduler.pause()
+        try:
+            yield
+        finally:
+            if pause:
+                self._scheduler.resume()
+
     def start(self) -> None:
         self._scheduler.start()
 
@@ -112,6 +131,9 @@ class SteppedWakeups:
 
     def job_ids(self) -> set[str]:
         return set(self._jobs)
+
+    def batch(self) -> AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
     def start(self) -> None:
         pass

@@ -117,24 +117,28 @@ def transition_many(db: sqlite_utils.Database, moves: Sequence[Move], actor: Act
          for m in moves])
 
 
-def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> dict[str, Delivery]:
-    """Insert a `sending` ledger row for every claim whose key is free; the rows inserted now, by key.
-
-    A key already in the ledger (sent, missed, in flight before a crash, claimed by another caller) is left
-    alone and absent from the answer, exactly as `posts.claim_delivery` answers None."""
-    claimed: dict[str, Delivery] = {}
+def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> list[Delivery | None]:
+    """Insert a `sending` ledger row for every claim whose key is free; for each claim, in order, the row
+    inserted now, or None when its key was already in the ledger (sent, missed, in flight before a crash,
+    claimed by another caller), exactly as `posts.claim_delivery` answers."""
+    inserted: dict[str, int] = {}
+    keys = [claim.key for claim in claims]
     at = stamp(now)
-    for chunk in _chunks(claims):
+    for start in range(0, len(claims), CHUNK):
+        chunk = claims[start:start + CHUNK]
         params: list[Any] = []
-        for claim in chunk:
+        for claim, key in zip(chunk, keys[start:start + CHUNK], strict=True):
             params += [claim.post.id, claim.post.community, stamp(claim.due_at), claim.target.platform,
-                       claim.target.channel_id, claim.key, "sending", 0, int(claim.late), at]
+                       claim.target.channel_id, key, "sending", 0, int(claim.late), at]
         values = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
         cursor = db.execute(f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values}"
-                            " ON CONFLICT DO NOTHING RETURNING *", params)
-        for row in _dicts(cursor):
-            claimed[row["idempotency_key"]] = _row_to_delivery(row)
-    return claimed
+                            " ON CONFLICT DO NOTHING RETURNING idempotency_key, id", params)
+        inserted.update(cursor.fetchall())
+    started = datetime.fromisoformat(at)  # the row as a read would give it back
+    return [None if (row_id := inserted.get(key)) is None else
+            Delivery(row_id, claim.post.id, datetime.fromisoformat(stamp(claim.due_at)), claim.target, key,
+                     "sending", 0, claim.late, None, None, started)
+            for claim, key in zip(claims, keys, strict=True)]
 
 
 def finish_many(db: sqlite_utils.Database, finishes: Sequence[Finish], now: datetime) -> None:

@@ -227,7 +227,9 @@ class Publisher:
         settings = community.calendar
         backoff = settings.retry_base_seconds
         attempt = delivery.attempts
-        slot = self._slots.setdefault(platform, asyncio.Semaphore(SENDS_PER_PLATFORM))
+        slot = self._slots.get(platform)
+        if slot is None:
+            slot = self._slots[platform] = asyncio.Semaphore(SENDS_PER_PLATFORM)
         while True:
             async with slot:
                 if stoppable and self._stopping and attempt == delivery.attempts:

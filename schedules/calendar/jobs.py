@@ -59,10 +59,11 @@ class CalendarJobs:
         """Jobs for every waiting post, from the store; returns how many post jobs exist now."""
         waiting = await store.run(ledger.waiting_posts)
         now = ledger.stamp(self.clock.now())
-        for post_id, due in waiting:
-            if due > now:
-                self.wakeups.add(job_id(post_id), DateTrigger(run_date=datetime.fromisoformat(due)),
-                                 self._job(post_id), misfire_grace=self.grace)
+        with self.wakeups.batch():  # the scheduler looks at the jobs once, not after each of them
+            for post_id, due in waiting:
+                if due > now:
+                    self.wakeups.add(job_id(post_id), DateTrigger(run_date=datetime.fromisoformat(due)),
+                                     self._job(post_id), misfire_grace=self.grace)
         self.wakeups.add(SWEEP_JOB, IntervalTrigger(seconds=int(sweep_every.total_seconds()),
                                                         start_date=self.clock.now() + sweep_every), sweep,
                          misfire_grace=sweep_every)

@@ -18,7 +18,7 @@ most the one target in flight uncertain, and the targets not reached are simply 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,9 +103,8 @@ def begin_many(db: sqlite_utils.Database, post_ids: Sequence[int], now: datetime
         wanted.append((len(begun), post, due, 0, late))
         begun.append(Begun(post, due, late=late))
     bulk.transition_many(db, moves, SYSTEM, now, action="send")
-    for index, delivery in _claim_first(db, wanted, now).items():
-        begun[index] = replace(begun[index], claimed=delivery)
-    return [replace(b, at=now) for b in begun]
+    claimed = _claim_first(db, wanted, now)
+    return [Begun(b.post, b.due, claimed.get(index), b.missed, b.late, now) for index, b in enumerate(begun)]
 
 
 def record_many(db: sqlite_utils.Database, records: Sequence[Record], now: datetime) -> list[Recorded]:
@@ -206,10 +205,9 @@ def _claim_first(db: sqlite_utils.Database, wanted: Sequence[tuple[int, Calendar
     pending = [w for w in wanted if w[3] < len(w[1].targets)]
     while pending:
         claims = [Claim(post, due, post.targets[start], late) for _, post, due, start, late in pending]
-        got = bulk.claim_many(db, claims, now)
         further = []
-        for (index, post, due, start, late), claim in zip(pending, claims, strict=True):
-            delivery = got.get(claim.key)
+        for (index, post, due, start, late), delivery in zip(pending, bulk.claim_many(db, claims, now),
+                                                             strict=True):
             if delivery is not None:
                 claimed[index] = delivery
             elif start + 1 < len(post.targets):

@@ -11,18 +11,22 @@ import sqlite3
 from collections import Counter
 from datetime import timedelta
 
+from apscheduler.schedulers.base import STATE_RUNNING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.actions import Action, ActionResult, Post
+from bot.clock import SystemClock
 from bot.dispatcher import CommunityDirectory
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
-from handlers.calendar.bulk import deliveries_sql
+from bot.wakeups import SchedulerWakeups
+from handlers.calendar.bulk import Claim, claim_many, deliveries_sql
 from handlers.calendar.lifecycle import Status
-from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_post
+from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_delivery, get_post
 from schedules.calendar.delivery import SENDS_PER_PLATFORM, Publisher
+from schedules.calendar.jobs import CalendarJobs
 from schedules.calendar.notices import Notices
 from schedules.calendar.trips import Trips
 from tests.calendar.conftest import START, ScriptedPlatform, make_settings
@@ -153,6 +157,43 @@ def test_the_ledger_rows_of_many_occurrences_are_found_through_the_index(db):
     plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + deliveries_sql(3), [1, "a"] * 3))
     assert "USING INDEX idx_calendar_deliveries_post_id_due_at (post_id=? AND due_at=?)" in plan
     assert "SCAN d" not in plan and "SCAN calendar_deliveries" not in plan
+
+
+def test_a_claim_made_together_is_the_row_a_read_gives_back_and_a_taken_key_is_never_claimed(db):
+    ids = due_posts(db, 3, targets=2)
+    posts = [get_post(db, post_id) for post_id in ids]
+    claims = [Claim(post, DUE, post.targets[0], late=True) for post in posts]
+    first = claim_many(db, claims[:2], START)
+    assert [delivery == get_delivery(db, delivery.id) for delivery in first] == [True, True]
+    again = claim_many(db, claims, START)  # the first two keys are taken: only the third is claimed
+    assert again[:2] == [None, None] and again[2] == get_delivery(db, again[2].id)
+    assert again[2].late and again[2].status == "sending" and again[2].attempts == 0
+
+
+async def test_the_rebuild_wakes_apscheduler_once_not_once_per_post(store, tmp_path):
+    clock = SystemClock()
+    later = clock.now() + timedelta(days=1)
+    for index in range(40):
+        draft = PostDraft(community="demo", author=Actor("console", "sam"), body=f"Post {index}",
+                          targets=(Target("console", "news"),), timezone="Europe/Paris",
+                          publish_at=later + timedelta(minutes=index), utm=False)
+        create_post(store.db, draft, Status.SCHEDULED, clock.now())
+    wakeups = SchedulerWakeups()
+    wakeups.start()
+    woken = []
+    scheduler = wakeups._scheduler
+    wake = scheduler.wakeup
+    scheduler.wakeup = lambda: (woken.append(1), wake())[1]  # type: ignore[method-assign]
+    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1))
+
+    async def nothing(*_args) -> None:
+        return None
+
+    jobs.bind(nothing)
+    assert await jobs.rebuild(store, nothing, timedelta(minutes=1)) == 40
+    assert len(woken) <= 2  # once when it resumes (and once for the sweep job added after), never per post
+    assert scheduler.state == STATE_RUNNING
+    await wakeups.shutdown()
 
 
 # -- the coalescer itself --------------------------------------------------------------------------------------
