@@ -18,8 +18,10 @@ FLAG_POINTS = 3
 
 PROMOTION, DM, BAIT, MONEY, PUSH, CONTACT = "self-promotion", "private contact", "bait", "money", "urgency", "contact"
 MENTION = "own channel"  # "check out my channel": promotion only with another cue (a link, a bait)
-POINTS = {PROMOTION: 3, MENTION: 2, DM: 2, BAIT: 2, MONEY: 2, PUSH: 1, CONTACT: 2, "link": 1, "shortened link": 2,
-          "new domain from a newcomer": 2}  # fmt: skip
+# "call", "reply": everyday words ("my dad is gonna call now"), a pitch's only with a number or a bait beside them.
+CALL = "call to action"
+POINTS = {PROMOTION: 3, MENTION: 2, DM: 2, BAIT: 2, MONEY: 2, PUSH: 1, CONTACT: 2, CALL: 1, "link": 1,
+          "shortened link": 2, "new domain from a newcomer": 2}  # fmt: skip
 _CUES: dict[str, tuple[str, ...]] = {
     PROMOTION: (
         "sub for sub", "sub4sub", "s4s", "follow for follow", "f4f", "follow4follow", "l4l", "like for like",
@@ -49,7 +51,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "now", "today only", "limited", "hurry", "act now", "urgent", "asap", "last chance", "expires", "don t miss",
         "maintenant", "vite", "derniere chance", "aujourd hui seulement", "places limitees", "ne ratez pas",
     ),
-    CONTACT: ("call", "txt", "text stop", "reply", "send stop", "appelez", "envoyez"),
+    CONTACT: ("txt", "text stop", "send stop", "reply stop"),
+    CALL: ("call", "reply", "appelez", "envoyez"),
 }  # fmt: skip
 _SINGLE: dict[str, str] = {}
 _PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}

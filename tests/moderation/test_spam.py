@@ -28,6 +28,8 @@ def spam(text: str) -> bool:
         "Earn $500 per day with this investment platform, DM me",
         "Gagnez 300€ par jour, écris-moi en privé",
         "WINNER! You have won a cash prize, call 09061701461 now",
+        "Call 0906 170 1461 now to claim",
+        "URGENT! txt WIN to 80086 now",
         "rejoins mon serveur, viens voir ma dernière vidéo",
     ],
 )
@@ -44,6 +46,8 @@ def test_pitches_are_spam(text: str) -> None:
         "can you DM me the schedule?",
         "check my answer above, I think it's right",
         "j'ai gagné ma partie !",
+        "So now my dad is gonna call after he gets out of work",
+        "reply now please, I'm waiting at the door",
     ],
 )
 def test_everyday_messages_are_not(text: str) -> None:
