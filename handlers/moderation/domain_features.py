@@ -93,4 +93,4 @@ def describe(feature: str) -> str:
     if kind in ("hyphens", "digits", "len", "baits", "tldc"):
         return {"hyphens": "hyphens", "digits": "digits", "len": "length", "baits": "bait words",
                 "tldc": "kind of top-level domain"}[kind]  # fmt: skip
-    return "letters of the name"
+    return "letters like listed scam names"
