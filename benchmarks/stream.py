@@ -2,10 +2,13 @@
 
 The mix follows what a lively community shows: most events are messages, then reactions and replies, with a
 trickle of members joining and leaving. Time moves on: a few events per simulated second, so rate limits,
-flood windows and nightly jobs see time pass as in production. Texts are either synthetic clean
-sentences or real tweets from a public labelled set (Davidson's "neither" class: everyday English tweets of
-which a few percent trip the rules), read from the data folder; without it the real-text stream is absent and
-the benchmark says so instead of inventing figures.
+flood windows and nightly jobs see time pass as in production. Messages go mostly to the general channel,
+then help and off-topic; the feedback channel, whose every top-level message becomes an inbox item with a card,
+gets a small share (3 %), as in a community where feedback has its own quiet place. Texts are either
+synthetic plain sentences (clean: built from everyday phrases, no word salad) or real tweets from a public
+labelled set (Davidson's "neither" class: everyday English tweets of which a few percent trip the rules), read
+from the data folder; without it the real-text stream is absent and the benchmark says so instead of
+inventing figures.
 """
 
 from __future__ import annotations
@@ -18,14 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REGULARS = 2_000
-CHANNELS = ("general", "help", "feedback", "off-topic", "announcements")
+# Where top-level messages go, and each channel's share of them.
+CHANNELS = ("general", "help", "off-topic", "feedback", "announcements")
+CHANNEL_SHARES = (0.55, 0.22, 0.18, 0.03, 0.02)
 EMOJIS = ("👍", "❤️", "😂", "🎉", "👀")
-WORDS = (
-    "the", "new", "release", "works", "great", "on", "my", "phone", "thanks", "for", "help", "anyone", "tried",
-    "update", "yesterday", "event", "was", "fun", "see", "you", "at", "next", "meetup", "question", "about",
-    "settings", "page", "where", "is", "option", "love", "this", "community", "good", "morning", "everyone",
-    "today", "photo", "weekend", "plans", "coffee", "music", "team", "idea", "feature", "request", "bug", "fixed",
-)
+# Plain everyday sentences: an opener, a statement (subject + what about it), sometimes a closer.
+OPENERS = ("", "", "", "Hi all, ", "Good morning! ", "Quick question: ", "Thanks again, ", "By the way, ",
+           "Hello everyone, ", "Update: ")
+SUBJECTS = ("the new release", "the settings page", "the meetup on Friday", "my phone", "the last update",
+            "the photo contest", "the weekend event", "the help page", "the music playlist", "the team",
+            "the mobile app", "the newsletter", "this community", "the coffee chat", "the dark mode")
+STATEMENTS = ("works great for me", "was a lot of fun", "looks much better now", "is hard to find",
+              "crashed once this morning", "deserves more love", "made my day", "is on my list for tomorrow",
+              "could use a search option", "was fixed yesterday", "is really well done", "needs a small tweak",
+              "brought back good memories", "is where I learned the most", "starts at six tonight")
+CLOSERS = ("", "", "", " Thanks!", " See you there.", " Any tips?", " Has anyone else tried it?",
+           " Have a nice day.", " Great job, team.", " Let me know what you think.")
 DAVIDSON = "moderation/en/davidson_labeled_data.csv"
 NEITHER = "2"
 
@@ -45,9 +56,19 @@ class Happening:
 
 
 def synthetic_texts(count: int = 5_000, seed: int = 11) -> list[str]:
-    """Clean sentences of 4 to 24 words, like everyday chat."""
+    """Plain, clean everyday sentences (one or two statements with an opener and a closer now and then)."""
     rng = random.Random(seed)
-    return [" ".join(rng.choices(WORDS, k=rng.randint(4, 24))).capitalize() for _ in range(count)]
+
+    def statement() -> str:
+        return f"{rng.choice(SUBJECTS)} {rng.choice(STATEMENTS)}"
+
+    texts = []
+    for _ in range(count):
+        body = statement() if rng.random() < 0.6 else f"{statement()} and {statement()}"
+        opener = rng.choice(OPENERS)
+        body = body[0].upper() + body[1:] if not opener or opener.endswith(("! ", ": ")) else body
+        texts.append(f"{opener}{body}.{rng.choice(CLOSERS)}")
+    return texts
 
 
 def real_texts(data_dir: Path) -> list[str] | None:
@@ -97,7 +118,7 @@ def happenings(count: int, texts: list[str], seed: int = 5, tick_every: int = 20
                             text=rng.choice(texts))
         else:
             posted += 1
-            yield Happening("say", member=member, channel=CHANNELS[int(rng.random() ** 2 * len(CHANNELS))],
+            yield Happening("say", member=member, channel=rng.choices(CHANNELS, CHANNEL_SHARES)[0],
                             text=rng.choice(texts))
 
 

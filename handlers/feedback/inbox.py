@@ -96,6 +96,15 @@ def record(db: sqlite_utils.Database, draft: Draft) -> tuple[int, bool]:
     return int(cursor.lastrowid or 0), True
 
 
+def take(db: sqlite_utils.Database, draft: Draft) -> tuple[Item, bool]:
+    """`record` and the stored item read back, in one store trip: what a new feedback's card is drawn from."""
+    feedback_id, created = record(db, draft)
+    item = get(db, feedback_id)
+    if item is None:  # cannot happen: the row was just written or found in this very trip
+        raise LookupError(f"feedback {feedback_id} vanished while being recorded")
+    return item, created
+
+
 def get(db: sqlite_utils.Database, feedback_id: int) -> Item | None:
     rows = list(db.query(f"SELECT * FROM {ITEMS} WHERE id = ?", [feedback_id]))
     return Item.of(rows[0]) if rows else None

@@ -105,9 +105,9 @@ class Intake:
             member_id=event.member.id, member_name=event.member.display_name, source="command", kind=kind,
             channel_id=event.channel.id if event.channel else None, created_at=int(event.at.timestamp()), text=text,
         )
-        feedback_id, _ = await self.store.run(lambda db: inbox.record(db, draft))
-        thanks = answer("received", id=feedback_id, kind=kind_label(self.catalogue, community.locale, kind))
-        return [thanks, *await self.cards.post(feedback_id, community)]
+        item, _ = await self.store.run(lambda db: inbox.take(db, draft))
+        thanks = answer("received", id=item.id, kind=kind_label(self.catalogue, community.locale, kind))
+        return [thanks, *self.cards.post(item, community)]
 
     # -- feedback channels and the CMs' mark --------------------------------------------------------------------
     def _counted(self, community: Community, platform: str, member_id: str | None) -> bool:
@@ -146,11 +146,11 @@ class Intake:
             member_name=member_name, source=source, kind="unsorted", channel_id=channel_id, created_at=at,
             message_id=message_id, link=message_link(platform, space_id, channel_id, message_id),
         )
-        feedback_id, created = await self.store.run(lambda db: inbox.record(db, draft))
+        item, created = await self.store.run(lambda db: inbox.take(db, draft))  # one trip: stored and read back
         if not created:
             return []
-        log.info("feedback %s taken from a %s in %s on %s", feedback_id, source, channel_id, platform)
-        return await self.cards.post(feedback_id, community)
+        log.info("feedback %s taken from a %s in %s on %s", item.id, source, channel_id, platform)
+        return self.cards.post(item, community)
 
 
 def parse_kind(value: str, catalogue: Catalogue, locale: str) -> str | None:

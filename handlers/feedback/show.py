@@ -44,17 +44,18 @@ class Cards:
         return feedback_card(item, history, self.catalogue, community.locale, tz=community.tz,
                              text_days=community.feedback.text_days)
 
-    async def post(self, feedback_id: int, community: Community) -> list[Step]:
-        """The steps that post a new feedback's card and remember where it is."""
-        shown = await self.content(feedback_id, community)
-        if shown is None:
-            return []
-        item, content = shown
+    def post(self, item: inbox.Item, community: Community) -> list[Step]:
+        """The steps that post a new feedback's card and remember where it is.
+
+        `item` is the feedback as just stored (`inbox.take`): a new one has no decision yet, so drawing its card
+        needs no other read."""
+        feedback_id = item.id
         channel = inbox_channel(community, item.platform)
         if channel is None:
             log.warning("feedback %s: no inbox or moderation channel set for %s on %s", feedback_id, community.id,
                         item.platform)
             return []
+        content = self.render(item, [], community)
 
         async def remember(result: ActionResult) -> list[Step]:
             if result.ok and result.message_id:

@@ -75,3 +75,25 @@ async def test_opted_out_members_are_not_taken_from_channels_but_may_still_write
         submit alice fb:new kind=praise "text=Bravo"
     """)
     assert session.rows("SELECT source FROM feedback_items") == [("command",)]
+
+
+async def test_a_message_in_the_feedback_channel_costs_two_store_trips(session):
+    """One trip stores the feedback and reads it back for its card; one more remembers where the card went.
+    Counted, not timed: the inbox is on the path of every message of a feedback channel."""
+    await session.play("join alice")
+    store, trips = session.store, []
+    original = store.run
+
+    async def counted(fn):
+        trips.append(fn)
+        return await original(fn)
+
+    store.run = counted  # type: ignore[method-assign]
+    before = len(trips)
+    await session.play("say alice #general Bonjour à tous")
+    around = len(trips) - before  # what every message costs the other features (engagement buffers its rows)
+    before = len(trips)
+    printed = await session.play("say alice #feedback Le nouveau tableau de bord est génial")
+    assert "Retour n°\u00a01" in printed
+    assert len(trips) - before - around == 2
+    assert session.rows("SELECT card_message_id FROM feedback_items")[0][0]
