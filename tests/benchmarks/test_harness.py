@@ -76,3 +76,19 @@ def test_each_scenario_prints_its_lines_as_soon_as_it_is_done(monkeypatch, capsy
     assert entry.main(["startup", "dispatch", "--runs", "1"]) == 0
     assert "startup" not in seen_before["startup"]
     assert "startup" in seen_before["dispatch"] and "figure" in seen_before["dispatch"]
+
+
+def test_the_feedback_channel_gets_a_small_share_of_the_messages():
+    """Every top-level message of a feedback channel becomes an inbox item with a card: a community's feedback
+    channel is a quiet place, not a fifth of its talk."""
+    stream = list(happenings(20_000, synthetic_texts(50)))
+    channels = Counter(h.channel for h in stream if h.verb == "say")
+    said = sum(channels.values())
+    assert channels.most_common(1)[0][0] == "general"
+    assert 0 < channels["feedback"] / said < 0.05
+
+
+def test_the_synthetic_sentences_are_plain_and_varied():
+    texts = synthetic_texts(2_000)
+    assert len(set(texts)) > 1_500
+    assert all(text[0].isupper() and text.rstrip().endswith((".", "!", "?")) for text in texts)
