@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.actions import Button, ButtonStyle, Content, Field
 from bot.platforms.discord.render import (
     CONTENT_LIMIT,
@@ -87,3 +90,34 @@ def test_attachment_urls_and_images(tmp_path):
     assert rendered.files[0].filename == "chart.png"
     assert rendered.embeds[0].image.url == "attachment://chart.png"
     assert rendered.content == "https://cdn.test/a.mp4"
+
+
+@given(st.text(max_size=260))
+def test_a_remembered_escape_is_the_escape(raw):
+    from bot.platforms.discord import render
+
+    assert render.escape(raw) == render.escape(raw) == render._escape(raw)
+
+
+def test_a_cards_labels_are_escaped_once_across_cards(monkeypatch):
+    """Counted, not timed: the second card of the same shape escapes only what differs (the member's words)."""
+    import discord
+
+    calls: list[str] = []
+    original = discord.utils.escape_markdown
+
+    def counting(text, **kwargs):
+        calls.append(text)
+        return original(text, **kwargs)
+
+    monkeypatch.setattr(discord.utils, "escape_markdown", counting)
+
+    def card(words: str) -> Content:
+        return Content(title=Text.of("Signalement n° 7"), text=Text.of(Plain(words)),
+                       fields=(Field("Règles", Text.of("insulte (b1tch)")), Field("Membre", Text.of("Ana (42)"))),
+                       buttons=(Button("mod:dismiss:7", "Ignorer", ButtonStyle.SECONDARY),))
+
+    render_content(card("first words of a member, unique"))
+    first = len(calls)
+    render_content(card("other words of another member"))
+    assert calls[first:] == ["other words of another member"]

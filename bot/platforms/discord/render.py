@@ -14,6 +14,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,24 @@ _BUTTON_STYLES = {
 }
 
 
+ESCAPES_CACHED = 4_096  # distinct short strings whose escaped form is kept
+CACHED_LENGTH = 200  # longer strings (members' messages) are escaped each time: bounded memory
+
+
 def escape(raw: str) -> str:
-    """Member text made inert: no markdown, no masked link (`[label](url)`), no mention of anyone."""
+    """Member text made inert: no markdown, no masked link (`[label](url)`), no mention of anyone.
+
+    Every card escapes its labels (« Règles », « Membre », a rule's name...) again and again, through two
+    regular expressions each: short strings are escaped once and remembered."""
+    return _escape_short(raw) if len(raw) <= CACHED_LENGTH else _escape(raw)
+
+
+def _escape(raw: str) -> str:
     unmarked = discord.utils.escape_markdown(raw).replace("[", "\\[").replace("]", "\\]")
     return discord.utils.escape_mentions(unmarked)
+
+
+_escape_short = lru_cache(maxsize=ESCAPES_CACHED)(_escape)
 
 
 def render_span(span: Span) -> str:
