@@ -21,7 +21,7 @@ from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharacters
-from handlers.moderation.rules.terms import BannedTerms, Insults, Profanity, Swearing
+from handlers.moderation.rules.terms import BannedTerms, Gate, Insults, Profanity, Swearing
 from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
 from handlers.moderation.urls import ScamList
@@ -188,7 +188,8 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     if scam_path is not None and not len(scams):
         log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
     insults, profanity = build_terms(settings)
-    swearing, found_insults = Swearing(profanity), Insults(insults)
+    gate = Gate([insults, profanity])  # one look for candidates of either list per message
+    swearing, found_insults = Swearing(profanity, gate), Insults(insults, gate)
     rules: list[tuple[Rule, RuleSettings]] = [
         (BannedTerms(found_insults, swearing), settings.terms),
         (GroupHate(), settings.hate),

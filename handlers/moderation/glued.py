@@ -78,6 +78,11 @@ _MODIFIERS = frozenset(
 )
 
 
+def may_be_glued(text: str) -> bool:
+    """Some word of `text` starts with a leading word and goes on: `glued_terms` could find a term in it."""
+    return _CANDIDATE.search(text[:GLUE_WINDOW]) is not None
+
+
 def glued_terms(text: str, lookup: Callable[[str], object | None]) -> list:
     """The terms found in words of `text` (normalised words joined by spaces) made of a leading word and a
     listed term; `lookup` finds the term a word is, or None."""

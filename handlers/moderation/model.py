@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, repeat
-from operator import add, sub
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,22 @@ def _grams(word: str) -> tuple[str, ...]:
         return ()
     padded = f"<{word}>"
     return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+
+
+def domain_features(domain: str) -> set[str]:
+    """Letter 3- to 5-grams and hyphen-separated tokens of a registrable domain, its top-level domain, and
+    coarse shape features (length, hyphens, digits)."""
+    domain = domain[:120]
+    name, _, tld = domain.rpartition(".")
+    padded = f"<{name}>"
+    features = {f"tld:{tld}"}
+    for size in (3, 4, 5):
+        features.update(padded[i : i + size] for i in range(len(padded) - size + 1))
+    features.update(f"tok:{token}" for token in name.replace(".", "-").split("-") if token)
+    features.add(f"len:{min(len(name) // 4, 8)}")
+    features.add(f"hyphens:{min(name.count('-'), 3)}")
+    features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
+    return features
 
 
 @dataclass
@@ -149,8 +165,8 @@ class ModelBank:
     def text_sums(self, words: Sequence[str]) -> tuple[int, list[float]]:
         """(the number of distinct features of `message_features(words)`, each model's sum of their weights).
 
-        Each word brings its cached rows and their sums; a row two words of the message share (a 4-gram) is
-        then taken back out once per extra occurrence, so every distinct feature counts once, as in a set."""
+        Each word brings its cached rows and their sums; when two words of the message share a row (a 4-gram),
+        the sums are taken over the distinct rows instead, so every distinct feature counts once, as in a set."""
         words = words[:MAX_WORDS]
         get = self._index.get
         pairs = list(map(" ".join, pairwise(words)))
@@ -167,10 +183,9 @@ class ModelBank:
             word_rows.extend(known[1])
             word_sums.append(known[2])
         totals = [sum(column) for column in zip(*word_sums, strict=True)] if word_sums else [0.0] * len(self.intercepts)
-        if len(set(word_rows)) < len(word_rows):
-            seen: set[int] = set()
-            repeated = [row for row in word_rows if row in seen or seen.add(row)]  # type: ignore[func-returns-value]
-            totals = list(map(sub, totals, self._sums(repeated)))
+        distinct = set(word_rows)
+        if len(distinct) < len(word_rows):  # two words share a known 4-gram: it counts once
+            totals = self._sums(distinct)
         pair_rows = set(map(get, pairs, repeat(0)))  # pairs hold a space: never a word's row
         pair_rows.discard(0)
         if pair_rows:

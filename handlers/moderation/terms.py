@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from handlers.moderation.glued import glued_terms
+from handlers.moderation.glued import glued_terms, may_be_glued
 from handlers.moderation.inflections import forms
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
@@ -278,3 +278,30 @@ class LanguageTerms:
 
     def term_for(self, word: str, language: str = UNKNOWN) -> Term | None:
         return self.by_language.get(language, self.by_language[UNKNOWN]).term_for(word)
+
+
+class TermGate:
+    """Whether a message may hold a term of any of some lists, answered once for all of them.
+
+    Most messages hold no listed word, yet each list's matcher would still intersect the message's words (and
+    its squeezed words) with its words, prefixes and phrases, and scan for glued words, once per list. The
+    gate does that once, over the union of the lists' keys in every language (the matcher of an unknown
+    language holds every term): when it is closed, no list can find anything and the matchers are skipped;
+    when it is open, they run as before. Lists with substring or regex terms keep it always open.
+    """
+
+    def __init__(self, lists: Iterable[LanguageTerms]) -> None:
+        matchers = [terms.by_language[UNKNOWN] for terms in lists]
+        self.always = any(m.substrings or m.regexes for m in matchers)
+        self.keys = frozenset().union(*(m.word_keys | m.phrase_anchors for m in matchers))
+        self.heads = frozenset().union(*(m.head_keys for m in matchers))
+
+    def open(self, normalised: Normalised) -> bool:
+        if self.always:
+            return True
+        for words in (normalised.words, normalised.squeezed):
+            if words is None:
+                continue
+            if not self.keys.isdisjoint(words) or (self.heads and not self.heads.isdisjoint(map(_head, words))):
+                return True
+        return may_be_glued(normalised.text)

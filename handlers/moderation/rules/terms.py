@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from handlers.moderation.glued import all_reclaimed
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.terms import LanguageTerms, Term, TermMatcher
+from handlers.moderation.terms import LanguageTerms, Term, TermGate, TermMatcher
 
 SLURS = "slurs"
 RECLAIMED = "reclaimed slur (self-referential)"
@@ -56,18 +56,36 @@ def _hit(rule: str, found: list[Term]) -> Hit:
     return Hit(rule, worst, ", ".join(sorted({term.category for term in found})))
 
 
+class Gate:
+    """A `TermGate` over the lists of both finders, answered once per message (the finders share it)."""
+
+    def __init__(self, lists: list[LanguageTerms]) -> None:
+        self.gate = TermGate(lists)
+        self._last: tuple[MessageFacts, bool] | None = None
+
+    def open(self, message: MessageFacts) -> bool:
+        if self._last is None or self._last[0] is not message:
+            self._last = (message, self.gate.open(message.normalised))
+        return self._last[1]
+
+
 class Swearing:
     """The terms of one list found in the last message checked: the `terms` and `profanity` rules share one per
-    list (insults, profanity), so each look-up runs once per message."""
+    list (insults, profanity), so each look-up runs once per message. With a `gate` shared with the other
+    list's finder, a message holding no candidate for either list is not looked up at all."""
 
-    def __init__(self, profanity: LanguageTerms) -> None:
+    def __init__(self, profanity: LanguageTerms, gate: Gate | None = None) -> None:
         self.profanity = profanity
+        self.gate = gate
         self._last: tuple[MessageFacts, list[Term]] | None = None
 
     def find(self, message: MessageFacts) -> list[Term]:
         if self._last is not None and self._last[0] is message:
             return self._last[1]
-        found = self.profanity.find(message.normalised, message.language)
+        if self.gate is not None and not self.gate.open(message):
+            found: list[Term] = []
+        else:
+            found = self.profanity.find(message.normalised, message.language)
         self._last = (message, found)
         return found
 
