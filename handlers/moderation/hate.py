@@ -16,7 +16,9 @@ the profanity rule. Work is bounded: only the first `MAX_TOKENS` tokens are read
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from handlers.moderation.lexicon import ALL_GROUPS
 from handlers.moderation.normalise import Normalised
@@ -189,6 +191,22 @@ PATTERNS = (
     # Ruin and invasion: "X are destroying our country", « les X envahissent la France ».
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}R\b"),
 )
+# Words that quote a term rather than use it: a verb of saying, or naming the word itself ("the word X").
+_QUOTING = frozenset(_SAY) | frozenset(_split("""word words mot mots term terms terme termes slur slurs insulte
+insultes""")) - {"dis", "dit"}
+_DENOUNCING = frozenset(_DENOUNCE)
+
+
+def denounces(words: Sequence[str]) -> bool:
+    """The message quotes words to denounce them: a denouncing word ("racist", « homophobe ») beside a verb of
+    saying or the naming of a word ("calling them X is racist", « traiter quelqu'un de X, c'est homophobe »),
+    and not "I'm not racist but…". One pass over the first `MAX_TOKENS` words."""
+    words = words[:MAX_TOKENS]
+    if _DENOUNCING.isdisjoint(words) or _QUOTING.isdisjoint(words):
+        return False
+    return not any(word in _DENOUNCING and following in ("but", "mais") for word, following in pairwise(words))
+
+
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n]")
 _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
 _NOT_RACIST_BUT = re.compile(r"\bC (?:mais|but)\b")

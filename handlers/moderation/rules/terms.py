@@ -9,11 +9,13 @@ the message) are an insult, and the `terms` rule flags them.
 from __future__ import annotations
 
 from handlers.moderation.glued import all_reclaimed
+from handlers.moderation.hate import denounces
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.terms import LanguageTerms, Term, TermGate, TermMatcher
 
 SLURS = "slurs"
 RECLAIMED = "reclaimed slur (self-referential)"
+DENOUNCED = "slur quoted to denounce it"
 
 
 def _split(text: str) -> list[str]:
@@ -47,6 +49,14 @@ def reclaimed(message: MessageFacts, found: list[Term], terms: LanguageTerms) ->
         return term is not None and term.category == SLURS
 
     return all_reclaimed(message.normalised.words, is_slur)
+
+
+def denounced(message: MessageFacts, found: list[Term]) -> bool:
+    """Every term found is a slur, quoted to denounce it ("calling gay people X is homophobic", « traiter
+    quelqu'un de X, c'est du racisme ») and aimed at no one in the message: counter-speech, not abuse."""
+    if not found or any(t.category != SLURS for t in found) or aimed_at_someone(message):
+        return False
+    return denounces(message.normalised.words)
 
 
 def _hit(rule: str, found: list[Term]) -> Hit:
@@ -110,7 +120,7 @@ class BannedTerms:
 
     def check(self, message: MessageFacts) -> Hit | None:
         found = self._insults.find(message)
-        if found and not reclaimed(message, found, self.matcher):
+        if found and not reclaimed(message, found, self.matcher) and not denounced(message, found):
             return _hit(self.name, found)
         swearing = self._swearing is not None and self._swearing.find(message)
         if swearing and aimed_at_someone(message):
@@ -136,5 +146,7 @@ class Profanity:
             return None
         insults = self._insults.find(message) if self._insults is not None else []
         if insults and self.insults is not None:  # the `terms` rule's, unless each is a slur used about oneself
-            return Hit(self.name, Severity.LOW, RECLAIMED) if reclaimed(message, insults, self.insults) else None
+            if reclaimed(message, insults, self.insults):
+                return Hit(self.name, Severity.LOW, RECLAIMED)
+            return Hit(self.name, Severity.LOW, DENOUNCED) if denounced(message, insults) else None
         return Hit(self.name, Severity.LOW, "profanity") if swearing else None
