@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot.actions import Content
 from config.settings import Community
+
+log = logging.getLogger(__name__)
+# Why a kind's post will not go out as things stand: a CM cancelled or rejected it, it expired without a
+# decision, or every platform refused it.
+Withdrawal = Literal["cancelled", "rejected", "expired", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +39,17 @@ class Published:
 class PostKind:
     """`content(ref, platform, community)`: the message to send on that platform; `published(...)`: what the
     feature does once it is out (a poll opens and its closing is scheduled). Both must be idempotent: after a
-    crash the calendar may ask again for a post it had already sent."""
+    crash the calendar may ask again for a post it had already sent.
+
+    `withdrawn(ref, why)`: the post will not go out as things stand (cancelled, rejected, expired, failed), so
+    the feature's own record stops saying it waits; `resubmitted(ref)`: a withdrawn post was rescheduled and
+    waits again. Both optional, both idempotent."""
 
     name: str
     content: Callable[[str, str, Community], Awaitable[Content]]
     published: Callable[[Published], Awaitable[None]]
+    withdrawn: Callable[[str, Withdrawal], Awaitable[None]] | None = None
+    resubmitted: Callable[[str], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,26 @@ class PostKinds:
 
     def get(self, name: str) -> PostKind | None:
         return self._kinds.get(name)
+
+    async def withdraw(self, name: str, ref: str | None, why: Withdrawal) -> None:
+        """Tell a post's kind that it was withdrawn; a failure there never undoes the calendar's decision."""
+        kind = self._kinds.get(name)
+        if kind is None or kind.withdrawn is None or ref is None:
+            return
+        try:
+            await kind.withdrawn(ref, why)
+        except Exception:
+            log.exception("the %s %s could not record that its post was %s", name, ref, why)
+
+    async def resubmit(self, name: str, ref: str | None) -> None:
+        """Tell a post's kind that its withdrawn post waits to go out again (rescheduled)."""
+        kind = self._kinds.get(name)
+        if kind is None or kind.resubmitted is None or ref is None:
+            return
+        try:
+            await kind.resubmitted(ref)
+        except Exception:
+            log.exception("the %s %s could not record that its post was rescheduled", name, ref)
 
     async def submit_post(self, draft: KindDraft, community: Community) -> Submitted:
         if self.submit is None:  # a build without the calendar: nothing can schedule the post

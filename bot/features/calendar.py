@@ -35,7 +35,8 @@ def install(services: Services) -> None:
     publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
                           jobs.schedule, kinds=services.post_kinds, cards=cards)
     jobs.bind(publisher.run_post)
-    desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards)
+    desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards,
+                 services.post_kinds)
     services.post_kinds.submit = partial(submit_kind, desk)  # other features' posts (polls) come in here
     for spec in CalendarCommands(desk, services.store, services.outbox).specs():
         services.commands.add(spec)

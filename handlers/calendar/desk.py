@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.outbox import Outbox
+from bot.post_kinds import PostKinds
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
@@ -51,8 +52,9 @@ def draft_of(post: CalendarPost) -> PostDraft:
 
 class Desk:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, schedule: Schedule,
-                 deliver_now: DeliverNow, cards: ReviewCards | None = None) -> None:
+                 deliver_now: DeliverNow, cards: ReviewCards | None = None, kinds: PostKinds | None = None) -> None:
         self.store = store
+        self.kinds = kinds or PostKinds()  # a poll hears when its post is withdrawn or rescheduled
         self.clock = clock
         self.outbox = outbox
         self.schedule = schedule
@@ -133,6 +135,7 @@ class Desk:
         except TransitionRefused as error:
             return refused("calendar.answer.not_pending", id=str(post_id), status=error.current)
         self.schedule(post_id, None)
+        await self.kinds.withdraw(post.kind, post.kind_ref, "rejected")
         outcome = Outcome(True, "calendar.answer.rejected", {"id": str(post_id), "reason": reason.strip()},
                           await self._get(post_id, community))
         return await self._decided(outcome, community, "rejected", actor)
@@ -148,6 +151,7 @@ class Desk:
             return refused("calendar.answer.refused_status", id=str(post_id), status=error.current)
         await self.store.run(lambda db: ledger.skip_missed(db, post_id, self.clock.now()))
         self.schedule(post_id, None)
+        await self.kinds.withdraw(post.kind, post.kind_ref, "cancelled")
         outcome = Outcome(True, "calendar.answer.cancelled", {"id": str(post_id)}, await self._get(post_id, community))
         return await self._decided(outcome, community, "cancelled", actor)
 
@@ -210,6 +214,7 @@ class Desk:
             until=draft.until, max_count=draft.max_count, occurrences_done=0))
         await self.store.run(lambda db: ledger.skip_missed(db, post_id, now))
         self.schedule(post_id, due)
+        await self.kinds.resubmit(post.kind, post.kind_ref)
         outcome = Outcome(True, f"calendar.answer.rescheduled_{status.value}", {"id": str(post_id)},
                           await self._get(post_id, community), needs_review=status is Status.PENDING)
         return await self._decided(outcome, community, "edited", actor)

@@ -16,7 +16,7 @@ from bot.i18n import Catalogue, precise_percent
 from bot.text import Plain, Strong, Text, join
 from config.settings import Community
 from handlers.calendar.dates import moment
-from handlers.polls.polls import CLOSED, Poll, Tally
+from handlers.polls.polls import CLOSED, WITHDRAWN, Poll, Tally
 
 VOTE_PREFIX = "poll:vote:"
 BUTTON_LABEL_LIMIT = 75  # within Discord's 80 and Slack's 75 characters
@@ -102,6 +102,10 @@ def list_line(poll: Poll, tally: Tally, community: Community, catalogue: Catalog
     status = catalogue.text(locale, f"polls.status.{poll.status}")
     if poll.status == CLOSED and poll.closed_at:
         moment_text = catalogue.text(locale, "polls.list.closed_at", when=when(poll.closed_at, community))
+    elif poll.status == WITHDRAWN:
+        moment_text = catalogue.text(locale, f"polls.withdrawn.{poll.withdrawn_reason or 'cancelled'}",
+                                     post=str(poll.calendar_post_id or "—"),
+                                     when=when(poll.withdrawn_at, community) if poll.withdrawn_at else "—")
     elif poll.ends_at:
         moment_text = catalogue.text(locale, "polls.list.ends_at", when=when(poll.ends_at, community))
     else:

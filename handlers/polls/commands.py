@@ -21,7 +21,7 @@ from bot.text import Text, join
 from handlers.calendar.dates import AmbiguousWhen, UnreadableWhen, read_when
 from handlers.calendar.validation import CAMPAIGN, parse_targets
 from handlers.polls import polls as ledger
-from handlers.polls.cards import list_line, results_content, summary
+from handlers.polls.cards import list_line, results_content, summary, when
 from handlers.polls.drafting import read_poll
 from handlers.polls.kind import KIND
 
@@ -133,6 +133,11 @@ class PollCommands:
             return [invocation.answer("polls.answer.not_found", id=str(invocation.options["id"]))]
         if poll.status == ledger.WAITING:
             return [invocation.answer("polls.answer.not_open", id=str(poll.id), post=str(poll.calendar_post_id))]
+        if poll.status == ledger.WITHDRAWN:
+            why = invocation.say(f"polls.withdrawn.{poll.withdrawn_reason or 'cancelled'}",
+                                 post=str(poll.calendar_post_id or "—"), when=when(poll.withdrawn_at,
+                                 invocation.community) if poll.withdrawn_at else "—")
+            return [invocation.answer("polls.answer.withdrawn", id=str(poll.id), why=why)]
         key = await self.close_now(poll.id)
         return [invocation.answer(key, id=str(poll.id))]
 

@@ -2,7 +2,9 @@
 
 On a platform that runs polls itself (`Capability.NATIVE_POLLS`: Discord) the message carries a native poll;
 elsewhere (Slack, the console) it is a card with one button per answer. Once a message is out, the poll opens
-(its end is counted from the first publication) and the closing wake-up is set.
+(its end is counted from the first publication) and the closing wake-up is set. When the calendar withdraws
+the post (cancelled, rejected, expired, failed) the waiting poll is marked withdrawn, and waits again if the
+post is rescheduled.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.platform import Capability
-from bot.post_kinds import PostKind, Published
+from bot.post_kinds import PostKind, Published, Withdrawal
 from bot.store import Store
 from config.settings import Community
 from handlers.polls import polls as ledger
@@ -37,7 +39,7 @@ class PollKind:
         self.schedule_close = schedule_close
 
     def post_kind(self) -> PostKind:
-        return PostKind(KIND, self.content, self.published)
+        return PostKind(KIND, self.content, self.published, self.withdrawn, self.resubmitted)
 
     async def content(self, ref: str, platform: str, community: Community) -> Content:
         poll = await self.store.run(partial(ledger.get_poll, poll_id=int(ref)))
@@ -54,3 +56,11 @@ class PollKind:
             db, int(where.ref), where.platform, where.channel_id, where.message_id, where.at))
         if poll is not None and poll.status == ledger.OPEN and poll.ends_at is not None:
             self.schedule_close(poll.id, poll.ends_at)
+
+    async def withdrawn(self, ref: str, why: Withdrawal) -> None:
+        """Its post was cancelled, rejected, expired or failed: `/poll list` says so instead of "waiting"."""
+        now = self.clock.now()
+        await self.store.run(lambda db: ledger.withdraw_poll(db, int(ref), why, now))
+
+    async def resubmitted(self, ref: str) -> None:
+        await self.store.run(lambda db: ledger.resubmit_poll(db, int(ref)))

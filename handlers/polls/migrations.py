@@ -26,7 +26,7 @@ def m001_polls(db: sqlite_utils.Database) -> None:
             "answers": str,  # JSON list of the answers, in order
             "multiple": int,
             "duration_seconds": int,
-            "status": str,  # waiting (for its calendar post) | open | closed
+            "status": str,  # waiting (for its calendar post) | open | closed | withdrawn (its post will not go out)
             "author_platform": str,
             "author_id": str,
             "campaign": str,
@@ -103,3 +103,10 @@ def m004_results(db: sqlite_utils.Database) -> None:
         foreign_keys=[("poll_id", POLLS, "id")],
     )
     db.table(RESULTS).create_index(["idempotency_key"], unique=True)
+
+
+@migrations()
+def m005_withdrawn(db: sqlite_utils.Database) -> None:
+    """Why a poll's calendar post will not go out (cancelled, rejected, expired, failed), and since when."""
+    db.table(POLLS).add_column("withdrawn_reason", str)
+    db.table(POLLS).add_column("withdrawn_at", str)

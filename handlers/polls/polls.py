@@ -19,7 +19,7 @@ import sqlite_utils
 
 from handlers.polls.migrations import MESSAGES, POLLS, RESULTS, VOTES
 
-WAITING, OPEN, CLOSED = "waiting", "open", "closed"
+WAITING, OPEN, CLOSED, WITHDRAWN = "waiting", "open", "closed", "withdrawn"
 MessageKey = tuple[str, str, str]  # platform, channel id, message id
 
 
@@ -50,6 +50,8 @@ class Poll:
     opened_at: datetime | None
     ends_at: datetime | None
     closed_at: datetime | None
+    withdrawn_reason: str | None = None  # cancelled | rejected | expired | failed, while withdrawn
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ def _poll(row: Mapping) -> Poll:
         author_platform=row["author_platform"], author_id=row["author_id"], campaign=row["campaign"],
         calendar_post_id=row["calendar_post_id"], created_at=unstamp(row["created_at"]),
         opened_at=unstamp(row["opened_at"]), ends_at=unstamp(row["ends_at"]), closed_at=unstamp(row["closed_at"]),
+        withdrawn_reason=row["withdrawn_reason"], withdrawn_at=unstamp(row["withdrawn_at"]),
     )
 
 
@@ -133,6 +136,23 @@ def discard_poll(db: sqlite_utils.Database, poll_id: int) -> None:
         db.execute(f"DELETE FROM {POLLS} WHERE id = ? AND status = ?", [poll_id, WAITING])
 
 
+def withdraw_poll(db: sqlite_utils.Database, poll_id: int, reason: str, now: datetime) -> bool:
+    """A waiting poll whose calendar post will not go out; False when it was not waiting (an open poll, which
+    went out on another platform, stays open)."""
+    with db.atomic():
+        return db.execute(
+            f"UPDATE {POLLS} SET status = ?, withdrawn_reason = ?, withdrawn_at = ? WHERE id = ? AND status = ?",
+            [WITHDRAWN, reason, stamp(now), poll_id, WAITING]).rowcount == 1
+
+
+def resubmit_poll(db: sqlite_utils.Database, poll_id: int) -> bool:
+    """A withdrawn poll whose calendar post was rescheduled waits again."""
+    with db.atomic():
+        return db.execute(
+            f"UPDATE {POLLS} SET status = ?, withdrawn_reason = NULL, withdrawn_at = NULL WHERE id = ?"
+            " AND status = ?", [WAITING, poll_id, WITHDRAWN]).rowcount == 1
+
+
 def get_poll(db: sqlite_utils.Database, poll_id: int) -> Poll | None:
     rows = list(db.query(f"SELECT * FROM {POLLS} WHERE id = ?", [poll_id]))
     return _poll(rows[0]) if rows else None
@@ -156,9 +176,10 @@ def record_message(db: sqlite_utils.Database, poll_id: int, platform: str, chann
         db.execute(
             f"INSERT OR IGNORE INTO {MESSAGES} (poll_id, community, platform, channel_id, message_id, posted_at)"
             " VALUES (?, ?, ?, ?, ?, ?)", [poll_id, row[0], platform, channel_id, message_id, stamp(at)])
-        if row[2] == WAITING:
-            db.execute(f"UPDATE {POLLS} SET status = ?, opened_at = ?, ends_at = ? WHERE id = ? AND status = ?",
-                       [OPEN, stamp(at), stamp(at + timedelta(seconds=row[1])), poll_id, WAITING])
+        if row[2] in (WAITING, WITHDRAWN):  # withdrawn, then sent after all (a CM's "post now"): it opens
+            db.execute(f"UPDATE {POLLS} SET status = ?, opened_at = ?, ends_at = ?, withdrawn_reason = NULL,"
+                       " withdrawn_at = NULL WHERE id = ? AND status = ?",
+                       [OPEN, stamp(at), stamp(at + timedelta(seconds=row[1])), poll_id, row[2]])
     return get_poll(db, poll_id)
 
 

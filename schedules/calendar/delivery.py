@@ -143,7 +143,7 @@ class Publisher:
                 return
             community = self.directory.by_id(post.community)
             if post.status is Status.PENDING:
-                await expire_if_due(self.store, self.notices, post, community, now, self.cards)
+                await expire_if_due(self.store, self.notices, post, community, now, self.cards, self.kinds)
                 return
             if begun.due is None:
                 return
@@ -190,6 +190,8 @@ class Publisher:
             await self._after_send(post, community, delivery, result)
             if step.advanced:
                 self.reschedule(post.id, step.following)
+                if step.following is None and not result.ok:  # ended on a failure: a poll that never opened
+                    await self.kinds.withdraw(post.kind, post.kind_ref, "failed")  # is withdrawn (an open one stays)
             delivery = step.claimed
 
     async def _miss(self, post: CalendarPost, community: Community, due: datetime) -> None:
@@ -320,6 +322,8 @@ class Publisher:
             changes: dict[str, Any] = {"published_at": self.clock.now()} if final is Status.PUBLISHED else {}
             await self.store.run(lambda db: ledger.transition(
                 db, post_id, final, SYSTEM, self.clock.now(), action="done", **changes))
+            if final is Status.FAILED:
+                await self.kinds.withdraw(post.kind, post.kind_ref, "failed")
         return sent
 
     async def resend(self, delivery_id: int, from_statuses: tuple[str, ...]) -> ActionResult | None:

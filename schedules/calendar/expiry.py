@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.post_kinds import PostKinds
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar import posts as ledger
@@ -19,7 +20,7 @@ from schedules.calendar.notices import Notices
 
 
 async def expire_if_due(store: Store, notices: Notices, post: CalendarPost, community: Community,
-                        now: datetime, cards: ReviewCards | None = None) -> bool:
+                        now: datetime, cards: ReviewCards | None = None, kinds: PostKinds | None = None) -> bool:
     """Expire `post` if it is still pending approval at or after its time; True when it expired now."""
     if post.status is not Status.PENDING or post.next_due_at is None or post.next_due_at > now:
         return False
@@ -28,6 +29,8 @@ async def expire_if_due(store: Store, notices: Notices, post: CalendarPost, comm
             db, post.id, Status.EXPIRED, SYSTEM, now, action="expire", expect={Status.PENDING}, next_due_at=None))
     except TransitionRefused:  # approved or cancelled a moment ago
         return False
+    if kinds is not None:
+        await kinds.withdraw(post.kind, post.kind_ref, "expired")
     if cards is not None:
         expired = await store.run(lambda db: ledger.get_post(db, post.id)) or post
         await cards.follow(expired, community, "expired", SYSTEM.shown, now)

@@ -174,3 +174,30 @@ async def test_a_scheduled_poll_is_approved_published_and_closed_with_its_result
                                  and [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL])
     assert "Most chosen: Yes" in json.dumps(posted[-1].args, ensure_ascii=False)
     assert clock.now() == START.replace(hour=16)
+
+
+async def slash(fake, line: str, user: str, key: str) -> str:
+    await fake.send_socket("slash_commands", command_payload(line, user_id=user, channel_id=GENERAL,
+                                                             response_url=fake.response_url(key)))
+    [said] = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == key])
+    return json.dumps(said, ensure_ascii=False)
+
+
+async def test_a_poll_slack_refuses_to_publish_is_listed_as_withdrawn_not_waiting(bot, fake):
+    app, _clock, _wakeups = bot
+    fake.queue_error("chat.postMessage", "restricted_action")  # a permanent refusal: the post fails
+    created = await slash(fake, f'poll new question="Lunch?" answers="Yes|No" to=#{GENERAL}', "USAM", "n")
+    assert "Poll #1 created" in created
+    assert app.services.store.db.execute("SELECT status FROM calendar_posts").fetchone() == ("failed",)
+    listed = await slash(fake, "poll list", "UCM", "l")
+    assert "#1 · withdrawn · Lunch? · its calendar post #1 could not be published on" in listed
+    assert "waiting to be published" not in listed
+    closing = await slash(fake, "poll close 1", "UCM", "c")
+    assert "Poll #1 was withdrawn" in closing
+
+
+async def test_a_poll_cancelled_on_slack_is_withdrawn(bot, fake):
+    await slash(fake, f'poll new question="Quiz?" answers="A|B" to=#{GENERAL} at="2026-11-24 15:00"', "USAM", "n")
+    assert "cancelled" in await slash(fake, "post cancel 1", "UCM", "x")
+    listed = await slash(fake, "poll list", "UCM", "l")
+    assert "#1 · withdrawn · Quiz? · its calendar post #1 was cancelled on" in listed
