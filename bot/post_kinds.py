@@ -9,9 +9,9 @@ message when it is due, and tells the kind where each one was published. The cal
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-import logging
 from datetime import datetime
 from typing import Any, Literal
 
