@@ -6,7 +6,11 @@ feature that stores a member id declares the table here.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from bot.text import Text
+from config.settings import Community
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +45,7 @@ class PersonalData:
 
 
 FORGOTTEN = "forgotten"
+
+# What a feature undoes on the platforms before a member is forgotten (an ambassador's role): given the community
+# and every (platform, member id) of the person, it acts and returns the sentences to add to forget-me's answer.
+ForgetHook = Callable[[Community, tuple[tuple[str, str], ...]], Awaitable[list[Text]]]

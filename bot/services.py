@@ -15,7 +15,7 @@ from bot.dispatcher import CommunityDirectory, Dispatcher
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
-from bot.personal_data import PersonalData
+from bot.personal_data import ForgetHook, PersonalData
 from bot.post_kinds import PostKinds
 from bot.store import Store
 from bot.wakeups import Wakeups
@@ -41,6 +41,7 @@ class Services:
     start_hooks: list[Hook] = field(default_factory=list)
     stop_hooks: list[Hook] = field(default_factory=list)
     flush_hooks: list[Hook] = field(default_factory=list)
+    forget_hooks: list[ForgetHook] = field(default_factory=list)
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` once the platforms are connected and the scheduler runs (rebuild jobs, catch up)."""
@@ -54,6 +55,10 @@ class Services:
         """Write every buffered row now, so that what follows sees (or erases) all of it."""
         for hook in self.flush_hooks:
             await hook()
+
+    def on_forget(self, hook: ForgetHook) -> None:
+        """Register what to undo on the platforms when a member asks to be forgotten (before their rows go)."""
+        self.forget_hooks.append(hook)
 
     def on_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` at shutdown, before the store closes (flush buffers). Hooks run in reverse order."""

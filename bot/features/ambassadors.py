@@ -22,6 +22,7 @@ def install(services: Services) -> None:
     appointments = Appointments(services.store, services.clock, services.outbox, services.catalogue)
     buttons = AmbassadorButtons(appointments, services.catalogue)
     services.dispatcher.subscribe(ButtonClicked, buttons.on_click)
+    services.on_forget(appointments.forgotten)  # forget-me takes the ambassador role back first
     for spec in AmbassadorCommands(services.store, services.clock, appointments).specs():
         services.commands.add(spec)
     rounds = CandidateRounds(services.store, services.clock, services.outbox, services.catalogue, communities,

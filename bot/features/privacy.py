@@ -19,6 +19,7 @@ def install(services: Services) -> PrivacyCommands:
         services.catalogue,
         services.personal_data,
         services.flush_pending,
+        services.forget_hooks,
     )
     for spec in commands.specs():
         services.commands.add(spec)

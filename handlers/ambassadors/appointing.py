@@ -4,8 +4,9 @@ Accepting records the ambassador first (every linked account of the person), the
 each platform the person has an account on (Discord role, Slack user group, console role), thanks them by direct
 message from the catalogue's template, and edits every copy of the card so nobody decides twice. A role the
 platform refused is recorded as not given and said in the CM's answer; the appointment itself stands. Removing
-takes the roles back. A person's accounts on several platforms are reached through the platform that holds each,
-so the decision is taken once, wherever the CM clicked.
+takes the roles back on every account linked to the person (one linked after the appointment too), and so does
+the member's own forget-me. A person's accounts on several platforms are reached through the platform that holds
+each, so the decision is taken once, wherever the CM clicked.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class Decision:
 def person_accounts(db: sqlite_utils.Database, community: str, account: Account) -> list[Account]:
     """The account and every account linked to it (`/privacy link`)."""
     return [(a.platform, a.member_id) for a in accounts_of(db, community, LinkedAccount(*account))]
+
+
+def _every(removed: list[Account], linked: list[Account]) -> list[Account]:
+    """The accounts whose role goes: those that were ambassadors, then the person's other linked accounts (one
+    linked after the appointment may hold the role too; taking back a role not held changes nothing)."""
+    return removed + [a for a in linked if a not in removed]
 
 
 class Appointments:
@@ -98,33 +105,51 @@ class Appointments:
     async def remove(self, account: Account, by: Account, community: Community) -> Decision:
         now = self.clock.now()
 
-        def take_off(db: sqlite_utils.Database) -> list[Account]:
-            return records.remove(db, community.id, person_accounts(db, community.id, account), by, now)
+        def take_off(db: sqlite_utils.Database) -> tuple[list[Account], list[Account]]:
+            accounts = person_accounts(db, community.id, account)
+            return records.remove(db, community.id, accounts, by, now), accounts
 
-        removed = await self.store.run(take_off)
+        removed, accounts = await self.store.run(take_off)
         if not removed:
             return Decision(False, [self._say(community, "ambassadors.answer.not_ambassador")])
         name = await self._name(community, account)
         lines = [self._say(community, "ambassadors.answer.removed", name=Plain(name))]
-        lines += await self._roles(community, removed, grant=False)
+        lines += await self._roles(community, _every(removed, accounts), grant=False)
         return Decision(True, lines)
+
+    async def forgotten(self, community: Community, accounts: tuple[Account, ...]) -> list[Text]:
+        """The member asked to be forgotten: an ambassador stops being one, and the role is taken back on every
+        platform of their accounts, before their rows are erased. Says so, in forget-me's answer; nothing for
+        a member who is not an ambassador."""
+        now = self.clock.now()
+        mine = list(accounts)
+        removed = await self.store.run(lambda db: records.remove(db, community.id, mine, mine[0], now)) if mine else []
+        if not removed:
+            return []
+        lines = [self._say(community, "ambassadors.answer.forgotten")]
+        lines += await self._roles(community, _every(removed, mine), grant=False, configured_only=True)
+        return lines
 
     async def _name(self, community: Community, account: Account) -> str:
         names = await self.store.run(lambda db: display_names(db, community.id, [account]))
         return names[account]
 
-    async def _roles(self, community: Community, accounts: list[Account], *, grant: bool) -> list[Text]:
-        """Give (or take back) the configured role on each account's platform; one line per account."""
+    async def _roles(self, community: Community, accounts: list[Account], *, grant: bool,
+                     configured_only: bool = False) -> list[Text]:
+        """Give (or take back) the configured role on each account's platform; one line per account (none for a
+        platform with no role configured when `configured_only`: the member need not hear of settings)."""
         lines: list[Text] = []
         reason = self.catalogue.string(community.locale, "ambassadors.reason." + ("grant" if grant else "revoke"))
         for platform, member_id in accounts:
             shown = platform_name(platform)
             role = community.ambassadors.role_for(platform)
             if role is None:
-                lines.append(self._say(community, "ambassadors.answer.no_role", platform=shown))
+                if not configured_only:
+                    lines.append(self._say(community, "ambassadors.answer.no_role", platform=shown))
                 continue
             if not self.outbox.has(PlatformName(platform)):
-                lines.append(self._say(community, "ambassadors.answer.not_running", platform=shown))
+                key = "ambassadors.answer.not_running" if grant else "ambassadors.answer.not_running_revoke"
+                lines.append(self._say(community, key, platform=shown))
                 continue
             action = (GrantRole if grant else RevokeRole)(member_id=member_id, role_id=role, reason=reason)
             result = await self.outbox.send(PlatformName(platform), action)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.actions import Action, Content, DirectMessage, FileAttachment
@@ -22,7 +22,7 @@ from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
-from bot.personal_data import PersonalData
+from bot.personal_data import ForgetHook, PersonalData
 from bot.store import Store
 from bot.text import Text
 from handlers.privacy import export as exporting
@@ -42,6 +42,8 @@ class PrivacyCommands:
     catalogue: Catalogue
     declarations: list[PersonalData]  # filled by every feature at install; read at call time
     flush_pending: Callable[[], Awaitable[None]] | None = None  # buffered rows (engagement) written first
+    # what other features undo on the platforms first (an ambassador's role); filled at install, read at call time
+    forget_hooks: list[ForgetHook] = field(default_factory=list)
 
     def specs(self) -> list[CommandSpec]:
         confirm = OptionSpec("confirm", "privacy.option_confirm", OptionKind.BOOLEAN)
@@ -80,13 +82,18 @@ class PrivacyCommands:
                                    accounts=_account_list(accounts))
             return [invocation.answer(Text.of(asked, *_kept(invocation, counts[KEPT_COUNT], days)))]
 
+        undone: list[Text] = []
+        for hook in self.forget_hooks:  # while the records still say what to undo
+            undone += await hook(invocation.community, tuple((a.platform, a.member_id) for a in accounts))
+
         def erase(db) -> tuple[dict[str, int], Counter[str]]:
             return inventory(db, community, accounts, declarations, keep), forget(db, community, accounts,
                                                                                    declarations, keep)
 
         found, counts = await self.store.run(erase)
         done = invocation.say("privacy.forget_done", what=self._described(found, invocation))
-        return [invocation.answer(Text.of(done, *_kept(invocation, counts[KEPT_COUNT], days)))]
+        also = [part for line in undone for part in ("\n", line)]
+        return [invocation.answer(Text.of(done, *_kept(invocation, counts[KEPT_COUNT], days), *also))]
 
     def _described(self, found: dict[str, int], invocation: Invocation) -> str:
         return described(found, self.catalogue, invocation.locale)
