@@ -1,5 +1,5 @@
 """The feedback inbox's front door: `/feedback` and its modal, the feedback channels and the CMs' mark, the
-inbox cards and their buttons, and the nightly retention of the words.
+inbox cards and their buttons, the team's `/inbox` list, and the nightly retention of the words.
 
 Installed after engagement, so a message in a feedback channel is logged as activity and taken into the inbox
 alike; moderation, installed first, keeps a deleted scam out of both.
@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.wiring import Feature
 from handlers.feedback.desk import Desk
 from handlers.feedback.intake import Intake
+from handlers.feedback.listing import InboxList
 from handlers.feedback.migrations import HISTORY, ITEMS, migrations
 from handlers.feedback.show import Cards
 from schedules.feedback.retention import FeedbackRetention
@@ -29,6 +30,7 @@ def install(services: Services) -> None:
     dispatcher.subscribe(ButtonClicked, desk.on_button)
     dispatcher.subscribe(ModalSubmitted, desk.on_modal)
     services.commands.add(intake.command())
+    services.commands.add(InboxList(services.store, services.clock).command())
     retention = FeedbackRetention(services.store, services.clock, services.outbox, cards, services.catalogue,
                                   services.settings.communities)
 

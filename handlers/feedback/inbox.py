@@ -203,3 +203,18 @@ def given_by(db: sqlite_utils.Database, community: str, start: int, end: int) ->
         " AND created_at < ? AND member_id IS NOT NULL GROUP BY platform, member_id", [community, start, end],
     ).fetchall()
     return {(platform, member): count for platform, member, count in rows}
+
+
+def listed(db: sqlite_utils.Database, community: str, statuses: tuple[str, ...], kind: str | None,
+           offset: int, limit: int) -> tuple[list[Item], int]:
+    """One page of the community's feedback in `statuses` (of one `kind` when given) and how many there are in
+    all. Feedback still waiting comes oldest first (what waits longest matters most); closed feedback comes
+    most recently closed first."""
+    marks = ", ".join("?" for _ in statuses)
+    where = f"community = ? AND status IN ({marks})" + (" AND kind = ?" if kind else "")
+    params: list[Any] = [community, *statuses, *([kind] if kind else [])]
+    (total,) = db.execute(f"SELECT count(*) FROM {ITEMS} WHERE {where}", params).fetchone()
+    order = "coalesce(closed_at, created_at) DESC, id DESC" if statuses == (DONE,) else "created_at, id"
+    rows = db.query(f"SELECT * FROM {ITEMS} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, limit, offset])
+    return [Item.of(row) for row in rows], int(total)

@@ -5,6 +5,8 @@ message takes it into the inbox with its author."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.app import App
@@ -153,3 +155,22 @@ async def test_a_members_message_in_a_feedback_channel_becomes_a_linked_card(fak
     fields = {f["name"]: f["value"] for f in card.json["embeds"][0]["fields"]}
     assert "56" in fields["From"] and fields["Source"] == "feedback channel"
     assert "Please add an export" not in str(card.json)  # linked, never copied
+
+
+async def test_the_team_lists_the_inbox_with_a_filter_and_members_are_refused(fake, running):
+    hostile = "Crash on save @everyone <@&502> **now**"
+    await submit(fake, "fb:new", [
+        {"type": 18, "component": {"type": 3, "custom_id": "kind", "values": ["bug"]}},
+        {"type": 18, "component": {"type": 4, "custom_id": "text", "value": hostile}}], "47")
+    listed = fake.command("inbox", "49", roles=(CM_ROLE,), options=[{"name": "kind", "type": 3, "value": "bug"}])
+    await fake.dispatch("INTERACTION_CREATE", listed)
+    [answer] = await fake.wait_for_request("POST", callback(listed))
+    shown = answer.json["data"]
+    assert shown["flags"] & EPHEMERAL and shown["allowed_mentions"]["parse"] == []
+    assert "Feedback inbox, not closed · 🐞 Bug: 1 item" in shown["content"]
+    assert re.search(r"#1 · 🐞 Bug · to handle · received \d+ minutes? ago · from ", shown["content"])
+    assert "@\u200beveryone" in shown["content"] and "**now**" not in shown["content"]  # inert
+    member = fake.command("inbox", "48")
+    await fake.dispatch("INTERACTION_CREATE", member)
+    [refused] = await fake.wait_for_request("POST", callback(member))
+    assert "reserved for" in refused.json["data"]["content"] and "#1" not in refused.json["data"]["content"]

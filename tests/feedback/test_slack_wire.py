@@ -134,3 +134,22 @@ async def test_a_cm_mark_on_slack_takes_the_message_and_its_author(slack, runnin
                                            if c.args["channel"] == INBOX])
     shown = json.dumps(card.args["blocks"])
     assert "UADA" in shown and "p1700000001000100" in shown
+
+
+async def test_the_team_lists_the_inbox_on_slack_page_by_page(slack, running):
+    for n in range(11):
+        await slack.send_socket("interactive", picked({"text": f"Idea {n} <!channel>"}, {"kind": "idea"}))
+    await slack.wait_for(lambda: len([c for c in slack.calls_to("chat.postMessage")
+                                      if c.args["channel"] == INBOX]) == 11)
+    await slack.send_socket("slash_commands", command_payload(
+        "inbox", user_id="UCM", channel_id=GENERAL, response_url=slack.response_url("list")))
+    [listed] = await slack.wait_for(lambda: [r for r in slack.responses if r["key"] == "list"])
+    text = listed["text"]
+    assert listed["response_type"] == "ephemeral"
+    assert "Feedback inbox, not closed: 11 items" in text and "#1 · 💡 Idea · to handle" in text
+    assert "#10 ·" in text and "#11 ·" not in text and "Next: /cmbot inbox page=2" in text
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text  # a member's words stay inert
+    await slack.send_socket("slash_commands", command_payload(
+        "inbox page=2", user_id="UCM", channel_id=GENERAL, response_url=slack.response_url("next")))
+    [second] = await slack.wait_for(lambda: [r for r in slack.responses if r["key"] == "next"])
+    assert "#11 · 💡 Idea" in second["text"] and "Page 2 of 2." in second["text"]
