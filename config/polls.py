@@ -25,6 +25,9 @@ class PollSettings(Section):
     vote_retention_days: int = Field(default=30, ge=0, le=3650,
                                      description="days each member's vote is kept after the poll ends")
     sweep_seconds: int = Field(default=60, ge=5, le=3600, description="safety-net sweep for polls due to close")
+    card_update_seconds: int = Field(default=5, ge=0, le=300,
+                                     description="a poll's button card is redrawn at most once in this many seconds"
+                                                 " (Slack limits chat.update); the latest count is always drawn")
 
     @model_validator(mode="after")
     def _bounds(self) -> PollSettings:

@@ -18,14 +18,17 @@ from handlers.polls.kind import PollKind
 from handlers.polls.migrations import migrations
 from handlers.polls.votes import PollVotes
 from schedules.polls.closing import PollCloser, PollJobs
+from schedules.polls.redraws import CardRedraws
 from schedules.polls.retention import VoteRetention
 
 
 def install(services: Services) -> None:
     communities = services.settings.communities
     sweep_every = timedelta(seconds=min(c.polls.sweep_seconds for c in communities))
+    redraws = CardRedraws(services.store, services.clock, services.outbox, services.catalogue, services.wakeups,
+                          services.directory)
     closer = PollCloser(services.store, services.clock, services.outbox, services.catalogue, services.directory,
-                        services.optouts)
+                        services.optouts, redraws)
     jobs = PollJobs(services.wakeups, services.clock, closer.close)
     kind = PollKind(services.store, services.clock, services.outbox, services.catalogue, jobs.schedule)
     services.post_kinds.register(kind.post_kind())
@@ -35,7 +38,7 @@ def install(services: Services) -> None:
 
     for spec in PollCommands(services.store, services.clock, services.post_kinds, close_now).specs():
         services.commands.add(spec)
-    votes = PollVotes(services.store, services.clock, services.catalogue)
+    votes = PollVotes(services.store, services.clock, services.catalogue, redraws.voted)
     services.dispatcher.subscribe(ButtonClicked, votes.on_click)
     services.dispatcher.subscribe(PollVoteAdded, votes.on_vote_added)
     services.dispatcher.subscribe(PollVoteRemoved, votes.on_vote_removed)
@@ -43,6 +46,7 @@ def install(services: Services) -> None:
 
     async def start() -> None:
         await closer.reconcile()
+        await redraws.redraw_open()
         await jobs.rebuild(services.store, closer.sweep, sweep_every)
         await closer.sweep()
         retention.register(services.wakeups)

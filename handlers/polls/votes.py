@@ -2,29 +2,33 @@
 
 Buttons: one vote per member on single-choice polls (clicking another answer moves the vote, clicking the chosen
 one again withdraws it), one per answer on multiple-choice polls; the member gets a private confirmation and the
-card's count is redrawn. Native votes are recorded as the platform reports them (it enforces the choice rule
-itself). Nothing is counted once the poll has ended, even before the closing job has run.
+card's count is redrawn (through `Redraw`: at most once every `polls.card_update_seconds`, the latest count
+always drawn). Native votes are recorded as the platform reports them (it enforces the choice rule itself).
+Nothing is counted once the poll has ended, even before the closing job has run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot.actions import Action, Answer, Content, EditMessage
+from bot.actions import Action, Answer, Content
 from bot.clock import Clock
 from bot.events import ButtonClicked, PollVoteAdded, PollVoteRemoved
 from bot.i18n import Catalogue
 from bot.store import Store
 from config.settings import Community
 from handlers.polls import polls as ledger
-from handlers.polls.cards import button_content, read_vote_id
+from handlers.polls.cards import read_vote_id
+
+Redraw = Callable[[int, Community], Awaitable[None]]  # a vote changed a poll's count: redraw its cards (throttled)
 
 
 class PollVotes:
-    def __init__(self, store: Store, clock: Clock, catalogue: Catalogue) -> None:
+    def __init__(self, store: Store, clock: Clock, catalogue: Catalogue, redraw: Redraw) -> None:
         self.store = store
         self.clock = clock
         self.catalogue = catalogue
+        self.redraw = redraw
 
     def _answer(self, event: ButtonClicked, community: Community, key: str, **values: str) -> Answer:
         return Answer(interaction=event.interaction,
@@ -44,12 +48,8 @@ class PollVotes:
         if poll.status != ledger.OPEN or (poll.ends_at is not None and poll.ends_at <= now):
             return [self._answer(event, community, "polls.answer.closed")]
         outcome = await self.store.run(lambda db: ledger.choose(db, poll, message, event.member.id, answer, now))
-        tally = await self.store.run(lambda db: ledger.tally(db, poll))
-        card = button_content(poll, tally, community, self.catalogue, poll.ends_at or now)
-        return [
-            self._answer(event, community, f"polls.answer.vote_{outcome}", answer=poll.answers[answer]),
-            EditMessage(channel_id=message.channel_id, message_id=message.message_id, content=card),
-        ]
+        await self.redraw(poll.id, community)
+        return [self._answer(event, community, f"polls.answer.vote_{outcome}", answer=poll.answers[answer])]
 
     async def on_vote_added(self, event: PollVoteAdded, community: Community) -> Sequence[Action]:
         await self._native(event, community, added=True)

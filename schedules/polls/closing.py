@@ -22,7 +22,7 @@ from functools import partial
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.actions import ClosePoll, EditMessage, FindPost, Post
+from bot.actions import ClosePoll, FindPost, Post
 from bot.clock import Clock
 from bot.dispatcher import CommunityDirectory
 from bot.events import PlatformName
@@ -33,7 +33,8 @@ from bot.platform import Capability
 from bot.store import Store
 from bot.wakeups import Wakeups
 from handlers.polls import polls as ledger
-from handlers.polls.cards import button_content, results_content
+from handlers.polls.cards import results_content
+from schedules.polls.redraws import CardRedraws
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "polls:sweep"
@@ -46,8 +47,9 @@ def job_id(poll_id: int) -> str:
 
 class PollCloser:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, catalogue: Catalogue,
-                 directory: CommunityDirectory, optouts: OptOuts) -> None:
+                 directory: CommunityDirectory, optouts: OptOuts, redraws: CardRedraws) -> None:
         self.store = store
+        self.redraws = redraws  # the closed card is drawn under the same lock as the votes' redraws
         self.clock = clock
         self.outbox = outbox
         self.catalogue = catalogue
@@ -112,17 +114,7 @@ class PollCloser:
 
     # -- steps -------------------------------------------------------------------------------------------
     async def _redraw(self, poll_id: int) -> None:
-        poll = await self.store.run(partial(ledger.get_poll, poll_id=poll_id))
-        assert poll is not None
-        community = self.directory.by_id(poll.community)
-        tally = await self.store.run(lambda db: ledger.tally(db, poll))
-        for message in await self.store.run(lambda db: ledger.messages_of(db, poll_id)):
-            platform = PlatformName(message.platform)
-            if self.outbox.can(platform, Capability.NATIVE_POLLS):
-                continue  # the platform shows its own ended poll
-            card = button_content(poll, tally, community, self.catalogue, poll.ends_at or self.clock.now())
-            await self.outbox.send(platform, EditMessage(channel_id=message.channel_id,
-                                                         message_id=message.message_id, content=card))
+        await self.redraws.redraw(poll_id, final=True)  # native polls show their own end
 
     async def _forget_opted_out(self, poll_id: int) -> None:
         poll = await self.store.run(partial(ledger.get_poll, poll_id=poll_id))

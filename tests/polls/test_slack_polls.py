@@ -125,12 +125,16 @@ async def test_members_vote_with_buttons_the_count_follows_and_results_come_once
     assert "now goes to" in await click("UBOB", 1, "b2")
     assert "withdrawn" in await click("UANN", 1, "a2")
     assert "is counted" in await click("UANN", 2, "a3")
-    updates = await fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 5 and fake.calls_to("chat.update"))
+    # five clicks in the same seconds: the card is redrawn at once for the first, then once for the rest
+    [first] = fake.calls_to("chat.update")
+    assert "Tue — 1 vote (100%)" in json.dumps(first.args["blocks"], ensure_ascii=False)
+    await wakeups.advance_to(clock.now() + timedelta(seconds=5))
+    updates = await fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 2 and fake.calls_to("chat.update"))
     assert all(u.args["ts"] == ts for u in updates)
     last = json.dumps(updates[-1].args["blocks"], ensure_ascii=False)
     assert "Tue — 1 vote (50%)" in last and "2 members voted" in last and "poll:vote:1:0" in last
 
-    await wakeups.advance_to(clock.now() + timedelta(hours=1))
+    await wakeups.advance_to(clock.now() + timedelta(hours=1) - timedelta(seconds=5))
     await until(lambda: len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == GENERAL]) == 2,
                 "the results")
     closed = fake.calls_to("chat.update")[-1]
@@ -201,3 +205,47 @@ async def test_a_poll_cancelled_on_slack_is_withdrawn(bot, fake):
     assert "cancelled" in await slash(fake, "post cancel 1", "UCM", "x")
     listed = await slash(fake, "poll list", "UCM", "l")
     assert "#1 · withdrawn · Quiz? · its calendar post #1 was cancelled on" in listed
+
+
+async def test_a_burst_of_clicks_costs_one_redraw_per_period_and_the_final_count_is_always_drawn(bot, fake):
+    """30 clicks over a minute: at most one chat.update per poll every 5 seconds, each showing the count at that
+    moment; a vote just before the end is drawn by the closing card, never overwritten by an open one."""
+    _app, clock, wakeups = bot
+    await slash(fake, f'poll new question="Tea or coffee?" answers="Tea|Coffee" duration=1h to=#{GENERAL}',
+                "USAM", "n")
+    ts = fake.messages[-1].ts
+    members = [f"U{n:03d}" for n in range(30)]
+    for n, member in enumerate(members):
+        await fake.send_socket("interactive", block_actions_payload(
+            f"poll:vote:1:{n % 2}", user_id=member, channel_id=GENERAL, message_ts=ts,
+            response_url=fake.response_url(f"v{n}")))
+        await fake.wait_for(lambda n=n: [r for r in fake.responses if r["key"] == f"v{n}"])
+        await wakeups.advance_to(clock.now() + timedelta(seconds=2))
+    await wakeups.advance_to(clock.now() + timedelta(seconds=5))
+    updates = [u for u in fake.calls_to("chat.update") if u.args["ts"] == ts]
+    assert 12 <= len(updates) <= 13  # 60 s of clicks, one redraw per 5 s period (not 30)
+    assert "Tea — 15 votes (50%)" in json.dumps(updates[-1].args["blocks"], ensure_ascii=False)
+    assert "30 members voted" in json.dumps(updates[-1].args["blocks"], ensure_ascii=False)
+
+    # a last vote, then the poll ends before its period is over: the closing card shows it, once, and stays
+    await fake.send_socket("interactive", block_actions_payload(
+        "poll:vote:1:0", user_id="ULAST", channel_id=GENERAL, message_ts=ts, response_url=fake.response_url("x")))
+    await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "x"])
+    before = len(fake.calls_to("chat.update"))
+    await slash(fake, "poll close 1", "UCM", "close")
+    await wakeups.advance_to(clock.now() + timedelta(minutes=1))
+    after = [u for u in fake.calls_to("chat.update")[before - 1:] if u.args["ts"] == ts]
+    final = json.dumps(after[-1].args["blocks"], ensure_ascii=False)
+    assert "poll:vote" not in final and "*Tea* — 16 votes (51.6%)" in final and "31 members voted" in final
+    assert sum("poll:vote" not in json.dumps(u.args["blocks"]) for u in after) == 1
+
+
+@pytest.mark.parametrize("config", [CONFIG + "\n[communities.polls]\ncard_update_seconds = 0\n"])
+async def test_with_no_period_every_click_redraws_the_card(bot, fake):
+    await slash(fake, f'poll new question="Now?" answers="Yes|No" to=#{GENERAL}', "USAM", "n")
+    ts = fake.messages[-1].ts
+    for n in range(3):
+        await fake.send_socket("interactive", block_actions_payload(
+            "poll:vote:1:0", user_id=f"U{n}", channel_id=GENERAL, message_ts=ts,
+            response_url=fake.response_url(f"v{n}")))
+    await fake.wait_for(lambda: len([u for u in fake.calls_to("chat.update") if u.args["ts"] == ts]) == 3)
