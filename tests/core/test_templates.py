@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,3 +73,50 @@ _template_parts = st.one_of(st.text(alphabet="ab {}:x", max_size=6), _names.map(
 def test_render_gives_the_spans_of_substituting_then_merging(parts, values, locale):
     template = "".join(parts)
     assert render(template, values, locale) == naive_render(template, values, locale)
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+       st.sampled_from([None, "percent", "hundredths", "signed"]), st.sampled_from(["fr", "en"]))
+def test_numbers_read_as_babel_writes_them_with_the_locale_named(number, kind, locale):
+    """The parsed locale and number pattern are kept between values: the text is Babel's own for the locale's
+    name and the pattern's string."""
+    from babel.numbers import format_percent
+
+    expected = {None: lambda: format_decimal(number, locale=locale),
+                "percent": lambda: format_percent(number, locale=locale),
+                "hundredths": lambda: format_decimal(number, format="0.00", locale=locale),
+                "signed": lambda: ("+" if number > 0 else "") + format_decimal(number, locale=locale)}[kind]()
+    assert format_value(number, kind, locale).plain() == expected
+
+
+@given(st.datetimes(timezones=st.just(UTC)), st.sampled_from([None, "date", "time"]), st.sampled_from(["fr", "en"]))
+def test_instants_read_as_babel_writes_them_with_the_locale_named(when, kind, locale):
+    from babel.dates import format_date, format_datetime, format_time
+
+    expected = {None: lambda: format_datetime(when, format="medium", tzinfo=when.tzinfo, locale=locale),
+                "date": lambda: format_date(when, format="long", locale=locale),
+                "time": lambda: format_time(when, format="short", tzinfo=when.tzinfo, locale=locale)}[kind]()
+    assert format_value(when, kind, locale).plain() == expected
+
+
+def test_a_locale_is_parsed_once_however_many_values_it_formats(monkeypatch):
+    """Counted, not timed: a flag card formats a score and an instant, and every card did parse its locale."""
+    from datetime import datetime
+
+    from babel import Locale
+
+    from bot import templates
+
+    templates._locale.cache_clear()
+    parsed: list[object] = []
+    original = Locale.parse
+
+    def counting(identifier, *args, **kwargs):
+        parsed.append(identifier)
+        return original(identifier, *args, **kwargs)
+
+    monkeypatch.setattr(Locale, "parse", counting)
+    for index in range(50):
+        format_value(0.5 + index / 100, "hundredths", "fr")
+        format_value(datetime(2026, 11, 30, 10, index, tzinfo=UTC), None, "fr")
+    assert parsed.count("fr") == 1
