@@ -7,7 +7,8 @@ the console platform twice, once by the app with every shipped feature installed
 all (the runtime alone: parsing, events, community resolution, the middleware, the dispatcher). Both include
 the final flush. Two streams: synthetic clean sentences, and real everyday tweets (Davidson "neither"), of
 which a few percent are flagged; the latter is skipped, with a note, when the data folder is absent. The ratio
-of each to the no-feature run is its figure.
+of each to the no-feature run is its figure. The synthetic stream is also played through every feature but
+moderation, as a diagnosis without a goal: how much of the whole bot's cost is the rules' and models'.
 
 Discord (see `benchmarks.gateway`): the same stream through the local Discord fake's gateway, in a separate
 process, to real discord.py: cmbot's added CPU per event beside what a bare discord.py client spends on the
@@ -177,7 +178,22 @@ def _console_measures(count: int, data_dir: Path, folder: Path) -> list[Measure]
             Measure(SCENARIO, f"console, {label}: whole bot / no feature, wall clock", "ratio",
                     whole.rate / bare.rate, "", note="events per second; waits on the store thread included"),
         ]
+        if label == "synthetic":
+            measures.append(_without_moderation(stream, folder, bare))
     return measures
+
+
+def _without_moderation(stream: list[Happening], folder: Path, bare: ConsoleRun) -> Measure:
+    """A diagnosis without a goal: the same stream through every shipped feature but moderation, to tell the
+    rules' and models' share of the whole bot's cost from the other features'."""
+    from bot.features import shipped_features
+
+    others = asyncio.run(play_console(stream, folder, [f for f in shipped_features() if f.name != "moderation"],
+                                      WARMUP_EVENTS))
+    return Measure(SCENARIO, "console, synthetic: every feature but moderation / no feature (diagnosis)", "ratio",
+                   bare.cpu_seconds / others.cpu_seconds, "",
+                   note=f"events per CPU-second; no goal: says how much of the whole bot's cost is moderation's; "
+                        f"CPU {others.cpu_seconds:.1f} s")
 
 
 def _flag_cost(count: int, data_dir: Path, folder: Path) -> list[Measure]:
