@@ -18,6 +18,7 @@ from handlers.engagement.migrations import (
     STAFF,
     WEEK_HELPFULNESS,
     WEEK_SLIPPING,
+    WEEK_UNANSWERED,
     migrations,
 )
 from schedules.engagement.upkeep import RetentionJob
@@ -64,6 +65,7 @@ feature = Feature(
         PersonalData(REGULARS, "member_id", label="engagement.personal_data.regular"),
         PersonalData(WEEK_SLIPPING, "member_id", label="engagement.personal_data.regular"),
         PersonalData(WEEK_HELPFULNESS, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(WEEK_UNANSWERED, "member_id", label="engagement.personal_data.activity"),
         PersonalData(STAFF, "member_id", label="engagement.personal_data.staff"),
     ),
 )

@@ -221,3 +221,27 @@ def m012_week_helpfulness_and_slipping(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX idx_{WEEK_SLIPPING}_rank ON {WEEK_SLIPPING}"
                " (community, week, setting, weeks DESC, account)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_members_opted_out ON members (community) WHERE opted_out = 1")
+
+
+WEEK_ANSWERED = "engagement_week_answered"
+WEEK_UNANSWERED = "engagement_week_unanswered"
+
+
+@migrations()
+def m013_week_responses(db: sqlite_utils.Database) -> None:
+    """Each ended week's help questions (see `schedules.report.week_responses`): per platform, the time and
+    first-response delay of the questions answered when it was rolled up, packed in one row (8-byte integers),
+    and each question then unanswered, found by its key when a late answer comes."""
+    db.table(WEEK_ANSWERED).create(
+        {"community": str, "week": str, "platform": str, "asked_at": bytes, "delays": bytes},
+        pk=("community", "week", "platform"),
+    )
+    db.execute(
+        f"""CREATE TABLE {WEEK_UNANSWERED} (
+            community TEXT NOT NULL, week TEXT NOT NULL, platform TEXT NOT NULL, channel_id TEXT NOT NULL,
+            message_id TEXT, asked_at INTEGER NOT NULL, member_id TEXT NOT NULL, asker_at INTEGER NOT NULL
+        )"""
+    )
+    db.execute(f"CREATE INDEX idx_{WEEK_UNANSWERED}_question ON {WEEK_UNANSWERED}"
+               " (community, week, platform, channel_id, message_id)")
+    db.execute(f"CREATE INDEX idx_{WEEK_UNANSWERED}_asked ON {WEEK_UNANSWERED} (community, week, platform, asked_at)")

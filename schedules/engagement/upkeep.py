@@ -23,7 +23,7 @@ from config.settings import Community
 from handlers.engagement import membership, presence
 from handlers.engagement.log import KINDS
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, RETENTION_CUTOFFS
-from schedules.report import regulars, week_counts, week_helpfulness, week_slipping
+from schedules.report import regulars, week_counts, week_helpfulness, week_responses, week_slipping
 from schedules.report.builder import report_platforms
 from schedules.report.metrics import Scope
 from schedules.report.rollups import ensure_days, ensure_weeks
@@ -74,6 +74,7 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
         week_counts.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
         week_helpfulness.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
         week_slipping.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
+        week_responses.purge_before(db, community.id, IsoWeek.containing(cutoff, tz))
     return deleted
 
 
@@ -95,6 +96,7 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
                             for platform in report_platforms(community)])
     week_helpfulness.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
     week_slipping.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
+    week_responses.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
 
 
 class RetentionJob:

@@ -17,7 +17,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
-from schedules.report import regulars, week_counts, week_helpfulness, week_slipping
+from schedules.report import regulars, week_counts, week_helpfulness, week_responses, week_slipping
 from schedules.report.advice import Advice
 from schedules.report.cohorts import Cohort, campaign_cohorts
 from schedules.report.conversion import recommend
@@ -36,7 +36,6 @@ from schedules.report.metrics.newcomers import newcomers
 from schedules.report.metrics.people import identify, identities_of, opted_out_accounts, staff_accounts
 from schedules.report.metrics.polls import polls
 from schedules.report.metrics.posts import posts
-from schedules.report.metrics.response import first_response
 from schedules.report.metrics.satisfaction import satisfaction
 from schedules.report.rollups import FINAL_GRACE_SECONDS, ensure_days, ensure_weeks
 from schedules.report.traffic import TrafficFigures, traffic_figures
@@ -110,7 +109,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= growth(members)
     numbers |= activity(db, scope, members)
     numbers |= newcomers(members)
-    numbers |= first_response(db, scope)
+    numbers |= week_responses.response_figures(db, scope)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
     numbers |= satisfaction(db, scope)
@@ -168,6 +167,7 @@ def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWe
                             for platform in report_platforms(community)])
     week_helpfulness.ensure(db, community, (week, week.shift(-1)), now)
     week_slipping.ensure(db, community, (week, week.shift(-1)), now)
+    week_responses.ensure(db, community, (week, week.shift(-1)), now)
 
 
 def silent_weeks_for(community: Community) -> int:

@@ -21,9 +21,11 @@ from handlers.engagement.migrations import (
     RETENTION_CUTOFFS,
     ROLLUPS,
     STAFF,
+    WEEK_ANSWERED,
     WEEK_COUNTS,
     WEEK_HELPFULNESS,
     WEEK_SLIPPING,
+    WEEK_UNANSWERED,
 )
 from tests.report.dataset import NOW, acme_settings, load
 
@@ -49,6 +51,9 @@ ALLOWED = {
                   "activated", "recent", "retained"},  # counts only
     WEEK_HELPFULNESS: {"community", "week", "platform", "member_id", "account", "points"},
     WEEK_SLIPPING: {"community", "week", "setting", "platform", "member_id", "account", "weeks"},
+    WEEK_ANSWERED: {"community", "week", "platform", "asked_at", "delays"},  # times and delays only
+    WEEK_UNANSWERED: {"community", "week", "platform", "channel_id", "message_id", "asked_at", "member_id",
+                      "asker_at"},
 }
 CONTENT_NAMES = {"content", "text", "message_text", "message_content", "words", "excerpt_text"}
 # The one exception, on purpose: what a member writes *to the brand* with /feedback, kept for the team to answer

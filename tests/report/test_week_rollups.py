@@ -20,12 +20,13 @@ from handlers.engagement.migrations import migrations as engagement_migrations
 from handlers.privacy.accounts import Account, link
 from handlers.privacy.forget import forget
 from schedules.engagement.upkeep import roll_up_recent
-from schedules.report import week_counts, week_helpfulness, week_slipping
+from schedules.report import week_counts, week_helpfulness, week_responses, week_slipping
 from schedules.report.builder import build_report, prepare_rollups
 from schedules.report.metrics import Scope
 from schedules.report.metrics.activity import slipping_away
 from schedules.report.metrics.ambassadors import ambassadors
 from schedules.report.metrics.people import identify, identities_of, opted_out_accounts
+from schedules.report.metrics.response import first_response
 from schedules.report.rollups import _final_periods
 from schedules.report.weeks import IsoWeek
 from tests.report.dataset import NOW, PARIS, acme_settings, row
@@ -41,7 +42,7 @@ event = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.sampled_from(KINDS), st.
 pair = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, len(ACCOUNTS) - 1)).filter(lambda p: p[0] != p[1])
 
 
-def _rows(events: list[tuple], prefix: str, messages: list[tuple[str, str, str]],
+def _rows(events: list[tuple], prefix: str, messages: list[tuple[str, str, str, int]],
           last_weeks: list[int] | None = None) -> list[tuple]:
     """Log rows for generated events, in time order; replies and reactions point at an earlier message of their
     platform (a message when there is none yet). An account is active up to its `last_weeks` entry only, so
@@ -61,12 +62,12 @@ def _rows(events: list[tuple], prefix: str, messages: list[tuple[str, str, str]]
         elif kind == "message":
             channel = CHANNELS[platform][0 if in_help else 1]
             rows.append(row(platform, member, kind, at, channel, message_id))
-            messages.append((platform, channel, message_id))
+            messages.append((platform, channel, message_id, at))
         else:
-            _, channel, target = targets[pick % len(targets)]
+            _, channel, target, _ = targets[pick % len(targets)]
             rows.append(row(platform, member, kind, at, channel, message_id, target))
             if kind == "reply":
-                messages.append((platform, channel, message_id))
+                messages.append((platform, channel, message_id, at))
     return rows
 
 
@@ -80,19 +81,20 @@ def _store() -> Store:
     return store
 
 
-def _assert_rolled_equals_live(db, community) -> None:
+def _assert_rolled_equals_live(db, community, now=NOW) -> None:
     for week in (WEEK, WEEK.shift(-1)):
         for platform in (None, "discord", "slack"):
-            scope = Scope(community, week, platform, NOW)
+            scope = Scope(community, week, platform, now)
             who = identify(db, scope)
             hidden = identities_of(opted_out_accounts(db, community.id), who)
-            assert _final_periods(db, community.id, [f"c:{week}", f"h:{week}", f"s:{week}:3/2"]) == {
-                f"c:{week}", f"h:{week}", f"s:{week}:3/2"}, "the roll-ups are what is read"
+            periods = [f"c:{week}", f"h:{week}", f"s:{week}:3/2", f"q:{week}"]
+            assert _final_periods(db, community.id, periods) == set(periods), "the roll-ups are what is read"
             where = (str(week), platform)
             assert week_counts.week_counts(db, scope, who) == week_counts.live(db, scope, who), where
             thanked = week_helpfulness.top_contributors(db, scope, who, hidden)
             assert thanked == ambassadors(db, scope, who, hidden), where
             assert week_slipping.slipping(db, scope, who, hidden) == slipping_away(db, scope, who, hidden), where
+            assert week_responses.response_figures(db, scope) == first_response(db, scope), where
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,9 +102,11 @@ def _assert_rolled_equals_live(db, community) -> None:
        last_weeks=st.lists(st.integers(4, 9), min_size=len(ACCOUNTS), max_size=len(ACCOUNTS)),
        late=st.lists(event, max_size=6), links=st.lists(pair, max_size=3), later_links=st.lists(pair, max_size=2),
        opted_out=st.sets(st.integers(0, len(ACCOUNTS) - 1), max_size=2),
-       forgotten=st.none() | st.integers(0, len(ACCOUNTS) - 1), nightly=st.booleans(), top_count=st.integers(1, 3))
+       forgotten=st.none() | st.integers(0, len(ACCOUNTS) - 1), nightly=st.booleans(), top_count=st.integers(1, 3),
+       answers=st.lists(st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, 86_400),
+                                  st.integers(0, 1_000)), max_size=8))
 def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, later_links, opted_out, forgotten,
-                                             nightly, top_count):
+                                             nightly, top_count, answers):
     community = acme_settings(f"\n[communities.engagement]\ntop_count = {top_count}\n").communities[0]
     store = _store()
     db = store.db
@@ -110,7 +114,7 @@ def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, lat
         db.execute("INSERT INTO members (community, platform, member_id, display_name, joined_at, opted_out)"
                    " VALUES ('acme', ?, ?, ?, '2026-01-01', ?)", [platform, member, member.upper(),
                                                                  int(index in opted_out)])
-    messages: list[tuple[str, str, str]] = []
+    messages: list[tuple[str, str, str, int]] = []
     write_rows(db, _rows(early, "e", messages, last_weeks), PublishedPosts())
     for first, second in links:
         link(db, "acme", Account(*ACCOUNTS[first]), Account(*ACCOUNTS[second]), NOW)
@@ -126,6 +130,20 @@ def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, lat
         link(db, "acme", Account(*ACCOUNTS[first]), Account(*ACCOUNTS[second]), NOW)
     prepare_rollups(db, community, WEEK, NOW)
     _assert_rolled_equals_live(db, community)
+
+    # help replies written after the roll-up to questions of the two weeks it saw; a report two days later
+    start = WEEK.shift(-1).epoch_bounds(PARIS)[0]
+    questions = [m for m in messages if m[1].startswith("help") and m[3] >= start]
+    replies = []
+    for index, (who, second, pick) in enumerate(sorted(answers, key=lambda a: a[1])):
+        if questions:
+            platform, channel, target, _ = questions[pick % len(questions)]
+            member = [m for p, m in ACCOUNTS if p == platform][who % 3]
+            replies.append(row(platform, member, "reply", int(NOW.timestamp()) + second, channel, f"a{index}", target))
+    write_rows(db, replies, PublishedPosts())
+    later = NOW + timedelta(days=2, hours=1)
+    prepare_rollups(db, community, WEEK, later)
+    _assert_rolled_equals_live(db, community, later)
     store.close()
 
 
@@ -146,4 +164,25 @@ def test_a_database_of_the_previous_version_gets_the_week_rollups(tmp_path):
     again = build_report(store.db, community, WEEK, NOW)
     assert [(s.numbers, s.previous, s.lists) for s in again.scopes] == [
         (s.numbers, s.previous, s.lists) for s in first.scopes]
+    store.close()
+
+
+def test_a_question_answered_after_the_rollup_within_a_day_is_answered():
+    """Asked late on Sunday, rolled up unanswered on Monday night, answered on Monday morning (13 hours later):
+    two days on, the week has one answered question and none unanswered after 24 hours, as the log says."""
+    community = acme_settings().communities[0]
+    store = _store()
+    db = store.db
+    asked = WEEK.epoch_bounds(PARIS)[1] - 2 * 3600
+    write_rows(db, [row("discord", "d0", "message", asked, "help-d", "q1"),
+                    row("discord", "d1", "message", asked + 60, "help-d", "q2")], PublishedPosts())
+    roll_up_recent(db, community, NOW - timedelta(hours=5))
+    assert _final_periods(db, community.id, [f"q:{WEEK}"]) == {f"q:{WEEK}"}
+    write_rows(db, [row("discord", "d1", "reply", asked + 13 * 3600, "help-d", "r1", "q1")], PublishedPosts())
+    later = NOW + timedelta(days=2)
+    figures = week_responses.response_figures(db, Scope(community, WEEK, None, later))
+    assert figures == first_response(db, Scope(community, WEEK, None, later))
+    assert figures["help_questions"] == 2
+    assert figures["first_response_median_s"] == 13 * 3600
+    assert figures["unanswered_24h_share"] == 0.5
     store.close()
