@@ -38,7 +38,9 @@ from bot.outbox import Outbox
 from bot.platform import Capability
 from bot.post_kinds import PostKinds, Published
 from bot.store import Store
+from bot.store.database import StoreUnavailable
 from config.settings import Community
+from handlers.calendar import bulk
 from handlers.calendar import posts as ledger
 from handlers.calendar.bulk import Finish
 from handlers.calendar.cards import ReviewCards
@@ -185,8 +187,14 @@ class Publisher:
                 await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
                 return
             result, attempts = sent
-            step = await self._records.ask(Record(post, due, delivery, _outcome(result, delivery, attempts),
-                                                  begun.late, self._stopping))
+            outcome = _outcome(result, delivery, attempts)
+            try:
+                step = await self._records.ask(Record(post, due, delivery, outcome, begun.late, self._stopping))
+            except StoreUnavailable:
+                raise
+            except Exception:  # moving the post on failed (a bug): the send's outcome is kept all the same
+                await self.trips.run(partial(bulk.finish_many, finishes=[outcome], now=self.clock.now()))
+                raise
             await self._after_send(post, community, delivery, result)
             if step.advanced:
                 self.reschedule(post.id, step.following)

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 import sqlite_utils
 
 from bot.store import Store
-from bot.store.database import fatal_reason, is_busy
+from bot.store.database import StoreUnavailable, fatal_reason, is_busy
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -92,7 +92,8 @@ class Gathered(Generic[A, R]):
 
     `work(db, requests)` answers a list of requests with a list of answers, in order, with set-based statements
     (a thousand posts due together are read with one `IN` list, not a thousand queries). The piece goes into
-    the next shared trip; if it raises, every request in it gets the error."""
+    the next shared trip. If it raises, its savepoint is rolled back and each request is tried again on its
+    own, so only the request at fault gets the error; a store that cannot be used fails them all at once."""
 
     def __init__(self, trips: Trips, work: Callable[[sqlite_utils.Database, list[A]], list[R]]) -> None:
         self.trips = trips
@@ -109,11 +110,18 @@ class Gathered(Generic[A, R]):
 
     def _send(self) -> None:
         batch, self._waiting = self._waiting, []
+        self._submit(batch)
+
+    def _submit(self, batch: list[tuple[A, asyncio.Future[R]]]) -> None:
         requests = [request for request, _ in batch]
         answered = self.trips.submit(lambda db: self.work(db, requests))
 
         def share(done: asyncio.Future[list[R]]) -> None:
             error = None if done.cancelled() else done.exception()
+            if isinstance(error, Exception) and not isinstance(error, StoreUnavailable) and len(batch) > 1:
+                for one in batch:  # one request's fault (a bug, a refused move) must not fail the others
+                    self._submit([one])
+                return
             for index, (_, future) in enumerate(batch):
                 if future.done():
                     continue

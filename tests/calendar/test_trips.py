@@ -25,6 +25,7 @@ from bot.wakeups import SchedulerWakeups
 from handlers.calendar.bulk import Claim, claim_many, deliveries_sql
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_delivery, get_post
+from schedules.calendar import occurrence
 from schedules.calendar.delivery import SENDS_PER_PLATFORM, Publisher
 from schedules.calendar.jobs import CalendarJobs
 from schedules.calendar.notices import Notices
@@ -157,6 +158,28 @@ def test_the_ledger_rows_of_many_occurrences_are_found_through_the_index(db):
     plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + deliveries_sql(3), [1, "a"] * 3))
     assert "USING INDEX idx_calendar_deliveries_post_id_due_at (post_id=? AND due_at=?)" in plan
     assert "SCAN d" not in plan and "SCAN calendar_deliveries" not in plan
+
+
+async def test_a_fault_in_one_post_of_a_batch_fails_that_post_alone(store, clock, tmp_path, monkeypatch):
+    ids = due_posts(store.db, 20)
+    faulty = ids[7]
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    original = occurrence.next_occurrence
+
+    def broken(post, after):
+        if post.id == faulty:
+            raise RuntimeError("a bug in one post")
+        return original(post, after)
+
+    monkeypatch.setattr(occurrence, "next_occurrence", broken)
+    clock.set(DUE)
+    outcomes = await asyncio.gather(*(publisher.run_post(post_id) for post_id in ids), return_exceptions=True)
+    assert [isinstance(o, RuntimeError) for o in outcomes] == [post_id == faulty for post_id in ids]
+    assert {get_post(store.db, post_id).status for post_id in ids if post_id != faulty} == {Status.PUBLISHED}
+    assert get_post(store.db, faulty).status is Status.SENDING  # left for the next start's sweep, as before
+    assert ledger_counts(store.db) == Counter({"published": 20})  # its send's outcome is kept all the same
+    assert len(platform.scheduled_posts()) == 20
 
 
 def test_a_claim_made_together_is_the_row_a_read_gives_back_and_a_taken_key_is_never_claimed(db):
