@@ -90,3 +90,15 @@ def test_the_classifier_rule_reads_the_threshold_of_the_message_language(tmp_pat
     assert (english.language, french.language) == ("en", "fr")
     assert rule.check(english) is not None and rule.check(french) is None and rule.check(unknown) is None
     assert ClassifierRule(TextClassifier.load(path, "abuse"), threshold=0.3).check(french) is not None
+
+
+def test_the_shipped_abuse_model_has_thresholds_chosen_per_language_on_sets_left_out() -> None:
+    from handlers.moderation.classifier import load_model, shipped_model_path
+
+    model = load_model(shipped_model_path("abuse"))
+    thresholds, held_out = model.meta["thresholds"], model.meta["held_out"]
+    assert set(thresholds) == {"fr", "en"} and model.threshold == max(thresholds.values())
+    for language, threshold in thresholds.items():
+        figures = held_out[language]
+        assert figures["threshold"] == threshold and figures["worst_added_fpr"] <= model.meta["max_fpr"]
+        assert model.threshold_for(language) == threshold
