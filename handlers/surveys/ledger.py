@@ -188,6 +188,41 @@ def sent_since(db: sqlite_utils.Database, community: str, since: int) -> int:
     return int(count)
 
 
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """A survey DM (or its fallback post in a channel) that went out: where it is, to edit it once closed."""
+
+    survey_id: int
+    platform: str
+    member_id: str
+    channel_id: str
+    message_id: str
+
+
+def closed_unedited(db: sqlite_utils.Database, community: str, limit: int) -> list[SentMessage]:
+    """Up to `limit` DMs of the community's closed surveys still showing their buttons, oldest first."""
+    rows = db.execute(
+        f"SELECT r.survey_id, r.platform, r.member_id, r.channel_id, r.message_id FROM {RECIPIENTS} r"
+        f" JOIN {SURVEYS} s ON s.id = r.survey_id WHERE r.community = ? AND s.status = 'closed'"
+        " AND r.status = 'sent' AND r.message_id IS NOT NULL AND r.channel_id IS NOT NULL"
+        " AND r.closed_edit_at IS NULL ORDER BY r.sent_at, r.member_id LIMIT ?", [community, limit],
+    ).fetchall()
+    return [SentMessage(*r) for r in rows]
+
+
+def mark_closed_edit(db: sqlite_utils.Database, message: SentMessage, now: int) -> None:
+    with db.atomic():
+        db.execute(f"UPDATE {RECIPIENTS} SET closed_edit_at = ? WHERE survey_id = ? AND platform = ?"
+                   " AND member_id = ?", [now, message.survey_id, message.platform, message.member_id])
+
+
+def edited_since(db: sqlite_utils.Database, community: str, since: int) -> int:
+    """DMs edited (closed) at or after `since`: they spend the same per-minute budget as sending."""
+    (count,) = db.execute(f"SELECT count(*) FROM {RECIPIENTS} WHERE community = ? AND closed_edit_at >= ?",
+                          [community, since]).fetchone()
+    return int(count)
+
+
 def recipient_counts(db: sqlite_utils.Database, survey_id: int) -> dict[str, int]:
     rows = db.execute(f"SELECT status, count(*) FROM {RECIPIENTS} WHERE survey_id = ? GROUP BY status",
                       [survey_id]).fetchall()

@@ -77,3 +77,10 @@ def m001_surveys(db: sqlite_utils.Database) -> None:
         {"community": str, "platform": str, "member_id": str, "at": int},
         pk=("community", "platform", "member_id"),
     )
+
+
+@migrations()
+def m002_closed_edits(db: sqlite_utils.Database) -> None:
+    """When each DM (or its fallback post) was edited to say its survey closed, so each is edited once, at the
+    DM rate, across restarts."""
+    db.table(RECIPIENTS).add_column("closed_edit_at", int)

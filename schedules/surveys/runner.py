@@ -1,5 +1,10 @@
 """The clock side of surveys: start them, send their DMs at the configured rate, close them, purge old answers.
 
+When a DM survey closes, every DM it sent (or its fallback post) is edited to say so, its buttons gone, so a
+member who comes back to it reads that it is closed instead of clicking into a refusal. Those edits spend the
+same `dms_per_minute` budget as sending, after the sends, and each is recorded in the store: a restart edits
+the rest, never one twice.
+
 Everything is read from the store at each wake-up (`surveys:tick` every minute), so a restart loses nothing:
 a survey due to start or close while the bot was down is started or closed at the next tick; DMs queued but
 not sent are sent then; a DM interrupted by a crash counts as sent (a member is never asked twice on a guess).
@@ -152,7 +157,33 @@ class SurveyRunner:
                 await self.store.run(partial(ledger.finish_send, recipient=recipient, ok=result.ok, now=self._now(),
                                              channel_id=result.channel_id, message_id=result.message_id))
                 sent += int(result.ok)
+        await self._close_dms(community)
         return sent
+
+    async def _close_dms(self, community: Community) -> int:
+        """Edit the DMs of closed surveys to say so, within what is left of the minute's budget."""
+        since = self._now() - 60
+        budget = community.surveys.dms_per_minute - await self.store.run(
+            lambda db: ledger.sent_since(db, community.id, since) + ledger.edited_since(db, community.id, since))
+        if budget <= 0:
+            return 0
+        edited = 0
+        surveys: dict[int, ledger.Survey | None] = {}
+        for message in await self.store.run(partial(ledger.closed_unedited, community=community.id, limit=budget)):
+            if message.survey_id not in surveys:
+                surveys[message.survey_id] = await self.store.run(partial(ledger.get, survey_id=message.survey_id))
+            survey = surveys[message.survey_id]
+            if survey is None:
+                continue
+            result = await self.outbox.send(PlatformName(message.platform), EditMessage(
+                channel_id=message.channel_id, message_id=message.message_id,
+                content=closed_content(self.catalogue, community.locale, survey)))
+            if result.ok or result.permanent:  # a DM deleted or gone is not tried again
+                await self.store.run(partial(ledger.mark_closed_edit, message=message, now=self._now()))
+                edited += int(result.ok)
+            else:
+                log.info("survey %s: a DM could not be edited yet (%s)", message.survey_id, result.error)
+        return edited
 
     # -- closing --------------------------------------------------------------------------------------------------
     async def close(self, survey_id: int) -> bool:
@@ -178,6 +209,8 @@ class SurveyRunner:
             content = results_content(self.catalogue, locale, final or survey, scores, None, sent)
             await self.outbox.send(platform, Post(channel_id=space.channels.strategy, content=content,
                                                   idempotency_key=f"survey-results:{survey_id}"))
+        if survey.delivery == "dm":
+            await self._close_dms(community)  # the rest within the next minutes, at the DM rate
         return True
 
     # -- the minute tick ------------------------------------------------------------------------------------------

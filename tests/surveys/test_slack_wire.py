@@ -119,3 +119,54 @@ async def test_a_channel_survey_loses_its_buttons_when_it_closes(bot, fake):
                                              if c.args["channel"] == STRATEGY])
     assert "No answer yet" in str(results.args)
     assert app.services.store.db.execute("SELECT status FROM surveys").fetchall() == [("closed",)]
+
+
+async def started(fake, path, clock: SimulatedClock, config: str) -> tuple[App, SteppedWakeups]:
+    settings = parse_settings(config, "surveys-slack.toml")
+    wakeups = SteppedWakeups(clock)
+    app = App(settings, Store.open(path), clock, wakeups, features=shipped_features())
+    app.attach([SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
+                              settings=settings, commands=app.services.commands, catalogue=app.services.catalogue,
+                              api_base=fake.api_base)])
+    await app.start()
+    return app, wakeups
+
+
+async def test_closing_a_dm_survey_edits_each_dm_once_at_the_dm_rate_across_a_restart(fake, tmp_path):
+    config = CONFIG + "\n[communities.surveys]\ndms_per_minute = 1\n"
+    clock = SimulatedClock(START)
+    app, wakeups = await started(fake, tmp_path / "cmbot.db", clock, config)
+    for member, n in (("UADA", 1), ("UBOB", 2)):
+        await fake.send_event({"type": "message", "user": member, "text": "hello", "channel": GENERAL,
+                               "ts": f"{int(START.timestamp()) - 3600}.00010{n}", "channel_type": "channel"})
+    await until(lambda: app.services.store.db.execute("SELECT count(*) FROM seen_events").fetchone()[0] >= 2)
+    await fake.send_socket("slash_commands", command_payload("survey new kind=nps where=dm", user_id="UCM",
+                                                             response_url=fake.response_url("s")))
+    await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "s"])
+    await wakeups.advance_to(clock.now() + timedelta(minutes=2))
+    dms = await fake.wait_for(lambda: len([c for c in fake.calls_to("chat.postMessage")
+                                           if c.args["channel"] in ("DADA", "DBOB")]) == 2
+                              and [m for m in fake.messages if m.channel in ("DADA", "DBOB")])
+    sent = {m.channel: m.ts for m in dms}
+
+    await wakeups.advance_to(clock.now() + timedelta(minutes=2))  # the last DM's minute is over
+    await fake.send_socket("slash_commands", command_payload("survey close id=1", user_id="UCM",
+                                                             response_url=fake.response_url("c")))
+    [edit] = await fake.wait_for(lambda: fake.calls_to("chat.update"))  # the minute's budget: one
+    assert sent[edit.args["channel"]] == edit.args["ts"] and action_ids(edit.args.get("blocks")) == []
+    assert "This survey is closed" in str(edit.args)
+    await app.stop()
+
+    app, wakeups = await started(fake, tmp_path / "cmbot.db", clock, config)  # the other DM is edited after it
+    await wakeups.advance_to(clock.now() + timedelta(minutes=3))
+    edits = await fake.wait_for(lambda: len(fake.calls_to("chat.update")) == 2 and fake.calls_to("chat.update"))
+    assert {(e.args["channel"], e.args["ts"]) for e in edits} == set(sent.items())  # each DM once
+    await wakeups.advance_to(clock.now() + timedelta(days=1))
+    assert len(fake.calls_to("chat.update")) == 2
+
+    await fake.send_socket("interactive", block_actions_payload(  # a click from a client showing the old DM
+        "srv:s:1:9", user_id="UBOB", channel_id="DBOB", message_ts=sent["DBOB"], response_url=fake.response_url("l")))
+    [late] = await fake.wait_for(lambda: [r for r in fake.responses if r["key"] == "l"])
+    assert "This survey is closed" in str(late)
+    assert app.services.store.db.execute("SELECT count(*) FROM survey_answers").fetchone() == (0,)
+    await app.stop()
