@@ -168,3 +168,27 @@ def test_a_dm_interaction_belongs_to_the_guild_the_listener_names_and_only_click
     assert translate.interaction_event(click, "Report") is None  # no guild named: not ours to route
     command = fake.interaction(2, {"id": "1", "name": "survey", "type": 1, "options": []}, "42", dm=True)
     assert translate.interaction_event(command, "Report", dm_space_id=GUILD) is None
+
+
+async def test_closing_a_dm_survey_edits_the_dm_and_the_fallback_post_to_say_so(bot):
+    app, fake, _wakeups, _clock = bot
+    fake.dms_closed.add("43")
+    await speak(fake, app, "42", "43")
+    await fake.dispatch("INTERACTION_CREATE", survey_command(fake, ("kind", "nps"), ("where", "dm")))
+    await fake.wait_for_request("POST", r"/channels/842/messages")
+    await fake.wait_for_request("POST", rf"/channels/{LOBBY}/messages")
+    dm, fallback = fake.channel_messages["842"][-1]["id"], fake.channel_messages[LOBBY][-1]["id"]
+
+    close = fake.command("survey", "1", roles=(CM_ROLE,), options=[
+        {"type": 1, "name": "close", "options": [{"type": 4, "name": "id", "value": 1}]}])
+    await fake.dispatch("INTERACTION_CREATE", close)
+    [edited_dm] = await fake.wait_for_request("PATCH", rf"/channels/842/messages/{dm}")
+    [edited_post] = await fake.wait_for_request("PATCH", rf"/channels/{LOBBY}/messages/{fallback}")
+    for edit in (edited_dm, edited_post):
+        assert edit.json.get("components") == [] and "close" in json.dumps(edit.json, ensure_ascii=False)
+        assert edit.json["allowed_mentions"]["parse"] == []
+    late = fake.button_click("srv:s:1:9", dm, "42", dm=True)  # a client still showing the buttons
+    await fake.dispatch("INTERACTION_CREATE", late)
+    [said] = await fake.wait_for_request("POST", callback(late))
+    assert "close" in said.json["data"]["content"]
+    assert app.services.store.db.execute("SELECT count(*) FROM survey_answers").fetchone() == (0,)
