@@ -48,10 +48,10 @@ def person_accounts(db: sqlite_utils.Database, community: str, account: Account)
     return [(a.platform, a.member_id) for a in accounts_of(db, community, LinkedAccount(*account))]
 
 
-def _every(removed: list[Account], linked: list[Account]) -> list[Account]:
-    """The accounts whose role goes: those that were ambassadors, then the person's other linked accounts (one
-    linked after the appointment may hold the role too; taking back a role not held changes nothing)."""
-    return removed + [a for a in linked if a not in removed]
+def _others(removed: list[Account], linked: list[Account]) -> list[Account]:
+    """The person's linked accounts that were not recorded as ambassadors: one linked after the appointment may
+    hold the role too (given by hand), and taking back a role not held changes nothing."""
+    return [a for a in linked if a not in removed]
 
 
 class Appointments:
@@ -114,7 +114,8 @@ class Appointments:
             return Decision(False, [self._say(community, "ambassadors.answer.not_ambassador")])
         name = await self._name(community, account)
         lines = [self._say(community, "ambassadors.answer.removed", name=Plain(name))]
-        lines += await self._roles(community, _every(removed, accounts), grant=False)
+        lines += await self._roles(community, removed, grant=False)
+        lines += await self._roles(community, _others(removed, accounts), grant=False, configured_only=True)
         return Decision(True, lines)
 
     async def forgotten(self, community: Community, accounts: tuple[Account, ...]) -> list[Text]:
@@ -127,7 +128,7 @@ class Appointments:
         if not removed:
             return []
         lines = [self._say(community, "ambassadors.answer.forgotten")]
-        lines += await self._roles(community, _every(removed, mine), grant=False, configured_only=True)
+        lines += await self._roles(community, removed + _others(removed, mine), grant=False, configured_only=True)
         return lines
 
     async def _name(self, community: Community, account: Account) -> str:
