@@ -8,8 +8,9 @@ for every subject, written by 200 members over 5 channels, a message every secon
 authors newcomers. What follows a verdict (a flag written and announced) is the flag path, measured by the
 `pipeline` scenario.
 
-Every subject gets the same treatment: `WARM_UP` messages, then `PASSES` timed passes over all the rows, each
-pass's rate kept and the median reported (with the lowest and highest pass in the note). cmbot's events
+Every subject gets the same treatment: `WARM_UP` messages, then `PASSES` timed passes over all the rows,
+interleaved between subjects, each pass's rate kept and the median reported (with the lowest and highest pass
+in the note). cmbot's events
 move on in time from pass to pass, so the stateful rules see a continuous stream, never time going back.
 better-profanity has no batch API: one call per message. alt-profanity-check is measured both ways, one
 message per call and its batch API (one call per pass).
@@ -87,15 +88,21 @@ def _watcher_path(classifier: bool) -> Callable[[Sequence], object]:
     return lambda events: [check(facts_of(event)) for event in events]
 
 
-def _rates(call: Callable[[Sequence], object], warm_up: Sequence, passes: Sequence[Sequence]) -> list[float]:
-    """Messages per second of each timed pass, after the warm-up (the same for every subject)."""
-    call(warm_up)
-    rates = []
-    for batch in passes:
-        started = time.process_time()
-        call(batch)
-        spent = time.process_time() - started
-        rates.append(len(batch) / spent if spent > 0 else 0.0)
+def _rates(subjects: dict[str, tuple[Callable[[Sequence], object], Sequence, Sequence[Sequence]]]
+           ) -> dict[str, list[float]]:
+    """Messages per second of each subject's timed passes, after the same warm-up for every subject.
+
+    The passes are interleaved (round 1 of every subject, then round 2…), so a machine whose load changes
+    during the run slows every subject alike instead of whichever ran at the worst moment."""
+    for call, warm_up, _ in subjects.values():
+        call(warm_up)
+    rates: dict[str, list[float]] = {name: [] for name in subjects}
+    for round_ in range(max(len(passes) for _, _, passes in subjects.values())):
+        for name, (call, _, passes) in subjects.items():
+            started = time.process_time()
+            call(passes[round_])
+            spent = time.process_time() - started
+            rates[name].append(len(passes[round_]) / spent if spent > 0 else 0.0)
     return rates
 
 
@@ -109,9 +116,9 @@ def speed(folder: Path, quick: bool, peers: dict[str, tuple[Callable[[], Batch] 
     events = stream(texts[:WARM_UP] + texts * passes, start)
     cmbot_warm, cmbot_passes = events[:WARM_UP], [events[WARM_UP + i * len(texts):WARM_UP + (i + 1) * len(texts)]
                                                   for i in range(passes)]  # fmt: skip
-    rates: dict[str, list[float]] = {
-        "cmbot rules": _rates(_watcher_path(classifier=False), cmbot_warm, cmbot_passes),
-        "cmbot rules + model": _rates(_watcher_path(classifier=True), cmbot_warm, cmbot_passes),
+    subjects = {
+        "cmbot rules": (_watcher_path(classifier=False), cmbot_warm, cmbot_passes),
+        "cmbot rules + model": (_watcher_path(classifier=True), cmbot_warm, cmbot_passes),
     }
     skipped = {}
     for name, (make_batch, make_single) in peers.items():
@@ -119,9 +126,10 @@ def speed(folder: Path, quick: bool, peers: dict[str, tuple[Callable[[], Batch] 
             skipped[name] = "not installed (dev extra)"
             continue
         single = make_single()
-        rates[name] = _rates(lambda batch, s=single: [s(t) for t in batch], texts[:WARM_UP], [texts] * passes)
+        subjects[name] = (lambda batch, s=single: [s(t) for t in batch], texts[:WARM_UP], [texts] * passes)
         if name == "alt-profanity-check":
-            rates[f"{name} (batch API)"] = _rates(make_batch(), texts[:WARM_UP], [texts] * passes)
+            subjects[f"{name} (batch API)"] = (make_batch(), texts[:WARM_UP], [texts] * passes)
+    rates = _rates(subjects)
     measures = []
     for name, runs in rates.items():
         how = "Watcher path: author, channel, time, every default rule" if name.startswith("cmbot") else (
