@@ -98,7 +98,8 @@ class LinearModel:
 
     def explain(self, features: set[str], top: int = 5) -> list[tuple[str, float]]:
         """The features that pushed the score up most: for moderators, "why did the model flag this"."""
-        known = sorted(self._keys.intersection(features), key=lambda f: -self.weights[f])
+        # ties broken by name: a set's order changes between processes, a flag's explanation must not
+        known = sorted(self._keys.intersection(features), key=lambda f: (-self.weights[f], f))
         return [(f, self.weights[f]) for f in known[:top] if self.weights[f] > 0]
 
     def save(self, path: Path) -> None:

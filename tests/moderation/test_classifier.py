@@ -125,6 +125,14 @@ def test_linear_model_round_trip_and_score(tmp_path):
     assert again.explain(features) == [("clown", 2.0), ("<clo", 1.0)]
 
 
+@given(st.lists(st.sampled_from(["bait:claim", "tld:xyz", "hyphens:2", "len:3", "digits:1"]), unique=True))
+def test_reasons_of_equal_weight_come_in_one_order_whatever_the_set_order(names):
+    """A flag's explanation must read the same in every process: a set's iteration order is not that."""
+    model = LinearModel(dict.fromkeys(names, 1.0), 0.0, 0.5, {})
+    assert model.explain(set(names), top=10) == [(name, 1.0) for name in sorted(names)]
+    assert model.explain(set(reversed(names)), top=10) == model.explain(set(names), top=10)
+
+
 @given(st.lists(st.text(alphabet="abcdéz0", max_size=8), max_size=30))
 def test_message_features_match_a_naive_reference(words):
     kept = words[:300]
