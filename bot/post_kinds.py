@@ -21,7 +21,7 @@ from config.settings import Community
 log = logging.getLogger(__name__)
 # Why a kind's post will not go out as things stand: a CM cancelled or rejected it, it expired without a
 # decision, or every platform refused it.
-Withdrawal = Literal["cancelled", "rejected", "expired", "failed"]
+Withdrawal = Literal["cancelled", "rejected", "expired", "failed", "skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class PostKind:
     feature does once it is out (a poll opens and its closing is scheduled). Both must be idempotent: after a
     crash the calendar may ask again for a post it had already sent.
 
-    `withdrawn(ref, why)`: the post will not go out as things stand (cancelled, rejected, expired, failed), so
+    `withdrawn(ref, why)`: the post will not go out as things stand (cancelled, rejected, expired, failed, skipped), so
     the feature's own record stops saying it waits; `resubmitted(ref)`: a withdrawn post was rescheduled and
     waits again. Both optional, both idempotent."""
 

@@ -109,6 +109,9 @@ class CalendarButtons:
             skipped = await self.store.run(lambda db: ledger.skip_missed(db, post_id, self.desk.clock.now(), due))
             if not skipped:
                 return [self._answer(event, community, self._say(community, "calendar.answer.already_decided"))]
+            post = await self.store.run(lambda db: ledger.get_post(db, post_id))
+            if post is not None and not post.recurring:  # its one occurrence will not go out: a poll says so
+                await self.desk.kinds.withdraw(post.kind, post.kind_ref, "skipped")
             return [self._answer(event, community, self._say(community, "calendar.answer.skipped", id=str(post_id))),
                     self._close_card(event, community, "calendar.card.skipped", id=str(post_id))]
         sent = await self.decisions.post_missed_now(post_id, due)

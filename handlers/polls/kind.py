@@ -3,7 +3,7 @@
 On a platform that runs polls itself (`Capability.NATIVE_POLLS`: Discord) the message carries a native poll;
 elsewhere (Slack, the console) it is a card with one button per answer. Once a message is out, the poll opens
 (its end is counted from the first publication) and the closing wake-up is set. When the calendar withdraws
-the post (cancelled, rejected, expired, failed) the waiting poll is marked withdrawn, and waits again if the
+the post (cancelled, rejected, expired, failed, skipped) the waiting poll is marked withdrawn, and waits again if the
 post is rescheduled.
 """
 
@@ -58,7 +58,7 @@ class PollKind:
             self.schedule_close(poll.id, poll.ends_at)
 
     async def withdrawn(self, ref: str, why: Withdrawal) -> None:
-        """Its post was cancelled, rejected, expired or failed: `/poll list` says so instead of "waiting"."""
+        """Its post was cancelled, rejected, expired, failed or skipped: `/poll list` says so instead of "waiting"."""
         now = self.clock.now()
         await self.store.run(lambda db: ledger.withdraw_poll(db, int(ref), why, now))
 

@@ -4,6 +4,8 @@ back to waiting, then open once published. The failed path runs at the wire in `
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.polls.conftest import ConsoleBot
 from tests.polls.test_console_polls import message_id
 
@@ -76,3 +78,19 @@ async def test_a_withdrawn_poll_stays_withdrawn_across_a_restart_and_an_open_pol
     assert rows == [(1, "open", None), (2, "withdrawn", "cancelled")]
     out = await bot.lines("cmd claire[cm] /poll list")
     assert "#1 · open · Now? · ends" in out and "1 voter" in out and "#2 · withdrawn · Later?" in out
+
+
+async def test_a_poll_whose_missed_post_is_skipped_is_withdrawn(console_bot):
+    """The bot was down past the grace period: a CM chose Skip on the missed-post notice."""
+    bot: ConsoleBot = await console_bot()
+    await bot.lines('cmd sam[smm] /poll new question="Quiz?" answers="Yes|No" to=#news at="2026-11-23 12:00"')
+    await bot.stop()
+    bot.clock.advance(timedelta(hours=6))  # down from before noon until well past the hour's grace
+    bot = await bot.restart()
+    notice = message_id(bot.out.getvalue(), "[Skip]")  # the missed-post notice, posted at start
+    out = await bot.lines("cmd claire[cm] /poll list")
+    assert "#1 · waiting to be published" in out
+    await bot.lines(f"click claire {notice} Skip")
+    assert status(bot) == ("withdrawn", "skipped")
+    out = await bot.lines("cmd claire /poll list")
+    assert "#1 · withdrawn · Quiz? · its calendar post #1, missed while the bot was down, was skipped on" in out
