@@ -245,3 +245,11 @@ def m013_week_responses(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX idx_{WEEK_UNANSWERED}_question ON {WEEK_UNANSWERED}"
                " (community, week, platform, channel_id, message_id)")
     db.execute(f"CREATE INDEX idx_{WEEK_UNANSWERED}_asked ON {WEEK_UNANSWERED} (community, week, platform, asked_at)")
+
+
+@migrations()
+def m014_daily_by_day(db: sqlite_utils.Database) -> None:
+    """The report's all-platforms figures and its chart read the daily roll-ups by community and day range:
+    indexed, so they read the week's rows and not every day the community ever had (kept forever)."""
+    db.execute(f"CREATE INDEX idx_{DAILY}_day ON {DAILY} (community, day)")
+    db.execute(f"CREATE INDEX idx_{DAILY_ACTIVE}_day ON {DAILY_ACTIVE} (community, day)")
