@@ -143,29 +143,20 @@ def free_hosting_suffix(host: str) -> str | None:
 
 def _distance_at_most(a: str, b: str, limit: int) -> bool:
     """Levenshtein distance <= limit (adjacent swaps count as one edit), with an early exit."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return False
-        previous2, previous = previous, current
-    return previous[-1] <= limit
+    return abs(len(a) - len(b)) <= limit and _edits_at_most(a, b, limit, anywhere=False)
 
 
 def _inside_at_most(pattern: str, text: str, limit: int) -> bool:
     """Some stretch of `text` is within `limit` edits of `pattern` (semi-global Levenshtein: the stretch may start
     and end anywhere, adjacent swaps count as one edit): "steamcommunlty" inside "sleamcommunityprofiles"."""
-    if len(pattern) - limit > len(text):
-        return False
+    return len(pattern) - limit <= len(text) and _edits_at_most(pattern, text, limit, anywhere=True)
+
+
+def _edits_at_most(pattern: str, text: str, limit: int, *, anywhere: bool) -> bool:
+    """One dynamic programme for both: `pattern` against all of `text`, or (`anywhere`) against its best stretch,
+    which costs nothing to skip before it (first row of zeros) or after it (the last row's minimum)."""
     previous2: list[int] = []
-    previous = [0] * (len(text) + 1)  # the stretch may start anywhere in `text`: no cost before it
+    previous = [0] * (len(text) + 1) if anywhere else list(range(len(text) + 1))
     for i, cp in enumerate(pattern, 1):
         current = [i] + [0] * len(text)
         for j, ct in enumerate(text, 1):
@@ -175,7 +166,7 @@ def _inside_at_most(pattern: str, text: str, limit: int) -> bool:
         if min(current) > limit:
             return False
         previous2, previous = previous, current
-    return min(previous) <= limit
+    return (min(previous) if anywhere else previous[-1]) <= limit
 
 
 # Brands whose one-letter neighbours are real words or names ("telegraf"): only exact shapes count.

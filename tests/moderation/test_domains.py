@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
 from handlers.moderation.domain_features import domain_features
-from handlers.moderation.domains import _inside_at_most, judge_domain, skeleton
+from handlers.moderation.domains import _distance_at_most, _inside_at_most, judge_domain, skeleton
 from handlers.moderation.engine import build_engine, shipped_domain_model
 from handlers.moderation.training.datasets import load_domains
 
@@ -51,20 +51,28 @@ def test_real_domains_have_no_signal(host: str) -> None:
     assert judge_domain(host) is None
 
 
+def _naive_distance(a: str, b: str) -> int:
+    """Plain Levenshtein with adjacent swaps, the full table: the reference for both approximate matches."""
+    table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            substitution = table[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, substitution)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+@given(st.text(alphabet="abcdeilmnorstuw", max_size=12), st.text(alphabet="abcdeilmnorstuw", max_size=12),
+       st.integers(0, 3))
+def test_approximate_distance_matches_a_naive_reference(a: str, b: str, limit: int) -> None:
+    assert _distance_at_most(a, b, limit) is (_naive_distance(a, b) <= limit)
+
+
 @given(st.text(alphabet="abcdeilmnorstuw", max_size=12), st.text(alphabet="abcdeilmnorstuw", max_size=16),
        st.integers(0, 3))
 def test_approximate_inside_matches_a_naive_reference(pattern: str, text: str, limit: int) -> None:
-    def distance(a: str, b: str) -> int:  # plain Levenshtein with adjacent swaps, full table
-        table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
-        for i in range(1, len(a) + 1):
-            for j in range(1, len(b) + 1):
-                substitution = table[i - 1][j - 1] + (a[i - 1] != b[j - 1])
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, substitution)
-                if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-        return table[-1][-1]
-
-    best = min(distance(pattern, text[i:j]) for i in range(len(text) + 1) for j in range(i, len(text) + 1))
+    best = min(_naive_distance(pattern, text[i:j]) for i in range(len(text) + 1) for j in range(i, len(text) + 1))
     assert _inside_at_most(pattern, text, limit) is (best <= limit)
 
 
