@@ -34,7 +34,7 @@ def install(services: Services) -> None:
     cards = ReviewCards(services.store, services.outbox, services.catalogue)
     publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
                           jobs.schedule, kinds=services.post_kinds, cards=cards)
-    jobs.bind(publisher.run_post)
+    jobs.bind(publisher.run_posts)
     desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards,
                  services.post_kinds)
     services.post_kinds.submit = partial(submit_kind, desk)  # other features' posts (polls) come in here

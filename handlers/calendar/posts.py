@@ -259,11 +259,19 @@ def due_post_ids(db: sqlite_utils.Database, now: datetime, statuses: Iterable[St
     return [r[0] for r in db.execute(sql, [*wanted, stamp(now)]).fetchall()]
 
 
-def waiting_posts(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    """(id, next due) of every post a wake-up must exist for: scheduled ones and those awaiting approval."""
+def waiting_between(db: sqlite_utils.Database, after: datetime, until: datetime) -> list[tuple[int, str]]:
+    """(id, next due) of the posts waiting for a wake-up due in (after, until]: one range of the status index."""
     sql = ("SELECT id, next_due_at FROM calendar_posts WHERE status IN (?, ?, ?)"
-           " AND next_due_at IS NOT NULL")
-    return [(r[0], r[1]) for r in db.execute(sql, [Status.SCHEDULED, Status.PENDING, Status.SENDING]).fetchall()]
+           " AND next_due_at > ? AND next_due_at <= ?")
+    return [(r[0], r[1]) for r in db.execute(
+        sql, [Status.SCHEDULED, Status.PENDING, Status.SENDING, stamp(after), stamp(until)]).fetchall()]
+
+
+def first_waiting_after(db: sqlite_utils.Database, after: datetime) -> str | None:
+    """The earliest next due time after `after` among the posts waiting for a wake-up (None: there is none)."""
+    row = db.execute("SELECT MIN(next_due_at) FROM calendar_posts WHERE status IN (?, ?, ?) AND next_due_at > ?",
+                     [Status.SCHEDULED, Status.PENDING, Status.SENDING, stamp(after)]).fetchone()
+    return row[0] if row else None
 
 
 # -- the delivery ledger ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -103,6 +103,19 @@ class Publisher:
             if self._active == 0:
                 self._idle.set()
 
+    async def run_posts(self, post_ids: Sequence[int]) -> None:
+        """The job of an instant: deliver the posts due together, their store work shared, their sends started
+        in this order. A post that fails is logged alone; a store that cannot be used stops the lot."""
+        outcomes = await asyncio.gather(*(self.run_post(post_id) for post_id in post_ids), return_exceptions=True)
+        fatal = None
+        for post_id, outcome in zip(post_ids, outcomes, strict=True):
+            if isinstance(outcome, StoreUnavailable):
+                fatal = outcome
+            elif isinstance(outcome, Exception):
+                log.error("post %s: its delivery failed", post_id, exc_info=outcome)
+        if fatal is not None:
+            raise fatal
+
     async def stop(self, patience: float = STOP_PATIENCE_SECONDS) -> None:
         """A clean stop: start no send, give back unsent claims, wait up to `patience` s for calls in flight."""
         self._stopping = True
@@ -120,7 +133,7 @@ class Publisher:
         now = self.clock.now()
         due = await self.store.run(lambda db: ledger.due_post_ids(
             db, now, (Status.SCHEDULED, Status.SENDING, Status.PENDING)))
-        await asyncio.gather(*(self.run_post(post_id) for post_id in due))
+        await self.run_posts(due)
 
     async def reconcile(self) -> None:
         """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""

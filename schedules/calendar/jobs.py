@@ -1,16 +1,26 @@
-"""Wake-ups for the calendar, rebuilt from the store at every start.
+"""Wake-ups for the calendar: one APScheduler job per distinct due instant of the coming window.
 
-One job per waiting post, id `calendar:post:<id>`, carrying nothing but the post id (a closure over it); it is
-added with replace_existing semantics, so rebuilding after a restart, or rescheduling a post, never adds a
-second job. A periodic sweep (`calendar:sweep`) catches anything a lost wake-up would miss. Occurrences
-already due are not given a job: the start-up catch-up delivers them, applying the lateness policy.
+APScheduler's own work is per job (`add_job` checks and files each one; each wake-up is dispatched on its own),
+so one job per post made 1,000 posts due in the same second 1,000 wake-ups, and a start with 10,000 posts
+waiting 10,000 `add_job` calls. Here the posts due at the same instant share one job,
+`calendar:at:<instant>`, which hands all their ids to the publisher at once; and only the instants of the
+coming window (`WINDOW`) have a job at all. A dated job, `calendar:horizon`, fires one window before the first
+due time beyond it and loads the next window from the store. It is dated, not an interval, so the console's
+stepped clock stops only where something is due, and a clock jump over a quiet year costs nothing.
+
+The ids held here are only a wake-up list: the store stays the truth. The publisher reads and claims every
+woken post from the store (a post cancelled or moved meanwhile is found so, and left alone), and the sweep
+(`calendar:sweep`) catches anything a lost wake-up would miss. Occurrences already due get no job: the
+start-up catch-up or the caller delivers them, applying the lateness policy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
+import sqlite_utils
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -20,51 +30,126 @@ from bot.wakeups import Wakeups
 from handlers.calendar import posts as ledger
 
 SWEEP_JOB = "calendar:sweep"
-RunPost = Callable[[int], Awaitable[None]]
+HORIZON_JOB = "calendar:horizon"
+WINDOW = timedelta(hours=1)  # how far ahead due instants have a job of their own
+RunPosts = Callable[[Sequence[int]], Awaitable[None]]
 
 
-def job_id(post_id: int) -> str:
-    return f"calendar:post:{post_id}"
+def instant_job_id(due: datetime) -> str:
+    return f"calendar:at:{ledger.stamp(due)}"
 
 
 class CalendarJobs:
-    def __init__(self, wakeups: Wakeups, clock: Clock, grace: timedelta) -> None:
+    """The wake-up list of the coming window. `added` counts the jobs handed to the scheduler (tests count it)."""
+
+    def __init__(self, wakeups: Wakeups, clock: Clock, grace: timedelta, window: timedelta = WINDOW) -> None:
         self.wakeups = wakeups
         self.clock = clock
         self.grace = grace
-        self._run_post: RunPost | None = None
+        self.window = window
+        self.added = 0
+        self._run_posts: RunPosts | None = None
+        self._store: Store | None = None
+        self._due_of: dict[int, datetime] = {}  # post id -> the instant whose job wakes it
+        self._instants: dict[datetime, set[int]] = {}  # instant -> the posts its job wakes
+        self._horizon = clock.now()  # every waiting post due up to here was placed on its instant
+        self._horizon_at: datetime | None = None  # when the horizon job loads the next window
 
-    def bind(self, run_post: RunPost) -> None:
-        self._run_post = run_post
+    def bind(self, run_posts: RunPosts) -> None:
+        self._run_posts = run_posts
 
-    def _job(self, post_id: int) -> Callable[[], Awaitable[None]]:
-        run_post = self._run_post
-        assert run_post is not None, "bind() the publisher before scheduling"
+    def schedule(self, post_id: int, due: datetime | None) -> None:
+        """Wake the post at `due` (leaving its former instant), or forget it when it has nothing left to do."""
+        self._forget(post_id)
+        now = self.clock.now()
+        if due is None or due <= now:
+            return  # nothing left, or already due: the caller or the sweep delivers it now
+        if due <= max(self._horizon, now + self.window):
+            self._place(post_id, due)
+        else:
+            self._load_before(due)
 
+    def planned(self) -> dict[datetime, frozenset[int]]:
+        """The instants that have a job, and the posts each one wakes."""
+        return {due: frozenset(ids) for due, ids in self._instants.items()}
+
+    async def rebuild(self, store: Store, sweep: Callable[[], Awaitable[None]], sweep_every: timedelta) -> int:
+        """The jobs of the coming window, from the store, and the sweep; returns how many posts have a wake-up."""
+        self._store = store
+        await self.load()
+        self._add(SWEEP_JOB, IntervalTrigger(seconds=int(sweep_every.total_seconds()),
+                                             start_date=self.clock.now() + sweep_every), sweep, sweep_every)
+        return len(self._due_of)
+
+    async def load(self) -> None:
+        """The horizon job: one store trip reads the waiting posts due within the window and the first due time
+        beyond it; each new instant gets a job, and the horizon job moves to one window before that time."""
+        assert self._store is not None, "rebuild() before the horizon moves"
+        now = self.clock.now()
+        until = now + self.window
+        waiting, beyond = await self._store.run(partial(_window, now=now, until=until))
+        self._horizon_at = None
+        with self.wakeups.batch():  # the scheduler looks at the new jobs once, not after each of them
+            self._horizon = max(self._horizon, until)
+            for post_id, due in waiting:
+                if self._due_of.get(post_id) != due:
+                    self._forget(post_id)
+                    self._place(post_id, due)
+            if beyond is not None:
+                self._load_before(beyond, until - self.window / 2)
+
+    # -- the wake-up list -----------------------------------------------------------------------------------
+    def _place(self, post_id: int, due: datetime) -> None:
+        ids = self._instants.get(due)
+        if ids is None:
+            ids = self._instants[due] = set()
+            self._add(instant_job_id(due), DateTrigger(run_date=due), self._wake(due), self.grace)
+        ids.add(post_id)
+        self._due_of[post_id] = due
+
+    def _forget(self, post_id: int) -> None:
+        due = self._due_of.pop(post_id, None)
+        if due is None:
+            return
+        ids = self._instants.get(due)
+        if ids is None:
+            return
+        ids.discard(post_id)
+        if not ids:
+            del self._instants[due]
+            self.wakeups.remove(instant_job_id(due))
+
+    def _load_before(self, due: datetime, earliest: datetime | None = None) -> None:
+        """Make sure the horizon job loads the window holding `due` before it falls due: one window ahead, but
+        not before `earliest` (half a window before the end of the one just loaded, so that posts due every few
+        minutes make the horizon move every half window, not once per post)."""
+        at = due - self.window if earliest is None else max(due - self.window, earliest)
+        if self._horizon_at is not None and self._horizon_at <= at:
+            return
+        self._horizon_at = at
+        self._add(HORIZON_JOB, DateTrigger(run_date=at), self.load, self.grace)
+
+    def _wake(self, due: datetime) -> Callable[[], Awaitable[None]]:
         async def wake() -> None:
-            await run_post(post_id)
+            ids = self._instants.pop(due, set())
+            for post_id in ids:
+                if self._due_of.get(post_id) == due:
+                    del self._due_of[post_id]
+            if ids:
+                assert self._run_posts is not None, "bind() the publisher before scheduling"
+                await self._run_posts(sorted(ids))
 
         return wake
 
-    def schedule(self, post_id: int, due: datetime | None) -> None:
-        """Wake the post at `due` (replacing its job), or forget it when it has nothing left to do."""
-        if due is None:
-            self.wakeups.remove(job_id(post_id))
-            return
-        if due <= self.clock.now():
-            return  # already due: the caller or the sweep delivers it now
-        self.wakeups.add(job_id(post_id), DateTrigger(run_date=due), self._job(post_id), misfire_grace=self.grace)
+    def _add(self, job_id: str, trigger: DateTrigger | IntervalTrigger, func: Callable[[], Awaitable[None]],
+             misfire_grace: timedelta) -> None:
+        self.added += 1
+        self.wakeups.add(job_id, trigger, func, misfire_grace=misfire_grace)
 
-    async def rebuild(self, store: Store, sweep: Callable[[], Awaitable[None]], sweep_every: timedelta) -> int:
-        """Jobs for every waiting post, from the store; returns how many post jobs exist now."""
-        waiting = await store.run(ledger.waiting_posts)
-        now = ledger.stamp(self.clock.now())
-        with self.wakeups.batch():  # the scheduler looks at the jobs once, not after each of them
-            for post_id, due in waiting:
-                if due > now:
-                    self.wakeups.add(job_id(post_id), DateTrigger(run_date=datetime.fromisoformat(due)),
-                                     self._job(post_id), misfire_grace=self.grace)
-        self.wakeups.add(SWEEP_JOB, IntervalTrigger(seconds=int(sweep_every.total_seconds()),
-                                                        start_date=self.clock.now() + sweep_every), sweep,
-                         misfire_grace=sweep_every)
-        return sum(1 for j in self.wakeups.job_ids() if j.startswith("calendar:post:"))
+
+def _window(db: sqlite_utils.Database, now: datetime, until: datetime) -> tuple[list[tuple[int, datetime]],
+                                                                                   datetime | None]:
+    """On the store's thread: the waiting posts due in (now, until], and the first due time after `until`."""
+    waiting = [(post_id, datetime.fromisoformat(due)) for post_id, due in ledger.waiting_between(db, now, until)]
+    beyond = ledger.first_waiting_after(db, until)
+    return waiting, None if beyond is None else datetime.fromisoformat(beyond)

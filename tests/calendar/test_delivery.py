@@ -159,13 +159,13 @@ async def test_crash_with_lookup_not_found_sends_once(tmp_path, clock):
 
 async def test_jobs_rebuilt_at_each_start_without_duplicates(tmp_path, clock):
     bot = await start_bot(tmp_path, clock)
-    for hour in range(12, 17):
-        await bot.cmd("sam", f'/post draft body="Post {hour}" to=#news at="2026-03-02 {hour}:00"')
+    for minute in range(10, 60, 10):  # within the coming hour: each instant has a job of its own
+        await bot.cmd("sam", f'/post draft body="Post {minute}" to=#news at="2026-03-02 09:{minute}"')
     counts = []
     for _ in range(3):
         bot = await restart(bot, tmp_path, clock, clock.now())
         counts.append(len(bot.wakeups.job_ids() - {SEEN_EVENTS_PURGE}))
-    assert counts == [6, 6, 6]  # five posts and the sweep
+    assert counts == [6, 6, 6]  # five instants and the sweep
     assert all(j.startswith("calendar:") for j in bot.wakeups.job_ids() - {SEEN_EVENTS_PURGE})
     await bot.app.stop()
 

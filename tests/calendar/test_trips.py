@@ -11,23 +11,19 @@ import sqlite3
 from collections import Counter
 from datetime import timedelta
 
-from apscheduler.schedulers.base import STATE_RUNNING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.actions import Action, ActionResult, Post
-from bot.clock import SystemClock
 from bot.dispatcher import CommunityDirectory
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
-from bot.wakeups import SchedulerWakeups
 from handlers.calendar.bulk import Claim, claim_many, deliveries_sql
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_delivery, get_post
 from schedules.calendar import occurrence
 from schedules.calendar.delivery import SENDS_PER_PLATFORM, Publisher
-from schedules.calendar.jobs import CalendarJobs
 from schedules.calendar.notices import Notices
 from schedules.calendar.trips import Trips
 from tests.calendar.conftest import START, ScriptedPlatform, make_settings
@@ -191,32 +187,6 @@ def test_a_claim_made_together_is_the_row_a_read_gives_back_and_a_taken_key_is_n
     again = claim_many(db, claims, START)  # the first two keys are taken: only the third is claimed
     assert again[:2] == [None, None] and again[2] == get_delivery(db, again[2].id)
     assert again[2].late and again[2].status == "sending" and again[2].attempts == 0
-
-
-async def test_the_rebuild_wakes_apscheduler_once_not_once_per_post(store, tmp_path):
-    clock = SystemClock()
-    later = clock.now() + timedelta(days=1)
-    for index in range(40):
-        draft = PostDraft(community="demo", author=Actor("console", "sam"), body=f"Post {index}",
-                          targets=(Target("console", "news"),), timezone="Europe/Paris",
-                          publish_at=later + timedelta(minutes=index), utm=False)
-        create_post(store.db, draft, Status.SCHEDULED, clock.now())
-    wakeups = SchedulerWakeups()
-    wakeups.start()
-    woken = []
-    scheduler = wakeups._scheduler
-    wake = scheduler.wakeup
-    scheduler.wakeup = lambda: (woken.append(1), wake())[1]  # type: ignore[method-assign]
-    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1))
-
-    async def nothing(*_args) -> None:
-        return None
-
-    jobs.bind(nothing)
-    assert await jobs.rebuild(store, nothing, timedelta(minutes=1)) == 40
-    assert len(woken) <= 2  # once when it resumes (and once for the sweep job added after), never per post
-    assert scheduler.state == STATE_RUNNING
-    await wakeups.shutdown()
 
 
 # -- the coalescer itself --------------------------------------------------------------------------------------
