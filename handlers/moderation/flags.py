@@ -69,36 +69,41 @@ def _commit(db: sqlite_utils.Database) -> None:
 
 
 def open_flag_for(db: sqlite_utils.Database, community: str, platform: str, message_id: str) -> dict | None:
-    rows = list(
-        db.query(
-            "SELECT * FROM moderation_flags WHERE community = ? AND platform = ? AND message_id = ? AND status = ?"
-            " ORDER BY id DESC LIMIT 1",
-            [community, platform, message_id, OPEN],
-        )
+    cursor = db.conn.execute(
+        "SELECT * FROM moderation_flags WHERE community = ? AND platform = ? AND message_id = ? AND status = ?"
+        " ORDER BY id DESC LIMIT 1",
+        [community, platform, message_id, OPEN],
     )
-    return rows[0] if rows else None
+    return _one(cursor)
 
 
 def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
     """Store a flag; an open flag on the same message absorbs the new hits (one flag per message).
 
-    Returns (flag id, created): `created` is False when an existing open flag was updated.
+    Returns (flag id, created): `created` is False when an existing open flag was updated. The flag and its
+    hits are one transaction: a crash leaves both or neither.
     """
+    with db.atomic():
+        return _record(db, draft)
+
+
+def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
+    """`record_flag`'s writes, inside the caller's transaction. Statements go to the connection itself:
+    sqlite-utils' `execute` would commit each write on its own, one disk write per statement."""
     existing = open_flag_for(db, draft.community, draft.platform, draft.message_id)
     if existing is not None:
         flag_id = int(existing["id"])
         rules = sorted(set(existing["rules"].split(",")) | {hit.rule for hit in draft.hits})
         severity = max(existing["severity"], draft.severity, key=_rank)
-        db.execute(
+        db.conn.execute(
             "UPDATE moderation_flags SET rules = ?, severity = ?, shadow = shadow AND ?, excerpt = ?,"
             " source = CASE WHEN ? = 'report' THEN 'report' ELSE source END,"
             " reporter_id = COALESCE(reporter_id, ?) WHERE id = ?",
             [",".join(rules), severity, int(draft.shadow), draft.excerpt, draft.source, draft.reporter_id, flag_id],
         )
         _write_hits(db, flag_id, draft.hits)
-        _commit(db)
         return flag_id, False
-    cursor = db.execute(
+    cursor = db.conn.execute(
         "INSERT INTO moderation_flags (community, platform, space_id, channel_id, message_id, member_id, severity,"
         " rules, shadow, source, excerpt, link, created_at, status, auto_action, reporter_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -110,17 +115,24 @@ def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]
     )  # fmt: skip
     flag_id = int(cursor.lastrowid or 0)
     _write_hits(db, flag_id, draft.hits)
-    _commit(db)
     return flag_id, True
 
 
 def _write_hits(db: sqlite_utils.Database, flag_id: int, hits: tuple[RuleHit, ...]) -> None:
-    for hit in hits:
-        db.execute(
-            "INSERT OR REPLACE INTO moderation_flag_rules (flag_id, rule, severity, shadow, detail)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [flag_id, hit.rule, hit.severity, int(hit.shadow), hit.detail[:200]],
-        )
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO moderation_flag_rules (flag_id, rule, severity, shadow, detail) VALUES (?, ?, ?, ?, ?)",
+        [(flag_id, hit.rule, hit.severity, int(hit.shadow), hit.detail[:200]) for hit in hits],
+    )
+
+
+def _one(cursor: sqlite3.Cursor) -> dict[str, Any] | None:
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def _all(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _rank(severity: str) -> int:
@@ -144,8 +156,9 @@ CardRef = tuple[int, str, str]  # (flag id, card channel id, card message id)
 def raise_flag(db: sqlite_utils.Database, draft: FlagDraft, cards: tuple[CardRef, ...] = ()) -> Raised:
     """The flag path's only store trip: the card references learnt since the last trip, then the flag (with its
     automatic action), in one transaction, and the stored rows its card is drawn from."""
-    _write_cards(db, cards)
-    flag_id, created = record_flag(db, draft)
+    with db.atomic():
+        _write_cards(db, cards)
+        flag_id, created = _record(db, draft)
     flag = get_flag(db, flag_id)
     assert flag is not None
     return Raised(flag, flag_rules(db, flag_id), flag_actions(db, flag_id) if not created else [], created)
@@ -182,13 +195,11 @@ def reopen(db: sqlite_utils.Database, flag_id: int) -> None:
 def get_flag(db: sqlite_utils.Database, flag_id: int) -> dict[str, Any] | None:
     """The flag's row as a dict (a plain SELECT: `Table.get` reads the schema again at every call, and this runs
     once per flag)."""
-    cursor = db.conn.execute("SELECT * FROM moderation_flags WHERE id = ?", [flag_id])
-    row = cursor.fetchone()
-    return None if row is None else dict(zip([column[0] for column in cursor.description], row, strict=True))
+    return _one(db.conn.execute("SELECT * FROM moderation_flags WHERE id = ?", [flag_id]))
 
 
 def flag_rules(db: sqlite_utils.Database, flag_id: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM moderation_flag_rules WHERE flag_id = ? ORDER BY rule", [flag_id]))
+    return _all(db.conn.execute("SELECT * FROM moderation_flag_rules WHERE flag_id = ? ORDER BY rule", [flag_id]))
 
 
 def decide(db: sqlite_utils.Database, flag_id: int, status: str, by: str, at: datetime) -> bool:
@@ -224,7 +235,8 @@ def undo_action(db: sqlite_utils.Database, flag_id: int, action: str) -> None:
 
 
 def flag_actions(db: sqlite_utils.Database, flag_id: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM moderation_flag_actions WHERE flag_id = ? ORDER BY at, rowid", [flag_id]))
+    return _all(db.conn.execute("SELECT * FROM moderation_flag_actions WHERE flag_id = ? ORDER BY at, rowid",
+                                [flag_id]))
 
 
 def purge_excerpts(db: sqlite_utils.Database, community: str, before: datetime) -> int:

@@ -101,3 +101,18 @@ async def test_a_card_renders_only_its_own_values(make_bot, monkeypatch):
     assert all(card.content.title.plain().startswith("Signalement n°") for card in cards), cards[0].content.title
     assert len([key for key in renders if key == "moderation.card_title"]) == FLAGS
     assert len(renders) <= 3 * FLAGS  # the title, and at most a detail or two: never the labels again
+
+
+async def test_a_flag_and_its_hits_are_one_commit(make_bot):
+    """The flag, each rule that hit and the previous card's reference land in one transaction: one commit (one
+    write to the disk) per flag, and a crash leaves all of them or none."""
+    bot = await make_bot()
+    await post_flags(bot, 1)  # the first flag: its card reference waits for the next trip
+    statements: list[str] = []
+    bot.store.db.conn.set_trace_callback(statements.append)
+    await post_flags(bot, FLAGS)
+    bot.store.db.conn.set_trace_callback(None)
+    commits = [s for s in statements if s.strip().upper().startswith(("COMMIT", "RELEASE"))]
+    assert len(commits) == FLAGS
+    assert len(bot.flags()) == FLAGS + 1
+    assert all(len([r for r in bot.flag_rules() if r["flag_id"] == f["id"]]) >= 1 for f in bot.flags())
