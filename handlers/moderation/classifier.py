@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SHIPPED = ("abuse", "spam")
 MAX_CHARS = 4000  # a model reads at most this much of a message: bounded work
 _PICKLE_MAGIC = b"\x80"
+SHAPES_CACHED = 4096  # distinct message shapes whose weights a classifier rule keeps: bounded memory
 
 
 def shipped_model_path(name: str) -> Path:
@@ -117,6 +118,7 @@ class ClassifierRule:
         self.models = [(c.name, c.model, _thresholds(c.model, threshold), c.shaped) for c in classifiers]
         self._bank = ModelBank([c.model for c in classifiers])  # every model scored in one pass (see ModelBank)
         self._shaped = any(c.shaped for c in classifiers)
+        self._shapes: dict[frozenset[str], tuple[int, list[float]]] = {}
 
     def check(self, message: MessageFacts) -> Hit | None:
         long = len(message.text) > MAX_CHARS
@@ -124,11 +126,11 @@ class ClassifierRule:
                                            else message.normalised.words)  # fmt: skip
         shape_count, shape_sums = 0, sums
         if self._shaped:
-            shape = shape_features(message.text)
-            shape_count, shape_sums = len(shape), self._bank.feature_sums(shape)
+            shape_count, shape_sums = self._shape_sums(message.text)
         best: tuple[float, str] | None = None
+        language = message.language
         for column, (name, _model, thresholds, reads_shape) in enumerate(self.models):
-            threshold = thresholds.get(message.language, thresholds[UNKNOWN])
+            threshold = thresholds.get(language, thresholds[UNKNOWN])
             total, weight = (count + shape_count, sums[column] + shape_sums[column]) if reads_shape else (
                 count, sums[column])  # fmt: skip
             z = self._bank.intercepts[column] + (weight / math.sqrt(total) if total else 0.0)
@@ -136,6 +138,19 @@ class ClassifierRule:
             if score >= threshold and (best is None or score - threshold > best[0]):
                 best = (score - threshold, f"{name} model {score:.2f}")
         return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])
+
+    def _shape_sums(self, text: str) -> tuple[int, list[float]]:
+        """(the number of shape features of `text`, each model's sum of their weights).
+
+        Shapes are few (a handful of coarse buckets, a link's top-level domain), so their sums are kept per
+        distinct shape in a bounded table: the key is the set of coarse features, never the text."""
+        shape = frozenset(shape_features(text))
+        known = self._shapes.get(shape)
+        if known is None:
+            if len(self._shapes) >= SHAPES_CACHED:
+                self._shapes.clear()
+            known = self._shapes[shape] = (len(shape), self._bank.feature_sums(set(shape)))
+        return known
 
 
 def _thresholds(model: LinearModel, configured: float | None) -> dict[str, float]:

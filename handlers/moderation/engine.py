@@ -7,6 +7,7 @@ per-rule exemption test is a precomputed set look-up and rules are plain method 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,9 +25,11 @@ from handlers.moderation.rules.style import Capitals, EmojiSpam, RepeatedCharact
 from handlers.moderation.rules.terms import BannedTerms, Gate, Insults, Profanity, Swearing
 from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.terms import PROFANITY, LanguageTerms, Term, load_list
+from handlers.moderation.triage import Triage
 from handlers.moderation.urls import ScamList
 
 log = logging.getLogger(__name__)
+Check = Callable[[MessageFacts], Hit | None]
 MODEL_RULE = "classifier"
 
 
@@ -96,7 +99,12 @@ class _Slot:
 
 
 class Engine:
-    def __init__(self, settings: ModerationSettings, rules: list[tuple[Rule, RuleSettings]]) -> None:
+    """`gated` (the default) runs a rule only when the triage says it may hit (`triage.py`): the verdicts are the
+    same as with `gated=False`, which runs every rule on every message (kept as the reference)."""
+
+    def __init__(
+        self, settings: ModerationSettings, rules: list[tuple[Rule, RuleSettings]], gated: bool = True
+    ) -> None:
         self.settings = settings
         exempt = settings.exempt
         self.slots = [
@@ -115,6 +123,8 @@ class Engine:
         # With no exemptions and no channel overrides at all, the loop is only the rules' checks.
         self._plain = None if any(s.has_exemptions for s in self.slots) else [s.rule.check for s in self.slots]
         self.overrides = settings.channels
+        self.triage = Triage([s.rule for s in self.slots]) if gated and self.slots else None
+        self._by_mask: dict[int, list[Check]] = {}  # the plain loop per triage answer
         self.newcomer = next((r for r, _ in rules if isinstance(r, Newcomer)), None)
 
     @property
@@ -124,13 +134,17 @@ class Engine:
     def check(self, message: MessageFacts) -> Verdict:
         override = self.overrides.get(message.channel_id) if self.overrides else None
         hits: list[Hit] = []
+        mask = self.triage.mask(message) if self.triage is not None else -1
         if override is None and self._plain:
-            for check in self._plain:
+            checks = self._plain if mask == -1 else self._by_mask.get(mask) or self._plain_for(mask)
+            for check in checks:
                 hit = check(message)
                 if hit is not None:
                     hits.append(hit)
             return self._verdict(hits, None)
-        for check, name, exemptions, _shadow in self._plan:
+        for index, (check, name, exemptions, _shadow) in enumerate(self._plan):
+            if not mask >> index & 1:
+                continue
             if exemptions is not None and exemptions.exempts(message):
                 continue
             if override is not None and name in override.disable:
@@ -139,6 +153,14 @@ class Engine:
             if hit is not None:
                 hits.append(hit)
         return self._verdict(hits, override)
+
+    def _plain_for(self, mask: int) -> list[Check]:
+        """The checks of the rules in `mask`, in order; kept per mask (at most a few dozen occur)."""
+        assert self._plain is not None
+        checks: list[Check] = [check for index, check in enumerate(self._plain) if mask >> index & 1]
+        if len(self._by_mask) < 4096:
+            self._by_mask[mask] = checks
+        return checks
 
     def _verdict(self, hits: list[Hit], override: ChannelOverride | None) -> Verdict:
         if not hits:
@@ -177,7 +199,7 @@ def shipped_domain_model() -> LinearModel | None:
 
 
 def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None,
-                 seen_domains: SeenDomains | None = None) -> Engine:
+                 seen_domains: SeenDomains | None = None, gated: bool = True) -> Engine:
     """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour.
     `seen_domains` is the community's memory of linked domains (kept in the store by the feature)."""
     links = settings.links
@@ -220,4 +242,4 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     ]
     if classifier is not None:  # the caller loaded a model: it runs, with the configured shadow and exemptions
         rules.append((classifier, settings.classifier.model_copy(update={"enabled": True})))
-    return Engine(settings, rules)
+    return Engine(settings, rules, gated)

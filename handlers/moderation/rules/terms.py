@@ -70,6 +70,7 @@ class Gate:
     """A `TermGate` over the lists of both finders, answered once per message (the finders share it)."""
 
     def __init__(self, lists: list[LanguageTerms]) -> None:
+        self.lists = list(lists)
         self.gate = TermGate(lists)
         self._last: tuple[MessageFacts, bool] | None = None
 
@@ -103,6 +104,15 @@ class Swearing:
 Insults = Swearing  # the same cache, over the list of insults, slurs and threats
 
 
+def _gate_over(finders: list[Swearing]) -> Gate:
+    """The gate the finders share when it covers each one's list, else a new one over their lists: closed, none
+    of them can find anything, so a rule reading only them cannot hit (what the engine's triage asks)."""
+    shared = finders[0].gate
+    if shared is not None and all(f.gate is shared and any(f.profanity is t for t in shared.lists) for f in finders):
+        return shared
+    return Gate([f.profanity for f in finders])
+
+
 def _swearing(profanity: LanguageTerms | Swearing) -> Swearing:
     return profanity if isinstance(profanity, Swearing) else Swearing(profanity)
 
@@ -117,6 +127,11 @@ class BannedTerms:
         self.matcher = self._insults.profanity
         self.profanity = profanity
         self._swearing = _swearing(profanity) if profanity is not None else None
+        self._gate = _gate_over([self._insults] + ([self._swearing] if self._swearing is not None else []))
+
+    def term_gate(self) -> Gate:
+        """A gate over every list this rule reads: when it is closed, `check` returns None."""
+        return self._gate
 
     def check(self, message: MessageFacts) -> Hit | None:
         found = self._insults.find(message)
@@ -139,6 +154,11 @@ class Profanity:
         self._insults = insults if isinstance(insults, Insults) or insults is None else Insults(insults)
         self.insults = self._insults.profanity if self._insults is not None else None
         self._swearing = _swearing(profanity)
+        self._gate = _gate_over([self._swearing] + ([self._insults] if self._insults is not None else []))
+
+    def term_gate(self) -> Gate:
+        """A gate over every list this rule reads: when it is closed, `check` returns None."""
+        return self._gate
 
     def check(self, message: MessageFacts) -> Hit | None:
         swearing = self._swearing.find(message)

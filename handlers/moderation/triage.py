@@ -1,0 +1,112 @@
+"""Which rules can hit a message, decided once per message before any rule runs.
+
+Most messages are clean, and most rules can only hit when something cheap to see is present: a listed word
+(or a candidate for one: a prefix, a glued word), a group or threat word for the hate patterns, a spam cue,
+a digit or a link for the spam rule, a colon or a non-ASCII character for emoji, an "@" for mentions, a
+capital letter for shouting. The triage looks for all of them at once — one set intersection of the message's
+words with every rule's trigger words, plus a few `in` tests on the raw text — and answers with a bit per
+rule; the engine then calls only the rules whose bit is set.
+
+It must be exact: a bit is cleared only when the rule's `check` would certainly return None and change no
+state (the spam rule remembers the domains it sees, so a link always opens it). The trigger words are read
+from the rules' own lexicons when the engine is built, so a change to a lexicon moves the triage with it; the
+tests compare every verdict with and without the triage on the public sets and on generated text.
+Rules the triage does not know (flood, cross-post, newcomer, links, repeated characters, the classifier, a
+community's own) always run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from handlers.moderation import hate, spam
+from handlers.moderation.language import ENGLISH_MARKERS, FRENCH_MARKERS
+from handlers.moderation.rules.base import MessageFacts, Rule
+from handlers.moderation.rules.hate import GroupHate
+from handlers.moderation.rules.mentions import MentionSpam
+from handlers.moderation.rules.spam import Spam
+from handlers.moderation.rules.style import Capitals, EmojiSpam
+from handlers.moderation.rules.terms import BannedTerms, Gate, Profanity
+from handlers.moderation.urls import has_link
+
+_COMMON_WORDS = FRENCH_MARKERS | ENGLISH_MARKERS | {"me", "my", "you", "moi", "won", "have"}
+_DIGIT = re.compile(r"\d")  # the spam rule's test for an amount or a phone number (any Unicode digit)
+
+
+def spam_cue_words() -> frozenset[str]:
+    """One word of every spam cue: the cue itself, or for a phrase its rarest-looking word (the longest that is
+    not a common word: "won" for "you won"), since a phrase can only be present when each of its words is."""
+    words = set()
+    for cues in spam._CUES.values():
+        for cue in cues:
+            parts = cue.split()
+            if parts:
+                rarest = max(range(len(parts)), key=lambda i: (parts[i] not in _COMMON_WORDS, len(parts[i]), i))
+                words.add(parts[rarest])
+    return frozenset(words)
+
+
+class Triage:
+    """A bit per rule of `rules` (in their order): set when the rule may hit the message."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.always = 0
+        self.terms = 0  # bits of the rules that read the word lists (terms, profanity)
+        self.caps = self.emoji = self.mentions = self.spam = 0
+        self.gate: Gate | None = None
+        self.min_caps = 0
+        self.by_word: dict[str, int] = {}  # trigger word -> the bits of the rules it opens
+        lists = []
+        for index, rule in enumerate(rules):
+            bit = 1 << index
+            if isinstance(rule, BannedTerms | Profanity) and rule.term_gate() is not None:
+                self.terms |= bit
+                lists.append(rule.term_gate())
+            elif isinstance(rule, GroupHate):
+                for word in hate.TRIGGERS:
+                    self.by_word[word] = self.by_word.get(word, 0) | bit
+            elif isinstance(rule, Spam):
+                self.spam |= bit
+                for word in spam_cue_words():
+                    self.by_word[word] = self.by_word.get(word, 0) | bit
+            elif isinstance(rule, Capitals) and rule.min_letters > 0 and rule.ratio > 0:
+                self.caps |= bit
+                self.min_caps = rule.min_letters
+            elif isinstance(rule, EmojiSpam):
+                self.emoji |= bit
+            elif isinstance(rule, MentionSpam):
+                self.mentions |= bit
+            else:
+                self.always |= bit
+        if self.terms and len({id(gate) for gate in lists}) > 1:
+            self.gate = Gate([terms for gate in lists for terms in gate.lists])  # one look for every list
+        elif self.terms:
+            self.gate = lists[0]  # the gate the finders share: answered once, read again by the rules for free
+        self.trigger_words = frozenset(self.by_word)
+        self.everything = (1 << len(rules)) - 1
+
+    def mask(self, message: MessageFacts) -> int:
+        """The bits of the rules that may hit `message` (see the module's docstring for why each is exact)."""
+        mask = self.always
+        text = message.text
+        ascii_text = text.isascii()
+        if self.mentions and (
+            "@" in text or "<!" in text or message.mentions_everyone or message.mentioned_user_ids
+            or message.mentioned_role_ids
+        ):  # fmt: skip
+            mask |= self.mentions
+        if self.emoji and (not ascii_text or ":" in text):
+            mask |= self.emoji
+        if self.caps and len(text) >= self.min_caps and not (ascii_text and text.islower()):
+            mask |= self.caps  # ASCII text with no capital letter cannot shout
+        if self.by_word:
+            for word in self.trigger_words.intersection(message.normalised.words):
+                mask |= self.by_word[word]
+        if self.spam and not mask & self.spam and (
+            _DIGIT.search(text, 0, spam.AMOUNT_WINDOW) is not None or has_link(text)
+        ):  # fmt: skip
+            mask |= self.spam
+        if self.gate is not None and self.gate.open(message):
+            mask |= self.terms
+        return mask
