@@ -3,7 +3,8 @@
 A synthetic community (100,000 members; skewed activity: a few members do most of the talking, as in real
 communities; see `report_data`) with a year of events: 1 million by default, and also 10 million with
 `--large` (minutes: building the database and the first report dominate), then the growth from one to the
-other. As in production, last week's report exists (the first one ever, which
+other. The ambassadors feature is installed too, with twenty appointed ambassadors (its figures are part of
+the report). As in production, last week's report exists (the first one ever, which
 builds its roll-ups from the raw rows, is timed too) and the nightly roll-up ran; we time this week's report.
 
 Baseline: what reading the week straight from the events table costs: counts and distinct members by platform
@@ -28,10 +29,12 @@ from pathlib import Path
 
 from benchmarks.harness import Measure, ScenarioOptions
 from benchmarks.report_data import fill
+from bot.features.ambassadors import feature as ambassadors_feature
 from bot.features.engagement import feature
 from bot.store import Store
 from bot.store.migrations import apply_all
 from config.loader import load_settings
+from handlers.ambassadors import records
 from handlers.engagement.migrations import EVENTS
 from schedules.engagement.upkeep import roll_up_recent
 from schedules.report.builder import build_report
@@ -52,10 +55,11 @@ def _report_times(folder: Path, members: int, events: int) -> dict:
     community = settings.communities[0]
     now = NOW
     store = Store.open(folder / "year.db")
-    apply_all(store.db, [feature.migrations])
+    apply_all(store.db, [feature.migrations, ambassadors_feature.migrations])
     started = time.perf_counter()
     fill(store.db, members, events, now)
     figures = {"load_s": time.perf_counter() - started}
+    _appoint(store.db, community.id, now)
     week = IsoWeek.last_complete(now, community.tz)
     last_monday = now - timedelta(days=7)
     started = time.process_time()
@@ -78,6 +82,15 @@ def _report_times(folder: Path, members: int, events: int) -> dict:
     figures["active"] = float(report.overall.numbers["active_members"] or 0)
     store.close()
     return figures
+
+
+def _appoint(db, community: str, now: datetime) -> None:
+    """Twenty of the most active members appointed ambassadors over the last two months (one removed since), so
+    the report's ambassadors' figures have accounts to follow."""
+    for rank in range(0, 40, 2):
+        account = ("slack" if rank % 3 == 0 else "discord", f"u{rank}")
+        records.appoint(db, community, [account], ("discord", "cm"), now - timedelta(days=60 - rank))
+    records.remove(db, community, [("discord", "u2")], ("discord", "cm"), now - timedelta(days=10))
 
 
 def _week_scan_plan(db, start: int, end: int) -> str:

@@ -17,6 +17,7 @@ from handlers.engagement.migrations import (
     REGULARS,
     STAFF,
     WEEK_HELPFULNESS,
+    WEEK_RESPONDERS,
     WEEK_SLIPPING,
     WEEK_UNANSWERED,
     migrations,
@@ -66,6 +67,7 @@ feature = Feature(
         PersonalData(WEEK_SLIPPING, "member_id", label="engagement.personal_data.regular"),
         PersonalData(WEEK_HELPFULNESS, "member_id", label="engagement.personal_data.activity"),
         PersonalData(WEEK_UNANSWERED, "member_id", label="engagement.personal_data.activity"),
+        PersonalData(WEEK_RESPONDERS, "member_id", label="engagement.personal_data.activity"),
         PersonalData(STAFF, "member_id", label="engagement.personal_data.staff"),
     ),
 )

@@ -253,3 +253,21 @@ def m014_daily_by_day(db: sqlite_utils.Database) -> None:
     indexed, so they read the week's rows and not every day the community ever had (kept forever)."""
     db.execute(f"CREATE INDEX idx_{DAILY}_day ON {DAILY} (community, day)")
     db.execute(f"CREATE INDEX idx_{DAILY_ACTIVE}_day ON {DAILY_ACTIVE} (community, day)")
+
+
+WEEK_RESPONDERS = "engagement_week_responders"
+
+
+@migrations()
+def m015_week_responders(db: sqlite_utils.Database) -> None:
+    """The help-questions roll-up keeps its counts and who gave each first response: the report reads how many
+    questions are still unanswered from one row per platform (not by counting them), and the ambassadors' share
+    of first responses from the few ambassadors' rows (not from the week's log). The roll-ups already made are
+    made again, in this form, by the next report or nightly roll-up that needs them."""
+    db.execute(f"ALTER TABLE {WEEK_ANSWERED} ADD COLUMN unanswered INTEGER")
+    db.execute(f"ALTER TABLE {WEEK_ANSWERED} ADD COLUMN responses INTEGER")
+    db.table(WEEK_RESPONDERS).create(
+        {"community": str, "week": str, "platform": str, "member_id": str, "answered_at": bytes},
+        pk=("community", "week", "platform", "member_id"),
+    )
+    db.execute(f"DELETE FROM {ROLLUPS} WHERE period LIKE 'q:%'")

@@ -96,7 +96,7 @@ def roll_up_recent(db: sqlite_utils.Database, community: Community, now: datetim
                             for platform in report_platforms(community)])
     week_helpfulness.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
     week_slipping.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
-    week_responses.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now)
+    week_responses.ensure(db, community, (this_week.shift(-1), this_week.shift(-2)), now, advance=True)
 
 
 class RetentionJob:

@@ -17,7 +17,14 @@ import sqlite_utils
 from config.settings import Community
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
-from schedules.report import regulars, week_counts, week_helpfulness, week_responses, week_slipping
+from schedules.report import (
+    regulars,
+    week_ambassadors,
+    week_counts,
+    week_helpfulness,
+    week_responses,
+    week_slipping,
+)
 from schedules.report.advice import Advice
 from schedules.report.cohorts import Cohort, campaign_cohorts
 from schedules.report.conversion import recommend
@@ -28,7 +35,6 @@ from schedules.report.metrics.activity import (
     silent_weeks,
     top_channels,
 )
-from schedules.report.metrics.ambassadors import appointed
 from schedules.report.metrics.feedback import feedback
 from schedules.report.metrics.growth import growth
 from schedules.report.metrics.moderation import moderation
@@ -109,11 +115,12 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= growth(members)
     numbers |= activity(db, scope, members)
     numbers |= newcomers(members)
-    numbers |= week_responses.response_figures(db, scope)
+    responses = week_responses.read(db, scope)
+    numbers |= week_responses.response_figures(db, scope, responses)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
     numbers |= satisfaction(db, scope)
-    numbers |= appointed(db, scope, who)
+    numbers |= week_ambassadors.appointed(db, scope, who, responses)
     slipping_count, slipping = week_slipping.slipping(db, scope, who, hidden)
     numbers["slipping_away"] = slipping_count
     post_numbers, post_lists = posts(db, scope)
@@ -159,7 +166,9 @@ def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWe
     advance(db, community.id, end, told)
     depth = max(CHART_WEEKS, silent_weeks_for(community) + REGULAR_WINDOW_WEEKS + 1)
     ensure_days(db, community.id, [d for i in range(CHART_WEEKS) for d in week.shift(-i).days()], tz, now)
-    ensure_weeks(db, community.id, [week.shift(-i) for i in range(depth + 1)], tz, now)
+    ambassadors_silence = [w for reported in (week, week.shift(-1))
+                           for w in week_ambassadors.silence_weeks(Scope(community, reported, None, now))]
+    ensure_weeks(db, community.id, [week.shift(-i) for i in range(depth + 1)] + ambassadors_silence, tz, now)
     for reported in (week, week.shift(-1)):  # this week's regulars and last week's, for the change
         regulars.ensure(db, community.id, reported.shift(-silent_weeks_for(community)),
                         community.engagement.slipping_regular_weeks, tz, now)

@@ -22,7 +22,7 @@ from datetime import datetime
 import sqlite_utils
 
 from config.settings import Community
-from handlers.engagement.migrations import WEEK_SLIPPING
+from handlers.engagement.migrations import ROLLUPS, WEEK_SLIPPING
 from schedules.report import regulars
 from schedules.report.metrics import Ranked, Scope, member_labels
 from schedules.report.metrics.activity import silent_weeks, slipping_away
@@ -106,5 +106,17 @@ def slipping(db: sqlite_utils.Database, scope: Scope, who: Identify, hidden: set
 
 
 def purge_before(db: sqlite_utils.Database, community: str, cutoff_week: IsoWeek) -> None:
-    """Weeks the retention purge reached go with the member-weeks they came from."""
-    db.execute(f"DELETE FROM {WEEK_SLIPPING} WHERE community = ? AND week < ?", [community, str(cutoff_week)])
+    """The weeks whose regulars' window reaches back before `cutoff_week` go with the member-weeks they came
+    from: a week's slipping accounts name members from the six weeks before its silence, so the purge reaches
+    `regulars.WINDOW_WEEKS` plus the silence past the cutoff (as `regulars.purge_before` does for the windows),
+    rows and roll-up marks alike (a report of such a week reads what the log still holds)."""
+    rolled = {tuple(r) for r in db.execute(
+        f"SELECT DISTINCT week, setting FROM {WEEK_SLIPPING} WHERE community = ?", [community]).fetchall()}
+    rolled |= {tuple(period.split(":")[1:]) for (period,) in db.execute(
+        f"SELECT period FROM {ROLLUPS} WHERE community = ? AND period LIKE 's:%'", [community]).fetchall()}
+    stale = [(week, setting) for week, setting in rolled
+             if IsoWeek.parse(week) < cutoff_week.shift(regulars.WINDOW_WEEKS - 1 + int(setting.split("/")[1]))]
+    for week, setting in stale:
+        db.execute(f"DELETE FROM {WEEK_SLIPPING} WHERE community = ? AND week = ? AND setting = ?",
+                   [community, week, setting])
+        db.execute(f"DELETE FROM {ROLLUPS} WHERE community = ? AND period = ?", [community, f"s:{week}:{setting}"])

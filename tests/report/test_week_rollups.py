@@ -1,11 +1,13 @@
-"""The week roll-ups (member counts, helpfulness, regulars slipping away) give exactly what the report reads from
-the log and its per-member roll-ups, which `test_reference` compares with the naive model: rolled up by the
-report or the nightly job, then after rows written late, a member forgotten and accounts linked afterwards
-(across platforms or on the same one), with members who opted out; and on a database of the previous version."""
+"""The week roll-ups (member counts, helpfulness, regulars slipping away, help questions, the appointed
+ambassadors' figures) give exactly what the report reads from the log and its per-member roll-ups, which
+`test_reference` compares with the naive model: rolled up by the report or the nightly job, then after rows
+written late, a member forgotten and accounts linked afterwards (across platforms or on the same one), with
+members who opted out, ambassadors appointed and removed at any time, and help replies written after the roll-up
+(folded in by a later nightly run or not); and on a database of the previous version."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,17 +16,18 @@ from bot.features import shipped_features
 from bot.features.engagement import feature
 from bot.store import Store
 from bot.store.migrations import apply_all
+from handlers.ambassadors import records
 from handlers.engagement.log import PublishedPosts, write_rows
 from handlers.engagement.migrations import WEEK_COUNTS
 from handlers.engagement.migrations import migrations as engagement_migrations
 from handlers.privacy.accounts import Account, link
 from handlers.privacy.forget import forget
 from schedules.engagement.upkeep import roll_up_recent
-from schedules.report import week_counts, week_helpfulness, week_responses, week_slipping
+from schedules.report import week_ambassadors, week_counts, week_helpfulness, week_responses, week_slipping
 from schedules.report.builder import build_report, prepare_rollups
 from schedules.report.metrics import Scope
 from schedules.report.metrics.activity import slipping_away
-from schedules.report.metrics.ambassadors import ambassadors
+from schedules.report.metrics.ambassadors import ambassadors, appointed
 from schedules.report.metrics.people import identify, identities_of, opted_out_accounts
 from schedules.report.metrics.response import first_response
 from schedules.report.rollups import _final_periods
@@ -40,6 +43,18 @@ KINDS = ("join", "leave", "message", "message", "message", "reply", "reply", "re
 event = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.sampled_from(KINDS), st.integers(0, 9),
                   st.integers(0, 7 * 86_400 - 1), st.booleans(), st.integers(0, 1_000))
 pair = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, len(ACCOUNTS) - 1)).filter(lambda p: p[0] != p[1])
+# an ambassador: who, appointed (seconds after FIRST's start), removed that long after (None: still serving)
+appointment = st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, 10 * 7 * 86_400),
+                        st.none() | st.integers(0, 4 * 7 * 86_400))
+
+
+def _appoint(db, appointments: list[tuple]) -> None:
+    start = FIRST.epoch_bounds(PARIS)[0]
+    for who, since, serving in appointments:
+        records.appoint(db, "acme", [ACCOUNTS[who]], ("discord", "cm"), datetime.fromtimestamp(start + since, UTC))
+        if serving is not None:
+            records.remove(db, "acme", [ACCOUNTS[who]], ("discord", "cm"),
+                           datetime.fromtimestamp(start + since + serving, UTC))
 
 
 def _rows(events: list[tuple], prefix: str, messages: list[tuple[str, str, str, int]],
@@ -95,6 +110,7 @@ def _assert_rolled_equals_live(db, community, now=NOW) -> None:
             assert thanked == ambassadors(db, scope, who, hidden), where
             assert week_slipping.slipping(db, scope, who, hidden) == slipping_away(db, scope, who, hidden), where
             assert week_responses.response_figures(db, scope) == first_response(db, scope), where
+            assert week_ambassadors.appointed(db, scope, who) == appointed(db, scope, who), where
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,13 +119,16 @@ def _assert_rolled_equals_live(db, community, now=NOW) -> None:
        late=st.lists(event, max_size=6), links=st.lists(pair, max_size=3), later_links=st.lists(pair, max_size=2),
        opted_out=st.sets(st.integers(0, len(ACCOUNTS) - 1), max_size=2),
        forgotten=st.none() | st.integers(0, len(ACCOUNTS) - 1), nightly=st.booleans(), top_count=st.integers(1, 3),
-       answers=st.lists(st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, 86_400),
-                                  st.integers(0, 1_000)), max_size=8))
+       answers=st.lists(st.tuples(st.integers(0, len(ACCOUNTS) - 1), st.integers(0, 2 * 86_400),
+                                  st.integers(0, 1_000)), max_size=8),
+       appointments=st.lists(appointment, max_size=4), folded=st.booleans(), silence_days=st.integers(7, 30))
 def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, later_links, opted_out, forgotten,
-                                             nightly, top_count, answers):
-    community = acme_settings(f"\n[communities.engagement]\ntop_count = {top_count}\n").communities[0]
+                                             nightly, top_count, answers, appointments, folded, silence_days):
+    community = acme_settings(f"\n[communities.engagement]\ntop_count = {top_count}\n"
+                              f"\n[communities.ambassadors]\nslipping_days = {silence_days}\n").communities[0]
     store = _store()
     db = store.db
+    _appoint(db, appointments)
     for index, (platform, member) in enumerate(ACCOUNTS):
         db.execute("INSERT INTO members (community, platform, member_id, display_name, joined_at, opted_out)"
                    " VALUES ('acme', ?, ?, ?, '2026-01-01', ?)", [platform, member, member.upper(),
@@ -141,6 +160,8 @@ def test_week_rollups_equal_the_live_reading(early, last_weeks, late, links, lat
             member = [m for p, m in ACCOUNTS if p == platform][who % 3]
             replies.append(row(platform, member, "reply", int(NOW.timestamp()) + second, channel, f"a{index}", target))
     write_rows(db, replies, PublishedPosts())
+    if folded:  # the next nightly run folds the answers written so far into the roll-up; later ones are read
+        roll_up_recent(db, community, NOW + timedelta(days=1))
     later = NOW + timedelta(days=2, hours=1)
     prepare_rollups(db, community, WEEK, later)
     _assert_rolled_equals_live(db, community, later)
@@ -185,4 +206,29 @@ def test_a_question_answered_after_the_rollup_within_a_day_is_answered():
     assert figures["help_questions"] == 2
     assert figures["first_response_median_s"] == 13 * 3600
     assert figures["unanswered_24h_share"] == 0.5
+    store.close()
+
+
+def test_an_ambassador_answering_after_the_rollup_counts_in_their_share():
+    """d1, an ambassador, answers on Monday morning a question left open by the nightly roll-up: the report
+    counts it from the replies written since (as the log says), and so does it once a later night folded it in."""
+    community = acme_settings().communities[0]
+    store = _store()
+    db = store.db
+    records.appoint(db, "acme", [("discord", "d1")], ("discord", "cm"), NOW - timedelta(days=30))
+    asked = WEEK.epoch_bounds(PARIS)[1] - 2 * 3600
+    write_rows(db, [row("discord", "d0", "message", asked, "help-d", "q1"),
+                    row("discord", "d2", "message", asked + 60, "help-d", "q2"),
+                    row("discord", "d3", "reply", asked + 120, "help-d", "r0", "q2")], PublishedPosts())
+    roll_up_recent(db, community, NOW - timedelta(hours=5))
+    write_rows(db, [row("discord", "d1", "reply", int(NOW.timestamp()) - 3600, "help-d", "r1", "q1")],
+               PublishedPosts())
+    for when in (NOW, NOW + timedelta(days=1)):
+        roll_up_recent(db, community, when - timedelta(hours=5))
+        scope = Scope(community, WEEK, None, when)
+        figures = week_ambassadors.appointed(db, scope, identify(db, scope))
+        assert figures == appointed(db, scope, identify(db, scope))
+        assert figures["ambassador_first_response_share"] == 0.5
+        assert figures["ambassadors_slipping"] == 1  # silent in the 21 days before the week's end
+    assert db.execute("SELECT count(*) FROM engagement_week_unanswered").fetchone() == (0,)  # folded in
     store.close()
