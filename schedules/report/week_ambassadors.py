@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -64,12 +65,9 @@ def appointed(db: sqlite_utils.Database, scope: Scope, who: Identify,
         return any(_serving(periods, a, at) for a in accounts_of.get(who(*account), ()))
 
     given = 0
-    if accounts:
-        narrow, values = accounts_filter(accounts)
-        for platform, member_id, times in db.execute(
-                f"SELECT platform, member_id, answered_at FROM {WEEK_RESPONDERS} WHERE community = ? AND week = ?"
-                f"{narrow}", [community, str(scope.week), *values]):
-            given += sum(1 for at in array("q", times) if by_ambassador((platform, member_id), at))
+    for platform, member_id, times in _per_account(db, WEEK_RESPONDERS, "answered_at", community, [str(scope.week)],
+                                                   accounts):
+        given += sum(1 for at in array("q", times) if by_ambassador((platform, member_id), at))
     given += sum(1 for (platform, _, _), since in rolled.since.items()
                  if by_ambassador((platform, since.first[2]), since.first[0]))
     silence = end - scope.community.ambassadors.slipping_days * 86_400
@@ -81,6 +79,20 @@ def appointed(db: sqlite_utils.Database, scope: Scope, who: Identify,
     }
 
 
+def _per_account(db: sqlite_utils.Database, table: str, column: str, community: str, weeks: list[str],
+                 accounts: set[Account]) -> list[tuple[str, str, Any]]:
+    """`column` of `table`'s rows for `accounts` in `weeks`, each found by its key (community, week, platform,
+    member id): a few look-ups, where a row-value `IN` would walk the weeks' rows of every account."""
+    if not accounts:
+        return []
+    pairs = ", ".join("(?, ?)" for _ in accounts)
+    return db.execute(
+        f"WITH wanted(platform, member_id) AS (VALUES {pairs}) SELECT t.platform, t.member_id, {column}"
+        f" FROM wanted CROSS JOIN {table} t ON t.community = ? AND t.week IN ({', '.join('?' for _ in weeks)})"
+        " AND t.platform = wanted.platform AND t.member_id = wanted.member_id",
+        [*(value for account in sorted(accounts) for value in account), community, *weeks]).fetchall()
+
+
 def _active(db: sqlite_utils.Database, scope: Scope, accounts: set[Account], silence: int) -> set[Account]:
     """Which of `accounts` had a message, reply or reaction in [silence, the week's end)."""
     if not accounts:
@@ -89,18 +101,15 @@ def _active(db: sqlite_utils.Database, scope: Scope, accounts: set[Account], sil
     narrow, values = accounts_filter(accounts)
     weeks = silence_weeks(scope)
     cut, cut_end = weeks[0].epoch_bounds(scope.tz)
-    whole = [str(w) for w in weeks]
+    whole = [str(w) for w in weeks if w.epoch_bounds(scope.tz)[0] >= silence]
     found: set[Account] = set()
     if whole:
-        found.update(db.execute(
-            f"SELECT platform, member_id FROM {MEMBER_WEEKS} WHERE community = ?"
-            f" AND week IN ({', '.join('?' for _ in whole)}){narrow}", [community, *whole, *values]).fetchall())
+        found.update((p, m) for p, m, _ in _per_account(db, MEMBER_WEEKS, "week", community, whole, accounts))
     if cut >= silence:
         return found
     if silence - cut <= cut_end - silence:  # active after the cut: more rows in the week than before it
-        totals = dict(((p, m), n) for p, m, n in db.execute(
-            f"SELECT platform, member_id, messages + replies + reactions FROM {MEMBER_WEEKS} WHERE community = ?"
-            f" AND week = ?{narrow}", [community, str(weeks[0]), *values]))
+        totals = {(p, m): n for p, m, n in _per_account(db, MEMBER_WEEKS, "messages + replies + reactions",
+                                                         community, [str(weeks[0])], accounts)}
         before = dict(((p, m), n) for p, m, n in db.execute(
             f"SELECT platform, member_id, count(*) FROM {EVENTS} WHERE community = ? AND kind IN {_ACTIVE}"
             f" AND at >= ? AND at < ?{narrow} GROUP BY platform, member_id", [community, cut, silence, *values]))

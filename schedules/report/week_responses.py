@@ -225,18 +225,18 @@ def read(db: sqlite_utils.Database, scope: Scope) -> WeekResponses | None:
     where, params = scope.platform_filter()
     times: list[int] = []
     delays: list[int] = []
-    unanswered = responses = 0
-    for asked_at, delay, open_count, answered in db.execute(
-            f"SELECT asked_at, delays, unanswered, responses FROM {WEEK_ANSWERED} WHERE community = ? AND week = ?"
-            f"{where}", [community, str(week), *params]):
+    unanswered = responses = fresh = 0
+    for platform, asked_at, delay, open_count, answered in db.execute(
+            f"SELECT platform, asked_at, delays, unanswered, responses FROM {WEEK_ANSWERED} WHERE community = ?"
+            f" AND week = ?{where}", [community, str(week), *params]).fetchall():
         times += array("q", asked_at)
         delays += array("q", delay)
         unanswered += open_count
         responses += answered
-    fresh = 0
-    if scope.bounds[1] - 1 > now - DAY:  # some question may be less than a day old
-        (fresh,) = db.execute(f"SELECT count(*) FROM {WEEK_UNANSWERED} WHERE community = ? AND week = ?{where}"
-                              " AND asked_at > ?", [community, str(week), *params, now - DAY]).fetchone()
+        if open_count and scope.bounds[1] - 1 > now - DAY:  # some open question may be less than a day old
+            fresh += db.execute(
+                f"SELECT count(*) FROM {WEEK_UNANSWERED} WHERE community = ? AND week = ? AND platform = ?"
+                " AND asked_at > ?", [community, str(week), platform, now - DAY]).fetchone()[0]
     narrow, values = scope.platform_filter("r.platform")
     since = answered_since(db, community, week, covered, now + 1, narrow, values) if covered <= now else {}
     return WeekResponses(times, delays, unanswered, responses, fresh, since)

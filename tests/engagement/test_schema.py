@@ -24,6 +24,7 @@ from handlers.engagement.migrations import (
     WEEK_ANSWERED,
     WEEK_COUNTS,
     WEEK_HELPFULNESS,
+    WEEK_RESPONDERS,
     WEEK_SLIPPING,
     WEEK_UNANSWERED,
 )
@@ -51,7 +52,9 @@ ALLOWED = {
                   "activated", "recent", "retained"},  # counts only
     WEEK_HELPFULNESS: {"community", "week", "platform", "member_id", "account", "points"},
     WEEK_SLIPPING: {"community", "week", "setting", "platform", "member_id", "account", "weeks"},
-    WEEK_ANSWERED: {"community", "week", "platform", "asked_at", "delays"},  # times and delays only
+    WEEK_ANSWERED: {"community", "week", "platform", "asked_at", "delays", "unanswered",
+                    "responses"},  # times, delays and counts only
+    WEEK_RESPONDERS: {"community", "week", "platform", "member_id", "answered_at"},  # ids and times only
     WEEK_UNANSWERED: {"community", "week", "platform", "channel_id", "message_id", "asked_at", "member_id",
                       "asker_at"},
 }
