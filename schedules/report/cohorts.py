@@ -21,7 +21,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.engagement.migrations import EVENTS
 from handlers.traffic.migrations import JOINS
-from schedules.report.metrics import share
+from schedules.report.metrics import share, table_exists
 from schedules.report.weeks import IsoWeek
 
 UNKNOWN = "unknown"
@@ -79,7 +79,7 @@ def _active(db: sqlite_utils.Database, community: str, platform: str, member_id:
 
 
 def campaign_cohorts(db: sqlite_utils.Database, community: Community, week: IsoWeek, now: datetime) -> list[Cohort]:
-    if not db[JOINS].exists() or not db[EVENTS].exists():
+    if not table_exists(db, JOINS) or not table_exists(db, EVENTS):
         return []
     tz = community.tz
     start, end = week.epoch_bounds(tz)

@@ -15,6 +15,7 @@ import sqlite_utils
 from config.settings import Community
 from handlers.traffic.community import community_sources
 from handlers.traffic.visits import Coverage, Visits, by_source, by_source_campaign, coverage, other_sources, totals
+from schedules.report.metrics import table_exists
 from schedules.report.weeks import IsoWeek
 
 CONTEXT_SOURCES = 5
@@ -84,7 +85,7 @@ def _week(db: sqlite_utils.Database, community: Community, week: IsoWeek, source
 
 def traffic_figures(db: sqlite_utils.Database, community: Community, week: IsoWeek) -> TrafficFigures | None:
     """The week's traffic figures, or None when no day of the chart's weeks was ever loaded (no traffic data)."""
-    if not db["traffic_days"].exists():
+    if not table_exists(db, "traffic_days"):
         return None
     sources = community_sources(community)
     history_weeks = community.traffic.advice_history_weeks

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from config.settings import Community
 from handlers.engagement.migrations import WEEK_HELPFULNESS
-from schedules.report.metrics import Ranked, Scope, member_labels
+from schedules.report.metrics import Ranked, Scope, member_labels, table_exists
 from schedules.report.metrics.ambassadors import WEEK, ambassadors, helpfulness, sanctioned
 from schedules.report.metrics.people import Account, Identify, linked_accounts
 from schedules.report.rollups import FINAL_GRACE_SECONDS, _final_periods, _mark_final
@@ -57,7 +57,7 @@ def ensure(db: sqlite_utils.Database, community: Community, weeks: Iterable[IsoW
 
 
 def _same_platform_link(db: sqlite_utils.Database, community: str) -> bool:
-    if not db["privacy_links"].exists():
+    if not table_exists(db, "privacy_links"):
         return False
     return db.execute(
         "SELECT 1 FROM privacy_links a JOIN privacy_links b ON b.community = a.community AND b.person = a.person"

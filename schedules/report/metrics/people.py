@@ -24,7 +24,7 @@ import sqlite_utils
 from handlers.engagement.membership import last_changes
 from handlers.engagement.migrations import EVENTS, MEMBER_WEEKS, STAFF
 from handlers.engagement.presence import active_before
-from schedules.report.metrics import Scope
+from schedules.report.metrics import Scope, table_exists
 
 Account = tuple[str, str]  # platform, member id
 Identify = Callable[[str, str], str]
@@ -36,7 +36,7 @@ def identify(db: sqlite_utils.Database, scope: Scope) -> Identify:
     if scope.platform is not None:
         return lambda platform, member_id: f"{platform}:{member_id}"
     persons: dict[Account, str] = {}
-    if db["privacy_links"].exists():
+    if table_exists(db, "privacy_links"):
         groups: dict[str, list[Account]] = {}
         for platform, member_id, person in db.execute(
             "SELECT platform, member_id, person FROM privacy_links WHERE community = ?", [scope.community.id]
@@ -50,7 +50,7 @@ def identify(db: sqlite_utils.Database, scope: Scope) -> Identify:
 
 def linked_accounts(db: sqlite_utils.Database, community: str) -> list[Account]:
     """Accounts linked to a person with `/privacy link` (one member across platforms)."""
-    if not db["privacy_links"].exists():
+    if not table_exists(db, "privacy_links"):
         return []
     return [(p, m) for p, m in db.execute(
         "SELECT platform, member_id FROM privacy_links WHERE community = ?", [community]).fetchall()]
