@@ -78,7 +78,8 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     from handlers.moderation.training.across import train_across_sets
     from handlers.moderation.training.datasets import load_sets, ordinary_chat
     from handlers.moderation.training.fit import Row, balance, train
-    from handlers.moderation.training.models import ACROSS_SETS, SHAPED, text_features
+    from handlers.moderation.training.matrix import FeatureMatrix
+    from handlers.moderation.training.models import ACROSS_SETS, SHAPED, flagged_by_rules, text_features
 
     sets = load_sets(folder, task=task)
     if quick:  # a smoke run: every path, on a seeded sample of each set (training included)
@@ -89,31 +90,34 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     # Spam models also learn from ordinary messages (the abuse sets' rows, never reported here), as shipped.
     ordinary = ordinary_chat(folder, QUICK_TRAINING_ROWS // 4 if quick else None) if task == "spam" else None
     engine = build_engine(ModerationSettings())
-    rules_flag = {s.name: [engine.check_text(e.text).acting for e in s.examples] for s in sets}
+    rules_flag = {s.name: [flagged_by_rules(engine.check_text(e.text), task) for e in s.examples] for s in sets}
     features = {s.name: [text_features(e.text, task in SHAPED) for e in s.examples] for s in sets}
+    rows_by_set = {s.name: [Row(f, e.flag, 1.0, r) for f, e, r in zip(features[s.name], s.examples,
+                                                                       rules_flag[s.name], strict=True)]
+                   for s in sets}  # fmt: skip
     if ordinary is not None:
-        ordinary_rows = [Row(text_features(e.text, True), False, 1.0, engine.check_text(e.text).acting)
-                         for e in ordinary.examples]  # fmt: skip
+        rows_by_set[ordinary.name] = [Row(text_features(e.text, True), False, 1.0,
+                                          flagged_by_rules(engine.check_text(e.text), task))
+                                      for e in ordinary.examples]  # fmt: skip
+    # Every row indexed once: each fold's fits select their sets from it, and scoring is one matrix product.
+    matrix = FeatureMatrix(rows_by_set) if task in ACROSS_SETS else None
     cap = QUICK_ROWS_PER_SET if quick else ROWS_PER_SET
     subjects = Subjects()
     thresholds: dict[str, float] = {}
     fitted: dict = {}  # the model without sets A and B serves A's run and B's
     for group in sorted({GROUPS.get(s.name, s.name) for s in sets}):
         left_out = [s for s in sets if GROUPS.get(s.name, s.name) == group]
-        training = {
-            s.name: [Row(f, e.flag, 1.0, r) for f, e, r in zip(features[s.name], s.examples, rules_flag[s.name],
-                                                               strict=True)]
-            for s in sets if s not in left_out
-        }  # fmt: skip
-        if ordinary is not None:
-            training[ordinary.name] = ordinary_rows
-        if task in ACROSS_SETS:  # as the shipped model: thresholds per language, chosen on the training sets left out
+        training = {name: rows for name, rows in rows_by_set.items() if name not in {s.name for s in left_out}}
+        if matrix is not None:  # as the shipped model: thresholds per language, chosen on the training sets left out
             languages = {s.name: s.language for s in sets}
-            model = train_across_sets(training, languages, GROUPS, max_fpr=MAX_ADDED_FPR, fitted=fitted)
+            model = train_across_sets(training, languages, GROUPS, max_fpr=MAX_ADDED_FPR, fitted=fitted,
+                                      matrix=matrix)  # fmt: skip
         else:
             model = train(balance(training), max_fpr=MAX_ADDED_FPR, refit=False)
         for held in left_out:
             thresholds[held.name] = threshold = model.threshold_for(held.language)
+            scores = (matrix.scores(model, held.name).tolist() if matrix is not None
+                      else [model.score(set(f)) for f in features[held.name]])  # fmt: skip
             rows = list(range(len(held.examples)))
             if len(rows) > cap:
                 rows = sorted(random.Random(42).sample(rows, cap))
@@ -121,7 +125,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
             for position, i in enumerate(rows):
                 example = held.examples[i]
                 by_rules = rules_flag[held.name][i]
-                by_model = model.score(set(features[held.name][i])) >= threshold
+                by_model = scores[i] >= threshold
                 subjects.add("cmbot rules", held.name, held.language, by_rules, example.flag)
                 subjects.add("cmbot model", held.name, held.language, by_model, example.flag)
                 subjects.add("cmbot rules + model", held.name, held.language, by_rules or by_model, example.flag)

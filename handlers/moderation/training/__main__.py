@@ -17,12 +17,14 @@ from handlers.moderation.training.datasets import DEFAULT_FOLDER, load_domains, 
 OUT = Path(__file__).resolve().parents[3] / "config" / "models"
 
 
-def rules_predict():
+def rules_predict(kind: str):
+    """The rules' flag for each text, as the model of `kind` is measured against (see `flagged_by_rules`)."""
     from config.moderation import ModerationSettings
     from handlers.moderation.engine import build_engine
+    from handlers.moderation.training.models import flagged_by_rules
 
     engine = build_engine(ModerationSettings())
-    return lambda text: engine.check_text(text).acting
+    return lambda text: flagged_by_rules(engine.check_text(text), kind)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    rules = rules_predict()
     for name in args.models:
         say(f"training {name}…")
         if name == "domains":
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             ordinary = ordinary_chat(args.data) if name == "spam" else None
             if ordinary is not None:  # ordinary messages, so the spam model learns pitches, not a register
                 sets.append(ordinary)
-            model = train_text_model(sets, name, rules, progress=say)
+            model = train_text_model(sets, name, rules_predict(name), progress=say)
         path = args.out / f"{name}.npz"
         model.save(path)
         say(f"{path}: {len(model.weights)} features, threshold {model.threshold:.3f}, "

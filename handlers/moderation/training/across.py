@@ -17,17 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from handlers.moderation.model import LinearModel, prune
-from handlers.moderation.training.fit import DEFAULT_MAX_FPR, Row, balance, fit_weights
+from handlers.moderation.model import LinearModel
+from handlers.moderation.training.fit import DEFAULT_MAX_FPR, Row
+from handlers.moderation.training.matrix import FeatureMatrix
 
 KEEP = 120_000
 GRID = tuple(round(0.30 + i / 100, 2) for i in range(70))  # 0.30 … 0.99
 TOO_STRICT = 0.99  # no threshold holds the rate: the model is left with this one (almost never flags)
-
-
-def _fit(rows_by_set: Mapping[str, list[Row]], c: float) -> LinearModel:
-    weights, intercept = fit_weights(balance(dict(rows_by_set)), c)
-    return LinearModel(prune(weights.items(), KEEP), intercept, 0.5)
 
 
 def held_out_scores(
@@ -36,10 +32,13 @@ def held_out_scores(
     c: float = 4.0,
     progress: Callable[[str], None] = lambda _: None,
     fitted: dict[frozenset[str], LinearModel] | None = None,
+    matrix: FeatureMatrix | None = None,
 ) -> dict[str, list[float]]:
     """Each set's rows scored by a model fitted on the other sets (a group of sets leaves together). `fitted`
     keeps models by the sets they were fitted on, for a caller that trains several times over the same sets (the
-    benchmark's leave-one-out: the model without A and B serves both A's run and B's)."""
+    benchmark's leave-one-out: the model without A and B serves both A's run and B's); `matrix` holds the rows
+    of every set named (built here when not given)."""
+    matrix = matrix or FeatureMatrix(rows_by_set)
     scores: dict[str, list[float]] = {}
     for group in sorted({groups.get(name, name) for name in rows_by_set}):
         out = [name for name in rows_by_set if groups.get(name, name) == group]
@@ -50,11 +49,11 @@ def held_out_scores(
         key = frozenset(rest)
         model = fitted.get(key) if fitted is not None else None
         if model is None:
-            model = _fit(rest, c)
+            model = matrix.fit(list(rest), c, KEEP)
             if fitted is not None:
                 fitted[key] = model
         for name in out:
-            scores[name] = [model.score(set(row.features)) for row in rows_by_set[name]]
+            scores[name] = matrix.scores(model, name).tolist()
     return scores
 
 
@@ -113,12 +112,15 @@ def train_across_sets(
     c: float = 4.0,
     progress: Callable[[str], None] = lambda _: None,
     fitted: dict[frozenset[str], LinearModel] | None = None,
+    matrix: FeatureMatrix | None = None,
 ) -> LinearModel:
-    """Thresholds per language chosen on sets left out, then the model fitted on every set."""
-    scores = held_out_scores(rows_by_set, groups, c, progress, fitted)
+    """Thresholds per language chosen on sets left out, then the model fitted on every set. `matrix` may hold
+    more sets than `rows_by_set` (the benchmark builds it once for all its folds)."""
+    matrix = matrix or FeatureMatrix(rows_by_set)
+    scores = held_out_scores(rows_by_set, groups, c, progress, fitted, matrix)
     per_language = choose_thresholds(scores, rows_by_set, languages, max_fpr)
     progress(f"fitting on all {sum(map(len, rows_by_set.values()))} rows")
-    model = _fit(rows_by_set, c)
+    model = matrix.fit(list(rows_by_set), c, KEEP)
     thresholds = {language: figures["threshold"] for language, figures in per_language.items()}
     model.threshold = max(thresholds.values(), default=0.5)  # unknown language: the strictest
     model.meta.update({"thresholds": thresholds, "held_out": per_language, "max_fpr": max_fpr,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from handlers.moderation.domain_features import FEATURES_VERSION, domain_features
 from handlers.moderation.domains import FREE_HOSTING, registrable
+from handlers.moderation.engine import Verdict
 from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.shape import shape_features
@@ -26,6 +27,21 @@ SHAPED = frozenset({"spam"})  # the kinds of model that also read the message's 
 ACROSS_SETS = frozenset({"abuse"})
 # Sets that are translations of each other are left out together (else the model has seen the same comments).
 TRANSLATIONS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
+
+
+# The rules whose flags claim abuse (insults, slurs, threats, group-directed hate). Style rules (capitals, emoji,
+# repeated letters) and the spam and link rules flag other things: an all-capitals comment is no insult, so
+# their flags count neither for nor against the abuse figures, nor as "the rules flag it already" when the abuse
+# model's threshold is chosen. Hits in shadow mode are never counted: nothing is done on them.
+ABUSE_RULES = frozenset({"terms", "hate", "profanity"})
+
+
+def flagged_by_rules(verdict: Verdict, kind: str) -> bool:
+    """Whether the rules' verdict is a flag acted on for this kind of model: for abuse, a hit outside shadow
+    mode of one of `ABUSE_RULES`; for spam, any hit outside shadow mode."""
+    if kind not in ACROSS_SETS:
+        return verdict.acting
+    return any(hit.rule in ABUSE_RULES and hit.rule not in verdict.shadow for hit in verdict.hits)
 
 
 def text_features(text: str, shape: bool) -> frozenset[str]:
