@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from handlers.moderation.lexicon import ALL_GROUPS
 from handlers.moderation.normalise import Normalised
@@ -197,19 +196,69 @@ insultes""")) - {"dis", "dit"}
 _DENOUNCING = frozenset(_DENOUNCE)
 
 
+# Being called a name: "they call us racist", « on nous traite de racistes », "he called me a X".
+_CALLING = frozenset(_split("""call calls called calling label labels labelled labeled brand branded accuse accuses
+accused accusing traite traitent traiter traites traitee traitees traitait traitaient accusent accuser accusee
+qualifie qualifient insulte insultent insulter"""))
+_SELF = frozenset(_split("i we us me m nous moi je j"))
+# Words that may stand between the speaker, the calling verb and the name: "I get called a", « m'a traité de ».
+_BETWEEN = frozenset(_split("""a an the of as de d du un une sale sales get got gets getting am are was were be been
+being is ai as a ont avait avaient suis sommes est sont etre ete se s fait faire on"""))
+_CALLED_WINDOW = 6
+
+
+def _self_called(words: Sequence[str], index: int) -> bool:
+    """The word at `index` is what the speaker is called ("they call us racist", « on m'a traité de … »,
+    "I get called a …"): reading back, only a calling verb, "me"/"us" and small words stand before it."""
+    calling = speaker = False
+    for word in reversed(words[max(0, index - _CALLED_WINDOW) : index]):
+        if word in _CALLING:
+            calling = True
+        elif word in _SELF:
+            speaker = True
+        elif word not in _BETWEEN:
+            return False
+        if calling and speaker:
+            return True
+    return False
+
+
+def genuinely_denouncing(words: Sequence[str]) -> bool:
+    """A denouncing word that denounces: not "I'm not racist but…", and not the label the speaker complains of
+    being given ("they call us racist for saying X", « on nous traite de racistes parce que … »), which
+    introduces the hate rather than denouncing it."""
+    for index, word in enumerate(words):
+        if word not in _DENOUNCING:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following in ("but", "mais") or _self_called(words, index):
+            continue
+        return True
+    return False
+
+
 def denounces(words: Sequence[str]) -> bool:
     """The message quotes words to denounce them: a denouncing word ("racist", « homophobe ») beside a verb of
     saying or the naming of a word ("calling them X is racist", « traiter quelqu'un de X, c'est homophobe »),
-    and not "I'm not racist but…". One pass over the first `MAX_TOKENS` words."""
+    and not "I'm not racist but…" nor "they call us racist for saying X". One pass over the first
+    `MAX_TOKENS` words."""
     words = words[:MAX_TOKENS]
     if _DENOUNCING.isdisjoint(words) or _QUOTING.isdisjoint(words):
         return False
-    return not any(word in _DENOUNCING and following in ("but", "mais") for word, following in pairwise(words))
+    return genuinely_denouncing(words)
+
+
+def reports_being_called(words: Sequence[str], slur_words: frozenset[str]) -> bool:
+    """The speaker reports a slur they were called ("he called me a X", « il m'a traité de sale X »): a word of
+    the slur right after a calling verb and "me"/"us" (only small words between)."""
+    words = words[:MAX_TOKENS]
+    if _CALLING.isdisjoint(words) or _SELF.isdisjoint(words):
+        return False
+    return any(word in slur_words and _self_called(words, index) for index, word in enumerate(words))
 
 
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n]")
 _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
-_NOT_RACIST_BUT = re.compile(r"\bC (?:mais|but)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +290,15 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
     """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present)."""
     if TRIGGERS.isdisjoint(normalised.words):
         return None
-    lines = [" ".join(_CLASSES.get(token, token) for token in clause) for clause in clauses(normalised.source)]
-    whole = " ".join(lines)
-    if " C " in f" {whole} " and not _NOT_RACIST_BUT.search(whole):
+    found = clauses(normalised.source)
+    lines = [" ".join(_CLASSES.get(token, token) for token in clause) for clause in found]
+    if any("C" in line.split() for line in lines) and genuinely_denouncing([t for c in found for t in c]):
         return None  # denouncing or reporting hate is not hate
+    tokens = [t for clause in found for t in clause]
+    # "they call us racist for saying that X are …": what follows is the speaker's own, not reported speech
+    labelled = any(t in _DENOUNCING and _self_called(tokens, i) for i, t in enumerate(tokens))
     worst: HateFinding | None = None
-    for line in lines:
+    for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
         if "G" not in present and "K" not in present and "X" not in present:
             continue
@@ -260,7 +312,9 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
                 continue
             if pattern.negatable and " N " in f" {match.group()} ":
                 continue
-            if _REPORTED.search(line[: match.start()]):
+            if not labelled and _REPORTED.search(line[: match.start()]):
                 continue  # « ils disent que les X sont … »: reported speech
+            if _self_called(clause, line[: match.start()].count(" ") + (match.start() > 0)):
+                continue  # « il m'a traité de sale X »: a slur reported by the one it was aimed at
             worst = HateFinding(pattern.kind, pattern.severity)
     return worst

@@ -35,6 +35,25 @@ def french_feminine(word: str) -> str:
     return word + "e"
 
 
+# Endings whose feminine is regular among the insults and slurs people type: « connard » -> « connarde »,
+# « enculé » -> « enculée », « voleur » -> « voleuse », « chinois » -> « chinoise ». A word with another ending
+# (« idiot », « blanc ») gets no generated feminine: the list types it if it needs one.
+_REGULAR_FEMININE = (
+    ("ain", "aine"), ("ien", "ienne"), ("ier", "ière"), ("ger", "gère"), ("ard", "arde"), ("eur", "euse"),
+    ("ant", "ante"), ("ois", "oise"), ("ais", "aise"), ("in", "ine"), ("on", "onne"), ("ol", "ole"), ("é", "ée"),
+)  # fmt: skip
+
+
+def regular_feminine(word: str) -> str | None:
+    """The feminine of a French insult when its ending makes it certain, else None (a noun in « -tion » has none)."""
+    if word.endswith("tion"):
+        return None
+    for masculine, feminine in _REGULAR_FEMININE:
+        if word.endswith(masculine):
+            return word[: -len(masculine)] + feminine
+    return None
+
+
 def english_plural(word: str) -> str:
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"

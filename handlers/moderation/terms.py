@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from handlers.moderation.glued import glued_terms, may_be_glued
-from handlers.moderation.inflections import forms
+from handlers.moderation.inflections import forms, french_plural, regular_feminine
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
 from handlers.moderation.severity import Severity
@@ -32,6 +32,7 @@ from handlers.moderation.severity import Severity
 log = logging.getLogger(__name__)
 MODES = ("word", "prefix", "substring", "regex", "accented")
 PROFANITY = "profanity"  # the category of swearing that insults no one by itself ("merde", "shit")
+GENDERED_CATEGORIES = frozenset({"insults", "slurs"})  # French terms of these also match their regular feminine
 INFLECT_MIN = 4  # shorter words get no generated plural ("fu" must not become "fus")
 REGEX_WINDOW = 4000  # regex terms see at most this many normalised characters: bounded time whatever the input
 MAX_PHRASE_WORDS = 6
@@ -120,9 +121,29 @@ def load_list(language: str) -> Iterator[Term]:
 
 
 def _inflected(term: Term, language: str) -> set[str]:
-    if term.mode not in ("word", "accented") or " " in term.text.strip() or len(term.text) < INFLECT_MIN:
+    """The term and its generated forms: the regular plural of a single word; in French, for insults and slurs,
+    also the feminine when its ending makes it certain (« connard » -> « connarde(s) »), and the same forms of
+    « sale X » (« sale connarde », « sales connards »)."""
+    if term.mode not in ("word", "accented"):
         return {term.text}
+    text = term.text.strip()
+    gendered = language == "fr" and term.category in GENDERED_CATEGORIES
+    head, _, last = text.rpartition(" ")
+    if head in ("sale", "sales") and gendered and len(last) >= INFLECT_MIN:
+        found = {text}
+        for word in _with_feminine(last):
+            found |= {f"sale {word}", f"sales {french_plural(word)}"} if head == "sale" else {f"sales {word}"}
+        return found
+    if " " in text or len(text) < INFLECT_MIN:
+        return {term.text}
+    if gendered:
+        return {form for word in _with_feminine(text) for form in forms(word, language)}
     return forms(term.text, language)
+
+
+def _with_feminine(word: str) -> set[str]:
+    feminine = regular_feminine(word)
+    return {word, feminine} if feminine else {word}
 
 
 def parse_list(table: dict, origin: str) -> Iterator[Term]:

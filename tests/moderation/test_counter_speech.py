@@ -55,3 +55,34 @@ def test_denouncing_needs_both_a_denouncing_word_and_a_quoting_one() -> None:
 def test_denouncing_reads_a_bounded_number_of_words() -> None:
     words = normalise("blah " * 50_000 + "calling them that is racist").words
     assert not denounces(words)  # beyond the first MAX_TOKENS words, nothing is read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he called me a faggot at school today",
+        "I get called a dyke every day at work",
+        "aujourd'hui on m'a traité de sale arabe dans la rue",
+        "il m'a traitée de gouine devant tout le monde",
+    ],
+)
+def test_a_slur_reported_by_the_one_it_was_aimed_at_is_recorded_in_shadow(text: str) -> None:
+    found = ENGINE.check_text(text)
+    assert not found.acting, found
+    assert [hit.rule for hit in found.hits] == ["profanity"] and found.hits[0].detail == DENOUNCED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they call us racist for saying niggers are animals",  # the label complained of introduces the hate
+        "they call us racist for saying muslims are rats",
+        "on nous traite de racistes parce qu'on dit que les arabes sont des rats",
+        "I get called racist but faggots are the problem",
+        "he called me and the niggers laughed",  # the slur is no name the speaker was called
+        "he called me a faggot, you fucking faggot",  # aimed at someone
+    ],
+)
+def test_complaining_of_being_called_racist_is_no_counter_speech(text: str) -> None:
+    found = ENGINE.check_text(text)
+    assert found.acting and {"terms", "hate"} & {hit.rule for hit in found.hits}, found

@@ -140,3 +140,30 @@ def test_regex_like_terms_in_a_list_do_not_match_everything() -> None:
 def test_regex_time_is_bounded() -> None:
     matcher = TermMatcher([Term(r"a[a-z ]*z", "custom", Severity.LOW, "regex")])
     assert calls(lambda: matcher.find(normalise("a" * 100_000))) < 200  # one search, on a bounded window
+
+
+@pytest.mark.parametrize(
+    ("message", "term"),
+    [
+        ("quelle sale connarde celle-là", "sale connarde"),
+        ("ces sales connardes", "sales connardes"),
+        ("t'es qu'une bouffonne", "bouffonne"),
+        ("bande de tocardes", "tocardes"),
+        ("une sale voleuse", "sale voleuse"),
+        ("sales immigrées", "sales immigrées"),
+    ],
+)
+def test_french_feminines_and_plurals_of_insults_are_generated(shipped: TermMatcher, message: str, term: str) -> None:
+    assert term in found(shipped, message)
+
+
+def test_a_feminine_is_generated_only_where_its_ending_makes_it_certain() -> None:
+    from handlers.moderation.inflections import regular_feminine
+
+    assert regular_feminine("connard") == "connarde" and regular_feminine("enculé") == "enculée"
+    assert regular_feminine("voleur") == "voleuse" and regular_feminine("chinois") == "chinoise"
+    assert regular_feminine("idiot") is None and regular_feminine("blanc") is None  # « idiote », « blanche »
+    assert regular_feminine("remigration") is None
+    texts = {term.text for term in load_list("fr")}
+    assert "idiotte" not in texts and "blance" not in texts
+    assert {"tocarde", "tocardes", "sale connarde", "sales connards"} <= texts

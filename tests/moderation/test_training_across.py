@@ -102,3 +102,22 @@ def test_the_shipped_abuse_model_has_thresholds_chosen_per_language_on_sets_left
         figures = held_out[language]
         assert figures["threshold"] == threshold and figures["worst_added_fpr"] <= model.meta["max_fpr"]
         assert model.threshold_for(language) == threshold
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=rows_strategy, second=rows_strategy, min_precision=st.sampled_from([0.0, 0.5, 0.7, 1.0]))
+def test_the_flags_the_model_raises_alone_must_be_right_often_enough(first, second, min_precision) -> None:
+    scores = {"a": [s for s, _, _ in first], "b": [s for s, _, _ in second]}
+    rows = {"a": [Row(frozenset(), f, 1.0, r) for _, f, r in first],
+            "b": [Row(frozenset(), f, 1.0, r) for _, f, r in second]}  # fmt: skip
+    chosen = choose_thresholds(scores, rows, {"a": "en", "b": "en"}, 1.0, min_precision)["en"]["threshold"]
+
+    def holds(t: float) -> bool:  # naive reference: the model's lone flags, counted by hand on each set
+        precisions = []
+        for name in ("a", "b"):
+            alone = [r.flag for s, r in zip(scores[name], rows[name], strict=True) if s >= t and not r.already]
+            if alone:
+                precisions.append(sum(alone) / len(alone))
+        return not precisions or sum(precisions) / len(precisions) >= min_precision
+
+    assert chosen == next((t for t in GRID if holds(t)), TOO_STRICT)

@@ -9,7 +9,8 @@ the message) are an insult, and the `terms` rule flags them.
 from __future__ import annotations
 
 from handlers.moderation.glued import all_reclaimed
-from handlers.moderation.hate import denounces
+from handlers.moderation.hate import denounces, reports_being_called
+from handlers.moderation.normalise import normalise_term
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.terms import LanguageTerms, Term, TermGate, TermMatcher
 
@@ -53,10 +54,14 @@ def reclaimed(message: MessageFacts, found: list[Term], terms: LanguageTerms) ->
 
 def denounced(message: MessageFacts, found: list[Term]) -> bool:
     """Every term found is a slur, quoted to denounce it ("calling gay people X is homophobic", « traiter
-    quelqu'un de X, c'est du racisme ») and aimed at no one in the message: counter-speech, not abuse."""
+    quelqu'un de X, c'est du racisme ») or reported by the one it was aimed at ("he called me a X", « il m'a
+    traité de sale X »), and aimed at no one in the message: counter-speech, not abuse."""
     if not found or any(t.category != SLURS for t in found) or aimed_at_someone(message):
         return False
-    return denounces(message.normalised.words)
+    words = message.normalised.words
+    if denounces(words):
+        return True
+    return reports_being_called(words, frozenset(w for t in found for w in normalise_term(t.text).split()))
 
 
 def _hit(rule: str, found: list[Term]) -> Hit:
@@ -137,7 +142,7 @@ class BannedTerms:
         found = self._insults.find(message)
         if found and not reclaimed(message, found, self.matcher) and not denounced(message, found):
             return _hit(self.name, found)
-        swearing = self._swearing is not None and self._swearing.find(message)
+        swearing = self._swearing.find(message) if self._swearing is not None else []
         if swearing and aimed_at_someone(message):
             return Hit(self.name, Severity.MEDIUM, "profanity at someone")
         return None

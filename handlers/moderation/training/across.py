@@ -6,7 +6,9 @@ same model adds two to five times more false positives (measured leave-one-datas
 thresholds are chosen the way it will be used: each training set (or group of sets that are translations of
 each other) is scored by a model fitted without it, and for each language the threshold is the lowest at
 which the model adds at most `max_fpr` false positives, beyond those the rules already make, on *every* set
-of that language left out. A message of unknown language gets the strictest of them.
+of that language left out, and at which the flags it raises alone (where the rules are silent: what a
+moderator would see from the model alone) are right at least `MIN_MODEL_ONLY_PRECISION` of the time there.
+A message of unknown language gets the strictest of them.
 
 Beside each threshold the model keeps the figures measured on the sets left out (precision of the flags only
 the model raised, false positives it added), so a community can see what promoting it out of shadow would
@@ -24,6 +26,9 @@ from handlers.moderation.training.matrix import FeatureMatrix
 KEEP = 120_000
 GRID = tuple(round(0.30 + i / 100, 2) for i in range(70))  # 0.30 … 0.99
 TOO_STRICT = 0.99  # no threshold holds the rate: the model is left with this one (almost never flags)
+# The flags the model raises where the rules raise none are the ones a moderator sees from it alone: at the
+# threshold chosen, at least this share of them must be right on the sets left out (each weighing the same).
+MIN_MODEL_ONLY_PRECISION = 0.7
 
 
 def held_out_scores(
@@ -76,17 +81,24 @@ def choose_thresholds(
     rows_by_set: Mapping[str, Sequence[Row]],
     languages: Mapping[str, str],
     max_fpr: float = DEFAULT_MAX_FPR,
+    min_precision: float = 0.0,
 ) -> dict[str, dict[str, float]]:
     """Per language: the lowest threshold at which the model adds at most `max_fpr` false positives on every
-    set of that language left out, with the figures measured there at that threshold."""
+    set of that language left out and the flags it raises alone are right at least `min_precision` of the
+    time (the mean over those sets, each weighing the same), with the figures measured there at that
+    threshold."""
     chosen: dict[str, dict[str, float]] = {}
     for language in sorted({languages[name] for name in scores}):
         names = [name for name in scores if languages[name] == language]
-        threshold = next(
-            (t for t in GRID
-             if all(added_false_positives(scores[n], rows_by_set[n], t) <= max_fpr for n in names)),
-            TOO_STRICT,
-        )  # fmt: skip
+
+        def holds(t: float, names: list[str] = names) -> bool:
+            if any(added_false_positives(scores[n], rows_by_set[n], t) > max_fpr for n in names):
+                return False
+            measured = [model_only_precision(scores[n], rows_by_set[n], t) for n in names]
+            precisions = [precision for precision, count in measured if count]
+            return not precisions or sum(precisions) / len(precisions) >= min_precision
+
+        threshold = next((t for t in GRID if holds(t)), TOO_STRICT)
         flagged = correct = 0
         worst = 0.0
         for name in names:
@@ -109,6 +121,7 @@ def train_across_sets(
     groups: Mapping[str, str],
     *,
     max_fpr: float = DEFAULT_MAX_FPR,
+    min_precision: float = MIN_MODEL_ONLY_PRECISION,
     c: float = 4.0,
     progress: Callable[[str], None] = lambda _: None,
     fitted: dict[frozenset[str], LinearModel] | None = None,
@@ -118,11 +131,12 @@ def train_across_sets(
     more sets than `rows_by_set` (the benchmark builds it once for all its folds)."""
     matrix = matrix or FeatureMatrix(rows_by_set)
     scores = held_out_scores(rows_by_set, groups, c, progress, fitted, matrix)
-    per_language = choose_thresholds(scores, rows_by_set, languages, max_fpr)
+    per_language = choose_thresholds(scores, rows_by_set, languages, max_fpr, min_precision)
     progress(f"fitting on all {sum(map(len, rows_by_set.values()))} rows")
     model = matrix.fit(list(rows_by_set), c, KEEP)
     thresholds = {language: figures["threshold"] for language, figures in per_language.items()}
     model.threshold = max(thresholds.values(), default=0.5)  # unknown language: the strictest
     model.meta.update({"thresholds": thresholds, "held_out": per_language, "max_fpr": max_fpr,
+                       "min_model_only_precision": min_precision,
                        "threshold_chosen_on": "each training set left out in turn, per language"})  # fmt: skip
     return model
