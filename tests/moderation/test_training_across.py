@@ -101,6 +101,7 @@ def test_the_shipped_abuse_model_has_thresholds_chosen_per_language_on_sets_left
     for language, threshold in thresholds.items():
         figures = held_out[language]
         assert figures["threshold"] == threshold and figures["worst_added_fpr"] <= model.meta["max_fpr"]
+        assert figures["model_only_precision_mean_of_sets"] >= model.meta["min_model_only_precision"] - 0.001
         assert model.threshold_for(language) == threshold
 
 

@@ -101,14 +101,18 @@ def choose_thresholds(
         threshold = next((t for t in GRID if holds(t)), TOO_STRICT)
         flagged = correct = 0
         worst = 0.0
+        per_set = []
         for name in names:
             precision, count = model_only_precision(scores[name], rows_by_set[name], threshold)
             flagged += count
             correct += round(precision * count)
+            if count:
+                per_set.append(precision)
             worst = max(worst, added_false_positives(scores[name], rows_by_set[name], threshold))
         chosen[language] = {
             "threshold": threshold,
             "model_only_precision": round(correct / flagged, 3) if flagged else 0.0,
+            "model_only_precision_mean_of_sets": round(sum(per_set) / len(per_set), 3) if per_set else 0.0,
             "model_only_flags": float(flagged),
             "worst_added_fpr": round(worst, 3),
         }
