@@ -56,7 +56,8 @@ abomination abominations unnatural inbred primitive primitives lazy pervers pedo
 consanguins arrieres envahisseurs invaders""")
 _HATE = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
 meprise meprisent vomis""")
-_NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor""")
+_NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor dont doesnt didnt
+isnt arent wasnt werent cant cannot wont wouldnt shouldnt""")
 _SAY = _split("""dire dit disent disant dis say says said saying claim claims claiming call calling called calls
 appeler traiter traitent""")
 # A homeland word: "go back to your country", « retourne dans ton pays » tell a person where they belong.
@@ -80,6 +81,7 @@ for _word in ALL_GROUPS:
 TRIGGERS = frozenset(w for w, s in _CLASSES.items() if s in "GKX")
 
 _GAP = r"(?:\w+ ){0,3}"
+_NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
 _SHORT = r"(?:\w+ ){0,1}"
 
 
@@ -183,7 +185,8 @@ PATTERNS = (
         negatable=False,
     ),
     # Derogation: hating the group, or the group as subject of a derogatory word.
-    _p(DEROGATION, Severity.MEDIUM, rf"\bH {_GAP}G\b"),
+    # "I hate that X are treated like …", « je déteste qu'on … »: hating what is done, not the group
+    _p(DEROGATION, Severity.MEDIUM, rf"\bH (?!(?:{_NOT_THE_GROUP}) ){_GAP}G\b"),
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|all|tous|toutes) {_GAP}B\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\b(?:B|fucking|fuckin|putain de|putains de) G\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\bG (?:de merde|of shit|d merde)\b"),
@@ -258,6 +261,9 @@ def reports_being_called(words: Sequence[str], slur_words: frozenset[str]) -> bo
 
 
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n]")
+# A negation among the few words before a match: "not all X are …", "no X is …", "I don't think X are …" (but
+# "no wonder X are …" negates nothing, and "I'm not racist but X are …" turns it over).
+_NEGATED_BEFORE = re.compile(r"\bN (?!(?:wonder|doubt|surprise|matter)\b)(?:(?!but |mais )\w+ ){0,3}$")
 _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
 
 
@@ -310,8 +316,9 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
             match = pattern.regex.search(line)
             if match is None:
                 continue
-            if pattern.negatable and " N " in f" {match.group()} ":
-                continue
+            if pattern.negatable and (" N " in f" {match.group()} " or (
+                    match.group().startswith("G") and _NEGATED_BEFORE.search(line[: match.start()]))):
+                continue  # « les X ne sont pas … »; a statement about X negated: "not all X are …", "no X is …"
             if not labelled and _REPORTED.search(line[: match.start()]):
                 continue  # « ils disent que les X sont … »: reported speech
             if _self_called(clause, line[: match.start()].count(" ") + (match.start() > 0)):

@@ -132,3 +132,31 @@ def test_any_text_gives_an_answer(text: str) -> None:
         "exclusion",
         "derogation",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not all Muslims are terrorists",
+        "no jews are evil",
+        "I dont think gay people are disgusting",
+        "I don't think that women are inferior",
+        "I hate how muslims are treated in this country",
+        "je ne pense pas que les arabes sont des voleurs",
+    ],
+)
+def test_a_statement_about_a_group_negated_before_it_is_no_hate(text: str) -> None:
+    assert kind(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no wonder muslims are terrorists", "derogation"),  # "no wonder" negates nothing
+        ("I hate that faggot", "derogation"),  # "that" as a pointing word
+        ("no, you are wrong, stupid nigger", "derogation"),  # the negation is not about the group
+        ("all muslims are terrorists", "derogation"),
+    ],
+)
+def test_a_negation_elsewhere_leaves_the_hate(text: str, expected: str) -> None:
+    assert kind(text) == expected, text
