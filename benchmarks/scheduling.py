@@ -5,9 +5,11 @@ Part one puts 10,000 pending posts in the store (one a minute, from half an hour
 start does, in a fresh process (so the RSS it adds is not hidden in a heap another measure grew): read the
 posts due within the coming window and add one APScheduler job per distinct due instant among them, then the
 horizon job that loads the next window, in a running loop; the jobs it handed APScheduler are counted.
-Part two schedules 1,000 one-shot posts due at the same second, on the real clock with APScheduler, to the
-console platform, and records the time from the due instant to each platform call. The limit it is compared
-with is measured in the same run: APScheduler alone waking 1,000 no-op jobs due at the same second.
+Part two schedules 1,000 one-shot posts due at the same second, 4-5 s ahead, on the real clock with APScheduler,
+to the console platform, through the calendar's wake-ups as shipped (one job for the instant, and one that reads
+and renders its posts 2 s before it), and records the time from the due instant to each platform call. The limit
+it is compared with is measured in the same run: APScheduler alone waking 1,000 no-op jobs due at the same
+second.
 Part three publishes 1,000 posts due together through the calendar feature in one process, stops that app
 (as SIGTERM does) once 300 were sent, and lets a second process finish on the same database: every platform
 send is logged to a file by both processes, and the database's deliveries are counted afterwards.
@@ -47,10 +49,11 @@ from handlers.calendar.lifecycle import Status
 from handlers.calendar.migrations import migrations
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, stamp
 from schedules.calendar.delivery import Publisher
-from schedules.calendar.jobs import CalendarJobs
+from schedules.calendar.jobs import READ_AHEAD, CalendarJobs
 from schedules.calendar.notices import Notices
 
 SCENARIO = "scheduling"
+SCHEDULED_AHEAD = timedelta(seconds=5)  # the burst is scheduled this far ahead (its posts are read ahead 2 s before)
 SETTINGS = {
     "communities": [{"id": "bench", "name": "Bench", "locale": "en", "timezone": "Europe/Paris",
                      "console": {"space_id": "console", "channels": {"strategy": "strategy"}}}],
@@ -125,10 +128,10 @@ async def _lateness(folder: Path, count: int) -> tuple[list[float], int, int]:
     console.calls = []
     outbox = Outbox({console.name: console})
     wakeups = SchedulerWakeups()
-    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1))
+    jobs = CalendarJobs(wakeups, clock, timedelta(hours=1), lead=READ_AHEAD)
     publisher = Publisher(store, clock, outbox, Notices(outbox, Catalogue.shipped()), CommunityDirectory(settings),
                           jobs.schedule)
-    jobs.bind(publisher.run_posts)
+    jobs.bind(publisher.run_posts, publisher.read_ahead)
     wakeups.start()
     publisher.started_at = clock.now()
     author = Actor("console", "smm")
@@ -137,7 +140,7 @@ async def _lateness(folder: Path, count: int) -> tuple[list[float], int, int]:
         draft = PostDraft(community="bench", author=author, body=f"Post {index}", targets=(Target("console", "news"),),
                           timezone="Europe/Paris", publish_at=clock.now() + timedelta(hours=1), utm=False)
         ids.append(create_post(store.db, draft, Status.SCHEDULED, clock.now()))
-    due = (clock.now() + timedelta(seconds=2)).replace(microsecond=0)
+    due = (clock.now() + SCHEDULED_AHEAD).replace(microsecond=0)
     with store.db.conn:
         store.db.execute("UPDATE calendar_posts SET publish_at = ?, next_due_at = ?", [stamp(due), stamp(due)])
     for post_id in ids:
@@ -186,7 +189,7 @@ async def _apscheduler_noop(count: int) -> list[float]:
     """The limit: APScheduler (the same settings as cmbot's) waking `count` no-op jobs due at the same second."""
     scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     scheduler.start()
-    due = (datetime.now(UTC) + timedelta(seconds=2)).replace(microsecond=0)
+    due = (datetime.now(UTC) + SCHEDULED_AHEAD).replace(microsecond=0)
     woke: list[float] = []
     done = asyncio.Event()
 

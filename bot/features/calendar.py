@@ -21,7 +21,7 @@ from handlers.calendar.desk import Desk
 from handlers.calendar.kinds import submit_kind
 from handlers.calendar.migrations import migrations
 from schedules.calendar.delivery import Publisher
-from schedules.calendar.jobs import CalendarJobs
+from schedules.calendar.jobs import READ_AHEAD, CalendarJobs
 from schedules.calendar.notices import Notices
 
 
@@ -29,12 +29,12 @@ def install(services: Services) -> None:
     communities = services.settings.communities
     grace = max((c.calendar.grace_period for c in communities), default=timedelta(hours=1))
     sweep_every = timedelta(seconds=min(c.calendar.sweep_seconds for c in communities))
-    jobs = CalendarJobs(services.wakeups, services.clock, grace)
+    jobs = CalendarJobs(services.wakeups, services.clock, grace, lead=READ_AHEAD)
     notices = Notices(services.outbox, services.catalogue)
     cards = ReviewCards(services.store, services.outbox, services.catalogue)
     publisher = Publisher(services.store, services.clock, services.outbox, notices, services.directory,
                           jobs.schedule, kinds=services.post_kinds, cards=cards)
-    jobs.bind(publisher.run_posts)
+    jobs.bind(publisher.run_posts, publisher.read_ahead)
     desk = Desk(services.store, services.clock, services.outbox, jobs.schedule, publisher.run_post, cards,
                  services.post_kinds)
     services.post_kinds.submit = partial(submit_kind, desk)  # other features' posts (polls) come in here

@@ -117,6 +117,53 @@ def transition_many(db: sqlite_utils.Database, moves: Sequence[Move], actor: Act
          for m in moves])
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A post as a delivery read it ahead of its due time: what must still hold for that read to be used."""
+
+    post_id: int
+    community: str
+    revision: int
+    next_due_at: datetime
+    occurrences_done: int
+
+
+def revisions(db: sqlite_utils.Database, post_ids: Sequence[int]) -> dict[int, int]:
+    """Each post's revision (moved on by the database at every change of content, targets or schedule)."""
+    found: dict[int, int] = {}
+    for chunk in _chunks(list(post_ids)):
+        found.update(db.execute(f"SELECT id, revision FROM calendar_posts WHERE id IN ({','.join('?' * len(chunk))})",
+                                list(chunk)).fetchall())
+    return found
+
+
+def start_seen(db: sqlite_utils.Database, seen: Sequence[Seen], actor: Actor, now: datetime) -> set[int]:
+    """Move to `sending` every post still exactly as it was read (same revision, due time and count of
+    occurrences, still `scheduled`), one `UPDATE … FROM (VALUES …)` per chunk, with its history; the ids moved.
+
+    A post edited, rescheduled or cancelled since it was read is left untouched: its caller reads it again."""
+    check_transition(Status.SCHEDULED, Status.SENDING)
+    at = stamp(now)
+    moved: set[int] = set()
+    for chunk in _chunks(seen):
+        values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
+        params: list[Any] = [Status.SENDING.value, at]
+        for one in chunk:
+            params += [one.post_id, one.revision, stamp(one.next_due_at), one.occurrences_done]
+        cursor = db.execute(
+            f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
+            " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
+            " AND calendar_posts.next_due_at = seen.column3 AND calendar_posts.occurrences_done = seen.column4"
+            " AND calendar_posts.status = ? RETURNING calendar_posts.id", [*params, Status.SCHEDULED.value])
+        moved.update(row[0] for row in cursor.fetchall())
+    db.conn.executemany(
+        "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
+        " to_status, note) VALUES (?, ?, ?, ?, ?, 'send', ?, ?, '')",
+        [(one.post_id, one.community, at, actor.platform, actor.member_id, Status.SCHEDULED.value,
+          Status.SENDING.value) for one in seen if one.post_id in moved])
+    return moved
+
+
 def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> list[Delivery | None]:
     """Insert a `sending` ledger row for every claim whose key is free; for each claim, in order, the row
     inserted now, or None when its key was already in the ledger (sent, missed, in flight before a crash,

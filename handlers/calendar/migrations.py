@@ -138,3 +138,20 @@ def m007_kind(db: sqlite_utils.Database) -> None:
     that feature's id for it (`kind_ref`)."""
     db.table("calendar_posts").add_column("kind", str, not_null_default="message")
     db.table("calendar_posts").add_column("kind_ref", str)
+
+
+@migrations()
+def m008_revision(db: sqlite_utils.Database) -> None:
+    """A post's revision, moved on by the database itself whenever what it says or where it goes changes (its
+    content, its targets, its schedule): a delivery that read and rendered a post ahead of its due time claims
+    it only if the revision is still the one it read, so an edit or a cancellation made meanwhile always wins.
+    Triggers rather than code, so no writer (a command, an import, another process) can forget it."""
+    db.table("calendar_posts").add_column("revision", int, not_null_default=0)
+    watched = ("body, variants, attachments, publish_at, cron, until, max_count, timezone, campaign, pillar, utm,"
+               " kind, kind_ref")
+    db.execute(f"CREATE TRIGGER calendar_posts_revised AFTER UPDATE OF {watched} ON calendar_posts"
+               " BEGIN UPDATE calendar_posts SET revision = revision + 1 WHERE id = NEW.id; END")
+    db.execute("CREATE TRIGGER calendar_targets_added AFTER INSERT ON calendar_targets"
+               " BEGIN UPDATE calendar_posts SET revision = revision + 1 WHERE id = NEW.post_id; END")
+    db.execute("CREATE TRIGGER calendar_targets_removed AFTER DELETE ON calendar_targets"
+               " BEGIN UPDATE calendar_posts SET revision = revision + 1 WHERE id = OLD.post_id; END")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -50,7 +51,7 @@ from handlers.calendar.preview import outgoing_content
 from schedules.calendar import occurrence
 from schedules.calendar.expiry import expire_if_due
 from schedules.calendar.notices import Notices
-from schedules.calendar.occurrence import Begun, Record, Recorded
+from schedules.calendar.occurrence import Begun, Read, Record, Recorded
 from schedules.calendar.trips import Gathered, Trips
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,17 @@ LOOKUP_MARGIN = timedelta(minutes=5)
 STOP_PATIENCE_SECONDS = 10.0  # how long a clean stop waits for platform calls already in flight
 SENDS_PER_PLATFORM = 8  # platform calls in flight at once on one platform, however many posts fall due together
 Reschedule = Callable[[int, datetime | None], None]
+Rendered = dict[str, Content]  # a post's message per platform, rendered ahead of its due time
 Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """A post read and rendered before its due instant."""
+
+    read: Read
+    due: datetime
+    rendered: Rendered
 
 
 class Publisher:
@@ -67,7 +78,8 @@ class Publisher:
                  cards: ReviewCards | None = None) -> None:
         self.store = store
         self.trips = Trips(store)  # the delivery's store work, shared with the posts due at the same time
-        self._begins: Gathered[int, Begun] = Gathered(self.trips, self._begin_many)
+        self._begins: Gathered[tuple[int, Read | None], Begun] = Gathered(self.trips, self._begin_many)
+        self._ahead: dict[int, Ahead] = {}  # posts of a coming instant, read and rendered before it
         self._records: Gathered[Record, Recorded] = Gathered(self.trips, self._record_many)
         self.cards = cards  # approval cards, closed when a post expires without a decision
         self.clock = clock
@@ -116,9 +128,37 @@ class Publisher:
         if fatal is not None:
             raise fatal
 
+    async def read_ahead(self, post_ids: Sequence[int], due: datetime) -> int:
+        """Before an instant falls due: read its posts (one trip, writing nothing) and render their messages, so
+        that at the due instant only the claim and the sends are left. Returns how many were read ahead.
+
+        Only the SMM's own messages are rendered ahead (another kind, a poll, renders from its own state at
+        send time). What is kept here is used only if the post is unchanged when it is claimed; otherwise it is
+        read again then, so an edit or a cancellation made in between wins."""
+        if self._stopping:
+            return 0
+        now = self.clock.now()
+        for post_id in [i for i, kept in self._ahead.items() if kept.due < now]:
+            del self._ahead[post_id]  # read for an instant gone by without claiming them (moved, cancelled)
+        reads = await self.trips.run(partial(occurrence.read_ahead, post_ids=list(post_ids), due=due))
+        for read in reads:
+            post = read.post
+            if post.kind != "message":
+                continue
+            try:
+                community = self.directory.by_id(post.community)
+                rendered = {target.platform: outgoing_content(post, target.platform, community)
+                            for target in post.targets}
+            except Exception:  # left to the claim, which reads it again and fails or succeeds on its own
+                log.exception("post %s: could not be rendered ahead of its due time", post.id)
+                continue
+            self._ahead[post.id] = Ahead(read, due, rendered)
+        return len(reads)
+
     async def stop(self, patience: float = STOP_PATIENCE_SECONDS) -> None:
         """A clean stop: start no send, give back unsent claims, wait up to `patience` s for calls in flight."""
         self._stopping = True
+        self._ahead.clear()
         if self._active == 0:
             return
         try:
@@ -149,7 +189,7 @@ class Publisher:
         for _ in range(1000):  # one pass per occurrence due now; bounded against a cron that never moves on
             if self._stopping:
                 return
-            begun = await self._begin(post_id)
+            begun, rendered = await self._begin(post_id)
             post, now = begun.post, begun.at or self.clock.now()
             if post is None or post.next_due_at is None:
                 return
@@ -162,17 +202,20 @@ class Publisher:
                 return
             if begun.due is None:
                 return
-            await self._deliver_occurrence(post, community, begun)
+            await self._deliver_occurrence(post, community, begun, rendered)
             if not post.recurring:
                 return
 
-    async def _begin(self, post_id: int) -> Begun:
-        """One trip, shared with the posts woken with it: read the post; if an occurrence is due, mark it
-        sending and claim its first target."""
-        return await self._begins.ask(post_id)
+    async def _begin(self, post_id: int) -> tuple[Begun, Rendered | None]:
+        """One trip, shared with the posts woken with it: read the post (or check that what was read ahead of
+        it still holds); if an occurrence is due, mark it sending and claim its first target. What was rendered
+        ahead comes back only if the read it came from was used."""
+        ahead = self._ahead.pop(post_id, None)
+        begun = await self._begins.ask((post_id, None if ahead is None else ahead.read))
+        return begun, ahead.rendered if ahead is not None and begun.ahead else None
 
-    def _begin_many(self, db: sqlite_utils.Database, post_ids: list[int]) -> list[Begun]:
-        return occurrence.begin_many(db, post_ids, self.clock.now(), self.started_at, self._grace)
+    def _begin_many(self, db: sqlite_utils.Database, asks: list[tuple[int, Read | None]]) -> list[Begun]:
+        return occurrence.begin_many(db, asks, self.clock.now(), self.started_at, self._grace)
 
     def _record_many(self, db: sqlite_utils.Database, records: list[Record]) -> list[Recorded]:
         return occurrence.record_many(db, records, self.clock.now())
@@ -180,7 +223,8 @@ class Publisher:
     def _grace(self, community_id: str) -> timedelta:
         return self.directory.by_id(community_id).calendar.grace_period
 
-    async def _deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun) -> None:
+    async def _deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun,
+                                  rendered: Rendered | None = None) -> None:
         """Send the occurrence `begun` started, target after target: each outcome is recorded in the trip that
         claims the next target, and the last one in the trip that advances the post."""
         assert begun.due is not None
@@ -195,7 +239,8 @@ class Publisher:
             self.reschedule(post.id, following)
             return
         while delivery is not None:
-            sent = await self._attempt_send(post, community, delivery, deadline, stoppable=True)
+            content = None if rendered is None else rendered.get(delivery.target.platform)
+            sent = await self._attempt_send(post, community, delivery, deadline, stoppable=True, content=content)
             if sent is None:  # the stop began before the call: give the claim back rather than leave it unsure
                 await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
                 return
@@ -238,14 +283,17 @@ class Publisher:
         return result
 
     async def _attempt_send(self, post: CalendarPost, community: Community, delivery: Delivery, deadline: datetime,
-                            *, stoppable: bool = False) -> tuple[ActionResult, int] | None:
+                            *, stoppable: bool = False, content: Content | None = None
+                            ) -> tuple[ActionResult, int] | None:
         """The platform calls for a claimed row, retrying transient failures with backoff until `deadline`; the
         result and the attempts made. Every call, with the platform library's own retries and `Retry-After`
         waits, ends by `deadline`; a failure the library already retried is reported at once, so our retries and
         the library's never multiply. At most `SENDS_PER_PLATFORM` calls are in flight on a platform; a
         `stoppable` send whose turn comes after the stop began returns None, never called."""
         platform = PlatformName(delivery.target.platform)
-        action = Post(channel_id=delivery.target.channel_id, content=await self._content(post, platform, community),
+        if content is None:  # not rendered ahead
+            content = await self._content(post, platform, community)
+        action = Post(channel_id=delivery.target.channel_id, content=content,
                       idempotency_key=delivery.idempotency_key)
         settings = community.calendar
         backoff = settings.retry_base_seconds

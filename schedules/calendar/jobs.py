@@ -8,6 +8,10 @@ coming window (`WINDOW`) have a job at all. A dated job, `calendar:horizon`, fir
 due time beyond it and loads the next window from the store. It is dated, not an interval, so the console's
 stepped clock stops only where something is due, and a clock jump over a quiet year costs nothing.
 
+With a `lead`, each instant also has a job `calendar:ready:<instant>` that fires that much earlier and has
+the publisher read and render the instant's posts ahead (writing nothing), so that at the instant itself only
+the claim and the sends are left.
+
 The ids held here are only a wake-up list: the store stays the truth. The publisher reads and claims every
 woken post from the store (a post cancelled or moved meanwhile is found so, and left alone), and the sweep
 (`calendar:sweep`) catches anything a lost wake-up would miss. Occurrences already due get no job: the
@@ -32,31 +36,41 @@ from handlers.calendar import posts as ledger
 SWEEP_JOB = "calendar:sweep"
 HORIZON_JOB = "calendar:horizon"
 WINDOW = timedelta(hours=1)  # how far ahead due instants have a job of their own
+READ_AHEAD = timedelta(seconds=2)  # how long before an instant its posts are read and rendered
 RunPosts = Callable[[Sequence[int]], Awaitable[None]]
+ReadAhead = Callable[[Sequence[int], datetime], Awaitable[object]]
 
 
 def instant_job_id(due: datetime) -> str:
     return f"calendar:at:{ledger.stamp(due)}"
 
 
+def ready_job_id(due: datetime) -> str:
+    return f"calendar:ready:{ledger.stamp(due)}"
+
+
 class CalendarJobs:
     """The wake-up list of the coming window. `added` counts the jobs handed to the scheduler (tests count it)."""
 
-    def __init__(self, wakeups: Wakeups, clock: Clock, grace: timedelta, window: timedelta = WINDOW) -> None:
+    def __init__(self, wakeups: Wakeups, clock: Clock, grace: timedelta, window: timedelta = WINDOW,
+                 lead: timedelta = timedelta(0)) -> None:
         self.wakeups = wakeups
         self.clock = clock
         self.grace = grace
         self.window = window
+        self.lead = lead
         self.added = 0
         self._run_posts: RunPosts | None = None
+        self._read_ahead: ReadAhead | None = None
         self._store: Store | None = None
         self._due_of: dict[int, datetime] = {}  # post id -> the instant whose job wakes it
         self._instants: dict[datetime, set[int]] = {}  # instant -> the posts its job wakes
         self._horizon = clock.now()  # every waiting post due up to here was placed on its instant
         self._horizon_at: datetime | None = None  # when the horizon job loads the next window
 
-    def bind(self, run_posts: RunPosts) -> None:
+    def bind(self, run_posts: RunPosts, read_ahead: ReadAhead | None = None) -> None:
         self._run_posts = run_posts
+        self._read_ahead = read_ahead
 
     def schedule(self, post_id: int, due: datetime | None) -> None:
         """Wake the post at `due` (leaving its former instant), or forget it when it has nothing left to do."""
@@ -104,6 +118,8 @@ class CalendarJobs:
         if ids is None:
             ids = self._instants[due] = set()
             self._add(instant_job_id(due), DateTrigger(run_date=due), self._wake(due), self.grace)
+            if self._read_ahead is not None and self.lead > timedelta(0) and due - self.lead > self.clock.now():
+                self._add(ready_job_id(due), DateTrigger(run_date=due - self.lead), self._ready(due), self.lead)
         ids.add(post_id)
         self._due_of[post_id] = due
 
@@ -118,6 +134,7 @@ class CalendarJobs:
         if not ids:
             del self._instants[due]
             self.wakeups.remove(instant_job_id(due))
+            self.wakeups.remove(ready_job_id(due))
 
     def _load_before(self, due: datetime, earliest: datetime | None = None) -> None:
         """Make sure the horizon job loads the window holding `due` before it falls due: one window ahead, but
@@ -128,6 +145,14 @@ class CalendarJobs:
             return
         self._horizon_at = at
         self._add(HORIZON_JOB, DateTrigger(run_date=at), self.load, self.grace)
+
+    def _ready(self, due: datetime) -> Callable[[], Awaitable[None]]:
+        async def ready() -> None:
+            ids = self._instants.get(due)
+            if ids and self._read_ahead is not None:
+                await self._read_ahead(sorted(ids), due)
+
+        return ready
 
     def _wake(self, due: datetime) -> Callable[[], Awaitable[None]]:
         async def wake() -> None:

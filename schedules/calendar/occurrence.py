@@ -4,9 +4,12 @@ Each function runs on the store's thread as one piece of a shared trip (`schedul
 posts that reached the same step in the same moment, with set-based statements (`handlers.calendar.bulk`): a
 thousand posts due in the same second take about as many trips as one post does.
 
-- `begin_many`: read the posts and, for each one whose occurrence is due, mark it `sending` and claim its first
-  target (the ledger row that says "sending" before the platform call, whose unique key is the exactly-once
-  guard);
+- `read_ahead`: read the posts of a coming instant before it falls due, with their revisions; nothing is
+  written, so a crash after it leaves the store as it was;
+- `begin_many`: for each post whose occurrence is due, mark it `sending` and claim its first target (the ledger
+  row that says "sending" before the platform call, whose unique key is the exactly-once guard). A post read
+  ahead is taken as read if its revision, due time and status are still the ones read (a cheap `UPDATE` by
+  ids); any other post, or one changed since it was read, is read again here, so an edit made meanwhile wins;
 - `record_many`: write targets' outcomes and, in the same transaction, claim each post's next target or, after
   its last one, advance the post (its next occurrence or its final status);
 - `record_missed`: an occurrence due while the bot was down beyond the grace period, every target at once.
@@ -18,7 +21,7 @@ most the one target in flight uncertain, and the targets not reached are simply 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +29,7 @@ import sqlite_utils
 
 from handlers.calendar import bulk
 from handlers.calendar import posts as ledger
-from handlers.calendar.bulk import Claim, Finish, Move
+from handlers.calendar.bulk import Claim, Finish, Move, Seen
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
 from handlers.calendar.recurrence import Recurrence
@@ -52,6 +55,21 @@ class Begun:
     missed: bool = False  # due while the bot was down, past the grace period: nothing was claimed
     late: bool = False
     at: datetime | None = None  # the time the decision was taken at ("due" means due at this time)
+    ahead: bool = False  # started from the post as read ahead (unchanged since): what was rendered then holds
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A post read ahead of its due time, and its revision then: the claim uses the read only if it still holds."""
+
+    post: CalendarPost
+    revision: int
+
+    @property
+    def seen(self) -> Seen:
+        assert self.post.next_due_at is not None
+        return Seen(self.post.id, self.post.community, self.revision, self.post.next_due_at,
+                    self.post.occurrences_done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +93,50 @@ class Recorded:
     following: datetime | None = None  # when advanced: the next occurrence's due time (None: the post is done)
 
 
-def begin_many(db: sqlite_utils.Database, post_ids: Sequence[int], now: datetime, started_at: datetime | None,
-               grace: Callable[[str], timedelta]) -> list[Begun]:
-    """For each post (in order): read it; if an occurrence is due, mark the post `sending` and claim the first
-    target not handled yet. An occurrence due while the bot was down beyond the grace period claims nothing."""
-    posts = bulk.get_posts(db, post_ids)
+def read_ahead(db: sqlite_utils.Database, post_ids: Sequence[int], due: datetime) -> list[Read]:
+    """The posts still scheduled for `due`, read before it with their revisions (one snapshot); writes nothing."""
+    with db.atomic():
+        revisions = bulk.revisions(db, post_ids)
+        posts = bulk.get_posts(db, post_ids)
+    return [Read(post, revisions[post.id]) for post in posts.values()
+            if post.status is Status.SCHEDULED and post.next_due_at == due and post.id in revisions]
+
+
+def begin_many(db: sqlite_utils.Database, asks: Sequence[tuple[int, Read | None]], now: datetime,
+               started_at: datetime | None, grace: Callable[[str], timedelta]) -> list[Begun]:
+    """For each post (in order), with what was read of it ahead if anything: if an occurrence is due, mark the
+    post `sending` and claim the first target not handled yet. A read still true is used as is; the others are
+    read now. An occurrence due while the bot was down beyond the grace period claims nothing."""
+    post_ids = [post_id for post_id, _ in asks]
+    ahead: dict[int, CalendarPost] = {}
+    for post_id, read in asks:
+        due = None if read is None else read.post.next_due_at
+        if read is None or due is None or due > now or post_id in ahead:
+            continue
+        if started_at is not None and due < started_at and now - due > grace(read.post.community):
+            continue  # missed: decided on a fresh read
+        ahead[post_id] = read.post
+    reads = {post_id: read for post_id, read in asks if read is not None and post_id in ahead}
+    started = bulk.start_seen(db, [read.seen for read in reads.values()], SYSTEM, now) if reads else set()
+    posts = bulk.get_posts(db, [post_id for post_id in post_ids if post_id not in started])
     begun: list[Begun] = []
     moves: list[Move] = []
     wanted: list[tuple[int, CalendarPost, datetime, int, bool]] = []
     seen: set[int] = set()
     for post_id in post_ids:
-        post = posts.get(post_id)
         if post_id in seen:  # asked twice in one batch: only the first may deliver
             begun.append(Begun(None))
             continue
         seen.add(post_id)
+        if post_id in started:  # already moved to `sending` by the claim of what was read
+            read_post = ahead[post_id]
+            due = read_post.next_due_at
+            assert due is not None
+            late = now - due > LATE_AFTER
+            wanted.append((len(begun), read_post, due, 0, late))
+            begun.append(Begun(read_post, due, late=late, ahead=True))
+            continue
+        post = posts.get(post_id)
         if post is None or post.next_due_at is None or post.next_due_at > now or post.status not in DELIVERABLE:
             begun.append(Begun(post))
             continue
@@ -104,7 +151,7 @@ def begin_many(db: sqlite_utils.Database, post_ids: Sequence[int], now: datetime
         begun.append(Begun(post, due, late=late))
     bulk.transition_many(db, moves, SYSTEM, now, action="send")
     claimed = _claim_first(db, wanted, now)
-    return [Begun(b.post, b.due, claimed.get(index), b.missed, b.late, now) for index, b in enumerate(begun)]
+    return [replace(b, claimed=claimed.get(index), at=now) for index, b in enumerate(begun)]
 
 
 def record_many(db: sqlite_utils.Database, records: Sequence[Record], now: datetime) -> list[Recorded]:

@@ -2,7 +2,8 @@
 
 It patches the delivery code from outside (production code carries no test hook). Points:
 `due` (before the post is claimed), `claimed` (its ledger row is `sending`, the platform call not made yet),
-`sent` (the platform accepted it, the row is not `published` yet: the store's thread is held in the write).
+`sent` (the platform accepted it, the row is not `published` yet: the store's thread is held in the write),
+`ahead` (the post was read and rendered ahead of its due instant, nothing claimed yet).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import sys
 import threading
 
-POINTS = ("due", "claimed", "sent")
+POINTS = ("ahead", "due", "claimed", "sent")
 
 
 def announce(point: str) -> None:
@@ -29,7 +30,15 @@ def install(point: str) -> None:
         announce(point)
         await asyncio.Event().wait()
 
-    if point == "due":
+    if point == "ahead":
+        read_ahead = Publisher.read_ahead
+
+        async def read_then_hold(self: Publisher, *args: object, **kwargs: object) -> None:
+            if await read_ahead(self, *args, **kwargs):  # type: ignore[arg-type]
+                await hold()
+
+        Publisher.read_ahead = read_then_hold  # type: ignore[assignment,method-assign]
+    elif point == "due":
         Publisher._begin = hold  # type: ignore[method-assign]
     elif point == "claimed":
         Publisher._attempt_send = hold  # type: ignore[method-assign]

@@ -70,6 +70,7 @@ def statuses(db: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("point", "sent_before_kill", "final", "reported"),
     [
+        ("ahead", 0, "published", False),  # killed after reading it ahead, before the claim: sent once, late
         ("due", 0, "published", False),  # killed before claiming: the restart sends it, late, once
         # The console keeps its posts in the database, so after a crash the calendar looks the post up by its key:
         ("claimed", 0, "published", False),  # killed after "sending", before the call: not there, sent once

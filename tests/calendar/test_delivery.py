@@ -165,7 +165,7 @@ async def test_jobs_rebuilt_at_each_start_without_duplicates(tmp_path, clock):
     for _ in range(3):
         bot = await restart(bot, tmp_path, clock, clock.now())
         counts.append(len(bot.wakeups.job_ids() - {SEEN_EVENTS_PURGE}))
-    assert counts == [6, 6, 6]  # five instants and the sweep
+    assert counts == [11, 11, 11]  # five instants, each read ahead, and the sweep
     assert all(j.startswith("calendar:") for j in bot.wakeups.job_ids() - {SEEN_EVENTS_PURGE})
     await bot.app.stop()
 

@@ -20,7 +20,7 @@ from tests.patience import PATIENCE
 from tests.reliability.conftest import ROOT
 
 KILLS = int(os.environ.get("CMBOT_SOAK_KILLS", "6"))
-POINTS = ("due", "claimed", "sent")
+POINTS = ("ahead", "due", "claimed", "sent")
 CONFIG = """
 [bot]
 database = "{db}"
