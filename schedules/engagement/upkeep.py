@@ -42,7 +42,7 @@ def purge_engagement(db: sqlite_utils.Database, community: Community, now: datet
     """Delete `community`'s engagement rows older than its retention; returns how many raw rows went."""
     cutoff = cutoff_for(community, now)
     cutoff_epoch = int(cutoff.timestamp())
-    (oldest,) = db.execute(f"SELECT min(at) FROM {EVENTS} WHERE community = ?", [community.id]).fetchone()
+    oldest = presence.oldest_row(db, community.id, KINDS)
     if oldest is None or oldest >= cutoff_epoch:
         return 0
     tz = community.tz

@@ -15,6 +15,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from config.settings import Community
+from handlers.engagement import membership
 from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
 from schedules.report import (
@@ -158,12 +159,15 @@ def prepare_rollups(db: sqlite_utils.Database, community: Community, week: IsoWe
     tz = community.tz
 
     def told(done: int, total: int) -> None:
-        log.info("%s: first roll-up of the engagement log, %d/%d (two weeks each)", community.id, done, total)
+        log.info("%s: first roll-up of the engagement log, %d/%d (six weeks each)", community.id, done, total)
         if progress is not None:
             progress(done, total)
 
     end = min(week.epoch_bounds(tz)[1], int(now.timestamp()) - FINAL_GRACE_SECONDS)
     advance(db, community.id, end, told)
+    # each account's last join or leave before last week (one pass over the joins and leaves on a first report;
+    # the nightly roll-up keeps it there), so who was a member is not read from every join ever logged
+    membership.advance(db, community.id, min(week.shift(-1).epoch_bounds(tz)[0], end))
     depth = max(CHART_WEEKS, silent_weeks_for(community) + REGULAR_WINDOW_WEEKS + 1)
     ensure_days(db, community.id, [d for i in range(CHART_WEEKS) for d in week.shift(-i).days()], tz, now)
     ambassadors_silence = [w for reported in (week, week.shift(-1))

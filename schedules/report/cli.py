@@ -11,13 +11,13 @@ from bot.exit_status import ExitStatus
 
 FORMATS = ("text", "markdown", "json", "csv")  # the formats of `schedules.report.export` (a test checks)
 
-LONG_FIRST_READ = 8  # slices of two weeks: a first read of four months of log or more is worth following
+LONG_FIRST_READ = 3  # slices of six weeks: a first read of four months of log or more is worth following
 
 
 def _progress(done: int, total: int) -> None:
     """The first report on a large log takes a while (minutes over millions of rows): say how far it got."""
     if total >= LONG_FIRST_READ:
-        click.echo(f"reading the engagement log for the first time: {done}/{total} (two weeks each)", err=True)
+        click.echo(f"reading the engagement log for the first time: {done}/{total} (six weeks each)", err=True)
 
 
 def chart_beside(out: Path) -> Path:

@@ -19,7 +19,7 @@ def test_a_first_report_over_months_of_log_shows_its_progress_in_the_cli_and_the
 
     store = Store.open(tmp_path / "bot.db")
     start = int((NOW - timedelta(weeks=30)).timestamp())
-    with store.db.conn:  # a year-old community: activity every week for 30 weeks before the dataset's
+    with store.db.conn:  # a year-old community: activity every week for 30 weeks before the dataset's (five slices)
         store.db.conn.executemany(
             f"INSERT INTO {EVENTS} (community, platform, channel_id, member_id, kind, at) VALUES"
             " ('acme', 'discord', 'c', ?, 'message', ?)",
@@ -29,7 +29,7 @@ def test_a_first_report_over_months_of_log_shows_its_progress_in_the_cli_and_the
         result = CliRunner().invoke(cli, ["--config", str(config), "report", "--week", "2026-W47"])
     assert result.exit_code == 0, result.output
     shown = [line for line in result.output.splitlines() if line.startswith("reading the engagement log")]
-    assert len(shown) >= 8 and shown[-1].split(": ")[1].split()[0].split("/")[0] == shown[-1].split("/")[1].split()[0]
+    assert len(shown) >= 5 and shown[-1].split(": ")[1].split()[0].split("/")[0] == shown[-1].split("/")[1].split()[0]
     logged = [r.getMessage() for r in caplog.records if "first roll-up of the engagement log" in r.getMessage()]
     assert len(logged) == len(shown)
     again = CliRunner().invoke(cli, ["--config", str(config), "report", "--week", "2026-W47"])
