@@ -70,12 +70,12 @@ def test_active_before_matches_a_scan_of_the_raw_log(db, seed):
 
 def test_the_first_roll_up_reports_its_progress_and_resumes_from_its_mark(db):
     start = 1_700_000_000
-    _insert(db, [("acme", "discord", f"m{i}", "message", start + i * DAY) for i in range(60)])
+    _insert(db, [("acme", "discord", f"m{i}", "message", start + i * DAY) for i in range(180)])
     seen: list[tuple[int, int]] = []
-    slices = presence.advance(db, "acme", start + 60 * DAY, lambda done, total: seen.append((done, total)))
-    assert slices == len(seen) == 5 and seen[-1] == (5, 5)
-    assert presence.covered_until(db, "acme") == start + 60 * DAY
-    assert presence.advance(db, "acme", start + 60 * DAY) == 0  # nothing left to read
+    slices = presence.advance(db, "acme", start + 180 * DAY, lambda done, total: seen.append((done, total)))
+    assert slices == len(seen) == 5 and seen[-1] == (5, 5)  # six weeks each
+    assert presence.covered_until(db, "acme") == start + 180 * DAY
+    assert presence.advance(db, "acme", start + 180 * DAY) == 0  # nothing left to read
     assert presence.active_before(db, "acme", start + 10 * DAY) == {("discord", f"m{i}") for i in range(10)}
 
 
