@@ -154,6 +154,22 @@ class AlertSettings(Section):
     quiet_minutes: float = Field(default=30, ge=0, description="no second alert of a kind within this time")
 
 
+class ObservationSettings(Section):
+    """Where observations go: flags raised only by rules or models in shadow mode, which act on nothing.
+
+    One card each in the moderation channel would drown the flags moderators must act on, so by default they are
+    gathered into a periodic `digest` (counts by rule and model, a few examples with links) posted in the
+    platform's `channels.observations`, else its moderation channel. `cards` posts one card each, with its
+    buttons (so decisions measure the rule), in `channels.observations` only; `none` keeps them for
+    `moderation stats` alone.
+    """
+
+    delivery: Literal["digest", "cards", "none"] = "digest"
+    digest_hours: Literal[1, 2, 3, 4, 6, 8, 12, 24] = Field(
+        default=24, description="a digest every this many hours, at local hours that are multiples of it")
+    examples: int = Field(default=3, ge=0, le=10, description="examples shown in a digest, most severe first")
+
+
 class ModerationSettings(Section):
     enabled: bool = True
     retention_days: int = Field(default=90, ge=1)
@@ -175,3 +191,4 @@ class ModerationSettings(Section):
     crosspost: CrosspostRule = CrosspostRule()
     newcomer: NewcomerRule = NewcomerRule()
     classifier: ClassifierRule = ClassifierRule()
+    observations: ObservationSettings = ObservationSettings()

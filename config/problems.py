@@ -146,6 +146,12 @@ def feature_problems(settings: Any, lang: str | None = None) -> Iterator[tuple[s
                 if not space.channels.moderation:
                     yield (f"{prefix}.{name}.channels.moderation",
                            say("no_moderation_channel", lang, platform=name, off=f"{prefix}.moderation.enabled"))
+            if community.moderation.observations.delivery == "cards":
+                for name, space in spaces:
+                    if not space.channels.observations:
+                        yield (f"{prefix}.{name}.channels.observations",
+                               say("no_observations_channel", lang, platform=name,
+                                   mode=f"{prefix}.moderation.observations.delivery"))
         if community.report.enabled and not any(space.channels.strategy for _, space in spaces):
             name = spaces[0][0] if spaces else "discord"
             yield (f"{prefix}.{name}.channels.strategy",

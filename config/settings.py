@@ -52,6 +52,7 @@ class ChannelMap(Section):
     feedback: tuple[str, ...] = ()
     surveys: str | None = None  # where a DM survey goes, mentioning the member, when their DMs are closed
     inbox: str | None = None  # the feedback inbox's cards; default: the moderation channel
+    observations: str | None = None  # shadow-mode flags (`moderation.observations`); default: a digest in moderation
 
 
 class PlatformSpace(Section):

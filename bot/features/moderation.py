@@ -2,7 +2,8 @@
 
 `install` wires the handlers (posts, edits, joins, buttons, reports), the `moderation stats` command, the
 nightly purge of excerpts past the retention period (`schedules.moderation.purge`) and the store's memory of
-the domains each community has seen linked (`schedules.moderation.seen_domains`).
+the domains each community has seen linked (`schedules.moderation.seen_domains`) and the periodic digest of
+observations, the flags of rules in shadow mode (`schedules.moderation.digest`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.moderation.queue import Queue
 from handlers.moderation.reports import Reports
 from handlers.moderation.seen_domains import SeenDomainsBook
 from handlers.moderation.watch import Engines, Watcher
+from schedules.moderation.digest import ObservationDigest
 from schedules.moderation.purge import ExcerptPurge
 from schedules.moderation.seen_domains import SeenDomainsKeeper
 
@@ -41,10 +43,13 @@ def install(services: Services) -> None:
 
     purge = ExcerptPurge(services.store, services.clock, services.settings.communities)
     keeper = SeenDomainsKeeper(services.store, services.clock, services.settings.communities, seen_domains)
+    digest = ObservationDigest(services.store, services.clock, services.outbox, services.catalogue,
+                               services.settings.communities)
 
     async def start() -> None:
         await purge.start(services.wakeups)
         await keeper.start(services.wakeups)
+        await digest.start(services.wakeups)
 
     async def write_seen_domains() -> None:
         await keeper.flush()

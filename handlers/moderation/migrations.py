@@ -82,3 +82,16 @@ def m004_seen_domains(db: sqlite_utils.Database) -> None:
         not_null={"first_seen", "last_seen"},
     )
     db.table("moderation_seen_domains").create_index(["community", "last_seen"])
+
+
+@moderation()
+def m005_observation_digests(db: sqlite_utils.Database) -> None:
+    """The digests of observations (flags of rules in shadow mode), one row per community, platform and period:
+    written `pending` before the post and marked `posted` (or `empty`) after it, so a period is summed once and a
+    failed post is sent again. Counts and a message reference only: the examples are read from the flags."""
+    db.table("moderation_observation_digests").create(
+        {"community": str, "platform": str, "period_start": str, "period_end": str, "status": str, "sent_at": str,
+         "channel_id": str, "message_id": str},
+        pk=("community", "platform", "period_end"),
+        not_null={"period_start", "status"},
+    )

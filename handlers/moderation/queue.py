@@ -40,6 +40,7 @@ from bot.roles import Role, may, roles_of
 from bot.store import Store
 from config.settings import Community
 from handlers.moderation import flags as store_flags
+from handlers.moderation import observations
 from handlers.moderation.alerts import Alerts
 from handlers.moderation.cards import STATUS_OF, VERBS, flag_card, remaining_verbs
 from handlers.moderation.flags import FlagDraft
@@ -85,7 +86,7 @@ class Queue:
             )
         steps.extend(await self._show(flag_id, community, platform, names, new=created, card_shown=card_shown,
                                       loaded=(raised.flag, raised.rules, raised.actions)))
-        if created and self.alerts is not None:
+        if created and self.alerts is not None and not draft.shadow:  # a spike of observations alerts no one
             steps.extend(self.alerts.flag_raised(community, platform, draft))
         return steps
 
@@ -124,11 +125,17 @@ class Queue:
         flag, rules, actions = loaded
         if flag is None:
             return await told(False)
+        observing = observations.card_channel(community, platform)
+        if flag["shadow"] and observing is None:
+            return await told(False)  # an observation without a channel of its own: the digest shows it
         content = self._card(flag, rules, community, platform, names, actions)
-        if not new and flag["card_message_id"]:
+        # A card stays where it is, unless it was an observation's and a live rule has joined the flag since:
+        # then the moderators' queue gets a card of its own.
+        moved = not flag["shadow"] and observing is not None and flag["card_channel_id"] == observing
+        if not new and flag["card_message_id"] and not moved:
             edit = EditMessage(channel_id=flag["card_channel_id"], message_id=flag["card_message_id"], content=content)
             return [edit, *await told(True)]
-        channel = self.queue_channel(community, platform)
+        channel = observing if flag["shadow"] else self.queue_channel(community, platform)
         if channel is None:
             log.warning("flag %s: no moderation channel set for %s on %s", flag_id, community.id, platform)
             return await told(False)

@@ -31,7 +31,7 @@ locale = "{locale}"
 
 [communities.console]
 space_id = "console"
-channels = {{ moderation = "modq" }}
+channels = {{ {channels} }}
 roles = {{ cm = ["cm"], admin = ["admin"] }}
 
 [communities.moderation]
@@ -42,8 +42,9 @@ classifier = {{ enabled = false }}
 
 
 class Bot:
-    def __init__(self, tmp_path, moderation: str = "", locale: str = "en", platform: RecordingPlatform | None = None):
-        toml = BASE_TOML.format(db=tmp_path / "cmbot.db", moderation=moderation, locale=locale)
+    def __init__(self, tmp_path, moderation: str = "", locale: str = "en", platform: RecordingPlatform | None = None,
+                 channels: str = 'moderation = "modq"'):
+        toml = BASE_TOML.format(db=tmp_path / "cmbot.db", moderation=moderation, locale=locale, channels=channels)
         self.settings = parse_settings(toml, "test.toml")
         self.clock = SimulatedClock(T0)
         self.store = Store.open(tmp_path / "cmbot.db")
@@ -102,10 +103,11 @@ async def bot(tmp_path):
 async def make_bot(tmp_path):
     made: list[Bot] = []
 
-    async def build(moderation: str = "", locale: str = "en", platform: RecordingPlatform | None = None) -> Bot:
+    async def build(moderation: str = "", locale: str = "en", platform: RecordingPlatform | None = None,
+                    channels: str = 'moderation = "modq"') -> Bot:
         folder = tmp_path / f"bot{len(made)}"
         folder.mkdir()
-        running = await Bot(folder, moderation, locale, platform).start()
+        running = await Bot(folder, moderation, locale, platform, channels).start()
         made.append(running)
         return running
 

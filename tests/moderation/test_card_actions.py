@@ -55,8 +55,7 @@ async def test_a_report_nobody_can_see_is_not_promised_a_look(make_bot, monkeypa
     from bot.events import ChannelRef, InteractionRef, Member, MessageReported, PlatformName
     from tests.moderation import conftest
 
-    monkeypatch.setattr(conftest, "BASE_TOML", conftest.BASE_TOML.replace('moderation = "modq"', 'welcome = "hi"'))
-    bot = await make_bot(locale="fr")
+    bot = await make_bot(locale="fr", channels='welcome = "hi"')
     bot.clock.advance(timedelta(minutes=1))
     await bot.app.services.dispatcher.dispatch(MessageReported(
         platform=PlatformName.CONSOLE, space_id="console", event_id="rep1", at=bot.clock.now(),

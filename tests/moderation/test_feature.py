@@ -23,9 +23,8 @@ async def test_shadow_flags_are_marked_and_counted_apart(make_bot):
     await bot.post("ESPÈCE DE CONNARD, TU M'ENTENDS")
     first, second = bot.flags()
     assert first["shadow"] == 1 and second["shadow"] == 0
-    cards = bot.platform.of_type(Post)
-    assert cards[0].content.title.plain().startswith("[shadow]")
-    assert not cards[1].content.title.plain().startswith("[shadow]")
+    [card] = bot.platform.of_type(Post)  # the observation waits for the digest: only the live flag has a card
+    assert card.channel_id == "modq" and not card.content.title.plain().startswith("[shadow]")
     await bot.click(f"mod:dismiss:{first['id']}")
     await bot.click(f"mod:delete:{second['id']}")
     stats = {s.rule: s for s in rule_stats(bot.store.db, "demo")}
@@ -42,7 +41,7 @@ async def test_shadow_mode_never_acts_automatically(make_bot, tmp_path):
     await bot.post("free gift https://scam.example/x")
     [flag] = bot.flags()
     assert flag["severity"] == "critical" and flag["auto_action"] == "flag" and flag["shadow"] == 1
-    assert [type(a).__name__ for a in bot.platform.actions] == ["Post"]
+    assert bot.platform.actions == []  # no deletion, and no card: the observation waits for the digest
 
 
 async def test_the_stats_command_is_for_moderators(bot):

@@ -17,7 +17,8 @@ from tests.recording import RecordingPlatform
 
 class BotWithEngagement(Bot):
     def __init__(self, tmp_path, moderation_toml: str) -> None:
-        toml = BASE_TOML.format(db=tmp_path / "cmbot.db", moderation=moderation_toml, locale="en")
+        toml = BASE_TOML.format(db=tmp_path / "cmbot.db", moderation=moderation_toml, locale="en",
+                                channels='moderation = "modq"')
         self.settings = parse_settings(toml, "test.toml")
         self.clock = SimulatedClock(T0)
         self.store = Store.open(tmp_path / "cmbot.db")
