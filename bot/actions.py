@@ -256,6 +256,7 @@ class ActionResult:
     ref: str | None = None  # what the action created when it is not a message (an invite code)
     retried: bool = False  # the platform's library already retried this transient failure as far as it goes
     counts: tuple[int, ...] | None = None  # a closed native poll's final votes per answer (`ClosePoll`)
+    gone: bool = False  # the member, role or group acted on is no longer there: there is nothing left to undo
 
     @classmethod
     def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None,
@@ -263,10 +264,11 @@ class ActionResult:
         return cls(ok=True, message_id=message_id, channel_id=channel_id, ref=ref, counts=counts)
 
     @classmethod
-    def failed(cls, error: str, *, permanent: bool, retried: bool = False) -> ActionResult:
+    def failed(cls, error: str, *, permanent: bool, retried: bool = False, gone: bool = False) -> ActionResult:
         """`retried`: the library behind the adapter (discord.py's 5xx and 429 loops, slack-sdk's rate-limit
-        handler) already retried; a caller that retried again would multiply the requests, so it stops."""
-        return cls(ok=False, error=error, permanent=permanent, retried=retried)
+        handler) already retried; a caller that retried again would multiply the requests, so it stops.
+        `gone`: the platform says the target does not exist (a member who left, a deleted role)."""
+        return cls(ok=False, error=error, permanent=permanent or gone, retried=retried, gone=gone)
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \

@@ -71,6 +71,7 @@ class App:
         )
         for feature in self.features:
             self.services.personal_data.extend(feature.personal_data)
+            self.services.forget_steps.extend(feature.forget_steps)
             if feature.install is not None:
                 feature.install(self.services)
         self.platforms: list[Platform] = []

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.text import Text
 from config.settings import Community
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,11 @@ class PersonalData:
 
 FORGOTTEN = "forgotten"
 
-# What a feature undoes on the platforms before a member is forgotten (an ambassador's role): given the community
-# and every (platform, member id) of the person, it acts and returns the sentences to add to forget-me's answer.
+# What a feature undoes on the platforms once a member is forgotten (an ambassador's role): given the community
+# and every (platform, member id) of the person, it carries out the pending work its `ForgetStep` wrote and returns
+# the sentences to add to forget-me's answer.
 ForgetHook = Callable[[Community, tuple[tuple[str, str], ...]], Awaitable[list[Text]]]
+# What a feature writes in the forget's own transaction, before the member's rows go (on the store's thread):
+# work left to do on the platforms, so that a platform down or a stop cannot lose it. Given the database, the
+# community, every (platform, member id) of the person and the time.
+ForgetStep = Callable[["Database", Community, tuple[tuple[str, str], ...], datetime], object]

@@ -15,7 +15,7 @@ from bot.dispatcher import CommunityDirectory, Dispatcher
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
-from bot.personal_data import ForgetHook, PersonalData
+from bot.personal_data import ForgetHook, ForgetStep, PersonalData
 from bot.post_kinds import PostKinds
 from bot.store import Store
 from bot.wakeups import Wakeups
@@ -42,6 +42,7 @@ class Services:
     stop_hooks: list[Hook] = field(default_factory=list)
     flush_hooks: list[Hook] = field(default_factory=list)
     forget_hooks: list[ForgetHook] = field(default_factory=list)
+    forget_steps: list[ForgetStep] = field(default_factory=list)  # the features' `Feature.forget_steps`
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` once the platforms are connected and the scheduler runs (rebuild jobs, catch up)."""
@@ -57,7 +58,8 @@ class Services:
             await hook()
 
     def on_forget(self, hook: ForgetHook) -> None:
-        """Register what to undo on the platforms when a member asks to be forgotten (before their rows go)."""
+        """Register what to undo on the platforms once a member is forgotten (the pending work the feature's
+        forget step wrote)."""
         self.forget_hooks.append(hook)
 
     def on_stop(self, hook: Callable[[], Awaitable[None]]) -> None:

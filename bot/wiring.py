@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.personal_data import PersonalData
+from bot.personal_data import ForgetStep, PersonalData
 
 if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
@@ -29,6 +29,7 @@ class Feature:
     migrations: Migrations | None = None
     install: Callable[[Services], object] | None = None
     personal_data: tuple[PersonalData, ...] = ()
+    forget_steps: tuple[ForgetStep, ...] = ()  # written with a forget-me, in its transaction (see ForgetStep)
 
 
 def migrate(store: Store, features: Sequence[Feature]) -> list[str]:

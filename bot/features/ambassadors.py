@@ -3,6 +3,10 @@ thank-you draft, and the ambassadors' personal data (export, forget-me, retentio
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from apscheduler.triggers.interval import IntervalTrigger
+
 from bot.events import ButtonClicked
 from bot.personal_data import PersonalData
 from bot.services import Services
@@ -11,18 +15,22 @@ from handlers.ambassadors.appointing import Appointments
 from handlers.ambassadors.buttons import AmbassadorButtons
 from handlers.ambassadors.commands import AmbassadorCommands
 from handlers.ambassadors.migrations import AMBASSADORS, CANDIDATES, migrations
+from handlers.ambassadors.revocations import RoleRevocations, forget_step
 from handlers.calendar.cards import ReviewCards
 from handlers.calendar.desk import Desk
 from schedules.ambassadors.rounds import CandidateRounds
 from schedules.ambassadors.thanks import MonthlyThanks
 
+REVOCATIONS_JOB = "ambassadors:revocations"
+
 
 def install(services: Services) -> None:
     communities = list(services.settings.communities)
-    appointments = Appointments(services.store, services.clock, services.outbox, services.catalogue)
+    revocations = RoleRevocations(services.store, services.clock, services.outbox, services.catalogue, communities)
+    appointments = Appointments(services.store, services.clock, services.outbox, services.catalogue, revocations)
     buttons = AmbassadorButtons(appointments, services.catalogue)
     services.dispatcher.subscribe(ButtonClicked, buttons.on_click)
-    services.on_forget(appointments.forgotten)  # forget-me takes the ambassador role back first
+    services.on_forget(appointments.forgotten)  # forget-me takes the ambassador role back (queued by its step)
     for spec in AmbassadorCommands(services.store, services.clock, appointments).specs():
         services.commands.add(spec)
     rounds = CandidateRounds(services.store, services.clock, services.outbox, services.catalogue, communities,
@@ -33,6 +41,12 @@ def install(services: Services) -> None:
     async def start() -> None:
         rounds.register(services.wakeups)
         thanks.register(services.wakeups)
+        # Roles still to take back (a platform was down, or `cmbot privacy forget` ran with none connected):
+        # now, then every minute for those whose back-off is over.
+        every = timedelta(minutes=1)
+        services.wakeups.add(REVOCATIONS_JOB, IntervalTrigger(minutes=1, start_date=services.clock.now() + every),
+                             revocations.retry_due, misfire_grace=every)
+        await revocations.retry_due()
         await rounds.catch_up()
         await thanks.catch_up()
 
@@ -58,6 +72,7 @@ feature = Feature(
     name="ambassadors",
     migrations=migrations,
     install=install,
+    forget_steps=(forget_step,),
     personal_data=(
         PersonalData(CANDIDATES, "member_id", label="ambassadors.personal_data.candidate"),
         PersonalData(AMBASSADORS, "member_id", label="ambassadors.personal_data.ambassador"),

@@ -20,6 +20,7 @@ def install(services: Services) -> PrivacyCommands:
         services.personal_data,
         services.flush_pending,
         services.forget_hooks,
+        services.forget_steps,
     )
     for spec in commands.specs():
         services.commands.add(spec)

@@ -5,8 +5,9 @@ each platform the person has an account on (Discord role, Slack user group, cons
 message from the catalogue's template, and edits every copy of the card so nobody decides twice. A role the
 platform refused is recorded as not given and said in the CM's answer; the appointment itself stands. Removing
 takes the roles back on every account linked to the person (one linked after the appointment too), and so does
-the member's own forget-me. A person's accounts on several platforms are reached through the platform that holds
-each, so the decision is taken once, wherever the CM clicked.
+the member's own forget-me; both write the roles to take back in the store first (`revocations.py`), so a
+platform that is down gets them later. A person's accounts on several platforms are reached through the platform
+that holds each, so the decision is taken once, wherever the CM clicked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import partial
 
 import sqlite_utils
 
-from bot.actions import Content, DirectMessage, EditMessage, GrantRole, RevokeRole
+from bot.actions import Content, DirectMessage, EditMessage, GrantRole
 from bot.clock import Clock
 from bot.events import PlatformName
 from bot.i18n import Catalogue
@@ -26,9 +27,10 @@ from bot.store import Store
 from bot.templates import Value
 from bot.text import Plain, Text
 from config.settings import Community
-from handlers.ambassadors import records
+from handlers.ambassadors import records, revocations
 from handlers.ambassadors.cards import decided_card, display_names, first_week_of, platform_name
 from handlers.ambassadors.records import ACCEPTED, DECLINED, Account, Candidate
+from handlers.ambassadors.revocations import RoleRevocations
 from handlers.privacy.accounts import Account as LinkedAccount
 from handlers.privacy.accounts import accounts_of
 
@@ -55,11 +57,13 @@ def _others(removed: list[Account], linked: list[Account]) -> list[Account]:
 
 
 class Appointments:
-    def __init__(self, store: Store, clock: Clock, outbox: Outbox, catalogue: Catalogue) -> None:
+    def __init__(self, store: Store, clock: Clock, outbox: Outbox, catalogue: Catalogue,
+                 revocations: RoleRevocations) -> None:
         self.store = store
         self.clock = clock
         self.outbox = outbox
         self.catalogue = catalogue
+        self.revocations = revocations
 
     def _say(self, community: Community, key: str, **values: Value) -> Text:
         return self.catalogue.text(community.locale, key, **values)
@@ -106,63 +110,62 @@ class Appointments:
         now = self.clock.now()
 
         def take_off(db: sqlite_utils.Database) -> tuple[list[Account], list[Account]]:
-            accounts = person_accounts(db, community.id, account)
-            return records.remove(db, community.id, accounts, by, now), accounts
+            with db.atomic():  # the removal and the roles to take back land together (revocations.py)
+                accounts = person_accounts(db, community.id, account)
+                removed = records.remove(db, community.id, accounts, by, now)
+                if removed:
+                    revocations.queue(db, community, removed + _others(removed, accounts), now)
+                return removed, accounts
 
         removed, accounts = await self.store.run(take_off)
         if not removed:
             return Decision(False, [self._say(community, "ambassadors.answer.not_ambassador")])
         name = await self._name(community, account)
         lines = [self._say(community, "ambassadors.answer.removed", name=Plain(name))]
-        lines += await self._roles(community, removed, grant=False)
-        lines += await self._roles(community, _others(removed, accounts), grant=False, configured_only=True)
+        lines += [self._say(community, "ambassadors.answer.no_role", platform=platform_name(platform))
+                  for platform, _ in removed if community.ambassadors.role_for(platform) is None]
+        lines += await self.revocations.attempt(community, accounts)
         return Decision(True, lines)
 
     async def forgotten(self, community: Community, accounts: tuple[Account, ...]) -> list[Text]:
-        """The member asked to be forgotten: an ambassador stops being one, and the role is taken back on every
-        platform of their accounts, before their rows are erased. Says so, in forget-me's answer; nothing for
-        a member who is not an ambassador."""
-        now = self.clock.now()
+        """After forget-me: its step removed the ambassador and queued their roles in the erasure's transaction;
+        take them back now where the platform allows (the rest is retried until done). Says so, in forget-me's
+        answer; nothing for a member who was not an ambassador."""
         mine = list(accounts)
-        removed = await self.store.run(lambda db: records.remove(db, community.id, mine, mine[0], now)) if mine else []
-        if not removed:
+        queued = await self.store.run(lambda db: revocations.pending(db, community.id, mine)) if mine else []
+        if not queued:
             return []
-        lines = [self._say(community, "ambassadors.answer.forgotten")]
-        lines += await self._roles(community, removed + _others(removed, mine), grant=False, configured_only=True)
-        return lines
+        return [self._say(community, "ambassadors.answer.forgotten"),
+                *await self.revocations.attempt(community, mine)]
 
     async def _name(self, community: Community, account: Account) -> str:
         names = await self.store.run(lambda db: display_names(db, community.id, [account]))
         return names[account]
 
-    async def _roles(self, community: Community, accounts: list[Account], *, grant: bool,
-                     configured_only: bool = False) -> list[Text]:
-        """Give (or take back) the configured role on each account's platform; one line per account (none for a
-        platform with no role configured when `configured_only`: the member need not hear of settings)."""
+    async def _roles(self, community: Community, accounts: list[Account], *, grant: bool) -> list[Text]:
+        """Give the configured role on each account's platform; one line per account. (Taking roles back goes
+        through `revocations`, durably.)"""
+        assert grant, "roles are taken back through RoleRevocations"
         lines: list[Text] = []
-        reason = self.catalogue.string(community.locale, "ambassadors.reason." + ("grant" if grant else "revoke"))
+        reason = self.catalogue.string(community.locale, "ambassadors.reason.grant")
         for platform, member_id in accounts:
             shown = platform_name(platform)
             role = community.ambassadors.role_for(platform)
             if role is None:
-                if not configured_only:
-                    lines.append(self._say(community, "ambassadors.answer.no_role", platform=shown))
+                lines.append(self._say(community, "ambassadors.answer.no_role", platform=shown))
                 continue
             if not self.outbox.has(PlatformName(platform)):
-                key = "ambassadors.answer.not_running" if grant else "ambassadors.answer.not_running_revoke"
-                lines.append(self._say(community, key, platform=shown))
+                lines.append(self._say(community, "ambassadors.answer.not_running", platform=shown))
                 continue
-            action = (GrantRole if grant else RevokeRole)(member_id=member_id, role_id=role, reason=reason)
-            result = await self.outbox.send(PlatformName(platform), action)
-            if grant:
-                await self.store.run(partial(records.mark_granted, community=community.id,
-                                             account=(platform, member_id), granted=result.ok))
+            result = await self.outbox.send(PlatformName(platform),
+                                            GrantRole(member_id=member_id, role_id=role, reason=reason))
+            await self.store.run(partial(records.mark_granted, community=community.id,
+                                         account=(platform, member_id), granted=result.ok))
             if result.ok:
-                lines.append(self._say(community, "ambassadors.answer.granted" if grant else
-                                       "ambassadors.answer.revoked", platform=shown))
+                lines.append(self._say(community, "ambassadors.answer.granted", platform=shown))
             else:
-                key = "ambassadors.answer.not_granted" if grant else "ambassadors.answer.not_revoked"
-                lines.append(self._say(community, key, platform=shown, reason=result.error or "?"))
+                lines.append(self._say(community, "ambassadors.answer.not_granted", platform=shown,
+                                       reason=result.error or "?"))
         return lines
 
     async def _thank(self, community: Community, named: Account, accounts: list[Account], name: str) -> Text:

@@ -7,6 +7,7 @@
   two), with when and by whom, whether the platform gave the role, and when they were removed.
 - `ambassador_rounds`: the ledger of weekly cards (one per community and week); `ambassador_thanks`: the ledger of
   monthly thank-you drafts (one per community and month). Both make the clock work happen exactly once.
+- `ambassador_role_revocations`: roles still to take back on a platform, until it has done it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CARDS = "ambassador_cards"
 AMBASSADORS = "ambassadors"
 ROUNDS = "ambassador_rounds"
 THANKS = "ambassador_thanks"
+REVOCATIONS = "ambassador_role_revocations"
 
 
 @migrations()
@@ -66,3 +68,18 @@ def m001_tables(db: sqlite_utils.Database) -> None:
                             pk=("community", "week"))
     db.table(THANKS).create({"community": str, "month": str, "post_id": int, "drafted_at": str},
                             pk=("community", "month"))
+
+
+@migrations()
+def m002_role_revocations(db: sqlite_utils.Database) -> None:
+    """Ambassador roles still to take back (`handlers/ambassadors/revocations.py`): written with the removal or
+    the forget-me, deleted once the platform has done it. Platform ids, the role, and the back-off only."""
+    db.table(REVOCATIONS).create(
+        {"id": int, "community": str, "platform": str, "member_id": str, "role_id": str, "queued_at": str,
+         "attempts": int, "next_try": str, "last_error": str},
+        pk="id",
+        not_null={"community", "platform", "member_id", "role_id", "queued_at", "next_try"},
+        defaults={"attempts": 0},
+    )
+    db.table(REVOCATIONS).create_index(["community", "platform", "member_id", "role_id"], unique=True)
+    db.table(REVOCATIONS).create_index(["next_try"])

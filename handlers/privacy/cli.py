@@ -52,6 +52,19 @@ def _declarations() -> list[PersonalData]:
     return [declaration for feature in cli_context().features() for declaration in feature.personal_data]
 
 
+def _forget_steps() -> list:
+    return [step for feature in cli_context().features() for step in feature.forget_steps]
+
+
+def _noting(step, left: list[object]):
+    def run(db) -> object:
+        done = step(db)
+        left.append(done)
+        return done
+
+    return run
+
+
 def _summary(counts) -> str:
     return ", ".join(f"{table}: {count}" for table, count in sorted(counts.items())) or "no rows"
 
@@ -68,6 +81,7 @@ def privacy_cli() -> None:
 def forget_command(member: Account, community_id: str | None, yes: bool) -> None:
     """Erase every row naming MEMBER (and the accounts linked to it) in every table."""
     from handlers.privacy.accounts import accounts_of
+    from handlers.privacy.commands import bound
     from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
     from handlers.privacy.tables import DeclarationError
 
@@ -85,14 +99,24 @@ def forget_command(member: Account, community_id: str | None, yes: bool) -> None
         question = f"Erase {sum(pending.values())} row(s) of {names} ({_summary(pending)}){note}?"
         if not yes and not click.confirm(question):
             raise SystemExit(ExitStatus.FAILED)
-        counts = forget(store.db, community, accounts, declarations, keep)
+        settings = next(c for c in cli_context().settings().communities if c.id == community)
+        person = tuple((a.platform, a.member_id) for a in accounts)
+        now = datetime.now(UTC)
+        left: list[object] = []  # what each feature's step left for the running bot (a count of roles)
+        steps = [_noting(bound(step, settings, person, now), left) for step in _forget_steps()]
+        counts = forget(store.db, community, accounts, declarations, keep, steps)
         counts.pop(KEPT_COUNT, 0)
+        queued = sum(n for n in left if isinstance(n, int))
     except DeclarationError as error:
         click.echo(f"cmbot: {error}", err=True)
         raise SystemExit(ExitStatus.FAILED) from None
     finally:
         store.close()
     click.echo(f"{names}: erased {sum(counts.values())} row(s) ({_summary(counts)}){note}")
+    if queued:
+        click.echo(f"{queued} change(s) still to make on the platforms (such as an ambassador role to take back):"
+                   " written to the database; the running bot makes them within a minute, or at its next start,"
+                   " and retries until they are done")
 
 
 @privacy_cli.command("export")

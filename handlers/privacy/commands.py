@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.actions import Action, Content, DirectMessage, FileAttachment
 from bot.clock import Clock
@@ -22,7 +23,7 @@ from bot.commands import CommandSpec, Invocation, OptionKind, OptionSpec
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
-from bot.personal_data import ForgetHook, PersonalData
+from bot.personal_data import ForgetHook, ForgetStep, PersonalData
 from bot.store import Store
 from bot.text import Text
 from handlers.privacy import export as exporting
@@ -30,7 +31,18 @@ from handlers.privacy.accounts import Account, accounts_of, issue_code, redeem_c
 from handlers.privacy.forget import KEPT_COUNT, KeepSanctions, count_rows, forget
 from handlers.privacy.inventory import described, inventory
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from config.settings import Community
+
 MIB = 1024 * 1024
+
+
+def bound(step: ForgetStep, community: Community, person: tuple[tuple[str, str], ...],
+          now: datetime) -> Callable[[Database], object]:
+    """A feature's forget step for this member, to run inside the forget's transaction."""
+    return lambda db: step(db, community, person, now)
 
 
 @dataclass
@@ -42,8 +54,10 @@ class PrivacyCommands:
     catalogue: Catalogue
     declarations: list[PersonalData]  # filled by every feature at install; read at call time
     flush_pending: Callable[[], Awaitable[None]] | None = None  # buffered rows (engagement) written first
-    # what other features undo on the platforms first (an ambassador's role); filled at install, read at call time
+    # what other features undo on the platforms (an ambassador's role): the pending work their steps write in the
+    # forget's transaction, then the hooks that carry it out; both filled at install, read at call time
     forget_hooks: list[ForgetHook] = field(default_factory=list)
+    forget_steps: list[ForgetStep] = field(default_factory=list)
 
     def specs(self) -> list[CommandSpec]:
         confirm = OptionSpec("confirm", "privacy.option_confirm", OptionKind.BOOLEAN)
@@ -82,15 +96,19 @@ class PrivacyCommands:
                                    accounts=_account_list(accounts))
             return [invocation.answer(Text.of(asked, *_kept(invocation, counts[KEPT_COUNT], days)))]
 
-        undone: list[Text] = []
-        for hook in self.forget_hooks:  # while the records still say what to undo
-            undone += await hook(invocation.community, tuple((a.platform, a.member_id) for a in accounts))
+        person = tuple((a.platform, a.member_id) for a in accounts)
+        now = self.clock.now()
+        steps = list(self.forget_steps)
 
         def erase(db) -> tuple[dict[str, int], Counter[str]]:
-            return inventory(db, community, accounts, declarations, keep), forget(db, community, accounts,
-                                                                                   declarations, keep)
+            found = inventory(db, community, accounts, declarations, keep)
+            return found, forget(db, community, accounts, declarations, keep,
+                                 [bound(step, invocation.community, person, now) for step in steps])
 
         found, counts = await self.store.run(erase)
+        undone: list[Text] = []
+        for hook in self.forget_hooks:  # the pending work the steps wrote, carried out now where it can be
+            undone += await hook(invocation.community, person)
         done = invocation.say("privacy.forget_done", what=self._described(found, invocation))
         also = [part for line in undone for part in ("\n", line)]
         return [invocation.answer(Text.of(done, *_kept(invocation, counts[KEPT_COUNT], days), *also))]

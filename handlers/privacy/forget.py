@@ -16,7 +16,7 @@ erases it then. The de-duplication ledger's entries whose event id names the mem
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,13 +61,17 @@ def count_rows(
 
 def forget(
     db: sqlite_utils.Database, community: str, accounts: Iterable[Account], declarations: Iterable[PersonalData],
-    keep: KeepSanctions | None = None,
+    keep: KeepSanctions | None = None, steps: Iterable[Callable[[sqlite_utils.Database], object]] = (),
 ) -> Counter[str]:
     """Delete (or anonymise) the accounts' rows; returns the rows affected per table (tables with none left out).
 
-    With `keep`, the accounts' recent sanctions are kept stripped (counted under "moderation_flags (kept)")."""
+    With `keep`, the accounts' recent sanctions are kept stripped (counted under "moderation_flags (kept)").
+    `steps` run first, in the same transaction: the features' pending work on the platforms (an ambassador's role
+    to take back) is written with the erasure, or neither is."""
     _begin(db)
     try:
+        for step in steps:
+            step(db)
         counts = _erase(db, community, list(accounts), declarations, keep)
     except BaseException:
         db.conn.rollback()

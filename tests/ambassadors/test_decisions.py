@@ -19,6 +19,7 @@ from bot.store.migrations import apply_all
 from handlers.ambassadors import records
 from handlers.ambassadors.appointing import Appointments
 from handlers.ambassadors.migrations import migrations
+from handlers.ambassadors.revocations import RoleRevocations
 from handlers.privacy.accounts import Account, link
 from handlers.privacy.migrations import migrations as privacy_migrations
 from tests.recording import RecordingPlatform
@@ -38,12 +39,14 @@ slack_usergroup = "SAMB"
 
 
 @pytest.fixture
-async def setting(tmp_path):
+async def setting(tmp_path, acme):
     store = Store.open(tmp_path / "cmbot.db")
     apply_all(store.db, [privacy_migrations, migrations])
     discord, slack = RecordingPlatform(PlatformName.DISCORD), RecordingPlatform(PlatformName.SLACK)
     outbox = Outbox({PlatformName.DISCORD: discord, PlatformName.SLACK: slack})
-    appointments = Appointments(store, SimulatedClock(NOW), outbox, Catalogue.shipped())
+    clock, catalogue = SimulatedClock(NOW), Catalogue.shipped()
+    revocations = RoleRevocations(store, clock, outbox, catalogue, [acme])
+    appointments = Appointments(store, clock, outbox, catalogue, revocations)
     db = store.db
     records.add_candidates(db, "acme", "2026-W48", [(("discord", "d1"), records.Figures(3, 2, 1, 4, 29))], NOW)
     records.record_card(db, 1, "discord", "710", "m1")

@@ -134,7 +134,7 @@ def failure(error: BaseException) -> ActionResult:
         reason = f"{error.status} {error.code}: {error.text}".strip()
         # discord.py retries 429 and these gateway errors itself (five tries) before raising them
         return ActionResult.failed(reason, permanent=error.status in (400, 401, 403, 404),
-                                   retried=error.status in RETRIED_BY_DISCORD_PY)
+                                   retried=error.status in RETRIED_BY_DISCORD_PY, gone=error.status == 404)
     if isinstance(error, discord.RateLimited):  # a wait longer than discord.py agreed to sleep
         return ActionResult.failed(f"rate limited for {error.retry_after:.0f} s", permanent=False)
     if isinstance(error, FileNotFoundError):

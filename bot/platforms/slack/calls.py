@@ -57,6 +57,9 @@ PERMANENT_ERRORS = frozenset({
     "invalid_response_url", "expired_url", "used_url", "unknown_interaction",
 })
 
+GONE_ERRORS = frozenset({"user_not_found", "users_not_found", "no_such_subteam", "channel_not_found",
+                         "message_not_found"})  # what was acted on does not exist (any more)
+
 
 def error_code(error: SlackApiError) -> str:
     """Slack's error code (`channel_not_found`…), or the HTTP status when the answer was not JSON."""
@@ -76,7 +79,7 @@ class CallFailed(Exception):
     def result(self) -> ActionResult:
         # a `ratelimited` that reaches us has been through the Web client's rate-limit retries already
         return ActionResult.failed(f"{self.method}: {self.error}", permanent=self.permanent,
-                                   retried=self.error == "ratelimited")
+                                   retried=self.error == "ratelimited", gone=self.error in GONE_ERRORS)
 
 
 @dataclass(frozen=True)
