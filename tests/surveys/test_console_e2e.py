@@ -28,13 +28,15 @@ class Session:
         return self.out.getvalue()[before:]
 
 
-async def open_session(settings, path, clock: SimulatedClock) -> Session:
+async def open_session(settings, path, clock: SimulatedClock, keep_world: bool = False) -> Session:
+    """The app on the console; with `keep_world`, the console keeps its simulated world (members, messages) in
+    the database, as `cmbot run` does, so a second session on the same file is a restart."""
     settings = settings.model_copy(update={"bot": settings.bot.model_copy(update={"database": path})})
     wakeups = SteppedWakeups(clock)
     app = App(settings, Store.open(path), clock, wakeups, shipped_features())
     out = io.StringIO()
     console = ConsolePlatform("console", clock, app.services.commands, wakeups.run_due, stdin=io.StringIO(),
-                              stdout=out)
+                              stdout=out, store=app.services.store if keep_world else None)
     app.attach([console])
     await app.start()
     return Session(app, console, out)

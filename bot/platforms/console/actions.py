@@ -188,7 +188,11 @@ class ConsoleActions:
             return ActionResult.failed(f"unknown message {action.message_id}", permanent=True)
         message.text = action.content.text.plain()
         message.buttons = action.content.buttons
-        self.screen.show(self.words("edited_where", channel=message.channel, message=message.id), action.content)
+        if message.channel.startswith("@"):  # a direct message (`direct_message` files them under @member)
+            where = self.words("dm_edited", member=self.community.name_of(message.channel[1:]), message=message.id)
+        else:
+            where = self.words("edited_where", channel=message.channel, message=message.id)
+        self.screen.show(where, action.content)
         return ActionResult.done(message.id, message.channel)
 
     def find_post(self, action: FindPost) -> ActionResult:
