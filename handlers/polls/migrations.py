@@ -110,3 +110,10 @@ def m005_withdrawn(db: sqlite_utils.Database) -> None:
     """Why a poll's calendar post will not go out (cancelled, rejected, expired, failed), and since when."""
     db.table(POLLS).add_column("withdrawn_reason", str)
     db.table(POLLS).add_column("withdrawn_at", str)
+
+
+@migrations()
+def m006_ended_natively(db: sqlite_utils.Database) -> None:
+    """Whether the platform ended a message's native poll itself and showed its final result (Discord posts its own
+    results message then), so cmbot does not post the same figures again."""
+    db.table(MESSAGES).add_column("ended_natively", int, not_null_default=0)

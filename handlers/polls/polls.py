@@ -62,6 +62,7 @@ class PollMessage:
     message_id: str
     final_counts: tuple[int, ...] | None
     final_voters: int | None
+    ended_natively: bool = False  # the platform ended its native poll and shows the final result itself
 
     @property
     def key(self) -> MessageKey:
@@ -106,7 +107,8 @@ def _poll(row: Mapping) -> Poll:
 def _message(row: Mapping) -> PollMessage:
     counts = json.loads(row["final_counts"]) if row["final_counts"] else None
     return PollMessage(row["poll_id"], row["platform"], row["channel_id"], row["message_id"],
-                       tuple(counts) if counts is not None else None, row["final_voters"])
+                       tuple(counts) if counts is not None else None, row["final_voters"],
+                       bool(row.get("ended_natively")))
 
 
 # -- polls -------------------------------------------------------------------------------------------------
@@ -306,11 +308,13 @@ def close_poll(db: sqlite_utils.Database, poll_id: int, now: datetime,
         for message in messages_of(db, poll_id):
             counts, voters = _live(db, poll, message)
             given = platform_counts.get(message.key)
-            if given is not None and len(given) == len(poll.answers):
+            native = given is not None and len(given) == len(poll.answers)
+            if given is not None and native:
                 counts = list(given)
                 voters = sum(given) if not poll.multiple else max(voters, max(given, default=0))
-            db.execute(f"UPDATE {MESSAGES} SET final_counts = ?, final_voters = ? WHERE platform = ?"
-                       " AND channel_id = ? AND message_id = ?", [json.dumps(counts), voters, *message.key])
+            db.execute(f"UPDATE {MESSAGES} SET final_counts = ?, final_voters = ?, ended_natively = ? WHERE"
+                       " platform = ? AND channel_id = ? AND message_id = ?",
+                       [json.dumps(counts), voters, int(native), *message.key])
     return True
 
 
@@ -343,6 +347,14 @@ def finish_result(db: sqlite_utils.Database, result_id: int, status: str, now: d
 def results_sending(db: sqlite_utils.Database) -> list[dict]:
     """Results posts a crash left between "sending" and "posted"."""
     return list(db.query(f"SELECT * FROM {RESULTS} WHERE status = 'sending' ORDER BY id"))
+
+
+def shown_by_platform(here: list[PollMessage], tally: Tally) -> bool:
+    """Whether the platform's own final result already says everything cmbot's results would in this channel:
+    one native poll there, ended by the platform, holding every vote of the poll (nothing from another channel
+    or platform to add). Discord then posts its own results message; a second one would be a duplicate."""
+    return (len(here) == 1 and here[0].ended_natively and here[0].final_counts is not None
+            and tuple(here[0].final_counts) == tuple(tally.counts))
 
 
 def closed_without_results(db: sqlite_utils.Database) -> list[int]:

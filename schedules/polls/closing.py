@@ -6,7 +6,9 @@ Closing a poll, in an order that a crash at any point can resume:
    for a native poll, our recorded votes for a button card;
 3. each button card is redrawn, closed, without buttons;
 4. the results go to every channel the poll ran in, each through a ledger row written as `sending` before the
-   call, keyed by poll and channel: a row already there is never sent again. A row a crash left in `sending`
+   call, keyed by poll and channel: a row already there is never sent again. A channel whose native poll the
+   platform ended itself, holding every vote of the poll, gets none (`native`): Discord posts its own results
+   message there, with the same figures. A row a crash left in `sending`
    is looked up on the platform where it can be (`FindPost`), else marked `uncertain` and logged.
 Votes of members who opted out of being counted are erased at once; the others after
 `polls.vote_retention_days` (see `schedules/polls/retention.py`).
@@ -39,6 +41,7 @@ from schedules.polls.redraws import CardRedraws
 log = logging.getLogger(__name__)
 SWEEP_JOB = "polls:sweep"
 LOOKUP_MARGIN = timedelta(minutes=5)
+NATIVE = "native"  # a results row the platform's own results message stands for: nothing posted by cmbot
 
 
 def job_id(poll_id: int) -> str:
@@ -128,13 +131,19 @@ class PollCloser:
         poll = await self.store.run(partial(ledger.get_poll, poll_id=poll_id))
         if poll is None or poll.status != ledger.CLOSED:
             return
-        channels = dict.fromkeys((m.platform, m.channel_id)
-                                 for m in await self.store.run(lambda db: ledger.messages_of(db, poll_id)))
+        messages = await self.store.run(lambda db: ledger.messages_of(db, poll_id))
+        tally = await self.store.run(lambda db: ledger.tally(db, poll))
+        channels = dict.fromkeys((m.platform, m.channel_id) for m in messages)
         for platform, channel_id in channels:
             result_id = await self.store.run(partial(ledger.claim_result, poll=poll, platform=platform,
                                                      channel_id=channel_id, now=self.clock.now()))
             if result_id is None:
                 continue  # posted, failed or in doubt already: never twice
+            here = [m for m in messages if (m.platform, m.channel_id) == (platform, channel_id)]
+            if ledger.shown_by_platform(here, tally):  # Discord shows the same figures in its own message
+                await self.store.run(partial(ledger.finish_result, result_id=result_id, status=NATIVE,
+                                             now=self.clock.now()))
+                continue
             await self._send_results(poll_id, result_id, platform, channel_id)
 
     async def _send_results(self, poll_id: int, result_id: int, platform: str, channel_id: str) -> None:

@@ -36,7 +36,8 @@ at most 300 characters, 1 to 10 answers of at most 55) and stored with its expir
 vote as Discord's client does (on a single-choice poll, changing answer removes the old vote first) and sends
 MESSAGE_POLL_VOTE_ADD / _REMOVE, or only counts it (`dispatch=False`, a vote cast while the bot was away);
 POST /channels/{c}/polls/{m}/expire ends the poll and answers the message with its final counts (Discord's
-520001 "Poll expired" when it already ended); GET /channels/{c}/messages/{m} serves a message with its count.
+520001 "Poll expired" when it already ended), and adds Discord's own results message (type 46) to the channel;
+GET /channels/{c}/messages/{m} serves a message with its count.
 """
 
 from __future__ import annotations
@@ -625,7 +626,24 @@ class FakeDiscord:
             return _json({"message": "Poll expired", "code": 520001}, 400)
         message["poll"]["results"] = {"is_finalized": True, "answer_counts": []}
         message["poll"]["expiry"] = _now()
-        return self._with_counts(message)
+        ended = self._with_counts(message)
+        self._post_poll_result(ended)
+        return ended
+
+    def _post_poll_result(self, poll_message: dict[str, Any]) -> None:
+        """What Discord does when a poll ends: its own "poll results" message (type 46) in the channel, replying to
+        the poll, with the question, the winning answer and the votes."""
+        counts = {c["id"]: c["count"] for c in poll_message["poll"]["results"]["answer_counts"]}
+        answers = poll_message["poll"]["answers"]
+        best = max(answers, key=lambda a: counts.get(a["answer_id"], 0))
+        fields = [{"name": "poll_question_text", "value": poll_message["poll"]["question"]["text"]},
+                  {"name": "victor_answer_text", "value": best["poll_media"]["text"]},
+                  {"name": "victor_answer_votes", "value": str(counts.get(best["answer_id"], 0))},
+                  {"name": "total_votes", "value": str(sum(counts.values()))}]
+        result = {**self._message_body(poll_message["channel_id"], {}, poll_message["author"], None), "type": 46,
+                  "message_reference": {"message_id": poll_message["id"], "channel_id": poll_message["channel_id"]},
+                  "embeds": [{"type": "poll_result", "fields": fields}]}
+        self.channel_messages.setdefault(poll_message["channel_id"], []).append(result)
 
     def _message_body(self, channel_id: str, body: dict[str, Any], bot: dict[str, Any], message_id: str | None):
         return {"id": message_id or self.new_id(), "channel_id": channel_id, "author": bot,
