@@ -25,7 +25,7 @@ from handlers.moderation.language import LANGUAGES, UNKNOWN
 from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.shape import shape_features
+from handlers.moderation.shape import ShapeKey, shape_features, shape_features_of, shape_key
 
 log = logging.getLogger(__name__)
 SHIPPED = ("abuse", "spam")
@@ -118,7 +118,7 @@ class ClassifierRule:
         self.models = [(c.name, c.model, _thresholds(c.model, threshold), c.shaped) for c in classifiers]
         self._bank = ModelBank([c.model for c in classifiers])  # every model scored in one pass (see ModelBank)
         self._shaped = any(c.shaped for c in classifiers)
-        self._shapes: dict[frozenset[str], tuple[int, list[float]]] = {}
+        self._shapes: dict[ShapeKey, tuple[int, list[float]]] = {}
 
     def check(self, message: MessageFacts) -> Hit | None:
         long = len(message.text) > MAX_CHARS
@@ -143,13 +143,14 @@ class ClassifierRule:
         """(the number of shape features of `text`, each model's sum of their weights).
 
         Shapes are few (a handful of coarse buckets, a link's top-level domain), so their sums are kept per
-        distinct shape in a bounded table: the key is the set of coarse features, never the text."""
-        shape = frozenset(shape_features(text))
-        known = self._shapes.get(shape)
+        distinct shape in a bounded table: the key is the shape (`shape_key`), never the text."""
+        key = shape_key(text)
+        known = self._shapes.get(key)
         if known is None:
             if len(self._shapes) >= SHAPES_CACHED:
                 self._shapes.clear()
-            known = self._shapes[shape] = (len(shape), self._bank.feature_sums(set(shape)))
+            shape = shape_features_of(key)
+            known = self._shapes[key] = (len(shape), self._bank.feature_sums(shape))
         return known
 
 

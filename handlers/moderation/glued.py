@@ -18,7 +18,7 @@ message, or any other insult beside it, keeps the whole message a `terms` flag.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 
 from handlers.moderation.normalise import normalise_term
 
@@ -78,17 +78,36 @@ _MODIFIERS = frozenset(
 )
 
 
+# The leading words by their first letter, longest first as in LEADS: a candidate is compared with a few.
+_LEADS_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _lead in LEADS:
+    _LEADS_BY_FIRST[_lead[0]] = (*_LEADS_BY_FIRST.get(_lead[0], ()), _lead)
+_last: tuple[str, list[str]] = ("", [])
+
+
+def candidates(text: str) -> list[str]:
+    """The words of `text` that start with a leading word and go on for at least `MIN_REST` letters.
+
+    The gate and each word list's matcher ask about the same message in turn, so the scan of the last text
+    asked about is kept (one text, compared by identity: the same message, never an earlier one)."""
+    global _last
+    last = _last  # read once: another thread may replace it meanwhile
+    if last[0] is not text:
+        last = _last = (text, _CANDIDATE.findall(text[:GLUE_WINDOW]))
+    return last[1]
+
+
 def may_be_glued(text: str) -> bool:
     """Some word of `text` starts with a leading word and goes on: `glued_terms` could find a term in it."""
-    return _CANDIDATE.search(text[:GLUE_WINDOW]) is not None
+    return bool(candidates(text))
 
 
 def glued_terms(text: str, lookup: Callable[[str], object | None]) -> list:
     """The terms found in words of `text` (normalised words joined by spaces) made of a leading word and a
     listed term; `lookup` finds the term a word is, or None."""
     found = []
-    for word in _CANDIDATE.findall(text[:GLUE_WINDOW]):
-        for lead in LEADS:
+    for word in candidates(text):
+        for lead in _LEADS_BY_FIRST[word[0]]:
             if word.startswith(lead) and len(word) - len(lead) >= MIN_REST:
                 term = lookup(word[len(lead) :])
                 if term is not None:
@@ -111,9 +130,13 @@ def self_referential(words: Sequence[str], position: int) -> bool:
     return False
 
 
-def all_reclaimed(words: Sequence[str], is_slur: Callable[[str], bool]) -> bool:
-    """Every slur in `words` is in a self-referential frame (and there is at least one)."""
+def all_reclaimed(words: Sequence[str], is_slur: Callable[[str], bool], maybe: Container[str] | None = None) -> bool:
+    """Every slur in `words` is in a self-referential frame (and there is at least one). `maybe`, when given,
+    holds every word of `words` that may be a slur (a superset): the others are not asked about."""
     if len(words) > MAX_RECLAIMING_WORDS:
         return False
-    positions = [i for i, word in enumerate(words) if is_slur(word)]
+    if maybe is None:
+        positions = [i for i, word in enumerate(words) if is_slur(word)]
+    else:
+        positions = [i for i, word in enumerate(words) if word in maybe and is_slur(word)]
     return bool(positions) and all(self_referential(words, i) for i in positions)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise, repeat
-from operator import add
+from operator import add, sub
 from pathlib import Path
 
 import numpy as np
@@ -167,26 +167,30 @@ class ModelBank:
         """(the number of distinct features of `message_features(words)`, each model's sum of their weights).
 
         Each word brings its cached rows and their sums; when two words of the message share a row (a 4-gram),
-        the sums are taken over the distinct rows instead, so every distinct feature counts once, as in a set."""
+        its weight is taken back once for each word after the first, so every distinct feature counts once, as
+        in a set (a few rows at most, instead of summing the message's rows again)."""
         words = words[:MAX_WORDS]
         get = self._index.get
         pairs = list(map(" ".join, pairwise(words)))
         features = set(words)
         features.update(pairs)
         cache = self._words
-        word_rows: list[int] = []
+        seen: set[int] = set()  # the rows of the words so far
+        repeated: list[int] = []  # a row once more for each further word that holds it (a shared 4-gram)
         word_sums = []
         for word in set(words):
             known = cache.get(word)
             if known is None:
                 known = self._learn(word)
             features.update(known[0])
-            word_rows.extend(known[1])
+            rows = known[1]
+            if not seen.isdisjoint(rows):
+                repeated.extend(seen.intersection(rows))
+            seen.update(rows)
             word_sums.append(known[2])
         totals = [sum(column) for column in zip(*word_sums, strict=True)] if word_sums else [0.0] * len(self.intercepts)
-        distinct = set(word_rows)
-        if len(distinct) < len(word_rows):  # two words share a known 4-gram: it counts once
-            totals = self._sums(distinct)
+        if repeated:  # each extra count of a shared row taken back: every distinct feature counts once
+            totals = list(map(sub, totals, self._sums(repeated)))
         pair_rows = set(map(get, pairs, repeat(0)))  # pairs hold a space: never a word's row
         pair_rows.discard(0)
         if pair_rows:

@@ -43,10 +43,15 @@ def _counts(text: str) -> tuple[int, int, int, int]:
             len(_EMOJI.findall(text)))  # fmt: skip
 
 
-def shape_features(text: str) -> set[str]:
-    """Coarse, language-independent features of the raw message (see the module's docstring)."""
+ShapeKey = tuple[tuple[str, ...], int, int, int, int, int]
+
+
+def shape_key(text: str) -> ShapeKey:
+    """The shape of the raw message as a small hashable value: (the features that name links, phones, amounts
+    and percentages, and the buckets of capitals, digits, length, exclamation marks and emoji). Messages share
+    few distinct shapes, so a model's weights can be summed once per shape (`shape_features_of`)."""
     text = text[:MAX_CHARS]
-    features: set[str] = set()
+    named: list[str] = []
     links = []
     if has_link(text):
         for index, link in enumerate(find_links(text)):
@@ -54,27 +59,40 @@ def shape_features(text: str) -> set[str]:
                 break
             links.append(link)
     if links or _BARE_LINK.search(text):
-        features.add("~link")
+        named.append("~link")
     if len(links) >= 2:
-        features.add("~links")
+        named.append("~links")
     for link in links:
         if link.host in SHORTENERS:
-            features.add("~shortener")
+            named.append("~shortener")
         if link.host in CHAT_INVITES:
-            features.add("~chat-invite")
-        features.add("~tld:" + link.host.rsplit(".", 1)[-1])
+            named.append("~chat-invite")
+        named.append("~tld:" + link.host.rsplit(".", 1)[-1])
     letters, capitals, digits, emoji = _counts(text)
     if digits:
         if _PHONE.search(text):
-            features.add("~phone")
+            named.append("~phone")
         if _MONEY.search(text):
-            features.add("~money")
+            named.append("~money")
         if _PERCENT.search(text):
-            features.add("~percent")
-    if letters:
-        features.add(f"~capitals:{min(capitals * 5 // letters, 4)}")
-    features.add(f"~digits:{min(digits // 4, 4)}")
-    features.add(f"~length:{min(len(text) // 60, 6)}")
-    features.add(f"~exclamations:{min(text.count('!'), 3)}")
-    features.add(f"~emoji:{min(emoji // 2, 3)}")
+            named.append("~percent")
+    return (tuple(sorted(set(named))), min(capitals * 5 // letters, 4) if letters else -1, min(digits // 4, 4),
+            min(len(text) // 60, 6), min(text.count("!"), 3), min(emoji // 2, 3))  # fmt: skip
+
+
+def shape_features_of(key: ShapeKey) -> set[str]:
+    """The features of a shape (see `shape_key`)."""
+    named, capitals, digits, length, exclamations, emoji = key
+    features = set(named)
+    if capitals >= 0:
+        features.add(f"~capitals:{capitals}")
+    features.add(f"~digits:{digits}")
+    features.add(f"~length:{length}")
+    features.add(f"~exclamations:{exclamations}")
+    features.add(f"~emoji:{emoji}")
     return features
+
+
+def shape_features(text: str) -> set[str]:
+    """Coarse, language-independent features of the raw message (see the module's docstring)."""
+    return shape_features_of(shape_key(text))

@@ -8,12 +8,17 @@ the message) are an insult, and the `terms` rule flags them.
 
 from __future__ import annotations
 
+import operator
+from functools import lru_cache
+
 from handlers.moderation.glued import all_reclaimed
 from handlers.moderation.hate import denounces, reports_being_called
+from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import normalise_term
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.terms import LanguageTerms, Term, TermGate, TermMatcher
+from handlers.moderation.terms import HEAD, LanguageTerms, Term, TermGate, TermMatcher
 
+_head = operator.itemgetter(slice(0, HEAD))
 SLURS = "slurs"
 RECLAIMED = "reclaimed slur (self-referential)"
 DENOUNCED = "slur quoted to denounce it"
@@ -49,7 +54,22 @@ def reclaimed(message: MessageFacts, found: list[Term], terms: LanguageTerms) ->
         term = terms.term_for(word, message.language)
         return term is not None and term.category == SLURS
 
-    return all_reclaimed(message.normalised.words, is_slur)
+    words = message.normalised.words
+    slur_words, slur_heads = _slurs(terms.by_language.get(message.language, terms.by_language[UNKNOWN]))
+    maybe = set(slur_words.intersection(words))
+    heads = slur_heads.intersection(map(_head, words)) if slur_heads else ()
+    if heads:
+        maybe.update(word for word in words if word[:HEAD] in heads)
+    return all_reclaimed(words, is_slur, maybe)
+
+
+@lru_cache(maxsize=64)
+def _slurs(matcher: TermMatcher) -> tuple[frozenset[str], frozenset[str]]:
+    """(the words that are slurs, the first letters of the prefixes that are): every word `term_for` may call a
+    slur is one of the first or starts with one of the second, so the others need no look-up."""
+    words = frozenset(word for word, term in matcher.words.items() if term.category == SLURS)
+    heads = frozenset(prefix[:HEAD] for prefix, term in matcher.prefixes.items() if term.category == SLURS)
+    return words, heads
 
 
 def denounced(message: MessageFacts, found: list[Term]) -> bool:
