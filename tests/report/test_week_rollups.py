@@ -232,3 +232,23 @@ def test_an_ambassador_answering_after_the_rollup_counts_in_their_share():
         assert figures["ambassadors_slipping"] == 1  # silent in the 21 days before the week's end
     assert db.execute("SELECT count(*) FROM engagement_week_unanswered").fetchone() == (0,)  # folded in
     store.close()
+
+
+def test_help_questions_rolled_up_by_the_previous_version_are_made_again(tmp_path):
+    """A database whose help questions were rolled up before the roll-up kept its counts and first responders:
+    the migration drops those roll-ups, the next report makes them again and reads what the log says."""
+    community = acme_settings().communities[0]
+    store = Store.open(tmp_path / "old.db")
+    apply_all(store.db, _others())
+    engagement_migrations.apply(store.db, stop_before="m015_week_responders")
+    events = [(i % len(ACCOUNTS), KINDS[i % len(KINDS)], i % 10, (i * 7_919) % (7 * 86_400), i % 3 == 0, i)
+              for i in range(300)]
+    write_rows(store.db, _rows(events, "e", []), PublishedPosts())
+    store.db.execute("INSERT INTO engagement_rollups (community, period, final_at, start_epoch, end_epoch)"
+                     " VALUES ('acme', ?, '2026-11-23', 0, ?)", [f"q:{WEEK}", int(NOW.timestamp()) + 1])
+    store.db.conn.commit()
+    apply_all(store.db, [engagement_migrations])
+    assert not _final_periods(store.db, community.id, [f"q:{WEEK}"])
+    build_report(store.db, community, WEEK, NOW)
+    _assert_rolled_equals_live(store.db, community)
+    store.close()
