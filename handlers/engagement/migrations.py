@@ -271,3 +271,14 @@ def m015_week_responders(db: sqlite_utils.Database) -> None:
         pk=("community", "week", "platform", "member_id"),
     )
     db.execute(f"DELETE FROM {ROLLUPS} WHERE period LIKE 'q:%'")
+
+
+@migrations()
+def m016_daily_posts(db: sqlite_utils.Database) -> None:
+    """Each day's messages and replies per platform beside its active members, so the report's chart reads one
+    row per day and platform instead of every channel and kind of eight weeks (filled from the daily counts)."""
+    db.execute(f"ALTER TABLE {DAILY_ACTIVE} ADD COLUMN posts INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        f"UPDATE {DAILY_ACTIVE} SET posts = (SELECT coalesce(sum(d.events), 0) FROM {DAILY} d"
+        f" WHERE d.community = {DAILY_ACTIVE}.community AND d.platform = {DAILY_ACTIVE}.platform"
+        f" AND d.day = {DAILY_ACTIVE}.day AND d.kind IN ('message', 'reply'))")

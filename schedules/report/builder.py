@@ -16,7 +16,7 @@ import sqlite_utils
 
 from config.settings import Community
 from handlers.engagement import membership
-from handlers.engagement.migrations import DAILY, DAILY_ACTIVE, REPORT_FIGURES
+from handlers.engagement.migrations import DAILY_ACTIVE, REPORT_FIGURES
 from handlers.engagement.presence import Progress, advance
 from schedules.report import (
     regulars,
@@ -141,13 +141,11 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
 def _daily(db: sqlite_utils.Database, community: Community, week: IsoWeek) -> list[DailyPoint]:
     first = week.shift(-(CHART_WEEKS - 1)).monday
     days = [d for w in range(CHART_WEEKS) for d in week.shift(-(CHART_WEEKS - 1) + w).days()]
-    active = dict(db.execute(
-        f"SELECT day, sum(active_members) FROM {DAILY_ACTIVE} WHERE community = ? AND day >= ? AND day <= ?"
-        " GROUP BY day", [community.id, first.isoformat(), days[-1].isoformat()]).fetchall())
-    messages = dict(db.execute(
-        f"SELECT day, sum(events) FROM {DAILY} WHERE community = ? AND day >= ? AND day <= ?"
-        " AND kind IN ('message', 'reply') GROUP BY day", [community.id, first.isoformat(), days[-1].isoformat()]
-    ).fetchall())
+    rows = db.execute(
+        f"SELECT day, sum(active_members), sum(posts) FROM {DAILY_ACTIVE} WHERE community = ? AND day >= ?"
+        " AND day <= ? GROUP BY day", [community.id, first.isoformat(), days[-1].isoformat()]).fetchall()
+    active = {day: members for day, members, _ in rows}
+    messages = {day: posts for day, _, posts in rows}
     return [DailyPoint(d, active.get(d.isoformat(), 0), messages.get(d.isoformat(), 0)) for d in days]
 
 

@@ -53,8 +53,8 @@ def _roll_day(db: sqlite_utils.Database, community: str, day: date, tz: ZoneInfo
         [label, community, start, end],
     )
     db.execute(
-        f"INSERT INTO {DAILY_ACTIVE} (community, platform, day, active_members)"
-        f" SELECT community, platform, ?, count(DISTINCT member_id) FROM {EVENTS}"
+        f"INSERT INTO {DAILY_ACTIVE} (community, platform, day, active_members, posts)"
+        f" SELECT community, platform, ?, count(DISTINCT member_id), sum(kind IN ('message', 'reply')) FROM {EVENTS}"
         f" WHERE community = ? AND kind IN {_ACTIVE} AND at >= ? AND at < ? GROUP BY platform",
         [label, community, start, end],
     )

@@ -35,7 +35,7 @@ ALLOWED = {
     EVENTS: {"id", "community", "platform", "channel_id", "member_id", "kind", "at", "message_id", "target_id",
              "help", "post_id"},
     DAILY: {"community", "platform", "day", "channel_id", "kind", "events"},
-    DAILY_ACTIVE: {"community", "platform", "day", "active_members"},
+    DAILY_ACTIVE: {"community", "platform", "day", "active_members", "posts"},
     MEMBER_WEEKS: {"community", "platform", "week", "member_id", "messages", "replies", "reactions"},
     ROLLUPS: {"community", "period", "final_at", "start_epoch", "end_epoch"},
     RETENTION_CUTOFFS: {"community", "cutoff"},
