@@ -12,15 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time, format_timedelta
-from babel.numbers import NumberPattern, format_decimal, format_percent, get_group_symbol, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 from bot.text import Plain, Span, Text
 
 Value = str | int | float | date | datetime | time | timedelta | Span | Text
+HUNDREDTHS_FAST_BELOW = 1000  # "0.00" writes no group separator below this: plain digits and the decimal point
+CENT = Decimal("0.01")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,40})(?::([a-z_]{1,20}))?\}")
 
 
@@ -34,6 +44,9 @@ def format_value(value: Value, kind: str | None, locale: str) -> Text:
         return Text.of(str(value))
     if isinstance(value, int) and kind is None and value >= 0 and (group := _group_of_three(locale)) is not None:
         return Text.of(f"{value:,}".replace(",", group))  # what Babel writes, ten times cheaper (ids, counts)
+    if (kind == "hundredths" and isinstance(value, int | float) and 0 <= value < HUNDREDTHS_FAST_BELOW
+            and (point := _plain_decimal_point(locale)) is not None):
+        return Text.of(_hundredths(value).replace(".", point))  # what Babel writes (scores on every flag's card)
     return _babel_value(value, kind, _locale(locale))
 
 
@@ -86,6 +99,23 @@ def _group_of_three(locale: str) -> str | None:
     if any(f"{n:,}".replace(",", group) != format_decimal(n, locale=locale) for n in probes):
         return None  # the locale has its own habits (a minimum of digits before grouping...): Babel decides
     return group
+
+
+def _hundredths(value: int | float) -> str:
+    """`value` rounded to two decimals as Babel rounds (the decimal written by `str`, half to even)."""
+    return str(Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_EVEN))
+
+
+@cache
+def _plain_decimal_point(locale: str) -> str | None:
+    """The locale's decimal symbol when Babel writes a two-decimal number (`0.00`) below 1,000 as plain ASCII
+    digits around it (English and French do), else None: then Babel formats every such number."""
+    point = get_decimal_symbol(locale=locale)
+    probes = (0, 1, 0.005, 0.015, 0.125, 0.155, 0.5, 0.9, 0.994, 0.995, 0.999, 7.25, 12.345, 999.99, 999.994)
+    pattern = _number_pattern("0.00")
+    if any(_hundredths(n).replace(".", point) != format_decimal(n, format=pattern, locale=locale) for n in probes):
+        return None
+    return point
 
 
 def render(template: str, values: Mapping[str, Value], locale: str) -> Text:

@@ -89,6 +89,15 @@ def test_numbers_read_as_babel_writes_them_with_the_locale_named(number, kind, l
     assert format_value(number, kind, locale).plain() == expected
 
 
+@given(st.one_of(st.floats(min_value=0, max_value=1), st.floats(min_value=0, max_value=1500),
+                st.integers(0, 1500), st.integers(0, 100_000).map(lambda n: n / 1000)),
+       st.sampled_from(["fr", "en", "de_CH", "hi", "ar"]))
+def test_scores_read_exactly_as_babel_writes_them(score, locale):
+    """The cheap path for scores (two decimals, on every flag's card) rounds and writes as Babel does,
+    half-way cases (0.125, 0.155) included."""
+    assert format_value(score, "hundredths", locale).plain() == format_decimal(score, format="0.00", locale=locale)
+
+
 @given(st.datetimes(timezones=st.just(UTC)), st.sampled_from([None, "date", "time"]), st.sampled_from(["fr", "en"]))
 def test_instants_read_as_babel_writes_them_with_the_locale_named(when, kind, locale):
     from babel.dates import format_date, format_datetime, format_time

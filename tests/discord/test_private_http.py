@@ -48,6 +48,16 @@ def test_the_endpoints_live_where_point_at_changes_them():
     assert route.url == discord.http.Route.BASE + "/users/@me"  # read at call time, so a change takes effect
 
 
+def test_the_gateway_hands_each_payload_to_the_parser_of_its_event_name():
+    client = discord.Client(intents=discord.Intents.none())
+    parsers = private_http.gateway_parsers(client)
+    assert {"READY", "GUILD_CREATE", "MESSAGE_CREATE", "GUILD_MEMBER_ADD", "MESSAGE_REACTION_ADD",
+            "INTERACTION_CREATE"} <= set(parsers)
+    source = inspect.getsource(discord.gateway.DiscordWebSocket.received_message)
+    assert source.index("self.sequence = seq") < source.index("self._discord_parsers[event]")
+    assert private_http.frame_sequence(client) is None  # not connected yet
+
+
 def test_no_other_module_touches_discord_py_privately():
     allowed = {"private_http.py"}
     private = re.compile(r"\b(?:client|self\.client|state)\._\w+|\._connection\b|\.http\.\w+\(|_from_value\b")

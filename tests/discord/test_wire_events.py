@@ -49,3 +49,35 @@ async def test_message_becomes_an_event_with_the_authors_roles(harness):
     assert event.member.roles == frozenset({SMM_ROLE, "999"})
     assert (event.space_id, event.channel.id, event.text) == (GUILD, "700", "bonjour")
     assert event.message_id == payload["id"]
+
+
+async def test_each_gateway_frame_is_decoded_once(harness, monkeypatch):
+    """The adapter reads the payloads discord.py decoded: a frame is never parsed a second time for us, and a
+    frame we do not translate (a typing notice) reaches no handler and spawns nothing of ours."""
+    import json
+
+    import discord
+
+    decoded: list[str] = []
+
+    def counting(original):
+        def decode(text, *args, **kwargs):
+            if isinstance(text, str) and '"op"' in text:
+                decoded.append(text)
+            return original(text, *args, **kwargs)
+
+        return decode
+
+    monkeypatch.setattr(json, "loads", counting(json.loads))  # anyone's decoding of a frame
+    monkeypatch.setattr(discord.utils, "_from_json", counting(discord.utils._from_json))  # discord.py's own
+    frames = 5
+    for index in range(frames):
+        payload = harness.fake.message("700", user("43", "Ana"), f"bonjour {index}", guild_id=GUILD)
+        await harness.fake.dispatch("MESSAGE_CREATE", payload)
+        await harness.fake.dispatch("TYPING_START", {"channel_id": "700", "guild_id": GUILD, "user_id": "43",
+                                                     "timestamp": 0})
+    await until(lambda: len(harness.seen.of(MessagePosted)) == frames)
+    assert [e.text for e in harness.seen.of(MessagePosted)] == [f"bonjour {i}" for i in range(frames)]
+    assert len([text for text in decoded if '"t": "MESSAGE_CREATE"' in text or '"t":"MESSAGE_CREATE"' in text]) \
+        == frames  # discord.py's own decoding, and nothing more
+    assert len(harness.seen.events) == frames

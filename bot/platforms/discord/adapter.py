@@ -82,7 +82,6 @@ class _Client(discord.Client):
             member_cache_flags=discord.MemberCacheFlags.none(),
             guild_ready_timeout=platform.timings.guild_ready,
             heartbeat_timeout=platform.timings.heartbeat_timeout,
-            enable_debug_events=True,  # for on_socket_raw_receive: the listener reads the frames as sent
         )
         self._platform = platform
 
@@ -92,9 +91,6 @@ class _Client(discord.Client):
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
             await asyncio.sleep(self._platform.timings.reidentify)
-
-    async def on_socket_raw_receive(self, frame: str) -> None:
-        await self._platform.listener.on_frame(frame)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self._platform.listener.on_interaction(interaction)
@@ -216,7 +212,7 @@ class DiscordPlatform:
     async def _setup(self, client: discord.Client) -> None:
         """Once per login, before the gateway connects: make sure we do not ask for privileged intents the
         application lacks, then sync the commands to the configured guilds (guild commands show up at once)."""
-        self.listener.client = client
+        self.listener.attach(client)
         missing = [p for p in missing_privileged(client.application_flags) if getattr(client.intents, p.name)]
         if missing:
             raise _FewerIntents(missing)

@@ -1,20 +1,25 @@
-"""Gateway frames in, core events out: what the Discord adapter hears, and nothing else.
+"""Gateway payloads in, core events out: what the Discord adapter hears, and nothing else.
 
-The frames are read through discord.py's documented debug hook `on_socket_raw_receive` (the client is made
-with `enable_debug_events=True`), so our pure `translate` functions see the payload exactly as Discord sent
-it, whatever discord.py's cache holds. discord.py has already applied the frame to its cache when our
-listener runs (the hook's listener is a task scheduled before the parser runs), so a join's member count
-already includes the newcomer. Each frame's sequence number is part of the event ids that need one: the
-events Discord replays after a RESUME carry the numbers they had, and the core's dedupe counts them once.
+discord.py reads each gateway frame once: it decodes the JSON, applies the payload to its cache, then hands
+it to the parser registered for the event's name. We hear the payloads there: for the events we translate,
+the client's parser is wrapped (`GatewayListener.attach`, at each login) so that, once discord.py's own
+parser has run, our pure `translate` functions get the same payload, as Discord sent it. Nothing is decoded
+twice, and a frame we do not translate (heartbeats, presences, typing) costs us nothing. The parsers' table
+(keyed by the gateway's event names) is not part of discord.py's documented API, so it is reached through
+`private_http`, whose test checks it on the installed version; the wire tests against the local fake hold
+the behaviour, and `attach` adds a parser discord.py lacks rather than failing. discord.py's cache is
+up to date when we translate, so a join's member count already includes the newcomer. Each frame's sequence
+number is part of the event ids that need one: the events Discord replays after a RESUME carry the numbers
+they had, and the core's dedupe counts them once. Our part never raises into discord.py's read loop: a
+payload we cannot translate is logged and dropped.
 
 An interaction needs discord.py's `Interaction` object to be answered: the documented `on_interaction` event
-hands it over, and `InteractionRendezvous` pairs it with the frame of the same id.
+hands it over, and `InteractionRendezvous` pairs it with the payload of the same id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
@@ -27,13 +32,12 @@ from bot.commands import CommandRegistry
 from bot.events import ButtonClicked, CommandInvoked, Event, MemberJoined, MessageReported, ModalSubmitted
 from bot.i18n import Catalogue
 from bot.platform import EventSink
-from bot.platforms.discord import translate
+from bot.platforms.discord import private_http, translate
 from bot.platforms.discord.interactions import OpenInteraction, OpenInteractions
 from bot.platforms.discord.invites import InviteWatch, invite_created, invite_deleted, read_uses
 from bot.platforms.discord.render import render_content
 
 log = logging.getLogger(__name__)
-DISPATCH = 0
 INTERACTION_WAIT = 3.0  # Discord's own limit for the first answer: past it, the interaction is dead anyway
 
 
@@ -85,58 +89,53 @@ class GatewayListener:
         self.invite_watch = InviteWatch(self._read_invites, lambda seen: self._spawn(self._hand_over(seen)),
                                         self._spawn)
 
-    # -- the two documented hooks the client forwards -------------------------------------------------------
-    async def on_frame(self, raw: str | bytes) -> None:
-        """`on_socket_raw_receive`: one decompressed gateway frame, as text."""
-        try:
-            frame = json.loads(raw)
-        except ValueError:
-            return
-        if not isinstance(frame, dict) or frame.get("op") != DISPATCH:
-            return
-        name, data, sequence = frame.get("t"), frame.get("d"), frame.get("s")
+    # -- hearing the gateway ---------------------------------------------------------------------------------
+    def attach(self, client: discord.Client) -> None:
+        """Hear `client`'s gateway: wrap its parsers of the events we translate (once per client; a parser
+        discord.py does not have is added, so the payload still reaches us)."""
+        self.client = client
+        parsers = private_http.gateway_parsers(client)
+        for name in HEARD:
+            parse = parsers.get(name)
+            if isinstance(parse, _Tee):
+                continue  # this client is heard already (a second login)
+            parsers[name] = _Tee(self, name, parse)
+
+    def heard(self, name: str, data: Any) -> None:
+        """One payload, after discord.py parsed it: translated, and handed to the core in a task of its own."""
         if not isinstance(data, dict):
             return
         if name == "READY":
             self.session_id = str(data.get("session_id"))
+            return
         try:
-            await self._on_dispatch(str(name), data, f"{self.session_id}:{sequence}")
+            self._on_dispatch(name, data, f"{self.session_id}:{self._sequence()}")
         except Exception:
             log.exception("cannot translate a Discord %s payload", name)
 
+    def _sequence(self) -> int | None:
+        """The number of the frame being read (discord.py sets it before it runs the frame's parser)."""
+        return private_http.frame_sequence(self.client) if self.client is not None else None
+
     def on_interaction(self, interaction: discord.Interaction) -> None:
-        """`on_interaction`: discord.py's object for an interaction whose frame we translate."""
+        """`on_interaction`: discord.py's object for an interaction whose payload we translate."""
         self.rendezvous.arrived(interaction)
 
-    # -- frames -> events ------------------------------------------------------------------------------------
-    async def _on_dispatch(self, name: str, data: dict[str, Any], sequence: str) -> None:
-        now = datetime.now(UTC)
-        translations: dict[str, Callable[[], Event | None]] = {
-            "GUILD_MEMBER_ADD": lambda: translate.member_joined(data, now, self._member_count(data)),
-            "GUILD_MEMBER_REMOVE": lambda: translate.member_left(data, now, sequence),
-            "MESSAGE_CREATE": lambda: translate.message_event(data, now, thread_parent_id=self._parent_of(data)),
-            "MESSAGE_UPDATE": lambda: translate.message_event(data, now, edited=True,
-                                                              thread_parent_id=self._parent_of(data)),
-            "MESSAGE_DELETE": lambda: translate.message_deleted(data, now),
-            "MESSAGE_REACTION_ADD": lambda: translate.reaction(data, now, added=True, sequence=sequence),
-            "MESSAGE_REACTION_REMOVE": lambda: translate.reaction(data, now, added=False, sequence=sequence),
-            "MESSAGE_POLL_VOTE_ADD": lambda: translate.poll_vote(data, now, added=True, sequence=sequence),
-            "MESSAGE_POLL_VOTE_REMOVE": lambda: translate.poll_vote(data, now, added=False, sequence=sequence),
-            "INVITE_CREATE": lambda: invite_created(data, now),
-            "INVITE_DELETE": lambda: invite_deleted(data, now),
-        }
+    # -- payloads -> events ----------------------------------------------------------------------------------
+    def _on_dispatch(self, name: str, data: dict[str, Any], sequence: str) -> None:
         if name == "INTERACTION_CREATE":
-            await self._on_interaction_frame(data)
+            self._spawn(self._on_interaction_frame(data))
             return
-        if name == "GUILD_CREATE" and "id" in data:
-            self.invite_watch.refresh(str(data["id"]))  # the counts the next joins are compared with
-        translation = translations.get(name)
-        if translation is not None:
-            event = translation()
-            if event is not None:
-                self._spawn(self._hand_over(event))
-            if isinstance(event, MemberJoined) and not event.member.is_bot:
-                self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
+        if name == "GUILD_CREATE":
+            if "id" in data:
+                self.invite_watch.refresh(str(data["id"]))  # the counts the next joins are compared with
+            return
+        event = TRANSLATIONS[name](self, data, datetime.now(UTC), sequence)
+        if event is None:
+            return
+        self._spawn(self._hand_over(event))
+        if isinstance(event, MemberJoined) and not event.member.is_bot:
+            self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
 
     async def _read_invites(self, guild_id: str) -> dict[str, int] | None:
         if self.client is None:
@@ -221,3 +220,39 @@ class GatewayListener:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+class _Tee:
+    """discord.py's parser of one gateway event, then our listener, with the same payload."""
+
+    __slots__ = ("listener", "name", "parse")
+
+    def __init__(self, listener: GatewayListener, name: str, parse: Callable[[Any], None] | None) -> None:
+        self.listener = listener
+        self.name = name
+        self.parse = parse
+
+    def __call__(self, data: Any) -> None:
+        if self.parse is not None:
+            self.parse(data)  # discord.py's cache first, as if we were not here; its errors stay its own
+        self.listener.heard(self.name, data)
+
+
+Translation = Callable[[GatewayListener, dict[str, Any], datetime, str], "Event | None"]
+TRANSLATIONS: dict[str, Translation] = {
+    "GUILD_MEMBER_ADD": lambda lis, data, now, seq: translate.member_joined(data, now, lis._member_count(data)),
+    "GUILD_MEMBER_REMOVE": lambda lis, data, now, seq: translate.member_left(data, now, seq),
+    "MESSAGE_CREATE": lambda lis, data, now, seq: translate.message_event(data, now,
+                                                                          thread_parent_id=lis._parent_of(data)),
+    "MESSAGE_UPDATE": lambda lis, data, now, seq: translate.message_event(data, now, edited=True,
+                                                                          thread_parent_id=lis._parent_of(data)),
+    "MESSAGE_DELETE": lambda lis, data, now, seq: translate.message_deleted(data, now),
+    "MESSAGE_REACTION_ADD": lambda lis, data, now, seq: translate.reaction(data, now, added=True, sequence=seq),
+    "MESSAGE_REACTION_REMOVE": lambda lis, data, now, seq: translate.reaction(data, now, added=False, sequence=seq),
+    "MESSAGE_POLL_VOTE_ADD": lambda lis, data, now, seq: translate.poll_vote(data, now, added=True, sequence=seq),
+    "MESSAGE_POLL_VOTE_REMOVE": lambda lis, data, now, seq: translate.poll_vote(data, now, added=False,
+                                                                                sequence=seq),
+    "INVITE_CREATE": lambda lis, data, now, seq: invite_created(data, now),
+    "INVITE_DELETE": lambda lis, data, now, seq: invite_deleted(data, now),
+}
+HEARD = ("READY", "GUILD_CREATE", "INTERACTION_CREATE", *TRANSLATIONS)  # every other payload: discord.py's alone

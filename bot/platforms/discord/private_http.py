@@ -1,10 +1,13 @@
 """The only place cmbot touches discord.py names that are not part of its documented API.
 
-Three needs have no public form in discord.py 2.7:
+Four needs have no public form in discord.py 2.7:
 - replacing an application's commands from plain JSON payloads (the public `app_commands.CommandTree` wants
   decorated Python callbacks; our commands are data from the core's registry);
 - deleting one message with an audit-log reason (`Message.delete()` takes none; moderators read the reason);
-- sending REST calls and gateway connections to another host (a proxy, or the local fakes in tests).
+- sending REST calls and gateway connections to another host (a proxy, or the local fakes in tests);
+- hearing the gateway's payloads as discord.py decoded them, with their sequence numbers, without decoding each
+  frame a second time (the documented `on_socket_raw_receive` hands over the undecoded text, in a task of its
+  own per frame): the client's table of parsers, keyed by the gateway's event names.
 
 `tests/discord/test_private_http.py` checks every name used here on the installed discord.py, and
 `pyproject.toml` pins the minor version that test covers: a release that moves them fails that test loudly
@@ -13,6 +16,7 @@ instead of breaking the bot at run time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -51,3 +55,15 @@ def _application_id(client: discord.Client) -> int:
     if client.application_id is None:
         raise RuntimeError("log in before registering commands")
     return client.application_id
+
+
+def gateway_parsers(client: discord.Client) -> dict[str, Callable[[Any], None]]:
+    """The client's parsers by gateway event name (`MESSAGE_CREATE`...): the gateway reads a frame, decodes it
+    once, sets the connection's sequence number, then calls the parser of its event with the payload."""
+    return client._connection.parsers
+
+
+def frame_sequence(client: discord.Client) -> int | None:
+    """The sequence number of the gateway frame being read (None before the first connection)."""
+    gateway = client.ws
+    return gateway.sequence if gateway is not None else None
