@@ -20,13 +20,13 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 import sqlite_utils
 
 from bot.exit_status import ExitStatus
+from bot.store.worker import StoreThread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -158,7 +158,7 @@ class Store:
         self.patience = patience
         self.unusable: StoreUnavailable | None = None  # set once; later work fails at once instead of waiting
         self.busy_retries = 0  # how many times work waited for another process's lock (for tests and logs)
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmbot-store")
+        self._worker = StoreThread("cmbot-store")
         self._pending = asyncio.Semaphore(max_pending)
 
     @classmethod
@@ -174,7 +174,7 @@ class Store:
             warned = False
             while True:
                 try:
-                    return await loop.run_in_executor(self._worker, self._attempt, fn)
+                    return await self._worker.submit(lambda: self._attempt(fn))
                 except sqlite3.Error as error:
                     reason = fatal_reason(error)
                     if reason is not None:
@@ -210,5 +210,5 @@ class Store:
         return error
 
     def close(self) -> None:
-        self._worker.shutdown(wait=True)
+        self._worker.close()
         self.db.conn.close()
