@@ -93,7 +93,10 @@ class LinearModel:
         if not features:
             return probability(self.intercept)
         known = self._keys.intersection(features)
-        z = self.intercept + (sum(map(self.weights.__getitem__, known)) / math.sqrt(len(features)) if known else 0.0)
+        # fsum: exactly rounded whatever the set's order, which changes between processes (string hashing), so a
+        # score on the edge of the threshold, and the verdict and its reasons, are the same in every process
+        z = self.intercept + (math.fsum(map(self.weights.__getitem__, known)) / math.sqrt(len(features)) if known
+                              else 0.0)  # fmt: skip
         return probability(z)
 
     def explain(self, features: set[str], top: int = 5) -> list[tuple[str, float]]:

@@ -51,3 +51,14 @@ def test_balance_gives_every_set_and_class_the_same_weight() -> None:
         key = (0 if index < 100 else 1, row.flag)
         weights[key] = weights.get(key, 0.0) + row.weight
     assert len({round(w, 6) for w in weights.values()}) == 1
+
+
+@needs_data
+def test_ordinary_chat_is_one_set_of_plain_negatives_per_abuse_set() -> None:
+    from handlers.moderation.training.datasets import ordinary_chat
+
+    sets = ordinary_chat(DATA, per_set=50)
+    abuse = [s.name for s in load_sets(DATA, task="abuse")]
+    assert [s.name for s in sets] == [f"ordinary {name}" for name in abuse]
+    assert all(s.ordinary and s.task == "spam" and len(s.examples) <= 50 and s.positives == 0 for s in sets)
+    assert [s.examples for s in sets] == [s.examples for s in ordinary_chat(DATA, per_set=50)]  # seeded

@@ -49,9 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             sets = load_sets(args.data, task=name)
             if not sets:
                 parser.error(f"no {name} sets under {args.data}")
-            ordinary = ordinary_chat(args.data) if name == "spam" else None
-            if ordinary is not None:  # ordinary messages, so the spam model learns pitches, not a register
-                sets.append(ordinary)
+            if name == "spam":  # ordinary messages, so the spam model learns pitches, not a register
+                sets += ordinary_chat(args.data)
             model = train_text_model(sets, name, rules_predict(name), progress=say)
         path = args.out / f"{name}.npz"
         model.save(path)

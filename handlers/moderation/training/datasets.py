@@ -8,6 +8,7 @@ training command default to `../shared/data/moderation`), and a missing file sim
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import sys
@@ -42,6 +43,7 @@ class LabelledSet:
     task: str
     language: str
     examples: tuple[Example, ...]
+    ordinary: bool = False  # ordinary messages of a set of another task, all "no flag" (see `ordinary_chat`)
 
     @property
     def positives(self) -> int:
@@ -166,21 +168,30 @@ def load_sets(folder: Path = DEFAULT_FOLDER, task: str | None = None) -> list[La
 ORDINARY_PER_SET = 1500
 
 
-def ordinary_chat(folder: Path = DEFAULT_FOLDER, per_set: int | None = None, seed: int = 7) -> LabelledSet | None:
-    """Ordinary messages that are no spam, for the spam model: a seeded sample of every abuse set's rows
-    (comments, tweets, forum posts and chat turns in English and French, rude or not: none is a pitch).
+def ordinary_chat(folder: Path = DEFAULT_FOLDER, per_set: int | None = None, seed: int = 7) -> list[LabelledSet]:
+    """Ordinary messages that are no spam, for the spam model: a seeded sample of each abuse set's rows
+    (comments, tweets, forum posts and chat turns in English and French, rude or not: none is a pitch), one
+    set per source, so that each can be left out in turn when the spam model's threshold is chosen.
 
     Without them a spam model learns the register of its spam sets rather than pitches: SMS ham is texting
     ("u", "lol") and tg-spam ham is Russian, so ordinary written English ("your", "for", "-tion") reads as spam,
     and half of the crypto news and talk of a set it never saw is flagged."""
     import random
 
-    examples: list[Example] = []
+    sets = []
     for labelled in load_sets(folder, task="abuse"):
         rows = list(labelled.examples)
         random.Random(seed).shuffle(rows)
-        examples += [Example(e.text, False) for e in rows[: per_set or ORDINARY_PER_SET]]
-    return LabelledSet("ordinary chat", "spam", "mixed", tuple(examples)) if examples else None
+        examples = tuple(Example(e.text, False) for e in rows[: per_set or ORDINARY_PER_SET])
+        sets.append(LabelledSet(f"ordinary {labelled.name}", "spam", labelled.language, examples, ordinary=True))
+    return sets
+
+
+def in_dev_part(text: str) -> bool:
+    """Whether a message is in the development half of its spam set (a stable hash of its text: the same half in
+    every process and on every machine). Changes to the spam rules and model are studied on the development
+    halves only; the benchmark reports each spam set on its other half."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()[0] % 2 == 0
 
 
 PHISHING_LISTS = ("domain-list.txt", "suspicious-list.txt")

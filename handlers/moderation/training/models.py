@@ -23,10 +23,21 @@ Predict = Callable[[str], bool]
 
 
 SHAPED = frozenset({"spam"})  # the kinds of model that also read the message's shape (`shape.py`)
-# The kinds of model whose thresholds are chosen per language on whole sets left out (`across.py`).
-ACROSS_SETS = frozenset({"abuse"})
+# The kinds of model whose thresholds are chosen on whole sets left out (`across.py`): per language for abuse;
+# one for every language for spam, whose pitches (links, numbers, money) look alike in any language.
+ACROSS_SETS = frozenset({"abuse", "spam"})
+PER_LANGUAGE = frozenset({"abuse"})
 # Sets that are translations of each other are left out together (else the model has seen the same comments).
-TRANSLATIONS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
+TRANSLATIONS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw",
+                "ordinary jigsaw-fr": "ordinary jigsaw", "ordinary jigsaw-en": "ordinary jigsaw"}  # fmt: skip
+# At most this share of a set of ordinary messages left out may be flagged by the spam model alone: each is a
+# card for the moderators, and ordinary chat is nearly all a community writes ("Let me know what you think").
+ORDINARY_MAX_FPR = 0.02
+
+
+def rates(sets: Sequence[LabelledSet], max_fpr: float) -> dict[str, float]:
+    """The false positive rate the model may add on each set left out: `max_fpr`, or less on ordinary chat."""
+    return {s.name: min(max_fpr, ORDINARY_MAX_FPR) if s.ordinary else max_fpr for s in sets}
 
 
 # The rules whose flags claim abuse (insults, slurs, threats, group-directed hate). Style rules (capitals, emoji,
@@ -39,7 +50,7 @@ ABUSE_RULES = frozenset({"terms", "hate", "profanity"})
 def flagged_by_rules(verdict: Verdict, kind: str) -> bool:
     """Whether the rules' verdict is a flag acted on for this kind of model: for abuse, a hit outside shadow
     mode of one of `ABUSE_RULES`; for spam, any hit outside shadow mode."""
-    if kind not in ACROSS_SETS:
+    if kind != "abuse":
         return verdict.acting
     return any(hit.rule in ABUSE_RULES and hit.rule not in verdict.shadow for hit in verdict.hits)
 
@@ -69,8 +80,15 @@ def train_text_model(
     shape = kind in SHAPED
     if kind in ACROSS_SETS and len(sets) > 1:
         rows = text_rows(sets, rules, shape)
-        languages = {s.name: s.language for s in sets}
-        model = train_across_sets(rows, languages, TRANSLATIONS, max_fpr=max_fpr, progress=progress)
+        languages = {s.name: s.language if kind in PER_LANGUAGE else "any" for s in sets}
+        if kind in PER_LANGUAGE:
+            model = train_across_sets(rows, languages, TRANSLATIONS, max_fpr=max_fpr, progress=progress)
+        else:  # the rates per set say it: ordinary chat, which has no pitch to be right about, holds the line
+            model = train_across_sets(rows, languages, TRANSLATIONS, max_fpr=rates(sets, max_fpr), min_precision=0.0,
+                                      progress=progress)  # fmt: skip
+        if kind not in PER_LANGUAGE:
+            model.meta.pop("thresholds", None)  # one threshold for every language
+            model.meta["threshold_chosen_on"] = "each training set left out in turn, ordinary chat included"
     else:
         model = train(balance(text_rows(sets, rules, shape)), max_fpr=max_fpr, refit=refit, progress=progress)
     described = "words, word pairs, letter 4-grams of normalised words" + (", message shape" if shape else "")
