@@ -63,13 +63,27 @@ BRANDS: dict[str, frozenset[str]] = {
     "riotgames": frozenset({"riotgames.com"}),
     "csgo": frozenset(),
     "skins": frozenset(),
+    # crypto-giveaway scams ("send 1 BTC, get 2 back") wear these names
+    "tesla": frozenset({"tesla.com", "teslamotors.com", "tesla.cn"}),
+    "spacex": frozenset({"spacex.com"}),
+    "elonmusk": frozenset(),
+    # decentralised exchanges whose wallet-connect pages are copied to drain wallets
+    "sushiswap": frozenset({"sushi.com", "sushiswap.fi", "sushiswap.org"}),
+    "pancakeswap": frozenset({"pancakeswap.finance"}),
+    # e-sports teams whose names front "vote for our team" and skin-trading account thefts
+    "fnatic": frozenset({"fnatic.com"}),
+    "astralis": frozenset({"astralis.gg", "astralis.com"}),
+    "virtuspro": frozenset({"virtus.pro"}),
+    "natusvincere": frozenset({"navi.gg"}),
+    "fazeclan": frozenset({"fazeclan.com"}),
 }  # fmt: skip
 OFFICIAL = frozenset().union(*BRANDS.values())
 # Words scam domains glue to a brand.
 BAIT = ("gift", "gifts", "nitro", "free", "claim", "airdrop", "promo", "drop", "login", "verify", "verification",
         "wallet", "bonus", "reward", "rewards", "giveaway", "event", "support", "secure", "account", "auth",
         "trade", "offer", "skins", "case", "cases", "mint", "app", "connect", "sync", "restore", "unlock",
-        "premium", "boost", "code", "codes", "get", "win", "prize", "official", "help", "recovery", "dapp")  # fmt: skip
+        "premium", "boost", "code", "codes", "get", "win", "prize", "official", "help", "recovery", "dapp",
+        "give", "double", "vote", "live", "pump")  # fmt: skip
 SUSPICIOUS_TLDS = frozenset(
     _split(
         "xyz top click gift gifts link live site online shop store icu tk ml ga cf gq pw ru su fun monster "
@@ -170,7 +184,7 @@ def _edits_at_most(pattern: str, text: str, limit: int, *, anywhere: bool) -> bo
 
 
 # Brands whose one-letter neighbours are real words or names ("telegraf"): only exact shapes count.
-_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom", "mee6", "pubg"})
+_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom", "mee6", "pubg", "spacex"})
 
 
 def _limit(brand: str) -> int:

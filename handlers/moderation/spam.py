@@ -69,8 +69,16 @@ _AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?
 _RATE = re.compile(r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b", re.I)
 _PERIODS = frozenset({"day", "week", "month", "jour", "semaine", "mois"})  # _RATE is tried only beside one
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
+# "Text WIN to 80086", "reply YES to 8007": a keyword to a short code, the SMS pitch's way out (bounded gap).
+_SHORT_CODE = re.compile(r"\b(?:text|txt|send|reply|sms)\b[^.\n]{0,30}?\bto\s?\d{4,6}\b", re.I)
 AMOUNT_WINDOW = 2000
 _DIGIT = re.compile(r"\d")
+
+
+# What a pitch offers or where it sends: a message is spam only with one of these. Money, a link, urgency and a
+# call to action only strengthen one; alone they are everyday chat ("lunch cost me 12 euros, call me when you're
+# back", "the build is live now: https://…").
+AMPLIFIERS = frozenset({MONEY, PUSH, CALL, "link"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +88,7 @@ class SpamFinding:
 
     @property
     def spam(self) -> bool:
-        return self.points >= FLAG_POINTS
+        return self.points >= FLAG_POINTS and not AMPLIFIERS.issuperset(self.cues)
 
 
 def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFinding:
@@ -104,7 +112,7 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
     if _DIGIT.search(window):
         if _AMOUNT.search(window) or (not _PERIODS.isdisjoint(words) and _RATE.search(window)):
             kinds.add(MONEY)
-        if _PHONE.search(window):
+        if _PHONE.search(window) or _SHORT_CODE.search(window):
             kinds.add(CONTACT)
     points = sum(POINTS.get(kind, 2) for kind in kinds)
     return SpamFinding(points, tuple(sorted(kinds)))

@@ -33,6 +33,10 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderat
         ("freesteamcomunity-gifts.net", "look-alike", "steamcommunity"),  # a misspelt brand glued to bait
         ("hypesquad-events.com", "brand in the name", "hypesquad"),
         ("mytrustwalet-sync.com", "look-alike", "trustwallet"),
+        ("sushiswqp.com", "look-alike", "sushiswap"),  # crypto exchanges, giveaways and e-sports teams
+        ("teslagift-double.live", "brand in the name", "tesla"),
+        ("elonmusk-double.site", "look-alike", "elonmusk"),
+        ("vote-astralis.xyz", "look-alike", "astralis"),
     ],
 )
 def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
@@ -45,7 +49,8 @@ def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
     ["discord.com", "discord.gg", "steamcommunity.com", "store.steampowered.com", "opensea.io", "roblox.com",
      "github.io", "myproject.github.io", "bit.ly", "example.org", "steaminventoryhelper.com", "discogs.com",
      "wikipedia.org", "lemonde.fr", "financeweekly-review.com", "mydisorderblog.org", "openstacks-docs.org",
-     "blockchain-history.org", "instagrammers-guide.com"],
+     "blockchain-history.org", "instagrammers-guide.com", "space.com", "tesla.com", "spacex.com", "sushi.com",
+     "teslarati.com", "navi.gg", "astralis.gg"],
 )  # fmt: skip
 def test_real_domains_have_no_signal(host: str) -> None:
     assert judge_domain(host) is None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import MessageFacts
@@ -31,6 +33,7 @@ def spam(text: str) -> bool:
         "Call 0906 170 1461 now to claim",
         "URGENT! txt WIN to 80086 now",
         "rejoins mon serveur, viens voir ma dernière vidéo",
+        "Ringtone of the week! Text TONE to 87021 now, only £1.50",  # a keyword to a short code
     ],
 )
 def test_pitches_are_spam(text: str) -> None:
@@ -48,6 +51,9 @@ def test_pitches_are_spam(text: str) -> None:
         "j'ai gagné ma partie !",
         "So now my dad is gonna call after he gets out of work",
         "reply now please, I'm waiting at the door",
+        "lunch cost me 12 euros, call me when you're back",  # money and a call to action: no offer
+        "the build is live now, 3 of us tested it: https://example.org/notes",  # a link, urgency, numbers
+        "the train was $40 and it left now-ish, call me",
     ],
 )
 def test_everyday_messages_are_not(text: str) -> None:
@@ -68,3 +74,14 @@ def test_work_is_linear() -> None:
     small = calls(lambda: find_spam(normalise("free " * 1000).words, "free " * 1000))
     large = calls(lambda: find_spam(normalise("free " * 100_000).words, "free " * 100_000))
     assert large <= small * 3  # the first MAX_WORDS words and AMOUNT_WINDOW characters only
+
+
+AMPLIFIERS = ["call me", "reply here", "now", "hurry", "it cost $12", "it cost 40 euros", "https://example.org/x",
+              "maintenant", "appelez le 3", "today only"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(AMPLIFIERS), min_size=1, max_size=6), st.sampled_from(["", "ok ", "lol "]))
+def test_money_links_urgency_and_calls_alone_are_never_spam(parts: list[str], opener: str) -> None:
+    text = opener + ", ".join(parts)
+    finding = find_spam(normalise(text).words, text, ("link",) if "https" in text else ())
+    assert not finding.spam, finding

@@ -44,6 +44,16 @@ def test_the_spam_model_flags_few_plain_chat_messages(spam_rule: ClassifierRule,
     assert len(flagged) / len(messages) <= MAX_PLAIN_FLAGGED, flagged[:5]
 
 
+def test_the_rules_flag_few_plain_chat_messages() -> None:
+    from config.moderation import ModerationSettings
+    from handlers.moderation.engine import build_engine
+
+    engine = build_engine(ModerationSettings())
+    messages = plain_chat(PLAIN_MESSAGES)
+    flagged = [m for m in messages if engine.check_text(m).acting]
+    assert len(flagged) / len(messages) <= MAX_PLAIN_FLAGGED, flagged[:5]
+
+
 def test_a_pitch_is_still_flagged(spam_rule: ClassifierRule) -> None:
     pitch = "FREE entry! Claim your prize now: txt WIN to 80086, winner guaranteed, call 09061701461"
     hit = spam_rule.check(MessageFacts(pitch))

@@ -3,8 +3,9 @@
 Used for the abuse model (a threshold per language) and the spam model (one threshold, chosen beside ordinary
 chat as well as spam sets: each source of ordinary messages is a set left out in turn, so a threshold that
 flags plain sentences on a set the model never saw is refused). A threshold chosen on a random fifth of the
-training rows flatters the model: the fifth comes from the same sets, with the same authors, topics and annotators as the rows it was fitted on. On a set it never saw, the
-same model adds two to five times more false positives (measured leave-one-dataset-out). So the abuse model's
+training rows flatters the model: the fifth comes from the same sets, with the same authors, topics and
+annotators as the rows it was fitted on. On a set it never saw, the same model adds two to five times more
+false positives (measured leave-one-dataset-out). So the abuse model's
 thresholds are chosen the way it will be used: each training set (or group of sets that are translations of
 each other) is scored by a model fitted without it, and for each language the threshold is the lowest at
 which the model adds at most `max_fpr` false positives, beyond those the rules already make, on *every* set
