@@ -30,6 +30,8 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("detail_model_spam", re.compile(r"^spam model (?P<score>[\d.]+)$")),
     ("detail_model_community", re.compile(r"^community model (?P<score>[\d.]+)$")),
     ("detail_profanity", re.compile(r"^profanity$")),
+    ("detail_reclaimed", re.compile(r"^reclaimed slur \(self-referential\)$")),
+    ("detail_denounced", re.compile(r"^slur quoted to denounce it$")),
     ("detail_denied", re.compile(r"^denied: (?P<what>.+)$")),
     ("detail_invite", re.compile(r"^invite: (?P<what>.+)$")),
     ("detail_shortened", re.compile(r"^shortened: (?P<what>.+)$")),

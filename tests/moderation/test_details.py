@@ -37,3 +37,12 @@ def test_a_model_score_is_written_in_the_community_s_digits():
     assert localised_detail("model", "spam model 0.90", say_in("en")).plain().endswith("score 0.90")
     fr = localised_detail("links", "domain model 0.87: free-nitro.example", say_in("fr")).plain()
     assert "score 0,87\u00a0: free-nitro.example" in fr
+
+
+def test_counter_speech_and_reclaimed_slurs_are_described_in_the_community_s_language():
+    from handlers.moderation.rules.terms import DENOUNCED, RECLAIMED
+
+    assert localised_detail("profanity", RECLAIMED, say_in("fr")).plain() == (
+        "insulte reprise à son propre compte (réappropriation)")
+    assert localised_detail("profanity", DENOUNCED, say_in("fr")).plain().startswith("insulte citée pour la dénoncer")
+    assert localised_detail("profanity", DENOUNCED, say_in("en")).plain().startswith("a slur quoted to denounce it")
