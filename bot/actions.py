@@ -222,6 +222,17 @@ class ClosePoll(Action):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReadPollVoters(Action):
+    """Who voted for each answer of a native poll, as the platform itself counts them (platforms with
+    `Capability.NATIVE_POLLS`). cmbot's live count is built from the platform's vote events, which a stop or a
+    gateway gap can miss; this list sets it right. `answers` is how many answers the poll has."""
+
+    channel_id: str
+    message_id: str
+    answers: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GrantRole(Action):
     """Give a member a role: a guild role on Discord, membership of a user group (S…) on Slack, a role name on the
     console. Giving a role the member already holds is done, not an error. Done: `ActionResult.done()`."""
@@ -257,6 +268,7 @@ class ActionResult:
     retried: bool = False  # the platform's library already retried this transient failure as far as it goes
     counts: tuple[int, ...] | None = None  # a closed native poll's final votes per answer (`ClosePoll`)
     gone: bool = False  # the member, role or group acted on is no longer there: there is nothing left to undo
+    voters: tuple[tuple[str, ...], ...] | None = None  # a native poll's voters per answer (`ReadPollVoters`)
 
     @classmethod
     def done(cls, message_id: str | None = None, channel_id: str | None = None, ref: str | None = None,
@@ -272,7 +284,7 @@ class ActionResult:
 
 
 AnyAction = Post | ReplyInThread | DirectMessage | DeleteMessage | React | TimeoutMember | OpenModal | Answer | \
-    EditMessage | FindPost | CreateInvite | ClosePoll | GrantRole | RevokeRole
+    EditMessage | FindPost | CreateInvite | ClosePoll | ReadPollVoters | GrantRole | RevokeRole
 """Every concrete action. Each adapter's `execute` matches on it and ends with `typing.assert_never`, so an
 action added here and not carried out by an adapter is a type error there (and `tests/core` checks that every
 `Action` subclass is listed)."""

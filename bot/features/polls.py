@@ -18,6 +18,7 @@ from handlers.polls.kind import PollKind
 from handlers.polls.migrations import migrations
 from handlers.polls.votes import PollVotes
 from schedules.polls.closing import PollCloser, PollJobs
+from schedules.polls.recount import PollRecounts
 from schedules.polls.redraws import CardRedraws
 from schedules.polls.retention import VoteRetention
 
@@ -36,7 +37,9 @@ def install(services: Services) -> None:
     async def close_now(poll_id: int) -> str:
         return await closer.close(poll_id, early=True)
 
-    for spec in PollCommands(services.store, services.clock, services.post_kinds, close_now).specs():
+    recounts = PollRecounts(services.store, services.clock, services.outbox)
+    for spec in PollCommands(services.store, services.clock, services.post_kinds, close_now,
+                             recounts.recount).specs():
         services.commands.add(spec)
     votes = PollVotes(services.store, services.clock, services.catalogue, redraws.voted)
     services.dispatcher.subscribe(ButtonClicked, votes.on_click)
@@ -46,6 +49,8 @@ def install(services: Services) -> None:
 
     async def start() -> None:
         await closer.reconcile()
+        await recounts.recount_open()  # votes cast or withdrawn on Discord while the bot was stopped
+        recounts.register(services.wakeups)
         await redraws.redraw_open()
         await jobs.rebuild(services.store, closer.sweep, sweep_every)
         await closer.sweep()

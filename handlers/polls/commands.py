@@ -27,6 +27,7 @@ from handlers.polls.kind import KIND
 
 STAFF = frozenset({Role.SMM, Role.CM})
 CloseNow = Callable[[int], Awaitable[str]]  # a poll id -> the catalogue key saying what happened
+Recount = Callable[[int], Awaitable[object]]  # `PollRecounts.recount`: a poll id
 
 
 def _opt(name: str, kind: OptionKind = OptionKind.STRING, required: bool = False, **extra) -> OptionSpec:
@@ -41,11 +42,13 @@ NEW_OPTIONS = (
 
 
 class PollCommands:
-    def __init__(self, store: Store, clock: Clock, kinds: PostKinds, close_now: CloseNow) -> None:
+    def __init__(self, store: Store, clock: Clock, kinds: PostKinds, close_now: CloseNow,
+                 recount: Recount | None = None) -> None:
         self.store = store
         self.clock = clock
         self.kinds = kinds
         self.close_now = close_now
+        self.recount = recount  # an open native poll's count set to the platform's own before it is shown
 
     def specs(self) -> list[CommandSpec]:
         def spec(path: tuple[str, ...], key: str, run, options=(), slow=False) -> CommandSpec:
@@ -145,6 +148,8 @@ class PollCommands:
         poll = await self._mine(invocation)
         if poll is None:
             return [invocation.answer("polls.answer.not_found", id=str(invocation.options["id"]))]
+        if self.recount is not None and poll.status == ledger.OPEN:
+            await self.recount(poll.id)
         tally = await self.store.run(lambda db: ledger.tally(db, poll))
         card = results_content(poll, tally, invocation.community, invocation.catalogue)
         return [Answer(interaction=invocation.event.interaction, content=card)]

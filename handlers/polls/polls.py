@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -263,6 +263,28 @@ def add_vote(db: sqlite_utils.Database, poll: Poll, message: PollMessage, member
 def remove_vote(db: sqlite_utils.Database, poll: Poll, message: PollMessage, member_id: str, answer: int) -> bool:
     with db.atomic():
         return _delete_votes(db, poll, message, member_id, [answer]) == 1
+
+
+def recount(db: sqlite_utils.Database, poll: Poll, message: PollMessage, voters: Sequence[Sequence[str]],
+            now: datetime) -> tuple[int, int]:
+    """Set a native poll message's votes to the platform's own voter lists (one per answer, in order): votes the
+    platform no longer has go, votes it has that cmbot never heard of come (dated now). Only while the poll is
+    open; returns (added, removed)."""
+    if len(voters) != len(poll.answers):
+        return 0, 0
+    wanted = {(member, answer) for answer, members in enumerate(voters) for member in members}
+    with db.atomic():
+        current = get_poll(db, poll.id)
+        if current is None or current.status != OPEN:
+            return 0, 0
+        held = {(m, a) for m, a in db.execute(
+            f"SELECT member_id, answer FROM {VOTES} WHERE poll_id = ? AND platform = ? AND message_id = ?",
+            [poll.id, message.platform, message.message_id])}
+        for member, answer in held - wanted:
+            _delete_votes(db, poll, message, member, [answer])
+        for member, answer in sorted(wanted - held):
+            _insert_vote(db, poll, message, member, answer, now)
+    return len(wanted - held), len(held - wanted)
 
 
 def _live(db: sqlite_utils.Database, poll: Poll, message: PollMessage) -> tuple[list[int], int]:

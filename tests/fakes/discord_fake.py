@@ -37,7 +37,8 @@ vote as Discord's client does (on a single-choice poll, changing answer removes 
 MESSAGE_POLL_VOTE_ADD / _REMOVE, or only counts it (`dispatch=False`, a vote cast while the bot was away);
 POST /channels/{c}/polls/{m}/expire ends the poll and answers the message with its final counts (Discord's
 520001 "Poll expired" when it already ended), and adds Discord's own results message (type 46) to the channel;
-GET /channels/{c}/messages/{m} serves a message with its count.
+GET /channels/{c}/messages/{m} serves a message with its count; GET /channels/{c}/polls/{m}/answers/{a} lists an
+answer's voters, paged.
 """
 
 from __future__ import annotations
@@ -499,6 +500,8 @@ class FakeDiscord:
             ("GET", r"/channels/(\d+)/messages", lambda m: self._history(m.group(1), query)),
             ("GET", r"/channels/(\d+)/messages/(\d+)", lambda m: self._one_message(m.group(1), m.group(2))),
             ("POST", r"/channels/(\d+)/polls/(\d+)/expire", lambda m: self._end_poll(m.group(1), m.group(2))),
+            ("GET", r"/channels/(\d+)/polls/(\d+)/answers/(\d+)",
+             lambda m: self._answer_voters(m.group(2), int(m.group(3)), query)),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._stored(m.group(1), body, bot, m.group(2))),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: {
                 "id": m.group(2), "type": 11, "parent_id": m.group(1), "name": body.get("name", ""),
@@ -615,6 +618,16 @@ class FakeDiscord:
         if message is None or message["channel_id"] != channel_id:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
         return self._with_counts(message)
+
+    def _answer_voters(self, message_id: str, answer_id: int, query: dict[str, str]) -> Any:
+        """Get Answer Voters: the users who chose the answer, by id, `limit` (1 to 100, 25 by default) after
+        `after`, as Discord pages them."""
+        if self._find_message(message_id) is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        limit = max(1, min(100, int(query.get("limit", 25))))
+        after = int(query.get("after", 0))
+        ids = sorted(int(v) for v in self.poll_votes.get(message_id, {}).get(answer_id, ()))
+        return {"users": [user(str(i)) for i in ids if i > after][:limit]}
 
     def _end_poll(self, channel_id: str, message_id: str) -> Any:
         message = self._find_message(message_id)

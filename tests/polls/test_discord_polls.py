@@ -176,3 +176,45 @@ async def test_a_poll_discord_already_ended_is_read_from_the_message(bot):
     assert fake.requests_to("GET", rf"/channels/{NEWS}/messages/{message_id}")
     assert json.loads(db.execute("SELECT final_counts FROM poll_messages").fetchone()[0]) == [0, 1]
     assert len(fake.requests_to("POST", rf"/channels/{NEWS}/messages")) == 1
+
+
+async def test_the_live_count_follows_discords_voter_lists_when_vote_events_were_missed(bot):
+    app, fake, clock, wakeups = bot
+    await fake.dispatch("INTERACTION_CREATE", command(
+        fake, "42", CM_ROLE, "new", question="Tea?", answers="Yes|No", duration="2h", to=f"#{NEWS}",
+        at="2026-11-23 12:00"))
+    db = app.services.store.db
+    await until(lambda: db.execute("SELECT count(*) FROM polls").fetchone() == (1,), "the poll is created")
+    approve = fake.command("post", "43", roles=(SMM_ROLE,), options=[
+        {"type": 1, "name": "approve", "options": [{"type": 4, "name": "id", "value": 1}]}])
+    await fake.dispatch("INTERACTION_CREATE", approve)
+    await answer_of(fake, approve)
+    await wakeups.advance_to(START.replace(hour=11))
+    await fake.wait_for_request("POST", rf"/channels/{NEWS}/messages")
+    message_id = fake.channel_messages[NEWS][-1]["id"]
+
+    def votes() -> list[tuple[int, str]]:
+        return db.execute("SELECT answer, member_id FROM poll_votes ORDER BY member_id, answer").fetchall()
+
+    await fake.vote("61", message_id, 1)
+    await until(lambda: votes() == [(0, "61")], "the vote heard")
+    await fake.vote("62", message_id, 2, dispatch=False)  # cast while the bot was away…
+    await fake.vote("61", message_id, 1, added=False, dispatch=False)  # …and one withdrawn: two events missed
+    results = command(fake, "43", CM_ROLE, "results", id="1")
+    await fake.dispatch("INTERACTION_CREATE", results)
+    shown = await answer_of(fake, results)
+    assert votes() == [(1, "62")]  # recounted from Discord's voter lists before answering
+    assert "1 member voted" in shown and "0 votes (0%)" in shown
+    assert fake.requests_to("GET", rf"/channels/{NEWS}/polls/{message_id}/answers/[12]")
+
+    for voter in range(100, 230):  # more voters than one page of Discord's list
+        await fake.vote(str(voter), message_id, 1, dispatch=False)
+    asked = len(fake.requests_to("GET", rf"/channels/{NEWS}/polls/{message_id}/answers/\d+"))
+    await wakeups.advance_to(clock.now() + timedelta(minutes=10, seconds=1))  # the periodic recount
+    assert len(votes()) == 131 and (1, "62") in votes()
+    assert len(fake.requests_to("GET", rf"/channels/{NEWS}/polls/{message_id}/answers/\d+")) == asked + 3
+
+    await wakeups.advance_to(START.replace(hour=13))
+    await until(lambda: db.execute("SELECT status FROM poll_results").fetchall() == [("native",)], "the end")
+    final = json.loads(db.execute("SELECT final_counts FROM poll_messages").fetchone()[0])
+    assert final == [130, 1]  # Discord's final count, which the live count already matched

@@ -23,6 +23,7 @@ from bot.actions import (
     OpenModal,
     Post,
     React,
+    ReadPollVoters,
     ReplyInThread,
     RevokeRole,
     TimeoutMember,
@@ -84,6 +85,8 @@ class ConsoleActions:
             case CreateInvite():
                 return ActionResult.failed("the console has no invite links", permanent=True)
             case ClosePoll():
+                return ActionResult.failed("the console has no native polls (its polls are buttons)", permanent=True)
+            case ReadPollVoters():
                 return ActionResult.failed("the console has no native polls (its polls are buttons)", permanent=True)
             case GrantRole():
                 return self.role(action)

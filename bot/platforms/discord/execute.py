@@ -33,6 +33,7 @@ from bot.actions import (
     OpenModal,
     Post,
     React,
+    ReadPollVoters,
     ReplyInThread,
     RevokeRole,
     TimeoutMember,
@@ -107,6 +108,8 @@ class DiscordActions:
                 return await create_invite(client, action)
             case ClosePoll():
                 return await close_poll(client, action)
+            case ReadPollVoters():
+                return await poll_voters(client, action)
             case GrantRole():
                 return await change_role(client, self.guild_ids, action)
             case RevokeRole():
@@ -222,6 +225,18 @@ async def close_poll(client: discord.Client, action: ClosePoll) -> ActionResult:
         return ActionResult.failed(f"message {action.message_id} has no poll", permanent=True)
     counts = tuple(answer.vote_count for answer in ended.poll.answers)
     return ActionResult.done(action.message_id, action.channel_id, counts=counts)
+
+
+async def poll_voters(client: discord.Client, action: ReadPollVoters) -> ActionResult:
+    """Every voter of each answer, in the answers' order, through discord.py's public paging of a poll answer's
+    voters (the message is fetched first: that is where discord.py keeps the poll)."""
+    channel = client.get_partial_messageable(int(action.channel_id))
+    message = await channel.fetch_message(int(action.message_id))
+    if message.poll is None:
+        return ActionResult.failed(f"message {action.message_id} has no poll", permanent=True)
+    found = [tuple([str(voter.id) async for voter in answer.voters()])
+             for answer in sorted(message.poll.answers, key=lambda answer: answer.id)]
+    return ActionResult(ok=True, message_id=action.message_id, channel_id=action.channel_id, voters=tuple(found))
 
 
 async def _member_in_guilds(client: discord.Client, guild_ids: list[str], member_id: str) -> discord.Member | None:

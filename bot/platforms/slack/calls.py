@@ -35,6 +35,7 @@ from bot.actions import (
     OpenModal,
     Post,
     React,
+    ReadPollVoters,
     ReplyInThread,
     RevokeRole,
     TimeoutMember,
@@ -151,6 +152,8 @@ class SlackCalls:
             case CreateInvite():
                 return ActionResult.failed("Slack has no invite links to track", permanent=True)
             case ClosePoll():
+                return ActionResult.failed("Slack has no native polls (its polls are buttons)", permanent=True)
+            case ReadPollVoters():
                 return ActionResult.failed("Slack has no native polls (its polls are buttons)", permanent=True)
             case GrantRole():
                 return await self.change_usergroup(action)
