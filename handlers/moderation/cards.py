@@ -60,6 +60,9 @@ def flag_card(
             return _fixed(catalogue, locale, key)
         return catalogue.text(locale, f"moderation.{key}", **values)
 
+    def label(key: str) -> str:
+        return _fixed_plain(catalogue, locale, key)
+
     severity = say(f"severity_{flag['severity']}")
     title_key = "card_title_shadow" if flag["shadow"] else "card_title"
     title = say(title_key, id=int(flag["id"]), severity=severity)
@@ -70,23 +73,23 @@ def flag_card(
         for row in rules
     ]
     fields = [
-        Field(say("field_rules").plain(), Text.of(*_joined(rule_lines, say("rules_separator").plain())),
+        Field(label("field_rules"), Text.of(*_joined(rule_lines, label("rules_separator"))),
               inline=False),
-        Field(say("field_member").plain(), Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
-        Field(say("field_channel").plain(), Text.of(MentionChannel(flag["channel_id"]))),
+        Field(label("field_member"), Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
+        Field(label("field_channel"), Text.of(MentionChannel(flag["channel_id"]))),
     ]
     if flag["excerpt"]:
-        fields.append(Field(say("field_excerpt").plain(), Text.of(flag["excerpt"]), inline=False))
-    fields.append(Field(say("field_link").plain(), Text.of(Link(flag["link"], say("open_message").plain()))))
+        fields.append(Field(label("field_excerpt"), Text.of(flag["excerpt"]), inline=False))
+    fields.append(Field(label("field_link"), Text.of(Link(flag["link"], label("open_message")))))
     if flag["source"] == "report":
-        fields.append(Field(say("field_source").plain(), say("source_report")))
+        fields.append(Field(label("field_source"), say("source_report")))
     if flag["auto_action"] and flag["auto_action"] != "flag":
-        fields.append(Field(say("field_auto").plain(), say(f"auto_{flag['auto_action']}")))
+        fields.append(Field(label("field_auto"), say(f"auto_{flag['auto_action']}")))
     names = dict(names or {})
     if decided_by_name and flag["decided_by"]:
         names.setdefault(flag["decided_by"], decided_by_name)
     done = remaining_verbs(flag, actions, can_timeout)
-    buttons = tuple(Button(f"mod:{verb}:{flag['id']}", say(f"button_{verb}").plain(), _style(verb)) for verb in done)
+    buttons = tuple(Button(f"mod:{verb}:{flag['id']}", label(f"button_{verb}"), _style(verb)) for verb in done)
     lines: list[Text] = []
     if flag["status"] == "dismissed" or (flag["status"] != "open" and not actions):
         lines.append(say("decided", decision=say(f"decision_{flag['status']}"),
@@ -105,6 +108,12 @@ def _fixed(catalogue: Catalogue, locale: str, key: str) -> Text:
     """A card's words that take no value (labels, buttons, severities, rule names), rendered once per locale:
     every flag draws its card, so the catalogue is not walked again for the same words each time."""
     return catalogue.text(locale, f"moderation.{key}")
+
+
+@lru_cache(maxsize=512)
+def _fixed_plain(catalogue: Catalogue, locale: str, key: str) -> str:
+    """The plain form of a card's fixed word (a field's label, a button's): the same string for every flag."""
+    return _fixed(catalogue, locale, key).plain()
 
 
 def remaining_verbs(flag: Mapping[str, Any], actions: Sequence[Mapping[str, Any]], can_timeout: bool) -> list[str]:
