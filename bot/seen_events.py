@@ -7,19 +7,16 @@ the time the event happened; past `KEPT`, no platform delivers it again, so the 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 import sqlite_utils
 
+from bot.store.instants import utc_text
+
 TABLE = "seen_events"
 KEPT = timedelta(days=7)  # Slack retries within an hour, Discord resumes within minutes: a week is ample
 PURGE_BATCH = 5_000  # rows per delete: the write lock is never held for long
-
-
-def _stamp(at: datetime) -> str:
-    """UTC ISO 8601: every row compares as text in the same offset, so the index on `seen_at` orders them."""
-    return at.astimezone(UTC).isoformat()
 
 
 def record(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime) -> bool:
@@ -27,7 +24,7 @@ def record(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime
     with db.atomic():
         cursor = db.execute(
             f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at, handled) VALUES (?, ?, ?, 1)",
-            [platform, event_id, _stamp(at)],
+            [platform, event_id, utc_text(at)],
         )
     return cursor.rowcount == 1
 
@@ -50,7 +47,7 @@ def claim(db: sqlite_utils.Database, platform: str, event_id: str, at: datetime)
     with db.atomic():
         inserted = db.execute(
             f"INSERT OR IGNORE INTO {TABLE} (platform, event_id, seen_at, handled) VALUES (?, ?, ?, 0)",
-            [platform, event_id, _stamp(at)],
+            [platform, event_id, utc_text(at)],
         ).rowcount
         if inserted:
             return Mark.NEW
@@ -78,7 +75,7 @@ PURGE_SQL = (
 
 def purge(db: sqlite_utils.Database, now: datetime, kept: timedelta = KEPT) -> int:
     """Delete the ids of events older than `kept`, in short batches through the `seen_at` index."""
-    before = _stamp(now - kept)
+    before = utc_text(now - kept)
     removed = 0
     while True:
         with db.atomic():

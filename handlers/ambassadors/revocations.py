@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -25,6 +25,7 @@ from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store import Store
+from bot.store.instants import utc_text
 from bot.text import Text
 from config.settings import Community
 from handlers.ambassadors import records
@@ -41,10 +42,6 @@ Account = tuple[str, str]  # (platform, member id)
 def wait_after(attempts: int) -> timedelta:
     """The back-off after `attempts` failures: doubling from one minute, at most six hours."""
     return min(FIRST_WAIT * (2 ** min(max(attempts - 1, 0), 20)), LONGEST_WAIT)
-
-
-def _stamp(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +64,7 @@ def queue(db: sqlite_utils.Database, community: Community, accounts: Iterable[Ac
             continue
         written += db.execute(
             f"INSERT OR IGNORE INTO {TABLE} (community, platform, member_id, role_id, queued_at, attempts, next_try)"
-            " VALUES (?, ?, ?, ?, ?, 0, ?)", [community.id, platform, member_id, role, _stamp(now), _stamp(now)],
+            " VALUES (?, ?, ?, ?, ?, 0, ?)", [community.id, platform, member_id, role, utc_text(now), utc_text(now)],
         ).rowcount
     return written
 
@@ -85,7 +82,7 @@ def pending(db: sqlite_utils.Database, community: str | None = None, accounts: I
         params += [part for account in wanted for part in account]
     if due_by is not None:  # a row never tried is due at once, whatever clock wrote it (the CLI's, the bot's)
         clauses.append("(attempts = 0 OR next_try <= ?)")
-        params.append(_stamp(due_by))
+        params.append(utc_text(due_by))
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     rows = db.execute(f"SELECT id, community, platform, member_id, role_id, attempts FROM {TABLE}{where}"
                       " ORDER BY next_try, id", params).fetchall()
@@ -103,7 +100,7 @@ def postpone(db: sqlite_utils.Database, revocation_id: int, error: str, now: dat
     tries = (attempts[0] if attempts else 0) + 1
     upcoming = now + wait_after(tries)
     db.execute(f"UPDATE {TABLE} SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
-               [tries, _stamp(upcoming), error[:200], revocation_id])
+               [tries, utc_text(upcoming), error[:200], revocation_id])
     db.conn.commit()
     return upcoming
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
+
+from bot.store.instants import utc_text
 
 EXCERPT_CHARS = 160
 OPEN = "open"
@@ -57,11 +59,6 @@ class FlagDraft:
     @property
     def shadow(self) -> bool:
         return all(hit.shadow for hit in self.hits)
-
-
-def _utc(at: datetime) -> str:
-    """Stored instants are UTC ISO strings, so text comparison is time order."""
-    return at.astimezone(UTC).isoformat()
 
 
 def _commit(db: sqlite_utils.Database) -> None:
@@ -110,7 +107,7 @@ def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
         [
             draft.community, draft.platform, draft.space_id, draft.channel_id, draft.message_id, draft.member_id,
             draft.severity, ",".join(sorted({hit.rule for hit in draft.hits})), int(draft.shadow), draft.source,
-            draft.excerpt, draft.link, _utc(draft.created_at), OPEN, draft.auto_action, draft.reporter_id,
+            draft.excerpt, draft.link, utc_text(draft.created_at), OPEN, draft.auto_action, draft.reporter_id,
         ],
     )  # fmt: skip
     flag_id = int(cursor.lastrowid or 0)
@@ -209,7 +206,7 @@ def decide(db: sqlite_utils.Database, flag_id: int, status: str, by: str, at: da
     try:
         cursor = db.execute(
             "UPDATE moderation_flags SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = ?",
-            [status, by, _utc(at), flag_id, OPEN],
+            [status, by, utc_text(at), flag_id, OPEN],
         )
     except sqlite3.Error:
         db.conn.rollback()
@@ -222,7 +219,7 @@ def record_action(db: sqlite_utils.Database, flag: dict[str, Any], action: str, 
     """Claim one action on a flag (each action once, whoever clicks first); False when it was already done."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO moderation_flag_actions (flag_id, community, platform, action, by, at) "
-        "VALUES (?, ?, ?, ?, ?, ?)", [flag["id"], flag["community"], flag["platform"], action, by, _utc(at)],
+        "VALUES (?, ?, ?, ?, ?, ?)", [flag["id"], flag["community"], flag["platform"], action, by, utc_text(at)],
     )
     _commit(db)
     return cursor.rowcount == 1
@@ -243,7 +240,7 @@ def purge_excerpts(db: sqlite_utils.Database, community: str, before: datetime) 
     """Clear the excerpts of flags older than `before` (the retention period); the decision stays for stats."""
     cursor = db.execute(
         "UPDATE moderation_flags SET excerpt = NULL WHERE community = ? AND created_at < ? AND excerpt IS NOT NULL",
-        [community, _utc(before)],
+        [community, utc_text(before)],
     )
     _commit(db)
     return cursor.rowcount
@@ -275,7 +272,7 @@ def raised_between(db: sqlite_utils.Database, community: str, start: datetime, e
     raised, automatic = db.execute(
         f"SELECT count(*), coalesce(sum(coalesce(auto_action, '') NOT IN ({_marks(PASSIVE_AUTO)})), 0) FROM {TABLE}"
         f" WHERE community = ? AND created_at >= ? AND created_at < ?{where}",
-        [*PASSIVE_AUTO, community, _utc(start), _utc(end), *params],
+        [*PASSIVE_AUTO, community, utc_text(start), utc_text(end), *params],
     ).fetchone()
     return int(raised), int(automatic)
 
@@ -287,7 +284,7 @@ def decided_between(db: sqlite_utils.Database, community: str, start: datetime, 
     rows = db.execute(
         f"SELECT created_at, decided_at, status IN ({_marks(ACTED)}) FROM {TABLE}"
         f" WHERE community = ? AND decided_at >= ? AND decided_at < ?{where}",
-        [*ACTED, community, _utc(start), _utc(end), *params],
+        [*ACTED, community, utc_text(start), utc_text(end), *params],
     ).fetchall()
     return [(datetime.fromisoformat(made) if made else None, datetime.fromisoformat(done) if done else None,
              bool(acted)) for made, done, acted in rows]
@@ -297,7 +294,7 @@ def sanctioned_between(db: sqlite_utils.Database, community: str, start: datetim
                        end: datetime) -> set[tuple[str, str]]:
     """(platform, member id) of the members with a flag raised or decided in [start, end) that a moderator upheld
     or the rules acted on."""
-    begin, stop = _utc(start), _utc(end)
+    begin, stop = utc_text(start), utc_text(end)
     rows = db.execute(
         f"SELECT platform, member_id FROM {TABLE} WHERE community = ? AND member_id IS NOT NULL"
         " AND ((created_at >= ? AND created_at < ?) OR (decided_at >= ? AND decided_at < ?))"

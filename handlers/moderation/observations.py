@@ -23,6 +23,7 @@ import sqlite_utils
 from bot.actions import Content, Field
 from bot.events import PlatformName
 from bot.i18n import Catalogue
+from bot.store.instants import utc_text
 from bot.text import Link, Text
 from config.settings import Community
 from handlers.moderation.cards import rule_label
@@ -61,10 +62,6 @@ def period_end(now: datetime, tz: tzinfo, hours: int) -> datetime:
     return boundary.astimezone(UTC)
 
 
-def _utc(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat()
-
-
 # -- the digest's ledger -------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -86,7 +83,7 @@ def claim_periods(db: sqlite_utils.Database, community: str, platform: str, end:
         if last is not None:
             start = max(datetime.fromisoformat(last), end - CATCH_UP_LIMIT)
         db.execute(f"INSERT INTO {TABLE} (community, platform, period_start, period_end, status)"
-                   " VALUES (?, ?, ?, ?, ?)", [community, platform, _utc(start), _utc(end), PENDING])
+                   " VALUES (?, ?, ?, ?, ?)", [community, platform, utc_text(start), utc_text(end), PENDING])
         db.conn.commit()
     rows = db.execute(f"SELECT period_start, period_end FROM {TABLE} WHERE community = ? AND platform = ?"
                       " AND status = ? ORDER BY period_end", [community, platform, PENDING]).fetchall()
@@ -98,7 +95,7 @@ def finish_period(db: sqlite_utils.Database, period: Period, status: str, at: da
                   channel_id: str | None = None, message_id: str | None = None) -> None:
     db.execute(f"UPDATE {TABLE} SET status = ?, sent_at = ?, channel_id = ?, message_id = ?"
                " WHERE community = ? AND platform = ? AND period_end = ?",
-               [status, _utc(at), channel_id, message_id, period.community, period.platform, _utc(period.end)])
+               [status, utc_text(at), channel_id, message_id, period.community, period.platform, utc_text(period.end)])
     db.conn.commit()
 
 
@@ -127,7 +124,7 @@ def summarise(db: sqlite_utils.Database, period: Period, examples: int, kept_sin
     """The observations raised in the period on its platform: flags still in shadow (a flag a live rule joined
     since went to the moderators' queue), counted by rule and model, and the most severe few whose excerpt is
     still kept (`kept_since`: the retention period)."""
-    window = [period.community, period.platform, _utc(period.start), _utc(period.end)]
+    window = [period.community, period.platform, utc_text(period.start), utc_text(period.end)]
     where = "f.community = ? AND f.platform = ? AND f.created_at >= ? AND f.created_at < ? AND f.shadow = 1"
     count = db.execute(f"SELECT count(*) FROM moderation_flags f WHERE {where}", window).fetchone()[0]
     if not count:
@@ -143,7 +140,7 @@ def summarise(db: sqlite_utils.Database, period: Period, examples: int, kept_sin
     picked = db.execute(
         f"SELECT f.id, f.severity, f.rules, f.excerpt, f.link FROM moderation_flags f WHERE {where}"
         f" AND f.excerpt IS NOT NULL AND f.created_at >= ? ORDER BY {SEVERITY_ORDER} DESC, f.created_at DESC,"
-        " f.id DESC LIMIT ?", [*window, _utc(kept_since), examples],
+        " f.id DESC LIMIT ?", [*window, utc_text(kept_since), examples],
     ).fetchall() if examples else []
     return Summary(
         int(count),
