@@ -14,7 +14,10 @@ A whole-table `GROUP BY` is shown for scale only. Goals: the report at most half
 from 1 million to 10 million events (growth shown when both sizes ran).
 
 Times are CPU seconds of this process (SQLite runs in the calling thread here): on a shared machine the wall
-clock mostly measures the neighbours, while the CPU time is the work done.
+clock mostly measures the neighbours, while the CPU time is the work done. The warm report takes milliseconds,
+so one timing of it is mostly noise: the report is built `PASSES` times and the median pass is kept, and so is
+the week scan (a pass that pays for reading pages into the cache is one of nine);
+the spread of the report's passes is shown beside it.
 
 Left out: rendering and sending the cards (the `pipeline` scenario runs Monday's report on the console), and
 the Slack and Discord calls.
@@ -22,8 +25,10 @@ the Slack and Discord calls.
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +46,7 @@ from schedules.report.builder import build_report
 from schedules.report.weeks import IsoWeek
 
 SCENARIO = "report"
+PASSES = 9  # of the warm report and of the week scan: the median pass is the figure
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KINDS = ("message", "reply", "reaction", "join", "leave")
 WEEK_SCAN = (
@@ -69,19 +75,30 @@ def _report_times(folder: Path, members: int, events: int) -> dict:
     roll_up_recent(store.db, community, now - timedelta(hours=5))  # the night before this report
     figures["nightly_s"] = time.process_time() - started
     started = time.process_time()
-    report = build_report(store.db, community, week, now)
-    figures["warm_s"] = time.process_time() - started
+    report = build_report(store.db, community, week, now)  # the first pass after the night: it counts too
+    warm = [time.process_time() - started, *_passes(lambda: build_report(store.db, community, week, now), PASSES - 1)]
+    figures["warm_s"] = statistics.median(warm)
+    figures["warm_spread"] = f"passes {min(warm) * 1000:.1f}–{max(warm) * 1000:.1f} ms"
     start, end = week.epoch_bounds(community.tz)
     started = time.process_time()
     store.db.execute(f"SELECT platform, kind, count(*) FROM {EVENTS} GROUP BY platform, kind").fetchall()
     figures["scan_all_s"] = time.process_time() - started
     figures["plan"] = _week_scan_plan(store.db, start, end)
-    started = time.process_time()
-    store.db.execute(WEEK_SCAN, [start, end]).fetchall()
-    figures["scan_week_s"] = time.process_time() - started
+    figures["scan_week_s"] = statistics.median(
+        _passes(lambda: store.db.execute(WEEK_SCAN, [start, end]).fetchall(), PASSES))
     figures["active"] = float(report.overall.numbers["active_members"] or 0)
     store.close()
     return figures
+
+
+def _passes(work: Callable[[], object], count: int) -> list[float]:
+    """CPU seconds of each of `count` runs of `work`."""
+    times = []
+    for _ in range(count):
+        started = time.process_time()
+        work()
+        times.append(time.process_time() - started)
+    return times
 
 
 def _appoint(db, community: str, now: datetime) -> None:
@@ -104,9 +121,10 @@ def _size(folder: Path, members: int, events: int) -> list[Measure]:
     ratio = figures["warm_s"] / figures["scan_week_s"]
     return [
         Measure(SCENARIO, f"{size}: weekly report (after the nightly roll-up)", "time", figures["warm_s"], "s",
-                note=f"{members:,} members, {events:,} events over a year"),
+                note=f"{members:,} members, {events:,} events over a year; median of {PASSES}"
+                f" ({figures['warm_spread']})"),
         Measure(SCENARIO, f"{size}: week-range scan of the events index (baseline)", "time",
-                figures["scan_week_s"], "s", note=figures["plan"]),
+                figures["scan_week_s"], "s", note=f"median of {PASSES}; {figures['plan']}"),
         Measure(SCENARIO, f"{size}: report / week-range scan", "ratio", ratio, "", "<= 0.5"),
         Measure(SCENARIO, f"{size}: nightly roll-up", "time", figures["nightly_s"], "s",
                 note="the 8 days and 2 weeks before, from raw rows"),

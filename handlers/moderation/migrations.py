@@ -95,3 +95,11 @@ def m005_observation_digests(db: sqlite_utils.Database) -> None:
         pk=("community", "platform", "period_end"),
         not_null={"period_start", "status"},
     )
+
+
+@moderation()
+def m006_observation_digest_attempts(db: sqlite_utils.Database) -> None:
+    """When a digest's post was last attempted: the period is `sending` from just before the platform call until
+    it is marked `posted`, so a crash in between is settled at the next start by looking the post up by its key
+    instead of posting it a second time."""
+    db.table("moderation_observation_digests").add_column("attempted_at", str)

@@ -7,8 +7,10 @@ of their own (`channels.observations`, where the buttons let moderators measure 
 store (`moderation stats`). The flag is always written first; only where it is announced changes.
 
 This module holds the routing, the digest's ledger (one row per community, platform and period, written as
-`pending` before the post and marked `posted` after it, so a failed post is retried and a period is never
-summed twice) and the digest's content. Functions taking a database run on the store's thread.
+`pending` when the period ends, `sending` just before the platform call and `posted` after it, so a failed post
+is retried, a period is never summed twice, and a crash between the post and its mark is settled by looking the
+post up by its key, never by posting it again) and the digest's content. Functions taking a database run on
+the store's thread.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from config.settings import Community
 from handlers.moderation.cards import rule_label
 
 TABLE = "moderation_observation_digests"
-PENDING, POSTED, EMPTY = "pending", "posted", "empty"
+PENDING, SENDING, POSTED, EMPTY = "pending", "sending", "posted", "empty"
 SEVERITY_ORDER = "CASE f.severity WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
 _MODEL = re.compile(r"^(abuse|spam|community) model\b")
 CATCH_UP_LIMIT = timedelta(days=7)  # a digest after a long stop covers at most the last week
@@ -69,13 +71,20 @@ class Period:
     platform: str
     start: datetime
     end: datetime
+    attempted_at: datetime | None = None  # set while `sending`: the post may be on the platform already
+
+    @property
+    def key(self) -> str:
+        """The digest's idempotency key: the platform keeps it with the post, so the post can be found again."""
+        return f"digest:{self.community}:{self.platform}:{utc_text(self.end)}"
 
 
 def claim_periods(db: sqlite_utils.Database, community: str, platform: str, end: datetime,
                   hours: int) -> list[Period]:
-    """The periods to send now, oldest first: those a failed post left `pending`, and the one ending at `end` if
-    it is not in the ledger yet (written `pending` here, in the same transaction). The new period starts where
-    the last one ended (at most a week back), or `hours` before `end` for the first digest ever."""
+    """The periods to send now, oldest first: those a failed post left `pending`, those a crash left `sending`
+    (with the instant of the attempt), and the one ending at `end` if it is not in the ledger yet (written
+    `pending` here, in the same transaction). The new period starts where the last one ended (at most a week
+    back), or `hours` before `end` for the first digest ever."""
     last = db.execute(f"SELECT max(period_end) FROM {TABLE} WHERE community = ? AND platform = ?",
                       [community, platform]).fetchone()[0]
     if last is None or datetime.fromisoformat(last) < end:
@@ -85,10 +94,26 @@ def claim_periods(db: sqlite_utils.Database, community: str, platform: str, end:
         db.execute(f"INSERT INTO {TABLE} (community, platform, period_start, period_end, status)"
                    " VALUES (?, ?, ?, ?, ?)", [community, platform, utc_text(start), utc_text(end), PENDING])
         db.conn.commit()
-    rows = db.execute(f"SELECT period_start, period_end FROM {TABLE} WHERE community = ? AND platform = ?"
-                      " AND status = ? ORDER BY period_end", [community, platform, PENDING]).fetchall()
-    return [Period(community, platform, datetime.fromisoformat(start), datetime.fromisoformat(stop))
-            for start, stop in rows]
+    rows = db.execute(f"SELECT period_start, period_end, status, attempted_at FROM {TABLE} WHERE community = ?"
+                      " AND platform = ? AND status IN (?, ?) ORDER BY period_end",
+                      [community, platform, PENDING, SENDING]).fetchall()
+    return [Period(community, platform, datetime.fromisoformat(start), datetime.fromisoformat(stop),
+                   datetime.fromisoformat(attempted) if status == SENDING and attempted else None)
+            for start, stop, status, attempted in rows]
+
+
+def mark_sending(db: sqlite_utils.Database, period: Period, at: datetime) -> None:
+    """Written (and committed) before the platform call: from here on the post may exist."""
+    db.execute(f"UPDATE {TABLE} SET status = ?, attempted_at = ? WHERE community = ? AND platform = ?"
+               " AND period_end = ?", [SENDING, utc_text(at), period.community, period.platform, utc_text(period.end)])
+    db.conn.commit()
+
+
+def release_period(db: sqlite_utils.Database, period: Period) -> None:
+    """The platform refused the post: it does not exist, so the period goes back to `pending`."""
+    db.execute(f"UPDATE {TABLE} SET status = ?, attempted_at = NULL WHERE community = ? AND platform = ?"
+               " AND period_end = ?", [PENDING, period.community, period.platform, utc_text(period.end)])
+    db.conn.commit()
 
 
 def finish_period(db: sqlite_utils.Database, period: Period, status: str, at: datetime,

@@ -1,9 +1,12 @@
 """The periodic digest of observations, one per community and platform, at local hours that are multiples of
 `moderation.observations.digest_hours` (midnight for the daily default); looked at every hour and at start.
 
-Each period is claimed in the store (`pending`) before its post and marked `posted` after the platform took it,
-so a post the platform refused or a platform that is not running leaves it `pending`, sent at the next wake-up;
-a period with no observation is marked `empty` and posts nothing. Examples only show excerpts the retention
+Each period is claimed in the store (`pending`) when it ends, marked `sending` just before its post (with the
+period's key, which the platform keeps with the post) and `posted` after the platform took it. A platform that
+is not running leaves it `pending`; a post the platform refused for good puts it back to `pending`; a failure
+that may have posted it anyway (a timeout), or a crash between the post and its mark, leaves it `sending`, and
+the next wake-up looks the post up by its key before posting: found, it is marked `posted`, never posted twice.
+A period with no observation is marked `empty` and posts nothing. Examples only show excerpts the retention
 period still keeps.
 """
 
@@ -17,17 +20,19 @@ from functools import partial
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.actions import Post
+from bot.actions import Content, FindPost, Post
 from bot.clock import Clock
 from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
+from bot.platform import Capability
 from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import PLATFORM_KEYS, Community
 from handlers.moderation import observations
 
 log = logging.getLogger(__name__)
+LOOKUP_MARGIN = timedelta(minutes=5)  # the platform's clock may run a little behind ours
 
 
 def job_id(community_id: str) -> str:
@@ -85,8 +90,19 @@ class ObservationDigest:
                     continue
                 content = observations.digest_content(summary, period, self.catalogue, community.locale,
                                                       community.tz)
-                result = await self.outbox.send(platform, Post(channel_id=channel, content=content))
+                if period.attempted_at is not None:
+                    settled = await self._settle(platform, channel, period, content)
+                    if settled is None:
+                        break  # not known yet whether it was posted: asked again at the next wake-up
+                    if settled:
+                        posted += 1
+                        continue
+                await self.store.run(partial(observations.mark_sending, period=period, at=now))
+                result = await self.outbox.send(platform, Post(channel_id=channel, content=content,
+                                                               idempotency_key=period.key))
                 if not result.ok:
+                    if result.permanent:
+                        await self.store.run(partial(observations.release_period, period=period))
                     log.warning("observations of %s on %s until %s: digest not posted (%s); retried at the next"
                                 " wake-up", community.id, key, period.end.isoformat(), result.error)
                     break  # the later periods wait behind this one, in order
@@ -95,3 +111,24 @@ class ObservationDigest:
                                              message_id=result.message_id))
                 posted += 1
         return posted
+
+    async def _settle(self, platform: PlatformName, channel: str, period: observations.Period,
+                      content: Content) -> bool | None:
+        """A period left `sending`: True when its post is found on the platform (and now marked `posted`), False
+        when it is surely not there (post it), None when the platform cannot tell yet. A platform that cannot
+        look posts up gets the digest again: a digest twice is better than none."""
+        assert period.attempted_at is not None
+        if not self.outbox.can(platform, Capability.MESSAGE_LOOKUP):
+            return False
+        found = await self.outbox.send(platform, FindPost(channel_id=channel, idempotency_key=period.key,
+                                                          since=period.attempted_at - LOOKUP_MARGIN, content=content))
+        if found.ok:
+            await self.store.run(partial(observations.finish_period, period=period, status=observations.POSTED,
+                                         at=self.clock.now(), channel_id=found.channel_id or channel,
+                                         message_id=found.message_id))
+            return True
+        if found.permanent:
+            return False
+        log.warning("observations of %s on %s until %s: cannot tell yet whether the digest was posted (%s)",
+                    period.community, period.platform, period.end.isoformat(), found.error)
+        return None

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.actions import ActionResult, EditMessage, Post
+from bot.actions import ActionResult, EditMessage, FindPost, Post
 from bot.events import PlatformName
 from bot.text import Link
 from config.loader import ConfigError, feature_check, parse_settings
 from handlers.moderation import observations
-from tests.moderation.conftest import BASE_TOML, CLAIRE, T0
+from tests.moderation.conftest import BASE_TOML, CLAIRE, T0, Bot
 from tests.recording import RecordingPlatform
 
 SHADOW_CAPS = "caps = { shadow = true }"
@@ -83,9 +83,11 @@ async def test_a_digest_the_platform_refuses_is_sent_again_once(make_bot):
     platform.refused.add("modq")
     await wakeups.advance_to(MIDNIGHT_PARIS + timedelta(minutes=1))
     assert platform.refusals == 1 and digests_in(platform) == []
-    assert [r["status"] for r in observations.digests(bot.store.db, "demo")][-1] == "pending"
+    # a server error may have posted it anyway: it stays `sending`, and the next look asks the platform first
+    assert [r["status"] for r in observations.digests(bot.store.db, "demo")][-1] == "sending"
     await wakeups.advance_to(MIDNIGHT_PARIS + timedelta(hours=1, minutes=1))
-    assert platform.refusals == 2  # tried again at the next hourly look
+    assert platform.refusals == 2  # not found there: tried again at the next hourly look
+    assert len(platform.of_type(FindPost)) == 1
     platform.refused.clear()
     await wakeups.advance_to(MIDNIGHT_PARIS + timedelta(hours=2, minutes=1))
     [digest] = digests_in(platform)
@@ -93,6 +95,46 @@ async def test_a_digest_the_platform_refuses_is_sent_again_once(make_bot):
     await wakeups.advance_to(MIDNIGHT_PARIS + timedelta(days=1, hours=1))  # the next day had none: no post
     assert len(digests_in(platform)) == 1
     assert [r["status"] for r in observations.digests(bot.store.db, "demo")] == ["empty", "posted", "empty"]
+
+
+class KilledAfterThePost(Exception):
+    """Stands for the process dying between the platform's answer and the store's `posted`."""
+
+
+@pytest.mark.parametrize("reached_the_platform", [True, False])
+async def test_a_crash_around_the_digest_post_never_posts_it_twice_nor_loses_it(tmp_path, monkeypatch,
+                                                                                 reached_the_platform):
+    platform = RefusingPlatform()  # one platform across both runs: its history outlives the bot
+    first = await Bot(tmp_path, SHADOW_CAPS, platform=platform).start()
+    await first.post("WHY DOES NOBODY EVER ANSWER HERE")
+    finish = observations.finish_period
+
+    def killed(db, period, status, *args, **kwargs):
+        if status == observations.POSTED:
+            raise KilledAfterThePost
+        return finish(db, period, status, *args, **kwargs)
+
+    monkeypatch.setattr(observations, "finish_period", killed)
+    if not reached_the_platform:
+        platform.refused.add("modq")
+    await first.app.services.wakeups.advance_to(MIDNIGHT_PARIS + timedelta(minutes=1))
+    assert [r["status"] for r in observations.digests(first.store.db, "demo")][-1] == "sending"
+    assert len(digests_in(platform)) == int(reached_the_platform)
+    await first.stop()
+
+    monkeypatch.setattr(observations, "finish_period", finish)
+    platform.refused.clear()
+    second = Bot(tmp_path, SHADOW_CAPS, platform=platform)
+    second.clock.set(MIDNIGHT_PARIS + timedelta(minutes=30))
+    await second.start()  # the start's catch-up settles the period left `sending`
+    try:
+        [digest] = digests_in(platform)  # exactly once, whether the crash came before or after the platform took it
+        rows = observations.digests(second.store.db, "demo")
+        assert [r["status"] for r in rows][-1] == "posted"
+        assert rows[-1]["message_id"] == platform.answered(digest)
+        assert digest.idempotency_key == "digest:demo:console:2026-11-23T23:00:00+00:00"
+    finally:
+        await second.stop()
 
 
 async def test_examples_keep_to_the_retention_period_after_a_long_outage(make_bot):
