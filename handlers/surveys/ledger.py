@@ -141,14 +141,15 @@ def last_asked(db: sqlite_utils.Database, community: str, platform: str) -> dict
     return {r[0]: int(r[1]) for r in rows}
 
 
-def queue(db: sqlite_utils.Database, survey: Survey, member_ids: list[str], now: int) -> int:
+def queue(db: sqlite_utils.Database, survey: Survey, accounts: list[tuple[str, str]], now: int) -> int:
+    """Queue the DMs of a survey to `accounts` ((platform, member id): a survey asks on every platform)."""
     with db.atomic():
         db.conn.executemany(
             f"INSERT OR IGNORE INTO {RECIPIENTS} (survey_id, community, platform, member_id, status, queued_at)"
             " VALUES (?, ?, ?, ?, 'pending', ?)",
-            [(survey.id, survey.community, survey.platform, m, now) for m in member_ids],
+            [(survey.id, survey.community, platform, member_id, now) for platform, member_id in accounts],
         )
-    return len(member_ids)
+    return len(accounts)
 
 
 def claim_pending(db: sqlite_utils.Database, survey_id: int, limit: int) -> list[Recipient]:

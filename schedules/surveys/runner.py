@@ -9,10 +9,11 @@ Everything is read from the store at each wake-up (`surveys:tick` every minute),
 a survey due to start or close while the bot was down is started or closed at the next tick; DMs queued but
 not sent are sent then; a DM interrupted by a crash counts as sent (a member is never asked twice on a guess).
 
-Who is asked by DM: the members of the survey's platform active in the last `active_weeks` weeks (the
-engagement log's owner says who, `handlers/engagement/presence.active_since`), minus staff, minus members who
-opted out of surveys or of counting (`/survey opt-out`, `/privacy opt-out`), minus members queued or sent any
-survey in the last `repeat_days` days, at most `max_recipients`.
+Who is asked by DM: the members active in the last `active_weeks` weeks on every platform of the community that
+is running (the engagement log's owner says who, `handlers/engagement/presence.active_since`), minus staff,
+minus members who opted out of surveys or of counting (`/survey opt-out`, `/privacy opt-out`), minus members
+queued or sent any survey in the last `repeat_days` days, a person with linked accounts once, at most
+`max_recipients` in all.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.store import Store
 from bot.wakeups import Wakeups
-from config.settings import Community
+from config.settings import PLATFORM_KEYS, Community
 from handlers.engagement.presence import active_since
 from handlers.privacy.accounts import Account, accounts_of
 from handlers.surveys import ledger
@@ -100,15 +101,21 @@ class SurveyRunner:
         await self.store.run(lambda db: ledger.set_message(db, survey.id, result.channel_id, result.message_id))
         return Started(posted=True)
 
+    def _audience_platforms(self, survey: ledger.Survey, community: Community) -> list[str]:
+        """The platforms a DM survey asks on: the one it was started from first, then every other platform of the
+        community that is running here (one community, one survey: its members are asked wherever they are)."""
+        others = [key for key in PLATFORM_KEYS if key != survey.platform and community.space(key) is not None
+                  and self.outbox.has(PlatformName(key))]
+        return [survey.platform, *others]
+
     async def _queue(self, survey: ledger.Survey, community: Community) -> int:
         if self.flush is not None:
             await self.flush()
         settings = community.surveys
         now = self._now()
-        platform = survey.platform
+        platforms = self._audience_platforms(survey, community)
 
         def choose(db) -> int:
-            active = active_since(db, community.id, platform, now - settings.active_weeks * 7 * DAY)
             since = now - settings.repeat_days * DAY
             excluded: dict[str, set[str]] = {}  # per platform: opted out of surveys, or asked in the period
 
@@ -120,20 +127,24 @@ class SurveyRunner:
                     self.optouts.is_opted_out(community.id, account.platform, account.member_id)
 
             # a person is one member: an account linked to one that was asked or opted out is left out too, and
-            # a person with two active accounts here is asked on the first only
-            # members never asked come first, then those asked longest ago: with max_recipients, everyone's turn
-            # comes, instead of the same first ids every time
-            last = ledger.last_asked(db, community.id, platform)
-            chosen: list[str] = []
+            # a person with two active accounts (on one platform or across two) is asked on the first only, the
+            # survey's own platform first; members never asked come first, then those asked longest ago: with
+            # max_recipients, everyone's turn comes, instead of the same first ids every time
+            candidates: list[tuple[int, int, str, str]] = []
+            for rank, platform in enumerate(platforms):
+                active = active_since(db, community.id, platform, now - settings.active_weeks * 7 * DAY)
+                last = ledger.last_asked(db, community.id, platform)
+                candidates += [(last.get(member_id, 0), rank, member_id, platform) for member_id in active]
+            chosen: list[Account] = []
             people: set[tuple[Account, ...]] = set()
-            for member_id in sorted(active, key=lambda m: (last.get(m, 0), m)):
+            for _, _, member_id, platform in sorted(candidates):
                 if len(chosen) >= settings.max_recipients:
                     break
                 person = tuple(accounts_of(db, community.id, Account(platform, member_id)))
                 if person not in people and not any(left_out(a) for a in person):
                     people.add(person)
-                    chosen.append(member_id)
-            return ledger.queue(db, survey, sorted(chosen), now)
+                    chosen.append(Account(platform, member_id))
+            return ledger.queue(db, survey, [(a.platform, a.member_id) for a in sorted(chosen)], now)
 
         return await self.store.run(choose)
 
