@@ -6,13 +6,15 @@ The member is named, never pinged (a ping would tell them they were flagged); a 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from bot.actions import Button, ButtonStyle, Content, Field
 from bot.i18n import Catalogue
-from bot.text import Link, MentionChannel, Text
+from bot.templates import format_value
+from bot.text import Link, MentionChannel, Plain, Span, Text
 from handlers.moderation.details import localised_detail
 
 VERBS = ("dismiss", "delete", "warn", "timeout")
@@ -54,7 +56,61 @@ def flag_card(
 
     Delete, Warn and Timeout can all apply to one flag, in any order: each one done shows in the footer (who,
     when) and its button goes; Dismiss only makes sense while nothing was done. A dismissed flag has no buttons.
+    The words every flag with the same rules, details, severity, origin and automatic action shares come from
+    a cached frame (`card_frame`); a card fills in only its own: its number, the member, the channel, the
+    excerpt, the link and the decisions so far.
     """
+    frame = card_frame(catalogue, locale, str(flag["severity"]), bool(flag["shadow"]), _hits_of(rules),
+                       flag["source"] == "report", flag["auto_action"] or "flag")
+    flag_id = int(flag["id"])
+    fields = [
+        frame.rules,
+        Field(frame.member_label, Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
+        Field(frame.channel_label, Text((MentionChannel(flag["channel_id"]),))),
+    ]
+    if flag["excerpt"]:
+        fields.append(Field(frame.excerpt_label, Text((Plain(flag["excerpt"]),)), inline=False))
+    fields.append(Field(frame.link_label, Text((Link(flag["link"], frame.open_message),))))
+    fields.extend(frame.trailing)
+    buttons = tuple(Button(f"mod:{verb}:{flag_id}", *frame.buttons[verb])
+                    for verb in remaining_verbs(flag, actions, can_timeout))
+    footer = _decisions(flag, actions, catalogue, locale, tz, names, decided_by_name)
+    return Content(title=frame.title(flag_id, locale), fields=tuple(fields), footer=footer, buttons=buttons)
+
+
+Hits = tuple[tuple[str, str, bool], ...]  # (rule, detail, shadow) of each rule that hit, in the card's order
+
+
+@dataclass(frozen=True, slots=True)
+class CardFrame:
+    """What the cards of all flags alike share (same locale, severity, rules and details, origin, automatic
+    action): drawn once, filled in per flag. The title keeps its number's placeholder (`{id}`) as written."""
+
+    title_spans: tuple[Span, ...]
+    rules: Field
+    member_label: str
+    channel_label: str
+    excerpt_label: str
+    link_label: str
+    open_message: str
+    trailing: tuple[Field, ...]  # the origin (a member's report) and the automatic action, when there are
+    buttons: Mapping[str, tuple[str, ButtonStyle]]  # verb -> (label, style)
+
+    def title(self, flag_id: int, locale: str) -> Text:
+        """The title with the flag's number written as the locale writes numbers (« 1 234 »)."""
+        number = format_value(flag_id, None, locale).plain()
+        return Text(tuple(Plain(span.value.replace(ID_MARK, number)) if type(span) is Plain else span
+                          for span in self.title_spans))
+
+
+ID_MARK = "{id}"
+
+
+@lru_cache(maxsize=1024)
+def card_frame(catalogue: Catalogue, locale: str, severity: str, shadow: bool, hits: Hits, reported: bool,
+               auto_action: str) -> CardFrame:
+    """The frame of a card (cached: every flag draws a card, and most share their rules and details with many
+    earlier ones; a score's two decimals make at most a hundred details per model rule)."""
     def say(key: str, **values) -> Text:
         if not values:
             return _fixed(catalogue, locale, key)
@@ -63,50 +119,61 @@ def flag_card(
     def label(key: str) -> str:
         return _fixed_plain(catalogue, locale, key)
 
-    severity = say(f"severity_{flag['severity']}")
-    title_key = "card_title_shadow" if flag["shadow"] else "card_title"
-    title = say(title_key, id=int(flag["id"]), severity=severity)
+    title = catalogue.text(locale, "moderation.card_title_shadow" if shadow else "moderation.card_title",
+                           severity=say(f"severity_{severity}"))  # the number stays `{id}`, filled per flag
     rule_lines = [
-        Text.of(say(f"rule_{row['rule']}"),
-                Text.of(" (", localised_detail(row["rule"], row["detail"], say), ")") if row["detail"] else "")
-        + (Text.of(" ", say("shadow_mark")) if row["shadow"] else Text())
-        for row in rules
+        Text.of(say(f"rule_{rule}"), Text.of(" (", localised_detail(rule, detail, say), ")") if detail else "")
+        + (Text.of(" ", say("shadow_mark")) if hit_shadow else Text())
+        for rule, detail, hit_shadow in hits
     ]
-    fields = [
-        Field(label("field_rules"), Text.of(*_joined(rule_lines, label("rules_separator"))),
-              inline=False),
-        Field(label("field_member"), Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
-        Field(label("field_channel"), Text.of(MentionChannel(flag["channel_id"]))),
-    ]
-    if flag["excerpt"]:
-        fields.append(Field(label("field_excerpt"), Text.of(flag["excerpt"]), inline=False))
-    fields.append(Field(label("field_link"), Text.of(Link(flag["link"], label("open_message")))))
-    if flag["source"] == "report":
-        fields.append(Field(label("field_source"), say("source_report")))
-    if flag["auto_action"] and flag["auto_action"] != "flag":
-        fields.append(Field(label("field_auto"), say(f"auto_{flag['auto_action']}")))
-    names = dict(names or {})
+    trailing = []
+    if reported:
+        trailing.append(Field(label("field_source"), say("source_report")))
+    if auto_action != "flag":
+        trailing.append(Field(label("field_auto"), say(f"auto_{auto_action}")))
+    return CardFrame(
+        title_spans=title.spans,
+        rules=Field(label("field_rules"), Text.of(*_joined(rule_lines, label("rules_separator"))), inline=False),
+        member_label=label("field_member"),
+        channel_label=label("field_channel"),
+        excerpt_label=label("field_excerpt"),
+        link_label=label("field_link"),
+        open_message=label("open_message"),
+        trailing=tuple(trailing),
+        buttons={verb: (label(f"button_{verb}"), _style(verb)) for verb in VERBS},
+    )
+
+
+def _hits_of(rules: list[Mapping[str, Any]]) -> Hits:
+    return tuple((str(row["rule"]), str(row["detail"] or ""), bool(row["shadow"])) for row in rules)
+
+
+def _decisions(flag: Mapping[str, Any], actions: Sequence[Mapping[str, Any]], catalogue: Catalogue, locale: str,
+               tz: tzinfo, names: Mapping[str, str] | None, decided_by_name: str) -> Text | None:
+    """The footer: who decided what, and when (None while nothing was decided, as on every new flag)."""
+    if not actions and (flag["status"] == "open" or not flag["decided_at"]):
+        return None
+    def say(key: str, **values) -> Text:
+        return catalogue.text(locale, f"moderation.{key}", **values)
+
+    known = dict(names or {})
     if decided_by_name and flag["decided_by"]:
-        names.setdefault(flag["decided_by"], decided_by_name)
-    done = remaining_verbs(flag, actions, can_timeout)
-    buttons = tuple(Button(f"mod:{verb}:{flag['id']}", label(f"button_{verb}"), _style(verb)) for verb in done)
+        known.setdefault(flag["decided_by"], decided_by_name)
     lines: list[Text] = []
     if flag["status"] == "dismissed" or (flag["status"] != "open" and not actions):
-        lines.append(say("decided", decision=say(f"decision_{flag['status']}"),
-                         moderator=names.get(flag["decided_by"] or "", flag["decided_by"] or ""),
+        lines.append(say("decided", decision=_fixed(catalogue, locale, f"decision_{flag['status']}"),
+                         moderator=known.get(flag["decided_by"] or "", flag["decided_by"] or ""),
                          at=datetime.fromisoformat(flag["decided_at"]).astimezone(tz)))
     for row in actions:
         at = datetime.fromisoformat(row["at"]).astimezone(tz)
-        lines.append(say("decided", decision=say(f"decision_{STATUS_OF[row['action']]}"),
-                         moderator=names.get(row["by"], row["by"]), at=at))
-    footer = Text.of(*_joined(lines, "\n")) if lines else None
-    return Content(title=title, fields=tuple(fields), footer=footer, buttons=buttons)
+        lines.append(say("decided", decision=_fixed(catalogue, locale, f"decision_{STATUS_OF[row['action']]}"),
+                         moderator=known.get(row["by"], row["by"]), at=at))
+    return Text.of(*_joined(lines, "\n")) if lines else None
 
 
 @lru_cache(maxsize=512)
 def _fixed(catalogue: Catalogue, locale: str, key: str) -> Text:
-    """A card's words that take no value (labels, buttons, severities, rule names), rendered once per locale:
-    every flag draws its card, so the catalogue is not walked again for the same words each time."""
+    """A card's words that take no value (labels, buttons, severities, rule names), rendered once per locale."""
     return catalogue.text(locale, f"moderation.{key}")
 
 

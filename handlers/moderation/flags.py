@@ -152,13 +152,37 @@ CardRef = tuple[int, str, str]  # (flag id, card channel id, card message id)
 
 def raise_flag(db: sqlite_utils.Database, draft: FlagDraft, cards: tuple[CardRef, ...] = ()) -> Raised:
     """The flag path's only store trip: the card references learnt since the last trip, then the flag (with its
-    automatic action), in one transaction, and the stored rows its card is drawn from."""
+    automatic action), in one transaction, and the stored rows its card is drawn from.
+
+    A new flag's rows are what the draft wrote (`new_rows`), so they are not read back; a flag that absorbed
+    the hits of an earlier one on the same message is read back, since the store merged the two."""
     with db.atomic():
         _write_cards(db, cards)
         flag_id, created = _record(db, draft)
-    flag = get_flag(db, flag_id)
-    assert flag is not None
-    return Raised(flag, flag_rules(db, flag_id), flag_actions(db, flag_id) if not created else [], created)
+    if created:
+        flag, rules = new_rows(draft, flag_id)
+        return Raised(flag, rules, [], True)
+    stored = get_flag(db, flag_id)
+    assert stored is not None
+    return Raised(stored, flag_rules(db, flag_id), flag_actions(db, flag_id), False)
+
+
+def new_rows(draft: FlagDraft, flag_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The rows a new flag has in the store once `draft` is written under `flag_id` (its flag row and its rule
+    hits ordered by rule, as `get_flag` and `flag_rules` read them): its card needs no read of its own."""
+    flag = {
+        "id": flag_id, "community": draft.community, "platform": draft.platform, "space_id": draft.space_id,
+        "channel_id": draft.channel_id, "message_id": draft.message_id, "member_id": draft.member_id,
+        "severity": draft.severity, "rules": ",".join(sorted({hit.rule for hit in draft.hits})),
+        "shadow": int(draft.shadow), "source": draft.source, "excerpt": draft.excerpt, "link": draft.link,
+        "created_at": utc_text(draft.created_at), "status": OPEN, "auto_action": draft.auto_action,
+        "decided_by": None, "decided_at": None, "card_channel_id": None, "card_message_id": None,
+        "reporter_id": draft.reporter_id,
+    }  # fmt: skip
+    by_rule = {hit.rule: hit for hit in draft.hits}  # a rule hit twice is stored once, the later hit replacing
+    rules = [{"flag_id": flag_id, "rule": rule, "severity": hit.severity, "shadow": int(hit.shadow),
+              "detail": hit.detail[:200]} for rule, hit in sorted(by_rule.items())]
+    return flag, rules
 
 
 def set_cards(db: sqlite_utils.Database, cards: tuple[CardRef, ...]) -> None:

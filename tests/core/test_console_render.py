@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.actions import Content, Field
-from bot.platforms.console.render import render_content
+from bot.platforms.console.render import indent_after_first, render_content
 from bot.platforms.console.words import Words
 from bot.text import Text
 
@@ -42,3 +44,13 @@ def test_an_empty_message_and_an_unknown_locale():
 
 def test_member_names_are_filled_as_text_never_as_template():
     assert Words("en")("joined", member="{member}") == "→ {member} joined"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(("fr", "en")), st.text(max_size=20), st.text(max_size=40))
+def test_a_field_reads_as_its_template_fills_it(locale, name, value):
+    """The field's words are rendered once per label and the value put in between: the line is the template
+    filled with both, whatever they hold (braces, markup, the template's own placeholders)."""
+    words = Words(locale)
+    lines = render_content(Content(fields=(Field(name, Text.of(value)),)), name_of, words)
+    assert lines == indent_after_first(f"  • {words('field', name=name, value=value)}", 4)

@@ -1,4 +1,4 @@
-"""The flag path's cost, counted: one store trip per flag, cards drawn from words rendered once per locale.
+"""The flag path's cost, counted: one store trip per flag, cards drawn from frames rendered once per kind of flag.
 
 A flagged message is the bot's most expensive ordinary event; these tests count the work it does (store trips,
 catalogue renders) rather than time it, so they hold on a loaded machine. What the flag path must still do is
@@ -84,9 +84,11 @@ async def test_the_stop_writes_the_last_card_reference(tmp_path):
 
 
 async def test_a_card_renders_only_its_own_values(make_bot, monkeypatch):
-    """Labels, buttons, severities and rule names come from a cache; a card renders its title and details."""
+    """A card is filled in from its cached frame: once flags with the same rules and details have been seen,
+    drawing another card renders nothing from the catalogue (its number, member, channel and excerpt are its
+    own, written without a template)."""
     bot = await make_bot(locale="fr")
-    await post_flags(bot, 1)  # the first card fills the cache
+    await post_flags(bot, len(OFFENSIVE))  # one flag of each kind fills the frames
     renders: list[str] = []
     original = Catalogue.text
 
@@ -96,11 +98,16 @@ async def test_a_card_renders_only_its_own_values(make_bot, monkeypatch):
 
     monkeypatch.setattr(Catalogue, "text", counted)
     await post_flags(bot, FLAGS)
-    cards = bot.platform.of_type(Post)[1:]
+    cards = bot.platform.of_type(Post)[len(OFFENSIVE):]
     assert len(cards) == FLAGS
-    assert all(card.content.title.plain().startswith("Signalement n°") for card in cards), cards[0].content.title
-    assert len([key for key in renders if key == "moderation.card_title"]) == FLAGS
-    assert len(renders) <= 3 * FLAGS  # the title, and at most a detail or two: never the labels again
+    numbers = [card.content.title.plain() for card in cards]
+    assert numbers == [f"Signalement n°\u00a0{flag['id']} — gravité {flag_severity_fr(flag)}"
+                       for flag in bot.flags()[len(OFFENSIVE):]]
+    assert renders == []
+
+
+def flag_severity_fr(flag) -> str:
+    return {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}[flag["severity"]]
 
 
 async def test_a_flag_and_its_hits_are_one_commit(make_bot):
@@ -116,3 +123,16 @@ async def test_a_flag_and_its_hits_are_one_commit(make_bot):
     assert len(commits) == FLAGS
     assert len(bot.flags()) == FLAGS + 1
     assert all(len([r for r in bot.flag_rules() if r["flag_id"] == f["id"]]) >= 1 for f in bot.flags())
+
+
+async def test_a_new_flags_card_reads_nothing_back(make_bot):
+    """A new flag's card is drawn from the rows its draft wrote: the trip reads only whether the message already
+    has an open flag (whose hits a new finding would join), never the flag, its hits or its actions again."""
+    bot = await make_bot()
+    statements: list[str] = []
+    bot.store.db.conn.set_trace_callback(statements.append)
+    await post_flags(bot, FLAGS)
+    bot.store.db.conn.set_trace_callback(None)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "moderation_flag" in s]
+    assert len(reads) == FLAGS and all("status = " in s for s in reads), reads[:3]
+    assert len(bot.platform.of_type(Post)) == FLAGS

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from bot.actions import Content
+from bot.i18n import Catalogue
 from bot.platforms.console.words import Words
 from bot.text import Link, Markup, MentionChannel, MentionUser, Plain, Strong, Text
 
@@ -35,7 +37,8 @@ def render_content(content: Content, name_of: Callable[[str], str], words: Words
     if content.text:
         lines.append(render_text(content.text, name_of))
     for item in content.fields:
-        field = words("field", name=item.name, value=render_text(item.value, name_of))
+        before, after = _field_frame(words, item.name)
+        field = f"{before}{render_text(item.value, name_of)}{after}"
         lines.append(indent_after_first(f"  • {field}", 4))  # a value's further lines stay under its field
     if content.footer:
         lines.append(f"  ({render_text(content.footer, name_of)})")
@@ -46,6 +49,23 @@ def render_content(content: Content, name_of: Callable[[str], str], words: Words
     if content.buttons:
         lines.append("  " + " ".join(f"[{b.label}]" for b in content.buttons))
     return "\n".join(lines) if lines else words("empty")
+
+
+def _field_frame(words: Words, name: str) -> tuple[str, str]:
+    """What the console writes before and after a field's value (« Statut : »): the field's words rendered once
+    per locale and label, since every card shows the same few labels. The value is put between the two parts
+    as it is, as the template would put it."""
+    return _field_frame_of(words.catalogue, words.locale, name)
+
+
+@lru_cache(maxsize=1024)
+def _field_frame_of(catalogue: Catalogue, locale: str, name: str) -> tuple[str, str]:
+    framed = catalogue.string(locale, "console.field", name=name, value=VALUE_MARK)
+    before, _, after = framed.partition(VALUE_MARK)
+    return before, after
+
+
+VALUE_MARK = "\x00value\x00"
 
 
 def indent_after_first(block: str, prefix_width: int) -> str:
