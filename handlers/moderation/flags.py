@@ -152,19 +152,29 @@ CardRef = tuple[int, str, str]  # (flag id, card channel id, card message id)
 
 def raise_flag(db: sqlite_utils.Database, draft: FlagDraft, cards: tuple[CardRef, ...] = ()) -> Raised:
     """The flag path's only store trip: the card references learnt since the last trip, then the flag (with its
-    automatic action), in one transaction, and the stored rows its card is drawn from.
+    automatic action), in one transaction, and the stored rows its card is drawn from."""
+    [raised] = raise_flags(db, [draft], cards)
+    return raised
 
-    A new flag's rows are what the draft wrote (`new_rows`), so they are not read back; a flag that absorbed
+
+def raise_flags(db: sqlite_utils.Database, drafts: list[FlagDraft], cards: tuple[CardRef, ...] = ()) -> list[Raised]:
+    """Flags raised together (see `flag_writes`): the card references, then each flag in turn, one transaction.
+
+    A new flag's rows are what its draft wrote (`new_rows`), so they are not read back; a flag that absorbed
     the hits of an earlier one on the same message is read back, since the store merged the two."""
     with db.atomic():
         _write_cards(db, cards)
-        flag_id, created = _record(db, draft)
-    if created:
-        flag, rules = new_rows(draft, flag_id)
-        return Raised(flag, rules, [], True)
-    stored = get_flag(db, flag_id)
-    assert stored is not None
-    return Raised(stored, flag_rules(db, flag_id), flag_actions(db, flag_id), False)
+        recorded = [_record(db, draft) for draft in drafts]
+    raised = []
+    for draft, (flag_id, created) in zip(drafts, recorded, strict=True):
+        if created:
+            flag, rules = new_rows(draft, flag_id)
+            raised.append(Raised(flag, rules, [], True))
+            continue
+        stored = get_flag(db, flag_id)
+        assert stored is not None
+        raised.append(Raised(stored, flag_rules(db, flag_id), flag_actions(db, flag_id), False))
+    return raised
 
 
 def new_rows(draft: FlagDraft, flag_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -3,7 +3,8 @@
 A flag is written to the store before its card is posted, so a crash between the two loses no finding; the
 card's message id is kept, once the platform gives it, so a decision can edit it. A flag costs one store trip:
 the flag, its automatic action and the card references learnt since the previous trip are written together,
-and the trip gives back the rows the card is drawn from. Card references wait in memory until then (or until a
+and the trip gives back the rows the card is drawn from; flags raised together share one trip and one commit
+(`flag_writes`). Card references wait in memory until then (or until a
 button, a flush or the stop writes them); a crash in between loses only the reference, and a later decision
 then posts a fresh card instead of editing the old one. Buttons carry
 `mod:<verb>:<flag id>`; only CMs and admins may use them, and a decision is claimed in the store before it is
@@ -43,6 +44,7 @@ from handlers.moderation import flags as store_flags
 from handlers.moderation import observations
 from handlers.moderation.alerts import Alerts
 from handlers.moderation.cards import STATUS_OF, VERBS, flag_card, remaining_verbs
+from handlers.moderation.flag_writes import FlagWrites
 from handlers.moderation.flags import FlagDraft
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class Queue:
         self.clock = clock
         self.alerts = alerts
         self._cards: dict[int, tuple[str, str]] = {}  # card references not yet written: flag id -> (channel, id)
+        self.writes = FlagWrites(store, self._take_cards, self._give_back)
 
     def queue_channel(self, community: Community, platform: PlatformName) -> str | None:
         space = community.space(platform.value)
@@ -73,7 +76,7 @@ class Queue:
 
         `card_shown`, when given, is told whether the card reached a moderation channel, once the platform
         has answered, and its steps follow the card's."""
-        raised = await self._trip(lambda db, cards: store_flags.raise_flag(db, draft, cards))
+        raised = await self.writes.raise_flag(draft)
         flag_id, created = int(raised.flag["id"]), raised.created
         platform = PlatformName(draft.platform)
         steps: list[Step] = []
@@ -93,14 +96,21 @@ class Queue:
     # -- card references -----------------------------------------------------------------------------------
     async def _trip(self, work: Callable[[Database, tuple[store_flags.CardRef, ...]], T]) -> T:
         """One store trip that first writes the card references kept in memory (given back if it fails)."""
-        cards = tuple((flag_id, channel, message) for flag_id, (channel, message) in self._cards.items())
-        self._cards.clear()
+        cards = self._take_cards()
         try:
             return await self.store.run(lambda db: work(db, cards))
         except BaseException:
-            for flag_id, channel, message in cards:
-                self._cards.setdefault(flag_id, (channel, message))
+            self._give_back(cards)
             raise
+
+    def _take_cards(self) -> tuple[store_flags.CardRef, ...]:
+        cards = tuple((flag_id, channel, message) for flag_id, (channel, message) in self._cards.items())
+        self._cards.clear()
+        return cards
+
+    def _give_back(self, cards: tuple[store_flags.CardRef, ...]) -> None:
+        for flag_id, channel, message in cards:
+            self._cards.setdefault(flag_id, (channel, message))
 
     async def flush_cards(self) -> None:
         """Write the card references kept in memory (at a stop, or before something reads them all)."""

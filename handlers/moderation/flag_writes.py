@@ -1,0 +1,106 @@
+"""Flags raised together are written together: one transaction, one commit, for every flag waiting its turn.
+
+A raid or a spam wave brings many flags within milliseconds, each handled in its own task on Discord and Slack.
+Written one by one, each would cost a store trip and a commit (a write to the disk) of its own. Here a flag
+joins the flags already waiting for the store; the first of them asks for a trip, and the trip takes, when the
+store's thread starts it, every flag waiting by then: all of them, and the card references learnt since the last
+trip, land in one transaction. Each caller still gets its own stored rows back only once that transaction is
+committed, so a card is never posted for a flag that is not in the store. A flag alone is one trip, as before.
+
+If the transaction fails, every flag of the batch gets the error (none of them was written: the store rolled the
+transaction back) and the card references go back to wait for the next trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+
+import sqlite_utils
+
+from bot.store import Store
+from handlers.moderation import flags as store_flags
+from handlers.moderation.flags import CardRef, FlagDraft, Raised
+
+CardsTaken = Callable[[], tuple[CardRef, ...]]  # the card references to write with the next trip (taken once)
+CardsBack = Callable[[tuple[CardRef, ...]], None]  # given back when the trip failed
+
+
+class FlagWrites:
+    """The flags waiting for the store, and the one trip at a time that writes them.
+
+    `take_cards` gives the card references to write with the next trip (and forgets them); `give_back` takes
+    them back when the trip failed."""
+
+    def __init__(self, store: Store, take_cards: CardsTaken, give_back: CardsBack) -> None:
+        self.store = store
+        self.take_cards = take_cards
+        self.give_back = give_back
+        self.trips = 0  # store trips made for flags (a batch is one), for the tests that count work
+        self._waiting: list[tuple[FlagDraft, asyncio.Future[Raised]]] = []
+        self._lock = threading.Lock()  # the loop adds, the store's thread takes
+        self._asked = False  # a trip is asked for or under way: it, or the next, takes the waiting flags
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def raise_flag(self, draft: FlagDraft) -> Raised:
+        """Write `draft` with the next trip; its stored rows, once committed."""
+        written: asyncio.Future[Raised] = asyncio.get_running_loop().create_future()
+        with self._lock:
+            self._waiting.append((draft, written))
+        self._ask()
+        return await written
+
+    def _ask(self) -> None:
+        """A trip at the loop's next turn, so the flags of the tasks already running by then join it."""
+        if not self._asked:
+            self._asked = True
+            asyncio.get_running_loop().call_soon(self._start)
+
+    def _start(self) -> None:
+        task = asyncio.ensure_future(self._write())
+        self._tasks.add(task)  # kept until done: the loop holds tasks only weakly
+        task.add_done_callback(self._tasks.discard)
+
+    async def _write(self) -> None:
+        batch: list[tuple[FlagDraft, asyncio.Future[Raised]]] | None = None
+        cards = self.take_cards()
+
+        def write(db: sqlite_utils.Database) -> list[Raised]:
+            nonlocal batch
+            if batch is None:  # taken once: a retry after a busy database writes the same flags again
+                with self._lock:
+                    batch, self._waiting = self._waiting, []
+            return store_flags.raise_flags(db, [draft for draft, _ in batch], cards)
+
+        self.trips += 1
+        try:
+            raised = await self.store.run(write)
+        except BaseException as error:
+            self.give_back(cards)
+            if batch is None:  # the trip failed before it took anything: the waiting flags fail with it
+                with self._lock:
+                    batch, self._waiting = self._waiting, []
+            for _, future in batch:
+                _fail(future, error)
+            if not isinstance(error, Exception):
+                raise  # cancelled (the loop is stopping): the task ends as cancelled
+        else:
+            for (_, future), rows in zip(batch or (), raised, strict=True):
+                if not future.done():  # a caller that stopped waiting: its flag is written all the same
+                    future.set_result(rows)
+        finally:
+            self._asked = False
+            with self._lock:
+                more = bool(self._waiting)
+            if more:  # flags that came while the trip ran get the next one
+                self._ask()
+
+
+def _fail(future: asyncio.Future[Raised], error: BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(error, asyncio.CancelledError):
+        future.cancel()
+    else:
+        future.set_exception(error)
