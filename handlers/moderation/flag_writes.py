@@ -30,8 +30,11 @@ CardsBack = Callable[[tuple[CardRef, ...]], None]  # given back when the trip fa
 class FlagWrites:
     """The flags waiting for the store, and the one trip at a time that writes them.
 
-    `take_cards` gives the card references to write with the next trip (and forgets them); `give_back` takes
-    them back when the trip failed."""
+    The caller whose flag finds no trip under way leads: it lets the tasks already running add their flags
+    (one turn of the loop), then makes trips until no flag is waiting; the others wait for their own rows. No
+    task of its own, no thread of its own: a flag alone costs what a plain store trip costs. `take_cards` gives
+    the card references to write with the next trip (and forgets them); `give_back` takes them back when the
+    trip failed."""
 
     def __init__(self, store: Store, take_cards: CardsTaken, give_back: CardsBack) -> None:
         self.store = store
@@ -40,29 +43,37 @@ class FlagWrites:
         self.trips = 0  # store trips made for flags (a batch is one), for the tests that count work
         self._waiting: list[tuple[FlagDraft, asyncio.Future[Raised]]] = []
         self._lock = threading.Lock()  # the loop adds, the store's thread takes
-        self._asked = False  # a trip is asked for or under way: it, or the next, takes the waiting flags
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._leading = False  # a caller is making trips: a flag added now goes with its next one
+        self._relay: set[asyncio.Task[None]] = set()
 
     async def raise_flag(self, draft: FlagDraft) -> Raised:
         """Write `draft` with the next trip; its stored rows, once committed."""
         written: asyncio.Future[Raised] = asyncio.get_running_loop().create_future()
         with self._lock:
             self._waiting.append((draft, written))
-        self._ask()
+        if not self._leading:
+            await self._lead()
         return await written
 
-    def _ask(self) -> None:
-        """A trip at the loop's next turn, so the flags of the tasks already running by then join it."""
-        if not self._asked:
-            self._asked = True
-            asyncio.get_running_loop().call_soon(self._start)
+    async def _lead(self) -> None:
+        self._leading = True
+        try:
+            await asyncio.sleep(0)  # the flags of the tasks already running join this trip
+            while self._anyone_waiting():
+                await self._write()
+        finally:
+            self._leading = False
+            if self._anyone_waiting():  # the leader was cancelled with flags still waiting: a task takes over
+                task = asyncio.ensure_future(self._lead())
+                self._relay.add(task)
+                task.add_done_callback(self._relay.discard)
 
-    def _start(self) -> None:
-        task = asyncio.ensure_future(self._write())
-        self._tasks.add(task)  # kept until done: the loop holds tasks only weakly
-        task.add_done_callback(self._tasks.discard)
+    def _anyone_waiting(self) -> bool:
+        with self._lock:
+            return bool(self._waiting)
 
     async def _write(self) -> None:
+        """One trip for every flag waiting when the store's thread starts it; each gets its rows or the error."""
         batch: list[tuple[FlagDraft, asyncio.Future[Raised]]] | None = None
         cards = self.take_cards()
 
@@ -84,17 +95,11 @@ class FlagWrites:
             for _, future in batch:
                 _fail(future, error)
             if not isinstance(error, Exception):
-                raise  # cancelled (the loop is stopping): the task ends as cancelled
-        else:
-            for (_, future), rows in zip(batch or (), raised, strict=True):
-                if not future.done():  # a caller that stopped waiting: its flag is written all the same
-                    future.set_result(rows)
-        finally:
-            self._asked = False
-            with self._lock:
-                more = bool(self._waiting)
-            if more:  # flags that came while the trip ran get the next one
-                self._ask()
+                raise  # cancelled: the leader stops (a task takes over what is still waiting)
+            return
+        for (_, future), rows in zip(batch or (), raised, strict=True):
+            if not future.done():  # a caller that stopped waiting: its flag is written all the same
+                future.set_result(rows)
 
 
 def _fail(future: asyncio.Future[Raised], error: BaseException) -> None:

@@ -133,3 +133,15 @@ def _queue(bot):
             if isinstance(owner, Queue):
                 return owner
     raise LookupError("no queue")
+
+
+async def test_the_others_are_written_when_the_caller_leading_the_trips_is_cancelled(store):
+    writes = FlagWrites(store, lambda: (), lambda cards: None)
+    leader = asyncio.ensure_future(writes.raise_flag(draft(0)))
+    others = [asyncio.ensure_future(writes.raise_flag(draft(i))) for i in range(1, 4)]
+    await asyncio.sleep(0)  # every caller has added its flag; the first leads
+    leader.cancel()
+    rows = await asyncio.gather(*others)
+    assert [r.flag["message_id"] for r in rows] == ["m1", "m2", "m3"]
+    with pytest.raises(asyncio.CancelledError):
+        await leader
