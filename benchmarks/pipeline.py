@@ -273,3 +273,15 @@ def run(options: ScenarioOptions) -> list[Measure]:
 
     measures += discord_measures(2_000 if options.quick else 20_000, Path(options.data_dir))
     return measures
+
+
+if __name__ == "__main__":  # pragma: no cover - the flag path alone: python -m benchmarks.pipeline [runs]
+    import sys
+
+    from benchmarks.harness import Report, combine
+
+    def _flag_part() -> list[Measure]:
+        with tempfile.TemporaryDirectory() as scratch:
+            return _flag_cost(2_000, Path("../shared/data"), Path(scratch))
+
+    print(Report(measures=combine([_flag_part() for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 3)])).table())
