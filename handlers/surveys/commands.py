@@ -1,9 +1,10 @@
 """`/survey …`: the SMM or CM launches, lists, reads and closes surveys; any member opts out or back in.
 
     /survey new kind=nps|csat [question=…] [where=channel|dm] [channel=#…] [start=2026-12-01T10:00] [days=7]
+                [every=month|quarter]
     /survey list
     /survey results id=…      score, margin, distribution and the comments, with no names (ephemeral)
-    /survey close id=…
+    /survey close id=…        a scheduled one is cancelled (the next of a recurring survey: the series stops)
     /survey opt-out | opt-in  never / again be sent a survey
 
 Starting, sending and closing are the clock side's work (`schedules/surveys`), handed in by the front door as
@@ -26,10 +27,12 @@ from bot.store import Store
 from bot.text import Text, join
 from handlers.surveys import ledger
 from handlers.surveys.messages import results_content
+from handlers.surveys.repeat import next_start
 from handlers.surveys.text import clean_question
 
 STAFF = frozenset({Role.SMM, Role.CM})
 QUESTION_MAX = 200
+MONTHLY_DAYS_MAX = 28  # a monthly survey closes before the next one opens, even after a February
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class SurveyCommands:
                 OptionSpec("channel", "surveys.option.channel", OptionKind.CHANNEL),
                 OptionSpec("start", "surveys.option.start", max_length=30),
                 OptionSpec("days", "surveys.option.days", OptionKind.INTEGER),
+                OptionSpec("every", "surveys.option.every", choices=ledger.REPEATS),
             )),
             CommandSpec(("survey", "list"), "surveys.command.list", self.list, allowed=STAFF),
             CommandSpec(("survey", "results"), "surveys.command.results", self.results, allowed=STAFF,
@@ -111,17 +115,20 @@ class SurveyCommands:
         days = int(options.get("days", settings.open_days))
         if not 1 <= days <= 60:
             return [invocation.answer("surveys.bad_days", value=days)]
+        every = str(options["every"]) if options.get("every") else None
+        if every == "month" and days > MONTHLY_DAYS_MAX:
+            return [invocation.answer("surveys.bad_every_days", value=days)]
         new = ledger.NewSurvey(
             community=community.id, kind=kind, question=question, delivery=delivery, platform=event.platform.value,
             channel_id=channel, starts_at=int(start.timestamp()),
             closes_at=int((start + timedelta(days=days)).timestamp()), created_by=event.member.id,
-            created_at=int(now.timestamp()),
+            created_at=int(now.timestamp()), every=every,
         )
         survey = await self.store.run(lambda db: ledger.create(db, new, "scheduled"))
         closes = datetime.fromtimestamp(new.closes_at, community.tz)
         if start > now:
-            return [invocation.answer("surveys.scheduled", id=survey.id, start=start.astimezone(community.tz),
-                                      end=closes)]
+            return [self._with_repeat(invocation, survey, invocation.say(
+                "surveys.scheduled", id=survey.id, start=start.astimezone(community.tz), end=closes))]
         started = await self.launcher.start(survey.id)
         if started.error is not None:
             return [invocation.answer("surveys.post_failed", id=survey.id, reason=started.error)]
@@ -130,8 +137,19 @@ class SurveyCommands:
             return [invocation.answer("surveys.nobody", id=survey.id, weeks=settings.active_weeks,
                                       days=settings.repeat_days)]
         if delivery == "dm":
-            return [invocation.answer("surveys.started_dm", id=survey.id, count=started.queued, end=closes)]
-        return [invocation.answer("surveys.started_channel", id=survey.id, end=closes)]
+            said = invocation.say("surveys.started_dm", id=survey.id, count=started.queued, end=closes)
+        else:
+            said = invocation.say("surveys.started_channel", id=survey.id, end=closes)
+        return [self._with_repeat(invocation, survey, said)]
+
+    def _with_repeat(self, invocation: Invocation, survey: ledger.Survey, said: Text) -> Answer:
+        """The answer to `/survey new`, with when a recurring survey comes back."""
+        if survey.every is None:
+            return invocation.answer(said)
+        tz = invocation.community.tz
+        following = datetime.fromtimestamp(next_start(survey.starts_at, survey.every, tz, survey.starts_at), tz)
+        every = invocation.catalogue.string(invocation.community.locale, f"surveys.every.{survey.every}")
+        return invocation.answer(join([said, invocation.say("surveys.repeats", every=every, next=following)]))
 
     async def list(self, invocation: Invocation) -> Sequence[Action]:
         community = invocation.community
@@ -141,10 +159,14 @@ class SurveyCommands:
         lines: list[Text] = [invocation.say("surveys.list_header")]
         for survey in surveys:
             count = len(await self.store.run(partial(ledger.scores_of, survey_id=survey.id)))
-            lines.append(invocation.say(
+            line = invocation.say(
                 "surveys.list_line", id=survey.id, kind=survey.kind.upper(), question=survey.question,
                 status=invocation.catalogue.string(community.locale, f"surveys.status.{survey.status}"),
-                count=count, end=datetime.fromtimestamp(survey.closes_at, community.tz)))
+                count=count, end=datetime.fromtimestamp(survey.closes_at, community.tz))
+            if survey.every is not None:
+                every = invocation.catalogue.string(community.locale, f"surveys.every.{survey.every}")
+                line = join([line, invocation.say("surveys.list_every", every=every)], " ")
+            lines.append(line)
         return [invocation.answer(join(lines))]
 
     async def _own(self, invocation: Invocation) -> ledger.Survey | None:
@@ -170,6 +192,8 @@ class SurveyCommands:
         if survey is None:
             return [invocation.answer("surveys.unknown", id=int(invocation.options["id"]))]
         closed = await self.launcher.close(survey.id)
+        if closed and survey.status == "scheduled":
+            return [invocation.answer("surveys.cancelled", id=survey.id)]
         return [invocation.answer("surveys.closed" if closed else "surveys.already_closed", id=survey.id)]
 
     async def _set_opt_out(self, invocation: Invocation, opted_out: bool) -> None:

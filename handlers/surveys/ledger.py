@@ -6,7 +6,7 @@ Times are UTC epoch seconds. Each function takes the sqlite-utils database and r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
@@ -14,6 +14,7 @@ from handlers.privacy.accounts import Account, accounts_of
 from handlers.surveys.migrations import ANSWERS, OPTOUTS, RECIPIENTS, SURVEYS
 
 KINDS = ("nps", "csat")
+REPEATS = ("month", "quarter")  # how often a survey may come back: the usual rhythms of NPS and CSAT programmes
 SCALES = {"nps": (0, 10), "csat": (1, 5)}
 
 
@@ -31,6 +32,8 @@ class Survey:
     starts_at: int
     closes_at: int
     created_by: str
+    every: str | None = None  # month | quarter: it comes back; None: once
+    series_start: int | None = None  # the first start of a recurring series, the next starts are counted from
 
     @property
     def scale(self) -> tuple[int, int]:
@@ -49,6 +52,13 @@ class NewSurvey:
     closes_at: int
     created_by: str
     created_at: int
+    every: str | None = None
+    series_start: int | None = None
+
+    def following(self, starts_at: int, created_at: int) -> NewSurvey:
+        """The same survey again from `starts_at`, open as long."""
+        return replace(self, starts_at=starts_at, closes_at=starts_at + self.closes_at - self.starts_at,
+                       created_at=created_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +69,7 @@ class Recipient:
 
 
 _COLUMNS = ("id, community, kind, question, delivery, platform, channel_id, message_id, status, starts_at, "
-            "closes_at, created_by")
+            "closes_at, created_by, every, series_start")
 
 
 def _survey(row: tuple) -> Survey:
@@ -68,15 +78,30 @@ def _survey(row: tuple) -> Survey:
 
 def create(db: sqlite_utils.Database, new: NewSurvey, status: str) -> Survey:
     with db.atomic():
-        cursor = db.execute(
-            f"INSERT INTO {SURVEYS} (community, kind, question, delivery, platform, channel_id, status, starts_at,"
-            " closes_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [new.community, new.kind, new.question, new.delivery, new.platform, new.channel_id, status,
-             new.starts_at, new.closes_at, new.created_by, new.created_at],
-        )
-    found = get(db, int(cursor.lastrowid or 0))
+        survey_id = _insert(db, new, status)
+    found = get(db, survey_id)
     assert found is not None
     return found
+
+
+def _insert(db: sqlite_utils.Database, new: NewSurvey, status: str) -> int:
+    cursor = db.execute(
+        f"INSERT INTO {SURVEYS} (community, kind, question, delivery, platform, channel_id, status, starts_at,"
+        " closes_at, created_by, created_at, every, series_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [new.community, new.kind, new.question, new.delivery, new.platform, new.channel_id, status,
+         new.starts_at, new.closes_at, new.created_by, new.created_at, new.every,
+         new.series_start if new.series_start is not None or new.every is None else new.starts_at],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def as_new(survey: Survey, created_at: int) -> NewSurvey:
+    """A survey's settings, to schedule it again (its channel post, status and answers are its own)."""
+    channel = survey.channel_id if survey.delivery == "channel" else None
+    return NewSurvey(community=survey.community, kind=survey.kind, question=survey.question,
+                     delivery=survey.delivery, platform=survey.platform, channel_id=channel,
+                     starts_at=survey.starts_at, closes_at=survey.closes_at, created_by=survey.created_by,
+                     created_at=created_at, every=survey.every, series_start=survey.series_start)
 
 
 def get(db: sqlite_utils.Database, survey_id: int) -> Survey | None:
@@ -95,11 +120,15 @@ def with_status(db: sqlite_utils.Database, status: str) -> list[Survey]:
     return [_survey(r) for r in rows]
 
 
-def open_survey(db: sqlite_utils.Database, survey_id: int) -> bool:
-    """scheduled -> open, once (a second start of the same survey does nothing)."""
+def open_survey(db: sqlite_utils.Database, survey_id: int, following: NewSurvey | None = None) -> bool:
+    """scheduled -> open, once (a second start of the same survey does nothing). A recurring survey's next one
+    (`following`) is written, scheduled, in the same transaction: exactly one per opening, restarts included."""
     with db.atomic():
-        return db.execute(f"UPDATE {SURVEYS} SET status = 'open' WHERE id = ? AND status = 'scheduled'",
-                          [survey_id]).rowcount == 1
+        opened = db.execute(f"UPDATE {SURVEYS} SET status = 'open' WHERE id = ? AND status = 'scheduled'",
+                            [survey_id]).rowcount == 1
+        if opened and following is not None:
+            _insert(db, following, "scheduled")
+    return opened
 
 
 def set_message(db: sqlite_utils.Database, survey_id: int, channel_id: str | None, message_id: str | None) -> None:

@@ -84,3 +84,13 @@ def m002_closed_edits(db: sqlite_utils.Database) -> None:
     """When each DM (or its fallback post) was edited to say its survey closed, so each is edited once, at the
     DM rate, across restarts."""
     db.table(RECIPIENTS).add_column("closed_edit_at", int)
+
+
+@migrations()
+def m003_repeat(db: sqlite_utils.Database) -> None:
+    """How often a survey comes back (`month`, `quarter`; NULL: once), and when its series first started (each
+    next start is counted from there, so a survey of the 31st keeps coming back on the 31st after a February).
+    The next one is written, scheduled, in the transaction that opens this one: a restart neither skips nor
+    doubles it."""
+    db.table(SURVEYS).add_column("every", str)
+    db.table(SURVEYS).add_column("series_start", int)

@@ -5,6 +5,10 @@ member who comes back to it reads that it is closed instead of clicking into a r
 same `dms_per_minute` budget as sending, after the sends, and each is recorded in the store: a restart edits
 the rest, never one twice.
 
+A recurring survey (`every=month|quarter`) writes its next one, scheduled, in the transaction that opens it:
+exactly one per opening, restarts included; closing that next one before it starts (`/survey close`) cancels it
+and ends the series.
+
 Everything is read from the store at each wake-up (`surveys:tick` every minute), so a restart loses nothing:
 a survey due to start or close while the bot was down is started or closed at the next tick; DMs queued but
 not sent are sent then; a DM interrupted by a crash counts as sent (a member is never asked twice on a guess).
@@ -39,6 +43,7 @@ from handlers.privacy.accounts import Account, accounts_of
 from handlers.surveys import ledger
 from handlers.surveys.commands import Started
 from handlers.surveys.messages import closed_content, question_content, results_content
+from handlers.surveys.repeat import next_start
 
 log = logging.getLogger(__name__)
 TICK_JOB = "surveys:tick"
@@ -76,11 +81,15 @@ class SurveyRunner:
 
     # -- starting -------------------------------------------------------------------------------------------------
     async def start(self, survey_id: int) -> Started:
-        opened = await self.store.run(lambda db: ledger.open_survey(db, survey_id))
+        scheduled = await self.store.run(lambda db: ledger.get(db, survey_id))
+        if scheduled is None:
+            return Started()
+        community = self.communities.get(scheduled.community)
+        following = self._following(scheduled, community) if community is not None else None
+        opened = await self.store.run(lambda db: ledger.open_survey(db, survey_id, following))
         survey = await self.store.run(lambda db: ledger.get(db, survey_id))
         if not opened or survey is None:
             return Started()
-        community = self.communities.get(survey.community)
         if community is None:
             return Started(error="unknown community")
         if survey.delivery == "channel":
@@ -88,6 +97,16 @@ class SurveyRunner:
         queued = await self._queue(survey, community)
         await self._send_batch(community)
         return Started(queued=queued)
+
+    def _following(self, survey: ledger.Survey, community: Community) -> ledger.NewSurvey | None:
+        """A recurring survey's next one, from the same local time a period later (or the first start still to
+        come, after a stop longer than a period)."""
+        if survey.every is None:
+            return None
+        now = self._now()
+        series_start = survey.series_start if survey.series_start is not None else survey.starts_at
+        starts_at = next_start(series_start, survey.every, community.tz, max(now, survey.starts_at))
+        return ledger.as_new(survey, now).following(starts_at, now)
 
     async def _post(self, survey: ledger.Survey, community: Community) -> Started:
         assert survey.channel_id is not None
@@ -202,6 +221,8 @@ class SurveyRunner:
         closed = await self.store.run(lambda db: ledger.close(db, survey_id, self._now()))
         if not closed or survey is None:
             return False
+        if survey.status == "scheduled":
+            return True  # cancelled before it started: nothing was posted, nothing to report
         community = self.communities.get(survey.community)
         if community is None:
             return True
