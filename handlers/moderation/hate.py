@@ -37,7 +37,8 @@ exterminate exterminated eradicate wipe slaughter slaughtered execute executed s
 tuer tue tuez tuons buter butez gazer gazez exterminer exterminez massacrer massacrez bruler brulez pendre
 pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradiquer cramer noyer noyez
 exterminons eliminons sterilize sterilized sterilise sterilised castrate castrated steriliser sterilisez castrer
-castrez""")
+castrez beat beaten beating punch punching choke choking smack behead beheaded stone stoned lynchez lyncher
+frapper frappez tabasser tabassez poignarder poignardez cogner decapiter decapitez crucifier crucifiez""")
 _EXCLUDE = _split("""deport deported deporting expel expelled ban banned remove kick throw expulser expulsez renvoyer
 renvoyez virer virez deporter deportez degager degagez chasser chassez deported banned removed expelled kicked
 thrown expulses renvoyes vires deportes chasses""")
@@ -46,14 +47,15 @@ parasites animal animals animaux ape apes monkey monkeys singe singes guenon gue
 dog dogs chien chiens chienne chiennes microbe microbes virus cancer plague peste disease maladie diseases
 maladies pourriture pourritures subhuman subhumans filth scum trash garbage dechet dechets ordure ordures
 leech leeches sangsue sangsues savage savages sauvage sauvages barbare barbares infestation termites
-cancers vermins sous""")
+cancers vermins sous barbarians beast beasts bete betes insects insectes""")
 _DEROGATORY = _split("""inferior inferieur inferieurs inferieure inferieures disgusting degoutant degoutants degoutante
 degoutantes worthless useless stupid dumb idiots idiot criminals criminal terrorists terrorist thieves
 thief rapists rapist evil dangerous dirty filthy ugly retarded retards voleurs voleur violeurs violeur
 criminels criminel terroristes terroriste debiles debile cons connards nuls inutiles sale sales sal
 crade crades degeneres degenere shit merde perverts pervert pedophiles pedophile degenerate degenerates
 abomination abominations unnatural inbred primitive primitives lazy pervers pedophiles faineants feignants
-consanguins arrieres envahisseurs invaders""")
+consanguins arrieres envahisseurs invaders ill sick evil devils satanic hypocrites annoying malades vicieux
+vicieuses manipulateurs manipulatrices hypocrites violents violentes fourbes""")
 _HATE = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
 meprise meprisent vomis""")
 _NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor dont doesnt didnt
@@ -70,15 +72,35 @@ homophobia antisemite antisemites antisemitisme antisemitic antisemitism xenopho
 sexiste sexistes sexisme sexist sexism transphobe transphobie transphobic bigot bigots bigotry haineux
 inacceptable unacceptable intolerable signale signaler reported report""")
 
+# Verbs of mistreatment: "X are treated like animals" tells what is done to a group, it does not call them so.
+_TREAT = _split("""treat treats treating treated""")
+# A colour or condition names a group only beside a word for people: "black people", "deaf kids", not "black car".
+_GROUP_ADJECTIVES = frozenset(_split("""black white brown yellow deaf blind mentally non"""))
+_PEOPLE = frozenset(_split("""people folks folk men women guys kids children person persons boys girls dudes race
+races americans countries"""))
+# Words that point at people without naming a group ("they are animals", « ces cafards »), and the dehumanising
+# nouns strong enough to be read as aimed at people after "those"/« ces » alone (not "these dogs", "ces rats").
+_POINTING = frozenset(_split("""they those these ces ils eux"""))
+_DEMONSTRATIVE = frozenset(_split("""those these ces"""))
+_STRONG_DEHUMANISING = frozenset(_split("""vermin vermins vermine vermines cockroaches roaches cafards parasites
+subhuman subhumans savages sauvages barbares barbarians scum pourritures sous"""))
+_LINKING = frozenset(_split("""are r re sont were etaient"""))
+# Nouns that judge things as often as people ("they're trash", "they were my guinea pigs"): not after "they are".
+_THINGS_TOO = frozenset(_split("""trash garbage filth dechet dechets ordure ordures cancer cancers virus disease
+diseases maladie maladies pig pigs dog dogs chien chiens"""))
+
 _CLASSES: dict[str, str] = {}
 for _symbol, _words in (("K", _KILL), ("E", _EXCLUDE), ("D", _DEHUMANISING), ("B", _DEROGATORY), ("H", _HATE),
-                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE), ("X", _HOMELAND), ("R", _RUIN)):  # fmt: skip
+                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE), ("X", _HOMELAND), ("R", _RUIN),
+                        ("T", _TREAT)):  # fmt: skip
     for _word in _words:
         _CLASSES.setdefault(_word, _symbol)
 for _word in ALL_GROUPS:
     if " " not in _word:
         _CLASSES[_word] = "G"  # a group word wins: "homo" names a group before it insults
-TRIGGERS = frozenset(w for w, s in _CLASSES.items() if s in "GKX")
+# Group words, killing verbs, homelands, dehumanising nouns (the pointing patterns need no group word) and the
+# adjectives that make a group with a word for people open the hate rule; a message with none cannot hit.
+TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXD"} | _GROUP_ADJECTIVES)
 
 _GAP = r"(?:\w+ ){0,3}"
 _NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
@@ -109,12 +131,12 @@ PATTERNS = (
     _p(
         THREAT,
         Severity.HIGH,
-        r"\bK (?:(?:all|every|the|these|those|of|tous|toutes|les|ces|des|ce|cette|B|fucking) ){0,3}G\b",
+        r"\bK (?:(?:all|every|the|these|those|of|some|tous|toutes|les|ces|des|quelques|ce|cette|B|fucking) ){0,3}G\b",
     ),
     _p(
         THREAT,
         Severity.HIGH,
-        rf"\bG {_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
+        rf"\bG {_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
     ),
     _p(THREAT, Severity.HIGH, r"\b(?:mort aux|mort a|death to|a mort les) (?:\w+ )?G\b"),
     _p(
@@ -173,6 +195,26 @@ PATTERNS = (
     ),
     _p(EXCLUSION, Severity.MEDIUM, r"\b(?:dehors les|dehors|out with the|out with) G\b"),
     _p(EXCLUSION, Severity.MEDIUM, r"\bN G (?:allowed|admis|acceptes|bienvenus|welcome)\b", negatable=False),
+    # "X are not welcome here", « les X ne sont pas les bienvenus »
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ ){{0,3}}(?:welcome|wanted|bienvenus|bienvenues|bienvenu|bienvenue)\b",
+        negatable=False,
+    ),
+    # "we don't want X here", « on ne veut pas de X chez nous »: wanting a group gone (not "… want X to be hurt")
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\bN (?:\w+ )?(?:want|wants|need|needs|veut|veux|voulons|voulez) (?:N )?(?:(?:any|more|no|de|d|des|les|plus) ){0,2}G(?= (?:here|in|ici|en|chez|dans|anymore|around|back)\b|$)",  # noqa: E501
+        negatable=False,
+    ),
+    # "send all X back / to hell", « renvoyez les X chez eux »
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:send|ship|envoyer|envoyez|renvoyer|renvoyez|renvoyons) (?:\w+ ){0,2}G (?:\w+ ){0,2}(?:back|home|away|hell|enfer|chez)\b",  # noqa: E501
+    ),
     _p(
         EXCLUSION,
         Severity.MEDIUM,
@@ -190,6 +232,12 @@ PATTERNS = (
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|all|tous|toutes) {_GAP}B\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\b(?:B|fucking|fuckin|putain de|putains de) G\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\bG (?:de merde|of shit|d merde)\b"),
+    # "fuck all X", « nique les X »
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\b(?:fuck|fuk|fck|screw|nique|niquez|niquer) (?:(?:all|the|those|these|les|tous|toutes|ces|des) ){0,2}G\b",
+    ),
     # Ruin and invasion: "X are destroying our country", « les X envahissent la France ».
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}R\b"),
 )
@@ -292,12 +340,43 @@ def clauses(source: str) -> list[list[str]]:
     return found
 
 
+def _line(clause: Sequence[str]) -> str:
+    """The clause as word classes; a colour or condition before a word for people is a group ("black people")."""
+    classes = [_CLASSES.get(token, token) for token in clause]
+    for index, token in enumerate(clause[:-1]):
+        if token in _GROUP_ADJECTIVES and clause[index + 1] in _PEOPLE:
+            classes[index] = "G"
+    return " ".join(classes)
+
+
+def _pointing(clause: Sequence[str], line: str) -> bool:
+    """People pointed at and dehumanised without a group word: "they are animals", "those are vermin",
+    « ces cafards », "they're just parasites" (a negation or mistreatment between them cancels it)."""
+    symbols = line.split()
+    for index, token in enumerate(clause):
+        if token not in _POINTING:
+            continue
+        after = clause[index + 1 : index + 4]
+        if token in _DEMONSTRATIVE and any(word in _STRONG_DEHUMANISING for word in after[:2]):
+            return True
+        for offset, word in enumerate(after):
+            if word in _LINKING:
+                start = index + offset + 2
+                rest = symbols[start : start + 4]
+                if "D" in rest and clause[start + rest.index("D")] not in _THINGS_TOO:
+                    between = rest[: rest.index("D")]
+                    if "N" not in between and "T" not in between and "like" not in between:
+                        return True
+                break
+    return False
+
+
 def find_hate(normalised: Normalised) -> HateFinding | None:
     """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present)."""
     if TRIGGERS.isdisjoint(normalised.words):
         return None
     found = clauses(normalised.source)
-    lines = [" ".join(_CLASSES.get(token, token) for token in clause) for clause in found]
+    lines = [_line(clause) for clause in found]
     if any("C" in line.split() for line in lines) and genuinely_denouncing([t for c in found for t in c]):
         return None  # denouncing or reporting hate is not hate
     tokens = [t for clause in found for t in clause]
@@ -307,6 +386,8 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
         if "G" not in present and "K" not in present and "X" not in present:
+            if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and _pointing(clause, line):
+                worst = HateFinding(DEHUMANISING, Severity.MEDIUM)
             continue
         for pattern in PATTERNS:
             if worst is not None and pattern.severity <= worst.severity:
@@ -316,6 +397,8 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
             match = pattern.regex.search(line)
             if match is None:
                 continue
+            if " T " in f" {match.group()} " or line[: match.start()].endswith("T "):
+                continue  # "X are treated like animals", "treating X like dogs": what is done to them
             if pattern.negatable and (" N " in f" {match.group()} " or (
                     match.group().startswith("G") and _NEGATED_BEFORE.search(line[: match.start()]))):
                 continue  # « les X ne sont pas … »; a statement about X negated: "not all X are …", "no X is …"

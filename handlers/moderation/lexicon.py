@@ -27,6 +27,14 @@ handicapé autiste trisomique attardé mongolien aveugle sourd féministe bougno
 rebeu renoi négro nègre chinetoque bridé niakoué bamboula crouille raton tapette tarlouze pédé gouine travelo
 fiotte pd""")
 _FR_FIXED = _split("""hindou bouddhiste athée hétéro homo lgbt lgbtq queer trans rom turc""")
+# Peoples and nations (with « -ien », « -ais », « -ois » endings the feminine is regular: generated).
+_FR_PEOPLES = _split("""italien espagnol portugais néerlandais suédois norvégien danois finlandais bulgare serbe
+croate albanais grec kurde iranien irakien libanais égyptien libyen nigérian somalien éthiopien congolais ivoirien
+camerounais comorien coréen vietnamien thaïlandais philippin indonésien bangladais tchétchène brésilien colombien
+cubain haïtien européen asiat noich""")
+# Beliefs and movements: « l'islam est un cancer » targets their followers.
+_FR_BELIEFS = _split("""islamisme christianisme catholicisme judaïsme bouddhisme hindouisme féminisme
+homosexualité transidentité""")
 _FR_IRREGULAR = _split(
     """femmes filles meufs nanas hommes turque turques noirs noires blancs blanches islam judaisme"""
 )
@@ -37,7 +45,13 @@ homosexual bisexual transgender transsexual tranny queer homo dyke fag faggot re
 nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead sandnigger feminist lgbt
 feminazi jihadist""")
 _EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism disabled
-handicapped autistic negroes""")
+handicapped autistic negroes jewish islamic female christianity catholicism buddhism hinduism feminism
+homosexuality transgenderism lgbtq""")
+# Peoples and nations. Names take a regular plural ("koreans"), but not those in -ese, -ish and -ch ("chinese").
+_EN_PEOPLES = _split("""american british german italian spanish portuguese dutch swede norwegian dane
+bulgarian serbian croatian albanian greek kurd iranian iraqi lebanese egyptian moroccan algerian tunisian libyan
+nigerian somali ethiopian kenyan ghanaian congolese korean vietnamese thai filipino indonesian bangladeshi chechen
+brazilian colombian venezuelan cuban haitian jamaican caucasian european canadian australian muzzie""")
 # The invariable singulars above already have no plural: "chinese", « chinois », "trans".
 
 
@@ -48,10 +62,12 @@ def _build(language: str) -> frozenset[str]:
             words |= forms(word, "fr", feminine=True)
         for word in _FR_FIXED:
             words |= forms(word, "fr")
-        words |= set(_FR_IRREGULAR)
+        for word in _FR_PEOPLES:
+            words |= forms(word, "fr", feminine=True)
+        words |= set(_FR_IRREGULAR) | set(_FR_BELIEFS)
     else:
-        for word in _EN_WORDS:
-            words |= forms(word, "en")
+        for word in (*_EN_WORDS, *_EN_PEOPLES):
+            words |= {word} if word.endswith(("ese", "ish", "ch")) else forms(word, "en")
         words |= set(_EN_IRREGULAR)
     # Messages are matched in folded form (accents removed): « immigrés » is found written « immigres » too.
     return frozenset(normalise_term(w) for w in words if normalise_term(w))

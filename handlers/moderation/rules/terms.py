@@ -11,12 +11,13 @@ from __future__ import annotations
 import operator
 from functools import lru_cache
 
+from handlers.moderation.aim import swearing_aimed
 from handlers.moderation.glued import all_reclaimed
 from handlers.moderation.hate import denounces, reports_being_called
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import normalise_term
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.terms import HEAD, LanguageTerms, Term, TermGate, TermMatcher
+from handlers.moderation.terms import HEAD, PROFANITY, LanguageTerms, Term, TermGate, TermMatcher
 
 _head = operator.itemgetter(slice(0, HEAD))
 SLURS = "slurs"
@@ -43,6 +44,18 @@ def _as_language_terms(matcher: TermMatcher | LanguageTerms) -> LanguageTerms:
 
 def aimed_at_someone(message: MessageFacts) -> bool:
     return "@" in message.text or not SECOND_PERSON.isdisjoint(message.normalised.words)
+
+
+def swearing_at_someone(message: MessageFacts, swearing: LanguageTerms) -> bool:
+    """A swear word right beside the one addressed ("fuck you", « t'es une merde »; see `aim.py`), or a
+    mention in the message."""
+    if "@" in message.text:
+        return True
+    def is_swear(word: str) -> bool:
+        term = swearing.term_for(word, message.language)
+        return term is not None and term.category == PROFANITY
+
+    return swearing_aimed(message.normalised.source, is_swear)
 
 
 def reclaimed(message: MessageFacts, found: list[Term], terms: LanguageTerms) -> bool:
@@ -162,8 +175,10 @@ class BannedTerms:
         found = self._insults.find(message)
         if found and not reclaimed(message, found, self.matcher) and not denounced(message, found):
             return _hit(self.name, found)
-        swearing = self._swearing.find(message) if self._swearing is not None else []
-        if swearing and aimed_at_someone(message):
+        if self._swearing is None:
+            return None
+        swearing = self._swearing.find(message)
+        if swearing and swearing_at_someone(message, self._swearing.profanity):
             return Hit(self.name, Severity.MEDIUM, "profanity at someone")
         return None
 
@@ -187,7 +202,7 @@ class Profanity:
 
     def check(self, message: MessageFacts) -> Hit | None:
         swearing = self._swearing.find(message)
-        if swearing and aimed_at_someone(message):
+        if swearing and swearing_at_someone(message, self._swearing.profanity):
             return None
         insults = self._insults.find(message) if self._insults is not None else []
         if insults and self.insults is not None:  # the `terms` rule's, unless each is a slur used about oneself
