@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from handlers.moderation.glued import glued_terms, may_be_glued
+from handlers.moderation.homonyms import CATEGORY_CONTEXTS, Context, context_for, harmless_everywhere
 from handlers.moderation.inflections import forms, french_plural, regular_feminine
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import Normalised, normalise_term
@@ -171,6 +172,7 @@ class TermMatcher:
         self.regexes: list[tuple[re.Pattern[str], Term]] = []
         self.refused: list[tuple[str, str]] = []
         self.accents: dict[Term, frozenset[str]] = {}  # accented terms -> the accented words they need
+        self.contexts: dict[Term, tuple[tuple[str, ...], Context]] = {}  # homonyms -> (their words, harmless contexts)
         allowed = {normalise_term(a) for a in allow}
         for term in terms:
             self._add(term, allowed)
@@ -200,6 +202,10 @@ class TermMatcher:
                 self.refused.append((term.text, "no letters or digits left after normalisation"))
                 log.warning("term %r refused: no letters or digits left after normalisation", term.text)
             return
+        if term.mode in ("word", "accented"):
+            context = CATEGORY_CONTEXTS.get(term.category) or (context_for(key) if " " not in key else None)
+            if context is not None:
+                self.contexts[term] = (tuple(key.split(" ")), context)
         if term.mode == "substring":
             self.substrings.append((key.replace(" ", ""), term))
         elif " " in key:
@@ -250,6 +256,9 @@ class TermMatcher:
             found.extend(term for pattern, term in self.regexes if pattern.search(window))
         if found and self.accents:
             found = [t for t in found if t not in self.accents or self.accents[t] <= normalised.accented]
+        if found and self.contexts:  # « l'empire mongol », « il s'est attardé », « un baiser »
+            found = [t for t in found if t not in self.contexts
+                     or not harmless_everywhere(*self.contexts[t], normalised.words)]  # fmt: skip
         if glued and self.accents:  # « salenègre »: the accented word is the end of a written word
             glued = [t for t in glued if t not in self.accents or all(
                 any(w.endswith(needed) for w in normalised.accented) for needed in self.accents[t])]  # fmt: skip

@@ -61,7 +61,7 @@ def test_the_shipped_models_load_small_and_without_pickle():
 def test_the_shipped_models_are_on_by_default(tmp_path):
     rule = load_classifier_rule(community(tmp_path))
     assert rule is not None and [name for name, *_ in rule.models] == list(SHIPPED)
-    abuse = rule.check(MessageFacts("you are a worthless piece of garbage, nobody wants you here, get lost"))
+    abuse = rule.check(MessageFacts("nobody wants you here, get lost you worthless idiot"))
     spam = rule.check(MessageFacts("FREE entry! Claim your prize now: txt WIN to 80086, winner guaranteed"))
     assert abuse is not None and abuse.detail.startswith("abuse model")
     assert spam is not None and spam.detail.startswith("spam model")
