@@ -179,7 +179,7 @@ def domains(folder, quick: bool) -> list[Measure]:
     the list and the model get the main list only, and are reported on the other list's domains absent from it
     (curated apart, of other kinds), on the half of them never studied (`in_dev_part`): the figure for a scam of
     a new kind."""
-    from handlers.moderation.domains import judge_domain, registrable
+    from handlers.moderation.domains import judge_domain, registrable, suspect_domain
     from handlers.moderation.training.datasets import in_dev_part, load_domains, load_phishing_lists
 
     scams, popular = load_domains(folder)
@@ -207,6 +207,10 @@ def domains(folder, quick: bool) -> list[Measure]:
     high = [d for d in popular if judge_domain(d) is not None]
     measures.append(Measure(SCENARIO, "cmbot links", "popular domains flagged high", float(len(high)), "domains",
                             "0", f"of {len(popular)}; the shape rules were checked against these lists while written"))
+    weak = [d for d in popular if judge_domain(d) is None and suspect_domain(d) is not None]
+    measures.append(Measure(SCENARIO, "cmbot links", "popular domains flagged medium by weaker shapes",
+                            float(len(weak)), "domains", "", f"of {len(popular)} (brand inside the name, TLD scams "
+                            "favour, lures with digits or hyphens, long digit runs); checked against these lists"))
     return measures
 
 
@@ -214,18 +218,20 @@ def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str
               ) -> list[Measure]:
     """The list and a domain model trained on `listed` (against `good`), reported on `unlisted`."""
     from handlers.moderation.domain_features import domain_features
-    from handlers.moderation.domains import judge_domain
+    from handlers.moderation.domains import judge_domain, suspect_domain
     from handlers.moderation.training.models import never_negative, train_domain_model
     from handlers.moderation.urls import ScamList
 
     model = train_domain_model(listed, good, refit=False)
     scam_list = ScamList(listed)
-    signals = {"list": 0, "shape": 0, "model": 0, "none": 0}
+    signals = {"list": 0, "shape": 0, "weak shape": 0, "model": 0, "none": 0}
     for domain in unlisted:
         if scam_list.lists_host(domain):
             signals["list"] += 1
         elif judge_domain(domain) is not None:
             signals["shape"] += 1
+        elif suspect_domain(domain) is not None:
+            signals["weak shape"] += 1
         elif model.score(domain_features(domain)) >= model.threshold:
             signals["model"] += 1
         else:
@@ -234,14 +240,17 @@ def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str
     unseen = [d for d in unseen_good if not never_negative(d)]
     unseen_scores = sorted((model.score(domain_features(d)) for d in unseen), reverse=True)
     medium = sum(1 for score in unseen_scores if score >= model.threshold)
+    weak = [d for d in unseen if judge_domain(d) is None and suspect_domain(d) is not None]
+    either = sum(1 for d in unseen if judge_domain(d) is None
+                 and (suspect_domain(d) is not None or model.score(domain_features(d)) >= model.threshold))
     trade_off = []  # the price of more recall: unlisted caught if the model flagged more popular domains
     for share in TRADE_OFF:
         bar = unseen_scores[min(len(unseen_scores) - 1, int(share * len(unseen_scores)))] if unseen_scores else 1.0
         more = sum(1 for d in unlisted if scam_list.lists_host(d) or judge_domain(d) is not None
-                   or model.score(domain_features(d)) > bar)  # fmt: skip
+                   or suspect_domain(d) is not None or model.score(domain_features(d)) > bar)  # fmt: skip
         trade_off.append(f"{more / max(1, len(unlisted)):.1%} at {share:.0%}")
     note = (f"{len(unlisted)} unlisted scam domains: list {signals['list']}, shapes {signals['shape']}, "
-            f"model {signals['model']}")  # fmt: skip
+            f"weaker shapes {signals['weak shape']}, model {signals['model']}")  # fmt: skip
     share = caught / len(unlisted) if unlisted else 0.0
     shapes = signals["shape"] / len(unlisted) if unlisted else 0.0
     return [
@@ -252,4 +261,6 @@ def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str
                 medium / max(1, len(unseen)), "", "", f"{medium} of {len(unseen)}, threshold {model.threshold:.2f};"
                 " shorteners and free hosting left out; unlisted caught if more popular domains were flagged: "
                 + ", ".join(trade_off)),
+        Measure(SCENARIO, "cmbot links", f"unseen popular domains flagged medium (weaker shapes or model), {split}",
+                either / max(1, len(unseen)), "", "", f"{either} of {len(unseen)}; weaker shapes alone {len(weak)}"),
     ]  # fmt: skip

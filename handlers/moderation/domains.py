@@ -9,6 +9,8 @@ Cyrillic look-alikes), glued to bait words ("nitro", "gift", "claim") or put on 
 - `BRAND in the name`: a brand token inside a hyphenated or concatenated name, with bait words or a
   top-level domain scams favour;
 - `BRAND on free hosting`: a brand in the sub-domain of a free hosting or app platform;
+- medium signals (`suspect_domain`): a brand inside a name with nothing else, a top-level domain scams favour,
+  a lure glued to digits or hyphens, a long run of digits;
 - `domain model`: a small model trained on the phishing lists against popular domains (see `training/`).
 
 A brand's own domains are never flagged; shorteners and free hosting are never "known good" either (only the
@@ -121,12 +123,18 @@ _BRAND_SKELETONS = {brand: skeleton(brand) for brand in BRANDS}
 
 @dataclass(frozen=True, slots=True)
 class DomainSignal:
-    signal: str  # "look-alike", "brand in the name", "brand on free hosting"
-    brand: str
+    signal: str  # high: "look-alike", "brand in the name", "brand on free hosting"; medium: see `suspect_domain`
+    brand: str  # the brand, or what else fired (the lure, the top-level domain)
 
     def describe(self, host: str) -> str:
         if self.signal == "look-alike":
             return f"look-alike of {self.brand}: {host}"
+        if self.signal == "top-level domain scams favour":
+            return f"top-level domain scams favour (.{self.brand}): {host}"
+        if self.signal == "lure in the name":
+            return f"lure in the name ({self.brand}): {host}"
+        if not self.signal.startswith("brand "):
+            return f"{self.signal}: {host}"
         return f"{self.brand} {self.signal.removeprefix('brand ')}: {host}"
 
 
@@ -237,4 +245,53 @@ def judge_domain(host: str) -> DomainSignal | None:
         disguised = "-" in label or not label.isascii() or any(c.isdigit() for c in label)
         if (baited and disguised) or tld in SUSPICIOUS_TLDS:
             return DomainSignal("brand in the name", brand)
+    return None
+
+
+# Top-level domains where scams far outnumber anything else (cheap or free to register, and abused in bulk),
+# from general knowledge of abuse reports: a name there is worth a moderator's look, not a verdict.
+WORST_TLDS = frozenset(
+    _split(
+        "top asia cam icu cyou cfd sbs buzz tk ml ga cf gq pw monster rest bar quest bond lat boats hair skin makeup "
+        "autos yachts mom beauty zip mov click gift gifts claims"
+    )
+)
+# The lures of giveaway, crypto, gift and skin scams, as they are glued into names ("get2x-tesla", "freeskins").
+LURES = ("crypto", "crypt", "btc", "bitcoin", "coin", "nft", "airdrop", "defi", "swap", "mint", "token", "wallet",
+         "elon", "musk", "tesla", "tsla", "giveaway", "bonus", "x2", "2x", "double", "claim", "drop", "reward",
+         "promo", "gift", "free", "skin", "case", "cash", "profit", "invest", "forex", "stake", "presale", "vbucks",
+         "robux", "nitro", "prize", "lucky")  # fmt: skip
+_LURE = re.compile("|".join(sorted(LURES, key=len, reverse=True)))
+_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+@lru_cache(maxsize=8192)
+def suspect_domain(host: str) -> DomainSignal | None:
+    """A weaker signal than `judge_domain`'s, for a medium verdict (a moderator looks; nothing is done alone):
+
+    - `BRAND inside the name`: a brand (five letters or more) inside a name that is not the brand's;
+    - `top-level domain scams favour`: a name under one of `WORST_TLDS`;
+    - `lure in the name`: a lure ("tesla", "airdrop", "x2", "skin"…) with a digit or a hyphen beside it, or two
+      different lures;
+    - `long run of digits`: four digits or more in a row ("no120754291", "p100003162").
+
+    Shorteners, free hosting and the brands' own domains are left to the other checks."""
+    if within(host, OFFICIAL) or free_hosting_suffix(host) is not None:
+        return None
+    name = registrable(host)
+    if name in FREE_HOSTING:
+        return None
+    label, _, tld = name.rpartition(".")
+    label = label[:63]
+    glued = skeleton(label.replace("-", ""))
+    for brand, shape in _BRAND_SKELETONS.items():
+        if len(shape) >= 5 and shape in glued:
+            return DomainSignal("brand inside the name", brand)
+    if tld in WORST_TLDS:
+        return DomainSignal("top-level domain scams favour", tld)
+    lures = _LURE.findall(label)
+    if (lures and (any(c.isdigit() for c in label) or "-" in label)) or len(set(lures)) >= 2:
+        return DomainSignal("lure in the name", lures[0])
+    if _DIGIT_RUN.search(label):
+        return DomainSignal("long run of digits", "")
     return None

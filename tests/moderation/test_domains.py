@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
 from handlers.moderation.domain_features import domain_features
-from handlers.moderation.domains import _distance_at_most, _inside_at_most, judge_domain, skeleton
+from handlers.moderation.domains import _distance_at_most, _inside_at_most, judge_domain, skeleton, suspect_domain
 from handlers.moderation.engine import build_engine, shipped_domain_model
 from handlers.moderation.training.datasets import load_domains
 
@@ -135,3 +135,46 @@ def test_the_domain_verdicts_and_their_reasons_are_the_same_in_every_process() -
         outputs.add(run.stdout)
     assert len(outputs) == 1
     assert "domain model" in next(iter(outputs))  # the model's reasons are among what is compared
+
+
+@pytest.mark.parametrize(
+    ("host", "signal", "what"),
+    [
+        ("tesla-online.net", "brand inside the name", "tesla"),  # invented shapes of the kinds of the source split
+        ("openseaevent.com", "brand inside the name", "opensea"),
+        ("promo-winner.top", "top-level domain scams favour", "top"),
+        ("get3x-airdrop.com", "lure in the name", "airdrop"),
+        ("cryptobonuses.org", "lure in the name", "crypto"),
+        ("p2024118765.site", "long run of digits", ""),
+    ],
+)
+def test_weaker_shapes_name_their_signal(host: str, signal: str, what: str) -> None:
+    found = suspect_domain(host)
+    assert found is not None and (found.signal, found.brand) == (signal, what)
+    assert found.describe(host).endswith(": " + host)
+
+
+@pytest.mark.parametrize("host", ["tesla.com", "opensea.io", "wikipedia.org", "lemonde.fr", "myproject.github.io",
+                                  "bit.ly", "github.io", "example.org", "freebsd.org", "coindesk.com"])  # fmt: skip
+def test_weaker_shapes_spare_ordinary_and_official_domains(host: str) -> None:
+    assert suspect_domain(host) is None
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.", min_size=1, max_size=200))
+def test_weaker_shapes_never_judge_official_hosting_or_shortener_hosts(label: str) -> None:
+    for suffix in ("discord.com", "github.io", "web.app"):
+        assert suspect_domain(f"{label.strip('.')}.{suffix}".lstrip(".")) is None
+
+
+def test_a_weaker_shape_is_a_medium_flag_naming_its_signal() -> None:
+    engine = build_engine(ModerationSettings())
+    hits = [hit for hit in engine.check_text("look https://openseaevent.com/x").hits if hit.rule == "links"]
+    expected = [("MEDIUM", "opensea inside the name: openseaevent.com")]
+    assert [(hit.severity.name, hit.detail) for hit in hits] == expected
+
+
+@pytest.mark.skipif(not (DATA / "extra" / "top_domains").is_dir(), reason="public data sets not present")
+def test_few_popular_domains_have_a_weaker_shape() -> None:
+    _, popular = load_domains(DATA)
+    weak = [d for d in popular if judge_domain(d) is None and suspect_domain(d) is not None]
+    assert len(weak) <= 0.01 * len(popular)

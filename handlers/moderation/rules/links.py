@@ -1,7 +1,8 @@
 """Links: scam and look-alike domains, invites to other servers, denied domains, shortened links.
 
 Every verdict names the signal that fired: `scam` (the list), `look-alike of BRAND`, `BRAND in the name`,
-`BRAND on free hosting` (shapes, high), `domain model` (medium: a score, never a certainty), `denied`,
+`BRAND on free hosting` (shapes, high), `BRAND inside the name`, `top-level domain scams favour`, `lure in the
+name`, `long run of digits` (weaker shapes, medium), `domain model` (medium: a score, never a certainty), `denied`,
 `invite`, `shortened`. Shorteners and free hosting are never judged as a whole host by the model.
 """
 
@@ -11,7 +12,14 @@ import enum
 from typing import Final
 
 from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features
-from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, free_hosting_suffix, judge_domain, registrable
+from handlers.moderation.domains import (
+    FREE_HOSTING,
+    OFFICIAL,
+    free_hosting_suffix,
+    judge_domain,
+    registrable,
+    suspect_domain,
+)
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
@@ -100,6 +108,10 @@ class Links:
                 return Hit(self.name, Severity.HIGH, signal.describe(host))
         if self.deny and within(host, self.deny):
             return Hit(self.name, Severity.MEDIUM, f"denied: {host}")
+        if self.lookalikes:
+            weak = suspect_domain(host)
+            if weak is not None:  # a weaker shape: worth a moderator's look, never acted on alone
+                return Hit(self.name, Severity.MEDIUM, weak.describe(host))
         if self.domain_model is not None and self._model_judges(host):
             features = domain_features(registrable(host))
             score = self.domain_model.score(features)
