@@ -269,7 +269,8 @@ _DIGIT_RUN = re.compile(r"\d{4,}")
 def suspect_domain(host: str) -> DomainSignal | None:
     """A weaker signal than `judge_domain`'s, for a medium verdict (a moderator looks; nothing is done alone):
 
-    - `BRAND inside the name`: a brand (five letters or more) inside a name that is not the brand's;
+    - `BRAND inside the name`: a brand (five letters or more, not one that is a word too: "steam", "nitro")
+      inside a name that is not the brand's;
     - `top-level domain scams favour`: a name under one of `WORST_TLDS`;
     - `lure in the name`: a lure ("tesla", "airdrop", "x2", "skin"…) with a digit or a hyphen beside it, or two
       different lures;
@@ -284,8 +285,8 @@ def suspect_domain(host: str) -> DomainSignal | None:
     label, _, tld = name.rpartition(".")
     label = label[:63]
     glued = skeleton(label.replace("-", ""))
-    for brand, shape in _BRAND_SKELETONS.items():
-        if len(shape) >= 5 and shape in glued:
+    for brand, shape in _BRAND_SKELETONS.items():  # not the brands that are words too ("steampunk", "nitrogen")
+        if len(shape) >= 5 and brand not in _EXACT_ONLY and shape in glued:
             return DomainSignal("brand inside the name", brand)
     if tld in WORST_TLDS:
         return DomainSignal("top-level domain scams favour", tld)

@@ -20,12 +20,20 @@ PROMOTION, DM, BAIT, MONEY, PUSH, CONTACT = "self-promotion", "private contact",
 MENTION = "own channel"  # "check out my channel": promotion only with another cue (a link, a bait)
 # "call", "reply": everyday words ("my dad is gonna call now"), a pitch's only with a number or a bait beside them.
 CALL = "call to action"
+# Giveaway mechanics on social networks: follow, like and repost, tag friends, leave a wallet address.
+ENGAGEMENT = "engagement bait"
+WALLET = "wallet address"  # a crypto address in the text: where a drainer or a "send 1, get 2" pitch sends money
+LAUNCH = "token launch command"  # "@bot deploy NAME with ticker $NAME": a bot asked to mint a coin for a pitch
+TICKER = "ticker"  # "$MOLT": only strengthens another cue (crypto talk is full of tickers)
+REFERRAL = "referral link"  # "?ref=6225", "&aff=": the poster is paid for the click
 POINTS = {PROMOTION: 3, MENTION: 2, DM: 2, BAIT: 2, MONEY: 2, PUSH: 1, CONTACT: 2, CALL: 1, "link": 1,
-          "shortened link": 2, "new domain from a newcomer": 2}  # fmt: skip
+          "shortened link": 2, "new domain from a newcomer": 2, ENGAGEMENT: 2, WALLET: 2, LAUNCH: 3, TICKER: 1,
+          REFERRAL: 2}  # fmt: skip
 _CUES: dict[str, tuple[str, ...]] = {
     PROMOTION: (
         "sub for sub", "sub4sub", "s4s", "follow for follow", "f4f", "follow4follow", "l4l", "like for like",
-        "follow back", "subscribe to my", "sub to my", "follow me on", "join my server", "join my discord",
+        "follow back", "follow me back", "subscribe to my", "sub to my", "follow me on", "join my server",
+        "join my discord",
         "my onlyfans", "link in bio", "link in my bio", "like and subscribe", "abonnez vous", "abonne toi",
         "abonnes toi", "rejoignez mon", "rejoins mon", "suivez moi", "follow moi", "lien en bio",
     ),
@@ -33,6 +41,13 @@ _CUES: dict[str, tuple[str, ...]] = {
         "check out my", "follow my", "my new video", "my latest video", "my channel", "my youtube", "my twitch",
         "my stream", "my tiktok", "ma chaine", "mon serveur", "viens voir ma", "venez voir ma", "allez voir ma",
         "ma derniere video", "mon live",
+    ),
+    ENGAGEMENT: (
+        "like rt", "like and rt", "like retweet", "like and retweet", "rt and follow", "follow and rt", "follow rt",
+        "retweet and follow", "tag 3", "tag 2", "tag three", "tag two", "tag your friends", "tag a friend",
+        "tag friends", "comment your wallet", "drop your wallet", "comment your address", "drop your address",
+        "turn on notifications", "how to enter", "to enter", "must follow", "identifie 3", "identifie 2",
+        "identifiez 3", "identifiez 2", "like et rt", "rt et follow", "follow et rt", "enter here",
     ),
     DM: (
         "dm me", "dm for", "dms open", "message me", "pm me", "inbox me", "contact me", "text me", "write to me",
@@ -46,9 +61,13 @@ _CUES: dict[str, tuple[str, ...]] = {
         "you won", "you have won", "prize", "cash prize", "bonus", "promo code", "code promo", "discount", "voucher",
         "guaranteed", "risk free", "double your", "100x", "1000x", "free entry", "selected", "congratulations",
         "felicitations", "cadeau", "gratuit", "gratuitement", "offert", "concours", "remboursement",
+        "free mint", "wl spot", "wl giveaway", "seed phrase", "recovery phrase", "private key", "recovery specialist",
+        "recovery specialists", "recovery expert", "recover your funds", "recover your lost", "stuck withdrawals",
+        "funds recovery", "recuperer vos fonds", "recuperer ses fonds", "recovery", "free nft", "nft gratuit",
     ),
     PUSH: (
-        "now", "today only", "limited", "hurry", "act now", "urgent", "asap", "last chance", "expires", "don t miss",
+        "now", "today only", "limited", "hurry", "act now", "click to claim", "claim now", "urgent", "asap",
+        "last chance", "expires", "don t miss",
         "maintenant", "vite", "derniere chance", "aujourd hui seulement", "places limitees", "ne ratez pas",
     ),
     CONTACT: ("txt", "text stop", "send stop", "reply stop"),
@@ -71,6 +90,16 @@ _PERIODS = frozenset({"day", "week", "month", "jour", "semaine", "mois"})  # _RA
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
 # "Text WIN to 80086", "reply YES to 8007": a keyword to a short code, the SMS pitch's way out (bounded gap).
 _SHORT_CODE = re.compile(r"\b(?:text|txt|send|reply|sms)\b[^.\n]{0,30}?\bto\s?\d{4,6}\b", re.I)
+# A crypto address: "0x" and 40 hexadecimal digits (Ethereum and its kin), or 32 to 44 base-58 letters with
+# digits among them (Bitcoin, Solana, Tron…).
+_BASE58 = "[1-9A-HJ-NP-Za-km-z]{32,44}"
+_WALLET = re.compile(rf"\b0x[0-9a-fA-F]{{40}}\b|(?<![\w/.])(?={_BASE58}\b)(?=\w*\d){_BASE58}\b")
+_LAUNCH = re.compile(r"\bdeploy\b[^\n]{0,80}?\bticker\b|@\w+\s+deploy\b", re.I)
+_TICKER = re.compile(r"(?<![\w$])\$[A-Za-z][A-Za-z0-9]{1,9}\b")
+_REFERRAL = re.compile(r"[?&](?:ref|referral|refcode|invite_code|aff|affiliate|aff_id)=\w", re.I)
+_FOLLOW_HANDLE = re.compile(r"\bfollow\s+@\w", re.I)
+# The words without which the raw-text cues above cannot be present (the engine's triage opens the rule on them).
+RAW_CUE_WORDS = frozenset({"ticker", "follow", "deploy"})
 AMOUNT_WINDOW = 2000
 _DIGIT = re.compile(r"\d")
 
@@ -78,7 +107,7 @@ _DIGIT = re.compile(r"\d")
 # What a pitch offers or where it sends: a message is spam only with one of these. Money, a link, urgency and a
 # call to action only strengthen one; alone they are everyday chat ("lunch cost me 12 euros, call me when you're
 # back", "the build is live now: https://…").
-AMPLIFIERS = frozenset({MONEY, PUSH, CALL, "link"})
+AMPLIFIERS = frozenset({MONEY, PUSH, CALL, "link", TICKER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +143,16 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
             kinds.add(MONEY)
         if _PHONE.search(window) or _SHORT_CODE.search(window):
             kinds.add(CONTACT)
+        if _WALLET.search(window):
+            kinds.add(WALLET)
+    if ("ticker" in words or "deploy" in words) and _LAUNCH.search(window):
+        kinds.add(LAUNCH)
+    if "follow" in words and _FOLLOW_HANDLE.search(window):
+        kinds.add(ENGAGEMENT)
+    if "$" in window and _TICKER.search(window):
+        kinds.add(TICKER)
+    if "=" in window and _REFERRAL.search(window):
+        kinds.add(REFERRAL)
     points = sum(POINTS.get(kind, 2) for kind in kinds)
     return SpamFinding(points, tuple(sorted(kinds)))
+

@@ -44,7 +44,7 @@ def spam_cue_words() -> frozenset[str]:
             if parts:
                 rarest = max(range(len(parts)), key=lambda i: (parts[i] not in _COMMON_WORDS, len(parts[i]), i))
                 words.add(parts[rarest])
-    return frozenset(words)
+    return frozenset(words | spam.RAW_CUE_WORDS)
 
 
 class Triage:

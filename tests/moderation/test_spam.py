@@ -34,6 +34,14 @@ def spam(text: str) -> bool:
         "URGENT! txt WIN to 80086 now",
         "rejoins mon serveur, viens voir ma dernière vidéo",
         "Ringtone of the week! Text TONE to 87021 now, only £1.50",  # a keyword to a short code
+        # invented in the shapes of social-network pitches: giveaways, token launches, wallets, referrals
+        "NFT giveaway! Follow @someone, like + RT and tag 3 friends",
+        "Concours : like et RT, identifiez 2 amis pour gagner",
+        "@launchbot deploy Moonfrog with ticker $MFROG",
+        "$FROG 0x52908400098527886E0F7030069857D2E4169EE7 send it",
+        "Lost funds to a fake exchange? DM me for recovery help",
+        "Drop your wallet below for the free NFT",
+        "a discount if you sign up here https://shop.example/signup?ref=8831",
     ],
 )
 def test_pitches_are_spam(text: str) -> None:
@@ -54,6 +62,11 @@ def test_pitches_are_spam(text: str) -> None:
         "lunch cost me 12 euros, call me when you're back",  # money and a call to action: no offer
         "the build is live now, 3 of us tested it: https://example.org/notes",  # a link, urgency, numbers
         "the train was $40 and it left now-ish, call me",
+        "$BTC and $ETH are both down today, buy the dip or wait?",  # tickers alone are crypto talk
+        "I follow @devnews for the patch notes",
+        "we deploy the bot on Friday",
+        "my address for the delivery is 12 rue des Lilas",
+        "the docs are at https://example.org/page?id=3&lang=fr",
     ],
 )
 def test_everyday_messages_are_not(text: str) -> None:
@@ -85,3 +98,25 @@ def test_money_links_urgency_and_calls_alone_are_never_spam(parts: list[str], op
     text = opener + ", ".join(parts)
     finding = find_spam(normalise(text).words, text, ("link",) if "https" in text else ())
     assert not finding.spam, finding
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+@given(st.text(alphabet=_BASE58, min_size=32, max_size=44).filter(lambda s: any(c.isdigit() for c in s)),
+       st.sampled_from(["CA: {} pump it", "send to {} now", "{}"]))
+def test_a_crypto_address_is_a_wallet_cue(address: str, frame: str) -> None:
+    text = frame.format(address)
+    assert "wallet address" in find_spam(normalise(text).words, text).cues
+
+
+@given(st.text(alphabet="0123456789abcdef", min_size=40, max_size=40))
+def test_an_ethereum_address_is_a_wallet_cue(digits: str) -> None:
+    text = f"claim at 0x{digits}"
+    assert "wallet address" in find_spam(normalise(text).words, text).cues
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", max_size=120))
+def test_plain_lowercase_words_never_make_a_wallet_or_ticker_cue(text: str) -> None:
+    cues = find_spam(normalise(text).words, text).cues  # no digit, no "$": neither can be there
+    assert "wallet address" not in cues and "ticker" not in cues

@@ -49,14 +49,20 @@ def rates(sets: Sequence[LabelledSet], max_fpr: float) -> dict[str, float]:
 # their flags count neither for nor against the abuse figures, nor as "the rules flag it already" when the abuse
 # model's threshold is chosen. Hits in shadow mode are never counted: nothing is done on them.
 ABUSE_RULES = frozenset({"terms", "hate", "profanity"})
+# Likewise the rules whose flags claim spam: pitches, links, mass mentions, floods and cross-posts. An insult or
+# a shouted message is flagged, but it is no claim that the message is spam (nor counted against the spam
+# figures, nor as "the rules flag it already" when the spam model's threshold is chosen).
+SPAM_RULES = frozenset({"spam", "links", "mentions", "flood", "crosspost", "newcomer"})
+RULES_OF = {"abuse": ABUSE_RULES, "spam": SPAM_RULES}
 
 
 def flagged_by_rules(verdict: Verdict, kind: str) -> bool:
-    """Whether the rules' verdict is a flag acted on for this kind of model: for abuse, a hit outside shadow
-    mode of one of `ABUSE_RULES`; for spam, any hit outside shadow mode."""
-    if kind != "abuse":
+    """Whether the rules' verdict is a flag acted on for this kind of model: a hit outside shadow mode of one
+    of the rules that claim it (`ABUSE_RULES`, `SPAM_RULES`); for any other kind, any hit outside shadow mode."""
+    rules = RULES_OF.get(kind)
+    if rules is None:
         return verdict.acting
-    return any(hit.rule in ABUSE_RULES and hit.rule not in verdict.shadow for hit in verdict.hits)
+    return any(hit.rule in rules and hit.rule not in verdict.shadow for hit in verdict.hits)
 
 
 def text_features(text: str, shape: bool) -> frozenset[str]:
