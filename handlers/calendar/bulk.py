@@ -26,6 +26,8 @@ from handlers.calendar.posts import (
     Target,
     _row_to_delivery,
     _row_to_post,
+    key_instant,
+    key_of,
     occurrence_key,
     stamp,
 )
@@ -64,6 +66,14 @@ class Finish:
     message_id: str | None = None
     error: str | None = None
     attempts: int | None = None
+
+
+class Stamps(dict[datetime, str]):
+    """`stamp` of each instant, worked out once: the posts due together share one due time."""
+
+    def __missing__(self, instant: datetime) -> str:
+        text = self[instant] = stamp(instant)
+        return text
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -144,12 +154,14 @@ def start_seen(db: sqlite_utils.Database, seen: Sequence[Seen], actor: Actor, no
     A post edited, rescheduled or cancelled since it was read is left untouched: its caller reads it again."""
     check_transition(Status.SCHEDULED, Status.SENDING)
     at = stamp(now)
+    stamps = Stamps()
+    scheduled, sending = Status.SCHEDULED.value, Status.SENDING.value
     moved: set[int] = set()
     for chunk in _chunks(seen):
         values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
         params: list[Any] = [Status.SENDING.value, at]
         for one in chunk:
-            params += [one.post_id, one.revision, stamp(one.next_due_at), one.occurrences_done]
+            params += [one.post_id, one.revision, stamps[one.next_due_at], one.occurrences_done]
         cursor = db.execute(
             f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
             " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
@@ -159,8 +171,8 @@ def start_seen(db: sqlite_utils.Database, seen: Sequence[Seen], actor: Actor, no
     db.conn.executemany(
         "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
         " to_status, note) VALUES (?, ?, ?, ?, ?, 'send', ?, ?, '')",
-        [(one.post_id, one.community, at, actor.platform, actor.member_id, Status.SCHEDULED.value,
-          Status.SENDING.value) for one in seen if one.post_id in moved])
+        [(one.post_id, one.community, at, actor.platform, actor.member_id, scheduled, sending)
+         for one in seen if one.post_id in moved])
     return moved
 
 
@@ -169,13 +181,19 @@ def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime
     inserted now, or None when its key was already in the ledger (sent, missed, in flight before a crash,
     claimed by another caller), exactly as `posts.claim_delivery` answers."""
     inserted: dict[str, int] = {}
-    keys = [claim.key for claim in claims]
+    stamps = Stamps()
+    instants: dict[datetime, tuple[str, str, datetime]] = {}  # due -> its stamp, its key part, as a read gives it
+    for claim in claims:
+        if claim.due_at not in instants:
+            due = stamps[claim.due_at]
+            instants[claim.due_at] = (due, key_instant(claim.due_at), datetime.fromisoformat(due))
+    keys = [key_of(claim.post.id, instants[claim.due_at][1], claim.target) for claim in claims]
     at = stamp(now)
     for start in range(0, len(claims), CHUNK):
         chunk = claims[start:start + CHUNK]
         params: list[Any] = []
         for claim, key in zip(chunk, keys[start:start + CHUNK], strict=True):
-            params += [claim.post.id, claim.post.community, stamp(claim.due_at), claim.target.platform,
+            params += [claim.post.id, claim.post.community, instants[claim.due_at][0], claim.target.platform,
                        claim.target.channel_id, key, "sending", 0, int(claim.late), at]
         values = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
         cursor = db.execute(f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values}"
@@ -183,8 +201,8 @@ def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime
         inserted.update(cursor.fetchall())
     started = datetime.fromisoformat(at)  # the row as a read would give it back
     return [None if (row_id := inserted.get(key)) is None else
-            Delivery(row_id, claim.post.id, datetime.fromisoformat(stamp(claim.due_at)), claim.target, key,
-                     "sending", 0, claim.late, None, None, started)
+            Delivery(row_id, claim.post.id, instants[claim.due_at][2], claim.target, key, "sending", 0, claim.late,
+                     None, None, started)
             for claim, key in zip(claims, keys, strict=True)]
 
 

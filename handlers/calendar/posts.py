@@ -299,7 +299,16 @@ def _row_to_delivery(row: dict) -> Delivery:
 
 def occurrence_key(post_id: int, due_at: datetime, target: Target) -> str:
     """Stable across restarts: the same occurrence on the same target always has the same key."""
-    return f"cal-{post_id}-{due_at.astimezone(UTC):%Y%m%dT%H%M%S}-{target.platform}-{target.channel_id}"
+    return key_of(post_id, key_instant(due_at), target)
+
+
+def key_instant(due_at: datetime) -> str:
+    """The due time as an occurrence key writes it (worked out once for the many posts due at one instant)."""
+    return f"{due_at.astimezone(UTC):%Y%m%dT%H%M%S}"
+
+
+def key_of(post_id: int, instant: str, target: Target) -> str:
+    return f"cal-{post_id}-{instant}-{target.platform}-{target.channel_id}"
 
 
 def claim_delivery(db: sqlite_utils.Database, post: CalendarPost, due_at: datetime, target: Target, now: datetime,

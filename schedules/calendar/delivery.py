@@ -2,14 +2,19 @@
 
 The ledger row for an occurrence on a target is written as `sending` *before* the platform call and becomes
 `published` with the platform's message id after it; its idempotency key rides on the send (a Discord nonce).
-A row still `sending` at start-up means we crashed in between: it is looked up on the platform where the
-adapter can (`FindPost`: by the key in Slack's message metadata, by author, time and text on Discord, whose
-history hides nonces), otherwise it becomes `uncertain` and the CMs decide; it is never sent blindly again.
+A row still `sending` at start-up means we crashed in between; `schedules.calendar.settlement` looks it up on
+the platform or asks the CMs: it is never sent blindly again. One send is `schedules.calendar.sending`.
 
 Lateness: an occurrence due while the bot was down is sent late (and marked late) within the grace period, and
 beyond it is marked missed and the CMs are asked. One due while the bot was running is always sent, since no
 downtime made it late. Transient failures retry with exponential backoff inside the grace period; permanent
 ones fail at once and the author is told the platform's reason.
+
+Many posts due at one instant: they were read and rendered ahead (`read_ahead`); at the instant they are
+claimed in chunks that grow (`CLAIM_CHUNKS`), the next chunk's claim on its way to the store before the sends
+of the one before start, so the first posts go out at once and the store claims the rest while the platform
+calls are made. Their outcomes are written together once the claims are in (still before anything is
+reported): a kill in between leaves the sent rows `sending`, settled at the next start like any other.
 
 A clean stop (SIGTERM, end of input) loses nothing and leaves nothing `uncertain`: `stop()` claims nothing
 more, gives back the claims whose platform call has not begun (they are known unsent), and waits, for a bounded
@@ -22,45 +27,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 import sqlite_utils
 
-from bot.actions import ActionResult, Content, FindPost, Post
+from bot.actions import ActionResult, Content
 from bot.clock import Clock
-from bot.deadline import within
 from bot.dispatcher import CommunityDirectory
-from bot.events import PlatformName
 from bot.outbox import Outbox
-from bot.platform import Capability
-from bot.post_kinds import PostKinds, Published
+from bot.post_kinds import PostKinds
 from bot.store import Store
 from bot.store.database import StoreUnavailable
 from config.settings import Community
 from handlers.calendar import bulk
 from handlers.calendar import posts as ledger
-from handlers.calendar.bulk import Finish
 from handlers.calendar.cards import ReviewCards
 from handlers.calendar.lifecycle import Status
-from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
+from handlers.calendar.posts import CalendarPost, Delivery
 from handlers.calendar.preview import outgoing_content
-from schedules.calendar import occurrence
+from schedules.calendar import occurrence, sending
 from schedules.calendar.expiry import expire_if_due
 from schedules.calendar.notices import Notices
 from schedules.calendar.occurrence import Begun, Read, Record, Recorded
+from schedules.calendar.sending import Sender, Sleep
+from schedules.calendar.settlement import Settlement
 from schedules.calendar.trips import Gathered, Trips
 
 log = logging.getLogger(__name__)
-LOOKUP_MARGIN = timedelta(minutes=5)
 STOP_PATIENCE_SECONDS = 10.0  # how long a clean stop waits for platform calls already in flight
-SENDS_PER_PLATFORM = 8  # platform calls in flight at once on one platform, however many posts fall due together
+CLAIM_CHUNKS = (8, 32, 128, 512)  # posts claimed per trip when many fall due: the first sends start at once
 Reschedule = Callable[[int, datetime | None], None]
 Rendered = dict[str, Content]  # a post's message per platform, rendered ahead of its due time
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +91,12 @@ class Publisher:
         self.kinds = kinds or PostKinds()
         self.started_at: datetime | None = None
         self._locks: dict[int, asyncio.Lock] = {}
-        self._slots: dict[PlatformName, asyncio.Semaphore] = {}  # bounds the platform calls in flight
         self._stopping = False
-        self._active = 0  # run_post calls under way
+        self._active = 0  # posts and jobs under way (a clean stop waits for them)
         self._idle = asyncio.Event()
         self._idle.set()
+        self.sender = Sender(self.trips, clock, outbox, notices, self.kinds, sleep, lambda: self._stopping)
+        self.settlement = Settlement(store, self.sender, outbox, notices, directory, self.kinds, clock.now)
 
     # -- entry points ------------------------------------------------------------------------------------
     async def run_post(self, post_id: int) -> None:
@@ -103,30 +104,128 @@ class Publisher:
         if self._stopping:
             return
         lock = self._locks.setdefault(post_id, asyncio.Lock())
-        self._active += 1
-        self._idle.clear()
+        self._busy()
         try:
             async with lock:
                 await self._run_post(post_id)
         finally:
             if not lock.locked():
                 self._locks.pop(post_id, None)
-            self._active -= 1
-            if self._active == 0:
-                self._idle.set()
+            self._done()
 
     async def run_posts(self, post_ids: Sequence[int]) -> None:
         """The job of an instant: deliver the posts due together, their store work shared, their sends started
-        in this order. A post that fails is logged alone; a store that cannot be used stops the lot."""
-        outcomes = await asyncio.gather(*(self.run_post(post_id) for post_id in post_ids), return_exceptions=True)
+        in this order (those read ahead first). A post that fails is logged alone; a store that cannot be used
+        stops the lot."""
+        if self._stopping:
+            return
+        ahead = [post_id for post_id in dict.fromkeys(post_ids)
+                 if post_id in self._ahead and post_id not in self._locks]
+        chosen = set(ahead)
+        others = [post_id for post_id in post_ids if post_id not in chosen]
+        self._busy()  # until the whole job is over, so a clean stop waits for its last step
+        try:
+            one_by_one = asyncio.gather(*(self.run_post(post_id) for post_id in others), return_exceptions=True)
+            outcomes = await self._run_ahead(ahead)
+            outcomes += zip(others, await one_by_one, strict=True)
+        finally:
+            self._done()
         fatal = None
-        for post_id, outcome in zip(post_ids, outcomes, strict=True):
+        for post_id, outcome in outcomes:
             if isinstance(outcome, StoreUnavailable):
                 fatal = outcome
             elif isinstance(outcome, Exception):
                 log.error("post %s: its delivery failed", post_id, exc_info=outcome)
         if fatal is not None:
             raise fatal
+
+    async def _run_ahead(self, post_ids: list[int]) -> list[tuple[int, BaseException | None]]:
+        """The posts of an instant read ahead: claimed in chunks that grow (`CLAIM_CHUNKS`), each chunk's claim
+        sent to the store before the sends of the chunk before it start, so the first sends go out at once
+        and the store claims the next posts while the platform calls are made. Each post's lock is held from
+        here on, so no other wake-up (the sweep) delivers it meanwhile. Returns each post's outcome."""
+        if not post_ids:
+            return []
+        locks = {post_id: asyncio.Lock() for post_id in post_ids}
+        for post_id, lock in locks.items():
+            self._locks[post_id] = lock
+            await lock.acquire()  # a new lock: taken at once, without yielding
+            self._busy()
+        chunks: list[list[tuple[int, Ahead]]] = []
+        start = 0
+        kept = [(post_id, self._ahead.pop(post_id)) for post_id in post_ids]
+        while start < len(kept):
+            size = CLAIM_CHUNKS[min(len(chunks), len(CLAIM_CHUNKS) - 1)]
+            chunks.append(kept[start:start + size])
+            start += size
+        tasks: list[tuple[int, asyncio.Task[None]]] = []
+        claiming = self._claim(chunks[0])
+        self._records.hold()  # the outcomes are written once every chunk is claimed: the claims go first
+        unclaimed: list[tuple[int, BaseException | None]] = []
+        try:
+            await self._claim_chunks(chunks, claiming, locks, tasks)
+        except StoreUnavailable as error:  # the posts not claimed share the answer; the others finish
+            started = {post_id for post_id, _ in tasks}
+            unclaimed = [(post_id, error) for post_id in post_ids if post_id not in started]
+        finally:
+            asyncio.get_running_loop().call_soon(self._records.release)  # after the last chunk's first sends
+        outcomes = await asyncio.gather(*(task for _, task in tasks), return_exceptions=True)
+        return [*unclaimed, *zip([post_id for post_id, _ in tasks], outcomes, strict=True)]
+
+    async def _claim_chunks(self, chunks: list[list[tuple[int, Ahead]]], claiming: asyncio.Future[list[Begun]],
+                            locks: dict[int, asyncio.Lock], tasks: list[tuple[int, asyncio.Task[None]]]) -> None:
+        """Each chunk's claim answered, the next one sent, then the chunk's posts started (a task each)."""
+        for index, chunk in enumerate(chunks):
+            begun: list[Begun | None]
+            try:
+                begun = list(await claiming)
+            except StoreUnavailable:
+                for later in chunks[index:]:
+                    for post_id, _ in later:
+                        self._done_with(post_id, locks[post_id])
+                raise
+            except Exception:  # a fault in one post of the chunk (a bug): each of them is taken up on its own
+                log.exception("posts %s: their shared claim failed; taken up one by one", [i for i, _ in chunk])
+                begun = [None] * len(chunk)
+            last = index + 1 == len(chunks)
+            if not last and self._stopping:  # claim no more: the posts not claimed stay due for the next start
+                for later in chunks[index + 1:]:
+                    for post_id, _ in later:
+                        self._done_with(post_id, locks[post_id])
+                last = True
+            elif not last:
+                claiming = self._claim(chunks[index + 1])
+            for (post_id, kept_ahead), one in zip(chunk, begun, strict=True):
+                first = None if one is None else (one, kept_ahead.rendered if one.ahead else None)
+                tasks.append((post_id, asyncio.create_task(self._run_claimed(post_id, locks[post_id], first))))
+            if last:
+                return
+
+    def _claim(self, chunk: list[tuple[int, Ahead]]) -> asyncio.Future[list[Begun]]:
+        asks: list[tuple[int, Read | None]] = [(post_id, kept.read) for post_id, kept in chunk]
+        return self.trips.submit(lambda db: self._begin_many(db, asks))
+
+    async def _run_claimed(self, post_id: int, lock: asyncio.Lock,
+                           first: tuple[Begun, Rendered | None] | None) -> None:
+        try:
+            await self._run_post(post_id, first)
+        finally:
+            self._done_with(post_id, lock)
+
+    def _done_with(self, post_id: int, lock: asyncio.Lock) -> None:
+        lock.release()
+        if not lock.locked() and self._locks.get(post_id) is lock:
+            self._locks.pop(post_id, None)
+        self._done()
+
+    def _busy(self) -> None:
+        self._active += 1
+        self._idle.clear()
+
+    def _done(self) -> None:
+        self._active -= 1
+        if self._active == 0:
+            self._idle.set()
 
     async def read_ahead(self, post_ids: Sequence[int], due: datetime) -> int:
         """Before an instant falls due: read its posts (one trip, writing nothing) and render their messages, so
@@ -175,21 +274,17 @@ class Publisher:
             db, now, (Status.SCHEDULED, Status.SENDING, Status.PENDING)))
         await self.run_posts(due)
 
-    async def reconcile(self) -> None:
-        """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""
-        stuck = await self.store.run(lambda db: ledger.deliveries_with_status(db, "sending"))
-        for delivery in stuck:
-            post = await self.store.run(partial(ledger.get_post, post_id=delivery.post_id))
-            if post is None:
-                continue
-            await self._reconcile_one(post, self.directory.by_id(post.community), delivery)
-
     # -- one post ----------------------------------------------------------------------------------------
-    async def _run_post(self, post_id: int) -> None:
+    async def _run_post(self, post_id: int, first: tuple[Begun, Rendered | None] | None = None) -> None:
+        """Deliver whatever of the post is due now; `first` is its first step when it was already begun (a
+        chunk of an instant's posts claimed together)."""
         for _ in range(1000):  # one pass per occurrence due now; bounded against a cron that never moves on
-            if self._stopping:
+            if self._stopping and first is None:
                 return
-            begun, rendered = await self._begin(post_id)
+            if first is not None:
+                (begun, rendered), first = first, None
+            else:
+                begun, rendered = await self._begin(post_id)
             post, now = begun.post, begun.at or self.clock.now()
             if post is None or post.next_due_at is None:
                 return
@@ -240,12 +335,12 @@ class Publisher:
             return
         while delivery is not None:
             content = None if rendered is None else rendered.get(delivery.target.platform)
-            sent = await self._attempt_send(post, community, delivery, deadline, stoppable=True, content=content)
+            sent = await self.sender.attempt(post, community, delivery, deadline, stoppable=True, content=content)
             if sent is None:  # the stop began before the call: give the claim back rather than leave it unsure
                 await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
                 return
             result, attempts = sent
-            outcome = _outcome(result, delivery, attempts)
+            outcome = sending.outcome(result, delivery, attempts)
             try:
                 step = await self._records.ask(Record(post, due, delivery, outcome, begun.late, self._stopping))
             except StoreUnavailable:
@@ -253,7 +348,7 @@ class Publisher:
             except Exception:  # moving the post on failed (a bug): the send's outcome is kept all the same
                 await self.trips.run(partial(bulk.finish_many, finishes=[outcome], now=self.clock.now()))
                 raise
-            await self._after_send(post, community, delivery, result)
+            await self.sender.after(post, community, delivery, result)
             if step.advanced:
                 self.reschedule(post.id, step.following)
                 if step.following is None and not result.ok:  # ended on a failure: a poll that never opened
@@ -268,149 +363,20 @@ class Publisher:
         if recorded:
             await self.notices.missed(post, community, due)
 
-    # -- one send ----------------------------------------------------------------------------------------
+    # -- sends and what a crash or a CM leaves to settle ---------------------------------------------------
     async def send(self, post: CalendarPost, community: Community, delivery: Delivery,
                    deadline: datetime) -> ActionResult:
-        """Send a claimed row and record its outcome (a CM's resend, a send after a crash's look-up)."""
-        sent = await self._attempt_send(post, community, delivery, deadline)
-        assert sent is not None  # not stoppable: always attempted
-        result, attempts = sent
-        finish = _outcome(result, delivery, attempts)
-        await self.trips.run(partial(ledger.finish_delivery, delivery_id=delivery.id, status=finish.status,
-                                     now=self.clock.now(), message_id=finish.message_id, error=finish.error,
-                                     attempts=attempts))
-        await self._after_send(post, community, delivery, result)
-        return result
+        """Send a claimed row and record its outcome."""
+        return await self.sender.send(post, community, delivery, deadline)
 
-    async def _attempt_send(self, post: CalendarPost, community: Community, delivery: Delivery, deadline: datetime,
-                            *, stoppable: bool = False, content: Content | None = None
-                            ) -> tuple[ActionResult, int] | None:
-        """The platform calls for a claimed row, retrying transient failures with backoff until `deadline`; the
-        result and the attempts made. Every call, with the platform library's own retries and `Retry-After`
-        waits, ends by `deadline`; a failure the library already retried is reported at once, so our retries and
-        the library's never multiply. At most `SENDS_PER_PLATFORM` calls are in flight on a platform; a
-        `stoppable` send whose turn comes after the stop began returns None, never called."""
-        platform = PlatformName(delivery.target.platform)
-        if content is None:  # not rendered ahead
-            content = await self._content(post, platform, community)
-        action = Post(channel_id=delivery.target.channel_id, content=content,
-                      idempotency_key=delivery.idempotency_key)
-        settings = community.calendar
-        backoff = settings.retry_base_seconds
-        attempt = delivery.attempts
-        slot = self._slots.get(platform)
-        if slot is None:
-            slot = self._slots[platform] = asyncio.Semaphore(SENDS_PER_PLATFORM)
-        while True:
-            async with slot:
-                if stoppable and self._stopping and attempt == delivery.attempts:
-                    return None
-                attempt += 1
-                with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
-                    result = await self.outbox.send(platform, action)
-            if result.ok:
-                return result, attempt
-            out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline
-            if result.permanent or result.retried or attempt > settings.max_retries or out_of_time:
-                return result, attempt
-            log.info("post %s on %s: %s; retrying in %.1f s", post.id, delivery.target, result.error, backoff)
-            await self.sleep(backoff)
-            backoff *= 2
-
-    async def _after_send(self, post: CalendarPost, community: Community, delivery: Delivery,
-                          result: ActionResult) -> None:
-        """Once the outcome is recorded: tell the post's kind where it went, or tell the author why it failed."""
-        if result.ok:
-            await self._published(post, delivery, result.message_id)
-            return
-        await self.notices.tell_author(post, community, "calendar.notice.failed", target=str(delivery.target),
-                                       reason=result.error or "unknown error")
-
-    async def _content(self, post: CalendarPost, platform: PlatformName, community: Community) -> Content:
-        """The SMM's message, or what the post's kind (a poll) sends on this platform."""
-        kind = self.kinds.get(post.kind) if post.kind != "message" else None
-        if kind is None or post.kind_ref is None:
-            return outgoing_content(post, platform, community)
-        return await kind.content(post.kind_ref, platform.value, community)
-
-    async def _published(self, post: CalendarPost, delivery: Delivery, message_id: str | None) -> None:
-        """Tell the post's kind where it went (a poll opens); a failure there never unpublishes the post."""
-        kind = self.kinds.get(post.kind) if post.kind != "message" else None
-        if kind is None or post.kind_ref is None or message_id is None:
-            return
-        try:
-            await kind.published(Published(post.kind_ref, delivery.target.platform, delivery.target.channel_id,
-                                           message_id, self.clock.now()))
-        except Exception:
-            log.exception("post %s: its %s could not record where it was published", post.id, post.kind)
-
-    async def _reconcile_one(self, post: CalendarPost, community: Community, delivery: Delivery) -> None:
-        platform = PlatformName(delivery.target.platform)
-        now = self.clock.now()
-        if self.outbox.can(platform, Capability.MESSAGE_LOOKUP):
-            since = (delivery.started_at or delivery.due_at) - LOOKUP_MARGIN
-            taken = await self.store.run(partial(ledger.message_ids_on, target=delivery.target, since=since))
-            found = await self.outbox.send(platform, FindPost(
-                channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since,
-                content=await self._content(post, platform, community), taken=taken))
-            if found.ok:
-                log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
-                await self.store.run(lambda db: ledger.finish_delivery(
-                    db, delivery.id, "published", now, message_id=found.message_id))
-                await self._published(post, delivery, found.message_id)
-                return
-            if found.permanent and now - delivery.due_at <= community.calendar.grace_period:
-                log.info("post %s on %s: not on the platform after a crash, sending it", post.id, delivery.target)
-                await self.send(post, community, delivery, delivery.due_at + community.calendar.grace_period)
-                return
-        await self.store.run(lambda db: ledger.finish_delivery(
-            db, delivery.id, "uncertain", now, error="interrupted between sending and published"))
-        log.warning("post %s on %s: interrupted mid-send, asking the CMs", post.id, delivery.target)
-        await self.notices.uncertain(post, community, delivery)
+    async def reconcile(self) -> None:
+        """At start-up, settle every ledger row a crash left in `sending`: look it up, or report it."""
+        await self.settlement.reconcile()
 
     async def post_missed_now(self, post_id: int, due: datetime) -> int:
         """A CM's "post now" on a missed occurrence; returns how many targets were sent (0: already decided)."""
-        rows = await self.store.run(lambda db: ledger.deliveries_of(db, post_id, due))
-        missed = [r for r in rows if r.status == "missed"]
-        if not missed:
-            return 0
-        post = await self.store.run(lambda db: ledger.get_post(db, post_id))
-        assert post is not None
-        if not post.recurring and post.status is Status.MISSED:
-            await self.store.run(lambda db: ledger.transition(
-                db, post_id, Status.SENDING, SYSTEM, self.clock.now(), action="post_now", expect={Status.MISSED}))
-        sent = 0
-        results = []
-        for row in missed:
-            result = await self.resend(row.id, ("missed",))
-            if result is not None:
-                sent += 1
-                results.append(result)
-        if not post.recurring and post.status is Status.MISSED:
-            final = Status.PUBLISHED if results and all(r.ok for r in results) else Status.FAILED
-            changes: dict[str, Any] = {"published_at": self.clock.now()} if final is Status.PUBLISHED else {}
-            await self.store.run(lambda db: ledger.transition(
-                db, post_id, final, SYSTEM, self.clock.now(), action="done", **changes))
-            if final is Status.FAILED:
-                await self.kinds.withdraw(post.kind, post.kind_ref, "failed")
-        return sent
+        return await self.settlement.post_missed_now(post_id, due)
 
     async def resend(self, delivery_id: int, from_statuses: tuple[str, ...]) -> ActionResult | None:
         """A CM's decision: send a missed or uncertain occurrence now (None if someone already did)."""
-        now = self.clock.now()
-        delivery = await self.store.run(lambda db: ledger.reclaim_delivery(db, delivery_id, from_statuses, now,
-                                                                           late=True))
-        if delivery is None:
-            return None
-        post = await self.store.run(lambda db: ledger.get_post(db, delivery.post_id))
-        assert post is not None
-        community = self.directory.by_id(post.community)
-        return await self.send(post, community, delivery, now + community.calendar.grace_period)
-
-
-
-def _outcome(result: ActionResult, delivery: Delivery, attempts: int) -> Finish:
-    """The ledger columns a send's result sets."""
-    if result.ok:
-        return Finish(delivery.id, "published", message_id=result.message_id, attempts=attempts)
-    return Finish(delivery.id, "failed", error=result.error or "unknown error", attempts=attempts)
+        return await self.settlement.resend(delivery_id, from_statuses)

@@ -21,7 +21,7 @@ most the one target in flight uncertain, and the targets not reached are simply 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,12 +64,12 @@ class Read:
 
     post: CalendarPost
     revision: int
+    seen: Seen  # what must still hold at the claim for this read to be used
 
-    @property
-    def seen(self) -> Seen:
-        assert self.post.next_due_at is not None
-        return Seen(self.post.id, self.post.community, self.revision, self.post.next_due_at,
-                    self.post.occurrences_done)
+
+def _read(post: CalendarPost, revision: int) -> Read:
+    assert post.next_due_at is not None
+    return Read(post, revision, Seen(post.id, post.community, revision, post.next_due_at, post.occurrences_done))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def read_ahead(db: sqlite_utils.Database, post_ids: Sequence[int], due: datetime
     with db.atomic():
         revisions = bulk.revisions(db, post_ids)
         posts = bulk.get_posts(db, post_ids)
-    return [Read(post, revisions[post.id]) for post in posts.values()
+    return [_read(post, revisions[post.id]) for post in posts.values()
             if post.status is Status.SCHEDULED and post.next_due_at == due and post.id in revisions]
 
 
@@ -151,7 +151,7 @@ def begin_many(db: sqlite_utils.Database, asks: Sequence[tuple[int, Read | None]
         begun.append(Begun(post, due, late=late))
     bulk.transition_many(db, moves, SYSTEM, now, action="send")
     claimed = _claim_first(db, wanted, now)
-    return [replace(b, claimed=claimed.get(index), at=now) for index, b in enumerate(begun)]
+    return [Begun(b.post, b.due, claimed.get(index), b.missed, b.late, now, b.ahead) for index, b in enumerate(begun)]
 
 
 def record_many(db: sqlite_utils.Database, records: Sequence[Record], now: datetime) -> list[Recorded]:

@@ -99,6 +99,16 @@ class Gathered(Generic[A, R]):
         self.trips = trips
         self.work = work
         self._waiting: list[tuple[A, asyncio.Future[R]]] = []
+        self._holds = 0
+
+    def hold(self) -> None:
+        """Keep the requests asked from now on waiting (until as many `release`s): other store work goes first."""
+        self._holds += 1
+
+    def release(self) -> None:
+        self._holds -= 1
+        if self._holds == 0 and self._waiting:
+            self._send()
 
     async def ask(self, request: A) -> R:
         loop = asyncio.get_running_loop()
@@ -109,6 +119,8 @@ class Gathered(Generic[A, R]):
         return await future
 
     def _send(self) -> None:
+        if self._holds or not self._waiting:
+            return  # held: `release` sends what waits
         batch, self._waiting = self._waiting, []
         self._submit(batch)
 

@@ -40,8 +40,16 @@ def install(point: str) -> None:
         Publisher.read_ahead = read_then_hold  # type: ignore[assignment,method-assign]
     elif point == "due":
         Publisher._begin = hold  # type: ignore[method-assign]
+
+        def claim_never(self: Publisher, *_args: object) -> asyncio.Future[None]:
+            announce(point)  # posts read ahead are claimed in chunks: the first chunk's claim never goes
+            return asyncio.get_running_loop().create_future()
+
+        Publisher._claim = claim_never  # type: ignore[method-assign,assignment]
     elif point == "claimed":
-        Publisher._attempt_send = hold  # type: ignore[method-assign]
+        from schedules.calendar.sending import Sender
+
+        Sender.attempt = hold  # type: ignore[method-assign,assignment]
     else:
         from handlers.calendar import bulk
 

@@ -14,7 +14,7 @@ import pytest
 from handlers.calendar import bulk, posts
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, Target, get_post
-from schedules.calendar import delivery
+from schedules.calendar import delivery, sending
 from tests.calendar.conftest import START, ScriptedPlatform, start_bot
 from tests.calendar.test_trips import DUE, CountedStore, due_posts, ledger_counts, publisher_for
 
@@ -37,7 +37,8 @@ def counted_work(monkeypatch):
         return render(*args, **kwargs)
 
     monkeypatch.setattr(bulk, "get_posts", counting_get_posts)
-    monkeypatch.setattr(delivery, "outgoing_content", counting_render)
+    monkeypatch.setattr(delivery, "outgoing_content", counting_render)  # ahead of the instant
+    monkeypatch.setattr(sending, "outgoing_content", counting_render)  # at the send, when not rendered ahead
     return work
 
 
@@ -53,7 +54,9 @@ async def test_at_the_due_instant_posts_read_ahead_cost_the_claim_and_the_record
     counted_work.clear()
     clock.set(DUE)
     await publisher.run_posts(ids)
-    assert counted.trips == 1 + 2  # the claim by ids, then the record with the advance
+    claims = len(chunk_sizes(600))
+    assert claims == 4  # 8, 32, 128, then the 432 left
+    assert counted.trips == 1 + claims + 1  # the claims by ids, chunk by chunk; then the records with the advance
     assert counted_work == Counter()  # no post read from its row again, no message rendered again
     keys = [post.idempotency_key for post in platform.scheduled_posts()]
     assert len(keys) == 600 and len(set(keys)) == 600
@@ -62,6 +65,52 @@ async def test_at_the_due_instant_posts_read_ahead_cost_the_claim_and_the_record
     history = store.db.execute("SELECT action, COUNT(*) FROM calendar_history WHERE action IN ('send', 'done')"
                                " GROUP BY action").fetchall()
     assert sorted(history) == [("done", 600), ("send", 600)]  # every move written to the history, as before
+
+
+def chunk_sizes(posts: int) -> list[int]:
+    sizes: list[int] = []
+    while sum(sizes) < posts:
+        sizes.append(min(delivery.CLAIM_CHUNKS[min(len(sizes), len(delivery.CLAIM_CHUNKS) - 1)], posts - sum(sizes)))
+    return sizes
+
+
+class TripsAtEachSend(ScriptedPlatform):
+    """Notes, at each scheduled post it receives, how many store trips the publisher had taken by then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.publisher: delivery.Publisher | None = None
+        self.trips_then: list[int] = []
+
+    async def execute(self, action):
+        if getattr(action, "idempotency_key", None) and self.publisher is not None:
+            self.trips_then.append(self.publisher.trips.trips)
+        return await super().execute(action)
+
+
+async def test_an_instant_s_posts_are_claimed_in_growing_chunks_each_sent_while_the_next_is_claimed(store, clock,
+                                                                                                     tmp_path):
+    ids = due_posts(store.db, 300)
+    platform = TripsAtEachSend()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    platform.publisher = publisher
+    clock.set(DUE - timedelta(seconds=2))
+    await publisher.read_ahead(ids, DUE)
+    clock.set(DUE)
+    await publisher.run_posts(ids)
+    sizes = chunk_sizes(300)
+    assert sizes == [8, 32, 128, 132]
+    # a post of chunk i goes out once its chunk's claim is in (the read ahead, then claims 0..i), and before the
+    # claim of chunk i + 2 starts: the store claims the next chunk while this one is sent
+    for then, index in zip(platform.trips_then, _chunk_of(sizes), strict=True):
+        assert 1 + index + 1 <= then <= 1 + index + 2
+    assert platform.trips_then[-1] == 1 + len(sizes)  # the outcomes are written after the last send
+    assert publisher.trips.trips == 1 + len(sizes) + 1  # and every outcome written in one trip, after the claims
+    assert ledger_counts(store.db) == Counter({"published": 300})
+
+
+def _chunk_of(sizes: list[int]) -> list[int]:
+    return [index for index, size in enumerate(sizes) for _ in range(size)]
 
 
 async def _read_then(store, clock, tmp_path, change):

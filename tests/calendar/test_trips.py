@@ -23,8 +23,9 @@ from handlers.calendar.bulk import Claim, claim_many, deliveries_sql
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post, get_delivery, get_post
 from schedules.calendar import occurrence
-from schedules.calendar.delivery import SENDS_PER_PLATFORM, Publisher
+from schedules.calendar.delivery import Publisher
 from schedules.calendar.notices import Notices
+from schedules.calendar.sending import SENDS_PER_PLATFORM
 from schedules.calendar.trips import Trips
 from tests.calendar.conftest import START, ScriptedPlatform, make_settings
 

@@ -1,0 +1,113 @@
+"""An instant's posts read ahead, claimed in chunks: a stop between two chunks, a fault in one chunk's claim, and
+the rows a kill mid-burst leaves `sending`, settled at the next start with one read of the store.
+
+Work is counted, never timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from handlers.calendar import bulk
+from handlers.calendar import posts as ledger
+from handlers.calendar.lifecycle import Status
+from handlers.calendar.posts import get_post
+from schedules.calendar import occurrence
+from tests.calendar.conftest import ScriptedPlatform
+from tests.calendar.test_trips import DUE, due_posts, ledger_counts, publisher_for
+
+
+class StopAtFirstSend(ScriptedPlatform):
+    """Begins a clean stop of the publisher when the first scheduled post reaches it (and lets it through)."""
+
+    def __init__(self) -> None:
+        super().__init__(lookup=False)
+        self.publisher = None
+        self.stopping: asyncio.Task[None] | None = None
+
+    async def execute(self, action):
+        if getattr(action, "idempotency_key", None) and self.stopping is None and self.publisher is not None:
+            self.stopping = asyncio.create_task(self.publisher.stop())
+            await asyncio.sleep(0)
+        return await super().execute(action)
+
+
+async def read_ahead_then_run(publisher, clock, ids):
+    clock.set(DUE - timedelta(seconds=2))
+    await publisher.read_ahead(ids, DUE)
+    clock.set(DUE)
+    await publisher.run_posts(ids)
+
+
+async def test_a_clean_stop_between_two_chunks_claims_no_more_and_the_next_start_sends_the_rest_once(store, clock,
+                                                                                                     tmp_path):
+    ids = due_posts(store.db, 100)
+    first = StopAtFirstSend()
+    publisher = publisher_for(store, clock, first, tmp_path)
+    first.publisher = publisher
+    await read_ahead_then_run(publisher, clock, ids)
+    assert first.stopping is not None
+    await first.stopping
+    sent_first = len(first.scheduled_posts())
+    assert 1 <= sent_first <= 8  # the first chunk's calls already begun; nothing after the stop
+    counts = ledger_counts(store.db)
+    assert counts == Counter({"published": sent_first})  # the unsent claims given back: nothing `sending`
+    claimed_later = store.db.execute("SELECT COUNT(*) FROM calendar_posts WHERE status = 'scheduled'").fetchone()[0]
+    assert claimed_later >= 100 - 8 - 32  # at most the chunk claimed when the stop came was moved on
+
+    clock.advance(timedelta(minutes=2))  # the next start, within the grace period
+    second = ScriptedPlatform(lookup=False)
+    restarted = publisher_for(store, clock, second, tmp_path)
+    await restarted.reconcile()
+    await restarted.sweep()
+    keys = [post.idempotency_key for post in first.scheduled_posts() + second.scheduled_posts()]
+    assert len(keys) == 100 and len(set(keys)) == 100
+    assert ledger_counts(store.db) == Counter({"published": 100})
+    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+
+
+async def test_a_fault_in_one_chunk_s_claim_takes_its_posts_up_one_by_one_and_the_others_as_chunks(
+        store, clock, tmp_path, monkeypatch):
+    ids = due_posts(store.db, 60)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    original = occurrence.begin_many
+    calls: list[int] = []
+
+    def second_chunk_breaks(db, asks, *args, **kwargs):
+        calls.append(len(asks))
+        if len(calls) == 2:
+            raise RuntimeError("a bug in the second chunk")
+        return original(db, asks, *args, **kwargs)
+
+    monkeypatch.setattr(occurrence, "begin_many", second_chunk_breaks)
+    await read_ahead_then_run(publisher, clock, ids)
+    assert calls[:3] == [8, 32, 20]  # the chunks; then the broken chunk's posts again, read afresh
+    assert sum(calls[3:]) == 32
+    keys = [post.idempotency_key for post in platform.scheduled_posts()]
+    assert len(keys) == 60 and len(set(keys)) == 60
+    assert ledger_counts(store.db) == Counter({"published": 60})
+
+
+async def test_the_rows_a_kill_left_sending_are_read_with_their_posts_in_one_trip(store, clock, tmp_path,
+                                                                                  monkeypatch):
+    ids = due_posts(store.db, 40)
+    now = DUE + timedelta(seconds=1)
+    for post_id in ids:  # as a kill mid-burst leaves them: claimed, sent or not, outcome not written
+        post = get_post(store.db, post_id)
+        ledger.claim_delivery(store.db, post, DUE, post.targets[0], now, late=False)
+    one_by_one: Counter[str] = Counter()
+    get_post_of, get_posts = ledger.get_post, bulk.get_posts
+    monkeypatch.setattr(ledger, "get_post", lambda *a, **k: one_by_one.update(["get_post"]) or get_post_of(*a, **k))
+    monkeypatch.setattr(bulk, "get_posts", lambda *a, **k: one_by_one.update(["get_posts"]) or get_posts(*a, **k))
+    platform = ScriptedPlatform(lookup=True)
+    platform.sent.update({ledger.occurrence_key(post_id, DUE, get_post_of(store.db, post_id).targets[0]): f"m{n}"
+                          for n, post_id in enumerate(ids[:25])})  # the first 25 went out before the kill
+    clock.set(now + timedelta(minutes=1))
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    await publisher.reconcile()
+    assert one_by_one == Counter({"get_posts": 1})  # one read for the 40 rows and their posts
+    assert len(platform.scheduled_posts()) == 15  # the 15 not found are sent (within the grace period), once
+    assert ledger_counts(store.db) == Counter({"published": 40})
