@@ -6,6 +6,7 @@ stderr); we kill it there, restart it within the grace period, and check the pos
 
 from __future__ import annotations
 
+import re
 import signal
 import sqlite3
 import subprocess
@@ -99,3 +100,42 @@ def test_killed_mid_delivery_publishes_once_or_reports(tmp_path, point, sent_bef
     again, errors = third.communicate("clock +1d\n", timeout=PATIENCE)
     assert third.returncode == 0, errors
     assert POSTED not in again and "[#strategy]" not in again
+
+
+BURST = 12  # posts due at the same instant: claimed in two chunks (8, then 4), their outcomes written together
+
+
+@pytest.mark.parametrize(
+    ("point", "sent_before_kill"),
+    [
+        ("ahead", 0),  # all read and rendered ahead, none claimed
+        ("due", 0),  # the first chunk's claim never reached the store
+        ("claimed", 0),  # claimed (`sending`), no platform call made
+        ("sent", BURST),  # every post sent, no outcome written yet: twelve rows left `sending`
+    ],
+)
+def test_killed_mid_burst_publishes_each_post_once(tmp_path, point, sent_before_kill):
+    db = tmp_path / "bot.db"
+    config = tmp_path / "cmbot.toml"
+    config.write_text(CONFIG.format(db=db), encoding="utf-8")
+    drafts = "".join(f'cmd sam /post draft body="Burst post {n}" to=#news at="2026-03-02 10:00"\n'
+                     for n in range(BURST))
+
+    first = bot(config, "2026-03-02T09:00+01:00", pause=point)
+    first.stdin.write("join sam[smm]\n" + drafts + "clock +1h30m\n")
+    first.stdin.close()
+    before = kill_when_paused(first, point)
+    assert sum(len(posted(before, n)) for n in range(BURST)) == sent_before_kill
+
+    second = bot(config, "2026-03-02T10:20+01:00", pause=None)  # within the one-hour grace period
+    after, errors = second.communicate("clock +2h\n", timeout=PATIENCE)
+    assert second.returncode == 0, errors
+    for n in range(BURST):
+        assert len(posted(before, n)) + len(posted(after, n)) == 1, n
+    assert statuses(db) == ["published"] * BURST
+    assert "[#strategy]" not in after  # nothing left for the CMs: every row settled by its key
+
+
+def posted(output: str, n: int) -> list[str]:
+    """The lines of `output` that show burst post `n` in #news (its message id follows it)."""
+    return re.findall(rf"^\[#news\] cmbot: Burst post {n}\b", output, re.MULTILINE)

@@ -2,7 +2,8 @@
 every post is published exactly once, counted on the fake's side (what members would see).
 
 The whole bot runs as a subprocess, pointed at the fake through `[bot.endpoints]`. Each run is killed at a point
-drawn (seeded; every round of four kills meets each point once) from: `due` (before the claim), `claimed`
+drawn (seeded; every round of five kills meets each point once) from: `ahead` (two posts due together were
+read and rendered ahead of their instant, nothing claimed), `due` (before the claim), `claimed`
 (ledger row `sending`, no platform call yet), `sent` (the platform accepted the post, the ledger is not
 `published` yet; see tests/calendar/pause.py) and `wire` (an unpaused bot, killed the moment the fake receives
 a post: before or after the answer reaches it, by chance). After each kill the bot starts again; at start-up
@@ -10,7 +11,8 @@ it settles the rows a kill left in `sending` by looking the post up on the platf
 message metadata; Discord: author, time and text, since its history hides nonces). The Discord fake's nonce
 guard is off, so a second send would show as a second message.
 
-`CMBOT_SOAK_KILLS` sets the kills per platform: 4 in the suite; 24 for the figures in docs/reliability.md.
+`CMBOT_SOAK_KILLS` sets the kills per platform: 5 in the suite (one per point); 24 for the figures in
+docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.patience import PATIENCE
 from tests.reliability.conftest import ROOT
 
-KILLS = int(os.environ.get("CMBOT_SOAK_KILLS", "4"))
-POINTS = ("due", "claimed", "sent", "wire")
+POINTS = ("ahead", "due", "claimed", "sent", "wire")
+KILLS = int(os.environ.get("CMBOT_SOAK_KILLS", str(len(POINTS))))
+AHEAD_IN = timedelta(seconds=15)  # posts due this far ahead are read ahead once the bot is up, even a slow start
 NEWS_DISCORD, NEWS_SLACK, STRATEGY_DISCORD, STRATEGY_SLACK = "7", "CNEWS", "8", "CSTRATEGY"
 COMMUNITY = """
 [bot]
@@ -105,8 +108,10 @@ async def slack_platform(tmp_path: Path) -> tuple[Platform, SlackFake]:
     ), fake
 
 
-def add_posts(db: Path, platform: str, channel: str, first: int, count: int) -> list[str]:
-    """Posts due now and over the next few seconds, written while no bot runs (as the CLI would)."""
+def add_posts(db: Path, platform: str, channel: str, first: int, count: int,
+              later: timedelta = timedelta()) -> list[str]:
+    """Posts due now and over the next few seconds (or all together, `later` from now), written while no bot
+    runs (as the CLI would)."""
     store = Store.open(db)
     try:
         apply_all(store.db, [migrations])
@@ -115,7 +120,7 @@ def add_posts(db: Path, platform: str, channel: str, first: int, count: int) -> 
         for n, body in enumerate(bodies):
             draft = PostDraft(community="brand", author=Actor(platform, "42"), body=body,
                               targets=(Target(platform, channel),), timezone="Europe/Paris",
-                              publish_at=now + timedelta(seconds=0.3 * n))
+                              publish_at=now + later if later else now + timedelta(seconds=0.3 * n))
             create_post(store.db, draft, Status.SCHEDULED, now)
     finally:
         store.close()
@@ -165,7 +170,9 @@ async def soak(tmp_path: Path, platform: Platform) -> tuple[list[str], Counter[s
     points = [point for _ in range(-(-KILLS // len(POINTS))) for point in draw.sample(POINTS, len(POINTS))]
     for point in points[:KILLS]:
         done = ledger(db)["published"]
-        if done >= len(bodies) - 1:  # keep posts due, so every run has something to be killed in
+        if point == "ahead":  # two posts due together, far enough ahead to be read ahead (2 s before them)
+            bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2, later=AHEAD_IN)
+        elif done >= len(bodies) - 1:  # keep posts due, so every run has something to be killed in
             bodies += add_posts(db, platform.name, platform.channel, len(bodies), 3)
         process = await start(platform, config, None if point == "wire" else point)
         try:
