@@ -38,12 +38,12 @@ class DeduplicateEvents:
     Recent ids are remembered in memory (gateway replays after a resume). Events whose replay would be visible
     or is likely across restarts (every Slack delivery, which Slack retries when unsure; member joins) are also
     recorded in the store's `seen_events`, in two phases (`seen_events.claim`, then `finish` once every handler
-    ran): an id counts as seen only once its handling is done. While the store is locked the claim waits
-    (`Store.run` retries with backoff); if the store fails before the handlers' writes land, the claim is
-    released (or, when even that cannot be written, left unfinished), `StoreUnavailable` reaches the platform
-    with the event unacknowledged, and the next delivery is handled. A delivery that arrives while the same
-    event is being handled waits for that handling and shares its outcome, so it is acknowledged only if the
-    first one succeeds.
+    ran, written with the store's next trip): an id counts as seen only once its handling is done. While the
+    store is locked the claim waits (`Store.run` retries with backoff); if the store fails before the
+    handlers' writes land, the claim is released (or, when even that cannot be written, left unfinished),
+    `StoreUnavailable` reaches the platform with the event unacknowledged, and the next delivery is handled.
+    A delivery that arrives while the same event is being handled waits for that handling and shares its
+    outcome, so it is acknowledged only if the first one succeeds.
     """
 
     def __init__(self, store: Store, memory_size: int = 50_000) -> None:
@@ -105,7 +105,10 @@ class DeduplicateEvents:
             except Exception:  # the store is gone: the claim stays unfinished, which also means "handle again"
                 log.debug("could not release the claim on %s %s", *key, exc_info=True)
             raise
-        await self.store.run(lambda db: seen_events.finish(db, key[0], key[1]))
+        # Written on the store's next trip, not one of its own: a join would otherwise cost three. Until then
+        # the memory drops replays; a crash before it leaves the claim unfinished, which means "handle again",
+        # and every durable handler already makes a second handling a no-op (the welcome's own ledger).
+        self.store.later(lambda db: seen_events.finish(db, key[0], key[1]))
         self._remember(key)
 
 

@@ -30,7 +30,7 @@ def install(services: Services) -> None:
                           services.directory)
     closer = PollCloser(services.store, services.clock, services.outbox, services.catalogue, services.directory,
                         services.optouts, redraws)
-    jobs = PollJobs(services.wakeups, services.clock, closer.close)
+    jobs = PollJobs(services.wakeups, services.clock, closer.close, closer.quiet)
     kind = PollKind(services.store, services.clock, services.outbox, services.catalogue, jobs.schedule)
     services.post_kinds.register(kind.post_kind())
 

@@ -19,6 +19,7 @@ import logging
 import os
 import sqlite3
 import stat
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -36,6 +37,7 @@ PATIENCE_ENV = "CMBOT_STORE_PATIENCE_SECONDS"
 MAX_PENDING = 1000  # work queued for the store's thread at once; more callers wait their turn
 FIRST_BACKOFF = 0.05
 MAX_BACKOFF = 2.0
+LATER_SECONDS = 1.0  # the longest a write queued with `Store.later` waits for a trip to carry it
 MEMORY = ":memory:"
 PRIVATE = 0o600
 
@@ -150,6 +152,11 @@ class Store:
     `run(fn)` executes `fn(db)` on the store's thread and awaits the result; synchronous callers (the CLI,
     tests, migrations at start-up) may use `db` directly when no event loop is running. A failed `fn` leaves
     no open transaction behind: what it began is rolled back before the error reaches the caller.
+
+    `later(fn)` queues a write nobody waits for (a mark, a reference, a roster line): it rides on the next
+    trip, before that trip's own work, so whatever is read afterwards sees it, and a trip of its own carries
+    it within `LATER_SECONDS` when no other goes; `close()` writes what is left. Every trip crosses threads
+    twice: on the hot path, writes that need no answer are not worth a crossing each.
     """
 
     def __init__(self, db: sqlite_utils.Database, patience: float = PATIENCE_SECONDS,
@@ -160,6 +167,10 @@ class Store:
         self.busy_retries = 0  # how many times work waited for another process's lock (for tests and logs)
         self._worker = StoreThread("cmbot-store")
         self._pending = asyncio.Semaphore(max_pending)
+        # Appended on the loop's thread, taken from the front on the store's: a deque does both safely.
+        self._later: deque[Callable[[sqlite_utils.Database], object]] = deque()
+        self._carrier: asyncio.TimerHandle | None = None
+        self._carrying: set[asyncio.Task[None]] = set()
 
     @classmethod
     def open(cls, path: Path | str, patience: float | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
@@ -192,8 +203,65 @@ class Store:
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF)
 
+    def later(self, fn: Callable[[sqlite_utils.Database], object]) -> None:
+        """Write `fn(db)` on the next trip (see the class); at once when no event loop runs."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._attempt(fn)
+            return
+        self._later.append(fn)
+        if self._carrier is None:
+            self._carrier = loop.call_later(LATER_SECONDS, self._carry)
+
+    @property
+    def waiting_later(self) -> int:
+        """How many `later` writes no trip has carried yet."""
+        return len(self._later)
+
+    def _carry(self) -> None:
+        self._carrier = None
+        if self._later:
+            task = asyncio.get_running_loop().create_task(self._carry_now())
+            self._carrying.add(task)
+            task.add_done_callback(self._carrying.discard)
+
+    async def _carry_now(self) -> None:
+        try:
+            await self.run(_nothing)
+        except Exception:  # the next trip tries again; a store unusable for good says so to that trip's caller
+            log.warning("queued store writes could not be written yet", exc_info=True)
+
+    def _write_later(self) -> None:
+        """On the store's thread: the queued `later` writes, oldest first, each in its own transaction. One
+        that meets a lock or a fatal error stays at the front and the error goes to the trip (which retries or
+        gives up as for its own work); any other error loses that write alone, logged."""
+        queued = self._later
+        while queued:
+            write = queued[0]
+            try:
+                write(self.db)
+            except sqlite3.Error as error:
+                self._roll_back()
+                if is_busy(error) or fatal_reason(error) is not None:
+                    raise
+                log.exception("a queued store write failed")
+            except Exception:
+                self._roll_back()
+                log.exception("a queued store write failed")
+            queued.popleft()
+
+    def _roll_back(self) -> None:
+        if self.db.conn.in_transaction:
+            try:
+                self.db.conn.rollback()
+            except sqlite3.Error:
+                log.debug("rollback after a failed store operation failed too", exc_info=True)
+
     def _attempt(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
         try:
+            if self._later:
+                self._write_later()
             return fn(self.db)
         except BaseException:
             if self.db.conn.in_transaction:
@@ -210,5 +278,17 @@ class Store:
         return error
 
     def close(self) -> None:
+        if self._carrier is not None:
+            self._carrier.cancel()
+            self._carrier = None
         self._worker.close()
+        if self._later:  # the thread is done: what no trip carried is written here
+            try:
+                self._write_later()
+            except sqlite3.Error:
+                log.exception("%d queued store write(s) could not be written at close", len(self._later))
         self.db.conn.close()
+
+
+def _nothing(db: sqlite_utils.Database) -> None:
+    """The work of a trip that only carries queued `later` writes."""

@@ -60,7 +60,8 @@ class Cards:
         async def remember(result: ActionResult) -> list[Step]:
             if result.ok and result.message_id:
                 where, message = result.channel_id or channel, result.message_id
-                await self.store.run(lambda db: inbox.set_card(db, feedback_id, where, message))
+                # no one waits on it: it rides on the store's next trip, before any read of the card
+                self.store.later(lambda db: inbox.set_card(db, feedback_id, where, message))
             return []
 
         return [Then(Post(channel_id=channel, content=content), remember)]

@@ -200,6 +200,22 @@ def due_polls(db: sqlite_utils.Database, now: datetime) -> list[int]:
         f"SELECT id FROM {POLLS} WHERE status = ? AND ends_at <= ? ORDER BY ends_at, id", [OPEN, stamp(now)])]
 
 
+@dataclass(frozen=True, slots=True)
+class SweepView:
+    """What the clock's sweep reads, in one trip: polls due to close, closed polls with results never claimed,
+    and when the next open poll ends (None when none is open)."""
+
+    due: list[int]
+    without_results: list[int]
+    next_end: datetime | None
+
+
+def sweep_view(db: sqlite_utils.Database, now: datetime) -> SweepView:
+    (upcoming,) = db.execute(f"SELECT min(ends_at) FROM {POLLS} WHERE status = ? AND ends_at > ?",
+                             [OPEN, stamp(now)]).fetchone()
+    return SweepView(due_polls(db, now), closed_without_results(db), unstamp(upcoming))
+
+
 def open_polls(db: sqlite_utils.Database) -> list[tuple[int, datetime]]:
     """(id, end) of every open poll: a wake-up must exist for each."""
     return [(r[0], datetime.fromisoformat(r[1])) for r in db.execute(

@@ -49,6 +49,9 @@ class Launcher(Protocol):
 
     async def close(self, survey_id: int) -> bool: ...
 
+    def scheduled(self, survey_id: int) -> None:
+        """A survey was just created (the clock's tick must look again)."""
+
 
 def parse_start(value: str, community_tz, now: datetime) -> datetime:
     """`2026-12-01T10:00` or `2026-12-01 10:00`, local time of the community (an explicit offset wins)."""
@@ -125,6 +128,7 @@ class SurveyCommands:
             created_at=int(now.timestamp()), every=every,
         )
         survey = await self.store.run(lambda db: ledger.create(db, new, "scheduled"))
+        self.launcher.scheduled(survey.id)
         closes = datetime.fromtimestamp(new.closes_at, community.tz)
         if start > now:
             return [self._with_repeat(invocation, survey, invocation.say(

@@ -120,6 +120,33 @@ def with_status(db: sqlite_utils.Database, status: str) -> list[Survey]:
     return [_survey(r) for r in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class TickView:
+    """What the minute tick needs to know before doing anything, in one read: whether any DM waits to be sent
+    or edited closed, and the next start and close (epoch seconds; None when no survey is scheduled or open)."""
+
+    dms_waiting: bool
+    next_start: int | None
+    next_close: int | None
+
+    def idle_until(self, now: int) -> int | None:
+        """None when the tick has work now; else the epoch second before which it has none (0: never)."""
+        due = [t for t in (self.next_start, self.next_close) if t is not None]
+        if self.dms_waiting or any(t <= now for t in due):
+            return None
+        return min(due, default=0)
+
+
+def tick_view(db: sqlite_utils.Database) -> TickView:
+    (start,) = db.execute(f"SELECT min(starts_at) FROM {SURVEYS} WHERE status = 'scheduled'").fetchone()
+    (close,) = db.execute(f"SELECT min(closes_at) FROM {SURVEYS} WHERE status = 'open'").fetchone()
+    waiting = db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {RECIPIENTS} WHERE status = 'pending') OR EXISTS (SELECT 1 FROM {RECIPIENTS} r"
+        f" JOIN {SURVEYS} s ON s.id = r.survey_id WHERE s.status = 'closed' AND r.status = 'sent'"
+        " AND r.message_id IS NOT NULL AND r.channel_id IS NOT NULL AND r.closed_edit_at IS NULL)").fetchone()[0]
+    return TickView(bool(waiting), start, close)
+
+
 def open_survey(db: sqlite_utils.Database, survey_id: int, following: NewSurvey | None = None) -> bool:
     """scheduled -> open, once (a second start of the same survey does nothing). A recurring survey's next one
     (`following`) is written, scheduled, in the same transaction: exactly one per opening, restarts included."""

@@ -32,6 +32,7 @@ from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
 from bot.platform import Capability
+from bot.quiet import QuietUntil
 from bot.store import Store
 from bot.wakeups import Wakeups
 from handlers.polls import polls as ledger
@@ -50,8 +51,10 @@ def job_id(poll_id: int) -> str:
 
 class PollCloser:
     def __init__(self, store: Store, clock: Clock, outbox: Outbox, catalogue: Catalogue,
-                 directory: CommunityDirectory, optouts: OptOuts, redraws: CardRedraws) -> None:
+                 directory: CommunityDirectory, optouts: OptOuts, redraws: CardRedraws,
+                 quiet: QuietUntil | None = None) -> None:
         self.store = store
+        self.quiet = quiet or QuietUntil()  # shared with `PollJobs`, which stirs it when a poll opens
         self.redraws = redraws  # the closed card is drawn under the same lock as the votes' redraws
         self.clock = clock
         self.outbox = outbox
@@ -61,15 +64,27 @@ class PollCloser:
 
     # -- entry points ------------------------------------------------------------------------------------
     async def sweep(self) -> None:
-        """Every open poll whose time is up, and any closed poll whose results are not all out."""
+        """Every open poll whose time is up, and any closed poll whose results are not all out.
+
+        One read; when it finds nothing to do, the sweeps until the next open poll's end read nothing (each
+        poll has its own wake-up at its end; this is the safety net), unless a poll opens or closes meanwhile
+        (`quiet`)."""
         now = self.clock.now()
-        for poll_id in await self.store.run(lambda db: ledger.due_polls(db, now)):
+        if self.quiet.resting(now):
+            return
+        token = self.quiet.reading()
+        view = await self.store.run(lambda db: ledger.sweep_view(db, now))
+        if not view.due and not view.without_results:
+            self.quiet.rest(token, view.next_end)
+            return
+        for poll_id in view.due:
             await self.close(poll_id)
-        for poll_id in await self.store.run(ledger.closed_without_results):
+        for poll_id in view.without_results:
             await self._post_results(poll_id)
 
     async def close(self, poll_id: int, *, early: bool = False) -> str:
         """End one poll (its time is up, or a CM ends it `early`); returns a catalogue key for the answer."""
+        self.quiet.stir()  # whatever happens below, the next sweep looks (results a failure left unclaimed)
         poll = await self.store.run(partial(ledger.get_poll, poll_id=poll_id))
         if poll is None:
             return "polls.answer.not_found"
@@ -164,10 +179,12 @@ class PollJobs:
     """One wake-up per open poll (`polls:close:<id>`, carrying only the id), rebuilt from the store at start,
     and a safety-net sweep."""
 
-    def __init__(self, wakeups: Wakeups, clock: Clock, run: Callable[[int], Awaitable[object]]) -> None:
+    def __init__(self, wakeups: Wakeups, clock: Clock, run: Callable[[int], Awaitable[object]],
+                 quiet: QuietUntil | None = None) -> None:
         self.wakeups = wakeups
         self.clock = clock
         self.run = run
+        self.quiet = quiet or QuietUntil()
 
     def _job(self, poll_id: int) -> Callable[[], Awaitable[None]]:
         async def wake() -> None:
@@ -176,6 +193,7 @@ class PollJobs:
         return wake
 
     def schedule(self, poll_id: int, ends_at: datetime) -> None:
+        self.quiet.stir()  # a poll just opened: the sweep no longer sleeps through to its end
         if ends_at <= self.clock.now():
             return  # already due: the sweep closes it
         self.wakeups.add(job_id(poll_id), DateTrigger(run_date=ends_at), self._job(poll_id),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -35,6 +35,7 @@ from bot.events import PlatformName
 from bot.i18n import Catalogue
 from bot.optouts import OptOuts
 from bot.outbox import Outbox
+from bot.quiet import QuietUntil
 from bot.store import Store
 from bot.wakeups import Wakeups
 from config.settings import PLATFORM_KEYS, Community
@@ -64,6 +65,7 @@ class SurveyRunner:
         self.optouts = optouts
         self.communities = {c.id: c for c in communities}
         self.flush = flush  # the engagement buffer, written before asking who was active
+        self.quiet = QuietUntil()
 
     def register(self, wakeups: Wakeups) -> None:
         now = self.clock.now()
@@ -79,8 +81,13 @@ class SurveyRunner:
     def _now(self) -> int:
         return int(self.clock.now().timestamp())
 
+    def scheduled(self, survey_id: int) -> None:
+        """A survey was just created: the tick no longer rests through its start."""
+        self.quiet.stir()
+
     # -- starting -------------------------------------------------------------------------------------------------
     async def start(self, survey_id: int) -> Started:
+        self.quiet.stir()
         scheduled = await self.store.run(lambda db: ledger.get(db, survey_id))
         if scheduled is None:
             return Started()
@@ -217,6 +224,7 @@ class SurveyRunner:
 
     # -- closing --------------------------------------------------------------------------------------------------
     async def close(self, survey_id: int) -> bool:
+        self.quiet.stir()  # its DMs are to be edited closed, at the DM rate, over the next ticks
         survey = await self.store.run(lambda db: ledger.get(db, survey_id))
         closed = await self.store.run(lambda db: ledger.close(db, survey_id, self._now()))
         if not closed or survey is None:
@@ -247,7 +255,18 @@ class SurveyRunner:
 
     # -- the minute tick ------------------------------------------------------------------------------------------
     async def tick(self) -> None:
-        now = self._now()
+        """Start, close and send what is due. One read first: a tick with nothing to do (no survey scheduled or
+        open, no DM waiting) rests until the next start or close, reading nothing meanwhile, unless a survey
+        is created, started or closed (`quiet`); a restart reads again."""
+        moment = self.clock.now()
+        if self.quiet.resting(moment):
+            return
+        now = int(moment.timestamp())
+        token = self.quiet.reading()
+        idle_until = (await self.store.run(ledger.tick_view)).idle_until(now)
+        if idle_until is not None:
+            self.quiet.rest(token, datetime.fromtimestamp(idle_until, UTC) if idle_until else None)
+            return
         for survey in await self.store.run(lambda db: ledger.with_status(db, "scheduled")):
             if survey.starts_at <= now:
                 await self.start(survey.id)

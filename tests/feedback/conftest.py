@@ -29,11 +29,14 @@ class Session:
                                        stdin=io.StringIO(), stdout=self.out)
         self.app.attach([self.console])
         self._read = 0
+        self.settle = True  # write what rides on the store's next trip before returning, so `rows` reads it
 
     async def play(self, script: str) -> str:
         """Feed the lines; what the console printed for them."""
         for line in script.strip().splitlines():
             await self.console.feed(line.strip() + "\n")
+        if self.settle and self.store.waiting_later:
+            await self.store.run(lambda db: None)
         printed = self.out.getvalue()[self._read:]
         self._read = len(self.out.getvalue())
         return printed
