@@ -9,7 +9,8 @@ A recurring survey (`every=month|quarter`) writes its next one, scheduled, in th
 exactly one per opening, restarts included; closing that next one before it starts (`/survey close`) cancels it
 and ends the series.
 
-Everything is read from the store at each wake-up (`surveys:tick` every minute), so a restart loses nothing:
+Everything is read from the store at the wake-ups that may have work (`surveys:tick` every minute; one with
+no survey scheduled or open reads nothing, see `tick`), so a restart loses nothing:
 a survey due to start or close while the bot was down is started or closed at the next tick; DMs queued but
 not sent are sent then; a DM interrupted by a crash counts as sent (a member is never asked twice on a guess).
 
