@@ -41,7 +41,8 @@ def install(services: Services) -> None:
     dispatcher.subscribe(MessageReported, reports.on_report)
     services.commands.add(stats_command(services.store, services.clock))
 
-    purge = ExcerptPurge(services.store, services.clock, services.settings.communities)
+    purge = ExcerptPurge(services.store, services.clock, services.settings.communities, services.outbox, queue,
+                         services.catalogue)
     keeper = SeenDomainsKeeper(services.store, services.clock, services.settings.communities, seen_domains)
     digest = ObservationDigest(services.store, services.clock, services.outbox, services.catalogue,
                                services.settings.communities)

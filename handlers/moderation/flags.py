@@ -187,7 +187,7 @@ def new_rows(draft: FlagDraft, flag_id: int) -> tuple[dict[str, Any], list[dict[
         "shadow": int(draft.shadow), "source": draft.source, "excerpt": draft.excerpt, "link": draft.link,
         "created_at": utc_text(draft.created_at), "status": OPEN, "auto_action": draft.auto_action,
         "decided_by": None, "decided_at": None, "card_channel_id": None, "card_message_id": None,
-        "reporter_id": draft.reporter_id,
+        "reporter_id": draft.reporter_id, "card_redacted_at": None,
     }  # fmt: skip
     by_rule = {hit.rule: hit for hit in draft.hits}  # a rule hit twice is stored once, the later hit replacing
     rules = [{"flag_id": flag_id, "rule": rule, "severity": hit.severity, "shadow": int(hit.shadow),
@@ -278,6 +278,21 @@ def purge_excerpts(db: sqlite_utils.Database, community: str, before: datetime) 
     )
     _commit(db)
     return cursor.rowcount
+
+
+def cards_to_redact(db: sqlite_utils.Database, community: str, before: datetime, limit: int) -> list[int]:
+    """Flags older than `before` whose excerpt is erased while their card, posted with it, still shows it: the
+    oldest first, at most `limit`."""
+    rows = db.execute(
+        "SELECT id FROM moderation_flags WHERE community = ? AND created_at < ? AND excerpt IS NULL"
+        " AND card_message_id IS NOT NULL AND card_redacted_at IS NULL ORDER BY id LIMIT ?",
+        [community, utc_text(before), limit]).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def mark_card_redacted(db: sqlite_utils.Database, flag_id: int, at: datetime) -> None:
+    db.execute("UPDATE moderation_flags SET card_redacted_at = ? WHERE id = ?", [utc_text(at), flag_id])
+    _commit(db)
 
 
 def decided_examples(db: sqlite_utils.Database) -> list[tuple[str, int]]:

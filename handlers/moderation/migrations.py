@@ -103,3 +103,11 @@ def m006_observation_digest_attempts(db: sqlite_utils.Database) -> None:
     it is marked `posted`, so a crash in between is settled at the next start by looking the post up by its key
     instead of posting it a second time."""
     db.table("moderation_observation_digests").add_column("attempted_at", str)
+
+
+@moderation()
+def m007_redactions(db: sqlite_utils.Database) -> None:
+    """When a flag's card, and a digest, were redrawn without the excerpts the retention period erased: the words
+    must not outlive the store's copy on the platform, and each message is redrawn once, across restarts."""
+    db.table("moderation_flags").add_column("card_redacted_at", str)
+    db.table("moderation_observation_digests").add_column("redacted_at", str)

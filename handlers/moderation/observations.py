@@ -124,6 +124,32 @@ def finish_period(db: sqlite_utils.Database, period: Period, status: str, at: da
     db.conn.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A digest on the platform, to redraw once its examples' excerpts are erased."""
+
+    period: Period
+    channel_id: str
+    message_id: str
+
+
+def digests_to_redact(db: sqlite_utils.Database, community: str, before: datetime, limit: int) -> list[Posted]:
+    """Posted digests whose whole period is older than `before` (so every excerpt they showed is erased) and that
+    were not redrawn since: the oldest first, at most `limit`."""
+    rows = db.execute(
+        f"SELECT platform, period_start, period_end, channel_id, message_id FROM {TABLE} WHERE community = ?"
+        " AND status = ? AND period_end <= ? AND message_id IS NOT NULL AND channel_id IS NOT NULL"
+        " AND redacted_at IS NULL ORDER BY period_end LIMIT ?", [community, POSTED, utc_text(before), limit]).fetchall()
+    return [Posted(Period(community, platform, datetime.fromisoformat(start), datetime.fromisoformat(end)),
+                   channel, message) for platform, start, end, channel, message in rows]
+
+
+def mark_digest_redacted(db: sqlite_utils.Database, period: Period, at: datetime) -> None:
+    db.execute(f"UPDATE {TABLE} SET redacted_at = ? WHERE community = ? AND platform = ? AND period_end = ?",
+               [utc_text(at), period.community, period.platform, utc_text(period.end)])
+    db.conn.commit()
+
+
 def digests(db: sqlite_utils.Database, community: str) -> list[dict[str, Any]]:
     return list(db.query(f"SELECT * FROM {TABLE} WHERE community = ? ORDER BY period_end, platform", [community]))
 

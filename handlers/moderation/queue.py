@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import TypeVar
 
@@ -29,6 +30,7 @@ from bot.actions import (
     DeleteMessage,
     DirectMessage,
     EditMessage,
+    Field,
     Post,
     TimeoutMember,
 )
@@ -158,6 +160,25 @@ class Queue:
 
         return [Then(Post(channel_id=channel, content=content), remember_card)]
 
+    async def redacted_card(self, flag_id: int, community: Community, days: int) -> tuple[str, EditMessage] | None:
+        """The edit that redraws a flag's card without its erased excerpt, saying why (and the platform it is
+        on); None when the flag or its card is gone."""
+        def load(db: Database, cards: tuple[store_flags.CardRef, ...]) -> tuple:
+            store_flags.set_cards(db, cards)
+            return (store_flags.get_flag(db, flag_id), store_flags.flag_rules(db, flag_id),
+                    store_flags.flag_actions(db, flag_id))
+
+        flag, rules, actions = await self._trip(load)
+        if flag is None or not flag["card_message_id"] or flag["excerpt"] is not None:
+            return None
+        platform = PlatformName(flag["platform"])
+        content = self._card(flag, rules, community, platform, {}, actions)
+        erased = Field(self.catalogue.string(community.locale, "moderation.field_excerpt"),
+                       self._say(community, "excerpt_erased", days=days), inline=False)
+        content = replace(content, fields=(*content.fields, erased))
+        return flag["platform"], EditMessage(channel_id=flag["card_channel_id"], message_id=flag["card_message_id"],
+                                             content=content)
+
     def _card(self, flag, rules, community: Community, platform: PlatformName, names: dict[str, str],
               actions=()) -> Content:
         return flag_card(
@@ -245,5 +266,5 @@ class Queue:
             return TimeoutMember(member_id=flag["member_id"], duration=timedelta(minutes=minutes), reason="cmbot")
         return None
 
-    def _say(self, community: Community, key: str):
-        return self.catalogue.text(community.locale, f"moderation.{key}")
+    def _say(self, community: Community, key: str, **values):
+        return self.catalogue.text(community.locale, f"moderation.{key}", **values)
