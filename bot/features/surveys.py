@@ -9,7 +9,7 @@ from bot.services import Services
 from bot.wiring import Feature
 from handlers.surveys.answering import SurveyAnswers
 from handlers.surveys.commands import SurveyCommands
-from handlers.surveys.migrations import ANSWERS, OPTOUTS, RECIPIENTS, migrations
+from handlers.surveys.migrations import ANSWERS, OPTOUTS, RECIPIENTS, SURVEYS, migrations
 from schedules.surveys.runner import SurveyRunner
 
 
@@ -40,5 +40,8 @@ feature = Feature(
         PersonalData(ANSWERS, "member_id", label="surveys.personal_data.answers"),
         PersonalData(RECIPIENTS, "member_id", label="surveys.personal_data.asked"),
         PersonalData(OPTOUTS, "member_id", label="surveys.personal_data.optout"),
+        # A survey is the team's: forgetting the SMM or CM who started it keeps it (and its series), without the id.
+        PersonalData(SURVEYS, "created_by", "platform", anonymise=True,
+                     export_columns=("id", "kind", "question", "created_at"), label="surveys.personal_data.created"),
     ),
 )

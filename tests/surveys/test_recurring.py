@@ -131,3 +131,12 @@ def test_next_start_is_the_calendars_month_arithmetic_at_the_same_wall_clock(loc
             break
         step += 1
     assert found == expected
+
+
+async def test_the_starter_forgotten_the_series_goes_on_without_their_id(make_world):
+    world = await make_world()
+    await world.command("sam", "survey new kind=nps every=month days=7", roles=("smm",))
+    said = await world.command("sam", "privacy forget-me confirm=yes", roles=("smm",))
+    assert said and "surveys you started" in said[0]
+    rows = world.db.execute("SELECT id, status, created_by FROM surveys ORDER BY id").fetchall()
+    assert rows == [(1, "open", "forgotten"), (2, "scheduled", "forgotten")]
