@@ -98,6 +98,26 @@ _LAUNCH = re.compile(r"\bdeploy\b[^\n]{0,80}?\bticker\b|@\w+\s+deploy\b", re.I)
 _TICKER = re.compile(r"(?<![\w$])\$[A-Za-z][A-Za-z0-9]{1,9}\b")
 _REFERRAL = re.compile(r"[?&](?:ref|referral|refcode|invite_code|aff|affiliate|aff_id)=\w", re.I)
 _FOLLOW_HANDLE = re.compile(r"\bfollow\s+@\w", re.I)
+# Russian-language pitches, read on the raw lower-cased text (normalising folds Cyrillic letters into Latin
+# look-alikes, which no word list can read): stems of the usual offers of Telegram and Discord spam raids, from
+# general knowledge of them ("passive income", "write to me in private", "no investment needed"), each to its kind
+# (never "заработало", "it works now", the everyday word of a technical chat).
+_RU_CUES = {
+    BAIT: ("заработок", "заработка", "заработать", "заработай", "заработаешь", "заработаете", "доход", "пассивн",
+           "без вложений", "инвестиц", "прибыл", "выплат", "бесплатн", "бонус", "розыгрыш", "раздач", "подарок",
+           "подарки", "криптовалют", "биткоин", "удалённ", "удаленн", "подработ", "выигр", "набираю", "требуются",
+           "в команду"),  # hiring words are everyday too ("admin rights are required"): bait, not an offer alone
+    DM: ("в лс", "в личку", "в личные", "пишите", "пиши ", "напишите", "напиши ", "обращайтесь", "в телеграм",
+         "в тг", "ватсап"),
+    PROMOTION: ("ищу людей", "ищем людей", "подписывайтесь", "подпишись",
+                "переходи по ссылке", "переходите по ссылке", "ссылка в профиле", "ссылка в описании"),
+    PUSH: ("срочно", "только сегодня", "успей", "мало мест", "ограничен"),
+    MONEY: ("руб", "₽", "usdt", "тыс"),
+}  # fmt: skip
+# one search per kind: a kind is found wherever one of its stems is, whatever other stems overlap it
+_RU = tuple((kind, re.compile("|".join(map(re.escape, cues)))) for kind, cues in _RU_CUES.items())
+CYRILLIC = re.compile("[а-яё]", re.I)
+
 # The words without which the raw-text cues above cannot be present (the engine's triage opens the rule on them).
 RAW_CUE_WORDS = frozenset({"ticker", "follow", "deploy"})
 AMOUNT_WINDOW = 2000
@@ -167,10 +187,12 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
         kinds.add(LAUNCH)
     if "follow" in words and _FOLLOW_HANDLE.search(window):
         kinds.add(ENGAGEMENT)
+    if not window.isascii() and CYRILLIC.search(window):
+        lowered = window.lower()
+        kinds.update(kind for kind, stems in _RU if stems.search(lowered))
     if "$" in window and _TICKER.search(window):
         kinds.add(TICKER)
     if "=" in window and _REFERRAL.search(window):
         kinds.add(REFERRAL)
     points = sum(POINTS.get(kind, 2) for kind in kinds)
     return SpamFinding(points, tuple(sorted(kinds)))
-

@@ -2,10 +2,10 @@
 
 Most messages are clean, and most rules can only hit when something cheap to see is present: a listed word
 (or a candidate for one: a prefix, a glued word), a group or threat word for the hate patterns, a spam cue,
-a digit or a link for the spam rule, a colon or a non-ASCII character for emoji, an "@" for mentions, a
-capital letter for shouting. The triage looks for all of them at once — one set intersection of the message's
-words with every rule's trigger words, plus a few `in` tests on the raw text — and answers with a bit per
-rule; the engine then calls only the rules whose bit is set.
+a digit, a link or a Cyrillic letter for the spam rule, a colon or a non-ASCII character for emoji, an "@"
+for mentions, a capital letter for shouting. The triage looks for all of them at once — one set intersection
+of the message's words with every rule's trigger words, plus a few `in` tests on the raw text — and answers
+with a bit per rule; the engine then calls only the rules whose bit is set.
 
 It must be exact: a bit is cleared only when the rule's `check` would certainly return None and change no
 state (the spam rule remembers the domains it sees, so a link always opens it). The trigger words are read
@@ -105,6 +105,7 @@ class Triage:
                 mask |= self.by_word[word]
         if self.spam and not mask & self.spam and (
             _DIGIT.search(text, 0, spam.AMOUNT_WINDOW) is not None or has_link(text)
+            or (not ascii_text and spam.CYRILLIC.search(text, 0, spam.AMOUNT_WINDOW) is not None)
         ):  # fmt: skip
             mask |= self.spam
         if self.gate is not None and self.gate.open(message):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import MessageFacts
 from handlers.moderation.rules.spam import Spam
-from handlers.moderation.spam import find_spam
+from handlers.moderation.spam import _RU_CUES, find_spam
 from tests.moderation.work import calls
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -42,6 +42,10 @@ def spam(text: str) -> bool:
         "Lost funds to a fake exchange? DM me for recovery help",
         "Drop your wallet below for the free NFT",
         "a discount if you sign up here https://shop.example/signup?ref=8831",
+        # Russian raids (invented in the usual shapes): read on the raw text
+        "Пассивный доход без вложений, пишите в лс",
+        "Набираю людей в команду, удаленная работа, подробности в личку",
+        "Розыгрыш! Бесплатно раздаём крипту, успей до вечера",
     ],
 )
 def test_pitches_are_spam(text: str) -> None:
@@ -67,6 +71,11 @@ def test_pitches_are_spam(text: str) -> None:
         "we deploy the bot on Friday",
         "my address for the delivery is 12 rue des Lilas",
         "the docs are at https://example.org/page?id=3&lang=fr",
+        "Пишите, если после обновления не заработало",  # "write if it still doesn't work": no offer
+        "Привет всем, кто знает, как настроить бота?",
+        "Бесплатный тариф нам подходит, спасибо",
+        "Для этого требуются права администратора",  # "admin rights are required"
+        "Добро пожаловать в команду!",
     ],
 )
 def test_everyday_messages_are_not(text: str) -> None:
@@ -103,8 +112,10 @@ def test_money_links_urgency_and_calls_alone_are_never_spam(parts: list[str], op
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-@given(st.text(alphabet=_BASE58, min_size=32, max_size=44).filter(lambda s: any(c.isdigit() for c in s)),
-       st.sampled_from(["CA: {} pump it", "send to {} now", "{}"]))
+@given(
+    st.text(alphabet=_BASE58, min_size=32, max_size=44).filter(lambda s: any(c.isdigit() for c in s)),
+    st.sampled_from(["CA: {} pump it", "send to {} now", "{}"]),
+)
 def test_a_crypto_address_is_a_wallet_cue(address: str, frame: str) -> None:
     text = frame.format(address)
     assert "wallet address" in find_spam(normalise(text).words, text).cues
@@ -120,3 +131,21 @@ def test_an_ethereum_address_is_a_wallet_cue(digits: str) -> None:
 def test_plain_lowercase_words_never_make_a_wallet_or_ticker_cue(text: str) -> None:
     cues = find_spam(normalise(text).words, text).cues  # no digit, no "$": neither can be there
     assert "wallet address" not in cues and "ticker" not in cues
+
+
+_RU_WORDS = [stem for stems in _RU_CUES.values() for stem in stems] + ["привет", "бот", "спасибо", "в", "лс"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(_RU_WORDS) | st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюя", max_size=8), max_size=12
+    ),
+    st.sampled_from([" ", "", ", "]),
+    st.booleans(),
+)
+def test_russian_cues_match_a_naive_substring_search(words: list[str], glue: str, upper: bool) -> None:
+    text = glue.join(words) + " ok"
+    text = text.upper() if upper else text
+    expected = {kind for kind, stems in _RU_CUES.items() if any(stem in text.lower() for stem in stems)}
+    found = set(find_spam([], text).cues)  # no words, no digit: only the raw-text Russian cues can be found
+    assert found == expected

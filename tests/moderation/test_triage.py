@@ -76,6 +76,8 @@ _LEXICON = sorted(hate.TRIGGERS)[::9] + sorted(spam_cue_words()) + [
     "+33 6 12 34 56 78", "100%", "@everyone", "@here", "<@123>", "<!channel>", ":fire:", "🔥🔥🔥", "😂",
     "https://bit.ly/x1", "discord.gg/abc", "www.example.com", "dlscord-nitro.gift", "t.me/offer", "ФУЦК",
     "HELLO", "WHY", "sooooo", "!!!!!!", "&amp;", "&#99;on", "c.o.n.n.a.r.d", "f u c k",
+    "доход", "пишите", "в лс", "заработок", "без вложений", "привет", "ticker", "deploy", "@launchbot", "$FROG",
+    "like + RT", "?ref=12",
 ]  # fmt: skip
 _WORD = st.sampled_from(_LEXICON) | st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàç013457$@!. :/-_'ABC",
                                              min_size=1, max_size=10)  # fmt: skip
