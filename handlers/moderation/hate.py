@@ -55,7 +55,7 @@ criminels criminel terroristes terroriste debiles debile cons connards nuls inut
 crade crades degeneres degenere shit merde perverts pervert pedophiles pedophile degenerate degenerates
 abomination abominations unnatural inbred primitive primitives lazy pervers pedophiles faineants feignants
 consanguins arrieres envahisseurs invaders ill sick evil devils satanic hypocrites annoying malades vicieux
-vicieuses manipulateurs manipulatrices hypocrites violents violentes fourbes""")
+vicieuses manipulateurs manipulatrices hypocrites violents violentes fourbes terrorism devil""")
 _HATE = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
 meprise meprisent vomis""")
 _NEGATION = _split("""not no never don doesn isn aren wasn weren ne n pas jamais aucun aucune nor dont doesnt didnt
@@ -63,7 +63,7 @@ isnt arent wasnt werent cant cannot wont wouldnt shouldnt""")
 _SAY = _split("""dire dit disent disant dis say says said saying claim claims claiming call calling called calls
 appeler traiter traitent""")
 # A homeland word: "go back to your country", « retourne dans ton pays » tell a person where they belong.
-_HOMELAND = _split("""country countries pays bled""")
+_HOMELAND = _split("""country countries pays bled land continent""")
 # Verbs that cast a group as ruining or invading: "X are destroying our country", « les X envahissent ».
 _RUIN = _split("""ruin ruining ruined ruins destroy destroying destroys invade invading invaded invades infest
 infesting infests breed breeding envahissent envahir detruisent detruire pourrissent pourrir""")
@@ -76,8 +76,8 @@ inacceptable unacceptable intolerable signale signaler reported report""")
 _TREAT = _split("""treat treats treating treated""")
 # A colour or condition names a group only beside a word for people: "black people", "deaf kids", not "black car".
 _GROUP_ADJECTIVES = frozenset(_split("""black white brown yellow deaf blind mentally non"""))
-_PEOPLE = frozenset(_split("""people folks folk men women guys kids children person persons boys girls dudes race
-races americans countries"""))
+_PEOPLE = frozenset(_split("""people folks folk men women guys kids children person persons boy boys girl girls
+dudes race races americans countries"""))
 # Words that point at people without naming a group ("they are animals", « ces cafards »), and the dehumanising
 # nouns strong enough to be read as aimed at people after "those"/« ces » alone (not "these dogs", "ces rats").
 _POINTING = frozenset(_split("""they those these ces ils eux"""))
@@ -188,6 +188,12 @@ PATTERNS = (
         Severity.MEDIUM,
         r"\b(?:go back to|get back to|go home to|back to) (?:your|ur|their|his|her) (?:own )?(?:\w+ )?X\b",
     ),
+    # "get out of our country", « dégage de notre pays »
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:get out of|get out|out of|degage de|degagez de|sortez de|casse toi de) (?:our|my|this|notre|mon|ce) (?:\w+ )?X\b",  # noqa: E501
+    ),
     _p(
         EXCLUSION,
         Severity.MEDIUM,
@@ -240,6 +246,8 @@ PATTERNS = (
     ),
     # Ruin and invasion: "X are destroying our country", « les X envahissent la France ».
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}R\b"),
+    # A group to be destroyed: "destroy islam", « détruire les X »
+    _p(DEROGATION, Severity.MEDIUM, r"\bR (?:(?:all|the|les|tous|des|ces) ){0,2}G\b"),
 )
 # Words that quote a term rather than use it: a verb of saying, or naming the word itself ("the word X").
 _QUOTING = frozenset(_SAY) | frozenset(_split("""word words mot mots term terms terme termes slur slurs insulte

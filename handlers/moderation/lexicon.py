@@ -46,7 +46,7 @@ nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead san
 feminazi jihadist""")
 _EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism disabled
 handicapped autistic negroes jewish islamic female christianity catholicism buddhism hinduism feminism
-homosexuality transgenderism lgbtq""")
+homosexuality transgenderism lgbtq dyslexic dyslexics paraplegic paraplegics schizophrenic schizophrenics""")
 # Peoples and nations. Names take a regular plural ("koreans"), but not those in -ese, -ish and -ch ("chinese").
 _EN_PEOPLES = _split("""american british german italian spanish portuguese dutch swede norwegian dane
 bulgarian serbian croatian albanian greek kurd iranian iraqi lebanese egyptian moroccan algerian tunisian libyan

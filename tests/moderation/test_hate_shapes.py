@@ -41,6 +41,10 @@ def kind(text: str) -> str | None:
         ("these queers should get beaten", "threat"),
         ("let's go beat some gays", "threat"),
         ("transgenders are mentally ill", "derogation"),
+        ("destroy islam", "derogation"),
+        ("islam is terrorism", "derogation"),
+        ("get out of our country", "exclusion"),
+        ("white boys are trash", "dehumanising"),
     ],
 )
 def test_more_shapes_of_hate(text: str, expected: str) -> None:
@@ -59,6 +63,8 @@ def test_more_shapes_of_hate(text: str, expected: str) -> None:
         "they are not animals",
         "black cars are ugly, white ones too",
         "we don't want muslims to feel unwelcome",
+        "get out of my room",
+        "the storm will destroy the houses",
     ],
 )
 def test_not_hate(text: str) -> None:
