@@ -126,6 +126,7 @@ class Engine:
         self.triage = Triage([s.rule for s in self.slots]) if gated and self.slots else None
         self._by_mask: dict[int, list[Check]] = {}  # the plain loop per triage answer
         self.newcomer = next((r for r, _ in rules if isinstance(r, Newcomer)), None)
+        self._shadow = frozenset(name for _, name, _, shadow in self._plan if shadow)
 
     @property
     def rule_names(self) -> list[str]:
@@ -165,10 +166,8 @@ class Engine:
     def _verdict(self, hits: list[Hit], override: ChannelOverride | None) -> Verdict:
         if not hits:
             return CLEAN
-        shadow = {name for _, name, _, shadow in self._plan if shadow}
-        if override is not None:
-            shadow.update(override.shadow)
-        return Verdict(tuple(hits), frozenset(shadow & {hit.rule for hit in hits}))
+        shadow = self._shadow if override is None else self._shadow.union(override.shadow)
+        return Verdict(tuple(hits), shadow.intersection([hit.rule for hit in hits]) if shadow else frozenset())
 
     def check_text(self, text: str) -> Verdict:
         """Content rules only, for evaluation: a message with no author history, mentions or channel."""

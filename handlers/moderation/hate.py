@@ -360,10 +360,11 @@ def clauses(source: str) -> list[list[str]]:
 
 def _line(clause: Sequence[str]) -> str:
     """The clause as word classes; a colour or condition before a word for people is a group ("black people")."""
-    classes = [_CLASSES.get(token, token) for token in clause]
-    for index, token in enumerate(clause[:-1]):
-        if token in _GROUP_ADJECTIVES and clause[index + 1] in _PEOPLE:
-            classes[index] = "G"
+    classes = list(map(_CLASSES.get, clause, clause))
+    if not _GROUP_ADJECTIVES.isdisjoint(clause):
+        for index, token in enumerate(clause[:-1]):
+            if token in _GROUP_ADJECTIVES and clause[index + 1] in _PEOPLE:
+                classes[index] = "G"
     return " ".join(classes)
 
 
@@ -399,7 +400,8 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
         return None  # denouncing or reporting hate is not hate
     tokens = [t for clause in found for t in clause]
     # "they call us racist for saying that X are …": what follows is the speaker's own, not reported speech
-    labelled = any(t in _DENOUNCING and _self_called(tokens, i) for i, t in enumerate(tokens))
+    labelled = not _DENOUNCING.isdisjoint(tokens) and any(
+        t in _DENOUNCING and _self_called(tokens, i) for i, t in enumerate(tokens))  # fmt: skip
     worst: HateFinding | None = None
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())

@@ -17,6 +17,11 @@ MAX_TRACKED = 20_000
 
 def _bounded(store: OrderedDict, key: object) -> None:
     store.move_to_end(key)
+    _bound(store)
+
+
+def _bound(store: OrderedDict) -> None:
+    """The oldest keys dropped past `MAX_TRACKED` (a key just added or moved is the newest: it stays)."""
     while len(store) > MAX_TRACKED:
         store.popitem(last=False)
 
@@ -33,8 +38,12 @@ class Flood:
         if message.at is None or not message.member_id or message.edit:
             return None
         key = (message.space_id, message.member_id)
-        times = self._recent.setdefault(key, deque())
-        _bounded(self._recent, key)
+        times = self._recent.get(key)
+        if times is None:
+            times = self._recent[key] = deque()
+            _bound(self._recent)
+        else:
+            self._recent.move_to_end(key)
         times.append(message.at)
         while times and message.at - times[0] > self.window:
             times.popleft()
@@ -59,8 +68,12 @@ class CrossPost:
             return None
         # A hash, not the text: memory stays small whatever the messages' length, and no content is kept.
         key = (message.space_id, message.member_id, hash(message.normalised.text))
-        where = self._seen.setdefault(key, {})
-        _bounded(self._seen, key)
+        where = self._seen.get(key)
+        if where is None:
+            where = self._seen[key] = {}
+            _bound(self._seen)
+        else:
+            self._seen.move_to_end(key)
         where[message.channel_id] = message.at
         for channel, at in list(where.items()):
             if message.at - at > self.window:

@@ -127,6 +127,18 @@ class Swearing:
         self.profanity = profanity
         self.gate = gate
         self._last: tuple[MessageFacts, list[Term]] | None = None
+        self._excused: tuple[MessageFacts, str | None] | None = None
+
+    def excuse(self, message: MessageFacts) -> str | None:
+        """Why the terms found in `message` are no attack: `RECLAIMED`, `DENOUNCED` or None. The `terms` and
+        `profanity` rules both ask about the same message: it is answered once."""
+        if self._excused is not None and self._excused[0] is message:
+            return self._excused[1]
+        found = self.find(message)
+        why = RECLAIMED if reclaimed(message, found, self.profanity) else (
+            DENOUNCED if denounced(message, found) else None)  # fmt: skip
+        self._excused = (message, why)
+        return why
 
     def find(self, message: MessageFacts) -> list[Term]:
         if self._last is not None and self._last[0] is message:
@@ -173,7 +185,7 @@ class BannedTerms:
 
     def check(self, message: MessageFacts) -> Hit | None:
         found = self._insults.find(message)
-        if found and not reclaimed(message, found, self.matcher) and not denounced(message, found):
+        if found and self._insults.excuse(message) is None:
             return _hit(self.name, found)
         if self._swearing is None:
             return None
@@ -205,8 +217,7 @@ class Profanity:
         if swearing and swearing_at_someone(message, self._swearing.profanity):
             return None
         insults = self._insults.find(message) if self._insults is not None else []
-        if insults and self.insults is not None:  # the `terms` rule's, unless each is a slur used about oneself
-            if reclaimed(message, insults, self.insults):
-                return Hit(self.name, Severity.LOW, RECLAIMED)
-            return Hit(self.name, Severity.LOW, DENOUNCED) if denounced(message, insults) else None
+        if insults and self._insults is not None:  # the `terms` rule's, unless each is a slur used about oneself
+            why = self._insults.excuse(message)  # reclaimed, or quoted to denounce it
+            return Hit(self.name, Severity.LOW, why) if why is not None else None
         return Hit(self.name, Severity.LOW, "profanity") if swearing else None
