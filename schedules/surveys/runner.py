@@ -103,6 +103,7 @@ class SurveyRunner:
         if survey.delivery == "channel":
             return await self._post(survey, community)
         queued = await self._queue(survey, community)
+        self.quiet.stir()  # again once its DMs are queued: a tick that read before the queue must not rest
         await self._send_batch(community)
         return Started(queued=queued)
 
@@ -228,6 +229,7 @@ class SurveyRunner:
         self.quiet.stir()  # its DMs are to be edited closed, at the DM rate, over the next ticks
         survey = await self.store.run(lambda db: ledger.get(db, survey_id))
         closed = await self.store.run(lambda db: ledger.close(db, survey_id, self._now()))
+        self.quiet.stir()  # again once closed: a tick that read before the close must not rest on it
         if not closed or survey is None:
             return False
         if survey.status == "scheduled":

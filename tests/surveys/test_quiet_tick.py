@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.quiet import QuietUntil
 from handlers.surveys import ledger
+from schedules.surveys import runner as runner_module
 
 
 def count_reads(monkeypatch) -> list[object]:
@@ -50,3 +52,40 @@ async def test_the_tick_reads_only_when_a_survey_is_scheduled_or_open(make_world
     before = len(reads)
     await minutes(again, 10)
     assert len(reads) == before
+
+
+
+async def test_a_tick_reading_while_a_survey_starts_or_closes_never_rests_through_its_work(make_world, monkeypatch):
+    """A tick whose read lands between a start's (or a close's) first stir and its writes sees the survey as it
+    was; the rest it concludes must be refused, else the DMs queued (or to edit closed) wait for days."""
+    made: list[QuietUntil] = []
+
+    class Recorded(QuietUntil):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(runner_module, "QuietUntil", Recorded)
+    stale: list[int] = []
+    for name in ("queue", "close"):
+        original = getattr(ledger, name)
+
+        def interleaved(db, *args, _original=original, **kwargs):
+            stale.append(made[0].reading())  # a tick's read on the store's thread, just before the write
+            return _original(db, *args, **kwargs)
+
+        monkeypatch.setattr(ledger, name, interleaved)
+    world = await make_world(surveys="dms_per_minute = 1")
+    for member in ("ada", "bob", "cyd"):
+        await world.say(member)
+    [quiet] = made
+
+    await world.command("sam", "survey new kind=nps where=dm days=3", roles=("smm",))
+    quiet.rest(stale.pop(), None)  # what that tick concludes from what it read: nothing to do, ever
+    assert not quiet.resting(world.clock.now())
+    await minutes(world, 3)
+    assert len(world.dms()) == 3  # one a minute, none left waiting
+
+    await world.command("sam", "survey close id=1", roles=("smm",))
+    quiet.rest(stale.pop(), None)
+    assert not quiet.resting(world.clock.now())
