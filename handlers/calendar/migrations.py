@@ -155,3 +155,14 @@ def m008_revision(db: sqlite_utils.Database) -> None:
                " BEGIN UPDATE calendar_posts SET revision = revision + 1 WHERE id = NEW.post_id; END")
     db.execute("CREATE TRIGGER calendar_targets_removed AFTER DELETE ON calendar_targets"
                " BEGIN UPDATE calendar_posts SET revision = revision + 1 WHERE id = OLD.post_id; END")
+
+
+@migrations()
+def m009_message_index_once_sent(db: sqlite_utils.Database) -> None:
+    """The ledger's index by platform message holds only the rows that have a message (sent, or found after a
+    crash): a claim inserts its row with no message yet, so claiming a thousand posts due together no longer
+    maintains an index entry per row that no query can use. Both queries by message (`message_ids_on`,
+    `published_post_for`) name the message, so the partial index serves them as the full one did."""
+    db.execute("DROP INDEX IF EXISTS idx_calendar_deliveries_platform_channel_id_message_id")
+    db.execute("CREATE INDEX idx_calendar_deliveries_platform_channel_id_message_id ON calendar_deliveries"
+               " (platform, channel_id, message_id) WHERE message_id IS NOT NULL")

@@ -28,13 +28,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 import sqlite_utils
 
-from bot.actions import ActionResult, Content
+from bot.actions import ActionResult
 from bot.clock import Clock
 from bot.dispatcher import CommunityDirectory
 from bot.outbox import Outbox
@@ -47,9 +46,9 @@ from handlers.calendar import posts as ledger
 from handlers.calendar.cards import ReviewCards
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import CalendarPost, Delivery
-from handlers.calendar.preview import outgoing_content
 from schedules.calendar import occurrence, sending
 from schedules.calendar.expiry import expire_if_due
+from schedules.calendar.instant import Instants, Rendered, Sent
 from schedules.calendar.notices import Notices
 from schedules.calendar.occurrence import Begun, Read, Record, Recorded
 from schedules.calendar.sending import Sender, Sleep
@@ -58,18 +57,7 @@ from schedules.calendar.trips import Gathered, Trips
 
 log = logging.getLogger(__name__)
 STOP_PATIENCE_SECONDS = 10.0  # how long a clean stop waits for platform calls already in flight
-CLAIM_CHUNKS = (8, 32, 128, 512)  # posts claimed per trip when many fall due: the first sends start at once
 Reschedule = Callable[[int, datetime | None], None]
-Rendered = dict[str, Content]  # a post's message per platform, rendered ahead of its due time
-
-
-@dataclass(frozen=True, slots=True)
-class Ahead:
-    """A post read and rendered before its due instant."""
-
-    read: Read
-    due: datetime
-    rendered: Rendered
 
 
 class Publisher:
@@ -78,9 +66,8 @@ class Publisher:
                  cards: ReviewCards | None = None) -> None:
         self.store = store
         self.trips = Trips(store)  # the delivery's store work, shared with the posts due at the same time
-        self._begins: Gathered[tuple[int, Read | None], Begun] = Gathered(self.trips, self._begin_many)
-        self._ahead: dict[int, Ahead] = {}  # posts of a coming instant, read and rendered before it
-        self._records: Gathered[Record, Recorded] = Gathered(self.trips, self._record_many)
+        self._begins: Gathered[tuple[int, Read | None], Begun] = Gathered(self.trips, self.begin_many)
+        self.records: Gathered[Record, Recorded] = Gathered(self.trips, self._record_many)
         self.cards = cards  # approval cards, closed when a post expires without a decision
         self.clock = clock
         self.outbox = outbox
@@ -97,6 +84,7 @@ class Publisher:
         self._idle.set()
         self.sender = Sender(self.trips, clock, outbox, notices, self.kinds, sleep, lambda: self._stopping)
         self.settlement = Settlement(store, self.sender, outbox, notices, directory, self.kinds, clock.now)
+        self.instants = Instants(self)  # the posts of coming instants, read ahead, then claimed in chunks
 
     # -- entry points ------------------------------------------------------------------------------------
     async def run_post(self, post_id: int) -> None:
@@ -120,13 +108,13 @@ class Publisher:
         if self._stopping:
             return
         ahead = [post_id for post_id in dict.fromkeys(post_ids)
-                 if post_id in self._ahead and post_id not in self._locks]
+                 if post_id in self.instants.ahead and post_id not in self._locks]
         chosen = set(ahead)
         others = [post_id for post_id in post_ids if post_id not in chosen]
         self._busy()  # until the whole job is over, so a clean stop waits for its last step
         try:
             one_by_one = asyncio.gather(*(self.run_post(post_id) for post_id in others), return_exceptions=True)
-            outcomes = await self._run_ahead(ahead)
+            outcomes: list[tuple[int, BaseException | None]] = list(await self.instants.run(ahead))
             outcomes += zip(others, await one_by_one, strict=True)
         finally:
             self._done()
@@ -139,84 +127,24 @@ class Publisher:
         if fatal is not None:
             raise fatal
 
-    async def _run_ahead(self, post_ids: list[int]) -> list[tuple[int, BaseException | None]]:
-        """The posts of an instant read ahead: claimed in chunks that grow (`CLAIM_CHUNKS`), each chunk's claim
-        sent to the store before the sends of the chunk before it start, so the first sends go out at once
-        and the store claims the next posts while the platform calls are made. Each post's lock is held from
-        here on, so no other wake-up (the sweep) delivers it meanwhile. Returns each post's outcome."""
-        if not post_ids:
-            return []
-        locks = {post_id: asyncio.Lock() for post_id in post_ids}
-        for post_id, lock in locks.items():
-            self._locks[post_id] = lock
-            await lock.acquire()  # a new lock: taken at once, without yielding
-            self._busy()
-        chunks: list[list[tuple[int, Ahead]]] = []
-        start = 0
-        kept = [(post_id, self._ahead.pop(post_id)) for post_id in post_ids]
-        while start < len(kept):
-            size = CLAIM_CHUNKS[min(len(chunks), len(CLAIM_CHUNKS) - 1)]
-            chunks.append(kept[start:start + size])
-            start += size
-        tasks: list[tuple[int, asyncio.Task[None]]] = []
-        claiming = self._claim(chunks[0])
-        self._records.hold()  # the outcomes are written once every chunk is claimed: the claims go first
-        unclaimed: list[tuple[int, BaseException | None]] = []
-        try:
-            await self._claim_chunks(chunks, claiming, locks, tasks)
-        except StoreUnavailable as error:  # the posts not claimed share the answer; the others finish
-            started = {post_id for post_id, _ in tasks}
-            unclaimed = [(post_id, error) for post_id in post_ids if post_id not in started]
-        finally:
-            asyncio.get_running_loop().call_soon(self._records.release)  # after the last chunk's first sends
-        outcomes = await asyncio.gather(*(task for _, task in tasks), return_exceptions=True)
-        return [*unclaimed, *zip([post_id for post_id, _ in tasks], outcomes, strict=True)]
+    async def run_claimed(self, post_id: int, first: tuple[Begun, Rendered | None] | None) -> None:
+        """The rest of a post of an instant's run, once its chunk was claimed (its lock is held by the run)."""
+        await self._run_post(post_id, first)
 
-    async def _claim_chunks(self, chunks: list[list[tuple[int, Ahead]]], claiming: asyncio.Future[list[Begun]],
-                            locks: dict[int, asyncio.Lock], tasks: list[tuple[int, asyncio.Task[None]]]) -> None:
-        """Each chunk's claim answered, the next one sent, then the chunk's posts started (a task each)."""
-        for index, chunk in enumerate(chunks):
-            begun: list[Begun | None]
-            try:
-                begun = list(await claiming)
-            except StoreUnavailable:
-                for later in chunks[index:]:
-                    for post_id, _ in later:
-                        self._done_with(post_id, locks[post_id])
-                raise
-            except Exception:  # a fault in one post of the chunk (a bug): each of them is taken up on its own
-                log.exception("posts %s: their shared claim failed; taken up one by one", [i for i, _ in chunk])
-                begun = [None] * len(chunk)
-            last = index + 1 == len(chunks)
-            if not last and self._stopping:  # claim no more: the posts not claimed stay due for the next start
-                for later in chunks[index + 1:]:
-                    for post_id, _ in later:
-                        self._done_with(post_id, locks[post_id])
-                last = True
-            elif not last:
-                claiming = self._claim(chunks[index + 1])
-            for (post_id, kept_ahead), one in zip(chunk, begun, strict=True):
-                first = None if one is None else (one, kept_ahead.rendered if one.ahead else None)
-                tasks.append((post_id, asyncio.create_task(self._run_claimed(post_id, locks[post_id], first))))
-            if last:
-                return
+    def hold(self, post_id: int, lock: asyncio.Lock) -> None:
+        """`lock` is the post's from now on (taken by an instant's run); the publisher is busy until it is done."""
+        self._locks[post_id] = lock
+        self._busy()
 
-    def _claim(self, chunk: list[tuple[int, Ahead]]) -> asyncio.Future[list[Begun]]:
-        asks: list[tuple[int, Read | None]] = [(post_id, kept.read) for post_id, kept in chunk]
-        return self.trips.submit(lambda db: self._begin_many(db, asks))
-
-    async def _run_claimed(self, post_id: int, lock: asyncio.Lock,
-                           first: tuple[Begun, Rendered | None] | None) -> None:
-        try:
-            await self._run_post(post_id, first)
-        finally:
-            self._done_with(post_id, lock)
-
-    def _done_with(self, post_id: int, lock: asyncio.Lock) -> None:
+    def done_with(self, post_id: int, lock: asyncio.Lock) -> None:
         lock.release()
         if not lock.locked() and self._locks.get(post_id) is lock:
             self._locks.pop(post_id, None)
         self._done()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     def _busy(self) -> None:
         self._active += 1
@@ -229,35 +157,16 @@ class Publisher:
 
     async def read_ahead(self, post_ids: Sequence[int], due: datetime) -> int:
         """Before an instant falls due: read its posts (one trip, writing nothing) and render their messages, so
-        that at the due instant only the claim and the sends are left. Returns how many were read ahead.
-
-        Only the SMM's own messages are rendered ahead (another kind, a poll, renders from its own state at
-        send time). What is kept here is used only if the post is unchanged when it is claimed; otherwise it is
-        read again then, so an edit or a cancellation made in between wins."""
+        that at the due instant only the claim and the sends are left. Returns how many were read ahead. What
+        is kept is used only if the post is unchanged when it is claimed (`schedules.calendar.instant`)."""
         if self._stopping:
             return 0
-        now = self.clock.now()
-        for post_id in [i for i, kept in self._ahead.items() if kept.due < now]:
-            del self._ahead[post_id]  # read for an instant gone by without claiming them (moved, cancelled)
-        reads = await self.trips.run(partial(occurrence.read_ahead, post_ids=list(post_ids), due=due))
-        for read in reads:
-            post = read.post
-            if post.kind != "message":
-                continue
-            try:
-                community = self.directory.by_id(post.community)
-                rendered = {target.platform: outgoing_content(post, target.platform, community)
-                            for target in post.targets}
-            except Exception:  # left to the claim, which reads it again and fails or succeeds on its own
-                log.exception("post %s: could not be rendered ahead of its due time", post.id)
-                continue
-            self._ahead[post.id] = Ahead(read, due, rendered)
-        return len(reads)
+        return await self.instants.read_ahead(post_ids, due)
 
     async def stop(self, patience: float = STOP_PATIENCE_SECONDS) -> None:
         """A clean stop: start no send, give back unsent claims, wait up to `patience` s for calls in flight."""
         self._stopping = True
-        self._ahead.clear()
+        self.instants.ahead.clear()
         if self._active == 0:
             return
         try:
@@ -297,7 +206,7 @@ class Publisher:
                 return
             if begun.due is None:
                 return
-            await self._deliver_occurrence(post, community, begun, rendered)
+            await self.deliver_occurrence(post, community, begun, rendered)
             if not post.recurring:
                 return
 
@@ -305,11 +214,11 @@ class Publisher:
         """One trip, shared with the posts woken with it: read the post (or check that what was read ahead of
         it still holds); if an occurrence is due, mark it sending and claim its first target. What was rendered
         ahead comes back only if the read it came from was used."""
-        ahead = self._ahead.pop(post_id, None)
+        ahead = self.instants.ahead.pop(post_id, None)
         begun = await self._begins.ask((post_id, None if ahead is None else ahead.read))
         return begun, ahead.rendered if ahead is not None and begun.ahead else None
 
-    def _begin_many(self, db: sqlite_utils.Database, asks: list[tuple[int, Read | None]]) -> list[Begun]:
+    def begin_many(self, db: sqlite_utils.Database, asks: list[tuple[int, Read | None]]) -> list[Begun]:
         return occurrence.begin_many(db, asks, self.clock.now(), self.started_at, self._grace)
 
     def _record_many(self, db: sqlite_utils.Database, records: list[Record]) -> list[Recorded]:
@@ -318,10 +227,11 @@ class Publisher:
     def _grace(self, community_id: str) -> timedelta:
         return self.directory.by_id(community_id).calendar.grace_period
 
-    async def _deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun,
-                                  rendered: Rendered | None = None) -> None:
+    async def deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun,
+                                 rendered: Rendered | None = None, sent: Sent | None = None) -> None:
         """Send the occurrence `begun` started, target after target: each outcome is recorded in the trip that
-        claims the next target, and the last one in the trip that advances the post."""
+        claims the next target, and the last one in the trip that advances the post. `sent`: its first target
+        was already sent (an instant's run) and its record is on its way."""
         assert begun.due is not None
         due = begun.due
         if begun.missed:
@@ -334,15 +244,20 @@ class Publisher:
             self.reschedule(post.id, following)
             return
         while delivery is not None:
-            content = None if rendered is None else rendered.get(delivery.target.platform)
-            sent = await self.sender.attempt(post, community, delivery, deadline, stoppable=True, content=content)
-            if sent is None:  # the stop began before the call: give the claim back rather than leave it unsure
-                await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
-                return
-            result, attempts = sent
-            outcome = sending.outcome(result, delivery, attempts)
+            if sent is not None:
+                (delivery, result, outcome, recording), sent = sent, None
+            else:
+                content = None if rendered is None else rendered.get(delivery.target.platform)
+                made = await self.sender.attempt(post, community, delivery, deadline, stoppable=True,
+                                                 content=content)
+                if made is None:  # the stop began before the call: give the claim back rather than leave it unsure
+                    await self.trips.run(partial(ledger.release_delivery, delivery_id=delivery.id))
+                    return
+                result, attempts = made
+                outcome = sending.outcome(result, delivery, attempts)
+                recording = self.records.submit(Record(post, due, delivery, outcome, begun.late, self._stopping))
             try:
-                step = await self._records.ask(Record(post, due, delivery, outcome, begun.late, self._stopping))
+                step = await recording
             except StoreUnavailable:
                 raise
             except Exception:  # moving the post on failed (a bug): the send's outcome is kept all the same

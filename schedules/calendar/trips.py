@@ -111,12 +111,16 @@ class Gathered(Generic[A, R]):
             self._send()
 
     async def ask(self, request: A) -> R:
+        return await self.submit(request)
+
+    def submit(self, request: A) -> asyncio.Future[R]:
+        """Ask without waiting: the future holds the answer once the trip that carried it committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         if not self._waiting:  # the first of this turn: the piece leaves once every task woken with it has asked
             loop.call_soon(self._send)
         self._waiting.append((request, future))
-        return await future
+        return future
 
     def _send(self) -> None:
         if self._holds or not self._waiting:

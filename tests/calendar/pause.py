@@ -41,11 +41,13 @@ def install(point: str) -> None:
     elif point == "due":
         Publisher._begin = hold  # type: ignore[method-assign]
 
-        def claim_never(self: Publisher, *_args: object) -> asyncio.Future[None]:
+        from schedules.calendar.instant import Instants
+
+        def claim_never(self: Instants, *_args: object) -> asyncio.Future[None]:
             announce(point)  # posts read ahead are claimed in chunks: the first chunk's claim never goes
             return asyncio.get_running_loop().create_future()
 
-        Publisher._claim = claim_never  # type: ignore[method-assign,assignment]
+        Instants._claim = claim_never  # type: ignore[method-assign,assignment]
     elif point == "claimed":
         from schedules.calendar.sending import Sender
 

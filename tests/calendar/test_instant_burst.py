@@ -55,7 +55,7 @@ async def test_a_clean_stop_between_two_chunks_claims_no_more_and_the_next_start
     counts = ledger_counts(store.db)
     assert counts == Counter({"published": sent_first})  # the unsent claims given back: nothing `sending`
     claimed_later = store.db.execute("SELECT COUNT(*) FROM calendar_posts WHERE status = 'scheduled'").fetchone()[0]
-    assert claimed_later >= 100 - 8 - 32  # at most the chunk claimed when the stop came was moved on
+    assert claimed_later >= 100 - 8 - 16  # at most the chunk claimed when the stop came was moved on
 
     clock.advance(timedelta(minutes=2))  # the next start, within the grace period
     second = ScriptedPlatform(lookup=False)
@@ -84,8 +84,8 @@ async def test_a_fault_in_one_chunk_s_claim_takes_its_posts_up_one_by_one_and_th
 
     monkeypatch.setattr(occurrence, "begin_many", second_chunk_breaks)
     await read_ahead_then_run(publisher, clock, ids)
-    assert calls[:3] == [8, 32, 20]  # the chunks; then the broken chunk's posts again, read afresh
-    assert sum(calls[3:]) == 32
+    assert calls[:2] == [8, 16]  # the broken second chunk; then the later chunks (32, 4) and, read afresh and
+    assert sorted(calls[2:]) == [4, 16, 32]  # together, the broken chunk's 16 posts
     keys = [post.idempotency_key for post in platform.scheduled_posts()]
     assert len(keys) == 60 and len(set(keys)) == 60
     assert ledger_counts(store.db) == Counter({"published": 60})
@@ -111,3 +111,54 @@ async def test_the_rows_a_kill_left_sending_are_read_with_their_posts_in_one_tri
     assert one_by_one == Counter({"get_posts": 1})  # one read for the 40 rows and their posts
     assert len(platform.scheduled_posts()) == 15  # the 15 not found are sent (within the grace period), once
     assert ledger_counts(store.db) == Counter({"published": 40})
+
+
+async def test_plain_posts_of_an_instant_are_sent_by_a_few_workers_not_a_task_each(store, clock, tmp_path):
+    ids = due_posts(store.db, 300)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    clock.set(DUE - timedelta(seconds=2))
+    await publisher.read_ahead(ids, DUE)
+    clock.set(DUE)
+    loop = asyncio.get_running_loop()
+    tasks: Counter[str] = Counter()
+    factory = loop.get_task_factory()
+
+    def counting(loop, coro, **kwargs):
+        tasks[getattr(coro, "__qualname__", "?")] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs) if factory is None else factory(loop, coro, **kwargs)
+
+    loop.set_task_factory(counting)
+    try:
+        await publisher.run_posts(ids)
+    finally:
+        loop.set_task_factory(factory)
+    assert len(platform.scheduled_posts()) == 300 and ledger_counts(store.db) == Counter({"published": 300})
+    assert tasks["Instants._send_plain"] == 6 * 8  # six chunks, at most 8 workers each (one platform)
+    assert sum(tasks.values()) < 300 // 4  # no task per post: the workers, the store trips, nothing per post
+
+
+async def test_a_post_of_an_instant_that_fails_tells_its_author_and_the_others_go_out(store, clock, tmp_path):
+    from bot.actions import ActionResult
+
+    ids = due_posts(store.db, 20)
+    platform = ScriptedPlatform()
+    platform.post_results = [ActionResult.done("ok")] * 4 + [ActionResult.failed("Missing Access", permanent=True)]
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    await read_ahead_then_run(publisher, clock, ids)
+    assert ledger_counts(store.db) == Counter({"published": 19, "failed": 1})
+    assert get_post(store.db, ids[4]).status is Status.FAILED
+    assert {get_post(store.db, post_id).status for post_id in ids if post_id != ids[4]} == {Status.PUBLISHED}
+    told = [action for action in platform.actions if not getattr(action, "idempotency_key", None)]
+    assert len(told) == 1 and "Missing Access" in str(told[0])  # its author, told why, once
+
+
+async def test_posts_of_an_instant_with_two_targets_go_out_on_both_once(store, clock, tmp_path):
+    ids = due_posts(store.db, 40, targets=2)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    await read_ahead_then_run(publisher, clock, ids)
+    keys = [post.idempotency_key for post in platform.scheduled_posts()]
+    assert len(keys) == 80 and len(set(keys)) == 80
+    assert ledger_counts(store.db) == Counter({"published": 80})
+    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}

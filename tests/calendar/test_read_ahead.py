@@ -14,7 +14,7 @@ import pytest
 from handlers.calendar import bulk, posts
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import Actor, Target, get_post
-from schedules.calendar import delivery, sending
+from schedules.calendar import delivery, instant, sending
 from tests.calendar.conftest import START, ScriptedPlatform, start_bot
 from tests.calendar.test_trips import DUE, CountedStore, due_posts, ledger_counts, publisher_for
 
@@ -25,7 +25,7 @@ SAM = Actor("console", "sam")
 def counted_work(monkeypatch):
     """How many posts are read from their rows, and how many messages rendered, from now on."""
     work: Counter[str] = Counter()
-    get_posts, render = bulk.get_posts, delivery.outgoing_content
+    get_posts, render = bulk.get_posts, instant.outgoing_content
 
     def counting_get_posts(db, post_ids):
         ids = list(post_ids)
@@ -37,7 +37,7 @@ def counted_work(monkeypatch):
         return render(*args, **kwargs)
 
     monkeypatch.setattr(bulk, "get_posts", counting_get_posts)
-    monkeypatch.setattr(delivery, "outgoing_content", counting_render)  # ahead of the instant
+    monkeypatch.setattr(instant, "outgoing_content", counting_render)  # ahead of the instant
     monkeypatch.setattr(sending, "outgoing_content", counting_render)  # at the send, when not rendered ahead
     return work
 
@@ -55,7 +55,7 @@ async def test_at_the_due_instant_posts_read_ahead_cost_the_claim_and_the_record
     clock.set(DUE)
     await publisher.run_posts(ids)
     claims = len(chunk_sizes(600))
-    assert claims == 4  # 8, 32, 128, then the 432 left
+    assert claims == 7  # 8, 16, 32, 64, 128, 256, then the 96 left
     assert counted.trips == 1 + claims + 1  # the claims by ids, chunk by chunk; then the records with the advance
     assert counted_work == Counter()  # no post read from its row again, no message rendered again
     keys = [post.idempotency_key for post in platform.scheduled_posts()]
@@ -70,7 +70,7 @@ async def test_at_the_due_instant_posts_read_ahead_cost_the_claim_and_the_record
 def chunk_sizes(posts: int) -> list[int]:
     sizes: list[int] = []
     while sum(sizes) < posts:
-        sizes.append(min(delivery.CLAIM_CHUNKS[min(len(sizes), len(delivery.CLAIM_CHUNKS) - 1)], posts - sum(sizes)))
+        sizes.append(min(instant.CLAIM_CHUNKS[min(len(sizes), len(instant.CLAIM_CHUNKS) - 1)], posts - sum(sizes)))
     return sizes
 
 
@@ -99,7 +99,7 @@ async def test_an_instant_s_posts_are_claimed_in_growing_chunks_each_sent_while_
     clock.set(DUE)
     await publisher.run_posts(ids)
     sizes = chunk_sizes(300)
-    assert sizes == [8, 32, 128, 132]
+    assert sizes == [8, 16, 32, 64, 128, 52]
     # a post of chunk i goes out once its chunk's claim is in (the read ahead, then claims 0..i), and before the
     # claim of chunk i + 2 starts: the store claims the next chunk while this one is sent
     for then, index in zip(platform.trips_then, _chunk_of(sizes), strict=True):

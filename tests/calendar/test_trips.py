@@ -234,3 +234,22 @@ async def test_a_store_error_fails_every_piece_of_the_trip_and_writes_none(tmp_p
     assert all(isinstance(answer, Exception) and "disk is full" in str(answer) for answer in answers)
     assert store.db.execute("SELECT COUNT(*) FROM numbers").fetchone()[0] == 0
     store.close()
+
+
+def test_the_ledger_s_queries_by_message_use_the_index_that_holds_only_rows_with_a_message(db):
+    """A claim inserts a row with no message: it adds no entry to that index, yet both look-ups still use it."""
+    for sql, params in [
+        ("SELECT post_id FROM calendar_deliveries WHERE platform = ? AND channel_id = ? AND message_id = ?"
+         " AND status = 'published'", ["console", "news", "m1"]),
+        ("SELECT message_id FROM calendar_deliveries WHERE platform = ? AND channel_id = ?"
+         " AND message_id IS NOT NULL AND coalesce(finished_at, '') >= ?", ["console", "news", "2026"]),
+    ]:
+        plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "USING INDEX idx_calendar_deliveries_platform_channel_id_message_id" in plan, plan
+    [post_id] = due_posts(db, 1)
+    post = get_post(db, post_id)
+    claim_many(db, [Claim(post, DUE, post.targets[0], late=False)], START)
+    entries = db.execute("SELECT COUNT(*) FROM calendar_deliveries INDEXED BY"
+                         " idx_calendar_deliveries_platform_channel_id_message_id WHERE message_id IS NOT NULL"
+                         ).fetchone()[0]
+    assert entries == 0  # the claimed row has no message yet: nothing in the index
