@@ -21,24 +21,55 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+import sqlite_utils
 
 from bot.actions import ActionResult, Content
+from bot.clock import Clock
+from bot.dispatcher import CommunityDirectory
 from bot.store.database import StoreUnavailable
+from config.settings import Community
 from handlers.calendar import posts as ledger
 from handlers.calendar.bulk import Finish
-from handlers.calendar.posts import Delivery
+from handlers.calendar.posts import CalendarPost, Delivery
 from handlers.calendar.preview import outgoing_content
 from schedules.calendar import occurrence, sending
 from schedules.calendar.occurrence import Begun, Read, Record, Recorded
-from schedules.calendar.sending import SENDS_PER_PLATFORM
+from schedules.calendar.sending import SENDS_PER_PLATFORM, Sender
+from schedules.calendar.trips import Gathered, Trips
 
-if TYPE_CHECKING:
-    from schedules.calendar.delivery import Publisher
+
+class Publisher(Protocol):
+    """What an instant's run uses of the publisher (`schedules.calendar.delivery.Publisher`)."""
+
+    clock: Clock
+    trips: Trips
+    directory: CommunityDirectory
+    records: Gathered[Record, Recorded]
+    sender: Sender
+    started_at: datetime | None
+    reschedule: Callable[[int, datetime | None], None]
+
+    @property
+    def stopping(self) -> bool: ...
+
+    def begin_many(self, db: sqlite_utils.Database, asks: list[tuple[int, Read | None]]) -> list[Begun]: ...
+
+    def hold(self, post_id: int, lock: asyncio.Lock) -> None: ...
+
+    def done_with(self, post_id: int, lock: asyncio.Lock) -> None: ...
+
+    def run_claimed(self, post_id: int, first: tuple[Begun, Rendered | None] | None
+                    ) -> Coroutine[Any, Any, None]: ...
+
+    def deliver_occurrence(self, post: CalendarPost, community: Community, begun: Begun,
+                           rendered: Rendered | None = None, sent: Sent | None = None
+                           ) -> Coroutine[Any, Any, None]: ...
 
 log = logging.getLogger(__name__)
 CLAIM_CHUNKS = (8, 16, 32, 64, 128, 256, 512)  # posts claimed per trip: each chunk claimed while the last is sent
