@@ -8,19 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from bot.app import App
-from bot.cli_context import CliContext
-from bot.clock import SimulatedClock
-from bot.features import shipped_features
 from bot.platforms.slack import SlackPlatform
-from bot.store import Store
-from bot.wakeups import SteppedWakeups
-from bot.wiring import migrate
-from config.loader import parse_settings
-from handlers.ambassadors import records, revocations
-from handlers.privacy.cli import privacy_cli
+from tests.ambassadors.revocation_wire import Running, write_config
+from tests.ambassadors.revocation_wire import cli_forget as forget_account
+from tests.ambassadors.revocation_wire import start as start_on
 from tests.ambassadors.wire import NOW
 from tests.fakes.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, TEAM_ID, SlackFake
 
@@ -55,42 +47,20 @@ async def slack():
 
 @pytest.fixture
 def config(tmp_path):
-    path = tmp_path / "cmbot.toml"
-    path.write_text(TOML.format(db=tmp_path / "cmbot.db"), encoding="utf-8")
-    settings = parse_settings(path.read_text(encoding="utf-8"), str(path))
-    store = Store.open(settings.bot.database)
-    migrate(store, shipped_features())
-    records.appoint(store.db, "acme", [("slack", AMBASSADOR)], ("slack", CM), NOW)
-    store.close()
-    return path
-
-
-class Running:
-    def __init__(self, app: App, wakeups: SteppedWakeups, clock: SimulatedClock) -> None:
-        self.app, self.wakeups, self.clock = app, wakeups, clock
-
-    async def advance(self, delta: timedelta) -> None:
-        await self.wakeups.advance_to(self.clock.now() + delta)
-
-    def pending(self) -> list[revocations.Revocation]:
-        return revocations.pending(self.app.services.store.db)
+    return write_config(tmp_path, TOML, "acme", ("slack", AMBASSADOR), ("slack", CM))
 
 
 async def start(config, slack, at=NOW) -> Running:
-    settings = parse_settings(config.read_text(encoding="utf-8"), str(config))
-    clock = SimulatedClock(at)
-    wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(settings.bot.database), clock, wakeups, shipped_features())
-    app.attach([SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
-                              settings=settings, commands=app.services.commands, catalogue=app.services.catalogue,
-                              api_base=slack.api_base)])
-    await app.start()
-    return Running(app, wakeups, clock)
+    def platform(settings, app):
+        return SlackPlatform(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
+                             settings=settings, commands=app.services.commands, catalogue=app.services.catalogue,
+                             api_base=slack.api_base)
+
+    return await start_on(config, platform, at)
 
 
 def cli_forget(config):
-    context = CliContext(config_path=config, features=shipped_features)
-    return CliRunner().invoke(privacy_cli, ["forget", f"slack:{AMBASSADOR}", "--yes"], obj=context)
+    return forget_account(config, f"slack:{AMBASSADOR}")
 
 
 async def test_the_admins_forget_is_done_at_start_and_keeps_the_groups_other_members(config, slack):

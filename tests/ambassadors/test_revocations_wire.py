@@ -8,18 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from bot.app import App
-from bot.cli_context import CliContext
-from bot.clock import SimulatedClock
-from bot.features import shipped_features
 from bot.store import Store
-from bot.wakeups import SteppedWakeups
-from bot.wiring import migrate
 from config.loader import parse_settings
-from handlers.ambassadors import records, revocations
-from handlers.privacy.cli import privacy_cli
+from handlers.ambassadors import revocations
+from tests.ambassadors.revocation_wire import Running, write_config
+from tests.ambassadors.revocation_wire import cli_forget as forget_account
+from tests.ambassadors.revocation_wire import start as start_on
 from tests.ambassadors.wire import NOW
 from tests.discord.conftest import (
     GUILD,
@@ -59,35 +54,11 @@ async def discord():
 
 @pytest.fixture
 def config(tmp_path):
-    path = tmp_path / "cmbot.toml"
-    path.write_text(TOML.format(db=tmp_path / "cmbot.db"), encoding="utf-8")
-    settings = parse_settings(path.read_text(encoding="utf-8"), str(path))
-    store = Store.open(settings.bot.database)
-    migrate(store, shipped_features())
-    records.appoint(store.db, "brand", [("discord", AMBASSADOR)], ("discord", CM), NOW)
-    store.close()
-    return path
+    return write_config(tmp_path, TOML, "brand", ("discord", AMBASSADOR), ("discord", CM))
 
 
-class Running:
-    def __init__(self, app: App, wakeups: SteppedWakeups, clock: SimulatedClock) -> None:
-        self.app, self.wakeups, self.clock = app, wakeups, clock
-
-    async def advance(self, delta: timedelta) -> None:
-        await self.wakeups.advance_to(self.clock.now() + delta)
-
-    def pending(self) -> list[revocations.Revocation]:
-        return revocations.pending(self.app.services.store.db)
-
-
-async def start(config, discord) -> Running:
-    settings = parse_settings(config.read_text(encoding="utf-8"), str(config))
-    clock = SimulatedClock(NOW)
-    wakeups = SteppedWakeups(clock)
-    app = App(settings, Store.open(settings.bot.database), clock, wakeups, shipped_features())
-    app.attach([make_platform(discord, settings, app.services.commands)])
-    await app.start()
-    return Running(app, wakeups, clock)
+async def start(config, discord, at=NOW) -> Running:
+    return await start_on(config, lambda settings, app: make_platform(discord, settings, app.services.commands), at)
 
 
 def forget_me(discord):
@@ -134,8 +105,7 @@ async def test_forget_me_while_discord_refuses_is_retried_with_back_off_until_th
 
 
 def cli_forget(config):
-    context = CliContext(config_path=config, features=shipped_features)
-    return CliRunner().invoke(privacy_cli, ["forget", f"discord:{AMBASSADOR}", "--yes"], obj=context)
+    return forget_account(config, f"discord:{AMBASSADOR}")
 
 
 async def test_the_admins_forget_queues_the_role_and_the_next_start_takes_it_back(config, discord):
