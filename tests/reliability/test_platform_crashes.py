@@ -151,12 +151,16 @@ async def kill_at(process: asyncio.subprocess.Process, platform: Platform, point
                 await asyncio.sleep(0.01)  # the fake runs in this loop: a bounded poll of what it received
         else:
             said: list[str] = []
-            while line := await process.stderr.readline():
-                said.append(line.decode(errors="replace"))
-                if f"calendar: paused at {point}" in said[-1]:
-                    break
-            else:
-                pytest.fail(f"the bot ended before pausing at {point}: " + "".join(said[-30:]))
+            try:
+                while line := await process.stderr.readline():
+                    said.append(line.decode(errors="replace"))
+                    if f"calendar: paused at {point}" in said[-1]:
+                        break
+                else:
+                    pytest.fail(f"the bot ended before pausing at {point}: " + "".join(said[-30:]))
+            except asyncio.CancelledError:  # the patience ran out: say what the bot was doing
+                print(f"the bot never paused at {point}; its last lines:", *said[-30:], sep="\n")
+                raise
         process.send_signal(signal.SIGKILL)
         await process.wait()
 
@@ -169,11 +173,10 @@ async def soak(tmp_path: Path, platform: Platform) -> tuple[list[str], Counter[s
     draw = random.Random(f"soak-{platform.name}")
     points = [point for _ in range(-(-KILLS // len(POINTS))) for point in draw.sample(POINTS, len(POINTS))]
     for point in points[:KILLS]:
-        done = ledger(db)["published"]
         if point == "ahead":  # two posts due together, far enough ahead to be read ahead (2 s before them)
             bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2, later=AHEAD_IN)
-        elif done >= len(bodies) - 1:  # keep posts due, so every run has something to be killed in
-            bodies += add_posts(db, platform.name, platform.channel, len(bodies), 3)
+        else:  # fresh posts due at once, so every run has one to claim, whatever the last kill left settled
+            bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2)
         process = await start(platform, config, None if point == "wire" else point)
         try:
             await kill_at(process, platform, point)
