@@ -11,9 +11,13 @@ from bot.store import Store
 from bot.store.migrations import apply_all
 from config.loader import parse_settings
 
-# Property tests: a bounded run by default (CI, the README's test command); `--hypothesis-profile=long` for a
-# deeper local search. Deadlines are off: examples run a real SQLite database, whose speed varies with the load.
-settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Property tests: a bounded, derandomised run by default (CI, the README's test command), so that a commit's
+# verdict depends on the commit alone and not on the draw; `--hypothesis-profile=long` for a deeper, random local
+# search, whose finds are kept as `@example`s. Deadlines are off: examples run a real SQLite database, whose speed
+# varies with the load.
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
 

@@ -116,7 +116,8 @@ _RU_CUES = {
 }  # fmt: skip
 # one search per kind: a kind is found wherever one of its stems is, whatever other stems overlap it
 _RU = tuple((kind, re.compile("|".join(map(re.escape, cues)))) for kind, cues in _RU_CUES.items())
-CYRILLIC = re.compile("[а-яё]", re.I)
+# a character every Russian cue holds: a Cyrillic letter, or the rouble sign alone ("500₽" in Latin text)
+RU_CUE_GATE = re.compile("[а-яё₽]", re.I)
 
 # The words without which the raw-text cues above cannot be present (the engine's triage opens the rule on them).
 RAW_CUE_WORDS = frozenset({"ticker", "follow", "deploy"})
@@ -187,7 +188,7 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
         kinds.add(LAUNCH)
     if "follow" in words and _FOLLOW_HANDLE.search(window):
         kinds.add(ENGAGEMENT)
-    if not window.isascii() and CYRILLIC.search(window):
+    if not window.isascii() and RU_CUE_GATE.search(window):
         lowered = window.lower()
         kinds.update(kind for kind, stems in _RU if stems.search(lowered))
     if "$" in window and _TICKER.search(window):

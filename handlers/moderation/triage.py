@@ -105,7 +105,7 @@ class Triage:
                 mask |= self.by_word[word]
         if self.spam and not mask & self.spam and (
             _DIGIT.search(text, 0, spam.AMOUNT_WINDOW) is not None or has_link(text)
-            or (not ascii_text and spam.CYRILLIC.search(text, 0, spam.AMOUNT_WINDOW) is not None)
+            or (not ascii_text and spam.RU_CUE_GATE.search(text, 0, spam.AMOUNT_WINDOW) is not None)
         ):  # fmt: skip
             mask |= self.spam
         if self.gate is not None and self.gate.open(message):

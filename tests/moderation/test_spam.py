@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from handlers.moderation.normalise import normalise
@@ -143,6 +143,7 @@ _RU_WORDS = [stem for stems in _RU_CUES.values() for stem in stems] + ["прив
     st.sampled_from([" ", "", ", "]),
     st.booleans(),
 )
+@example(words=["₽"], glue=" ", upper=False)  # the rouble sign alone, with no Cyrillic letter around it
 def test_russian_cues_match_a_naive_substring_search(words: list[str], glue: str, upper: bool) -> None:
     text = glue.join(words) + " ok"
     text = text.upper() if upper else text
