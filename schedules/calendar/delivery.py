@@ -78,6 +78,7 @@ class Publisher:
         self.kinds = kinds or PostKinds()
         self.started_at: datetime | None = None
         self._locks: dict[int, asyncio.Lock] = {}
+        self._held: dict[int, asyncio.Event] = {}  # posts an instant's run holds, set free when the run is over
         self._stopping = False
         self._active = 0  # posts and jobs under way (a clean stop waits for them)
         self._idle = asyncio.Event()
@@ -91,9 +92,11 @@ class Publisher:
         """The job of one post: deliver whatever of it is due now (read from the store, not the wake-up)."""
         if self._stopping:
             return
-        lock = self._locks.setdefault(post_id, asyncio.Lock())
+        lock = self._locks.setdefault(post_id, asyncio.Lock())  # from here on no instant's run takes it
         self._busy()
         try:
+            while (held := self._held.get(post_id)) is not None:  # an instant's run has it: wait for its end
+                await held.wait()
             async with lock:
                 await self._run_post(post_id)
         finally:
@@ -108,7 +111,7 @@ class Publisher:
         if self._stopping:
             return
         ahead = [post_id for post_id in dict.fromkeys(post_ids)
-                 if post_id in self.instants.ahead and post_id not in self._locks]
+                 if post_id in self.instants.ahead and post_id not in self._locks and post_id not in self._held]
         chosen = set(ahead)
         others = [post_id for post_id in post_ids if post_id not in chosen]
         self._busy()  # until the whole job is over, so a clean stop waits for its last step
@@ -131,15 +134,21 @@ class Publisher:
         """The rest of a post of an instant's run, once its chunk was claimed (its lock is held by the run)."""
         await self._run_post(post_id, first)
 
-    def hold(self, post_id: int, lock: asyncio.Lock) -> None:
-        """`lock` is the post's from now on (taken by an instant's run); the publisher is busy until it is done."""
-        self._locks[post_id] = lock
+    def hold(self, post_ids: Sequence[int]) -> asyncio.Event:
+        """The posts are an instant's run's until the event it gets is handed to `release`: no other wake-up (the
+        sweep) delivers them meanwhile, and the publisher is busy (a clean stop waits for the run). One mark per
+        post and one event for the run, not a lock each: a thousand posts due together take a thousand."""
+        released = asyncio.Event()
+        for post_id in post_ids:
+            self._held[post_id] = released
         self._busy()
+        return released
 
-    def done_with(self, post_id: int, lock: asyncio.Lock) -> None:
-        lock.release()
-        if not lock.locked() and self._locks.get(post_id) is lock:
-            self._locks.pop(post_id, None)
+    def release(self, post_ids: Sequence[int], released: asyncio.Event) -> None:
+        for post_id in post_ids:
+            if self._held.get(post_id) is released:
+                del self._held[post_id]
+        released.set()
         self._done()
 
     @property

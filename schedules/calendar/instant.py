@@ -7,13 +7,17 @@ out at once and the store claims the rest while the platform calls are made. A c
 post is unchanged since (same revision, due time and status), so an edit, new targets or a cancellation made
 in between wins: such a post is read again and delivered the ordinary way.
 
-A plain post (the SMM's message, one target, one occurrence, claimed from its read) is sent by a few workers
-per chunk rather than a task of its own, and its outcome is handed to the record without waiting for it: the
-outcomes are written together once every chunk is claimed (still before anything is reported), and only a post
-whose record asks for more (a failure to tell its author, a store fault) gets a task then. A kill in between
-leaves its row `sending` after the send, settled at the next start like any other (`settlement`).
+A plain post (the SMM's message, one target, one occurrence, claimed from its read) has its platform call made
+ready at the read (the `Post`, its key included), and is sent by a few workers per chunk rather than a task of
+its own; each worker holds one of the platform's slots and sets its community's deadline once for all the posts
+it sends, so what is left per post at the instant is the call and the hand-over of its outcome to the record,
+without waiting for it. The outcomes are written together once every chunk is claimed (still before anything
+is reported), and only a post whose record asks for more (a failure: retried within the deadline, then its
+author told; a store fault) gets a task then. A kill in between leaves its row `sending` after the send,
+settled at the next start like any other (`settlement`).
 
-Every post's lock is held from the start of the run, so no other wake-up (the sweep) delivers it meanwhile.
+Every post is held by the run from its start (`Publisher.hold`: one mark each, one event for the run), so no
+other wake-up (the sweep) delivers it meanwhile; they wait for the run's end and find it done.
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from bot.actions import ActionResult, Content
+from bot.actions import ActionResult, Content, Post
 from bot.clock import Clock
+from bot.deadline import within
 from bot.dispatcher import CommunityDirectory
+from bot.events import PlatformName
+from bot.outbox import Outbox
 from bot.store.database import StoreUnavailable
 from config.settings import Community
 from handlers.calendar import posts as ledger
@@ -52,6 +59,7 @@ class Publisher(Protocol):
     directory: CommunityDirectory
     records: Gathered[Record, Recorded]
     sender: Sender
+    outbox: Outbox
     started_at: datetime | None
     reschedule: Callable[[int, datetime | None], None]
 
@@ -60,9 +68,9 @@ class Publisher(Protocol):
 
     def begin_many(self, db: sqlite_utils.Database, asks: list[tuple[int, Read | None]]) -> list[Begun]: ...
 
-    def hold(self, post_id: int, lock: asyncio.Lock) -> None: ...
+    def hold(self, post_ids: Sequence[int]) -> asyncio.Event: ...
 
-    def done_with(self, post_id: int, lock: asyncio.Lock) -> None: ...
+    def release(self, post_ids: Sequence[int], released: asyncio.Event) -> None: ...
 
     def run_claimed(self, post_id: int, first: tuple[Begun, Rendered | None] | None
                     ) -> Coroutine[Any, Any, None]: ...
@@ -79,30 +87,41 @@ Sent = tuple[Delivery, ActionResult, Finish, "asyncio.Future[Recorded]"]  # a se
 
 @dataclass(frozen=True, slots=True)
 class Ahead:
-    """A post read and rendered before its due instant."""
+    """A post read and rendered before its due instant; `action`: its one send, made ready (a plain post)."""
 
     read: Read
     due: datetime
     rendered: Rendered
+    action: Post | None = None
 
 
 class Run:
     """The posts of one instant's run: how many are still under way, and the faults met (post id, error)."""
 
-    def __init__(self, publisher: Publisher, locks: dict[int, asyncio.Lock]) -> None:
+    def __init__(self, publisher: Publisher, posts: int) -> None:
         self.publisher = publisher
-        self.locks = locks
-        self.left = len(locks)
+        self.left = posts
         self.over = asyncio.Event()
         self.faults: list[tuple[int, BaseException]] = []
         self.tasks: set[asyncio.Task[None]] = set()  # the run's workers and followers, kept till they end
+        self._deadlines: dict[str, tuple[Community, datetime]] = {}  # community id -> it, its sends' deadline
         if not self.left:
             self.over.set()
+
+    def deadline(self, community_id: str, due: datetime) -> tuple[Community, datetime]:
+        """The community and the end of its grace period for the occurrence due at `due`, the deadline of its
+        sends: the same for every post of the run in that community, so worked out once."""
+        known = self._deadlines.get(community_id)
+        if known is None:
+            p = self.publisher
+            community = p.directory.by_id(community_id)
+            known = (community, max(due, p.started_at or due) + community.calendar.grace_period)
+            self._deadlines[community_id] = known
+        return known
 
     def done(self, post_id: int, error: BaseException | None = None) -> None:
         if error is not None:
             self.faults.append((post_id, error))
-        self.publisher.done_with(post_id, self.locks[post_id])
         self.left -= 1
         if self.left == 0:
             self.over.set()
@@ -145,7 +164,12 @@ class Instants:
             except Exception:  # left to the claim, which reads it again and fails or succeeds on its own
                 log.exception("post %s: could not be rendered ahead of its due time", post.id)
                 continue
-            self.ahead[post.id] = Ahead(read, due, rendered)
+            action = None
+            if not post.recurring and len(post.targets) == 1:
+                target = post.targets[0]
+                action = Post(channel_id=target.channel_id, content=rendered[target.platform],
+                              idempotency_key=ledger.occurrence_key(post.id, due, target))
+            self.ahead[post.id] = Ahead(read, due, rendered, action)
         return len(reads)
 
     async def run(self, post_ids: list[int]) -> list[tuple[int, BaseException]]:
@@ -153,22 +177,22 @@ class Instants:
         if not post_ids:
             return []
         p = self.publisher
-        locks = {post_id: asyncio.Lock() for post_id in post_ids}
-        for post_id, lock in locks.items():
-            p.hold(post_id, lock)
-            await lock.acquire()  # a new lock: taken at once, without yielding
-        run = Run(p, locks)
-        kept = [(post_id, self.ahead.pop(post_id)) for post_id in post_ids]
-        chunks: list[list[tuple[int, Ahead]]] = []
-        while (start := sum(len(chunk) for chunk in chunks)) < len(kept):
-            chunks.append(kept[start:start + CLAIM_CHUNKS[min(len(chunks), len(CLAIM_CHUNKS) - 1)]])
-        claiming = self._claim(chunks[0])
-        p.records.hold()  # the outcomes are written once every chunk is claimed: the claims go first
+        released = p.hold(post_ids)
         try:
-            await self._claim_chunks(chunks, claiming, run)
+            run = Run(p, len(post_ids))
+            kept = [(post_id, self.ahead.pop(post_id)) for post_id in post_ids]
+            chunks: list[list[tuple[int, Ahead]]] = []
+            while (start := sum(len(chunk) for chunk in chunks)) < len(kept):
+                chunks.append(kept[start:start + CLAIM_CHUNKS[min(len(chunks), len(CLAIM_CHUNKS) - 1)]])
+            claiming = self._claim(chunks[0])
+            p.records.hold()  # the outcomes are written once every chunk is claimed: the claims go first
+            try:
+                await self._claim_chunks(chunks, claiming, run)
+            finally:
+                asyncio.get_running_loop().call_soon(p.records.release)  # after the last chunk's first sends
+            await run.over.wait()
         finally:
-            asyncio.get_running_loop().call_soon(p.records.release)  # after the last chunk's first sends
-        await run.over.wait()
+            p.release(post_ids, released)
         return run.faults
 
     async def _claim_chunks(self, chunks: list[list[tuple[int, Ahead]]], claiming: asyncio.Future[list[Begun]],
@@ -195,16 +219,17 @@ class Instants:
                 last = True
             elif not last:
                 claiming = self._claim(chunks[index + 1])
-            plain: deque[tuple[int, Begun, Rendered]] = deque()
+            plain: dict[str, deque[tuple[int, Begun, Ahead]]] = {}  # by platform
             for (post_id, kept), one in zip(chunk, begun, strict=True):
-                if one is not None and _plain(one, kept.rendered):
-                    plain.append((post_id, one, kept.rendered))
+                if one is not None and _plain(one, kept):
+                    assert one.claimed is not None
+                    plain.setdefault(one.claimed.target.platform, deque()).append((post_id, one, kept))
                 else:
                     first = None if one is None else (one, kept.rendered if one.ahead else None)
                     run.follow(post_id, p.run_claimed(post_id, first))
-            platforms = len({one.claimed.target.platform for _, one, _ in plain if one.claimed is not None})
-            for _ in range(min(len(plain), SENDS_PER_PLATFORM * platforms)):
-                run.start(self._send_plain(plain, run))
+            for platform, queue in plain.items():
+                for _ in range(min(len(queue), SENDS_PER_PLATFORM)):
+                    run.start(self._send_plain(PlatformName(platform), queue, run))
             if last:
                 return
 
@@ -212,53 +237,79 @@ class Instants:
         asks: list[tuple[int, Read | None]] = [(post_id, kept.read) for post_id, kept in chunk]
         return self.publisher.trips.submit(lambda db: self.publisher.begin_many(db, asks))
 
-    async def _send_plain(self, plain: deque[tuple[int, Begun, Rendered]], run: Run) -> None:
-        """A worker of a chunk: sends its plain posts one after the other, handing each outcome to the record."""
-        while plain:
-            post_id, begun, rendered = plain.popleft()
-            try:
-                await self._send_one(post_id, begun, rendered, run)
-            except BaseException as error:  # the post's fault alone (cancelled: the loop is closing)
-                run.done(post_id, error)
-                if isinstance(error, asyncio.CancelledError):
-                    raise
+    async def _send_plain(self, platform: PlatformName, plain: deque[tuple[int, Begun, Ahead]], run: Run) -> None:
+        """A worker of a chunk: sends its plain posts on `platform` one after the other, handing each outcome to
+        the record. It holds one of the platform's slots while it works, and each community's deadline is set
+        once for the posts of that community in a row (all of them, usually), not once per post."""
+        p = self.publisher
+        async with p.sender.slot(platform):
+            while plain:
+                post_id, begun, kept = plain[0]
+                community, deadline = run.deadline(kept.read.post.community, kept.due)
+                with within((deadline - p.clock.now()).total_seconds()):  # the library's own retries stop there
+                    while plain and plain[0][2].read.post.community == community.id:
+                        post_id, begun, kept = plain.popleft()
+                        try:
+                            await self._send_one(p.outbox, platform, post_id, begun, kept, community, run)
+                        except BaseException as error:  # the post's fault alone (cancelled: the loop is closing)
+                            run.done(post_id, error)
+                            if isinstance(error, asyncio.CancelledError):
+                                raise
 
-    async def _send_one(self, post_id: int, begun: Begun, rendered: Rendered, run: Run) -> None:
+    async def _send_one(self, outbox: Outbox, platform: PlatformName, post_id: int, begun: Begun, kept: Ahead,
+                        community: Community, run: Run) -> None:
         p = self.publisher
         post, delivery, due = begun.post, begun.claimed, begun.due
-        assert post is not None and delivery is not None and due is not None
-        community = p.directory.by_id(post.community)
-        deadline = max(due, p.started_at or due) + community.calendar.grace_period
-        attempt = await p.sender.attempt(post, community, delivery, deadline, stoppable=True,
-                                         content=rendered[delivery.target.platform])
-        if attempt is None:  # the stop began before the call: give the claim back rather than leave it unsure
+        assert post is not None and delivery is not None and due is not None and kept.action is not None
+        if p.stopping:  # the stop began before the call: give the claim back rather than leave it unsure
             run.follow(post_id, self._give_back(delivery.id))
             return
-        result, attempts = attempt
-        outcome = sending.outcome(result, delivery, attempts)
+        action = kept.action
+        if action.idempotency_key != delivery.idempotency_key:  # made ready for another key (never, by design)
+            action = Post(channel_id=delivery.target.channel_id, content=action.content,
+                          idempotency_key=delivery.idempotency_key)
+        result = await outbox.send(platform, action)
+        if not result.ok:  # retried the ordinary way, then the author is told why
+            run.follow(post_id, self._after_failure(begun, kept, community, result, run))
+            return
+        outcome = sending.outcome(result, delivery, delivery.attempts + 1)
         recording = p.records.submit(Record(post, due, delivery, outcome, begun.late, p.stopping))
         sent: Sent = (delivery, result, outcome, recording)
-        if not result.ok:  # the author is told why: the ordinary way
-            run.follow(post_id, p.deliver_occurrence(post, community, begun, rendered, sent))
-            return
 
         def recorded(done: asyncio.Future[Recorded]) -> None:
             step = None if done.cancelled() or done.exception() is not None else done.result()
             if step is None or not step.advanced:
-                run.follow(post_id, p.deliver_occurrence(post, community, begun, rendered, sent))
+                run.follow(post_id, p.deliver_occurrence(post, community, begun, kept.rendered, sent))
                 return
             p.reschedule(post.id, step.following)
             run.done(post_id)
 
         recording.add_done_callback(recorded)
 
+    async def _after_failure(self, begun: Begun, kept: Ahead, community: Community, result: ActionResult,
+                             run: Run) -> None:
+        """A plain post whose call failed: the sender's retries within the deadline, then the outcome recorded
+        and, for a failure, its author told why (`deliver_occurrence`)."""
+        p = self.publisher
+        post, delivery, due = begun.post, begun.claimed, begun.due
+        assert post is not None and delivery is not None and due is not None
+        _, deadline = run.deadline(community.id, due)
+        made = await p.sender.attempt(post, community, delivery, deadline, content=kept.rendered[
+            delivery.target.platform], first=result)
+        assert made is not None  # not stoppable: the first call was made
+        result, attempts = made
+        outcome = sending.outcome(result, delivery, attempts)
+        recording = p.records.submit(Record(post, due, delivery, outcome, begun.late, p.stopping))
+        await p.deliver_occurrence(post, community, begun, kept.rendered, (delivery, result, outcome, recording))
+
     async def _give_back(self, delivery_id: int) -> None:
         await self.publisher.trips.run(partial(ledger.release_delivery, delivery_id=delivery_id))
 
 
-def _plain(begun: Begun, rendered: Rendered) -> bool:
-    """Sent the lean way: the SMM's message with one target and one occurrence, claimed from its read."""
+def _plain(begun: Begun, kept: Ahead) -> bool:
+    """Sent the lean way: the SMM's message with one target and one occurrence, claimed from its read, its
+    send made ready at the read."""
     post = begun.post
     return (begun.ahead and begun.claimed is not None and not begun.missed and post is not None
-            and post.kind == "message" and not post.recurring and len(post.targets) == 1
-            and begun.claimed.target.platform in rendered)
+            and kept.action is not None and post.kind == "message" and not post.recurring
+            and len(post.targets) == 1 and begun.claimed.target.platform in kept.rendered)

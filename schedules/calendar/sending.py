@@ -59,11 +59,20 @@ class Sender:
         await self.after(post, community, delivery, result)
         return result
 
+    def slot(self, platform: PlatformName) -> asyncio.Semaphore:
+        """The platform's slots: whoever makes a call on it holds one (`SENDS_PER_PLATFORM` in all)."""
+        slot = self._slots.get(platform)
+        if slot is None:
+            slot = self._slots[platform] = asyncio.Semaphore(SENDS_PER_PLATFORM)
+        return slot
+
     async def attempt(self, post: CalendarPost, community: Community, delivery: Delivery, deadline: datetime,
-                      *, stoppable: bool = False, content: Content | None = None) -> tuple[ActionResult, int] | None:
+                      *, stoppable: bool = False, content: Content | None = None,
+                      first: ActionResult | None = None) -> tuple[ActionResult, int] | None:
         """The platform calls for a claimed row, retrying transient failures with backoff until `deadline`; the
         result and the attempts made. A `stoppable` send whose turn comes after the stop began returns None,
-        never called."""
+        never called. `first`: the result of a call already made for it (an instant's plain post), so only the
+        retries are left."""
         platform = PlatformName(delivery.target.platform)
         if content is None:  # not rendered ahead
             content = await self.content(post, platform, community)
@@ -72,16 +81,18 @@ class Sender:
         settings = community.calendar
         backoff = settings.retry_base_seconds
         attempt = delivery.attempts
-        slot = self._slots.get(platform)
-        if slot is None:
-            slot = self._slots[platform] = asyncio.Semaphore(SENDS_PER_PLATFORM)
+        slot = self.slot(platform)
         while True:
-            async with slot:
-                if stoppable and attempt == delivery.attempts and self.stopping():
-                    return None
+            if first is not None:
+                result, first = first, None
                 attempt += 1
-                with within((deadline - self.clock.now()).total_seconds()):  # the library's retries stop there too
-                    result = await self.outbox.send(platform, action)
+            else:
+                async with slot:
+                    if stoppable and attempt == delivery.attempts and self.stopping():
+                        return None
+                    attempt += 1
+                    with within((deadline - self.clock.now()).total_seconds()):  # the library's retries too
+                        result = await self.outbox.send(platform, action)
             if result.ok:
                 return result, attempt
             out_of_time = self.clock.now() + timedelta(seconds=backoff) > deadline

@@ -49,9 +49,11 @@ def install(point: str) -> None:
 
         Instants._claim = claim_never  # type: ignore[method-assign,assignment]
     elif point == "claimed":
+        from schedules.calendar.instant import Instants
         from schedules.calendar.sending import Sender
 
         Sender.attempt = hold  # type: ignore[method-assign,assignment]
+        Instants._send_one = hold  # type: ignore[method-assign,assignment]  # an instant's plain posts
     else:
         from handlers.calendar import bulk
 

@@ -162,3 +162,72 @@ async def test_posts_of_an_instant_with_two_targets_go_out_on_both_once(store, c
     assert len(keys) == 80 and len(set(keys)) == 80
     assert ledger_counts(store.db) == Counter({"published": 80})
     assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+
+
+async def test_a_plain_post_whose_call_fails_for_now_is_retried_within_its_deadline_and_published_once(
+        store, clock, tmp_path):
+    from bot.actions import ActionResult
+
+    ids = due_posts(store.db, 20)
+    platform = ScriptedPlatform()
+    platform.post_results = [ActionResult.done("ok")] * 3 + [ActionResult.failed("503", permanent=False)]
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    publisher.sender.sleep = no_wait
+    await read_ahead_then_run(publisher, clock, ids)
+    keys = [post.idempotency_key for post in platform.scheduled_posts()]
+    assert len(keys) == 21 and len(set(keys)) == 20  # the fourth post called twice with its one key
+    assert len(waits) == 1  # one backoff before the retry
+    assert ledger_counts(store.db) == Counter({"published": 20})
+    attempts = store.db.execute("SELECT attempts FROM calendar_deliveries WHERE post_id = ?", [ids[3]]).fetchone()[0]
+    assert attempts == 2
+    assert not platform.staff_posts()  # nobody told of a failure that was not one in the end
+
+
+async def test_the_sweep_waits_for_an_instant_s_run_and_finds_its_posts_done(store, clock, tmp_path):
+    ids = due_posts(store.db, 50)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    clock.set(DUE - timedelta(seconds=2))
+    await publisher.read_ahead(ids, DUE)
+    clock.set(DUE)
+    run = asyncio.create_task(publisher.run_posts(ids))
+    await asyncio.sleep(0)  # the run holds its posts
+    await asyncio.gather(run, publisher.sweep())  # the sweep, woken at the same instant, takes the same posts up
+    keys = [post.idempotency_key for post in platform.scheduled_posts()]
+    assert len(keys) == 50 and len(set(keys)) == 50
+    assert ledger_counts(store.db) == Counter({"published": 50})
+    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+
+
+async def test_an_instant_s_run_takes_no_lock_per_post_and_each_worker_takes_one_slot(store, clock, tmp_path):
+    import sys
+
+    ids = due_posts(store.db, 300)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    clock.set(DUE - timedelta(seconds=2))
+    await publisher.read_ahead(ids, DUE)
+    clock.set(DUE)
+    calls: Counter[str] = Counter()
+
+    def count(frame, event, _arg):
+        if event == "call" and frame.f_code.co_filename.endswith(("asyncio/locks.py", "bot/deadline.py")):
+            calls[f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_code.co_qualname}"] += 1
+
+    trips_before = publisher.trips.trips
+    previous = sys.getprofile()
+    sys.setprofile(count)  # this thread only: the event loop's
+    try:
+        await publisher.run_posts(ids)
+    finally:
+        sys.setprofile(previous)
+    assert len(platform.scheduled_posts()) == 300 and ledger_counts(store.db) == Counter({"published": 300})
+    assert calls["locks.py:Lock.__init__"] == 0  # no lock per post: one mark each, one event for the run
+    trips = publisher.trips.trips - trips_before  # each takes the store's own queue slot
+    assert calls["locks.py:Semaphore.acquire"] == 6 * 8 + trips  # one platform slot per worker, for its posts
+    assert 6 <= calls["deadline.py:within"] <= 6 * 8  # at most once per worker (one community), not per post
