@@ -253,15 +253,19 @@ def judge_domain(host: str) -> DomainSignal | None:
 WORST_TLDS = frozenset(
     _split(
         "top asia cam icu cyou cfd sbs buzz tk ml ga cf gq pw monster rest bar quest bond lat boats hair skin makeup "
-        "autos yachts mom beauty zip mov click gift gifts claims"
+        "autos yachts mom beauty zip mov click gift gifts claims xyz website sale surf uno best fun"
     )
 )
 # The lures of giveaway, crypto, gift and skin scams, as they are glued into names ("get2x-tesla", "freeskins").
 LURES = ("crypto", "crypt", "btc", "bitcoin", "coin", "nft", "airdrop", "defi", "swap", "mint", "token", "wallet",
          "elon", "musk", "tesla", "tsla", "giveaway", "bonus", "x2", "2x", "double", "claim", "drop", "reward",
          "promo", "gift", "free", "skin", "case", "cash", "profit", "invest", "forex", "stake", "presale", "vbucks",
-         "robux", "nitro", "prize", "lucky")  # fmt: skip
-_LURE = re.compile("|".join(sorted(LURES, key=len, reverse=True)))
+         "robux", "nitro", "prize", "lucky", "skins", "csgo", "cscase", "usdt")  # fmt: skip
+# Lures that name nothing but a scam's bait (crypto tickers, game currencies, skins): one alone is enough, where
+# "coin", "cash" or "free" need a digit, a hyphen or a second lure ("coinbase", "cashback", "freebsd").
+# Not "musk" (muskoka, musketeer), "nft" (nftables), "skins" (skinstore); "btc" never after "de" (debtclock).
+LONE_LURES = frozenset({"btc", "vbucks", "robux", "csgo", "cscase", "tsla", "airdrop", "giveaway", "presale", "usdt"})
+_LURE = re.compile("|".join("(?<!de)btc" if lure == "btc" else lure for lure in sorted(LURES, key=len, reverse=True)))
 _DIGIT_RUN = re.compile(r"\d{4,}")
 
 
@@ -272,8 +276,8 @@ def suspect_domain(host: str) -> DomainSignal | None:
     - `BRAND inside the name`: a brand (five letters or more, not one that is a word too: "steam", "nitro")
       inside a name that is not the brand's;
     - `top-level domain scams favour`: a name under one of `WORST_TLDS`;
-    - `lure in the name`: a lure ("tesla", "airdrop", "x2", "skin"…) with a digit or a hyphen beside it, or two
-      different lures;
+    - `lure in the name`: a lure ("tesla", "airdrop", "x2", "skin"…) with a digit or a hyphen beside it, two
+      different lures, or one that names nothing but a scam's bait ("btc", "vbucks", "skins", "tsla");
     - `long run of digits`: four digits or more in a row ("no120754291", "p100003162").
 
     Shorteners, free hosting and the brands' own domains are left to the other checks."""
@@ -293,6 +297,9 @@ def suspect_domain(host: str) -> DomainSignal | None:
     lures = _LURE.findall(label)
     if (lures and (any(c.isdigit() for c in label) or "-" in label)) or len(set(lures)) >= 2:
         return DomainSignal("lure in the name", lures[0])
+    lone = next((lure for lure in lures if lure in LONE_LURES), None)
+    if lone is not None:
+        return DomainSignal("lure in the name", lone)
     if _DIGIT_RUN.search(label):
         return DomainSignal("long run of digits", "")
     return None

@@ -146,6 +146,11 @@ def test_the_domain_verdicts_and_their_reasons_are_the_same_in_every_process() -
         ("get3x-airdrop.com", "lure in the name", "airdrop"),
         ("cryptobonuses.org", "lure in the name", "crypto"),
         ("p2024118765.site", "long run of digits", ""),
+        ("starter-pack.xyz", "top-level domain scams favour", "xyz"),
+        ("vbuckshop.com", "lure in the name", "vbucks"),  # a lure that names nothing but a bait, alone
+        ("csgoluck.net", "lure in the name", "csgo"),
+        ("tslaevent.com", "lure in the name", "tsla"),
+        ("getbtcnow.org", "lure in the name", "btc"),
     ],
 )
 def test_weaker_shapes_name_their_signal(host: str, signal: str, what: str) -> None:
@@ -155,7 +160,10 @@ def test_weaker_shapes_name_their_signal(host: str, signal: str, what: str) -> N
 
 
 @pytest.mark.parametrize("host", ["tesla.com", "opensea.io", "wikipedia.org", "lemonde.fr", "myproject.github.io",
-                                  "bit.ly", "github.io", "example.org", "freebsd.org", "coindesk.com"])  # fmt: skip
+                                  "bit.ly", "github.io", "example.org", "freebsd.org", "coindesk.com",
+                                  # words that hold a lone lure's letters, and lures that need company
+                                  "debtconsolidation.com", "nftables.org", "muskoka.com", "skinstore.com",
+                                  "coinbasics.net", "cashback.com"])  # fmt: skip
 def test_weaker_shapes_spare_ordinary_and_official_domains(host: str) -> None:
     assert suspect_domain(host) is None
 
