@@ -123,6 +123,7 @@ class SlackFake:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._closed: dict[web.WebSocketResponse, asyncio.Event] = {}  # set once that socket's handler ended
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._changed = asyncio.Event()
         self._connected = asyncio.Event()
@@ -411,6 +412,7 @@ class SlackFake:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.connections += 1
+        self._closed[ws] = asyncio.Event()
         self._sockets.append(ws)
         self._connected.set()
         self._record()
@@ -423,6 +425,9 @@ class SlackFake:
                     future.set_result(ack)
         if ws in self._sockets:
             self._sockets.remove(ws)
+        if not self._sockets:
+            self._connected.clear()  # closed by the app: the next send waits for its next connection
+        self._closed.pop(ws).set()
         return ws
 
     async def drop_socket(self) -> None:
@@ -439,17 +444,42 @@ class SlackFake:
 
     async def send_socket(self, envelope_type: str, payload: dict[str, Any], *, retry_attempt: int = 0,
                           timeout: float = PATIENCE) -> dict[str, Any]:
-        """Send one envelope over the open websocket; return the app's acknowledgement."""
-        await asyncio.wait_for(self._wait_socket(), timeout)
+        """Send one envelope over the open websocket; return the app's acknowledgement.
+
+        A socket that closes before the envelope is acknowledged (the app's client reconnects when its pings go
+        unanswered for a while, which a loaded machine can cause) does not lose it: it is sent again on the next
+        connection with the next `retry_attempt`, as Slack retries an unacknowledged event. (Slack does not retry
+        an interactive payload, whose user would click again; the fake resends every kind, so that no test hangs
+        on a click lost to a reconnection.)"""
         envelope_id = f"env-{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = future
-        await self._sockets[-1].send_json({
-            "envelope_id": envelope_id, "type": envelope_type, "payload": payload,
-            "accepts_response_payload": envelope_type != "events_api",
-            "retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else "",
-        })
-        return await asyncio.wait_for(future, timeout)
+
+        async def deliver() -> dict[str, Any]:
+            attempt = retry_attempt
+            while True:
+                await self._wait_socket()
+                ws = self._sockets[-1]
+                closed = asyncio.ensure_future(self._closed[ws].wait())
+                try:
+                    await ws.send_json({
+                        "envelope_id": envelope_id, "type": envelope_type, "payload": payload,
+                        "accepts_response_payload": envelope_type != "events_api",
+                        "retry_attempt": attempt, "retry_reason": "timeout" if attempt else "",
+                    })
+                    await asyncio.wait({future, closed}, return_when=asyncio.FIRST_COMPLETED)
+                except (ConnectionError, RuntimeError):
+                    await closed  # the socket was closing as the envelope went out: wait for the next one
+                finally:
+                    closed.cancel()
+                if future.done():
+                    return future.result()
+                attempt += 1
+
+        try:
+            return await asyncio.wait_for(deliver(), timeout)
+        finally:
+            self._acks.pop(envelope_id, None)
 
     async def _wait_socket(self) -> None:
         while not self._sockets:

@@ -90,3 +90,28 @@ async def test_the_fake_answers_429_past_a_methods_tier(fake):
     assert refused.value.response.status_code == 429
     assert int(refused.value.response.headers["Retry-After"]) > 0
     await client.session.close() if client.session else None
+
+
+async def test_an_envelope_a_dying_socket_left_unacknowledged_comes_again_on_the_next_connection(fake):
+    """The app's client reconnects when its pings go unanswered (a loaded machine can cause it): like Slack, the
+    fake sends again what the closed socket never acknowledged, instead of losing it and hanging the test."""
+    import asyncio
+
+    import aiohttp
+
+    url = fake._m_apps_connections_open({})["url"]
+    async with aiohttp.ClientSession() as session:
+        first = await session.ws_connect(url)
+        assert (await first.receive_json())["type"] == "hello"
+        sending = asyncio.create_task(fake.send_event({"type": "message", "user": "UADA", "text": "hi",
+                                                       "channel": "C1", "ts": "1700000001.000100"}))
+        lost = await first.receive_json()
+        await first.close()  # gone before its acknowledgement
+        second = await session.ws_connect(url)
+        assert (await second.receive_json())["type"] == "hello"
+        again = await second.receive_json()
+        assert again["envelope_id"] == lost["envelope_id"] and again["payload"] == lost["payload"]
+        assert (lost["retry_attempt"], again["retry_attempt"], again["retry_reason"]) == (0, 1, "timeout")
+        await second.send_json({"envelope_id": again["envelope_id"]})
+        assert (await sending) == {"envelope_id": again["envelope_id"]}
+        await second.close()
