@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.moderation.inflections import french_verb_forms
 from handlers.moderation.lexicon import ALL_GROUPS
 from handlers.moderation.normalise import Normalised
 from handlers.moderation.severity import Severity
@@ -39,6 +40,15 @@ pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradi
 exterminons eliminons sterilize sterilized sterilise sterilised castrate castrated steriliser sterilisez castrer
 castrez beat beaten beating punch punching choke choking smack behead beheaded stone stoned lynchez lyncher
 frapper frappez tabasser tabassez poignarder poignardez cogner decapiter decapitez crucifier crucifiez""")
+# Violence done to one person, in French: « je vais te buter », « faut le pendre », « je t'égorge ». Strong verbs
+# threaten whoever the pronoun names; the verbs of a beating are also banter about a match (« on va les
+# défoncer »), so they threaten only the one addressed (« je vais te défoncer »). Forms are generated.
+_HARM = sorted({form for verb in _split("""buter tuer egorger poignarder etrangler violer lyncher fusiller
+decapiter trucider zigouiller flinguer assassiner lapider saigner torturer defigurer tabasser crever bruler
+defenestrer gazer exterminer""") for form in french_verb_forms(verb)} | set(_split("""pendre pends pend pendu pendue
+pendus pendues abattre abats abat abattu abattue abattus mourir""")))  # fmt: skip
+_BEAT = sorted({form for verb in _split("""defoncer demonter eclater massacrer frapper cogner gifler baffer latter
+fracasser""") for form in french_verb_forms(verb)})  # fmt: skip
 _EXCLUDE = _split("""deport deported deporting expel expelled ban banned remove kick throw expulser expulsez renvoyer
 renvoyez virer virez deporter deportez degager degagez chasser chassez deported banned removed expelled kicked
 thrown expulses renvoyes vires deportes chasses""")
@@ -90,9 +100,9 @@ _THINGS_TOO = frozenset(_split("""trash garbage filth dechet dechets ordure ordu
 diseases maladie maladies pig pigs dog dogs chien chiens"""))
 
 _CLASSES: dict[str, str] = {}
-for _symbol, _words in (("K", _KILL), ("E", _EXCLUDE), ("D", _DEHUMANISING), ("B", _DEROGATORY), ("H", _HATE),
-                        ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE), ("X", _HOMELAND), ("R", _RUIN),
-                        ("T", _TREAT)):  # fmt: skip
+for _symbol, _words in (("K", _KILL), ("V", _HARM), ("W", _BEAT), ("E", _EXCLUDE), ("D", _DEHUMANISING),
+                        ("B", _DEROGATORY), ("H", _HATE), ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE),
+                        ("X", _HOMELAND), ("R", _RUIN), ("T", _TREAT)):  # fmt: skip
     for _word in _words:
         _CLASSES.setdefault(_word, _symbol)
 for _word in ALL_GROUPS:
@@ -100,11 +110,14 @@ for _word in ALL_GROUPS:
         _CLASSES[_word] = "G"  # a group word wins: "homo" names a group before it insults
 # Group words, killing verbs, homelands, dehumanising nouns (the pointing patterns need no group word) and the
 # adjectives that make a group with a word for people open the hate rule; a message with none cannot hit.
-TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXD"} | _GROUP_ADJECTIVES)
+TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXDVW"} | _GROUP_ADJECTIVES)
 
 _GAP = r"(?:\w+ ){0,3}"
 _NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
 _SHORT = r"(?:\w+ ){0,1}"
+# Who may threaten or wish harm in French: a speaker, "one must", "he deserves" (« je », « on », « faut »…).
+_SPEAKERS = ("je|j|on|nous|faut|faudrait|faudra|vais|va|vas|allons|veux|voudrais|merite|meriterait|meritent"
+             "|doit|devrait|devraient|doivent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +131,7 @@ class Pattern:
 
 def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
     plain = pattern.replace("\\b", " ")
-    needs = frozenset(symbol for symbol in "GKEDBHNXR" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
+    needs = frozenset(symbol for symbol in "GKEDBHNXRVW" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
     if "|" in plain:  # a class inside an alternative ("(?:B|fucking) G") is not needed: keep those outside only
         needs = frozenset(s for s in needs if not re.search(rf"[(|:]{s}\||\|{s}[)|]", plain))
     return Pattern(kind, severity, re.compile(pattern), negatable, needs)
@@ -150,6 +163,11 @@ PATTERNS = (
         r"\b(?:someone|somebody|quelqu un|qqn) (?:should|needs to|has to|must|devrait|doit|va) (?:\w+ ){0,2}K\b",
     ),
     _p(THREAT, Severity.HIGH, r"\b(?:je vais|j vais|jvais|on va|je v|nous allons) (?:te|vous|t|les|le|la) K\b"),
+    # « je vais te buter », « faut le pendre », « il mérite qu'on le crève », « je t'éclate »
+    _p(THREAT, Severity.HIGH, rf"\b(?:{_SPEAKERS}) (?:\w+ ){{0,2}}(?:te|t|vous|le|la|l|les|lui|leur) (?:V|K)\b"),
+    _p(THREAT, Severity.HIGH, rf"\b(?:{_SPEAKERS}) (?:\w+ ){{0,2}}(?:te|t|vous) W\b"),
+    # « tu mérites de crever », « il mériterait d'être pendu »
+    _p(THREAT, Severity.HIGH, r"\b(?:merite|merites|meritent|meritez|meriterait|meriterais|meriteraient) (?:de |d )?(?:etre |se faire )?(?:V|K)\b"),  # noqa: E501
     _p(
         THREAT,
         Severity.HIGH,
@@ -405,7 +423,8 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
     worst: HateFinding | None = None
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
-        if "G" not in present and "K" not in present and "X" not in present:
+        if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
+                "W" not in present):
             if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and _pointing(clause, line):
                 worst = HateFinding(DEHUMANISING, Severity.MEDIUM)
             continue

@@ -74,3 +74,21 @@ def forms(word: str, language: str, feminine: bool = False) -> set[str]:
             found |= {female, french_plural(female)}
         return found
     return {word, english_plural(word)}
+
+
+# Present, future and conditional endings of a French verb in « -er » after its stem, and the participle's
+# forms, folded (no accents: the hate patterns read folded words). « tuer » -> « tue », « tues », « tuera »…
+_ER_ENDINGS = ("er", "e", "es", "ent", "ons", "ez", "erai", "eras", "era", "erais", "erait", "erons", "erez",
+               "eront", "eraient", "ee", "ees")  # fmt: skip
+
+
+def french_verb_forms(infinitive: str) -> set[str]:
+    """The folded forms of a French verb in « -er » that a threat is written with (« je vais te buter », « je te
+    bute », « on le butera », « il mérite d'être buté »): infinitive, present, future, conditional and
+    participle. A verb of another group (« pendre », « abattre ») gets itself only: its forms are typed."""
+    if not infinitive.endswith("er") or len(infinitive) < 4:
+        return {infinitive}
+    stem = infinitive[:-2]
+    if stem.endswith("g"):  # « égorger »: « nous égorgeons »
+        return {stem + ("e" + ending if ending.startswith("o") else ending) for ending in _ER_ENDINGS}
+    return {stem + ending for ending in _ER_ENDINGS}
