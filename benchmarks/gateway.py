@@ -3,7 +3,11 @@
 The fake runs in a child process, so the CPU time read in this process (every thread: the event loop and the
 store's thread) is the client's alone. Each subject logs in to a fresh fake, waits for READY, then the fake
 pushes the same stream (`benchmarks.stream`: joins, leaves, messages, replies, reactions; real everyday
-tweets when the data folder is there, synthetic sentences otherwise) as fast as the socket takes it. The bare
+tweets when the data folder is there, synthetic sentences otherwise) in bursts of `BURST` events, the next
+one once the client has handled the last. Pushed as fast as the socket took them, the frames reached a slow
+client many to a read and a fast one one by one, so the CPU per event depended on the subject's speed and the
+machine's load (a faster subject paid more wake-ups per event); in bursts every subject reads the same
+frames together, and sits idle between bursts as a bot does between a community's messages. The bare
 client is discord.py with the intents and cache settings cmbot uses and listeners that only count; cmbot is
 the app with every shipped feature, answering over REST to the fake (welcome posts, moderation cards). Both
 stop when they have handled every event; cmbot's time includes its final flush. The figure is cmbot's CPU per
@@ -15,9 +19,16 @@ The fake serves the guild's invite links as Discord does (`GET /guilds/{id}/invi
 bot holding Manage Server): a handmade link and a campaign one, and most members join by one of them, whose
 count goes up before their GUILD_MEMBER_ADD, so cmbot's invite tracking reads real counts.
 
-A third run, cmbot with no feature installed (the adapter, the runtime and its middleware only), is shown as a
-diagnosis without a goal: how much of the added CPU the adapter and the runtime take, the rest being the
-features'.
+Two more subjects are shown as diagnoses without a goal: cmbot with no feature installed (the adapter, the
+runtime and its middleware only) and cmbot with every feature but moderation; they tell how much of the added
+CPU the adapter and the runtime take, how much moderation, and how much the other features. All four subjects
+take turns in every pass (bare, every feature, no feature, no moderation, then again), each on a fresh fake
+and a fresh client, and every ratio is taken inside one pass, between neighbours: a difference of two CPU
+figures a minute apart on a shared machine (the bare client's median against a no-feature run made once,
+after all the others) swung from 0.04 to 1.01 between runs of the same code. The figure is the median of the
+passes' ratios, their lowest and highest in the note. Beside the CPU, each cmbot subject counts its work per
+event, which the machine's load does not move: asyncio tasks created, store trips, handlers subscribed to
+the events.
 
 Left out: the network (loopback), gateway compression (the fake sends plain JSON), and Discord's rate limits
 (the fake never answers 429 here).
@@ -26,14 +37,17 @@ Left out: the network (loopback), gateway compression (the fake sends plain JSON
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import multiprocessing
 import tempfile
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from benchmarks.harness import Measure
@@ -46,7 +60,9 @@ CHANNELS = {"welcome": "701", "moderation": "702", "strategy": "703", "help": "7
 LONG_AGO = "2025-01-01T00:00:00+00:00"
 TOKEN = "bench-token"
 GOAL = "<= 1"
-WARMUP_EVENTS = 1_000  # handled first, unmeasured, by both subjects
+WARMUP_EVENTS = 1_000  # handled first, unmeasured, by every subject
+BURST = 20  # measured events the fake pushes together; the next burst waits until the client handled them
+BURST_PATIENCE = 300.0  # seconds a burst may take before the run goes on with a warning (a lost event)
 INVITES = ("handmade", "spring-newsletter")  # the guild's links; a tenth of the members join by none of them
 SETTINGS_TOML = f"""
 [bot]
@@ -124,22 +140,30 @@ async def _serve_async(conn: Connection, stream: list[Happening], warmup: int) -
     for code in INVITES:
         fake.add_invite(code, uses=40, channel_id=GENERAL)
     payloads = _payloads(fake, stream)
-    parts = {"warm": payloads[:warmup], "go": payloads[warmup:]}
+    measured = payloads[warmup:]
     conn.send(fake.port)
     loop = asyncio.get_running_loop()
     while True:
         command = await loop.run_in_executor(None, conn.recv)
-        if command not in parts:
+        if command == "warm":  # the warm-up, all at once; the client is told when it is sent
+            await _push(fake, payloads[:warmup])
+            conn.send("sent")
+        elif command == "burst":  # the next burst of the measured part; the client counts what it handles
+            burst, measured = measured[:BURST], measured[BURST:]
+            await _push(fake, burst)
+        else:
             break
-        for event, data, link in parts[command]:
-            if link is not None:
-                fake.invites[link]["uses"] += 1  # Discord counts the use before the member is announced
-            await fake.dispatch(event, data)
-        conn.send("sent")
     await fake.stop()
 
 
-# -- the two subjects ---------------------------------------------------------------------------------------
+async def _push(fake: Any, payloads: list[Payload]) -> None:
+    for event, data, link in payloads:
+        if link is not None:
+            fake.invites[link]["uses"] += 1  # Discord counts the use before the member is announced
+        await fake.dispatch(event, data)
+
+
+# -- the subjects ------------------------------------------------------------------------------------------
 class Counter:
     """Counts handled events; `done` is set at `expected`."""
 
@@ -180,8 +204,7 @@ async def _bare(port: int, conn: Connection, warmup: int, expected: int) -> floa
     runner = asyncio.create_task(client.connect(reconnect=False))
     await client.wait_until_ready()
     await _played(conn, counter, "warm")
-    counter.expect(expected)
-    cpu = await _timed(conn, counter, None)
+    cpu = await _timed(conn, counter, expected, None)
     await client.close()
     runner.cancel()
     return cpu
@@ -195,8 +218,30 @@ def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
     return listener
 
 
+@dataclass(frozen=True)
+class Work:
+    """What one cmbot pass did over its measured events: counted, so the machine's load does not move it."""
+
+    tasks: int = 0  # asyncio tasks created (the adapter's, the features', the store's carriers)
+    trips: int = 0  # store trips (`Store.run`)
+    handlers: int = 0  # handlers subscribed to the events dispatched (each runs unless one before it said STOP)
+
+    def per_event(self, events: int) -> str:
+        return (f"per event: {self.tasks / events:.2f} tasks, {self.trips / events:.3f} store trips, "
+                f"{self.handlers / events:.2f} handlers")
+
+
+@dataclass(frozen=True)
+class CmbotPass:
+    cpu: float
+    flagged: int
+    readings: tuple[int, ...]
+    work: Work
+
+
 async def _cmbot(port: int, conn: Connection, warmup: int, expected: int, folder: Path,
-                 every_feature: bool = True) -> tuple[float, int, list[int]]:
+                 features: str = "every") -> CmbotPass:
+    """cmbot with `features`: "every" shipped feature, "none", or every one "but moderation"."""
     from bot.app import App
     from bot.clock import SystemClock
     from bot.events import InvitesSeen
@@ -208,8 +253,9 @@ async def _cmbot(port: int, conn: Connection, warmup: int, expected: int, folder
 
     database = folder / f"discord-{time.monotonic_ns()}.db"
     settings = parse_settings(SETTINGS_TOML.replace("DATABASE", str(database)), "bench.toml")
-    app = App(settings, Store.open(database), SystemClock(), SchedulerWakeups(),
-              shipped_features() if every_feature else [])
+    chosen = {"every": shipped_features(), "none": [],
+              "but moderation": [f for f in shipped_features() if f.name != "moderation"]}[features]
+    app = App(settings, Store.open(database), SystemClock(), SchedulerWakeups(), chosen)
     services = app.services
     platform = DiscordPlatform(token=TOKEN, settings=settings, commands=services.commands,
                                catalogue=services.catalogue, api_base=f"http://127.0.0.1:{port}/api/v10",
@@ -219,7 +265,11 @@ async def _cmbot(port: int, conn: Connection, warmup: int, expected: int, folder
     readings: list[int] = []  # joins covered by each reading of the invite counts
     dispatch = services.dispatcher.dispatch
 
+    subscribed = services.dispatcher._handlers
+    counts: collections.Counter[str] = collections.Counter()
+
     async def counting(event: Any) -> Any:
+        counts["handlers"] += len(subscribed.get(type(event), ()))
         try:
             return await dispatch(event)
         finally:
@@ -229,6 +279,7 @@ async def _cmbot(port: int, conn: Connection, warmup: int, expected: int, folder
                 counter.tick()
 
     services.dispatcher.dispatch = counting  # type: ignore[method-assign]
+    _count_work(services, counts)
     app.attach([platform])
     await app.start()
 
@@ -239,11 +290,33 @@ async def _cmbot(port: int, conn: Connection, warmup: int, expected: int, folder
 
     await _played(conn, counter, "warm")
     flagged_before, readings_before = _flag_count(services.store), len(readings)
-    counter.expect(expected)
-    cpu = await _timed(conn, counter, flush)
+    counts.clear()
+    cpu = await _timed(conn, counter, expected, flush)
+    work = Work(counts["tasks"], counts["trips"], counts["handlers"])
     flagged = _flag_count(services.store) - flagged_before
     await app.stop()
-    return cpu, flagged, readings[readings_before:]
+    return CmbotPass(cpu, flagged, tuple(readings[readings_before:]), work)
+
+
+def _count_work(services: Any, counts: collections.Counter[str]) -> None:
+    """Count in `counts` the tasks the loop creates and the store's trips (the handlers are counted where the
+    events are). Counting wraps two entry points (a task factory, `Store.run`); the wrappers cost a little CPU
+    of their own (about a microsecond per task, and cmbot makes about one task per event), in every cmbot
+    subject alike."""
+    loop = asyncio.get_running_loop()
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        counts["tasks"] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    loop.set_task_factory(factory)  # type: ignore[arg-type]
+    store, run = services.store, services.store.run
+
+    async def counted_run(fn: Any) -> Any:
+        counts["trips"] += 1
+        return await run(fn)
+
+    store.run = counted_run
 
 
 def _flag_count(store: Any) -> int:
@@ -253,19 +326,29 @@ def _flag_count(store: Any) -> int:
 
 
 async def _played(conn: Connection, counter: Counter, part: str) -> None:
-    """Ask the fake to push `part` of the stream ("warm" or "go"); back when the counter has seen it all."""
+    """Ask the fake to push `part` of the stream ("warm"); back when the counter has seen it all."""
     loop = asyncio.get_running_loop()
     conn.send(part)
-    try:
-        await asyncio.wait_for(counter.done.wait(), timeout=900)
-    except TimeoutError:
-        logging.getLogger(__name__).warning("only %d of %d events handled", counter.seen, counter.expected)
+    await _handled(counter)
     await loop.run_in_executor(None, conn.recv)  # "sent"
 
 
-async def _timed(conn: Connection, counter: Counter, after: Callable[[], Any] | None) -> float:
+async def _handled(counter: Counter) -> None:
+    try:
+        await asyncio.wait_for(counter.done.wait(), timeout=BURST_PATIENCE)
+    except TimeoutError:
+        logging.getLogger(__name__).warning("only %d of %d events handled", counter.seen, counter.expected)
+
+
+async def _timed(conn: Connection, counter: Counter, events: int, after: Callable[[], Any] | None) -> float:
+    """The CPU this process spends on the measured `events`, asked for in bursts of `BURST`: each burst is
+    pushed once the last one is handled, so every subject reads the same frames together, whatever its speed
+    (see the module's docstring), and the final `after` (cmbot's flush)."""
     cpu_started = time.process_time()
-    await _played(conn, counter, "go")
+    for start in range(0, events, BURST):
+        counter.expect(min(BURST, events - start))
+        conn.send("burst")
+        await _handled(counter)
     if after is not None:
         await after()
     return time.process_time() - cpu_started
@@ -286,10 +369,14 @@ def _with_fake(stream: list[Happening], warmup: int, client: Callable[[int, Conn
             child.kill()
 
 
+SUBJECTS = ("every", "none", "but moderation")  # cmbot's, in the order they follow the bare client in a pass
+
+
 def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measure]:
-    """Bare discord.py and cmbot with every feature take turns, `passes` times each, a fresh fake and client
-    each time after the same warm-up; each subject's figure is its median pass. The no-feature diagnosis runs
-    once."""
+    """Bare discord.py, then cmbot with every feature, with none and with every feature but moderation, take
+    turns, `passes` times, a fresh fake and client each time after the same warm-up. Each subject's CPU is its
+    median pass; each ratio is the median of the passes' ratios, each pass's cmbot figures set against the
+    bare client of the same pass."""
     texts = real_texts(data_dir)
     label = "real texts" if texts is not None else "synthetic texts (no data folder)"
     stream = [h for h in happenings(WARMUP_EVENTS + count, texts if texts is not None else synthetic_texts())
@@ -297,35 +384,58 @@ def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measur
     warmup, events = WARMUP_EVENTS, count
     logging.getLogger("discord").setLevel(logging.WARNING)
     bare_passes: list[float] = []
-    cmbot_passes: list[tuple[float, int, list[int]]] = []
+    cmbot_passes: dict[str, list[CmbotPass]] = {subject: [] for subject in SUBJECTS}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(passes):
             bare_passes.append(_with_fake(stream, warmup, lambda port, conn: _bare(port, conn, warmup, events)))
-            cmbot_passes.append(_with_fake(
-                stream, warmup, lambda port, conn: _cmbot(port, conn, warmup, events, Path(folder))))
-        runtime_cpu, _, _ = _with_fake(
-            stream, warmup, lambda port, conn: _cmbot(port, conn, warmup, events, Path(folder), every_feature=False))
-    bare_cpu = sorted(bare_passes)[(passes - 1) // 2]
-    cmbot_cpu, flagged, readings = sorted(cmbot_passes, key=lambda run: run[0])[(passes - 1) // 2]
-    bare_us, cmbot_us, runtime_us = bare_cpu / events * 1e6, cmbot_cpu / events * 1e6, runtime_cpu / events * 1e6
-    added = cmbot_us - bare_us
-    told = (f"median of {passes} passes, {_range_us(bare_passes, events)}" if passes > 1 else "one pass")
+            for subject in SUBJECTS:
+                cmbot_passes[subject].append(_with_fake(
+                    stream, warmup,
+                    lambda port, conn, chosen=subject: _cmbot(port, conn, warmup, events, Path(folder), chosen)))
+
+    def added(subject: str) -> list[float]:
+        """Each pass's CPU added per event by `subject`, over the bare client's of the same pass."""
+        return [(run.cpu - bare) / bare for run, bare in zip(cmbot_passes[subject], bare_passes, strict=True)]
+
+    def told(ratios: list[float]) -> str:
+        return (f"median of {passes} passes' ratios, {min(ratios):.2f}–{max(ratios):.2f}" if passes > 1
+                else "one pass")
+
+    bare_us = median(bare_passes) / events * 1e6
+    every = _median_pass(cmbot_passes["every"])
+    every_us = every.cpu / events * 1e6
+    ratios = {subject: added(subject) for subject in SUBJECTS}
     return [
         Measure(SCENARIO, "Discord gateway: bare discord.py client (baseline)", "CPU per event", bare_us, "µs",
                 note=f"{events:,} events after {warmup:,} unmeasured, {label}, same intents and caches as cmbot; "
-                     f"{told}"),
-        Measure(SCENARIO, "Discord gateway: cmbot, every feature", "CPU per event", cmbot_us, "µs",
-                note=f"discord.py included; {flagged:,} flags raised, cards posted over REST to the fake; "
-                     f"{len(readings):,} readings of the invite counts for {sum(readings):,} joins; "
-                     + (f"median of {passes} passes, {_range_us([r[0] for r in cmbot_passes], events)}"
+                     + (f"median of {passes} passes, {_range_us(bare_passes, events)}" if passes > 1 else "one pass")),
+        Measure(SCENARIO, "Discord gateway: cmbot, every feature", "CPU per event", every_us, "µs",
+                note=f"discord.py included; {every.flagged:,} flags raised, cards posted over REST to the fake; "
+                     f"{len(every.readings):,} readings of the invite counts for {sum(every.readings):,} joins; "
+                     f"{every.work.per_event(events)}; "
+                     + (f"median of {passes} passes, {_range_us([r.cpu for r in cmbot_passes['every']], events)}"
                         if passes > 1 else "one pass")),
-        Measure(SCENARIO, "Discord gateway: cmbot's added CPU / discord.py's own", "ratio", added / bare_us, "",
-                GOAL, note=f"{added:.0f} µs added per event"),
-        Measure(SCENARIO, "Discord gateway: cmbot with no feature, added CPU / discord.py's own (diagnosis)", "ratio",
-                (runtime_us - bare_us) / bare_us, "",
-                note=f"no goal: the adapter and the runtime alone ({runtime_us - bare_us:.0f} µs added per event), "
-                     "to tell them from the features"),
+        Measure(SCENARIO, "Discord gateway: cmbot's added CPU / discord.py's own", "ratio",
+                median(ratios["every"]), "", GOAL,
+                note=f"{every_us - bare_us:.0f} µs added per event (median passes); {told(ratios['every'])}"),
+        _diagnosis("cmbot with no feature", "the adapter and the runtime alone", cmbot_passes["none"],
+                   ratios["none"], bare_us, events, told),
+        _diagnosis("cmbot with every feature but moderation", "the adapter, the runtime and the other features",
+                   cmbot_passes["but moderation"], ratios["but moderation"], bare_us, events, told),
     ]
+
+
+def _median_pass(runs: list[CmbotPass]) -> CmbotPass:
+    return sorted(runs, key=lambda run: run.cpu)[(len(runs) - 1) // 2]
+
+
+def _diagnosis(subject: str, what: str, runs: list[CmbotPass], ratios: list[float], bare_us: float, events: int,
+               told: Callable[[list[float]], str]) -> Measure:
+    chosen = _median_pass(runs)
+    return Measure(SCENARIO, f"Discord gateway: {subject}, added CPU / discord.py's own (diagnosis)", "ratio",
+                   median(ratios), "",
+                   note=f"no goal: {what} ({chosen.cpu / events * 1e6 - bare_us:.0f} µs added per event, median "
+                        f"passes; {chosen.work.per_event(events)}); {told(ratios)}")
 
 
 def _range_us(cpu_seconds: list[float], events: int) -> str:

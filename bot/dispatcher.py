@@ -92,22 +92,18 @@ class Dispatcher:
         return passage.results
 
     async def _run_handlers(self, event: Event, community: Community, results: list[ActionResult]) -> None:
+        """Each handler in turn, called straight from this loop: every event meets several handlers, most of
+        which only observe it, so a handler that returns no step costs its own call and nothing more."""
         for handler in self._handlers.get(type(event), ()):
-            if await self._run_one(handler, event, community, results):
+            try:
+                steps = await handler(event, community)
+            except StoreUnavailable:
+                raise  # not this handler's fault: the app stops (see App.sink)
+            except Exception:
+                log.exception("handler %s failed on %s %s", _name(handler), type(event).__name__, event.event_id)
+                steps = self._sorry(event, community)
+            if steps and await self._carry_out(handler, event, community, steps, results):
                 return  # the handler said STOP: the later ones do not see this event
-
-    async def _run_one(self, handler: Handler, event: Event, community: Community,
-                       results: list[ActionResult]) -> bool:
-        try:
-            steps = await handler(event, community)
-        except StoreUnavailable:
-            raise  # not this handler's fault: the app stops (see App.sink)
-        except Exception:
-            log.exception("handler %s failed on %s %s", _name(handler), type(event).__name__, event.event_id)
-            steps = self._sorry(event, community)
-        if not steps:  # the common case on the hot path: a handler that only observed
-            return False
-        return await self._carry_out(handler, event, community, steps, results)
 
     async def _carry_out(self, handler: Handler, event: Event, community: Community, steps: Sequence[Step],
                          results: list[ActionResult]) -> bool:

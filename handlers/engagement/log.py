@@ -215,40 +215,42 @@ class EngagementLog:
             and not self.optouts.is_opted_out(community.id, platform, member_id)
         )
 
-    def _see_staff(self, community: Community, platform: PlatformName, member: Member, at: int) -> None:
+    def _see_staff(self, community: Community, platform: str, member: Member, at: int) -> None:
         """Note whether the account holds a staff role (SMM, CM, admin), with each batch it has rows in (so a
-        forget-me in between cannot lose it); the role check is cached by roles, so the hot path does a
-        dictionary look-up or two."""
-        key = (community.id, platform.value, member.id)
+        forget-me in between cannot lose it); the role check is cached by account and roles, so the hot path
+        does a dictionary look-up or two."""
+        key = (community.id, platform, member.id)
         staff = self._staff.get((key, member.roles))
         if staff is None:
-            staff = self._staff[(key, member.roles)] = bool(roles_of(member, community, platform) & STAFF_ROLES)
+            staff = self._staff[(key, member.roles)] = bool(
+                roles_of(member, community, PlatformName(platform)) & STAFF_ROLES)
         if staff or self._staff_status.get(key):
             self.writer.note_staff(key, staff, at)
             self._staff_status[key] = staff
 
+    # The handlers run for every event: the platform's name is read with `str()` (an enum's `.value` is a
+    # Python-level property) and rows are appended without a coroutine of their own.
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
-        platform, member = event.platform.value, event.member
+        platform, member = str(event.platform), event.member
         if self._counted(community, platform, member.id, member.is_bot):
             target = event.reply_to_id or event.thread_id
-            kind = "reply" if target else "message"
             channel = event.channel.id
-            help_row = 1 if channel in self._help_channels(community, platform) else 0
             at = int(event.at.timestamp())
-            self._see_staff(community, event.platform, member, at)
-            if self.writer.append((community.id, platform, channel, member.id, kind, at,
-                                   event.message_id, target, help_row, None)):
+            self._see_staff(community, platform, member, at)
+            if self.writer.append((community.id, platform, channel, member.id, "reply" if target else "message", at,
+                                   event.message_id, target,
+                                   1 if channel in self._help_channels(community, platform) else 0, None)):
                 await self.writer.write_full_buffer()
         return ()
 
     async def on_reaction(self, event: ReactionAdded, community: Community) -> Sequence[Action]:
-        platform, member = event.platform.value, event.member
-        if not self._counted(community, platform, member.id, member.is_bot):
-            return ()
-        at = int(event.at.timestamp())
-        self._see_staff(community, event.platform, member, at)
-        await self.writer.add((community.id, platform, event.channel.id, member.id, "reaction", at, None,
-                               event.message_id, 0, None))
+        platform, member = str(event.platform), event.member
+        if self._counted(community, platform, member.id, member.is_bot):
+            at = int(event.at.timestamp())
+            self._see_staff(community, platform, member, at)
+            if self.writer.append((community.id, platform, event.channel.id, member.id, "reaction", at, None,
+                                   event.message_id, 0, None)):
+                await self.writer.write_full_buffer()
         return ()
 
     async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Action]:
@@ -258,11 +260,11 @@ class EngagementLog:
         return await self._membership(event, community, "leave")
 
     async def _membership(self, event: MemberJoined | MemberLeft, community: Community, kind: str) -> Sequence[Action]:
-        platform, member = event.platform.value, event.member
+        platform, member = str(event.platform), event.member
         if self._counted(community, platform, member.id, member.is_bot):
             at = int(event.at.timestamp())
             if kind == "join":
-                self._see_staff(community, event.platform, member, at)
+                self._see_staff(community, platform, member, at)
             await self.writer.add((community.id, platform, "", member.id, kind, at, None, None, 0, None))
         return ()
 

@@ -285,3 +285,35 @@ async def test_a_failing_follow_up_is_logged_and_an_interaction_still_gets_an_an
         await dispatcher.dispatch(message(t0))
     assert "failed after Post" in caplog.text
     assert len(platform.of_type(Post)) == 1 and not platform.of_type(Answer)  # no interaction: nothing more
+
+
+async def test_an_observing_handler_costs_its_own_call_and_no_other(settings, t0):
+    """Every event meets several handlers that only observe it (the engagement log, the feedback intake, the
+    follow-ups): the dispatcher calls each from its loop, with no frame of its own per handler. Counted in
+    Python calls (a profiler hook), which the machine's load does not move."""
+    import sys
+
+    async def observer(event, community):
+        return ()
+
+    async def calls_for(observers: int) -> int:
+        dispatcher, _ = build(settings)
+        for _ in range(observers):
+            dispatcher.subscribe(MessagePosted, observer)
+        await dispatcher.dispatch(message(t0, event_id="warm"))
+        counted = 0
+
+        def hook(frame, event, arg):
+            nonlocal counted
+            if event == "call":
+                counted += 1
+
+        sys.setprofile(hook)
+        try:
+            await dispatcher.dispatch(message(t0, event_id="counted"))
+        finally:
+            sys.setprofile(None)
+        return counted
+
+    one, four = await calls_for(1), await calls_for(4)
+    assert four - one == 3  # one call per added handler: the handler itself
