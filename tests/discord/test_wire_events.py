@@ -81,3 +81,32 @@ async def test_each_gateway_frame_is_decoded_once(harness, monkeypatch):
     assert len([text for text in decoded if '"t": "MESSAGE_CREATE"' in text or '"t":"MESSAGE_CREATE"' in text]) \
         == frames  # discord.py's own decoding, and nothing more
     assert len(harness.seen.events) == frames
+
+
+async def test_a_plain_channel_is_looked_up_once_and_a_thread_still_names_its_parent(harness):
+    """Every message asks whether its channel is a thread (its event names the parent channel then): a channel
+    discord.py knows as a plain one is asked about once, as it never becomes a thread; a thread's messages
+    still name their parent channel. Counted in look-ups of discord.py's channel cache."""
+    client = harness.platform.client
+    looked_up: list[int] = []
+    original = client.get_channel
+
+    def get_channel(channel_id):
+        looked_up.append(channel_id)
+        return original(channel_id)
+
+    client.get_channel = get_channel
+    thread = harness.fake.add_channel("7001", "questions", thread_of="700") | {"guild_id": GUILD}
+    await harness.fake.dispatch("THREAD_CREATE", thread | {"newly_created": True})
+    texts = ["un", "deux", "trois"]
+    for text in texts:
+        await harness.fake.dispatch("MESSAGE_CREATE", harness.fake.message("700", user("43", "Ana"), text,
+                                                                           guild_id=GUILD))
+        await harness.fake.dispatch("MESSAGE_CREATE", harness.fake.message("7001", user("44", "Léo"),
+                                                                           f"fil {text}", guild_id=GUILD))
+    await until(lambda: len(harness.seen.of(MessagePosted)) == 2 * len(texts))
+    events = harness.seen.of(MessagePosted)
+    assert [(e.channel.id, e.thread_id) for e in events if e.text in texts] == [("700", None)] * len(texts)
+    assert [(e.channel.id, e.thread_id) for e in events if e.text.startswith("fil ")] == [("700", "7001")] * 3
+    assert looked_up.count(700) == 1
+    assert looked_up.count(7001) == len(texts)

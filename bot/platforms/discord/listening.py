@@ -86,6 +86,7 @@ class GatewayListener:
         self.session_id: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._no_invite_access: set[str] = set()
+        self._plain_channels: set[str] = set()  # channel ids found in discord.py's cache and not threads
         self.invite_watch = InviteWatch(self._read_invites, lambda seen: self._spawn(self._hand_over(seen)),
                                         self._spawn)
 
@@ -109,7 +110,7 @@ class GatewayListener:
             self.session_id = str(data.get("session_id"))
             return
         try:
-            self._on_dispatch(name, data, f"{self.session_id}:{self._sequence()}")
+            self._on_dispatch(name, data, f"{self.session_id}:{self._sequence()}" if name in SEQUENCED else "")
         except Exception:
             log.exception("cannot translate a Discord %s payload", name)
 
@@ -163,10 +164,20 @@ class GatewayListener:
         return None
 
     def _parent_of(self, data: dict[str, Any]) -> str | None:
+        """The parent channel of the thread a message was posted in; None outside a thread. A channel found in
+        discord.py's cache that is not a thread never becomes one (ids are never reused), so it is remembered
+        and its next messages skip the look-up: most messages go to a few plain channels."""
         if self.client is None or "channel_id" not in data:
             return None
-        channel = self.client.get_channel(int(data["channel_id"]))
-        return str(channel.parent_id) if isinstance(channel, discord.Thread) else None
+        channel_id = data["channel_id"]
+        if channel_id in self._plain_channels:
+            return None
+        channel = self.client.get_channel(int(channel_id))
+        if isinstance(channel, discord.Thread):
+            return str(channel.parent_id)
+        if channel is not None:
+            self._plain_channels.add(channel_id)
+        return None
 
     async def _on_interaction_frame(self, data: dict[str, Any]) -> None:
         event = translate.interaction_event(data, self.report_name, self._dm_space(data))
@@ -255,4 +266,8 @@ TRANSLATIONS: dict[str, Translation] = {
     "INVITE_CREATE": lambda lis, data, now, seq: invite_created(data, now),
     "INVITE_DELETE": lambda lis, data, now, seq: invite_deleted(data, now),
 }
+# The events whose ids need the frame's sequence number (see the module's docstring); the others' ids are the
+# platform's own, and the number is not read for them.
+SEQUENCED = frozenset({"GUILD_MEMBER_REMOVE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE",
+                       "MESSAGE_POLL_VOTE_ADD", "MESSAGE_POLL_VOTE_REMOVE"})
 HEARD = ("READY", "GUILD_CREATE", "INTERACTION_CREATE", *TRANSLATIONS)  # every other payload: discord.py's alone
