@@ -27,6 +27,7 @@ import asyncio
 import io
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -62,6 +63,12 @@ class ConsoleRun:
     flagged: int
     messages: int
     laps: tuple[tuple[float, int], ...] = ()  # (CPU seconds, flags so far) noted at each index of `laps`
+    trips: int = 0  # store trips (`Store.run`) over the measured events, final flush included
+    tasks: int = 0  # asyncio tasks created over the same
+
+    def work(self) -> str:
+        """The counted work per event, which the machine's load does not move."""
+        return f"per event: {self.trips / self.events:.3f} store trips, {self.tasks / self.events:.4f} tasks"
 
     @property
     def rate(self) -> float:
@@ -110,6 +117,7 @@ async def play_console(stream: list[Happening], folder: Path, features: list[Fea
                               advance_clock=wakeups.advance_to)
     app.attach([console])
     await app.start()
+    counts = _count_work(app.services.store)
     posted: list[str] = []  # the console id of each member message, in posting order
     messages = console.community.messages
     started = cpu_started = 0.0
@@ -120,6 +128,7 @@ async def play_console(stream: list[Happening], folder: Path, features: list[Fea
             noted.append((time.process_time(), _flags(app.services.store)))
         if index == warmup:
             flagged_before = _flags(app.services.store)
+            counts.clear()
             started, cpu_started = time.perf_counter(), time.process_time()
         verb = happening.verb
         if verb == "tick":
@@ -141,6 +150,7 @@ async def play_console(stream: list[Happening], folder: Path, features: list[Fea
     for hook in reversed(app.services.stop_hooks):  # the final flush is part of the work
         await hook()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    work = dict(counts)
     app.services.stop_hooks.clear()
     flagged = _flags(app.services.store) - flagged_before
     if laps:
@@ -148,7 +158,26 @@ async def play_console(stream: list[Happening], folder: Path, features: list[Fea
     await app.stop()
     measured = stream[warmup:]
     return ConsoleRun(counted(measured), seconds, cpu, flagged, sum(1 for h in measured if h.verb in ("say", "reply")),
-                      tuple(noted))
+                      tuple(noted), work.get("trips", 0), work.get("tasks", 0))
+
+
+def _count_work(store: Store) -> Counter[str]:
+    """Count the store's trips and the tasks the loop creates from now on (a wrapper and a task factory: a
+    microsecond or so each, on a few percent of the events)."""
+    counts: Counter[str] = Counter()
+    run = store.run
+
+    async def counted_run(fn):  # type: ignore[no-untyped-def]
+        counts["trips"] += 1
+        return await run(fn)
+
+    def factory(loop, coro, **kwargs):  # type: ignore[no-untyped-def]
+        counts["tasks"] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    store.run = counted_run  # type: ignore[method-assign]
+    asyncio.get_running_loop().set_task_factory(factory)
+    return counts
 
 
 def _flags(store: Store) -> int:
@@ -199,11 +228,12 @@ def _console_measures(count: int, data_dir: Path, folder: Path, passes: int = PA
         measures += [
             Measure(SCENARIO, f"console, {label}: runtime, no feature (baseline)", "throughput", bare.rate,
                     "events/s", note=f"{bare.events:,} events over {span:.0f} simulated hours, final flush included;"
-                                     f" {spread(bare_runs)}"),
+                                     f" {spread(bare_runs)}; {bare.work()}"),
             Measure(SCENARIO, f"console, {label}: whole bot, every feature, default config", "throughput",
                     whole.rate, "events/s",
                     note=f"{whole.flagged:,} of {whole.messages:,} messages flagged "
-                         f"({100 * whole.flagged / max(1, whole.messages):.1f} %); {spread(whole_runs)}"),
+                         f"({100 * whole.flagged / max(1, whole.messages):.1f} %); {spread(whole_runs)}; "
+                         f"{whole.work()}"),
             Measure(SCENARIO, f"console, {label}: whole bot / no feature", "ratio",
                     bare.cpu_seconds / whole.cpu_seconds, "", goal,
                     note="events per CPU-second (all threads), median passes: on a shared machine the wall "
@@ -232,7 +262,7 @@ def _without_moderation(stream: list[Happening], folder: Path, bare: ConsoleRun)
     return Measure(SCENARIO, "console, synthetic: every feature but moderation / no feature (diagnosis)", "ratio",
                    bare.cpu_seconds / others.cpu_seconds, "",
                    note=f"events per CPU-second; no goal: says how much of the whole bot's cost is moderation's; "
-                        f"CPU {others.cpu_seconds:.1f} s")
+                        f"CPU {others.cpu_seconds:.1f} s; {others.work()}")
 
 
 def _flag_cost(count: int, data_dir: Path, folder: Path) -> list[Measure]:
