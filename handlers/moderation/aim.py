@@ -25,6 +25,8 @@ POSSESSIVE = _split("your ur yo ton ta tes votre vos")
 INTENSIFIERS = _split("fucking fuckin fking freaking frigging damn goddamn bloody putain putains bordel")
 # Words that call a swear noun names: "you little shit", « espèce de petite merde », « grosse merde ».
 NAME_CALLING = _split("little petite petit grosse gros espece sale dumb stupid smelly pile tas sac")
+# « putain de » / « putains de » intensify the noun that follows, whoever is addressed nearby.
+OF = _split("de d")
 WINDOW = 4
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n,]")
 _BREAK = frozenset(".!?;:\n")
@@ -56,10 +58,13 @@ def _clause_aimed(words: list[str], commas: set[int], is_swear: Callable[[str], 
             continue
         if index and words[index - 1] in NAME_CALLING:
             return True  # « petite merde », "dumb smelly fuck" is caught by the window below
-        if word in INTENSIFIERS and index and words[index - 1] in POSSESSIVE:
-            continue  # "your fucking car", « ton putain de roman »
+        if word in INTENSIFIERS and ((index and words[index - 1] in POSSESSIVE) or (
+                index + 1 < len(words) and words[index + 1] in OF)):
+            continue  # "your fucking car", « ton putain de roman », « vous avez cassé dix putains de fonctions »
+        # « t'es une putain de merde »: the noun after « putain de » is where the window is measured from
+        anchor = index - 2 if index >= 2 and words[index - 1] in OF and words[index - 2] in INTENSIFIERS else index
         interjection = index in commas or (index - 1) in commas
-        start = index + 1 if index in commas else max(0, index - WINDOW)
+        start = index + 1 if index in commas else max(0, anchor - WINDOW)
         end = index + 1 if interjection and index in commas else index + 1 + WINDOW
         if (index - 1) in commas:
             start = index

@@ -99,6 +99,15 @@ _LINKING = frozenset(_split("""are r re sont were etaient"""))
 _THINGS_TOO = frozenset(_split("""trash garbage filth dechet dechets ordure ordures cancer cancers virus disease
 diseases maladie maladies pig pigs dog dogs chien chiens"""))
 
+# The one addressed called vermin or filth in French: « t'es qu'un déchet », « espèce de cafard », « vous êtes
+# des parasites ». Not « t'es une bête » nor « t'es un animal »: in a game, praise.
+_NOT_AN_INSULT = frozenset(_split("bete betes animal animals animaux beast beasts"))
+_ADDRESSED = re.compile(
+    r"\b(?:t es|tu es|vous etes|t etais|tu etais|espece de|espece d|bande de|bande d) (?:(?:un|une|qu un|qu une|que"
+    r" des|qu des|des|vraiment|juste|rien qu un|rien qu une|gros|grosse|sale|sales|petit|petite|sous) ){0,2}(?:"
+    + "|".join(sorted(set(_DEHUMANISING) - _NOT_AN_INSULT)) + r")\b"
+)
+
 _CLASSES: dict[str, str] = {}
 for _symbol, _words in (("K", _KILL), ("V", _HARM), ("W", _BEAT), ("E", _EXCLUDE), ("D", _DEHUMANISING),
                         ("B", _DEROGATORY), ("H", _HATE), ("N", _NEGATION), ("S", _SAY), ("C", _DENOUNCE),
@@ -116,8 +125,9 @@ _GAP = r"(?:\w+ ){0,3}"
 _NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
 _SHORT = r"(?:\w+ ){0,1}"
 # Who may threaten or wish harm in French: a speaker, "one must", "he deserves" (« je », « on », « faut »…).
-_SPEAKERS = ("je|j|on|nous|faut|faudrait|faudra|vais|va|vas|allons|veux|voudrais|merite|meriterait|meritent"
-             "|doit|devrait|devraient|doivent")
+# Not after « tu »: « tu vas t'éclater ce soir », « tu veux te défoncer » speak of the one addressed doing it.
+_SPEAKERS = ("(?<!tu )(?:je|j|on|nous|faut|faudrait|faudra|vais|va|allons|veux|voudrais|merite|meriterait|meritent"
+             "|doit|devrait|devraient|doivent)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,12 @@ PATTERNS = (
         Severity.HIGH,
         rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:human|humans|humains|humain|people|personnes)\b",
         negatable=False,
+    ),
+    # Antisemitic and conspiracy tropes: "X control the media", « les X contrôlent les banques ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:control|controls|controlling|run|runs|own|owns|controlent|controle|dirigent|possedent|tiennent) (?:(?:all|the|our|les|la|le|nos|notre|tous|toutes) ){{0,2}}(?:media|medias|banks|banques|finance|world|monde|hollywood|government|gouvernement|pouvoir)\b",  # noqa: E501
     ),
     # Exclusion: expelling or banning the group, or telling someone to go back where they came from.
     _p(EXCLUSION, Severity.MEDIUM, rf"\bE {_GAP}G\b"),
@@ -423,10 +439,11 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
     worst: HateFinding | None = None
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
+        if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and (
+                _pointing(clause, line) or _ADDRESSED.search(" ".join(clause))):
+            worst = HateFinding(DEHUMANISING, Severity.MEDIUM)  # "they are animals", « t'es qu'un déchet »
         if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
                 "W" not in present):
-            if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and _pointing(clause, line):
-                worst = HateFinding(DEHUMANISING, Severity.MEDIUM)
             continue
         for pattern in PATTERNS:
             if worst is not None and pattern.severity <= worst.severity:

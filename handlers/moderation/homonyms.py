@@ -103,6 +103,10 @@ CONTEXTS: dict[str, Context] = {
     "sucez": Context(after=_sucked()),
     # « cul sec », « cul-de-sac », « faux cul » stays an insult
     "cul": Context(after=frozenset({("sec",), ("de", "sac"), ("de", "lampe"), ("de", "bouteille")})),
+    # "a big-ass truck", "a badass move", "kick-ass": a compound adjective, no one called names
+    "ass": Context(before=_words("big bad kick", plural=False)),
+    # « ça part en couille(s) », « partir en couilles »: things going wrong
+    "couille": Context(before=frozenset({("en",)})),
 }
 
 

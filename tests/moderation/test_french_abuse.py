@@ -48,6 +48,9 @@ def test_violence_aimed_at_a_person_is_a_threat(text: str) -> None:
         "le pneu est crevé",
         "ils disent que je vais le buter, n'importe quoi",
         "je vais tuer le temps en lisant",
+        "tu vas t'éclater ce soir",  # you will have fun
+        "tu vas te défoncer à l'entraînement",
+        "tu veux te tuer à la tâche ?",
     ],
 )
 def test_banter_denial_and_everyday_words_are_no_threat(text: str) -> None:
@@ -100,3 +103,39 @@ def test_verb_forms_share_the_stem_and_hold_the_infinitive(infinitive: str) -> N
 @given(st.from_regex(r"[a-z]{2,8}(?:re|ir)", fullmatch=True))
 def test_verbs_of_other_groups_are_left_as_typed(infinitive: str) -> None:
     assert french_verb_forms(infinitive) == {infinitive}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "t'es qu'un déchet",
+        "espèce de cafard",
+        "vous êtes des parasites",
+        "t'es un gros porc",
+        "les juifs contrôlent les médias",
+        "jews control the banks",
+    ],
+)
+def test_the_one_addressed_dehumanised_and_conspiracy_tropes_are_hate(text: str) -> None:
+    assert find_hate(normalise(text)) is not None
+
+
+@pytest.mark.parametrize("text", ["t'es une bête à ce jeu", "t'es pas un rat, tu partages", "ces chiens sont mignons"])
+def test_praise_denial_and_pets_are_no_hate(text: str) -> None:
+    assert find_hate(normalise(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("ça part en couille depuis ce matin", False),  # things going wrong
+        ("j'en ai rien à foutre de ce patch", False),  # swearing at no one: the profanity rule's, in shadow
+        ("va te faire foutre", True),
+        ("vous avez cassé dix putains de fonctions", False),  # « putain de » intensifies the noun after it
+        ("t'es une putain de merde", True),
+        ("retourne à la cuisine", True),
+        ("go back to the kitchen, make me a sandwich", True),
+    ],
+)
+def test_crude_idioms_and_intensifiers(engine, text: str, flagged: bool) -> None:
+    assert flagged_by_rules(engine.check_text(text), "abuse") is flagged
