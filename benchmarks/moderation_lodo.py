@@ -23,7 +23,7 @@ MAX_ADDED_FPR = 0.05
 TRADE_OFF = (0.02, 0.05, 0.10)  # shares of unseen popular domains flagged medium, for the domains' trade-off
 # Sets the word lists, patterns and spam cues were written beside (looked at while writing them): their rule
 # figures are not figures on unseen data.
-RULES_WRITTEN_BESIDE = frozenset({"davidson", "mlma", "toxifrench", "sms", "janitr"})
+RULES_WRITTEN_BESIDE = frozenset({"davidson", "mlma", "toxifrench", "sms", "janitr", "tg-spam"})
 # Sets that are translations of each other leave together (else the model sees the same comments).
 GROUPS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
 GOALS = {("abuse", "F1"): ">= 0.6", ("abuse", "false positive rate"): "<= 0.10",

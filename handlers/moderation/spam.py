@@ -26,9 +26,12 @@ WALLET = "wallet address"  # a crypto address in the text: where a drainer or a 
 LAUNCH = "token launch command"  # "@bot deploy NAME with ticker $NAME": a bot asked to mint a coin for a pitch
 TICKER = "ticker"  # "$MOLT": only strengthens another cue (crypto talk is full of tickers)
 REFERRAL = "referral link"  # "?ref=6225", "&aff=": the poster is paid for the click
+# Words written in two alphabets at once ("зapaбoтoк", "Pаypal" with a Cyrillic « а »): no one types them but to
+# slip past filters, so several in one message are a pitch's disguise, whatever it says.
+DISGUISE = "disguised letters"
 POINTS = {PROMOTION: 3, MENTION: 2, DM: 2, BAIT: 2, MONEY: 2, PUSH: 1, CONTACT: 2, CALL: 1, "link": 1,
           "shortened link": 2, "new domain from a newcomer": 2, ENGAGEMENT: 2, WALLET: 2, LAUNCH: 3, TICKER: 1,
-          REFERRAL: 2}  # fmt: skip
+          REFERRAL: 2, DISGUISE: 3}  # fmt: skip
 _CUES: dict[str, tuple[str, ...]] = {
     PROMOTION: (
         "sub for sub", "sub4sub", "s4s", "follow for follow", "f4f", "follow4follow", "l4l", "like for like",
@@ -84,7 +87,8 @@ for _kind, _cues in _CUES.items():
             _PHRASES.setdefault(_words[0], []).append((_words, _kind))
 _SINGLE_KEYS = frozenset(_SINGLE)
 _PHRASE_KEYS = frozenset(_PHRASES)
-_AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|usd|usdt|eur|euros?|dollars?|btc|eth)\b|\b\d+\s?k\b", re.I)
+# (a sign after the number needs no word boundary: "5000$ a month", « 100 € par jour »)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|btc|eth)\b)|\b\d+\s?k\b", re.I)
 _RATE = re.compile(r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b", re.I)
 _PERIODS = frozenset({"day", "week", "month", "jour", "semaine", "mois"})  # _RATE is tried only beside one
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
@@ -106,18 +110,39 @@ _RU_CUES = {
     BAIT: ("заработок", "заработка", "заработать", "заработай", "заработаешь", "заработаете", "доход", "пассивн",
            "без вложений", "инвестиц", "прибыл", "выплат", "бесплатн", "бонус", "розыгрыш", "раздач", "подарок",
            "подарки", "криптовалют", "биткоин", "удалённ", "удаленн", "подработ", "выигр", "набираю", "требуются",
-           "в команду"),  # hiring words are everyday too ("admin rights are required"): bait, not an offer alone
+           "в команду", "требуется", "часа в день", "часов в день", "часа в сутки", "интим", "голые", "оголенн",
+           "прогноз", "букмекер"),
+    # hiring words are everyday too ("admin rights are required"): bait, not an offer alone
     DM: ("в лс", "в личку", "в личные", "пишите", "пиши ", "напишите", "напиши ", "обращайтесь", "в телеграм",
          "в тг", "ватсап"),
     PROMOTION: ("ищу людей", "ищем людей", "подписывайтесь", "подпишись",
                 "переходи по ссылке", "переходите по ссылке", "ссылка в профиле", "ссылка в описании"),
     PUSH: ("срочно", "только сегодня", "успей", "мало мест", "ограничен"),
-    MONEY: ("руб", "₽", "usdt", "тыс"),
+    MONEY: ("руб", "₽", "usdt", "тыс", "баксов"),
 }  # fmt: skip
 # one search per kind: a kind is found wherever one of its stems is, whatever other stems overlap it
 _RU = tuple((kind, re.compile("|".join(map(re.escape, cues)))) for kind, cues in _RU_CUES.items())
 # a character every Russian cue holds: a Cyrillic letter, or the rouble sign alone ("500₽" in Latin text)
 RU_CUE_GATE = re.compile("[а-яё₽]", re.I)
+# A word switching alphabet between two letters of the other one: "пaртнeрoв" (Latin « a », « e », « o » inside
+# Cyrillic), "Pаypal" (a Cyrillic « а » inside Latin); Greek letters and small capitals count as Latin look-alikes.
+# Never a word glued to a number or a brand at its edge ("20А", "iPhoneы"): the switch must be inside the word.
+_FOREIGN = "a-zα-ωᴀ-ᴢʙʜʀʏɢɪʟɴʍɜɯɸᴨᴩᴧᴦ"
+_MIXED_WORD = re.compile(rf"[а-яё][{_FOREIGN}]+[а-яё]|[{_FOREIGN}][а-яё]+[{_FOREIGN}]", re.I)
+DISGUISED_WORDS = 3
+_CYRILLIC_WORD = re.compile(r"\w*[а-яё]\w*", re.I)
+# Latin, Greek and small-capital look-alikes back to the Cyrillic letters they stand for, inside words that hold
+# Cyrillic, so the Russian stems read "зapaбoткa" as « заработка ».
+_TO_CYRILLIC = str.maketrans({"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "n": "п",
+                              "o": "о", "p": "р", "t": "т", "u": "и", "x": "х", "y": "у", "α": "а", "ο": "о",
+                              "ᴀ": "а", "ʙ": "в", "ᴄ": "с", "ᴇ": "е", "ʜ": "н", "ᴋ": "к", "ᴍ": "м", "ʍ": "м",
+                              "ᴏ": "о", "ᴘ": "р", "ᴩ": "р", "ᴛ": "т", "ᴨ": "п", "ᴧ": "л", "ɜ": "з", "ɯ": "ш",
+                              "ɸ": "ф", "ᴦ": "г"})  # fmt: skip
+
+
+def _to_cyrillic(match: re.Match[str]) -> str:
+    return match.group().translate(_TO_CYRILLIC)
+
 
 # The words without which the raw-text cues above cannot be present (the engine's triage opens the rule on them).
 RAW_CUE_WORDS = frozenset({"ticker", "follow", "deploy"})
@@ -190,6 +215,11 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
         kinds.add(ENGAGEMENT)
     if not window.isascii() and RU_CUE_GATE.search(window):
         lowered = window.lower()
+        if _MIXED_WORD.search(lowered):  # words disguised with look-alikes: counted, then read as the Cyrillic
+            disguised = sum(1 for word in _CYRILLIC_WORD.findall(lowered) if _MIXED_WORD.search(word))
+            if disguised >= DISGUISED_WORDS:
+                kinds.add(DISGUISE)
+            lowered = _CYRILLIC_WORD.sub(_to_cyrillic, lowered)
         kinds.update(kind for kind, stems in _RU if stems.search(lowered))
     if "$" in window and _TICKER.search(window):
         kinds.add(TICKER)

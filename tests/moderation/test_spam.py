@@ -46,6 +46,10 @@ def spam(text: str) -> bool:
         "Пассивный доход без вложений, пишите в лс",
         "Набираю людей в команду, удаленная работа, подробности в личку",
         "Розыгрыш! Бесплатно раздаём крипту, успей до вечера",
+        # the same raids disguised with Latin look-alikes inside Cyrillic words (invented in that shape)
+        "Ищy пaртнeрoв в прoeкт, дoхoд oт 500$ в нeдeлю",
+        "Нaбирaю людeй, пишитe в лс",
+        "Требуется срочно сотрудник, 2 часа в день, от 18 лет",
     ],
 )
 def test_pitches_are_spam(text: str) -> None:
@@ -76,6 +80,11 @@ def test_pitches_are_spam(text: str) -> None:
         "Бесплатный тариф нам подходит, спасибо",
         "Для этого требуются права администратора",  # "admin rights are required"
         "Добро пожаловать в команду!",
+        "Требуется перезагрузка сервера после обновления",  # "a restart is required"
+        "Прогноз погоды на выходные хороший",  # "the weather forecast"
+        "Я пробовал Modin через Dask и Ray, в Python всё работает",  # English names beside Russian words
+        "У меня 32Гб на M2, iPhone и ноутбук",  # a number or a name glued to a Cyrillic word is no disguise
+        "it cost me 5$ and a coffee",  # an amount, nothing offered
     ],
 )
 def test_everyday_messages_are_not(text: str) -> None:
@@ -150,3 +159,34 @@ def test_russian_cues_match_a_naive_substring_search(words: list[str], glue: str
     expected = {kind for kind, stems in _RU_CUES.items() if any(stem in text.lower() for stem in stems)}
     found = set(find_spam([], text).cues)  # no words, no digit: only the raw-text Russian cues can be found
     assert found == expected
+
+
+def test_an_amount_may_end_with_its_sign() -> None:
+    for text in ("earn 5000$ a month", "100 $ каждый день", "j'ai payé 40€ hier"):
+        assert "money" in find_spam(normalise(text).words, text).cues, text
+
+
+_SCRIPTS = "абвгдежзиклмнопрстуя" + "abcdekmnoptuxy"
+
+
+def _disguised_naive(text: str) -> int:
+    """Words where one alphabet's letters stand between two of the other's (the definition, letter by letter)."""
+
+    def script(c: str) -> str:
+        return "cyrillic" if "а" <= c <= "я" else "latin" if "a" <= c <= "z" else "other"
+
+    def disguised(word: str) -> bool:
+        return any(script(word[i]) == script(word[k]) != "other"
+                   and all(script(c) not in ("other", script(word[i])) for c in word[i + 1 : k])
+                   for i in range(len(word)) for k in range(i + 2, len(word)))  # fmt: skip
+
+    return sum(1 for word in text.split() if disguised(word))
+
+
+@given(st.lists(st.text(alphabet=_SCRIPTS, min_size=1, max_size=7), min_size=1, max_size=8))
+@example(words=["пaрт", "нeр", "oв"])  # three disguised words
+@example(words=["ok", "да", "iphoneы", "20аn"])  # switches only at a word's edge
+def test_disguised_letters_match_a_naive_count(words: list[str]) -> None:
+    text = " ".join(words) + " ы"  # a Cyrillic letter, so the raw-text cues are read
+    found = "disguised letters" in find_spam([], text).cues
+    assert found == (_disguised_naive(text) >= 3)
