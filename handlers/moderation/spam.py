@@ -215,12 +215,13 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFi
         kinds.add(ENGAGEMENT)
     if not window.isascii() and RU_CUE_GATE.search(window):
         lowered = window.lower()
-        if _MIXED_WORD.search(lowered):  # words disguised with look-alikes: counted, then read as the Cyrillic
+        readings: tuple[str, ...] = (lowered,)
+        if _MIXED_WORD.search(lowered):  # words disguised with look-alikes: counted, and read as the Cyrillic too
             disguised = sum(1 for word in _CYRILLIC_WORD.findall(lowered) if _MIXED_WORD.search(word))
             if disguised >= DISGUISED_WORDS:
                 kinds.add(DISGUISE)
-            lowered = _CYRILLIC_WORD.sub(_to_cyrillic, lowered)
-        kinds.update(kind for kind, stems in _RU if stems.search(lowered))
+            readings = (lowered, _CYRILLIC_WORD.sub(_to_cyrillic, lowered))  # a Latin stem ("usdt") stays readable
+        kinds.update(kind for kind, stems in _RU if any(stems.search(reading) for reading in readings))
     if "$" in window and _TICKER.search(window):
         kinds.add(TICKER)
     if "=" in window and _REFERRAL.search(window):
