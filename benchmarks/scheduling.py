@@ -18,16 +18,20 @@ send is logged to a file by both processes, and the database's deliveries are co
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import json
 import multiprocessing
 import resource
 import statistics
+import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -54,6 +58,7 @@ from schedules.calendar.notices import Notices
 
 SCENARIO = "scheduling"
 SCHEDULED_AHEAD = timedelta(seconds=5)  # the burst is scheduled this far ahead (its posts are read ahead 2 s before)
+CONSOLE_CODE = str(Path("bot", "platforms", "console"))
 SETTINGS = {
     "communities": [{"id": "bench", "name": "Bench", "locale": "en", "timezone": "Europe/Paris",
                      "console": {"space_id": "console", "channels": {"strategy": "strategy"}}}],
@@ -160,6 +165,133 @@ async def _lateness(folder: Path, count: int) -> tuple[list[float], int, int]:
     return lateness, duplicates, published
 
 
+class Calls:
+    """Python function calls made on the thread that starts counting (the event loop's) while counting, and
+    those of the console platform among them: work that the machine's load does not change, unlike the times.
+    `on_this_thread` counts another thread's calls (the store's) into `other` until the same `stop`."""
+
+    def __init__(self, profile: bool = True) -> None:
+        self.profile = profile  # False: no count, only the CPU times (a profile would inflate them)
+        self.total = 0
+        self.console = 0
+        self.other = 0
+        self.counting = False
+        self.other_clock: int | None = None  # the CPU clock of the other thread
+        self.cpu_ms = self.other_cpu_ms = 0.0  # CPU time of this thread and of the other one while counting
+
+    def start(self) -> None:
+        self.counting = True
+        self.cpu_ms, self.other_cpu_ms = time.thread_time() * 1000, self._other_cpu()
+        if self.profile:
+            sys.setprofile(self._count)
+
+    def stop(self) -> None:
+        if not self.counting:
+            return
+        self.counting = False
+        sys.setprofile(None)
+        self.cpu_ms = time.thread_time() * 1000 - self.cpu_ms
+        self.other_cpu_ms = self._other_cpu() - self.other_cpu_ms
+
+    def _other_cpu(self) -> float:
+        return 0.0 if self.other_clock is None else time.clock_gettime(self.other_clock) * 1000
+
+    def on_this_thread(self, _db: object = None) -> None:
+        self.other_clock = time.pthread_getcpuclockid(threading.get_ident())
+        if self.profile:
+            sys.setprofile(self._count_other)
+
+    def _count(self, frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call":
+            self.total += 1
+            if CONSOLE_CODE in frame.f_code.co_filename:
+                self.console += 1
+
+    def _count_other(self, _frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and self.counting:
+            self.other += 1
+
+
+class CountedConsole(ConsolePlatform):
+    """The console platform, ending the count at the `count`-th scheduled post it is handed."""
+
+    calls: Calls
+    count: int
+    seen = 0
+
+    async def execute(self, action: Action) -> ActionResult:
+        if isinstance(action, Post) and action.idempotency_key:
+            self.seen += 1
+            if self.seen == self.count:
+                result = await super().execute(action)
+                self.calls.stop()
+                return result
+        return await super().execute(action)
+
+
+async def _counted_instant(folder: Path, count: int, profile: bool = True) -> tuple[Calls, int]:
+    """The calls the event loop makes for `count` posts due at one instant, from the instant's wake-up to the
+    last platform call (its posts read ahead before, as shipped), on a simulated clock, and those of the store's
+    thread meanwhile; and the posts sent. Without `profile`, only the two threads' CPU times."""
+    settings = Settings.model_validate({**SETTINGS, "bot": {"database": str(folder / f"counted-{profile}.db")}})
+    store = Store.open(settings.bot.database)
+    apply_all(store.db, [migrations])
+    due = datetime(2030, 1, 7, 9, tzinfo=UTC)
+    clock = SimulatedClock(due - timedelta(hours=1))
+    console = CountedConsole("console", SimulatedClock(), CommandRegistry(), lambda: None, stdout=io.StringIO())
+    console.calls, console.count = Calls(profile), count
+    outbox = Outbox({console.name: console})
+    publisher = Publisher(store, clock, outbox, Notices(outbox, Catalogue.shipped()), CommunityDirectory(settings),
+                          lambda post_id, due: None)
+    publisher.started_at = clock.now()
+    author = Actor("console", "smm")
+    ids = [create_post(store.db, PostDraft(community="bench", author=author, body=f"Post {index}",
+                                           targets=(Target("console", "news"),), timezone="Europe/Paris",
+                                           publish_at=due, utm=False), Status.SCHEDULED, clock.now())
+           for index in range(count)]
+    clock.set(due - READ_AHEAD)
+    await publisher.read_ahead(ids, due)
+    clock.set(due)
+    await store.run(console.calls.on_this_thread)  # the store's thread counts too, from the same start
+    gc.collect()  # no garbage of the set-up (or of another measure) collected inside the instant's figures
+    console.calls.start()
+    try:
+        await publisher.run_posts(ids)
+    finally:
+        console.calls.stop()
+    await store.run(lambda _db: sys.setprofile(None))
+    store.close()
+    return console.calls, console.seen
+
+
+async def _counted_apscheduler(count: int) -> Calls:
+    """The calls the event loop makes while APScheduler wakes `count` no-op jobs due at the same instant (from
+    the last job added to the last one run; the loop is idle in between)."""
+    scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler.start()
+    due = datetime.now(UTC) + timedelta(seconds=1)
+    calls = Calls()
+    woke = 0
+    done = asyncio.Event()
+
+    async def noop() -> None:
+        nonlocal woke
+        woke += 1
+        if woke == count:
+            calls.stop()
+            done.set()
+
+    for index in range(count):
+        scheduler.add_job(noop, DateTrigger(run_date=due), id=f"noop:{index}", misfire_grace_time=3600)
+    calls.start()
+    try:
+        await asyncio.wait_for(done.wait(), timeout=120)
+    finally:
+        calls.stop()
+        scheduler.shutdown(wait=False)
+    return calls
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -218,6 +350,9 @@ def run(options: ScenarioOptions) -> list[Measure]:
                                                                    pending)
         lateness, duplicates, published = asyncio.run(_lateness(folder, due_together))
         limit = asyncio.run(_apscheduler_noop(due_together))
+        cpu, _ = asyncio.run(_counted_instant(folder, due_together, profile=False))
+        counted, counted_sent = asyncio.run(_counted_instant(folder, due_together))
+        limit_counted = asyncio.run(_counted_apscheduler(due_together))
         restart = restart_figures(folder, due_together)
     ms = [value * 1000 for value in lateness]
     limit_ms = [value * 1000 for value in limit]
@@ -235,6 +370,18 @@ def run(options: ScenarioOptions) -> list[Measure]:
                 "ms", note="same second, same scheduler settings, same run"),
         Measure(SCENARIO, "APScheduler, 1,000 no-op jobs (limit)", "lateness p99", limit_p99, "ms"),
         Measure(SCENARIO, "cmbot p99 / APScheduler no-op p99", "ratio", p99 / limit_p99, "", "<= 2"),
+        Measure(SCENARIO, "cmbot", "event-loop calls per post, wake-up to last send", counted.total / due_together,
+                "calls", "", f"{counted.console / due_together:.1f} of them the console platform's; {counted_sent:,} "
+                "posts, simulated clock, counted (the load does not change it)"),
+        Measure(SCENARIO, "cmbot", "store-thread calls per post, wake-up to last send", counted.other / due_together,
+                "calls", "", "the claims, beside the event loop (they share the interpreter lock)"),
+        Measure(SCENARIO, "cmbot", "CPU time, wake-up to last send: event loop / store thread",
+                f"{cpu.cpu_ms:.1f} / {cpu.other_cpu_ms:.1f}", "ms", "",
+                "the same instant, not profiled: CPU time grows with the load far less than wall time"),
+        Measure(SCENARIO, "APScheduler, 1,000 no-op jobs (limit)", "event-loop calls per job woken",
+                limit_counted.total / due_together, "calls", "", "counted the same way"),
+        Measure(SCENARIO, "cmbot calls per post / APScheduler calls per no-op job", "ratio",
+                counted.total / limit_counted.total, ""),
         Measure(SCENARIO, "cmbot", "posts published, one process", float(published), "", f"= {due_together}"),
         Measure(SCENARIO, "cmbot", "duplicate sends, one process", float(duplicates), "", "0"),
         Measure(SCENARIO, "cmbot, across a restart", "posts that reached the platform", float(restart.delivered),

@@ -206,6 +206,44 @@ def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime
             for claim, key in zip(claims, keys, strict=True)]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A claim of a post's first target worked out when the post was read ahead of its due time: at the instant
+    only the facts of the instant (late or not, when) are added to its row."""
+
+    post_id: int
+    values: tuple[Any, ...]  # post_id, community, due_at, platform, channel_id, idempotency_key
+    due_at: datetime  # as a read of the row gives it back
+    target: Target
+
+    @classmethod
+    def of(cls, post: CalendarPost, due_at: datetime, target: Target) -> Prepared:
+        due = stamp(due_at)
+        return cls(post.id, (post.id, post.community, due, target.platform, target.channel_id,
+                             occurrence_key(post.id, due_at, target)), datetime.fromisoformat(due), target)
+
+
+def claim_prepared(db: sqlite_utils.Database, claims: Sequence[tuple[Prepared, bool]],
+                   now: datetime) -> list[Delivery | None]:
+    """`claim_many` for claims prepared ahead, each with whether it is late: the same rows, the same answers."""
+    inserted: dict[str, int] = {}
+    at = stamp(now)
+    for chunk in _chunks(claims):
+        params: list[Any] = []
+        for prepared, late in chunk:
+            params += prepared.values
+            params += (int(late), at)
+        values = ",".join(["(?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?)"] * len(chunk))
+        cursor = db.execute(f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values}"
+                            " ON CONFLICT DO NOTHING RETURNING idempotency_key, id", params)
+        inserted.update(cursor.fetchall())
+    started = datetime.fromisoformat(at)
+    return [None if (row_id := inserted.get(prepared.values[5])) is None else
+            Delivery(row_id, prepared.post_id, prepared.due_at, prepared.target, prepared.values[5], "sending", 0,
+                     late, None, None, started)
+            for prepared, late in claims]
+
+
 def finish_many(db: sqlite_utils.Database, finishes: Sequence[Finish], now: datetime) -> None:
     """Record the outcome of many sends, as `posts.finish_delivery` does for one."""
     at = stamp(now)

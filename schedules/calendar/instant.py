@@ -10,10 +10,11 @@ in between wins: such a post is read again and delivered the ordinary way.
 A plain post (the SMM's message, one target, one occurrence, claimed from its read) has its platform call made
 ready at the read (the `Post`, its key included), and is sent by a few workers per chunk rather than a task of
 its own; each worker holds one of the platform's slots and sets its community's deadline once for all the posts
-it sends, so what is left per post at the instant is the call and the hand-over of its outcome to the record,
-without waiting for it. The outcomes are written together once every chunk is claimed (still before anything
-is reported), and only a post whose record asks for more (a failure: retried within the deadline, then its
-author told; a store fault) gets a task then. A kill in between leaves its row `sending` after the send,
+it sends, so what is left per post at the instant is the call and a note of its result in the run. The run
+writes those results once every chunk is claimed (still before anything is reported), as one piece per trip
+(the results noted while a trip is on its way wait for the next: group commit), and builds each post's record
+on the store's thread; only a post whose record asks for more (a failure: retried within the deadline, then
+its author told; a store fault) gets a task. A kill in between leaves its row `sending` after the send,
 settled at the next start like any other (`settlement`).
 
 Every post is held by the run from its start (`Publisher.hold`: one mark each, one event for the run), so no
@@ -83,6 +84,7 @@ log = logging.getLogger(__name__)
 CLAIM_CHUNKS = (8, 16, 32, 64, 128, 256, 512)  # posts claimed per trip: each chunk claimed while the last is sent
 Rendered = dict[str, Content]  # a post's message per platform, rendered ahead of its due time
 Sent = tuple[Delivery, ActionResult, Finish, "asyncio.Future[Recorded]"]  # a send made, its record on its way
+Made = tuple[int, Begun, "Ahead", Community, ActionResult]  # a plain post sent: post id, begun, read, where, result
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +107,77 @@ class Run:
         self.faults: list[tuple[int, BaseException]] = []
         self.tasks: set[asyncio.Task[None]] = set()  # the run's workers and followers, kept till they end
         self._deadlines: dict[str, tuple[Community, datetime]] = {}  # community id -> it, its sends' deadline
+        self.sent: list[Made] = []  # plain posts sent whose outcome is not on its way to the store yet
+        self.claimed = False  # every chunk claimed (or given up): outcomes may be written
+        self._writing = False  # a trip carries outcomes now: the next ones wait for it (group commit)
         if not self.left:
             self.over.set()
+
+    def made(self, one: Made) -> None:
+        """A plain post's call succeeded: its outcome goes to the store with the others sent meanwhile."""
+        self.sent.append(one)
+        if self.claimed and not self._writing:
+            self._writing = True
+            asyncio.get_running_loop().call_soon(self._write)
+
+    def all_claimed(self) -> None:
+        self.claimed = True
+        if self.sent and not self._writing:
+            self._writing = True
+            asyncio.get_running_loop().call_soon(self._write)
+
+    def _write(self) -> None:
+        """One piece for the outcomes sent so far: each written, and its post moved on, in the next trip."""
+        batch, self.sent = self.sent, []
+        if not batch:
+            self._writing = False
+            return
+        p = self.publisher
+        stopping = p.stopping
+        work = p.records.work
+
+        def record(db: sqlite_utils.Database) -> list[Recorded]:  # on the store's thread
+            return work(db, [_record(one, stopping) for one in batch])
+
+        p.trips.submit(record).add_done_callback(partial(self._written, batch, stopping))
+
+    def _written(self, batch: list[Made], stopping: bool, answer: asyncio.Future[list[Recorded]]) -> None:
+        self._writing = False
+        p = self.publisher
+        error = None if answer.cancelled() else answer.exception()
+        if answer.cancelled() or isinstance(error, StoreUnavailable):
+            for one in batch:
+                self.done(one[0], error)
+        elif error is not None:  # a fault in one of them (a bug): each one recorded on its own, the usual way
+            for one in batch:
+                try:
+                    self._follow_up(one, p.records.submit(_record(one, stopping)))
+                except Exception as fault:
+                    self.done(one[0], fault)
+        else:
+            loop = asyncio.get_running_loop()
+            for one, step in zip(batch, answer.result(), strict=True):
+                try:
+                    if step.advanced:
+                        p.reschedule(one[0], step.following)
+                        self.done(one[0])
+                    else:
+                        recorded: asyncio.Future[Recorded] = loop.create_future()
+                        recorded.set_result(step)
+                        self._follow_up(one, recorded)
+                except Exception as fault:
+                    self.done(one[0], fault)
+        if self.sent:
+            self._writing = True
+            self._write()
+
+    def _follow_up(self, one: Made, recording: asyncio.Future[Recorded]) -> None:
+        """The rest of a plain post's delivery the ordinary way, its outcome recorded by `recording`."""
+        post_id, begun, kept, community, result = one
+        assert begun.post is not None and begun.claimed is not None
+        sent: Sent = (begun.claimed, result, sending.outcome(result, begun.claimed, begun.claimed.attempts + 1),
+                      recording)
+        self.follow(post_id, self.publisher.deliver_occurrence(begun.post, community, begun, kept.rendered, sent))
 
     def deadline(self, community_id: str, due: datetime) -> tuple[Community, datetime]:
         """The community and the end of its grace period for the occurrence due at `due`, the deadline of its
@@ -190,6 +261,7 @@ class Instants:
                 await self._claim_chunks(chunks, claiming, run)
             finally:
                 asyncio.get_running_loop().call_soon(p.records.release)  # after the last chunk's first sends
+                run.all_claimed()
             await run.over.wait()
         finally:
             p.release(post_ids, released)
@@ -259,8 +331,8 @@ class Instants:
     async def _send_one(self, outbox: Outbox, platform: PlatformName, post_id: int, begun: Begun, kept: Ahead,
                         community: Community, run: Run) -> None:
         p = self.publisher
-        post, delivery, due = begun.post, begun.claimed, begun.due
-        assert post is not None and delivery is not None and due is not None and kept.action is not None
+        delivery = begun.claimed
+        assert delivery is not None and kept.action is not None
         if p.stopping:  # the stop began before the call: give the claim back rather than leave it unsure
             run.follow(post_id, self._give_back(delivery.id))
             return
@@ -272,19 +344,7 @@ class Instants:
         if not result.ok:  # retried the ordinary way, then the author is told why
             run.follow(post_id, self._after_failure(begun, kept, community, result, run))
             return
-        outcome = sending.outcome(result, delivery, delivery.attempts + 1)
-        recording = p.records.submit(Record(post, due, delivery, outcome, begun.late, p.stopping))
-        sent: Sent = (delivery, result, outcome, recording)
-
-        def recorded(done: asyncio.Future[Recorded]) -> None:
-            step = None if done.cancelled() or done.exception() is not None else done.result()
-            if step is None or not step.advanced:
-                run.follow(post_id, p.deliver_occurrence(post, community, begun, kept.rendered, sent))
-                return
-            p.reschedule(post.id, step.following)
-            run.done(post_id)
-
-        recording.add_done_callback(recorded)
+        run.made((post_id, begun, kept, community, result))
 
     async def _after_failure(self, begun: Begun, kept: Ahead, community: Community, result: ActionResult,
                              run: Run) -> None:
@@ -304,6 +364,14 @@ class Instants:
 
     async def _give_back(self, delivery_id: int) -> None:
         await self.publisher.trips.run(partial(ledger.release_delivery, delivery_id=delivery_id))
+
+
+def _record(one: Made, stopping: bool) -> Record:
+    """What `record_many` writes for a plain post sent at its first call."""
+    _, begun, _, _, result = one
+    post, delivery, due = begun.post, begun.claimed, begun.due
+    assert post is not None and delivery is not None and due is not None
+    return Record(post, due, delivery, sending.outcome(result, delivery, delivery.attempts + 1), begun.late, stopping)
 
 
 def _plain(begun: Begun, kept: Ahead) -> bool:

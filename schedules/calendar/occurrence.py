@@ -9,7 +9,9 @@ thousand posts due in the same second take about as many trips as one post does.
 - `begin_many`: for each post whose occurrence is due, mark it `sending` and claim its first target (the ledger
   row that says "sending" before the platform call, whose unique key is the exactly-once guard). A post read
   ahead is taken as read if its revision, due time and status are still the ones read (a cheap `UPDATE` by
-  ids); any other post, or one changed since it was read, is read again here, so an edit made meanwhile wins;
+  ids), and the row claiming its first target was worked out at the read (`bulk.Prepared`: its key, its
+  columns), so the store's thread adds only the instant's facts; any other post, or one changed since it was
+  read, is read again here, so an edit made meanwhile wins;
 - `record_many`: write targets' outcomes and, in the same transaction, claim each post's next target or, after
   its last one, advance the post (its next occurrence or its final status);
 - `record_missed`: an occurrence due while the bot was down beyond the grace period, every target at once.
@@ -29,7 +31,7 @@ import sqlite_utils
 
 from handlers.calendar import bulk
 from handlers.calendar import posts as ledger
-from handlers.calendar.bulk import Claim, Finish, Move, Seen
+from handlers.calendar.bulk import Claim, Finish, Move, Prepared, Seen
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.posts import SYSTEM, CalendarPost, Delivery
 from handlers.calendar.recurrence import Recurrence
@@ -65,11 +67,14 @@ class Read:
     post: CalendarPost
     revision: int
     seen: Seen  # what must still hold at the claim for this read to be used
+    first: Prepared | None = None  # the claim of its first target, worked out at the read
 
 
 def _read(post: CalendarPost, revision: int) -> Read:
-    assert post.next_due_at is not None
-    return Read(post, revision, Seen(post.id, post.community, revision, post.next_due_at, post.occurrences_done))
+    due = post.next_due_at
+    assert due is not None
+    first = Prepared.of(post, due, post.targets[0]) if post.targets else None
+    return Read(post, revision, Seen(post.id, post.community, revision, due, post.occurrences_done), first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,50 +113,63 @@ def begin_many(db: sqlite_utils.Database, asks: Sequence[tuple[int, Read | None]
     post `sending` and claim the first target not handled yet. A read still true is used as is; the others are
     read now. An occurrence due while the bot was down beyond the grace period claims nothing."""
     post_ids = [post_id for post_id, _ in asks]
-    ahead: dict[int, CalendarPost] = {}
+    reads: dict[int, Read] = {}  # the reads still worth claiming from (the first, for a post asked twice)
     for post_id, read in asks:
         due = None if read is None else read.post.next_due_at
-        if read is None or due is None or due > now or post_id in ahead:
+        if read is None or due is None or due > now or post_id in reads:
             continue
         if started_at is not None and due < started_at and now - due > grace(read.post.community):
             continue  # missed: decided on a fresh read
-        ahead[post_id] = read.post
-    reads = {post_id: read for post_id, read in asks if read is not None and post_id in ahead}
+        reads[post_id] = read
     started = bulk.start_seen(db, [read.seen for read in reads.values()], SYSTEM, now) if reads else set()
     posts = bulk.get_posts(db, [post_id for post_id in post_ids if post_id not in started])
-    begun: list[Begun] = []
+    found: list[tuple[CalendarPost | None, datetime | None, bool, bool, bool]] = []  # post, due, missed, late, ahead
     moves: list[Move] = []
     wanted: list[tuple[int, CalendarPost, datetime, int, bool]] = []
+    prepared: list[tuple[int, CalendarPost, datetime, Prepared, bool]] = []  # claims worked out at the read
     seen: set[int] = set()
     for post_id in post_ids:
         if post_id in seen:  # asked twice in one batch: only the first may deliver
-            begun.append(Begun(None))
+            found.append((None, None, False, False, False))
             continue
         seen.add(post_id)
         if post_id in started:  # already moved to `sending` by the claim of what was read
-            read_post = ahead[post_id]
-            due = read_post.next_due_at
+            read = reads[post_id]
+            due = read.post.next_due_at
             assert due is not None
             late = now - due > LATE_AFTER
-            wanted.append((len(begun), read_post, due, 0, late))
-            begun.append(Begun(read_post, due, late=late, ahead=True))
+            if read.first is not None:
+                prepared.append((len(found), read.post, due, read.first, late))
+            else:
+                wanted.append((len(found), read.post, due, 0, late))
+            found.append((read.post, due, False, late, True))
             continue
         post = posts.get(post_id)
         if post is None or post.next_due_at is None or post.next_due_at > now or post.status not in DELIVERABLE:
-            begun.append(Begun(post))
+            found.append((post, None, False, False, False))
             continue
         due = post.next_due_at
         if post.status is Status.SCHEDULED:
             moves.append(Move(post.id, post.community, Status.SCHEDULED, Status.SENDING))
         if started_at is not None and due < started_at and now - due > grace(post.community):
-            begun.append(Begun(post, due, missed=True))
+            found.append((post, due, True, False, False))
             continue
         late = now - due > LATE_AFTER
-        wanted.append((len(begun), post, due, 0, late))
-        begun.append(Begun(post, due, late=late))
+        wanted.append((len(found), post, due, 0, late))
+        found.append((post, due, False, late, False))
     bulk.transition_many(db, moves, SYSTEM, now, action="send")
     claimed = _claim_first(db, wanted, now)
-    return [Begun(b.post, b.due, claimed.get(index), b.missed, b.late, now, b.ahead) for index, b in enumerate(begun)]
+    if prepared:
+        rows = bulk.claim_prepared(db, [(first, late) for *_, first, late in prepared], now)
+        taken = []  # first target already in the ledger: the next ones, the ordinary way
+        for (index, post, due, _, late), delivery in zip(prepared, rows, strict=True):
+            if delivery is not None:
+                claimed[index] = delivery
+            else:
+                taken.append((index, post, due, 1, late))
+        claimed.update(_claim_first(db, taken, now))
+    return [Begun(post, due, claimed.get(index), missed, late, now, ahead)
+            for index, (post, due, missed, late, ahead) in enumerate(found)]
 
 
 def record_many(db: sqlite_utils.Database, records: Sequence[Record], now: datetime) -> list[Recorded]:

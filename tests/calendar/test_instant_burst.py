@@ -231,3 +231,26 @@ async def test_an_instant_s_run_takes_no_lock_per_post_and_each_worker_takes_one
     trips = publisher.trips.trips - trips_before  # each takes the store's own queue slot
     assert calls["locks.py:Semaphore.acquire"] == 6 * 8 + trips  # one platform slot per worker, for its posts
     assert 6 <= calls["deadline.py:within"] <= 6 * 8  # at most once per worker (one community), not per post
+
+
+async def test_a_fault_in_the_shared_write_of_plain_outcomes_writes_each_on_its_own(store, clock, tmp_path,
+                                                                                     monkeypatch):
+    ids = due_posts(store.db, 30)
+    platform = ScriptedPlatform()
+    publisher = publisher_for(store, clock, platform, tmp_path)
+    original = occurrence.record_many
+    sizes: list[int] = []
+
+    def shared_write_breaks(db, records, *args, **kwargs):
+        sizes.append(len(records))
+        if len(records) > 1 and any(record.post.id == ids[5] for record in records):
+            raise RuntimeError("a bug met by one post of the shared write")
+        return original(db, records, *args, **kwargs)
+
+    monkeypatch.setattr(occurrence, "record_many", shared_write_breaks)
+    await read_ahead_then_run(publisher, clock, ids)
+    assert sizes[0] == 30  # one write for the thirty outcomes, then each on its own
+    keys = [post.idempotency_key for post in platform.scheduled_posts()]
+    assert len(keys) == 30 and len(set(keys)) == 30  # nothing sent again
+    assert ledger_counts(store.db) == Counter({"published": 30})
+    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
