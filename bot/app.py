@@ -3,7 +3,8 @@
 Start-up order: open the store and apply every migration; install features (handlers, commands, jobs); start
 each platform (Discord, Slack and the console share the one event loop); start the scheduler inside the
 running loop; then run the features' start hooks (rebuild jobs from the store, catch up on missed work).
-Shutdown runs the same way backwards, flushing buffers before the store closes.
+Shutdown runs the same way backwards: the steps handlers left for later (a flag's card, once the flag is
+committed) are carried out first, then buffers are flushed before the store closes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class App:
         directory = CommunityDirectory(settings)
         outbox = Outbox()
         dispatcher = Dispatcher(directory, outbox, catalogue)
+        dispatcher.on_store_failed = self._platform_failed
         commands = CommandRegistry()
         commands.add(help_command(commands))
         self.ignore_bots = IgnoreBots()
@@ -88,6 +90,8 @@ class App:
             services.outbox.attach(platform)
             if hasattr(platform, "on_fatal"):
                 platform.on_fatal = self._platform_failed
+            if hasattr(platform, "settle"):  # the console plays a script line by line (see its `settle`)
+                platform.settle = services.dispatcher.settle
             await platform.start(self.sink)
             self._started.append(platform)
             own_id = getattr(platform, "bot_user_id", None)
@@ -124,6 +128,10 @@ class App:
 
     async def stop(self) -> None:
         services = self.services
+        try:
+            await services.dispatcher.settle()  # pending flag writes and their cards: nothing left behind
+        except Exception:
+            log.exception("carrying out the pending steps failed")
         for hook in reversed(services.stop_hooks):
             try:
                 await hook()

@@ -6,12 +6,15 @@ subscription order. Handlers return steps (`bot.handling`): actions, which the d
 event's platform through the Outbox, `Then` for an action whose result the handler needs, and `STOP` when the
 handlers after it must not see the event. A handler that raises is logged with its name and the event, and the
 others still run; when the event was an interaction, the caller gets an ephemeral "something went wrong"
-instead of silence.
+instead of silence. A `Later` step is carried out in a task of its own once its steps are known; the
+dispatcher keeps those tasks until they end, and `settle` waits for them (a flush, the stop, the console
+between two lines of its script).
 Only `StoreUnavailable` goes through: the database cannot take work, so no other handler can either.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,7 +22,7 @@ from typing import Any, TypeVar
 
 from bot.actions import ActionResult, Answer, Content
 from bot.events import Event, PlatformName
-from bot.handling import STOP, Step, Then
+from bot.handling import STOP, Later, Step, Then
 from bot.i18n import Catalogue
 from bot.outbox import Outbox
 from bot.store.database import StoreUnavailable
@@ -68,6 +71,9 @@ class Dispatcher:
         self.catalogue = catalogue
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
         self._middleware: list[Middleware] = []
+        self._later: set[asyncio.Task[None]] = set()  # `Later` steps under way
+        self._settling: list[asyncio.Future[None]] = []  # callers of `settle`, told when none is under way
+        self.on_store_failed: Callable[[StoreUnavailable], None] | None = None  # set by the app: it stops
 
     def subscribe(self, event_type: type[E], handler: Callable[[E, Community], Awaitable[Sequence[Step]]]) -> None:
         """Run `handler` for events of exactly `event_type` (an edit is not a post; subscribe to both).
@@ -112,6 +118,8 @@ class Dispatcher:
         for step in steps:
             if step is STOP:
                 stop = True
+            elif isinstance(step, Later):
+                self._start_later(handler, event, community, step)
             elif isinstance(step, Then):
                 result = await self.outbox.send(event.platform, step.action)
                 results.append(result)
@@ -125,6 +133,58 @@ class Dispatcher:
             else:
                 results.append(await self.outbox.send(event.platform, step))
         return stop
+
+    def _start_later(self, handler: Handler, event: Event, community: Community, step: Later) -> None:
+        task = asyncio.ensure_future(self._run_later(handler, event, community, step))
+        self._later.add(task)
+        task.add_done_callback(self._later_done)
+
+    def _later_done(self, task: asyncio.Task[None]) -> None:
+        self._later.discard(task)
+        if not self._later and self._settling:
+            settling, self._settling = self._settling, []
+            for waiter in settling:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def _run_later(self, handler: Handler, event: Event, community: Community, step: Later) -> None:
+        """A `Later` step's own way: its steps once known, carried out like the handler's (a STOP among them
+        no longer stops anything: the later handlers have seen the event). A store that cannot take work stops
+        the app, as it does on the event's own way."""
+        try:
+            try:
+                more = await step.steps
+            except StoreUnavailable:
+                raise
+            except Exception:
+                log.exception("handler %s failed later on %s %s", _name(handler), type(event).__name__,
+                              event.event_id)  # fmt: skip
+                more = self._sorry(event, community)
+            await self._carry_out(handler, event, community, more, [])
+        except StoreUnavailable as error:
+            log.error("handler %s, later on %s %s: %s", _name(handler), type(event).__name__, event.event_id, error)
+            if self.on_store_failed is not None:
+                self.on_store_failed(error)
+
+    @property
+    def pending_later(self) -> int:
+        """`Later` steps not carried out yet."""
+        return len(self._later)
+
+    async def settle(self) -> None:
+        """Wait until every `Later` step is carried out, those they start included (the caller's own task, if it
+        is one of them, is not waited for)."""
+        while self._later:
+            current = asyncio.current_task()
+            if current in self._later:  # a later step that waits for the others (never for itself)
+                others = [task for task in self._later if task is not current]
+                if not others:
+                    return
+                await asyncio.wait(others)
+                continue
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._settling.append(waiter)
+            await waiter
 
     def _sorry(self, event: Event, community: Community) -> list[Step]:
         """After a handler failed: an interaction gets a private "something went wrong", anything else nothing."""

@@ -5,6 +5,10 @@
   a timeout went through) says so here instead of sending through the Outbox itself.
 - `STOP`: the handlers after this one do not see the event. Moderation returns it when it deleted the message:
   a deleted scam is not engagement, and it does not end a newcomer's silence.
+- `Later(steps)`: steps that exist only once some slower work is done (a flag's card, once the flag is
+  committed to the store). The dispatcher does not hold the event's way for them: the event's later handlers
+  run at once, and the steps are carried out on the event's platform when `steps` gives them. The app waits
+  for every pending `Later` before a flush and at its stop, so none is lost.
 
 Handlers never send: they return steps, and the dispatcher runs them on the event's platform, in order.
 """
@@ -33,4 +37,9 @@ class Then:
     after: Callable[[ActionResult], Awaitable[Sequence[Step]]]
 
 
-Step = Action | Then | Stop
+@dataclass(frozen=True, slots=True)
+class Later:
+    steps: Awaitable[Sequence[Step]]
+
+
+Step = Action | Then | Stop | Later

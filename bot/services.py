@@ -53,7 +53,9 @@ class Services:
         self.flush_hooks.append(hook)
 
     async def flush_pending(self) -> None:
-        """Write every buffered row now, so that what follows sees (or erases) all of it."""
+        """Write every buffered row now, so that what follows sees (or erases) all of it: the steps left for later
+        first (a flag waiting for its write), then each feature's buffers."""
+        await self.dispatcher.settle()
         for hook in self.flush_hooks:
             await hook()
 

@@ -6,6 +6,8 @@ joins the flags already waiting for the store; the first of them asks for a trip
 store's thread starts it, every flag waiting by then: all of them, and the card references learnt since the last
 trip, land in one transaction. Each caller still gets its own stored rows back only once that transaction is
 committed, so a card is never posted for a flag that is not in the store. A flag alone is one trip, as before.
+The callers are the queue's later steps (`Queue.raise_later`), not the messages' own way: a flagged message
+does not wait for any of this.
 
 If the transaction fails, every flag of the batch gets the error (none of them was written: the store rolled the
 transaction back) and the card references go back to wait for the next trip.

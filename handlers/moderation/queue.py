@@ -4,7 +4,9 @@ A flag is written to the store before its card is posted, so a crash between the
 card's message id is kept, once the platform gives it, so a decision can edit it. A flag costs one store trip:
 the flag, its automatic action and the card references learnt since the previous trip are written together,
 and the trip gives back the rows the card is drawn from; flags raised together share one trip and one commit
-(`flag_writes`). Card references wait in memory until then (or until a
+(`flag_writes`). The rules' flags are not waited for on the message's way (`raise_later`): the message goes on
+to the next handlers, and the flag's automatic action, card and alert come as a `Later` step once the flag is
+committed. Card references wait in memory until then (or until a
 button, a flush or the stop writes them); a crash in between loses only the reference, and a later decision
 then posts a fresh card instead of editing the old one. Buttons carry
 `mod:<verb>:<flag id>`; only CMs and admins may use them, and a decision is claimed in the store before it is
@@ -36,7 +38,7 @@ from bot.actions import (
 )
 from bot.clock import Clock
 from bot.events import ButtonClicked, PlatformName
-from bot.handling import Step, Then
+from bot.handling import Later, Step, Then
 from bot.i18n import Catalogue
 from bot.platform import Capability
 from bot.roles import Role, may, roles_of
@@ -71,6 +73,12 @@ class Queue:
     def queue_channel(self, community: Community, platform: PlatformName) -> str | None:
         space = community.space(platform.value)
         return space.channels.moderation if space is not None else None
+
+    def raise_later(self, draft: FlagDraft, community: Community, names: dict[str, str]) -> Later:
+        """The flag without the wait: a `Later` step that writes it (with the flags raised beside it), then
+        gives the rest (the automatic action, the card, an alert) once the flag is committed. The message's
+        own way goes on at once."""
+        return Later(self.raise_flag(draft, community, names))
 
     async def raise_flag(self, draft: FlagDraft, community: Community, names: dict[str, str],
                          card_shown: CardShown | None = None) -> list[Step]:

@@ -1,8 +1,10 @@
 """Watching the community: every posted and edited message through the engine, joins for newcomers and raids.
 
 Engines are built once per community, on first use, from its settings; the hot path builds `MessageFacts`,
-runs the rules and touches the store only when something hit. A message the rules delete is not seen by the
-handlers after this one (`STOP`): a deleted scam is not engagement, and does not end a newcomer's silence.
+runs the rules and touches the store only when something hit, and then does not wait for it: the flag's write
+is asked for, and its card comes later, once the flag is committed (`Queue.raise_later`). A message the rules
+delete is not seen by the handlers after this one (`STOP`): a deleted scam is not engagement, and does not end
+a newcomer's silence.
 """
 
 from __future__ import annotations
@@ -96,10 +98,10 @@ class Watcher:
         if not verdict:
             return []
         draft = draft_for(event, community, verdict)
-        steps = await self.queue.raise_flag(draft, community, {event.member.id: event.member.display_name})
+        later = self.queue.raise_later(draft, community, {event.member.id: event.member.display_name})
         if draft.auto_action in ("delete", "delete_and_timeout"):
-            steps.append(STOP)
-        return steps
+            return (later, STOP)  # deleted once the flag is written; the later handlers do not see it
+        return (later,)
 
     async def on_join(self, event: MemberJoined, community: Community) -> Sequence[Step]:
         if not community.moderation.enabled:

@@ -71,7 +71,13 @@ class Bot:
             channel=ChannelRef(channel, channel), member=member, message_id=message_id or f"m{self.next_id()}",
             text=text, **extra,
         )  # fmt: skip
-        return await self.app.services.dispatcher.dispatch(event)
+        return await self.dispatch(event)
+
+    async def dispatch(self, event):
+        """Dispatch `event`, then wait for what it left for later (a flag's card, once the flag is written)."""
+        results = await self.app.services.dispatcher.dispatch(event)
+        await self.app.services.dispatcher.settle()
+        return results
 
     async def edit(self, message_id: str, text: str, member: Member = ALICE, channel: str = "general"):
         return await self.post(text, member, channel, kind=MessageEdited, message_id=message_id)
@@ -83,7 +89,7 @@ class Bot:
             channel=ChannelRef("modq", "modq"), member=member, custom_id=custom_id, message_id=message_id,
             interaction=InteractionRef(PlatformName.CONSOLE, f"i{self.next_id()}"),
         )  # fmt: skip
-        return await self.app.services.dispatcher.dispatch(event)
+        return await self.dispatch(event)
 
     def flags(self) -> list[dict]:
         return list(self.store.db["moderation_flags"].rows_where(order_by="id"))

@@ -1,12 +1,15 @@
-"""Flags raised together share one store trip and one commit, and none is announced before it is committed.
+"""Flags raised together share one store trip and one commit, none is announced before it is committed, and a
+flagged message does not wait for its flag's write.
 
 Work is counted (trips, commits), never timed. The cards' check reads the database file through a connection of
-its own, which sees only committed transactions: what a restart would find."""
+its own, which sees only committed transactions: what a restart would find. The message's way is shown not to
+wait by holding the store's thread: the message is handled while no write can happen."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +20,8 @@ from bot.store import Store
 from bot.wiring import migrate
 from handlers.moderation.flag_writes import FlagWrites
 from handlers.moderation.flags import FlagDraft, RuleHit
-from tests.moderation.conftest import T0
+from tests.moderation.conftest import T0, Bot
+from tests.patience import PATIENCE
 
 FLAGS = 20
 
@@ -111,10 +115,8 @@ async def test_a_burst_of_flags_is_committed_before_any_of_its_cards_is_posted(m
 
     bot.platform.execute = checking  # type: ignore[method-assign]
     statements = commits_of(bot.store)
-    events = [MessagePosted(platform=PlatformName.CONSOLE, space_id="console", event_id=f"raid{i}", at=T0,
-                            channel=ChannelRef("general", "general"), member=Member(f"raider{i}", f"Raider {i}"),
-                            message_id=f"raid-m{i}", text="fuck you") for i in range(FLAGS)]
-    await asyncio.gather(*(bot.app.services.dispatcher.dispatch(event) for event in events))
+    await asyncio.gather(*(bot.app.services.dispatcher.dispatch(event) for event in raid()))
+    await bot.app.services.dispatcher.settle()
     bot.store.db.conn.set_trace_callback(None)
     reader.close()
     assert len(bot.flags()) == FLAGS
@@ -122,6 +124,95 @@ async def test_a_burst_of_flags_is_committed_before_any_of_its_cards_is_posted(m
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO MODERATION_FLAGS ")]
     assert len(inserts) == FLAGS
     assert _queue(bot).writes.trips < FLAGS  # flags that arrived together shared their trips
+
+
+def raid(count: int = FLAGS, text: str = "fuck you") -> list[MessagePosted]:
+    return [MessagePosted(platform=PlatformName.CONSOLE, space_id="console", event_id=f"raid{i}", at=T0,
+                          channel=ChannelRef("general", "general"), member=Member(f"raider{i}", f"Raider {i}"),
+                          message_id=f"raid-m{i}", text=text) for i in range(count)]
+
+
+class HeldStore:
+    """Holds the store's thread in a piece of work of its own until `release`: nothing can be written meanwhile."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.inside, self.gate = threading.Event(), threading.Event()
+        self.trip = asyncio.ensure_future(bot.store.run(lambda db: (self.inside.set(), self.gate.wait(PATIENCE))))
+
+    async def hold(self) -> None:
+        assert await asyncio.to_thread(self.inside.wait, PATIENCE), "the store's thread never took the work"
+
+    async def release(self) -> None:
+        self.gate.set()
+        await self.trip
+
+
+async def test_a_flagged_message_is_handled_while_the_store_cannot_write(make_bot, tmp_path):
+    """The message's way never waits for the flag's write: with the store's thread held, the offensive message is
+    handled to its end (the handlers after moderation see it) and nothing is posted; once the store is free,
+    the flag is committed, then its card is posted."""
+    bot = await make_bot(moderation='actions = { low = "delete", medium = "delete", high = "delete" }')
+    seen_after: list[str] = []
+
+    async def after_moderation(event, community):
+        seen_after.append(event.message_id)
+        return []
+
+    bot.app.services.dispatcher.subscribe(MessagePosted, after_moderation)
+    reader = sqlite3.connect(tmp_path / "bot0" / "cmbot.db")
+    held = HeldStore(bot)
+    await held.hold()
+    [insult, hello] = raid(2)
+    hello = MessagePosted(platform=PlatformName.CONSOLE, space_id="console", event_id="calm", at=T0,
+                          channel=ChannelRef("general", "general"), member=Member("calm", "Calm"),
+                          message_id="calm-m", text="hello there")
+    await asyncio.wait_for(bot.app.services.dispatcher.dispatch(insult), PATIENCE)  # a bound, not a measure
+    await asyncio.wait_for(bot.app.services.dispatcher.dispatch(hello), PATIENCE)
+    assert bot.platform.actions == [] and bot.app.services.dispatcher.pending_later == 1
+    assert seen_after == ["calm-m"]  # the insult, to be deleted, stops before the later handlers
+    assert reader.execute("SELECT count(*) FROM moderation_flags").fetchone() == (0,)
+    await held.release()
+    await bot.app.services.dispatcher.settle()
+    assert reader.execute("SELECT message_id, auto_action FROM moderation_flags").fetchall() == [
+        ("raid-m0", "delete")]
+    reader.close()
+    kinds = [type(action).__name__ for action in bot.platform.actions]
+    assert kinds == ["DeleteMessage", "Post"], kinds  # the automatic action, then the card, both after the commit
+
+
+async def test_the_stop_writes_every_pending_flag_and_posts_its_card(tmp_path):
+    """Flags still waiting for their write when the bot stops are written, and their cards posted, before the
+    store closes: a restart finds every flag with its card's reference."""
+    bot = await Bot(tmp_path).start()
+    held = HeldStore(bot)
+    await held.hold()
+    for event in raid():
+        await bot.app.services.dispatcher.dispatch(event)
+    assert bot.app.services.dispatcher.pending_later == FLAGS and bot.platform.actions == []
+    stopping = asyncio.ensure_future(bot.stop())
+    await held.release()
+    await stopping
+    cards = [action for action in bot.platform.of_type(Post) if action.content.title is not None]
+    assert len(cards) == FLAGS  # (and a spike alert beside them)
+    from bot.store import Store
+
+    store = Store.open(tmp_path / "cmbot.db")
+    rows = store.db.execute("SELECT message_id, card_message_id FROM moderation_flags ORDER BY id").fetchall()
+    store.close()
+    assert sorted(message for message, _ in rows) == sorted(f"raid-m{i}" for i in range(FLAGS))
+    assert all(card is not None for _, card in rows), rows
+
+
+async def test_flags_that_waited_for_the_store_are_one_trip(make_bot):
+    """Twenty flags raised while the store was busy are written together when it is free: one trip."""
+    bot = await make_bot()
+    held = HeldStore(bot)
+    await held.hold()
+    for event in raid():
+        await bot.app.services.dispatcher.dispatch(event)
+    await held.release()
+    await bot.app.services.dispatcher.settle()
+    assert _queue(bot).writes.trips == 1 and len(bot.flags()) == FLAGS
 
 
 def _queue(bot):

@@ -81,6 +81,9 @@ class ConsolePlatform:
         self.timezone_name = timezone_name
         self.done = asyncio.Event()
         self.on_fatal: Callable[[StoreUnavailable], None] | None = None  # set by the app: stop it with a status
+        # Set by the app: waits for the steps a line left for later (a flag's card once the flag is written), so
+        # the next line sees the world this one made, and the transcript reads in the order things happened.
+        self.settle: Callable[[], Awaitable[None]] | None = None
         self.community = SimulatedCommunity(clock)
         self.words = Words(locale)  # the console's own lines, in the community's language
         self.screen = Screen(self.stdout, self.community.name_of, timezone_name, self.words)
@@ -188,6 +191,8 @@ class ConsolePlatform:
                 self.screen.print(self.words("help"))
                 return True
             await self._play(line)
+            if self.settle is not None:
+                await self.settle()
             await self.save()  # a line that emitted nothing may still have changed the world (roles, the clock)
         except ScriptError as error:
             self.screen.print(self.words("refused", error=error.say(self.words).rstrip(".")))
