@@ -35,17 +35,28 @@ _EMOJI = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff]")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _ASCII_UPPER = _ASCII_LETTERS[:26]
 _ASCII_DIGITS = b"0123456789"
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+
+
+def _ascii_counts(raw: bytes) -> tuple[int, int, int]:
+    """(letters, capitals, digits) of ASCII bytes, each one `bytes.translate` that deletes a class of bytes."""
+    size = len(raw)
+    return (size - len(raw.translate(None, _ASCII_LETTERS)), size - len(raw.translate(None, _ASCII_UPPER)),
+            size - len(raw.translate(None, _ASCII_DIGITS)))  # fmt: skip
 
 
 def _counts(text: str) -> tuple[int, int, int, int]:
-    """(letters, capitals, digits, emoji) of `text`."""
+    """(letters, capitals, digits, emoji) of `text`: the counts of `_LETTER`, `_UPPER`, `_DIGIT` and `_EMOJI`.
+
+    Text that is not ASCII is mostly ASCII still (an accent, an emoji): its ASCII characters are counted as
+    bytes, and the regular expressions only scan the few others (each pattern's ASCII matches are exactly the
+    byte classes), instead of building a list of every letter of the message."""
     if text.isascii():
-        raw = text.encode("ascii")
-        size = len(raw)
-        return (size - len(raw.translate(None, _ASCII_LETTERS)), size - len(raw.translate(None, _ASCII_UPPER)),
-                size - len(raw.translate(None, _ASCII_DIGITS)), 0)  # fmt: skip
-    return (len(_LETTER.findall(text)), len(_UPPER.findall(text)), len(_DIGIT.findall(text)),
-            len(_EMOJI.findall(text)))  # fmt: skip
+        return (*_ascii_counts(text.encode("ascii")), 0)
+    letters, capitals, digits = _ascii_counts(text.encode("ascii", "ignore"))
+    others = _ASCII_RUNS.sub("", text)
+    return (letters + len(_LETTER.findall(others)), capitals + len(_UPPER.findall(others)),
+            digits + len(_DIGIT.findall(others)), len(_EMOJI.findall(others)))  # fmt: skip
 
 
 def has_bare_link(text: str) -> bool:
