@@ -106,8 +106,10 @@ class WeeklyReport:
         return self.scopes[0]
 
 
-def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
-    """Every figure and list of one scope: the one place where the report's figures are put together."""
+def _numbers(db: sqlite_utils.Database, scope: Scope,
+             answered: week_responses.AnsweredSinceMemo) -> tuple[dict[str, Number], dict[str, list[Ranked]]]:
+    """Every figure and list of one scope: the one place where the report's figures are put together
+    (`answered`: what the report's scopes share of the log since the last roll-up)."""
     who = identify(db, scope)
     members = week_counts.week_counts(db, scope, who)
     hidden = identities_of(opted_out_accounts(db, scope.community.id), who)
@@ -116,7 +118,7 @@ def _numbers(db: sqlite_utils.Database, scope: Scope) -> tuple[dict[str, Number]
     numbers |= growth(members)
     numbers |= activity(db, scope, members)
     numbers |= newcomers(members)
-    responses = week_responses.read(db, scope)
+    responses = week_responses.read(db, scope, answered)
     numbers |= week_responses.response_figures(db, scope, responses)
     numbers |= feedback(db, scope)
     numbers |= moderation(db, scope)
@@ -212,10 +214,11 @@ def build_report(db: sqlite_utils.Database, community: Community, week: IsoWeek,
                  late: bool = False, progress: Progress | None = None) -> WeeklyReport:
     prepare_rollups(db, community, week, now, progress)
     scopes = []
+    answered = week_responses.AnsweredSinceMemo()
     for platform in report_platforms(community):
-        numbers, lists = _numbers(db, Scope(community, week, platform, now))
+        numbers, lists = _numbers(db, Scope(community, week, platform, now), answered)
         _remember(db, community, week, platform, numbers, now)
-        previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now))
+        previous, _ = _numbers(db, Scope(community, week.shift(-1), platform, now), answered)
         scopes.append(ScopeFigures(platform, numbers, previous, lists))
     overall = scopes[0].numbers
     traffic = traffic_figures(db, community, week)

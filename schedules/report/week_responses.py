@@ -93,10 +93,10 @@ def _first_replies(db: sqlite_utils.Database, community: str, start: int, end: i
     return first
 
 
-def answered_since(db: sqlite_utils.Database, community: str, week: IsoWeek, since: int, until: int,
-                   where: str = "", params: Iterable[str] = ()) -> dict[Key, Since]:
+def answered_since(db: sqlite_utils.Database, community: str, week: IsoWeek, since: int,
+                   until: int) -> dict[Key, Since]:
     """The questions of `week` open at the roll-up that a help reply in [since, until) answers: one join from
-    those replies (help index, by time) to the open questions (by key). `where` narrows on `r.platform`."""
+    those replies (help index, by time) to the open questions (by key), on every platform."""
     first: dict[Key, First] = {}
     asked: dict[Key, dict[int, int]] = {}
     for row, platform, channel, message, asked_at, at, row_id, who in db.execute(
@@ -104,8 +104,8 @@ def answered_since(db: sqlite_utils.Database, community: str, week: IsoWeek, sin
             f" FROM {EVENTS} r CROSS JOIN {WEEK_UNANSWERED} u ON u.community = r.community AND u.week = ?"
             " AND u.platform = r.platform AND u.channel_id = r.channel_id AND u.message_id IS r.target_id"
             " WHERE r.community = ? AND r.kind = 'reply' AND r.at >= ? AND r.at < ? AND r.help = 1"
-            f"{where} AND r.member_id != u.member_id AND r.at >= u.asker_at",
-            [str(week), community, since, until, *params]):
+            " AND r.member_id != u.member_id AND r.at >= u.asker_at",
+            [str(week), community, since, until]):
         key = (platform, channel, message)
         candidate = (at, row_id, who)
         if key not in first or candidate < first[key]:
@@ -214,9 +214,28 @@ def _advance(db: sqlite_utils.Database, community: str, week: IsoWeek, span: tup
         _mark_final(db, community, _period(week), (start, covered), now)
 
 
-def read(db: sqlite_utils.Database, scope: Scope) -> WeekResponses | None:
+class AnsweredSinceMemo:
+    """The answers written since each week's roll-up, read from the log once per report: the scope of all
+    platforms reads them, and each platform's scope takes its share (an answer's key names its platform, as
+    the join requires) instead of reading the same replies again. The log is the one part of the report that
+    grows with the community's rate, so it is read as few times as possible."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, str, int, int], dict[Key, Since]] = {}
+
+    def get(self, db: sqlite_utils.Database, community: str, week: IsoWeek, since: int, until: int,
+            platform: str | None) -> dict[Key, Since]:
+        key = (community, str(week), since, until)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = answered_since(db, community, week, since, until)
+        return found if platform is None else {k: v for k, v in found.items() if k[0] == platform}
+
+
+def read(db: sqlite_utils.Database, scope: Scope, memo: AnsweredSinceMemo | None = None) -> WeekResponses | None:
     """The scope's week as a report built at `scope.now` sees it, from the roll-up; None when the week is not
-    final or the roll-up was made after the report's time (then the log is read)."""
+    final or the roll-up was made after the report's time (then the log is read). `memo` shares the answers
+    written since the roll-up between the scopes of one report."""
     community, week = scope.community.id, scope.week
     now = int(scope.now.timestamp())
     covered = _covered(db, community, week)
@@ -237,8 +256,9 @@ def read(db: sqlite_utils.Database, scope: Scope) -> WeekResponses | None:
             fresh += db.execute(
                 f"SELECT count(*) FROM {WEEK_UNANSWERED} WHERE community = ? AND week = ? AND platform = ?"
                 " AND asked_at > ?", [community, str(week), platform, now - DAY]).fetchone()[0]
-    narrow, values = scope.platform_filter("r.platform")
-    since = answered_since(db, community, week, covered, now + 1, narrow, values) if covered <= now else {}
+    since: dict[Key, Since] = {}
+    if covered <= now:
+        since = (memo or AnsweredSinceMemo()).get(db, community, week, covered, now + 1, scope.platform)
     return WeekResponses(times, delays, unanswered, responses, fresh, since)
 
 

@@ -18,7 +18,7 @@ from bot.store import Store
 from bot.store.migrations import apply_all
 from handlers.ambassadors import records
 from handlers.engagement.log import PublishedPosts, write_rows
-from handlers.engagement.migrations import WEEK_COUNTS
+from handlers.engagement.migrations import WEEK_COUNTS, WEEK_UNANSWERED
 from handlers.engagement.migrations import migrations as engagement_migrations
 from handlers.privacy.accounts import Account, link
 from handlers.privacy.forget import forget
@@ -97,6 +97,7 @@ def _store() -> Store:
 
 
 def _assert_rolled_equals_live(db, community, now=NOW) -> None:
+    shared = week_responses.AnsweredSinceMemo()  # as one report's scopes share it
     for week in (WEEK, WEEK.shift(-1)):
         for platform in (None, "discord", "slack"):
             scope = Scope(community, week, platform, now)
@@ -110,6 +111,8 @@ def _assert_rolled_equals_live(db, community, now=NOW) -> None:
             assert thanked == ambassadors(db, scope, who, hidden), where
             assert week_slipping.slipping(db, scope, who, hidden) == slipping_away(db, scope, who, hidden), where
             assert week_responses.response_figures(db, scope) == first_response(db, scope), where
+            rolled = week_responses.read(db, scope, shared)
+            assert week_responses.response_figures(db, scope, rolled) == first_response(db, scope), where
             assert week_ambassadors.appointed(db, scope, who) == appointed(db, scope, who), where
 
 
@@ -251,4 +254,32 @@ def test_help_questions_rolled_up_by_the_previous_version_are_made_again(tmp_pat
     assert not _final_periods(store.db, community.id, [f"q:{WEEK}"])
     build_report(store.db, community, WEEK, NOW)
     _assert_rolled_equals_live(store.db, community)
+    store.close()
+
+
+def test_a_report_reads_the_answers_since_the_rollup_once_per_week_whatever_the_platforms():
+    """The help replies written since the nightly roll-up are the one part of the report that grows with the
+    community's rate: a report of two platforms (three scopes) reads them once for this week and once for the
+    week before, not once per scope."""
+    community = acme_settings().communities[0]
+    store = _store()
+    db = store.db
+    asked = WEEK.epoch_bounds(PARIS)[1] - 2 * 3600
+    write_rows(db, [row("discord", "d0", "message", asked, "help-d", "q1"),
+                    row("slack", "s0", "message", asked + 60, "help-s", "q2")], PublishedPosts())
+    roll_up_recent(db, community, NOW - timedelta(hours=5))
+    # answered on Monday morning, after the night's roll-up (Sunday 22:00 + 9 and + 10 hours)
+    write_rows(db, [row("discord", "d1", "reply", asked + 9 * 3600, "help-d", "r1", "q1"),
+                    row("slack", "s1", "reply", asked + 10 * 3600, "help-s", "r2", "q2")], PublishedPosts())
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    report = build_report(db, community, WEEK, NOW)
+    db.conn.set_trace_callback(None)
+    assert [scope.platform for scope in report.scopes] == [None, "discord", "slack"]
+    joins = [sql for sql in statements if f"CROSS JOIN {WEEK_UNANSWERED}" in sql]
+    assert len(joins) == 2  # this week and the week before
+    assert report.overall.numbers["help_questions"] == 2
+    delays = [9 * 3600, 10 * 3600 - 60]  # q2 was asked a minute after q1
+    assert report.overall.numbers["first_response_median_s"] == sum(delays) / 2
+    assert [s.numbers["first_response_median_s"] for s in report.scopes[1:]] == delays
     store.close()
