@@ -43,7 +43,9 @@ from tests.reliability.conftest import ROOT
 
 POINTS = ("ahead", "due", "claimed", "sent", "wire")
 KILLS = int(os.environ.get("CMBOT_SOAK_KILLS", str(len(POINTS))))
-AHEAD_IN = timedelta(seconds=15)  # posts due this far ahead are read ahead once the bot is up, even a slow start
+# Posts due this far ahead are read ahead once the bot is up; a start slower than that (a loaded machine) misses
+# the point, and the next try gives twice as long (see `soak`).
+AHEAD_IN = timedelta(seconds=15)
 NEWS_DISCORD, NEWS_SLACK, STRATEGY_DISCORD, STRATEGY_SLACK = "7", "CNEWS", "8", "CSTRATEGY"
 COMMUNITY = """
 [bot]
@@ -141,9 +143,15 @@ async def start(platform: Platform, config: Path, pause: str | None) -> asyncio.
         stderr=asyncio.subprocess.PIPE)
 
 
-async def kill_at(process: asyncio.subprocess.Process, platform: Platform, point: str) -> None:
-    """SIGKILL the bot at `point`: a pause line on its stderr, or (`wire`) the fake receiving one more post."""
+async def kill_at(process: asyncio.subprocess.Process, platform: Platform, point: str,
+                  due: datetime | None = None) -> bool:
+    """SIGKILL the bot at `point`: a pause line on its stderr, or (`wire`) the fake receiving one more post.
+
+    `due` is when the posts of the `ahead` point fall due: a bot that says it started and is still short of
+    that pause once they are due started too late to read them ahead (its start took longer than their margin).
+    It is killed then all the same, which is one more kill, and False says the point was missed."""
     assert process.stderr is not None
+    reached = True
     async with asyncio.timeout(PATIENCE):
         if point == "wire":
             before = platform.requests()
@@ -151,18 +159,29 @@ async def kill_at(process: asyncio.subprocess.Process, platform: Platform, point
                 await asyncio.sleep(0.01)  # the fake runs in this loop: a bounded poll of what it received
         else:
             said: list[str] = []
+            started = False
             try:
-                while line := await process.stderr.readline():
+                while True:
+                    wait = None
+                    if started and due is not None:
+                        wait = max((due - datetime.now(UTC)).total_seconds(), 0.0) + 1.0
+                    try:
+                        line = await asyncio.wait_for(process.stderr.readline(), wait)
+                    except TimeoutError:
+                        reached = False  # due, never read ahead: the start was too slow for this margin
+                        break
+                    if not line:
+                        pytest.fail(f"the bot ended before pausing at {point}: " + "".join(said[-30:]))
                     said.append(line.decode(errors="replace"))
                     if f"calendar: paused at {point}" in said[-1]:
                         break
-                else:
-                    pytest.fail(f"the bot ended before pausing at {point}: " + "".join(said[-30:]))
+                    started = started or "cmbot started" in said[-1]
             except asyncio.CancelledError:  # the patience ran out: say what the bot was doing
                 print(f"the bot never paused at {point}; its last lines:", *said[-30:], sep="\n")
                 raise
         process.send_signal(signal.SIGKILL)
         await process.wait()
+    return reached
 
 
 async def soak(tmp_path: Path, platform: Platform) -> tuple[list[str], Counter[str]]:
@@ -173,17 +192,25 @@ async def soak(tmp_path: Path, platform: Platform) -> tuple[list[str], Counter[s
     draw = random.Random(f"soak-{platform.name}")
     points = [point for _ in range(-(-KILLS // len(POINTS))) for point in draw.sample(POINTS, len(POINTS))]
     for point in points[:KILLS]:
-        if point == "ahead":  # two posts due together, far enough ahead to be read ahead (2 s before them)
-            bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2, later=AHEAD_IN)
-        else:  # fresh posts due at once, so every run has one to claim, whatever the last kill left settled
-            bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2)
-        process = await start(platform, config, None if point == "wire" else point)
-        try:
-            await kill_at(process, platform, point)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+        margin = AHEAD_IN
+        while True:
+            due = None
+            if point == "ahead":  # two posts due together, far enough ahead to be read ahead (2 s before them)
+                due = datetime.now(UTC) + margin
+                bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2, later=margin)
+            else:  # fresh posts due at once, so every run has one to claim, whatever the last kill left settled
+                bodies += add_posts(db, platform.name, platform.channel, len(bodies), 2)
+            process = await start(platform, config, None if point == "wire" else point)
+            try:
+                reached = await kill_at(process, platform, point, due)
+            finally:
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+            if reached:
+                break
+            margin *= 2  # the start was slower than the margin: the next posts are due twice as far ahead
+            assert margin.total_seconds() <= PATIENCE, "the bot never started within the patience"
     final = await start(platform, config, None)
     try:
         async with asyncio.timeout(PATIENCE):
