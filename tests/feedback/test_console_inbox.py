@@ -4,6 +4,9 @@ acknowledge, answer (by DM, or in the channel when DMs are closed) and close it;
 from __future__ import annotations
 
 from bot.store import database
+from config.loader import parse_settings
+from tests.conftest import DEMO_TOML
+from tests.feedback.conftest import Session
 
 
 async def test_a_feedback_goes_from_modal_to_card_to_answer(session):
@@ -79,10 +82,14 @@ async def test_opted_out_members_are_not_taken_from_channels_but_may_still_write
     assert session.rows("SELECT source FROM feedback_items") == [("command",)]
 
 
-async def test_a_message_in_the_feedback_channel_costs_one_store_trip(session, monkeypatch):
+async def test_a_message_in_the_feedback_channel_costs_one_store_trip(tmp_path, monkeypatch):
     """One trip stores the feedback and reads it back for its card; where the card went rides on the next trip
     (`Store.later`). Counted, not timed: the inbox is on the path of every message of a feedback channel."""
-    monkeypatch.setattr(database, "LATER_SECONDS", 3600.0)  # the reference's own trip never comes, however slow
+    # neither the reference's own trip nor the engagement log's timed flush comes within the test, however slow
+    monkeypatch.setattr(database, "LATER_SECONDS", 3600.0)
+    settings = parse_settings(DEMO_TOML + "\n[communities.engagement]\nflush_seconds = 60\n", "test.toml")
+    session = Session(settings, tmp_path / "c.db")
+    await session.app.start()
     await session.play("join alice")
     store, trips = session.store, []
     original = store.run
@@ -104,3 +111,4 @@ async def test_a_message_in_the_feedback_channel_costs_one_store_trip(session, m
     await store.run(lambda db: None)
     assert store.waiting_later == 0
     assert session.rows("SELECT card_message_id FROM feedback_items")[0][0]
+    await session.app.stop()

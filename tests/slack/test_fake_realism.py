@@ -103,8 +103,8 @@ async def test_an_envelope_a_dying_socket_left_unacknowledged_comes_again_on_the
     async with aiohttp.ClientSession() as session:
         first = await session.ws_connect(url)
         assert (await first.receive_json())["type"] == "hello"
-        sending = asyncio.create_task(fake.send_event({"type": "message", "user": "UADA", "text": "hi",
-                                                       "channel": "C1", "ts": "1700000001.000100"}))
+        sending = asyncio.create_task(fake.send_socket("events_api", fake.event_body({
+            "type": "message", "user": "UADA", "text": "hi", "channel": "C1", "ts": "1700000001.000100"})))
         lost = await first.receive_json()
         await first.close()  # gone before its acknowledgement
         second = await session.ws_connect(url)
@@ -115,3 +115,4 @@ async def test_an_envelope_a_dying_socket_left_unacknowledged_comes_again_on_the
         await second.send_json({"envelope_id": again["envelope_id"]})
         assert (await sending) == {"envelope_id": again["envelope_id"]}
         await second.close()
+

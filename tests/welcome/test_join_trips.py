@@ -4,6 +4,8 @@ own ledger, with the seen mark's "handled" riding on the next trip; nothing of i
 from __future__ import annotations
 
 from bot.store import Store, database
+from config.loader import parse_settings
+from tests.conftest import DEMO_TOML
 from tests.feedback.conftest import Session
 
 
@@ -24,10 +26,12 @@ def marks(store: Store) -> dict[str, int]:
         "SELECT event_id, handled FROM seen_events WHERE event_id LIKE 'join:%'")}
 
 
-async def test_a_join_costs_two_store_trips_and_its_handled_mark_rides_on_the_next(settings, tmp_path, monkeypatch):
-    # the queued mark's own trip (due a second later) never comes within the test, however slow the machine: what
-    # is counted is the join's trips and the next join carrying the mark
+async def test_a_join_costs_two_store_trips_and_its_handled_mark_rides_on_the_next(tmp_path, monkeypatch):
+    # Neither the queued mark's own trip (due a second later) nor the engagement log's timed flush (every second
+    # by default, here the longest allowed) comes within the test, however slow the machine: what is counted is
+    # the join's trips and the next join carrying the mark.
     monkeypatch.setattr(database, "LATER_SECONDS", 3600.0)
+    settings = parse_settings(DEMO_TOML + "\n[communities.engagement]\nflush_seconds = 60\n", "test.toml")
     session = Session(settings, tmp_path / "joins.db")
     await session.app.start()
     session.settle = False
