@@ -41,6 +41,14 @@ async def read_ahead_then_run(publisher, clock, ids):
     await publisher.run_posts(ids)
 
 
+def assert_each_sent_and_published_once(store, ids, sent, deliveries: int) -> None:
+    """Every delivery of `ids` reached the platform once (`sent`: what the platforms received) and is published."""
+    keys = [post.idempotency_key for post in sent]
+    assert len(keys) == deliveries and len(set(keys)) == deliveries
+    assert ledger_counts(store.db) == Counter({"published": deliveries})
+    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+
+
 async def test_a_clean_stop_between_two_chunks_claims_no_more_and_the_next_start_sends_the_rest_once(store, clock,
                                                                                                      tmp_path):
     ids = due_posts(store.db, 100)
@@ -62,10 +70,7 @@ async def test_a_clean_stop_between_two_chunks_claims_no_more_and_the_next_start
     restarted = publisher_for(store, clock, second, tmp_path)
     await restarted.reconcile()
     await restarted.sweep()
-    keys = [post.idempotency_key for post in first.scheduled_posts() + second.scheduled_posts()]
-    assert len(keys) == 100 and len(set(keys)) == 100
-    assert ledger_counts(store.db) == Counter({"published": 100})
-    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+    assert_each_sent_and_published_once(store, ids, first.scheduled_posts() + second.scheduled_posts(), 100)
 
 
 async def test_a_fault_in_one_chunk_s_claim_takes_its_posts_up_one_by_one_and_the_others_as_chunks(
@@ -158,10 +163,7 @@ async def test_posts_of_an_instant_with_two_targets_go_out_on_both_once(store, c
     platform = ScriptedPlatform()
     publisher = publisher_for(store, clock, platform, tmp_path)
     await read_ahead_then_run(publisher, clock, ids)
-    keys = [post.idempotency_key for post in platform.scheduled_posts()]
-    assert len(keys) == 80 and len(set(keys)) == 80
-    assert ledger_counts(store.db) == Counter({"published": 80})
-    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+    assert_each_sent_and_published_once(store, ids, platform.scheduled_posts(), 80)
 
 
 async def test_a_plain_post_whose_call_fails_for_now_is_retried_within_its_deadline_and_published_once(
@@ -198,10 +200,7 @@ async def test_the_sweep_waits_for_an_instant_s_run_and_finds_its_posts_done(sto
     run = asyncio.create_task(publisher.run_posts(ids))
     await asyncio.sleep(0)  # the run holds its posts
     await asyncio.gather(run, publisher.sweep())  # the sweep, woken at the same instant, takes the same posts up
-    keys = [post.idempotency_key for post in platform.scheduled_posts()]
-    assert len(keys) == 50 and len(set(keys)) == 50
-    assert ledger_counts(store.db) == Counter({"published": 50})
-    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+    assert_each_sent_and_published_once(store, ids, platform.scheduled_posts(), 50)
 
 
 async def test_an_instant_s_run_takes_no_lock_per_post_and_each_worker_takes_one_slot(store, clock, tmp_path):
@@ -250,7 +249,4 @@ async def test_a_fault_in_the_shared_write_of_plain_outcomes_writes_each_on_its_
     monkeypatch.setattr(occurrence, "record_many", shared_write_breaks)
     await read_ahead_then_run(publisher, clock, ids)
     assert sizes[0] == 30  # one write for the thirty outcomes, then each on its own
-    keys = [post.idempotency_key for post in platform.scheduled_posts()]
-    assert len(keys) == 30 and len(set(keys)) == 30  # nothing sent again
-    assert ledger_counts(store.db) == Counter({"published": 30})
-    assert {get_post(store.db, post_id).status for post_id in ids} == {Status.PUBLISHED}
+    assert_each_sent_and_published_once(store, ids, platform.scheduled_posts(), 30)  # nothing sent again
