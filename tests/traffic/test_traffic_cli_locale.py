@@ -117,8 +117,10 @@ def _plausible(base_url: str) -> str:
 
 @pytest.fixture
 async def fake():
+    # a row for every UTC day up to today included: the pull asks for the community's days up to its yesterday,
+    # which is already today's UTC date late in the UTC evening in Paris
     today = datetime.now(UTC).date()
-    hits = [Hit(today - timedelta(days=i), "discord", "community", "noel", 10 + i, 1) for i in range(1, 40)]
+    hits = [Hit(today - timedelta(days=i), "discord", "community", "noel", 10 + i, 1) for i in range(0, 40)]
     server = await AnalyticsFake(rows=hits).start()
     yield server
     await server.stop()
