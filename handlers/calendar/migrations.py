@@ -166,3 +166,20 @@ def m009_message_index_once_sent(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_calendar_deliveries_platform_channel_id_message_id")
     db.execute("CREATE INDEX idx_calendar_deliveries_platform_channel_id_message_id ON calendar_deliveries"
                " (platform, channel_id, message_id) WHERE message_id IS NOT NULL")
+
+
+@migrations()
+def m010_revised_while_sending(db: sqlite_utils.Database) -> None:
+    """Whether what a post says changed while one of its deliveries was in flight (`sending`).
+
+    After a crash, Discord recognises a post it sent by its text (its history hides nonces), rendered again
+    from the post as it is now: edited meanwhile (by an import while the bot was down, or a command in the
+    instant between the claim and the kill), the message the bot did send would no longer match and the post
+    would go out a second time. The mark tells the reconciliation not to trust the text: it then asks the CMs
+    whenever a message of the bot's own stands in the window. A trigger marks it, so no writer can forget, and it
+    fires on content edits only, never on the claims and sends themselves."""
+    db.table("calendar_deliveries").add_column("revised_while_sending", int, not_null_default=0)
+    content = "body, variants, attachments, campaign, pillar, utm, kind, kind_ref"
+    db.execute(f"CREATE TRIGGER calendar_posts_revised_in_flight AFTER UPDATE OF {content} ON calendar_posts"
+               " BEGIN UPDATE calendar_deliveries SET revised_while_sending = 1"
+               " WHERE post_id = NEW.id AND status = 'sending'; END")

@@ -342,7 +342,8 @@ def reclaim_delivery(db: sqlite_utils.Database, delivery_id: int, from_statuses:
     wanted = list(from_statuses)
     with db.atomic():
         cursor = db.execute(
-            f"UPDATE calendar_deliveries SET status = 'sending', started_at = ?, late = ?, error = NULL"
+            f"UPDATE calendar_deliveries SET status = 'sending', started_at = ?, late = ?, error = NULL,"
+            f" revised_while_sending = 0"
             f" WHERE id = ? AND status IN ({','.join('?' * len(wanted))})",
             [stamp(now), int(late), delivery_id, *wanted],
         )

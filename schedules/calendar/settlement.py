@@ -35,7 +35,8 @@ from schedules.calendar.sending import Sender
 
 log = logging.getLogger(__name__)
 LOOKUP_MARGIN = timedelta(minutes=5)
-Stuck = tuple[Delivery, CalendarPost, frozenset[str] | None]  # a row, its post, message ids taken on its target
+# a row, its post, the message ids taken on its target, whether the post's content changed since the row's claim
+Stuck = tuple[Delivery, CalendarPost, frozenset[str] | None, bool]
 
 
 class Settlement:
@@ -55,23 +56,26 @@ class Settlement:
                        if self.outbox.can(platform, Capability.MESSAGE_LOOKUP)}
         stuck = await self.store.run(partial(_stuck, looked_up=can_look_up))
         attributed: dict[Target, set[str]] = {}  # message ids found or sent in this pass, per target
-        for delivery, post, taken in stuck:
+        for delivery, post, taken, revised in stuck:
             community = self.directory.by_id(post.community)
             mine = attributed.setdefault(delivery.target, set())
-            message_id = await self._settle(post, community, delivery, None if taken is None else taken | mine)
+            message_id = await self._settle(post, community, delivery, None if taken is None else taken | mine,
+                                            revised=revised)
             if message_id is not None:
                 mine.add(message_id)
 
     async def _settle(self, post: CalendarPost, community: Community, delivery: Delivery,
-                      taken: frozenset[str] | None) -> str | None:
-        """Settle one row; the message id it was found or sent with, if any."""
+                      taken: frozenset[str] | None, *, revised: bool) -> str | None:
+        """Settle one row; the message id it was found or sent with, if any. A post edited since the row was
+        claimed is looked up without its text (what went out is not what it says now): any message of ours in the
+        window then leaves the row to the CMs, and only a window without one lets it be sent."""
         platform = PlatformName(delivery.target.platform)
         now = self.now()
         if taken is not None:
             since = (delivery.started_at or delivery.due_at) - LOOKUP_MARGIN
             found = await self.outbox.send(platform, FindPost(
                 channel_id=delivery.target.channel_id, idempotency_key=delivery.idempotency_key, since=since,
-                content=await self.sender.content(post, platform, community), taken=taken))
+                content=None if revised else await self.sender.content(post, platform, community), taken=taken))
             if found.ok:
                 log.info("post %s on %s: found after a crash, marked published", post.id, delivery.target)
                 await self.store.run(lambda db: ledger.finish_delivery(
@@ -134,6 +138,8 @@ def _stuck(db: sqlite_utils.Database, looked_up: set[PlatformName]) -> list[Stuc
     that can look a message up, the message ids already attributed on its target since it started."""
     rows = ledger.deliveries_with_status(db, "sending")
     posts = bulk.get_posts(db, [row.post_id for row in rows])
+    revised = {r[0] for r in db.execute(
+        "SELECT id FROM calendar_deliveries WHERE status = 'sending' AND revised_while_sending = 1")}
     stuck: list[Stuck] = []
     for row in rows:
         post = posts.get(row.post_id)
@@ -142,5 +148,5 @@ def _stuck(db: sqlite_utils.Database, looked_up: set[PlatformName]) -> list[Stuc
         taken = None
         if row.target.platform in looked_up:
             taken = ledger.message_ids_on(db, row.target, (row.started_at or row.due_at) - LOOKUP_MARGIN)
-        stuck.append((row, post, taken))
+        stuck.append((row, post, taken, row.id in revised))
     return stuck
