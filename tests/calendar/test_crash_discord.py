@@ -24,22 +24,10 @@ from handlers.calendar.migrations import migrations
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post
 from tests.fakes.discord_fake import FakeDiscord
 from tests.patience import PATIENCE
+from tests.reliability.discord_restart import brand_on_discord
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS, STRATEGY = "7", "8"
-CONFIG = """
-[bot]
-database = "{db}"
-
-[[communities]]
-id = "brand"
-name = "Brand"
-locale = "en"
-
-[communities.discord]
-space_id = "100"
-channels = {{ strategy = "{strategy}" }}
-"""
 
 
 async def start_bot(config: Path, fake: FakeDiscord, pause: str | None) -> asyncio.subprocess.Process:
@@ -73,7 +61,7 @@ async def test_killed_mid_delivery_on_discord(tmp_path, point):
     await fake.start()
     db = tmp_path / "bot.db"
     config = tmp_path / "cmbot.toml"
-    config.write_text(CONFIG.format(db=db, strategy=STRATEGY), encoding="utf-8")
+    config.write_text(brand_on_discord(db, STRATEGY), encoding="utf-8")
     store = Store.open(db)
     apply_all(store.db, [migrations])
     due = datetime.now(UTC) + timedelta(seconds=2)
