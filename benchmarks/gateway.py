@@ -1,19 +1,21 @@
 """The whole bot on real discord.py, fed through the local Discord fake's gateway, beside a bare discord.py client.
 
-The fake runs in a child process, so the CPU time read in this process (every thread: the event loop and the
-store's thread) is the client's alone. Each subject logs in to a fresh fake, waits for READY, then the fake
-pushes the same stream (`benchmarks.stream`: joins, leaves, messages, replies, reactions; real everyday
-tweets when the data folder is there, synthetic sentences otherwise) in bursts of `BURST` events, the next
-one once the client has handled the last. Pushed as fast as the socket took them, the frames reached a slow
-client many to a read and a fast one one by one, so the CPU per event depended on the subject's speed and the
-machine's load (a faster subject paid more wake-ups per event); in bursts every subject reads the same
-frames together, and sits idle between bursts as a bot does between a community's messages. The bare
-client is discord.py with the intents and cache settings cmbot uses and listeners that only count; cmbot is
-the app with every shipped feature, answering over REST to the fake (welcome posts, moderation cards). Both
-stop when they have handled every event; cmbot's time includes its final flush. The figure is cmbot's CPU per
-event beyond discord.py's own, against discord.py's own. The first `WARMUP_EVENTS` of the stream are pushed
-and handled before the measure starts, by both subjects alike (cmbot loads its models and builds its rule
-engines on the first message, once per run, not per event).
+Each subject runs in a fresh process of its own (`benchmarks.isolated`), and its fake in a child of that process,
+so the CPU time the subject reads (every thread of its process: the event loop and the store's thread) is the
+client's alone, and no subject inherits the heap of one before it (the whole bot's models and their garbage, which
+made the no-feature diagnosis swing from 0.25 to 1.06 between passes of one run). Each subject logs in to a fresh
+fake, waits for READY, then the fake pushes the same stream (`benchmarks.stream`: joins, leaves, messages, replies,
+reactions; real everyday tweets when the data folder is there, synthetic sentences otherwise) in bursts of `BURST`
+events, the next one once the client has handled the last. Pushed as fast as the socket took them, the frames
+reached a slow client many to a read and a fast one one by one, so the CPU per event depended on the subject's
+speed and the machine's load (a faster subject paid more wake-ups per event); in bursts every subject reads the
+same frames together, and sits idle between bursts as a bot does between a community's messages. The bare client is
+discord.py with the intents and cache settings cmbot uses and listeners that only count; cmbot is the app with
+every shipped feature, answering over REST to the fake (welcome posts, moderation cards). Both stop when they have
+handled every event; cmbot's time includes its final flush. The figure is cmbot's CPU per event beyond discord.py's
+own, against discord.py's own. The first `WARMUP_EVENTS` of the stream are pushed and handled before the measure
+starts, by both subjects alike (cmbot loads its models and builds its rule engines on the first message, once per
+run, not per event).
 
 The fake serves the guild's invite links as Discord does (`GET /guilds/{id}/invites` with their use counts, the
 bot holding Manage Server): a handmade link and a campaign one, and most members join by one of them, whose
@@ -22,10 +24,11 @@ count goes up before their GUILD_MEMBER_ADD, so cmbot's invite tracking reads re
 Two more subjects are shown as diagnoses without a goal: cmbot with no feature installed (the adapter, the
 runtime and its middleware only) and cmbot with every feature but moderation; they tell how much of the added
 CPU the adapter and the runtime take, how much moderation, and how much the other features. All four subjects
-take turns in every pass (bare, every feature, no feature, no moderation, then again), each on a fresh fake
-and a fresh client, and every ratio is taken inside one pass, between neighbours: a difference of two CPU
-figures a minute apart on a shared machine (the bare client's median against a no-feature run made once,
-after all the others) swung from 0.04 to 1.01 between runs of the same code. The figure is the median of the
+take turns in every pass (bare, every feature, no feature, no moderation, then again), each in a fresh
+process with a fresh fake, after the same warm-up and a full garbage collection, and every ratio is taken
+inside one pass, between neighbours: a difference of two CPU figures a minute apart on a shared machine (the
+bare client's median against a no-feature run made once, after all the others) swung from 0.04 to 1.01
+between runs of the same code. The figure is the median of the
 passes' ratios, their lowest and highest in the note. Beside the CPU, each cmbot subject counts its work per
 event, which the machine's load does not move: asyncio tasks created, store trips, handlers subscribed to
 the events.
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import gc
 import logging
 import multiprocessing
 import tempfile
@@ -51,6 +55,7 @@ from statistics import median
 from typing import Any
 
 from benchmarks.harness import Measure
+from benchmarks.isolated import in_fresh_process
 from benchmarks.stream import Happening, happenings, real_texts, synthetic_texts
 
 SCENARIO = "pipeline"
@@ -344,6 +349,7 @@ async def _timed(conn: Connection, counter: Counter, events: int, after: Callabl
     """The CPU this process spends on the measured `events`, asked for in bursts of `BURST`: each burst is
     pushed once the last one is handled, so every subject reads the same frames together, whatever its speed
     (see the module's docstring), and the final `after` (cmbot's flush)."""
+    gc.collect()  # every subject starts its measure with the warm-up's garbage gone
     cpu_started = time.process_time()
     for start in range(0, events, BURST):
         counter.expect(min(BURST, events - start))
@@ -372,26 +378,46 @@ def _with_fake(stream: list[Happening], warmup: int, client: Callable[[int, Conn
 SUBJECTS = ("every", "none", "but moderation")  # cmbot's, in the order they follow the bare client in a pass
 
 
-def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measure]:
-    """Bare discord.py, then cmbot with every feature, with none and with every feature but moderation, take
-    turns, `passes` times, a fresh fake and client each time after the same warm-up. Each subject's CPU is its
-    median pass; each ratio is the median of the passes' ratios, each pass's cmbot figures set against the
-    bare client of the same pass."""
+def discord_stream(count: int, data_dir: Path) -> tuple[list[Happening], str]:
+    """The warm-up and `count` measured events (real texts when the data folder is there), without the clock's
+    ticks: the gateway pushes as fast as the client takes it, so no simulated time passes."""
     texts = real_texts(data_dir)
     label = "real texts" if texts is not None else "synthetic texts (no data folder)"
     stream = [h for h in happenings(WARMUP_EVENTS + count, texts if texts is not None else synthetic_texts())
-              if h.verb != "tick"]  # the gateway pushes as fast as the socket takes it: no simulated time
-    warmup, events = WARMUP_EVENTS, count
+              if h.verb != "tick"]
+    return stream, label
+
+
+def bare_pass(count: int, data_dir: str) -> float:
+    """The bare discord.py client's CPU over the measured events, meant to run in a fresh process of its own
+    (`benchmarks.isolated`), with its own fake in a child process."""
+    stream, _ = discord_stream(count, Path(data_dir))
     logging.getLogger("discord").setLevel(logging.WARNING)
+    return _with_fake(stream, WARMUP_EVENTS, lambda port, conn: _bare(port, conn, WARMUP_EVENTS, count))
+
+
+def cmbot_pass(subject: str, count: int, data_dir: str, folder: str) -> CmbotPass:
+    """cmbot's pass with `subject`'s features (one of `SUBJECTS`), in a fresh process as `bare_pass` is."""
+    stream, _ = discord_stream(count, Path(data_dir))
+    logging.getLogger("discord").setLevel(logging.WARNING)
+    return _with_fake(stream, WARMUP_EVENTS,
+                      lambda port, conn: _cmbot(port, conn, WARMUP_EVENTS, count, Path(folder), subject))
+
+
+def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measure]:
+    """Bare discord.py, then cmbot with every feature, with none and with every feature but moderation, take
+    turns, `passes` times, each subject in a fresh process with a fresh fake after the same warm-up. Each
+    subject's CPU is its median pass; each ratio is the median of the passes' ratios, each pass's cmbot figures
+    set against the bare client of the same pass."""
+    _, label = discord_stream(0, data_dir)
+    warmup, events = WARMUP_EVENTS, count
     bare_passes: list[float] = []
     cmbot_passes: dict[str, list[CmbotPass]] = {subject: [] for subject in SUBJECTS}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(passes):
-            bare_passes.append(_with_fake(stream, warmup, lambda port, conn: _bare(port, conn, warmup, events)))
+            bare_passes.append(in_fresh_process(bare_pass, count, str(data_dir)))
             for subject in SUBJECTS:
-                cmbot_passes[subject].append(_with_fake(
-                    stream, warmup,
-                    lambda port, conn, chosen=subject: _cmbot(port, conn, warmup, events, Path(folder), chosen)))
+                cmbot_passes[subject].append(in_fresh_process(cmbot_pass, subject, count, str(data_dir), folder))
 
     def added(subject: str) -> list[float]:
         """Each pass's CPU added per event by `subject`, over the bare client's of the same pass."""

@@ -1,6 +1,6 @@
 """The whole bot, end to end: every shipped feature with the default config, beside the bare runtime.
 
-Console (one process, one run): the same realistic stream (see `benchmarks.stream`: joins and leaves,
+Console (one run): the same realistic stream (see `benchmarks.stream`: joins and leaves,
 messages, replies, reactions, time moving at two events per simulated second: 50,000 events are seven hours
 from 02:00 UTC on a Monday, so the nightly purges and Monday's weekly report run on the way) is played through
 the console platform twice, once by the app with every shipped feature installed and once with no feature at
@@ -8,14 +8,17 @@ all (the runtime alone: parsing, events, community resolution, the middleware, t
 the final flush. Two streams: synthetic clean sentences, and real everyday tweets (Davidson "neither"), of
 which a few percent are flagged; the latter is skipped, with a note, when the data folder is absent. The ratio
 of each to the no-feature run is its figure. Each subject plays its stream `PASSES` times, the subjects taking
-turns (no feature, whole bot, no feature, ...), each pass in a fresh app on a fresh database after the same
-unmeasured warm-up; a subject's figure is its median pass, so one pass slowed by a neighbour on a shared
-machine does not decide the ratio. The synthetic stream is also played through every feature but moderation,
-once, as a diagnosis without a goal: how much of the whole bot's cost is the rules' and models'.
+turns (no feature, whole bot, every feature but moderation, no feature, ...), each pass in a fresh process
+(`benchmarks.isolated`: a later subject no longer inherits the whole bot's models and garbage), on a fresh
+database, after the same unmeasured warm-up and a full garbage collection; its figure is the CPU time of its own
+process (all threads). A subject's figure is its median pass, so one pass slowed by a neighbour on a shared
+machine does not decide the ratio; the passes' own ratios are given beside it. The synthetic stream's third
+subject, every feature but moderation, is a diagnosis without a goal: how much of the whole bot's cost is the
+rules' and models'.
 
 Discord (see `benchmarks.gateway`): the same stream through the local Discord fake's gateway, in a separate
-process, to real discord.py: cmbot's added CPU per event beside what a bare discord.py client spends on the
-same stream.
+process, to real discord.py, each subject in a fresh process too: cmbot's added CPU per event beside what a bare
+discord.py client spends on the same stream.
 
 Left out: Slack (its adapter is measured by its tests at the wire, not here), slash commands and buttons
 (rare next to messages), and the network: the fake runs on 127.0.0.1.
@@ -24,6 +27,7 @@ Left out: Slack (its adapter is measured by its tests at the wire, not here), sl
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import tempfile
 import time
@@ -36,6 +40,7 @@ from pathlib import Path
 from statistics import median, quantiles
 
 from benchmarks.harness import Measure, ScenarioOptions
+from benchmarks.isolated import in_fresh_process
 from benchmarks.stream import Happening, counted, happenings, offensive_texts, one_line, real_texts, synthetic_texts
 from bot.app import App
 from bot.clock import SimulatedClock
@@ -51,7 +56,7 @@ START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday night: the 03:xx pu
 WHOLE_GOAL, REAL_GOAL = ">= 0.6", ">= 0.4"
 TICK_EVERY, TICK_SECONDS = 20, 10  # two events per simulated second
 WARMUP_EVENTS = 1_000  # played first, unmeasured, by every subject of a stream (see `play_console`)
-PASSES = 3  # passes of each subject, taking turns; the median pass is the subject's figure (one with --quick)
+PASSES = 5  # passes of each subject, taking turns; the median pass is the subject's figure (one with --quick)
 WARMUP_MESSAGES = 50  # clean, then as many offensive, before the flag path's blocks
 FLAG_ROUNDS = 10  # rounds of the flag path's blocks in one run (each kind's messages split among them)
 FLAG_BLOCKS = ("clean", "tweet", "flagged")  # a round's blocks, in this order or the reverse
@@ -134,6 +139,7 @@ async def play_console(stream: list[Happening], folder: Path, features: list[Fea
             noted.append((time.process_time(), _flags(app.services.store)))
         if index == warmup:
             flagged_before = _flags(app.services.store)
+            gc.collect()  # every subject starts its measure with the warm-up's garbage gone
             counts.clear()
             started, cpu_started = time.perf_counter(), time.process_time()
         verb = happening.verb
@@ -215,27 +221,50 @@ def _last_member_message(messages) -> str:
     raise LookupError("no member message")
 
 
+SUBJECTS = ("none", "every", "but moderation")  # a pass's subjects, in the order they take turns
+
+
+def subject_features(subject: str) -> list[Feature] | None:
+    """The features of a console subject: "every" shipped feature (None), "none", or all "but moderation"."""
+    from bot.features import shipped_features
+
+    if subject == "every":
+        return None
+    return [] if subject == "none" else [f for f in shipped_features() if f.name != "moderation"]
+
+
+def console_pass(label: str, count: int, data_dir: str, folder: str, subject: str) -> ConsoleRun:
+    """One subject's pass over one stream, meant to run in a fresh process (`benchmarks.isolated`): it builds
+    the stream itself (the same one in every process: the texts and the mix are seeded) and plays it after the
+    same warm-up as every other subject."""
+    texts = synthetic_texts() if label == "synthetic" else real_texts(Path(data_dir))
+    if texts is None:
+        raise FileNotFoundError(f"no Davidson set under {data_dir}/moderation")
+    return asyncio.run(play_console(stream_of(count + WARMUP_EVENTS, texts), Path(folder), subject_features(subject),
+                                    WARMUP_EVENTS))
+
+
 def _console_measures(count: int, data_dir: Path, folder: Path, passes: int = PASSES) -> list[Measure]:
     measures: list[Measure] = []
-    streams = [("synthetic", synthetic_texts(), WHOLE_GOAL)]
-    texts = real_texts(data_dir)
-    if texts is None:
+    streams = [("synthetic", WHOLE_GOAL)]
+    if real_texts(data_dir) is None:
         measures.append(Measure(SCENARIO, "console, real texts", "skipped", "n/a",
                                 note=f"no Davidson set under {data_dir}/moderation"))
     else:
-        streams.append(("real texts", texts, REAL_GOAL))
-    for label, source, goal in streams:
-        stream = stream_of(count + WARMUP_EVENTS, source)
-        bare_runs: list[ConsoleRun] = []
-        whole_runs: list[ConsoleRun] = []
-        for _ in range(passes):  # taking turns, so a busy minute on a shared machine falls on both subjects
-            bare_runs.append(asyncio.run(play_console(stream, folder, [], WARMUP_EVENTS)))
-            whole_runs.append(asyncio.run(play_console(stream, folder, None, WARMUP_EVENTS)))
+        streams.append(("real texts", REAL_GOAL))
+    for label, goal in streams:
+        chosen = SUBJECTS if label == "synthetic" else SUBJECTS[:2]  # the diagnosis on the synthetic stream only
+        runs: dict[str, list[ConsoleRun]] = {subject: [] for subject in chosen}
+        for _ in range(passes):  # taking turns, so a busy minute on a shared machine falls on every subject
+            for subject in chosen:
+                runs[subject].append(in_fresh_process(console_pass, label, count, str(data_dir), str(folder),
+                                                      subject))
+        bare_runs, whole_runs = runs["none"], runs["every"]
         bare, whole = median_run(bare_runs), median_run(whole_runs)
-        span = counted(stream) / TICK_EVERY * TICK_SECONDS / 3600
+        hours = (count + WARMUP_EVENTS) / TICK_EVERY * TICK_SECONDS / 3600  # every event, the warm-up's too
         measures += [
             Measure(SCENARIO, f"console, {label}: runtime, no feature (baseline)", "throughput", bare.rate,
-                    "events/s", note=f"{bare.events:,} events over {span:.0f} simulated hours, final flush included;"
+                    "events/s", note=f"{bare.events:,} events over {hours:.0f} simulated hours, final flush included;"
                                      f" {spread(bare_runs)}; {bare.work()}"),
             Measure(SCENARIO, f"console, {label}: whole bot, every feature, default config", "throughput",
                     whole.rate, "events/s",
@@ -244,33 +273,35 @@ def _console_measures(count: int, data_dir: Path, folder: Path, passes: int = PA
                          f"{whole.work()}"),
             Measure(SCENARIO, f"console, {label}: whole bot / no feature", "ratio",
                     bare.cpu_seconds / whole.cpu_seconds, "", goal,
-                    note="events per CPU-second (all threads), median passes: on a shared machine the wall "
-                         "clock mostly measures the neighbours"),
+                    note="events per CPU-second of each subject's own process (all its threads), median passes;"
+                         f" {pass_ratios(bare_runs, whole_runs)}; on a shared machine the wall clock mostly "
+                         "measures the neighbours"),
             Measure(SCENARIO, f"console, {label}: whole bot / no feature, wall clock", "ratio",
                     median_rate(whole_runs) / median_rate(bare_runs), "",
                     note="events per second, median passes; no goal: waits on the store thread included"),
         ]
-        if label == "synthetic":
-            measures.append(_without_moderation(stream, folder, bare))
+        if "but moderation" in runs:
+            others = median_run(runs["but moderation"])
+            measures.append(Measure(
+                SCENARIO, "console, synthetic: every feature but moderation / no feature (diagnosis)", "ratio",
+                bare.cpu_seconds / others.cpu_seconds, "",
+                note=f"events per CPU-second; no goal: says how much of the whole bot's cost is moderation's; "
+                     f"{spread(runs['but moderation'])}; {pass_ratios(bare_runs, runs['but moderation'])}; "
+                     f"{others.work()}"))
     return measures
+
+
+def pass_ratios(bare_runs: list[ConsoleRun], runs: list[ConsoleRun]) -> str:
+    """Each pass's ratio (its no-feature CPU over the subject's), lowest to highest: the figure's company."""
+    if len(runs) < 2:
+        return "one pass"
+    ratios = sorted(bare.cpu_seconds / run.cpu_seconds for bare, run in zip(bare_runs, runs, strict=True))
+    return f"passes' own ratios {ratios[0]:.3f}–{ratios[-1]:.3f}"
 
 
 def median_rate(runs: list[ConsoleRun]) -> float:
     rates = sorted(run.rate for run in runs)
     return rates[(len(rates) - 1) // 2]
-
-
-def _without_moderation(stream: list[Happening], folder: Path, bare: ConsoleRun) -> Measure:
-    """A diagnosis without a goal: the same stream through every shipped feature but moderation, to tell the
-    rules' and models' share of the whole bot's cost from the other features'."""
-    from bot.features import shipped_features
-
-    others = asyncio.run(play_console(stream, folder, [f for f in shipped_features() if f.name != "moderation"],
-                                      WARMUP_EVENTS))
-    return Measure(SCENARIO, "console, synthetic: every feature but moderation / no feature (diagnosis)", "ratio",
-                   bare.cpu_seconds / others.cpu_seconds, "",
-                   note=f"events per CPU-second; no goal: says how much of the whole bot's cost is moderation's; "
-                        f"CPU {others.cpu_seconds:.1f} s; {others.work()}")
 
 
 @dataclass(frozen=True)
