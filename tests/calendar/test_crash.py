@@ -16,25 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.configs import demo_on_console
 from tests.patience import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = """
-[bot]
-database = "{db}"
-log_level = "INFO"
-
-[[communities]]
-id = "demo"
-name = "Demo"
-locale = "en"
-timezone = "Europe/Paris"
-
-[communities.console]
-space_id = "console"
-channels = {{ moderation = "moderation", strategy = "strategy" }}
-roles = {{ smm = ["smm"], cm = ["cm"] }}
-"""
 FIRST = """join sam[smm]
 cmd sam /post draft body="Crash test post" to=#news at="2026-03-02 10:00"
 clock +1h30m
@@ -82,7 +67,7 @@ def statuses(db: Path) -> list[str]:
 def test_killed_mid_delivery_publishes_once_or_reports(tmp_path, point, sent_before_kill, final, reported):
     db = tmp_path / "bot.db"
     config = tmp_path / "cmbot.toml"
-    config.write_text(CONFIG.format(db=db), encoding="utf-8")
+    config.write_text(demo_on_console(db), encoding="utf-8")
 
     first = bot(config, "2026-03-02T09:00+01:00", pause=point)
     first.stdin.write(FIRST)
@@ -119,7 +104,7 @@ BURST = 12  # posts due at the same instant: claimed in two chunks (8, then 4), 
 def test_killed_mid_burst_publishes_each_post_once(tmp_path, point, sent_before_kill):
     db = tmp_path / "bot.db"
     config = tmp_path / "cmbot.toml"
-    config.write_text(CONFIG.format(db=db), encoding="utf-8")
+    config.write_text(demo_on_console(db), encoding="utf-8")
     drafts = "".join(f'cmd sam /post draft body="Burst post {n}" to=#news at="2026-03-02 10:00"\n'
                      for n in range(BURST))
 

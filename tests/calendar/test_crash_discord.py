@@ -22,9 +22,9 @@ from bot.store.migrations import apply_all
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.migrations import migrations
 from handlers.calendar.posts import Actor, PostDraft, Target, create_post
+from tests.configs import brand_on_discord
 from tests.fakes.discord_fake import FakeDiscord
 from tests.patience import PATIENCE
-from tests.reliability.discord_restart import brand_on_discord
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS, STRATEGY = "7", "8"

@@ -25,30 +25,11 @@ from handlers.calendar import posts as ledger
 from handlers.calendar.lifecycle import Status
 from handlers.calendar.migrations import migrations
 from handlers.calendar.posts import Actor, PostDraft, Target
+from tests.configs import brand_on_discord
 from tests.discord.conftest import make_platform
 from tests.fakes.discord_fake import FakeDiscord
 
 NEWS, STRATEGY = "710", "8"
-_CONFIG = """
-[bot]
-database = "{db}"
-
-[[communities]]
-id = "brand"
-name = "Brand"
-locale = "en"
-
-[communities.discord]
-space_id = "100"
-channels = {{ strategy = "{strategy}" }}
-"""
-
-
-def brand_on_discord(db: Path, strategy: str = STRATEGY) -> str:
-    """The configuration of one English community on the fake's guild 100, its strategy channel named."""
-    return _CONFIG.format(db=db, strategy=strategy)
-
-
 def claim_stuck_post(store: Store, now: datetime, body: str) -> int:
     """A post due a minute ago on the news channel, claimed (`sending`) 30 s ago: a kill came after the claim."""
     due = now - timedelta(minutes=1)
@@ -88,7 +69,7 @@ async def restart_after(prepare: Callable[[Store, FakeDiscord, datetime], None])
             apply_all(crashed.db, [migrations])
             prepare(crashed, fake, now)
             crashed.close()
-            config = parse_settings(brand_on_discord(db_path), "restart.toml")
+            config = parse_settings(brand_on_discord(db_path, STRATEGY), "restart.toml")
             clock = SimulatedClock(now)
             app = App(config, Store.open(db_path), clock, SteppedWakeups(clock), features=[feature])
             app.attach([make_platform(fake, config, app.services.commands)])

@@ -16,27 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.configs import demo_on_console
 from tests.patience import PATIENCE
 from tests.reliability.conftest import ROOT
 
 KILLS = int(os.environ.get("CMBOT_SOAK_KILLS", "6"))
 POINTS = ("ahead", "due", "claimed", "sent")
-CONFIG = """
-[bot]
-database = "{db}"
-log_level = "INFO"
-
-[[communities]]
-id = "demo"
-name = "Demo"
-locale = "en"
-timezone = "Europe/Paris"
-
-[communities.console]
-space_id = "console"
-channels = {{ moderation = "moderation", strategy = "strategy" }}
-roles = {{ smm = ["smm"], cm = ["cm"] }}
-"""
 
 
 def bot(config: Path, pause: str | None, start_at: str | None = None) -> subprocess.Popen[str]:
@@ -67,7 +52,7 @@ def run_until_paused(process: subprocess.Popen[str], script: str, point: str) ->
 def test_repeated_sigkills_mid_delivery_lose_nothing_and_double_nothing(tmp_path):
     db = tmp_path / "bot.db"
     config = tmp_path / "cmbot.toml"
-    config.write_text(CONFIG.format(db=db), encoding="utf-8")
+    config.write_text(demo_on_console(db), encoding="utf-8")
     posts = [f"Soak post {n}" for n in range(KILLS + 2)]
     drafts = "".join(f'cmd sam /post draft body="{body}" to=#news at="2026-03-02 {10 + n // 12}:{5 * (n % 12):02d}"\n'
                      for n, body in enumerate(posts))  # fmt: skip
