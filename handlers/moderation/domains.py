@@ -78,6 +78,58 @@ BRANDS: dict[str, frozenset[str]] = {
     "virtuspro": frozenset({"virtus.pro"}),
     "natusvincere": frozenset({"navi.gg"}),
     "fazeclan": frozenset({"fazeclan.com"}),
+    # Discord bots whose "verify you are human" and "moderator academy" pages steal accounts
+    "dyno": frozenset({"dyno.gg"}),
+    "carlbot": frozenset({"carl.gg", "carlbot.xyz"}),
+    "wickbot": frozenset({"wickbot.com"}),
+    "captchabot": frozenset({"captcha.bot"}),
+    "collabland": frozenset({"collab.land"}),
+    # games and skin-trading sites whose items, betas and tournaments are the bait
+    "hypixel": frozenset({"hypixel.net"}),
+    "counterstrike": frozenset({"counter-strike.net"}),
+    "cs2": frozenset({"counter-strike.net"}),
+    "facepunch": frozenset({"facepunch.com"}),
+    "fortnite": frozenset({"fortnite.com", "epicgames.com"}),
+    "rocketleague": frozenset({"rocketleague.com"}),
+    "hoyoverse": frozenset({"hoyoverse.com", "hoyolab.com", "mihoyo.com"}),
+    "genshin": frozenset({"hoyoverse.com", "mihoyo.com"}),
+    "keydrop": frozenset({"key-drop.com"}),
+    "hellcase": frozenset({"hellcase.com"}),
+    "csgoroll": frozenset({"csgoroll.com"}),
+    "skinport": frozenset({"skinport.com"}),
+    "bloxflip": frozenset({"bloxflip.com"}),
+    "rolimons": frozenset({"rolimons.com"}),
+    # e-sports teams and leagues ("vote for NAVI", "FaZe skins giveaway")
+    "navi": frozenset({"navi.gg"}),
+    "faze": frozenset({"fazeclan.com"}),
+    "g2esports": frozenset({"g2esports.com"}),
+    "teamliquid": frozenset({"teamliquid.com", "liquipedia.net"}),
+    "eslgaming": frozenset({"eslgaming.com", "esl.com"}),
+    "hltv": frozenset({"hltv.org"}),
+    # crypto projects, exchanges and wallets whose airdrops and "connect your wallet" pages are copied
+    "layerzero": frozenset({"layerzero.network"}),
+    "zksync": frozenset({"zksync.io"}),
+    "arbitrum": frozenset({"arbitrum.io", "arbitrum.foundation"}),
+    "starknet": frozenset({"starknet.io"}),
+    "magiceden": frozenset({"magiceden.io"}),
+    "dogecoin": frozenset({"dogecoin.com"}),
+    "ethereum": frozenset({"ethereum.org"}),
+    "solana": frozenset({"solana.com"}),
+    "chainlink": frozenset({"chain.link", "chainlinklabs.com"}),
+    "lidofinance": frozenset({"lido.fi"}),
+    "raydium": frozenset({"raydium.io"}),
+    "bybit": frozenset({"bybit.com", "bybit.biz", "bybit.eu", "bybitglobal.com"}),
+    "kucoin": frozenset({"kucoin.com"}),
+    "bitget": frozenset({"bitget.com"}),
+    "etherscan": frozenset({"etherscan.io"}),
+    "walletconnect": frozenset({"walletconnect.com", "walletconnect.org"}),
+    "galxe": frozenset({"galxe.com"}),
+    "premint": frozenset({"premint.xyz"}),
+    # services whose "free premium" and account pages are copied
+    "openai": frozenset({"openai.com", "chatgpt.com"}),
+    "chatgpt": frozenset({"chatgpt.com", "openai.com"}),
+    "spotify": frozenset({"spotify.com", "scdn.co", "spotifycdn.com"}),
+    "netflix": frozenset({"netflix.com", "netflix.net", "nflxext.com", "nflximg.net", "nflxvideo.net", "nflxso.net"}),
 }  # fmt: skip
 OFFICIAL = frozenset().union(*BRANDS.values())
 # Words scam domains glue to a brand.
@@ -192,7 +244,8 @@ def _edits_at_most(pattern: str, text: str, limit: int, *, anywhere: bool) -> bo
 
 
 # Brands whose one-letter neighbours are real words or names ("telegraf"): only exact shapes count.
-_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom", "mee6", "pubg", "spacex"})
+_EXACT_ONLY = frozenset({"telegram", "steam", "nitro", "skins", "csgo", "ledger", "phantom", "mee6", "pubg", "spacex",
+                         "dyno", "navi", "faze", "hltv", "cs2", "bybit", "galxe", "solana", "genshin", "openai"})
 
 
 def _limit(brand: str) -> int:
@@ -232,6 +285,9 @@ def judge_domain(host: str) -> DomainSignal | None:
             similar = token_shape == shape or (limit and _distance_at_most(token_shape, shape, limit))
             if similar and (token != brand or tld in SUSPICIOUS_TLDS):
                 return DomainSignal("look-alike", brand)
+    own = _own_token(tokens, tld)
+    if own is not None:
+        return own
     glued = skeleton(label.replace("-", ""))
     for brand, shape in _BRAND_SKELETONS.items():
         limit = _glued_limit(brand)
@@ -248,6 +304,25 @@ def judge_domain(host: str) -> DomainSignal | None:
     return None
 
 
+_BRAND_WITH_NUMBER = re.compile(r"^(?:\d+)?([a-z][a-z0-9]*?)(?:\d+)?$")
+_BAIT_TOKENS = frozenset(BAIT)
+
+
+def _own_token(tokens: list[str], tld: str) -> DomainSignal | None:
+    """A brand written exactly as a word of the name, beside a bait word or glued to a number, on a name that is not
+    the brand's: "dyno-verify.net", "navi77.com", "faze-skins.ru", "mee6-captcha.info". Short brands ("navi",
+    "dyno") are found only this way, as whole words: inside longer words they are other words ("navigate")."""
+    if len(tokens) > 1 and any(token in _BAIT_TOKENS or token.isdigit() for token in tokens):
+        for token in tokens:
+            if token in BRANDS:
+                return DomainSignal("brand in the name", token)
+    for token in tokens:
+        match = _BRAND_WITH_NUMBER.match(token)
+        if match is not None and match.group(1) in BRANDS and match.group(1) != token and len(match.group(1)) >= 4:
+            return DomainSignal("brand in the name", match.group(1))
+    return None
+
+
 # Top-level domains where scams far outnumber anything else (cheap or free to register, and abused in bulk),
 # from general knowledge of abuse reports: a name there is worth a moderator's look, not a verdict.
 WORST_TLDS = frozenset(
@@ -260,12 +335,19 @@ WORST_TLDS = frozenset(
 LURES = ("crypto", "crypt", "btc", "bitcoin", "coin", "nft", "airdrop", "defi", "swap", "mint", "token", "wallet",
          "elon", "musk", "tesla", "tsla", "giveaway", "bonus", "x2", "2x", "double", "claim", "drop", "reward",
          "promo", "gift", "free", "skin", "case", "cash", "profit", "invest", "forex", "stake", "presale", "vbucks",
-         "robux", "nitro", "prize", "lucky", "skins", "csgo", "cscase", "usdt")  # fmt: skip
+         "robux", "nitro", "prize", "lucky", "skins", "csgo", "cscase", "usdt",
+         # account-theft lures of chat communities: fake verification bots, "free premium", game betas and prizes
+         "captcha", "verif", "premium", "redeem", "raffle", "tournament", "source2", "invite", "beta", "glft",
+         "nltro", "web3", "collab", "pepe")  # fmt: skip
 # Lures that name nothing but a scam's bait (crypto tickers, game currencies, skins): one alone is enough, where
 # "coin", "cash" or "free" need a digit, a hyphen or a second lure ("coinbase", "cashback", "freebsd").
 # Not "musk" (muskoka, musketeer), "nft" (nftables), "skins" (skinstore); "btc" never after "de" (debtclock).
-LONE_LURES = frozenset({"btc", "vbucks", "robux", "csgo", "cscase", "tsla", "airdrop", "giveaway", "presale", "usdt"})
-_LURE = re.compile("|".join("(?<!de)btc" if lure == "btc" else lure for lure in sorted(LURES, key=len, reverse=True)))
+# "captcha" is a lure alone too, but not in "recaptcha" or "hcaptcha" (the real services); "glft" and "nltro" are
+# misspellings that only disguise.
+LONE_LURES = frozenset({"btc", "vbucks", "robux", "csgo", "cscase", "tsla", "airdrop", "giveaway", "presale", "usdt",
+                        "captcha", "source2", "glft", "nltro"})  # fmt: skip
+_AFTER = {"btc": "(?<!de)", "captcha": "(?<!re)(?<!h)"}
+_LURE = re.compile("|".join(_AFTER.get(lure, "") + lure for lure in sorted(LURES, key=len, reverse=True)))
 _DIGIT_RUN = re.compile(r"\d{4,}")
 
 
@@ -292,6 +374,12 @@ def suspect_domain(host: str) -> DomainSignal | None:
     for brand, shape in _BRAND_SKELETONS.items():  # not the brands that are words too ("steampunk", "nitrogen")
         if len(shape) >= 5 and brand not in _EXACT_ONLY and shape in glued:
             return DomainSignal("brand inside the name", brand)
+    if label in BRANDS:  # "dyno.re", "hypixel.in": the brand's name on a top-level domain that is not its own
+        return DomainSignal("brand on another top-level domain", label)
+    words = label.split("-")
+    word = next((word for word in words if word in BRANDS), None) if len(words) > 1 else None
+    if word is not None:  # a short brand as a whole word of a hyphenated name: "navi-sport", "dyno-tools"
+        return DomainSignal("brand inside the name", word)
     if tld in WORST_TLDS:
         return DomainSignal("top-level domain scams favour", tld)
     lures = _LURE.findall(label)

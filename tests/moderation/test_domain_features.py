@@ -68,8 +68,8 @@ def test_a_domain_model_verdict_says_why() -> None:
 
 def test_the_engine_names_the_domain_model_and_its_reasons() -> None:
     engine = build_engine(ModerationSettings())
-    details = [hit.detail for hit in engine.check_text("verify here https://verify-account.online/x").hits]
-    assert any(d.startswith("domain model") and d.endswith(": verify-account.online") for d in details), details
+    details = [hit.detail for hit in engine.check_text("log in here https://login-account.online/x").hits]
+    assert any(d.startswith("domain model") and d.endswith(": login-account.online") for d in details), details
     # a weaker shape is named before the model: it says more plainly why
     details = [hit.detail for hit in engine.check_text("gift for you https://claimbonus-airdrop.top/x").hits]
     assert "top-level domain scams favour (.top): claimbonus-airdrop.top" in details

@@ -37,6 +37,10 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderat
         ("teslagift-double.live", "brand in the name", "tesla"),
         ("elonmusk-double.site", "look-alike", "elonmusk"),
         ("vote-astralis.xyz", "look-alike", "astralis"),
+        ("dyno-verify.net", "brand in the name", "dyno"),  # short brands as whole words, beside bait or a number
+        ("navi2077.com", "brand in the name", "navi"),
+        ("claim-layerzero.org", "brand in the name", "layerzero"),
+        ("hypixell-rewards.com", "look-alike", "hypixel"),
     ],
 )
 def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
@@ -50,7 +54,8 @@ def test_shapes_of_scam_domains(host: str, signal: str, brand: str) -> None:
      "github.io", "myproject.github.io", "bit.ly", "example.org", "steaminventoryhelper.com", "discogs.com",
      "wikipedia.org", "lemonde.fr", "financeweekly-review.com", "mydisorderblog.org", "openstacks-docs.org",
      "blockchain-history.org", "instagrammers-guide.com", "space.com", "tesla.com", "spacex.com", "sushi.com",
-     "teslarati.com", "navi.gg", "astralis.gg"],
+     "teslarati.com", "navi.gg", "astralis.gg", "navigator.com", "dynamo-kyiv.com", "hcaptcha.com",
+     "layerzero.network", "mee6.xyz"],
 )  # fmt: skip
 def test_real_domains_have_no_signal(host: str) -> None:
     assert judge_domain(host) is None
@@ -151,6 +156,10 @@ def test_the_domain_verdicts_and_their_reasons_are_the_same_in_every_process() -
         ("csgoluck.net", "lure in the name", "csgo"),
         ("tslaevent.com", "lure in the name", "tsla"),
         ("getbtcnow.org", "lure in the name", "btc"),
+        ("dyno.ws", "brand on another top-level domain", "dyno"),  # the brand's name, not the brand's domain
+        ("navi-arena.com", "brand inside the name", "navi"),
+        ("captchagate.com", "lure in the name", "captcha"),  # verification-bot pages
+        ("free-premium.net", "lure in the name", "free"),
     ],
 )
 def test_weaker_shapes_name_their_signal(host: str, signal: str, what: str) -> None:
@@ -163,7 +172,8 @@ def test_weaker_shapes_name_their_signal(host: str, signal: str, what: str) -> N
                                   "bit.ly", "github.io", "example.org", "freebsd.org", "coindesk.com",
                                   # words that hold a lone lure's letters, and lures that need company
                                   "debtconsolidation.com", "nftables.org", "muskoka.com", "skinstore.com",
-                                  "coinbasics.net", "cashback.com"])  # fmt: skip
+                                  "coinbasics.net", "cashback.com", "recaptcha.net", "hcaptcha.com",
+                                  "betawi.com", "navigation.org"])  # fmt: skip
 def test_weaker_shapes_spare_ordinary_and_official_domains(host: str) -> None:
     assert suspect_domain(host) is None
 
