@@ -80,6 +80,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     from handlers.moderation.training.fit import Row, balance, train
     from handlers.moderation.training.matrix import FeatureMatrix
     from handlers.moderation.training.models import (
+        ABUSE_C,
         ABUSE_MAX_ADDED_FPR,
         ACROSS_SETS,
         PER_LANGUAGE,
@@ -120,7 +121,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
             if task in PER_LANGUAGE:  # per language
                 languages = {s.name: s.language for s in kept}
                 model = train_across_sets(training, languages, TRANSLATIONS, max_fpr=ABUSE_MAX_ADDED_FPR,
-                                          fitted=fitted, matrix=matrix)  # fmt: skip
+                                          c=ABUSE_C, fitted=fitted, matrix=matrix)  # fmt: skip
             else:  # one for every language; ordinary chat left out holds it to 2 %
                 languages = {s.name: "any" for s in kept}
                 model = train_across_sets(training, languages, TRANSLATIONS, max_fpr=rates(kept, MAX_ADDED_FPR),
