@@ -39,7 +39,8 @@ tuer tue tuez tuons buter butez gazer gazez exterminer exterminez massacrer mass
 pendez fusiller fusillez eliminer eliminez egorger egorgez abattre abattez eradiquer cramer noyer noyez
 exterminons eliminons sterilize sterilized sterilise sterilised castrate castrated steriliser sterilisez castrer
 castrez beat beaten beating punch punching choke choking smack behead beheaded stone stoned lynchez lyncher
-frapper frappez tabasser tabassez poignarder poignardez cogner decapiter decapitez crucifier crucifiez""")
+frapper frappez tabasser tabassez poignarder poignardez cogner decapiter decapitez crucifier crucifiez euthanize
+euthanized euthanise euthanised euthanatize euthanatized euthanasier euthanasiez""")
 # Violence done to one person, in French: « je vais te buter », « faut le pendre », « je t'égorge ». Strong verbs
 # threaten whoever the pronoun names; the verbs of a beating are also banter about a match (« on va les
 # défoncer »), so they threaten only the one addressed (« je vais te défoncer »). Forms are generated.
@@ -122,6 +123,9 @@ for _word in ALL_GROUPS:
 TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXDVW"} | _GROUP_ADJECTIVES)
 
 _GAP = r"(?:\w+ ){0,3}"
+# A killing verb after "should"/"must" is a death wish whatever stands between the group and it: "X like him
+# should get hanged", « les X comme lui devraient crever ».
+_WIDE_GAP = r"(?:\w+ ){0,6}"
 _NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
 _SHORT = r"(?:\w+ ){0,1}"
 # Who may threaten or wish harm in French: a speaker, "one must", "he deserves" (« je », « on », « faut »…).
@@ -159,7 +163,7 @@ PATTERNS = (
     _p(
         THREAT,
         Severity.HIGH,
-        rf"\bG {_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
+        rf"\bG {_WIDE_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
     ),
     _p(THREAT, Severity.HIGH, r"\b(?:mort aux|mort a|death to|a mort les) (?:\w+ )?G\b"),
     _p(
@@ -282,6 +286,34 @@ PATTERNS = (
     _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}R\b"),
     # A group to be destroyed: "destroy islam", « détruire les X »
     _p(DEROGATION, Severity.MEDIUM, r"\bR (?:(?:all|the|les|tous|des|ces) ){0,2}G\b"),
+    # A group told its place or its only use: "X belong in the kitchen", "X are only good for …", « les X ne
+    # sont bonnes qu'à … », "X are made for making babies".
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:(?:only good for|bons qu a|bonnes qu a|juste bons a|juste bonnes a|are made for|were made for|sont faites pour|sont faits pour|place is|belong|belongs|ont leur place) (?:\w+ ){{0,3}}(?:kitchen|kitchens|home|house|cooking|babies|sandwich|sandwiches|cuisine|menage|vaisselle|foyer|maison|bebes|gosses|nothing|rien)|good for nothing|bons a rien|bonnes a rien)\b",  # noqa: E501
+        negatable=False,
+    ),
+    # Supremacy and inequality stated of a group: "X are superior in every way", "X are not equal to us".
+    _p(DEROGATION, Severity.MEDIUM, rf"\bG {_SHORT}(?:are|is|sont|est) {_SHORT}(?:superior|superieurs|superieures)\b"),
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\bG (?:are|is|sont|est) (?:N ){1,2}(?:\w+ )?(?:equal|equals|egaux|egales) (?:to|with|a|aux|as)\b",
+        negatable=False,
+    ),
+    # A belief cast as a creed of violence: "X is a religion of hate", « l'islam est une religion de haine ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\bG (?:is|est) (?:a |an |une |un )?(?:\w+ )?(?:religion|cult|ideology|secte|ideologie) (?:of|de|d) (?:H|hatred|violence|terror|death|war|pedophiles|haine|mort|guerre|terreur|pedophiles|pedos)\b",  # noqa: E501
+    ),
+    # Breeding like vermin: "X multiply like rats", « les X se reproduisent comme des lapins ».
+    _p(
+        DEHUMANISING,
+        Severity.HIGH,
+        rf"\bG {_GAP}(?:multiply|multiplying|breed|breeding|reproduce|reproduisent|multiplient|pullulent) (?:like|comme des|comme) (?:D|rabbits|ants|flies|lapins|fourmis|mouches)\b",  # noqa: E501
+    ),
 )
 # Words that quote a term rather than use it: a verb of saying, or naming the word itself ("the word X").
 _QUOTING = frozenset(_SAY) | frozenset(_split("""word words mot mots term terms terme termes slur slurs insulte
@@ -424,6 +456,17 @@ def _pointing(clause: Sequence[str], line: str) -> bool:
     return False
 
 
+def _named_vermin(clause: Sequence[str], line: str) -> bool:
+    """A group word or a colour right before a strong dehumanising noun: "muslim scum", "non-white parasites",
+    « ces arabes barbares » (not "chinese dogs", nor « les arabes sous la pluie »: strong nouns only)."""
+    symbols = line.split()
+    for index, word in enumerate(clause[1:], 1):
+        if word in _STRONG_DEHUMANISING and word != "sous" and (
+                symbols[index - 1] == "G" or clause[index - 1] in _GROUP_ADJECTIVES):
+            return True
+    return False
+
+
 def find_hate(normalised: Normalised) -> HateFinding | None:
     """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present)."""
     if TRIGGERS.isdisjoint(normalised.words):
@@ -442,6 +485,8 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
         if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and (
                 _pointing(clause, line) or _ADDRESSED.search(" ".join(clause))):
             worst = HateFinding(DEHUMANISING, Severity.MEDIUM)  # "they are animals", « t'es qu'un déchet »
+        if "D" in present and (worst is None or worst.severity < Severity.HIGH) and _named_vermin(clause, line):
+            worst = HateFinding(DEHUMANISING, Severity.HIGH)
         if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
                 "W" not in present):
             continue
