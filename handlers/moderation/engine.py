@@ -198,9 +198,11 @@ def shipped_domain_model() -> LinearModel | None:
 
 
 def build_engine(settings: ModerationSettings, base_dir: Path | None = None, classifier: Rule | None = None,
-                 seen_domains: SeenDomains | None = None, gated: bool = True) -> Engine:
+                 seen_domains: SeenDomains | None = None, gated: bool = True, shortcuts: bool = True) -> Engine:
     """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour.
-    `seen_domains` is the community's memory of linked domains (kept in the store by the feature)."""
+    `seen_domains` is the community's memory of linked domains (kept in the store by the feature).
+    `shortcuts=False` makes every rule take its full path (no anchored patterns): with `gated=False`, the
+    reference the fast engine's verdicts are tested against."""
     links = settings.links
     scam_path = Path(links.scam_list) if links.scam_list else None
     if scam_path is not None and not scam_path.is_absolute() and base_dir is not None:
@@ -213,7 +215,7 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     swearing, found_insults = Swearing(profanity, gate), Insults(insults, gate)
     rules: list[tuple[Rule, RuleSettings]] = [
         (BannedTerms(found_insults, swearing), settings.terms),
-        (GroupHate(), settings.hate),
+        (GroupHate(anchored=shortcuts), settings.hate),
         (Profanity(swearing, found_insults), settings.profanity),
         (Spam(settings.spam.newcomer_minutes, seen_domains), settings.spam),
         (

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.moderation.anchors import Anchored, required_tokens
 from handlers.moderation.inflections import french_verb_forms
 from handlers.moderation.lexicon import ALL_GROUPS
 from handlers.moderation.normalise import Normalised
@@ -141,6 +142,7 @@ class Pattern:
     regex: re.Pattern[str]
     negatable: bool = True  # a negation inside the match cancels it (not for "X don't deserve to live")
     needs: frozenset[str] = frozenset()  # word classes the line must hold for the pattern to be tried
+    required: tuple[frozenset[str], ...] = ()  # tokens a match holds, one of each set (`anchors.py`)
 
 
 def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
@@ -148,7 +150,7 @@ def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> P
     needs = frozenset(symbol for symbol in "GKEDBHNXRVW" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
     if "|" in plain:  # a class inside an alternative ("(?:B|fucking) G") is not needed: keep those outside only
         needs = frozenset(s for s in needs if not re.search(rf"[(|:]{s}\||\|{s}[)|]", plain))
-    return Pattern(kind, severity, re.compile(pattern), negatable, needs)
+    return Pattern(kind, severity, re.compile(pattern), negatable, needs, required_tokens(pattern))
 
 
 THREAT, DEHUMANISING, EXCLUSION, DEROGATION = "threat", "dehumanising", "exclusion", "derogation"
@@ -315,6 +317,7 @@ PATTERNS = (
         rf"\bG {_GAP}(?:multiply|multiplying|breed|breeding|reproduce|reproduisent|multiplient|pullulent) (?:like|comme des|comme) (?:D|rabbits|ants|flies|lapins|fourmis|mouches)\b",  # noqa: E501
     ),
 )
+_ANCHORED = Anchored(PATTERNS, lambda p: (*p.required, *(frozenset({s}) for s in p.needs)))
 # Words that quote a term rather than use it: a verb of saying, or naming the word itself ("the word X").
 _QUOTING = frozenset(_SAY) | frozenset(_split("""word words mot mots term terms terme termes slur slurs insulte
 insultes""")) - {"dis", "dit"}
@@ -403,16 +406,31 @@ def clauses(source: str) -> list[list[str]]:
     """The message's words, cut into clauses at sentence punctuation (bounded in tokens and per clause).
 
     The tokens are cut in one C-speed scan of a window (the whole text only when the window holds too few of
-    them, so that none is cut at its edge), and a message with no sentence punctuation is one clause."""
+    them, so that none is cut at its edge), and a message with no sentence punctuation is one clause. With
+    punctuation, the tokens are joined and split again at it, all in C (`clauses_by_token` is the same cut
+    made token by token, the reference it is tested against)."""
+    tokens = _tokens(source)
+    if _CLAUSE_END.isdisjoint(tokens):
+        return [tokens[:MAX_CLAUSE]] if tokens else []
+    return [words[:MAX_CLAUSE] for piece in _SPLIT_CLAUSES(" ".join(tokens)) if (words := piece.split())]
+
+
+def _tokens(source: str) -> list[str]:
     tokens = _CLAUSE_TOKEN.findall(source[:TOKENS_WINDOW])
     if len(tokens) <= MAX_TOKENS and len(source) > TOKENS_WINDOW:
         tokens = _CLAUSE_TOKEN.findall(source)
     del tokens[MAX_TOKENS:]
-    if _CLAUSE_END.isdisjoint(tokens):
-        return [tokens[:MAX_CLAUSE]] if tokens else []
+    return tokens
+
+
+_SPLIT_CLAUSES = re.compile(r"[.!?;:\n]").split  # a clause end is a token of its own: never inside a word
+
+
+def clauses_by_token(source: str) -> list[list[str]]:
+    """`clauses`, one token at a time."""
     found: list[list[str]] = []
     current: list[str] = []
-    for token in tokens:
+    for token in _tokens(source):
         if token in _CLAUSE_END:
             if current:
                 found.append(current)
@@ -467,8 +485,11 @@ def _named_vermin(clause: Sequence[str], line: str) -> bool:
     return False
 
 
-def find_hate(normalised: Normalised) -> HateFinding | None:
-    """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present)."""
+def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | None:
+    """The worst group-directed hate or threat in the message, or None (cheap when no trigger word is present).
+
+    `anchored` skips a pattern a clause lacks the tokens of (`Pattern.required`, `Pattern.needs`), which it
+    could not match; `anchored=False` searches every pattern, the reference the shortcut is tested against."""
     if TRIGGERS.isdisjoint(normalised.words):
         return None
     found = clauses(normalised.source)
@@ -490,7 +511,7 @@ def find_hate(normalised: Normalised) -> HateFinding | None:
         if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
                 "W" not in present):
             continue
-        for pattern in PATTERNS:
+        for pattern in _ANCHORED.candidates(present) if anchored else PATTERNS:
             if worst is not None and pattern.severity <= worst.severity:
                 continue
             if not pattern.needs <= present:

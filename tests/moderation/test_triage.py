@@ -1,5 +1,6 @@
 """The triage before the rules may skip a rule only when that rule could not have hit: every verdict of the
-gated engine is the verdict of the engine that runs every rule on every message (`gated=False`).
+gated engine is the verdict of the engine that runs every rule on every message, each by its full path
+(`gated=False, shortcuts=False`).
 
 Checked on the Watcher path (authors, roles, join dates, channels, time, so the context rules and the spam
 rule's memory of domains run too), with the shipped models, on rows of every public set (skipped cleanly
@@ -34,7 +35,8 @@ _MODELS = ClassifierRule([TextClassifier.load(shipped_model_path(name), name) fo
 
 def _pair(settings: ModerationSettings | None = None) -> tuple[Engine, Engine]:
     settings = settings or ModerationSettings()
-    return (build_engine(settings, classifier=_MODELS), build_engine(settings, classifier=_MODELS, gated=False))
+    return (build_engine(settings, classifier=_MODELS),
+            build_engine(settings, classifier=_MODELS, gated=False, shortcuts=False))  # fmt: skip
 
 
 def _same(gated: Verdict, reference: Verdict) -> bool:
