@@ -54,6 +54,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from benchmarks.calls import CALLS_EVENTS, CallCount
 from benchmarks.harness import Measure
 from benchmarks.isolated import in_fresh_process
 from benchmarks.stream import Happening, happenings, real_texts, synthetic_texts
@@ -350,6 +351,8 @@ async def _timed(conn: Connection, counter: Counter, events: int, after: Callabl
     pushed once the last one is handled, so every subject reads the same frames together, whatever its speed
     (see the module's docstring), and the final `after` (cmbot's flush)."""
     gc.collect()  # every subject starts its measure with the warm-up's garbage gone
+    if COUNTING is not None:
+        COUNTING.start()
     cpu_started = time.process_time()
     for start in range(0, events, BURST):
         counter.expect(min(BURST, events - start))
@@ -357,7 +360,10 @@ async def _timed(conn: Connection, counter: Counter, events: int, after: Callabl
         await _handled(counter)
     if after is not None:
         await after()
-    return time.process_time() - cpu_started
+    cpu = time.process_time() - cpu_started
+    if COUNTING is not None:
+        COUNTING.stop()
+    return cpu
 
 
 def _with_fake(stream: list[Happening], warmup: int, client: Callable[[int, Connection], Any]) -> Any:
@@ -404,6 +410,21 @@ def cmbot_pass(subject: str, count: int, data_dir: str, folder: str) -> CmbotPas
                       lambda port, conn: _cmbot(port, conn, WARMUP_EVENTS, count, Path(folder), subject))
 
 
+COUNTING: CallCount | None = None  # set in a counted pass's own process: the calls of its measured part
+
+
+def calls_per_event(subject: str, count: int, data_dir: str, folder: str) -> float:
+    """Function calls per measured event of `subject` ("bare" or one of `SUBJECTS`), counted (`benchmarks.calls`);
+    meant to run in a fresh process."""
+    global COUNTING
+    COUNTING = CallCount()
+    if subject == "bare":
+        bare_pass(count, data_dir)
+    else:
+        cmbot_pass(subject, count, data_dir, folder)
+    return COUNTING.calls / count
+
+
 def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measure]:
     """Bare discord.py, then cmbot with every feature, with none and with every feature but moderation, take
     turns, `passes` times, each subject in a fresh process with a fresh fake after the same warm-up. Each
@@ -418,6 +439,9 @@ def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measur
             bare_passes.append(in_fresh_process(bare_pass, count, str(data_dir)))
             for subject in SUBJECTS:
                 cmbot_passes[subject].append(in_fresh_process(cmbot_pass, subject, count, str(data_dir), folder))
+        calls_events = min(count, CALLS_EVENTS)
+        calls = {subject: in_fresh_process(calls_per_event, subject, calls_events, str(data_dir), folder)
+                 for subject in ("bare", *SUBJECTS)}
 
     def added(subject: str) -> list[float]:
         """Each pass's CPU added per event by `subject`, over the bare client's of the same pass."""
@@ -448,6 +472,11 @@ def discord_measures(count: int, data_dir: Path, passes: int = 1) -> list[Measur
                    ratios["none"], bare_us, events, told),
         _diagnosis("cmbot with every feature but moderation", "the adapter, the runtime and the other features",
                    cmbot_passes["but moderation"], ratios["but moderation"], bare_us, events, told),
+        Measure(SCENARIO, "Discord gateway: function calls per event, bare / no feature / but moderation / every "
+                          "feature (counted)", "calls",
+                " / ".join(f"{calls[subject]:.1f}" for subject in ("bare", "none", "but moderation", "every")), "",
+                note=f"counted by cProfile over {calls_events:,} events after the same warm-up, one pass each in a "
+                     "process of its own (`benchmarks.calls`): the load does not move it"),
     ]
 
 

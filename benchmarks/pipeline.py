@@ -39,6 +39,7 @@ from itertools import pairwise
 from pathlib import Path
 from statistics import median, quantiles
 
+from benchmarks.calls import CALLS_EVENTS, console_calls
 from benchmarks.harness import Measure, ScenarioOptions
 from benchmarks.isolated import in_fresh_process
 from benchmarks.stream import Happening, counted, happenings, offensive_texts, one_line, real_texts, synthetic_texts
@@ -280,6 +281,15 @@ def _console_measures(count: int, data_dir: Path, folder: Path, passes: int = PA
                     median_rate(whole_runs) / median_rate(bare_runs), "",
                     note="events per second, median passes; no goal: waits on the store thread included"),
         ]
+        if label == "synthetic":
+            counted_events = min(count, CALLS_EVENTS)
+            calls = [in_fresh_process(console_calls, label, counted_events, str(data_dir), str(folder), subject)
+                     for subject in ("none", "but moderation", "every")]
+            measures.append(Measure(
+                SCENARIO, "console, synthetic: function calls per event, no feature / but moderation / whole bot "
+                          "(counted)", "calls", " / ".join(f"{figure:.1f}" for figure in calls), "",
+                note=f"counted by cProfile over {counted_events:,} events after the same warm-up, one pass each in a "
+                     "process of its own (`benchmarks.calls`): the load does not move it"))
         if "but moderation" in runs:
             others = median_run(runs["but moderation"])
             measures.append(Measure(

@@ -69,6 +69,8 @@ class Catalogue:
     def __init__(self, messages: Mapping[str, Mapping[str, str | dict[str, str]]]) -> None:
         self._messages = messages
         self._plural = {lang: Locale.parse(lang).plural_form for lang in messages}
+        self._constant: dict[tuple[str, str], Text] = {}  # messages asked for without values, rendered once
+        self._constant_plain: dict[tuple[str, str], str] = {}  # and their plain text
 
     @classmethod
     @cache
@@ -98,13 +100,26 @@ class Catalogue:
         return entry.get(form, entry["other"])
 
     def text(self, lang: str, key: str, **values: Value) -> Text:
-        """The message `key` in `lang`, filled with `values` (a `count` value picks the plural form)."""
+        """The message `key` in `lang`, filled with `values` (a `count` value picks the plural form).
+
+        A message asked for without values (a card's field names and buttons, a status) is the same `Text`
+        every time (texts are immutable): it is rendered once per catalogue and handed out again."""
+        if not values:
+            constant = self._constant.get((lang, key))
+            if constant is None:
+                constant = self._constant[(lang, key)] = render(self.template(lang, key), values, lang)
+            return constant
         count = values.get(self.plural_driver(lang, key))
         number = count if isinstance(count, int | float) and not isinstance(count, bool) else None
         return render(self.template(lang, key, number), values, lang)
 
     def string(self, lang: str, key: str, **values: Value) -> str:
         """The same as plain text, for places with no markup (logs, CLI, labels)."""
+        if not values:
+            constant = self._constant_plain.get((lang, key))
+            if constant is None:
+                constant = self._constant_plain[(lang, key)] = self.text(lang, key).plain()
+            return constant
         return self.text(lang, key, **values).plain()
 
 

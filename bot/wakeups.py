@@ -109,25 +109,41 @@ class _SteppedJob:
     func: JobFunc
     next_run: datetime | None
     misfire_grace: timedelta
+    dated: bool = True  # a date or cron trigger (an interval trigger is a safety net: see `next_due`)
 
 
 class SteppedWakeups:
     """Runs due jobs when the simulated clock moves (`run_due`), in due-time order, one run per job per step.
 
     Like APScheduler with `coalesce`, a job that missed several fire times while the clock jumped runs once.
+
+    The clock moves at every `clock` line of a console script, a few times a minute of simulated time, while
+    jobs come due a few times an hour: the earliest fire time of all jobs, and of the dated ones, are kept
+    (`_soonest`, renewed whenever a job is added, removed or run), so a step with nothing due looks at no job.
     """
 
     def __init__(self, clock: SimulatedClock) -> None:
         self.clock = clock
         self._jobs: dict[str, _SteppedJob] = {}
         self._lock = asyncio.Lock()
+        self._soonest: datetime | None = None  # the earliest next run of any job
+        self._soonest_dated: datetime | None = None  # the earliest next run of a date or cron job
 
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *, misfire_grace: timedelta) -> None:
         now = self.clock.now()
-        self._jobs[job_id] = _SteppedJob(trigger, func, trigger.get_next_fire_time(None, now), misfire_grace)
+        self._jobs[job_id] = _SteppedJob(trigger, func, trigger.get_next_fire_time(None, now), misfire_grace,
+                                         dated=not isinstance(trigger, IntervalTrigger))
+        self._renew()
 
     def remove(self, job_id: str) -> None:
-        self._jobs.pop(job_id, None)
+        if self._jobs.pop(job_id, None) is not None:
+            self._renew()
+
+    def _renew(self) -> None:
+        """Find the earliest next runs again (a job was added, removed or run)."""
+        runs = [(job.next_run, job.dated) for job in self._jobs.values() if job.next_run is not None]
+        self._soonest = min((when for when, _ in runs), default=None)
+        self._soonest_dated = min((when for when, dated in runs if dated), default=None)
 
     def job_ids(self) -> set[str]:
         return set(self._jobs)
@@ -140,16 +156,19 @@ class SteppedWakeups:
 
     async def shutdown(self) -> None:
         self._jobs.clear()
+        self._renew()
 
     def next_due(self, skipping: set[str] | frozenset[str] = frozenset()) -> datetime | None:
         """When the earliest dated job (date or cron trigger) fires next; None when there is none.
 
         Interval jobs are safety nets (sweeps, catch-ups): they run at every stop the clock makes anyway, so a
         clock jump stops only at the moments something is really due. Jobs in `skipping` are left out."""
+        if not skipping:
+            return self._soonest_dated
         times = [
             job.next_run
             for job_id, job in self._jobs.items()
-            if job.next_run is not None and not isinstance(job.trigger, IntervalTrigger) and job_id not in skipping
+            if job.next_run is not None and job.dated and job_id not in skipping
         ]
         return min(times) if times else None
 
@@ -188,22 +207,28 @@ class SteppedWakeups:
     async def _run_due(self) -> list[str]:
         async with self._lock:
             now = self.clock.now()
+            if self._soonest is None or self._soonest > now:
+                return []  # nothing is due: no job to look at
             due = sorted(
                 ((job.next_run, job_id) for job_id, job in self._jobs.items() if job.next_run and job.next_run <= now),
             )
-            for fire_time, job_id in due:
-                job = self._jobs.get(job_id)
-                if job is None:
-                    continue
-                job.next_run = _next_after(job.trigger, fire_time, now)
-                if job.next_run is None:
-                    self._jobs.pop(job_id, None)
-                try:
-                    await job.func()
-                except StoreUnavailable:
-                    raise  # the caller (the console) stops the app
-                except Exception:
-                    log.exception("scheduled job %s failed", job_id)
+            try:
+                for fire_time, job_id in due:
+                    job = self._jobs.get(job_id)
+                    if job is None:
+                        continue
+                    job.next_run = _next_after(job.trigger, fire_time, now)
+                    if job.next_run is None:
+                        self._jobs.pop(job_id, None)
+                    self._renew()
+                    try:
+                        await job.func()
+                    except StoreUnavailable:
+                        raise  # the caller (the console) stops the app
+                    except Exception:
+                        log.exception("scheduled job %s failed", job_id)
+            finally:
+                self._renew()
             return [job_id for _, job_id in due]
 
 
