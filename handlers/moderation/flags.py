@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
@@ -65,15 +66,6 @@ def _commit(db: sqlite_utils.Database) -> None:
     db.conn.commit()
 
 
-def open_flag_for(db: sqlite_utils.Database, community: str, platform: str, message_id: str) -> dict | None:
-    cursor = db.conn.execute(
-        "SELECT * FROM moderation_flags WHERE community = ? AND platform = ? AND message_id = ? AND status = ?"
-        " ORDER BY id DESC LIMIT 1",
-        [community, platform, message_id, OPEN],
-    )
-    return _one(cursor)
-
-
 def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
     """Store a flag; an open flag on the same message absorbs the new hits (one flag per message).
 
@@ -84,14 +76,19 @@ def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]
         return _record(db, draft)
 
 
+_OPEN_ON_MESSAGE = ("SELECT id, rules, severity FROM moderation_flags WHERE community = ? AND platform = ?"
+                    " AND message_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1")
+
+
 def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
-    """`record_flag`'s writes, inside the caller's transaction. Statements go to the connection itself:
-    sqlite-utils' `execute` would commit each write on its own, one disk write per statement."""
-    existing = open_flag_for(db, draft.community, draft.platform, draft.message_id)
+    """`record_flag`'s writes, inside the caller's transaction: one statement per table (the look-up of an open
+    flag on the message, the flag, its hits). Statements go to the connection itself, whose cache keeps each
+    one prepared: sqlite-utils' `execute` would commit each write on its own, one disk write per statement."""
+    existing = db.conn.execute(_OPEN_ON_MESSAGE, (draft.community, draft.platform, draft.message_id)).fetchone()
     if existing is not None:
-        flag_id = int(existing["id"])
-        rules = sorted(set(existing["rules"].split(",")) | {hit.rule for hit in draft.hits})
-        severity = max(existing["severity"], draft.severity, key=_rank)
+        flag_id, stored_rules, stored_severity = existing
+        rules = sorted(set(stored_rules.split(",")) | {hit.rule for hit in draft.hits})
+        severity = max(stored_severity, draft.severity, key=_rank)
         db.conn.execute(
             "UPDATE moderation_flags SET rules = ?, severity = ?, shadow = shadow AND ?, excerpt = ?,"
             " source = CASE WHEN ? = 'report' THEN 'report' ELSE source END,"
@@ -116,10 +113,18 @@ def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
 
 
 def _write_hits(db: sqlite_utils.Database, flag_id: int, hits: tuple[RuleHit, ...]) -> None:
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO moderation_flag_rules (flag_id, rule, severity, shadow, detail) VALUES (?, ?, ?, ?, ?)",
-        [(flag_id, hit.rule, hit.severity, int(hit.shadow), hit.detail[:200]) for hit in hits],
-    )
+    """The hits in one statement (a rule hit twice keeps its later hit, as `INSERT OR REPLACE` row by row did)."""
+    if hits:
+        db.conn.execute(_hits_insert(len(hits)),
+                        [value for hit in hits for value in (flag_id, hit.rule, hit.severity, int(hit.shadow),
+                                                              hit.detail[:200])])  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _hits_insert(count: int) -> str:
+    """The statement writing `count` hits (a flag has a few: the connection keeps each form prepared)."""
+    rows = ", ".join(["(?, ?, ?, ?, ?)"] * count)
+    return f"INSERT OR REPLACE INTO moderation_flag_rules (flag_id, rule, severity, shadow, detail) VALUES {rows}"
 
 
 def _one(cursor: sqlite3.Cursor) -> dict[str, Any] | None:

@@ -236,3 +236,66 @@ async def test_the_others_are_written_when_the_caller_leading_the_trips_is_cance
     assert [r.flag["message_id"] for r in rows] == ["m1", "m2", "m3"]
     with pytest.raises(asyncio.CancelledError):
         await leader
+
+
+def two_hits(index: int) -> FlagDraft:
+    return FlagDraft("demo", "console", "console", "general", f"m{index}", f"member{index}", "medium",
+                     (RuleHit("terms", "medium", False, "insults"), RuleHit("classifier", "medium", True,
+                                                                          "abuse model 0.97")),
+                     f"text {index}", "console://general/m", datetime(2026, 11, 23, 9, index % 60, tzinfo=UTC))
+
+
+async def test_a_flag_is_one_statement_per_table_in_its_transaction(store):
+    """A flag's trip, counted with the connection's trace: the card reference learnt since the last trip, the
+    look-up of an open flag on the same message, the flag, its hits (two here, one statement), one commit."""
+    cards = [((0, "modq", "c0"),)]
+    writes = FlagWrites(store, lambda: cards.pop() if cards else (), lambda given: None)
+    await writes.raise_flag(two_hits(0))
+    cards.append(((1, "modq", "c1"),))
+    statements = commits_of(store)
+    await writes.raise_flag(two_hits(1))
+    store.db.conn.set_trace_callback(None)
+    kinds = [" ".join(s.split()[:3]).upper() for s in statements]
+    assert kinds == ["BEGIN", "UPDATE MODERATION_FLAGS SET", "SELECT ID, RULES,", "INSERT INTO MODERATION_FLAGS",
+                     "INSERT OR REPLACE", "COMMIT"], kinds
+    rows = store.db.execute("SELECT flag_id, rule, detail FROM moderation_flag_rules ORDER BY flag_id, rule").fetchall()
+    assert rows[-2:] == [(2, "classifier", "abuse model 0.97"), (2, "terms", "insults")]
+    assert store.db.execute("SELECT card_message_id FROM moderation_flags WHERE id = 1").fetchone() == ("c1",)
+
+
+async def test_a_flags_commit_writes_few_pages(store):
+    """Each B-tree a flag touches is a page in its commit (a frame of the write-ahead log): the flag's row, its
+    two indexes (the message's, the time's), its hits. Fifty flags, each a trip of its own, are counted in
+    frames with the automatic checkpoint off; the hits' former rowid table, primary key and rule index made
+    about eight a flag."""
+    writes = FlagWrites(store, lambda: (), lambda given: None)
+    for index in range(100):  # the B-trees grow past their first pages
+        await writes.raise_flag(two_hits(index))
+    store.db.execute("PRAGMA wal_autocheckpoint = 0")
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for index in range(100, 150):
+        await writes.raise_flag(two_hits(index))
+    _, frames, _ = store.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert writes.trips == 150
+    assert frames <= 50 * 5.5, frames / 50
+
+
+def test_the_hits_move_to_one_b_tree_with_every_row(tmp_path):
+    """Migrating an existing database keeps every hit; the table is then keyed by (flag, rule) alone."""
+    from handlers.moderation.migrations import moderation
+
+    store = Store.open(tmp_path / "old.db")
+    moderation.apply(store.db, stop_before="m008_flag_rules_by_flag")
+    store.db["moderation_flags"].insert_all([{"id": i, "community": "demo", "platform": "console",
+                                              "created_at": "2026-11-23T09:00:00+00:00", "status": "open"}
+                                             for i in (1, 2)])  # fmt: skip
+    hits = [(1, "terms", "high", 0, "slurs"), (1, "classifier", "medium", 1, "abuse model 0.91"),
+            (2, "links", "low", 0, "")]
+    store.db.conn.executemany("INSERT INTO moderation_flag_rules VALUES (?, ?, ?, ?, ?)", hits)
+    store.db.conn.commit()
+    moderation.apply(store.db)
+    assert store.db.execute("SELECT * FROM moderation_flag_rules").fetchall() == sorted(hits)
+    schema = store.db.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'moderation_flag_rules'").fetchall()
+    assert len(schema) == 1 and schema[0][0].endswith("WITHOUT ROWID")  # no rowid table, no index beside it
+    assert store.db["moderation_flag_rules"].foreign_keys[0].other_table == "moderation_flags"
+    store.close()
