@@ -62,3 +62,37 @@ def test_ordinary_chat_is_one_set_of_plain_negatives_per_abuse_set() -> None:
     assert [s.name for s in sets] == [f"ordinary {name}" for name in abuse]
     assert all(s.ordinary and s.task == "spam" and len(s.examples) <= 50 and s.positives == 0 for s in sets)
     assert [s.examples for s in sets] == [s.examples for s in ordinary_chat(DATA, per_set=50)]  # seeded
+
+
+def test_the_shipped_abuse_model_is_trained_as_the_training_code_says() -> None:
+    """A change of the abuse model's training (its regularisation, its added share, its sets) without retraining
+    the shipped file leaves the bot running a model that no figure describes."""
+    from handlers.moderation.classifier import load_model, shipped_model_path
+    from handlers.moderation.training.datasets import READERS
+    from handlers.moderation.training.models import ABUSE_C, ABUSE_MAX_ADDED_FPR
+
+    model = load_model(shipped_model_path("abuse"))
+    assert model.meta["c"] == ABUSE_C
+    assert model.meta["max_fpr"] == ABUSE_MAX_ADDED_FPR
+    assert set(model.meta["trained_on"]) == {name for name, (kind, _, _) in READERS.items() if kind == "abuse"}
+    assert set(model.meta["thresholds"]) == {"en", "fr"}
+    assert model.threshold == max(model.meta["thresholds"].values())  # an unknown language: the strictest
+
+
+def test_the_abuse_model_is_fitted_with_its_own_regularisation() -> None:
+    """The abuse model is fitted at `ABUSE_C`, the spam model at the default: the less regularised abuse model
+    spreads its scores further on the same rows."""
+    from handlers.moderation.training.datasets import Example, LabelledSet
+    from handlers.moderation.training.models import ABUSE_C, train_text_model
+
+    def labelled(name: str, language: str) -> LabelledSet:
+        rude = [f"you are a worthless clown number {i}" for i in range(20)]
+        kind = [f"thanks for the stream number {i}" for i in range(20)]
+        examples = tuple(Example(t, True) for t in rude) + tuple(Example(t, False) for t in kind)
+        return LabelledSet(name, "abuse", language, examples)
+
+    sets = [labelled("one", "en"), labelled("two", "en"), labelled("three", "fr"), labelled("four", "fr")]
+    abuse = train_text_model(sets, "abuse")
+    spam = train_text_model([LabelledSet(s.name, "spam", s.language, s.examples) for s in sets], "spam")
+    assert abuse.meta["c"] == ABUSE_C and "c" not in spam.meta
+    assert max(map(abs, abuse.weights.values())) > max(map(abs, spam.weights.values()))
