@@ -4,8 +4,9 @@ The CPU figures of a shared machine move with the neighbours; the number of call
 same stream does not. Each subject plays a shorter stream once more, in a fresh process of its own, with
 Python's deterministic profiler (`cProfile`) switched on after the same warm-up as the timed passes: every call
 of a Python or C function is counted, and each resumption of a coroutine counts as a call (an event that waits
-for the store is resumed once more). The profiler slows the pass down, so these passes give counts, never
-times.
+for the store is resumed once more). The profiler follows the thread that starts it, the event loop's: the
+store's thread (the SQLite writes) is not in the count, only in the CPU figures. The profiler slows the pass
+down, so these passes give counts, never times.
 """
 
 from __future__ import annotations
