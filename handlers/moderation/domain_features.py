@@ -10,7 +10,8 @@ caught one name in five. What scam names share across kinds is read here instead
   skins, verify…: the lures of gift, crypto-giveaway, skin-trading and account-theft scams), and how many;
 - the top-level domain, and its class: legacy (.com, .org…), country code, new generic, or one scams favour;
 - how random the name looks: share of vowels, longest run of consonants, letters and digits interleaved;
-- length, hyphens and digits, coarsely.
+- length, hyphens and digits, coarsely;
+- whether a brand is inside the name at all, and the lures of the weaker shapes, each and how many.
 
 Shared by the trainer and the `links` rule, so both compute exactly the same features.
 """
@@ -19,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from handlers.moderation.domains import SUSPICIOUS_TLDS, skeleton
+from handlers.moderation.domains import SUSPICIOUS_TLDS, brand_inside, lures_in, skeleton
 
-FEATURES_VERSION = "domain-features/2"
+FEATURES_VERSION = "domain-features/3"
 MAX_LENGTH = 120
 
 
@@ -68,6 +69,13 @@ def domain_features(domain: str) -> set[str]:
     baits = {word for token in tokens for word in _BAIT.findall(token)}
     features.update(f"bait:{word}" for word in baits)
     features.add(f"baits:{min(len(baits), 3)}")
+    # What carries over to scams of a new kind better than their letters: a brand inside the name at all, and the
+    # lures of the weaker shapes (`domains.LURES`), which the model may weigh together where one alone is too weak.
+    if brand_inside(name):
+        features.add("brand:inside")
+    lures = lures_in(name)
+    features.update(f"lure:{lure}" for lure in lures)
+    features.add(f"lures:{min(len(lures), 2)}")
     features.add(f"len:{min(len(name) // 4, 8)}")
     features.add(f"hyphens:{min(name.count('-'), 3)}")
     features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
@@ -84,13 +92,17 @@ def describe(feature: str) -> str:
     kind, _, value = feature.partition(":")
     if kind == "bait":
         return f"bait word {value}"
+    if kind == "lure":
+        return f"lure {value}"
+    if feature == "brand:inside":
+        return "a brand inside the name"
     if kind == "tld":
         return f"top-level domain .{value}"
     if feature == "tldc:suspicious":
         return "top-level domain scams favour"
     if kind in ("vowels", "consonants", "mixed"):
         return "random-looking name"
-    if kind in ("hyphens", "digits", "len", "baits", "tldc"):
+    if kind in ("hyphens", "digits", "len", "baits", "tldc", "lures"):
         return {"hyphens": "hyphens", "digits": "digits", "len": "length", "baits": "bait words",
-                "tldc": "kind of top-level domain"}[kind]  # fmt: skip
+                "tldc": "kind of top-level domain", "lures": "lures"}[kind]  # fmt: skip
     return "letters like listed scam names"

@@ -351,6 +351,17 @@ _LURE = re.compile("|".join(_AFTER.get(lure, "") + lure for lure in sorted(LURES
 _DIGIT_RUN = re.compile(r"\d{4,}")
 
 
+def brand_inside(label: str) -> bool:
+    """Whether a brand of four letters or more is inside a name once confusables are folded (for the model)."""
+    glued = skeleton(label.replace("-", ""))
+    return any(len(shape) >= 4 and shape in glued for shape in _BRAND_SKELETONS.values())
+
+
+def lures_in(label: str) -> set[str]:
+    """The lures glued into a name ("get2x-tesla" -> {"2x", "tesla"})."""
+    return set(_LURE.findall(label[:63]))
+
+
 @lru_cache(maxsize=8192)
 def suspect_domain(host: str) -> DomainSignal | None:
     """A weaker signal than `judge_domain`'s, for a medium verdict (a moderator looks; nothing is done alone):

@@ -20,6 +20,14 @@ def test_bait_words_are_found_glued_or_hyphenated() -> None:
     assert "baits:0" in domain_features("wikipedia.org")
 
 
+def test_brands_and_lures_are_read_however_glued() -> None:
+    assert {"brand:inside", "lure:airdrop", "lures:1"} <= domain_features("layerzer0airdrop.com")
+    assert {"lure:captcha", "lure:verif", "lures:2"} <= domain_features("captcha-verify.net")
+    assert "brand:inside" not in domain_features("wikipedia.org")
+    assert "lures:0" in domain_features("wikipedia.org")
+    assert describe("lure:captcha") == "lure captcha" and describe("brand:inside") == "a brand inside the name"
+
+
 def test_confusables_meet_the_same_skeleton_features() -> None:
     plain, disguised = domain_features("steamcommunity.ru"), domain_features("stearncornmunity.ru")
     shared = {f for f in plain & disguised if f.startswith("s:")}

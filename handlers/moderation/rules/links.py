@@ -25,7 +25,9 @@ from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
 
 HOSTS_CACHED = 10_000
-GENERIC_REASONS = frozenset({"kind of top-level domain", "length", "bait words", "letters like listed scam names"})
+GENERIC_REASONS = frozenset(
+    {"kind of top-level domain", "length", "bait words", "lures", "letters like listed scam names"}
+)
 
 
 class _Host(enum.Enum):
