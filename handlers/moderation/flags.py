@@ -73,17 +73,19 @@ def record_flag(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]
     hits are one transaction: a crash leaves both or neither.
     """
     with db.atomic():
-        return _record(db, draft)
+        flag_id, values = _record(db, draft)
+    return flag_id, values is not None
 
 
 _OPEN_ON_MESSAGE = ("SELECT id, rules, severity FROM moderation_flags WHERE community = ? AND platform = ?"
                     " AND message_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1")
 
 
-def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
+def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, tuple[Any, ...] | None]:
     """`record_flag`'s writes, inside the caller's transaction: one statement per table (the look-up of an open
-    flag on the message, the flag, its hits). Statements go to the connection itself, whose cache keeps each
-    one prepared: sqlite-utils' `execute` would commit each write on its own, one disk write per statement."""
+    flag on the message, the flag, its hits). Gives the flag's id, and the values written when it is a new flag
+    (None when an open flag on the message absorbed the hits). Statements go to the connection itself, whose
+    cache keeps each one prepared: sqlite-utils' `execute` would commit each write on its own."""
     existing = db.conn.execute(_OPEN_ON_MESSAGE, (draft.community, draft.platform, draft.message_id)).fetchone()
     if existing is not None:
         flag_id, stored_rules, stored_severity = existing
@@ -96,20 +98,26 @@ def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, bool]:
             [",".join(rules), severity, int(draft.shadow), draft.excerpt, draft.source, draft.reporter_id, flag_id],
         )
         _write_hits(db, flag_id, draft.hits)
-        return flag_id, False
-    cursor = db.conn.execute(
-        "INSERT INTO moderation_flags (community, platform, space_id, channel_id, message_id, member_id, severity,"
-        " rules, shadow, source, excerpt, link, created_at, status, auto_action, reporter_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            draft.community, draft.platform, draft.space_id, draft.channel_id, draft.message_id, draft.member_id,
-            draft.severity, ",".join(sorted({hit.rule for hit in draft.hits})), int(draft.shadow), draft.source,
-            draft.excerpt, draft.link, utc_text(draft.created_at), OPEN, draft.auto_action, draft.reporter_id,
-        ],
-    )  # fmt: skip
+        return flag_id, None
+    values = _new_values(draft)
+    cursor = db.conn.execute(_INSERT_FLAG, values)
     flag_id = int(cursor.lastrowid or 0)
     _write_hits(db, flag_id, draft.hits)
-    return flag_id, True
+    return flag_id, values
+
+
+_NEW_COLUMNS = ("community", "platform", "space_id", "channel_id", "message_id", "member_id", "severity", "rules",
+                "shadow", "source", "excerpt", "link", "created_at", "status", "auto_action", "reporter_id")
+_INSERT_FLAG = (f"INSERT INTO moderation_flags ({', '.join(_NEW_COLUMNS)})"
+                f" VALUES ({', '.join('?' for _ in _NEW_COLUMNS)})")
+_UNSET_COLUMNS = ("decided_by", "decided_at", "card_channel_id", "card_message_id", "card_redacted_at")
+
+
+def _new_values(draft: FlagDraft) -> tuple[Any, ...]:
+    """A new flag's values, in the order of `_NEW_COLUMNS`: what its INSERT writes and its card is drawn from."""
+    return (draft.community, draft.platform, draft.space_id, draft.channel_id, draft.message_id, draft.member_id,
+            draft.severity, ",".join(sorted({hit.rule for hit in draft.hits})), int(draft.shadow), draft.source,
+            draft.excerpt, draft.link, utc_text(draft.created_at), OPEN, draft.auto_action, draft.reporter_id)
 
 
 def _write_hits(db: sqlite_utils.Database, flag_id: int, hits: tuple[RuleHit, ...]) -> None:
@@ -171,9 +179,9 @@ def raise_flags(db: sqlite_utils.Database, drafts: list[FlagDraft], cards: tuple
         _write_cards(db, cards)
         recorded = [_record(db, draft) for draft in drafts]
     raised = []
-    for draft, (flag_id, created) in zip(drafts, recorded, strict=True):
-        if created:
-            flag, rules = new_rows(draft, flag_id)
+    for draft, (flag_id, values) in zip(drafts, recorded, strict=True):
+        if values is not None:
+            flag, rules = new_rows(draft, flag_id, values)
             raised.append(Raised(flag, rules, [], True))
             continue
         stored = get_flag(db, flag_id)
@@ -182,18 +190,13 @@ def raise_flags(db: sqlite_utils.Database, drafts: list[FlagDraft], cards: tuple
     return raised
 
 
-def new_rows(draft: FlagDraft, flag_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def new_rows(draft: FlagDraft, flag_id: int,
+             values: tuple[Any, ...] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The rows a new flag has in the store once `draft` is written under `flag_id` (its flag row and its rule
     hits ordered by rule, as `get_flag` and `flag_rules` read them): its card needs no read of its own."""
-    flag = {
-        "id": flag_id, "community": draft.community, "platform": draft.platform, "space_id": draft.space_id,
-        "channel_id": draft.channel_id, "message_id": draft.message_id, "member_id": draft.member_id,
-        "severity": draft.severity, "rules": ",".join(sorted({hit.rule for hit in draft.hits})),
-        "shadow": int(draft.shadow), "source": draft.source, "excerpt": draft.excerpt, "link": draft.link,
-        "created_at": utc_text(draft.created_at), "status": OPEN, "auto_action": draft.auto_action,
-        "decided_by": None, "decided_at": None, "card_channel_id": None, "card_message_id": None,
-        "reporter_id": draft.reporter_id, "card_redacted_at": None,
-    }  # fmt: skip
+    flag = dict(zip(_NEW_COLUMNS, values or _new_values(draft), strict=True))
+    flag["id"] = flag_id
+    flag.update(dict.fromkeys(_UNSET_COLUMNS))
     by_rule = {hit.rule: hit for hit in draft.hits}  # a rule hit twice is stored once, the later hit replacing
     rules = [{"flag_id": flag_id, "rule": rule, "severity": hit.severity, "shadow": int(hit.shadow),
               "detail": hit.detail[:200]} for rule, hit in sorted(by_rule.items())]

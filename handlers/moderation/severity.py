@@ -13,8 +13,13 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        """The lower-case name the store and the cards use (looked up: an enum's `name` is a descriptor call,
+        and every flag reads the label of each hit)."""
+        return _LABELS[self]
 
     @classmethod
     def parse(cls, name: str) -> Severity:
         return cls[name.upper()]
+
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}
