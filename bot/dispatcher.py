@@ -135,7 +135,7 @@ class Dispatcher:
         return stop
 
     def _start_later(self, handler: Handler, event: Event, community: Community, step: Later) -> None:
-        task = asyncio.ensure_future(self._run_later(handler, event, community, step))
+        task = asyncio.get_running_loop().create_task(self._run_later(handler, event, community, step))
         self._later.add(task)
         task.add_done_callback(self._later_done)
 

@@ -71,8 +71,9 @@ class FlagWrites:
                 task.add_done_callback(self._relay.discard)
 
     def _anyone_waiting(self) -> bool:
-        with self._lock:
-            return bool(self._waiting)
+        """No lock needed to look: the store's thread takes the waiting flags by replacing the list in one
+        assignment, under the lock, so the loop sees the old list or the new one, never a half-made one."""
+        return bool(self._waiting)
 
     async def _write(self) -> None:
         """One trip for every flag waiting when the store's thread starts it; each gets its rows or the error."""
