@@ -26,6 +26,7 @@ from handlers.moderation.model import LinearModel, ModelBank, message_features, 
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.shape import ShapeKey, shape_features, shape_features_of, shape_key
+from handlers.moderation.urls import Link
 
 log = logging.getLogger(__name__)
 SHIPPED = ("abuse", "spam")
@@ -126,7 +127,8 @@ class ClassifierRule:
                                            else message.normalised.words)  # fmt: skip
         shape_count, shape_sums = 0, sums
         if self._shaped:
-            shape_count, shape_sums = self._shape_sums(message.text)
+            links = None if long else message.links if message.has_link else ()
+            shape_count, shape_sums = self._shape_sums(message.text, links)
         best: tuple[float, str] | None = None
         language = message.language
         for column, (name, _model, thresholds, reads_shape) in enumerate(self.models):
@@ -139,12 +141,12 @@ class ClassifierRule:
                 best = (score - threshold, f"{name} model {score:.2f}")
         return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])
 
-    def _shape_sums(self, text: str) -> tuple[int, list[float]]:
+    def _shape_sums(self, text: str, links: Sequence[Link] | None = None) -> tuple[int, list[float]]:
         """(the number of shape features of `text`, each model's sum of their weights).
 
         Shapes are few (a handful of coarse buckets, a link's top-level domain), so their sums are kept per
         distinct shape in a bounded table: the key is the shape (`shape_key`), never the text."""
-        key = shape_key(text)
+        key = shape_key(text, links)
         known = self._shapes.get(key)
         if known is None:
             if len(self._shapes) >= SHAPES_CACHED:

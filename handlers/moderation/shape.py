@@ -11,8 +11,9 @@ the normalised message), within the first `MAX_CHARS` characters: bounded work.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from handlers.moderation.urls import SHORTENERS, find_links, has_link
+from handlers.moderation.urls import SHORTENERS, Link, find_links, has_link
 
 MAX_CHARS = 4000
 MAX_LINKS = 20
@@ -78,14 +79,19 @@ def has_phone(text: str) -> bool:
 ShapeKey = tuple[tuple[str, ...], int, int, int, int, int]
 
 
-def shape_key(text: str) -> ShapeKey:
+def shape_key(text: str, found: Sequence[Link] | None = None) -> ShapeKey:
     """The shape of the raw message as a small hashable value: (the features that name links, phones, amounts
     and percentages, and the buckets of capitals, digits, length, exclamation marks and emoji). Messages share
-    few distinct shapes, so a model's weights can be summed once per shape (`shape_features_of`)."""
+    few distinct shapes, so a model's weights can be summed once per shape (`shape_features_of`).
+
+    `found` is what `has_link` and `find_links` say of `text` (no links when `has_link` is false) when the
+    caller already knows, for a text of at most `MAX_CHARS` characters."""
     text = text[:MAX_CHARS]
     named: list[str] = []
-    links = []
-    if has_link(text):
+    links: list[Link] = []
+    if found is not None:
+        links = list(found[:MAX_LINKS])
+    elif has_link(text):
         for index, link in enumerate(find_links(text)):
             if index >= MAX_LINKS:
                 break

@@ -87,6 +87,9 @@ for _kind, _cues in _CUES.items():
             _PHRASES.setdefault(_words[0], []).append((_words, _kind))
 _SINGLE_KEYS = frozenset(_SINGLE)
 _PHRASE_KEYS = frozenset(_PHRASES)
+# Each phrase as it reads in the message's words joined by spaces (" sub for sub "): words hold no space, so
+# the phrase is in the words exactly when this is in " w1 w2 … " (one C substring search instead of slices).
+_NEEDLES = {anchor: [(f" {' '.join(words)} ", kind) for words, kind in phrases] for anchor, phrases in _PHRASES.items()}
 # (a sign after the number needs no word boundary: "5000$ a month", « 100 € par jour »)
 _AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s?(?:[$€£]|(?:usd|usdt|eur|euros?|dollars?|btc|eth)\b)|\b\d+\s?k\b", re.I)
 _RATE = re.compile(r"\b(?:per|a|par|/)\s?(?:day|week|month|jour|semaine|mois)\b", re.I)
@@ -148,6 +151,14 @@ def _to_cyrillic(match: re.Match[str]) -> str:
 RAW_CUE_WORDS = frozenset({"ticker", "follow", "deploy"})
 AMOUNT_WINDOW = 2000
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # `_DIGIT` on ASCII text, where both mean the same: a cheaper class to scan
+
+
+def has_digit(text: str) -> bool:
+    """A digit (any script's) among the first `AMOUNT_WINDOW` characters: what opens the amount, phone and
+    wallet cues. Asked once per message by the engine (`MessageFacts.has_digit`)."""
+    digit = _ASCII_DIGIT if text.isascii() else _DIGIT
+    return digit.search(text, 0, AMOUNT_WINDOW) is not None
 # Necessary conditions of the three patterns above that the regular expression engine scans fast (they start
 # with a digit or a letter class, not an alternation or a look-behind): the patterns run only where these match
 # (`has_amount`, `has_contact`; the same answers, checked against the patterns alone in the tests).
@@ -184,25 +195,21 @@ class SpamFinding:
         return self.points >= FLAG_POINTS and not AMPLIFIERS.issuperset(self.cues)
 
 
-def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = ()) -> SpamFinding:
+def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = (), digit: bool | None = None) -> SpamFinding:
     """The cues of a message (its normalised words and raw text), each kind counted once, and their points.
-    `extra` adds cues the caller knows of (a link to a never-seen domain from a newcomer...)."""
+    `extra` adds cues the caller knows of (a link to a never-seen domain from a newcomer...); `digit` is
+    `has_digit(raw)` when the caller already asked."""
     words = words[:MAX_WORDS]
     kinds: set[str] = set(extra)
     for word in _SINGLE_KEYS.intersection(words):
         kinds.add(_SINGLE[word])
-    for anchor in _PHRASE_KEYS.intersection(words):  # set operations in C; Python only where a phrase may start
-        position = -1
-        while True:
-            try:
-                position = words.index(anchor, position + 1)
-            except ValueError:
-                break
-            for phrase, phrase_kind in _PHRASES[anchor]:
-                if tuple(words[position : position + len(phrase)]) == phrase:
-                    kinds.add(phrase_kind)
+    anchors = _PHRASE_KEYS.intersection(words)  # set operations in C; Python only where a phrase may start
+    if anchors:
+        joined = f" {' '.join(words)} "
+        for anchor in anchors:
+            kinds.update(kind for needle, kind in _NEEDLES[anchor] if needle in joined)
     window = raw[:AMOUNT_WINDOW]
-    if _DIGIT.search(window):
+    if has_digit(window) if digit is None else digit:
         if has_amount(window) or (not _PERIODS.isdisjoint(words) and _RATE.search(window)):
             kinds.add(MONEY)
         if has_contact(window):

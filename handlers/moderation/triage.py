@@ -17,7 +17,6 @@ community's own) always run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from handlers.moderation import hate, spam
@@ -28,10 +27,8 @@ from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam
 from handlers.moderation.rules.style import Capitals, EmojiSpam
 from handlers.moderation.rules.terms import BannedTerms, Gate, Profanity
-from handlers.moderation.urls import has_link
 
 _COMMON_WORDS = FRENCH_MARKERS | ENGLISH_MARKERS | {"me", "my", "you", "moi", "won", "have"}
-_DIGIT = re.compile(r"\d")  # the spam rule's test for an amount or a phone number (any Unicode digit)
 
 
 def spam_cue_words() -> frozenset[str]:
@@ -104,7 +101,7 @@ class Triage:
             for word in self.trigger_words.intersection(message.normalised.words):
                 mask |= self.by_word[word]
         if self.spam and not mask & self.spam and (
-            _DIGIT.search(text, 0, spam.AMOUNT_WINDOW) is not None or has_link(text)
+            message.has_digit or message.has_link
             or (not ascii_text and spam.RU_CUE_GATE.search(text, 0, spam.AMOUNT_WINDOW) is not None)
         ):  # fmt: skip
             mask |= self.spam

@@ -10,7 +10,6 @@ from collections import OrderedDict, deque
 from datetime import datetime, timedelta
 
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.urls import has_link
 
 MAX_TRACKED = 20_000
 
@@ -106,6 +105,6 @@ class Newcomer:
             return None
         if message.mentioned_user_ids or message.mentioned_role_ids or message.mentions_everyone:
             return Hit(self.name, Severity.MEDIUM, "mentions")
-        if has_link(message.text):
+        if message.has_link:
             return Hit(self.name, Severity.MEDIUM, "link")
         return None

@@ -13,6 +13,10 @@ from typing import Protocol
 from handlers.moderation.language import detect
 from handlers.moderation.normalise import Normalised, normalise
 from handlers.moderation.severity import Severity
+from handlers.moderation.spam import has_digit
+from handlers.moderation.urls import Link, find_links, has_link
+
+MAX_LINKS = 50  # a wall of links is judged on its first fifty
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +31,9 @@ class Hit:
 class MessageFacts:
     """A message as rules see it, independent of the platform and of the event type (post or edit)."""
 
-    __slots__ = ("_language", "_normalised", "at", "channel_id", "edit", "joined_at", "member_id", "mentioned_role_ids",
-                 "mentioned_user_ids", "mentions_everyone", "roles", "space_id", "text")  # fmt: skip
+    __slots__ = ("_has_digit", "_has_link", "_language", "_links", "_normalised", "at", "channel_id", "edit",
+                 "joined_at", "member_id", "mentioned_role_ids", "mentioned_user_ids", "mentions_everyone", "roles",
+                 "space_id", "text")  # fmt: skip
 
     def __init__(
         self,
@@ -58,6 +63,36 @@ class MessageFacts:
         self.edit = edit  # an edit is checked again, but is not one more message for flood counts
         self._normalised: Normalised | None = None
         self._language: str | None = None
+        self._has_link: bool | None = None
+        self._has_digit: bool | None = None
+        self._links: tuple[Link, ...] | None = None
+
+    @property
+    def has_link(self) -> bool:
+        """`urls.has_link` of the text, asked once per message (the triage, the spam, newcomer and link rules
+        and the spam model's shape all need it)."""
+        if self._has_link is None:
+            self._has_link = has_link(self.text)
+        return self._has_link
+
+    @property
+    def has_digit(self) -> bool:
+        """`spam.has_digit` of the text, asked once per message (the triage and the spam rule need it)."""
+        if self._has_digit is None:
+            self._has_digit = has_digit(self.text)
+        return self._has_digit
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The first `MAX_LINKS` links of the text (`urls.find_links`), found once per message."""
+        if self._links is None:
+            found: list[Link] = []
+            for link in find_links(self.text):
+                if len(found) >= MAX_LINKS:
+                    break
+                found.append(link)
+            self._links = tuple(found)
+        return self._links
 
     @property
     def language(self) -> str:

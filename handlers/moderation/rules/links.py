@@ -22,7 +22,7 @@ from handlers.moderation.domains import (
 )
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
-from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, find_links, has_link, within
+from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, has_link, within
 
 HOSTS_CACHED = 10_000
 GENERIC_REASONS = frozenset(
@@ -67,14 +67,13 @@ class Links:
         self.own_invites = own_invites
         self._hosts: dict[str, Hit | _Host | None] = {}
         self.tlds = HINT_TLDS | scams.tlds() | {d.rsplit(".", 1)[-1] for d in self.deny}
+        self._more_tlds = self.tlds - HINT_TLDS
 
     def check(self, message: MessageFacts) -> Hit | None:
-        if not has_link(message.text, self.tlds):
-            return None
+        if not message.has_link and not (self._more_tlds and has_link(message.text, self._more_tlds)):
+            return None  # `has_link` with every TLD this rule knows: the common ones asked once per message
         worst: Hit | None = None
-        for index, link in enumerate(find_links(message.text)):
-            if index >= 50:  # a wall of links is judged on its first fifty
-                break
+        for link in message.links:  # a wall of links is judged on its first fifty
             hit = self._judge(link)
             if hit is not None and (worst is None or hit.severity > worst.severity):
                 worst = hit

@@ -13,9 +13,10 @@ from datetime import timedelta
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.seen_domains import SeenDomains
 from handlers.moderation.spam import find_spam
-from handlers.moderation.urls import SHORTENERS, find_links, has_link
+from handlers.moderation.urls import SHORTENERS
 
 LINK, SHORTENED, UNSEEN = "link", "shortened link", "new domain from a newcomer"
+LINKS_READ = 20  # the cues of a message's first twenty links
 
 
 class Spam:
@@ -29,8 +30,8 @@ class Spam:
         self.seen = seen
 
     def check(self, message: MessageFacts) -> Hit | None:
-        extra = self._link_cues(message) if has_link(message.text) else ()
-        finding = find_spam(message.normalised.words, message.text, extra)
+        extra = self._link_cues(message) if message.has_link else ()
+        finding = find_spam(message.normalised.words, message.text, extra, message.has_digit)
         if not finding.spam:
             return None
         return Hit(self.name, Severity.MEDIUM, ", ".join(finding.cues))
@@ -40,9 +41,7 @@ class Spam:
         newcomer = (
             message.joined_at is not None and message.at is not None and message.at - message.joined_at < self.newcomer
         )
-        for index, link in enumerate(find_links(message.text)):
-            if index >= 20:
-                break
+        for link in message.links[:LINKS_READ]:
             if link.host in SHORTENERS and len(link.path) > 1:
                 cues.add(SHORTENED)
             if newcomer and self.seen.knows(link.host) is False:
