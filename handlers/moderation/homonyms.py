@@ -81,6 +81,24 @@ def _sucked() -> frozenset[tuple[str, ...]]:
     return frozenset((determiner, normalise_term(noun)) for determiner in determiners
                      for word in _SUCKED for noun in (word, french_plural(word)))  # fmt: skip
 
+def _restrained() -> frozenset[tuple[str, ...]]:
+    """« est bridé », « sont pas bridés », « a été complètement bridé »: a third-person form of « être » (or « a
+    été »), an adverb or none. « t'es bridé » (« tu es ») names someone and stays an insult, so « es » is left
+    out."""
+    auxiliaries: list[tuple[str, ...]] = [(word,) for word in _split(
+        "est sont etait etaient sera seront serait seraient etre soit soient")]
+    auxiliaries += [(have, "ete") for have in _split("a ont avait avaient aura auront aurait")]
+    adverbs: list[tuple[str, ...]] = [(), *((word,) for word in _split(
+        "pas plus encore trop tres vraiment completement totalement volontairement artificiellement toujours deja"))]
+    adverbs += [("un", "peu"), ("pas", "trop"), ("plus", "trop")]
+    return frozenset((*auxiliary, *adverb) for auxiliary in auxiliaries for adverb in adverbs)
+
+
+# What gets « bridé » (restricted, capped) in gaming and tech talk: « un moteur bridé », « la version bridée ».
+_CAPPED = """moteur jeu debit connexion version compte forfait vitesse puissance processeur carte telephone appareil
+serveur acces fps scooter voiture moto mode pc console modele offre abonnement wifi reseau fibre batterie chargeur
+framerate resolution budget salaire"""
+
 CONTEXTS: dict[str, Context] = {
     # « l'empire mongol », « les cavaliers mongols », « parler en mongol », « l'Empire mongol de Gengis Khan »
     "mongol": Context(
@@ -105,6 +123,11 @@ CONTEXTS: dict[str, Context] = {
     "cul": Context(after=frozenset({("sec",), ("de", "sac"), ("de", "lampe"), ("de", "bouteille")})),
     # "a big-ass truck", "a badass move", "kick-ass": a compound adjective, no one called names
     "ass": Context(before=_words("big bad kick", plural=False)),
+    # « le jeu est bridé à 30 images par seconde », « une version bridée », « bridé par le fabricant »
+    "bride": Context(
+        before=_restrained() | _words(_CAPPED),
+        after=frozenset({("par", word) for word in _split("le la l les son sa ses leur leurs un une defaut")}),
+    ),
     # « ça part en couille(s) », « partir en couilles »: things going wrong
     "couille": Context(before=frozenset({("en",)})),
 }

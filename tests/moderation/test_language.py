@@ -58,7 +58,7 @@ def test_english_insults_used_in_french_are_declared() -> None:
 
 def test_accents_make_the_word(engine) -> None:
     assert not rules(engine, "il a serré la bride du cheval avant de partir")
-    assert not rules(engine, "le jeu est bridé à 30 images par seconde") or True  # homonym: see the docs
+    assert not rules(engine, "le jeu est bridé à 30 images par seconde")  # restricted: a homonym in context
     assert not rules(engine, "c'est un détail mais il s'y attarde trop")
     assert "terms" in rules(engine, "t'es vraiment un attardé")
     assert "terms" in rules(engine, "sale bridé")
@@ -96,3 +96,20 @@ def test_profanity_aimed_at_no_one_is_low_and_shadow(engine) -> None:
         verdict = engine.check_text(text)
         assert {hit.rule for hit in verdict.hits} == {"terms"}, text
         assert verdict.acting_severity is Severity.MEDIUM
+
+
+@pytest.mark.parametrize("text", [
+    "le jeu est bridé à 30 images par seconde",
+    "ce PC portable est vraiment bridé",
+    "le moteur a été bridé par le constructeur",
+    "les versions bridées ne passent pas 60 fps",
+    "mon forfait est bridé après 100 Go",
+    "la connexion bridée du wifi de l'hôtel",
+])
+def test_restricted_is_no_slur(engine, text) -> None:
+    assert "terms" not in rules(engine, text)
+
+
+@pytest.mark.parametrize("text", ["sale bridé", "t'es bridé", "les bridés sont partout", "ferme-la le bridé"])
+def test_the_slur_stays_a_slur(engine, text) -> None:
+    assert "terms" in rules(engine, text)
