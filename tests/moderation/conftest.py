@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +13,7 @@ from bot.app import App
 from bot.clock import SimulatedClock
 from bot.events import ButtonClicked, ChannelRef, InteractionRef, Member, MessageEdited, MessagePosted, PlatformName
 from bot.features.moderation import feature
+from bot.platforms.console.platform import ConsolePlatform
 from bot.store import Store
 from bot.wakeups import SteppedWakeups
 from config.loader import parse_settings
@@ -120,3 +123,23 @@ async def make_bot(tmp_path):
     yield build
     for running in made:
         await running.stop()
+
+
+async def play_on_console(bot: Bot, lines: list[str] | tuple[str, ...],
+                          before_stop: Callable[[], object] | None = None) -> str:
+    """Run the bot on the console platform through a script of console lines, one at a time, then `before_stop`
+    (to read the store while it is open), then stop it; what the console printed."""
+    out = io.StringIO()
+    clock = bot.clock
+    assert isinstance(clock, SimulatedClock)
+    console = ConsolePlatform("console", clock, bot.app.services.commands, lambda: None, io.StringIO(), out)
+    bot.app.platforms[:] = [console]
+    await bot.app.start()
+    try:
+        for line in lines:
+            await console.feed(line + "\n")
+        if before_stop is not None:
+            before_stop()
+    finally:
+        await bot.app.stop()
+    return out.getvalue()

@@ -3,30 +3,11 @@ after the message that raised it and before the next line, so a script (and its 
 
 from __future__ import annotations
 
-import io
-
-from bot.clock import SimulatedClock
-from bot.platforms.console.platform import ConsolePlatform
-from tests.moderation.conftest import Bot
-
-
-async def play(bot: Bot, lines: list[str]) -> str:
-    out = io.StringIO()
-    clock = bot.clock
-    assert isinstance(clock, SimulatedClock)
-    console = ConsolePlatform("console", clock, bot.app.services.commands, lambda: None, io.StringIO(), out)
-    bot.app.platforms[:] = [console]
-    await bot.app.start()
-    try:
-        for line in lines:
-            await console.feed(line + "\n")
-    finally:
-        await bot.app.stop()
-    return out.getvalue()
+from tests.moderation.conftest import Bot, play_on_console
 
 
 async def test_each_card_shows_after_its_message_and_before_the_next_line(tmp_path):
-    text = await play(Bot(tmp_path), ["join alice", "join bob", "say alice #general fuck you",
+    text = await play_on_console(Bot(tmp_path), ["join alice", "join bob", "say alice #general fuck you",
                                       "say bob #general see you at the meetup", "say alice #general espèce de connard",
                                       "click claire[cm] m2 mod:dismiss:1"])  # fmt: skip
     lines = text.splitlines()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from bot.actions import Answer, DirectMessage, Post
-from bot.clock import SimulatedClock
 from bot.events import ChannelRef, InteractionRef, Member, MemberJoined, MessageReported, PlatformName
 from bot.features.moderation import feature
-from bot.platforms.console.platform import ConsolePlatform
 from handlers.moderation.stats import rule_stats, stats_table
 from schedules.moderation.purge import JOB_ID as PURGE_JOB
-from tests.moderation.conftest import ALICE, CLAIRE, T0, Bot
+from tests.moderation.conftest import ALICE, CLAIRE, T0, Bot, play_on_console
 
 BOB = Member("bob", "Bob")
 
@@ -131,20 +128,10 @@ async def test_personal_data_is_declared_for_every_member_column():
 
 async def test_queue_buttons_through_the_console_platform(tmp_path):
     bot = Bot(tmp_path)
-    out = io.StringIO()
-    clock = bot.clock
-    assert isinstance(clock, SimulatedClock)
-    console = ConsolePlatform("console", clock, bot.app.services.commands, lambda: None, io.StringIO(), out)
-    bot.app.platforms[:] = [console]
-    await bot.app.start()
-    try:
-        for line in ("join alice", "say alice #general t'es qu'un c.o.n.n.a.r.d", "report bob m1",
-                     "click claire[cm] m2 mod:delete:1", "click claire[cm] m2 Dismiss"):  # fmt: skip
-            await console.feed(line + "\n")
-        flags = list(bot.store.db["moderation_flags"].rows)
-    finally:
-        await bot.app.stop()
-    text = out.getvalue()
+    flags: list[dict] = []
+    text = await play_on_console(bot, ("join alice", "say alice #general t'es qu'un c.o.n.n.a.r.d", "report bob m1",
+                                       "click claire[cm] m2 mod:delete:1", "click claire[cm] m2 Dismiss"),
+                                 before_stop=lambda: flags.extend(bot.flags()))
     assert "Flag #1" in text and "[Dismiss] [Delete message] [Warn] [Timeout]" in text
     assert "Flag #1: Message deleted." in text
     # once the message is deleted, dismissing makes no sense; warning or timing out the member still does
