@@ -80,7 +80,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     from handlers.moderation.training.fit import Row, balance, train
     from handlers.moderation.training.matrix import FeatureMatrix
     from handlers.moderation.training.models import (
-        ABUSE_C,
+        ABUSE_C_GRID,
         ABUSE_MAX_ADDED_FPR,
         ACROSS_SETS,
         PER_LANGUAGE,
@@ -112,6 +112,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     cap = QUICK_ROWS_PER_SET if quick else ROWS_PER_SET
     subjects = Subjects()
     thresholds: dict[str, float] = {}
+    regularisation: dict[str, float] = {}  # the abuse model's C, chosen per fold on its training sets
     fitted: dict = {}  # the model without sets A and B serves A's run and B's
     for group in sorted({GROUPS.get(s.name, s.name) for s in sets}):
         left_out = [s for s in sets if GROUPS.get(s.name, s.name) == group]
@@ -121,7 +122,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
             if task in PER_LANGUAGE:  # per language
                 languages = {s.name: s.language for s in kept}
                 model = train_across_sets(training, languages, TRANSLATIONS, max_fpr=ABUSE_MAX_ADDED_FPR,
-                                          c=ABUSE_C, fitted=fitted, matrix=matrix)  # fmt: skip
+                                          c=ABUSE_C_GRID, fitted=fitted, matrix=matrix)  # fmt: skip
             else:  # one for every language; ordinary chat left out holds it to 2 %
                 languages = {s.name: "any" for s in kept}
                 model = train_across_sets(training, languages, TRANSLATIONS, max_fpr=rates(kept, MAX_ADDED_FPR),
@@ -131,6 +132,8 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
             model = train(balance(training), max_fpr=MAX_ADDED_FPR, refit=False)
         for held in left_out:
             thresholds[held.name] = threshold = model.threshold_for(held.language)
+            if "c" in model.meta:
+                regularisation[held.name] = float(model.meta["c"])
             scores = (matrix.scores(model, held.name).tolist() if matrix is not None
                       else [model.score(set(f)) for f in features[held.name]])  # fmt: skip
             rows = list(range(len(held.examples)))
@@ -148,10 +151,11 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
                 subjects.add("cmbot rules + model", held.name, held.language, by_rules or by_model, example.flag)
                 for name, flags in peer_flags.items():
                     subjects.add(name, held.name, held.language, bool(flags[position]), example.flag)
-    return _measures(task, sets, subjects, thresholds)
+    return _measures(task, sets, subjects, thresholds, regularisation)
 
 
-def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[str, float]) -> list[Measure]:
+def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[str, float],
+              regularisation: dict[str, float]) -> list[Measure]:
     measures: list[Measure] = []
     languages = {s.name: s.language for s in sets}
     for subject, by_set in subjects.per_set.items():
@@ -159,6 +163,8 @@ def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[st
             note = f"{counts.tp + counts.fp + counts.tn + counts.fn} rows"
             if subject.startswith("cmbot") and subject != "cmbot rules":
                 note += f"; model trained without this set, threshold {thresholds[set_name]:.2f}"
+                if set_name in regularisation:
+                    note += f", C {regularisation[set_name]:g} (chosen on the training sets)"
             if subject in ("cmbot rules", "cmbot rules + model") and set_name in RULES_WRITTEN_BESIDE:
                 note += "; rules written beside this set"
             for metric in ("F1", "false positive rate", "precision", "recall"):

@@ -16,7 +16,9 @@ from handlers.moderation.training.across import (
     GRID,
     TOO_STRICT,
     added_false_positives,
+    choose_c,
     choose_thresholds,
+    combined_f1,
     train_across_sets,
 )
 from handlers.moderation.training.fit import Row
@@ -122,3 +124,39 @@ def test_the_flags_the_model_raises_alone_must_be_right_often_enough(first, seco
         return not precisions or sum(precisions) / len(precisions) >= min_precision
 
     assert chosen == next((t for t in GRID if holds(t)), TOO_STRICT)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy, threshold=st.sampled_from([0.0, 0.3, 0.5, 0.99]))
+def test_the_rules_or_model_f1_is_the_f1_counted_by_hand(rows, threshold) -> None:
+    scores = [s for s, _, _ in rows]
+    labelled = [Row(frozenset(), f, 1.0, r) for _, f, r in rows]
+    flagged = [r.already or s >= threshold for s, r in zip(scores, labelled, strict=True)]
+    tp = sum(f and r.flag for f, r in zip(flagged, labelled, strict=True))
+    precision = tp / sum(flagged) if sum(flagged) else 0.0
+    recall = tp / sum(r.flag for r in labelled) if any(r.flag for r in labelled) else 0.0
+    expected = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    assert combined_f1(scores, labelled, threshold) == pytest.approx(expected)
+
+
+def test_the_regularisation_is_chosen_on_the_training_sets_alone() -> None:
+    """The C kept is the best mean F1 over the training sets left out in turn (a tie to the more regularised),
+    and no fit made to choose it holds a set that was not passed: the benchmark's reported set takes no part."""
+    pytest.importorskip("sklearn")
+    from handlers.moderation.training.matrix import FeatureMatrix
+
+    rng = random.Random(5)
+    rows = {"fr-1": _set(rng, "nul", "merci"), "fr-2": _set(rng, "con", "bravo"),
+            "en-1": _set(rng, "idiot", "cheers"), "en-2": _set(rng, "moron", "great"),
+            "reported": _set(rng, "idiot", "cheers")}  # fmt: skip
+    training = {name: r for name, r in rows.items() if name != "reported"}
+    languages = {name: name[:2] for name in training}
+    fitted: dict = {}
+    matrix = FeatureMatrix(rows)
+    best, figures, _ = choose_c(training, languages, {}, (1.0, 4.0, 16.0), max_fpr=0.05, fitted=fitted,
+                                matrix=matrix)  # fmt: skip
+    assert all("reported" not in sets for sets, _ in fitted) and {c for _, c in fitted} == {1.0, 4.0, 16.0}
+    assert best == max(figures, key=lambda c: (round(figures[c], 4), -c))
+    model = train_across_sets(training, languages, {}, max_fpr=0.05, c=(1.0, 4.0, 16.0), fitted=fitted, matrix=matrix)
+    assert model.meta["c"] == best and set(model.meta["c_left_out_f1"]) == {"1.0", "4.0", "16.0"}
+    assert all("reported" not in sets for sets, _ in fitted)

@@ -13,6 +13,12 @@ of that language left out, and at which the flags it raises alone (where the rul
 moderator would see from the model alone) are right at least `MIN_MODEL_ONLY_PRECISION` of the time there.
 A message of unknown language gets the strictest of them.
 
+The regularisation is chosen the same way, never on the set a figure is reported on: for each candidate C, every
+training set is scored by the model fitted without it, the thresholds are chosen on those scores as above, and
+the C kept is the one whose "rules or model" F1 on the training sets left out is best on average (each set
+weighing the same; a tie goes to the more regularised). The benchmark's leave-one-dataset-out calls this on the
+sets of each fold only, so the set it reports was never seen by the choice of C either.
+
 Beside each threshold the model keeps the figures measured on the sets left out (precision of the flags only
 the model raised, false positives it added), so a community can see what promoting it out of shadow would
 cost before doing so.
@@ -27,6 +33,7 @@ from handlers.moderation.training.fit import DEFAULT_MAX_FPR, Row
 from handlers.moderation.training.matrix import FeatureMatrix
 
 KEEP = 120_000
+C_GRID = (1.0, 4.0, 16.0, 64.0)  # the regularisations `choose_c` tries (inverse strength: larger fits closer)
 GRID = tuple(round(0.30 + i / 100, 2) for i in range(70))  # 0.30 … 0.99
 TOO_STRICT = 0.99  # no threshold holds the rate: the model is left with this one (almost never flags)
 # The flags the model raises where the rules raise none are the ones a moderator sees from it alone: at the
@@ -39,13 +46,13 @@ def held_out_scores(
     groups: Mapping[str, str],
     c: float = 4.0,
     progress: Callable[[str], None] = lambda _: None,
-    fitted: dict[frozenset[str], LinearModel] | None = None,
+    fitted: dict[tuple[frozenset[str], float], LinearModel] | None = None,
     matrix: FeatureMatrix | None = None,
 ) -> dict[str, list[float]]:
     """Each set's rows scored by a model fitted on the other sets (a group of sets leaves together). `fitted`
-    keeps models by the sets they were fitted on, for a caller that trains several times over the same sets (the
-    benchmark's leave-one-out: the model without A and B serves both A's run and B's); `matrix` holds the rows
-    of every set named (built here when not given)."""
+    keeps models by the sets they were fitted on and their C, for a caller that trains several times over the
+    same sets (the benchmark's leave-one-out: the model without A and B serves both A's run and B's); `matrix`
+    holds the rows of every set named (built here when not given)."""
     matrix = matrix or FeatureMatrix(rows_by_set)
     scores: dict[str, list[float]] = {}
     for group in sorted({groups.get(name, name) for name in rows_by_set}):
@@ -54,7 +61,7 @@ def held_out_scores(
         if not rest:
             continue
         progress(f"scoring {', '.join(out)} with a model fitted without it")
-        key = frozenset(rest)
+        key = (frozenset(rest), c)
         model = fitted.get(key) if fitted is not None else None
         if model is None:
             model = matrix.fit(list(rest), c, KEEP)
@@ -77,6 +84,44 @@ def model_only_precision(scores: Sequence[float], rows: Sequence[Row], threshold
     """(precision, count) of the flags the model raises where the rules raise none."""
     flagged = [r.flag for s, r in zip(scores, rows, strict=True) if s >= threshold and not r.already]
     return (sum(flagged) / len(flagged) if flagged else 0.0), len(flagged)
+
+
+def combined_f1(scores: Sequence[float], rows: Sequence[Row], threshold: float) -> float:
+    """F1 of "the rules or the model flag it" on one set's rows."""
+    tp = fp = fn = 0
+    for score, row in zip(scores, rows, strict=True):
+        flagged = row.already or score >= threshold
+        tp += flagged and row.flag
+        fp += flagged and not row.flag
+        fn += row.flag and not flagged
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def choose_c(
+    rows_by_set: Mapping[str, list[Row]],
+    languages: Mapping[str, str],
+    groups: Mapping[str, str],
+    grid: Sequence[float] = C_GRID,
+    *,
+    max_fpr: float | Mapping[str, float] = DEFAULT_MAX_FPR,
+    min_precision: float = MIN_MODEL_ONLY_PRECISION,
+    progress: Callable[[str], None] = lambda _: None,
+    fitted: dict[tuple[frozenset[str], float], LinearModel] | None = None,
+    matrix: FeatureMatrix | None = None,
+) -> tuple[float, dict[float, float], dict[str, list[float]]]:
+    """(the C kept, the mean "rules or model" F1 of each C on the training sets left out in turn, the held-out
+    scores at the C kept). Only the sets of `rows_by_set` are read: a caller reporting on another set passes
+    the sets it may train on."""
+    matrix = matrix or FeatureMatrix(rows_by_set)
+    figures: dict[float, float] = {}
+    scores_of: dict[float, dict[str, list[float]]] = {}
+    for c in grid:
+        scores = scores_of[c] = held_out_scores(rows_by_set, groups, c, progress, fitted, matrix)
+        chosen = choose_thresholds(scores, rows_by_set, languages, max_fpr, min_precision)
+        f1s = [combined_f1(scores[n], rows_by_set[n], chosen[languages[n]]["threshold"]) for n in sorted(scores)]
+        figures[c] = sum(f1s) / len(f1s) if f1s else 0.0
+    best = max(grid, key=lambda c: (round(figures[c], 4), -c))
+    return best, figures, scores_of[best]
 
 
 def _limit(max_fpr: float | Mapping[str, float], name: str) -> float:
@@ -133,15 +178,22 @@ def train_across_sets(
     *,
     max_fpr: float | Mapping[str, float] = DEFAULT_MAX_FPR,
     min_precision: float = MIN_MODEL_ONLY_PRECISION,
-    c: float = 4.0,
+    c: float | Sequence[float] = 4.0,
     progress: Callable[[str], None] = lambda _: None,
-    fitted: dict[frozenset[str], LinearModel] | None = None,
+    fitted: dict[tuple[frozenset[str], float], LinearModel] | None = None,
     matrix: FeatureMatrix | None = None,
 ) -> LinearModel:
-    """Thresholds per language chosen on sets left out, then the model fitted on every set. `matrix` may hold
-    more sets than `rows_by_set` (the benchmark builds it once for all its folds)."""
+    """Thresholds per language chosen on sets left out, then the model fitted on every set. `c` is one
+    regularisation, or several to choose among on the sets left out (`choose_c`). `matrix` may hold more sets
+    than `rows_by_set` (the benchmark builds it once for all its folds)."""
     matrix = matrix or FeatureMatrix(rows_by_set)
-    scores = held_out_scores(rows_by_set, groups, c, progress, fitted, matrix)
+    c_figures: dict[float, float] = {}
+    if isinstance(c, int | float):
+        scores = held_out_scores(rows_by_set, groups, c, progress, fitted, matrix)
+    else:
+        c, c_figures, scores = choose_c(rows_by_set, languages, groups, c, max_fpr=max_fpr,
+                                        min_precision=min_precision, progress=progress, fitted=fitted,
+                                        matrix=matrix)  # fmt: skip
     per_language = choose_thresholds(scores, rows_by_set, languages, max_fpr, min_precision)
     progress(f"fitting on all {sum(map(len, rows_by_set.values()))} rows")
     model = matrix.fit(list(rows_by_set), c, KEEP)
@@ -152,4 +204,7 @@ def train_across_sets(
     model.meta.update({"thresholds": thresholds, "held_out": per_language, "max_fpr": max_fpr,
                        "min_model_only_precision": min_precision, "added_fpr_left_out": per_set,
                        "threshold_chosen_on": "each training set left out in turn, per language"})  # fmt: skip
+    if c_figures:
+        model.meta.update({"c": c, "c_left_out_f1": {str(k): round(v, 4) for k, v in c_figures.items()},
+                           "c_chosen_on": "each training set left out in turn (mean rules-or-model F1)"})  # fmt: skip
     return model
