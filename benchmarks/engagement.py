@@ -30,7 +30,7 @@ from bot.store.migrations import apply_all
 from bot.wakeups import SteppedWakeups
 from config.loader import load_settings
 from handlers.engagement.log import BatchedWriter
-from handlers.engagement.migrations import EVENTS
+from handlers.engagement.migrations import EVENTS, HELP_INDEX_COLUMNS
 
 SCENARIO = "engagement"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -86,7 +86,7 @@ def _copy_table(db, name: str) -> None:
     db.execute(f"CREATE TABLE {name} AS SELECT * FROM {EVENTS} WHERE 0")
     db.execute(f"CREATE INDEX idx_{name}_kind_at ON {name} (community, kind, at)")
     db.execute(f"CREATE INDEX idx_{name}_post ON {name} (post_id, at) WHERE post_id IS NOT NULL")
-    db.execute(f"CREATE INDEX idx_{name}_help ON {name} (community, kind, at) WHERE help = 1")
+    db.execute(f"CREATE INDEX idx_{name}_help ON {name} ({HELP_INDEX_COLUMNS}) WHERE help = 1")
 
 
 def _raw_rate(folder: Path, batch: int) -> tuple[float, int]:

@@ -24,6 +24,10 @@ MEMBER_WEEKS = "engagement_member_weeks"
 ROLLUPS = "engagement_rollups"
 REPORT_RUNS = "report_runs"
 REPORT_FIGURES = "report_figures"
+# What the help index holds: every column the help metrics read (who asked or replied, where, to what, when), so
+# they are answered from the index alone, never from the log's rows scattered over the whole table. `help` is
+# always 1 there, but SQLite reads an index as covering only when it holds every column the query names.
+HELP_INDEX_COLUMNS = "community, kind, at, platform, channel_id, member_id, message_id, target_id, help"
 
 
 @migrations()
@@ -282,3 +286,13 @@ def m016_daily_posts(db: sqlite_utils.Database) -> None:
         f"UPDATE {DAILY_ACTIVE} SET posts = (SELECT coalesce(sum(d.events), 0) FROM {DAILY} d"
         f" WHERE d.community = {DAILY_ACTIVE}.community AND d.platform = {DAILY_ACTIVE}.platform"
         f" AND d.day = {DAILY_ACTIVE}.day AND d.kind IN ('message', 'reply'))")
+
+
+@migrations()
+def m017_help_index_covers(db: sqlite_utils.Database) -> None:
+    """The help index holds the columns the help metrics read. Through the narrow one, every help row a report
+    or a roll-up read (the replies since the last nightly roll-up, each week's questions and first replies)
+    was also a look-up in the log's table, at a random place in it: a cost that grew with the log's size, not
+    only with the week's questions. Rebuilt from the help rows alone (about a sixth of the log)."""
+    db.execute(f"DROP INDEX IF EXISTS idx_{EVENTS}_help")
+    db.execute(f"CREATE INDEX idx_{EVENTS}_help ON {EVENTS} ({HELP_INDEX_COLUMNS}) WHERE help = 1")
