@@ -40,6 +40,7 @@ from pathlib import Path
 from statistics import median, quantiles
 
 from benchmarks.calls import CALLS_EVENTS, console_calls
+from benchmarks.flag_clocks import Clocks, ThreadClocks, per_message
 from benchmarks.harness import Measure, ScenarioOptions
 from benchmarks.isolated import in_fresh_process
 from benchmarks.stream import Happening, counted, happenings, offensive_texts, one_line, real_texts, synthetic_texts
@@ -365,9 +366,34 @@ def _flag_cost(count: int, data_dir: Path, folder: Path, rounds: int = FLAG_ROUN
     if played is None:
         return [Measure(SCENARIO, "flagged vs clean message", "skipped", "n/a",
                         note=f"no Davidson set under {data_dir}/moderation")]
-    laps = asyncio.run(play_console(played.happenings, folder, None, played.warmup, laps=played.starts)).laps
+    clocks = ThreadClocks()
+    laps = asyncio.run(play_console(played.happenings, folder, None, played.warmup, laps=played.starts,
+                                    on_lap=clocks.note)).laps
     blocks = [(end[0] - begin[0], end[1] - begin[1]) for begin, end in pairwise(laps)]  # (CPU s, flags) each
-    return flag_figures(blocks, played, "CPU per message", "µs", 1e6)
+    return flag_figures(blocks, played, "CPU per message", "µs", 1e6) + thread_figures(clocks, played, blocks)
+
+
+def thread_figures(clocks: ThreadClocks, played: FlagStream, blocks: list[tuple[float, int]]) -> list[Measure]:
+    """The diagnosis beside the ratio (`benchmarks.flag_clocks`): where a flagged message's CPU goes, by thread,
+    and how often its threads wait or are preempted, each against a clean sentence's."""
+    flags = [n for _, n in blocks]
+
+    def read(reading: Callable[[Clocks], float], scale: float = 1e6) -> tuple[float, float]:
+        return per_message(clocks, played.order, flags, played.size, _pair, reading, scale)
+
+    lines = [("the loop's thread", read(lambda c: c.loop)), ("the store's thread", read(lambda c: c.store)),
+             ("the kernel, every thread", read(lambda c: c.kernel))]
+    measures = [Measure(SCENARIO, f"console, whole bot: flagged message, {where} (diagnosis)", "CPU per message",
+                        flagged, "µs", note=f"a clean sentence: {clean:,.0f} µs; read by that thread's own clock"
+                        if where != "the kernel, every thread" else f"a clean sentence: {clean:,.0f} µs; "
+                        "the process's system time (within the CPU figure)")
+                for where, (clean, flagged) in lines]
+    (calm_waits, waits), (calm_preempted, preempted) = read(lambda c: c.switches, 1.0), read(lambda c: c.preempted, 1.0)
+    measures.append(Measure(SCENARIO, "console, whole bot: flagged message, context switches (diagnosis)",
+                            "switches per message", waits + preempted, "",
+                            note=f"{waits:.1f} waits and {preempted:.1f} preemptions (a clean sentence: "
+                                 f"{calm_waits:.2f} and {calm_preempted:.2f})"))
+    return measures
 
 
 def flag_figures(blocks: list[tuple[float, int]], played: FlagStream, metric: str, unit: str,

@@ -5,14 +5,16 @@ No timing is asserted: the blocks' work here is made up, so the reading can be c
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmarks.flag_clocks import Clocks, ThreadClocks, per_message
 from benchmarks.flag_counts import _total
-from benchmarks.pipeline import FLAG_BLOCKS, FlagStream, flag_figures, flag_stream
+from benchmarks.pipeline import FLAG_BLOCKS, FlagStream, _pair, flag_figures, flag_stream
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -63,3 +65,39 @@ def test_a_callgrind_dump_is_read_by_its_total(tmp_path):
     dump.write_text("# callgrind format\nversion: 1\nevents: Ir\nfn=(1) main\n0 12\nsummary: 123456\n",
                     encoding="utf-8")
     assert _total(dump) == 123_456
+
+
+@given(loop=st.floats(50, 900), store_extra=st.floats(0, 2_000), size=st.integers(10, 400),
+       rounds=st.integers(1, 5), data=st.data())
+def test_each_threads_clock_is_read_like_the_cpu_figure(loop, store_extra, size, rounds, data):
+    """Each block's clocks are its messages' loop time plus its flags' store time: the reading gives a clean
+    sentence's share and a flagged message's back, thread by thread, and counts (switches) alike."""
+    played = made_up(rounds, size)
+    noted, flags = [Clocks(0.0, 0.0, 0.0, 0, 0)], []
+    for kind in played.order:
+        flagged = {"clean": 0, "tweet": data.draw(st.integers(0, size // 10)), "flagged": size}[kind]
+        flags.append(flagged)
+        last = noted[-1]
+        noted.append(Clocks(last.loop + size * loop / 1e6, last.store + flagged * store_extra / 1e6, last.kernel,
+                            last.switches + 2 * flagged, last.preempted))
+    clocks = ThreadClocks(noted)
+    assert per_message(clocks, played.order, flags, size, _pair, lambda c: c.loop, 1e6) == (
+        pytest.approx(loop, rel=1e-6), pytest.approx(loop, rel=1e-6))
+    assert per_message(clocks, played.order, flags, size, _pair, lambda c: c.store, 1e6) == (
+        pytest.approx(0.0, abs=1e-6), pytest.approx(store_extra, rel=1e-6, abs=1e-6))
+    assert per_message(clocks, played.order, flags, size, _pair, lambda c: c.switches, 1.0) == (
+        pytest.approx(0.0, abs=1e-9), pytest.approx(2.0, rel=1e-9))
+
+
+def test_the_clocks_note_the_calling_threads_own_work():
+    """The loop's clock is the calling thread's own: work done on another thread meanwhile is not in it."""
+    clocks = ThreadClocks()
+    clocks.note()
+    elsewhere = threading.Thread(target=lambda: sum(range(3_000_000)))
+    elsewhere.start()
+    elsewhere.join()
+    clocks.note()
+    sum(range(300_000))  # a tenth of the other thread's work, on this one
+    clocks.note()
+    waiting, working = clocks.blocks(lambda c: c.loop)
+    assert working > waiting
