@@ -34,24 +34,29 @@ E = TypeVar("E", bound=Event)
 Handler = Callable[[Any, Community], Awaitable[Sequence[Step]]]
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[Event, Community, Next], Awaitable[None]]
+# A middleware's synchronous answer, when it has one for an event: True to let it through (nothing more to do),
+# False to drop it, None when only its full (asynchronous) call can decide.
+Admit = Callable[[Event], "bool | None"]
 
 
 class CommunityDirectory:
     """Which community owns a (platform, space id)."""
 
     def __init__(self, settings: Settings) -> None:
-        self._by_space: dict[tuple[str, str], Community] = {}
+        # (platform name, space id) -> its community; a `PlatformName` finds its entry too (it hashes and
+        # compares as its value), so the dispatcher looks events up here without converting their platform.
+        self.by_space: dict[tuple[str, str], Community] = {}
         self._by_id = {c.id: c for c in settings.communities}
         self._unclaimed_logged: set[tuple[str, str]] = set()
         for community in settings.communities:
             for platform in PlatformName:
                 space = community.space(platform.value)
                 if space is not None:
-                    self._by_space[(platform.value, space.space_id)] = community
+                    self.by_space[(platform.value, space.space_id)] = community
 
     def for_space(self, platform: PlatformName, space_id: str) -> Community | None:
         key = (str(platform), space_id)
-        community = self._by_space.get(key)
+        community = self.by_space.get(key)
         if community is None and key not in self._unclaimed_logged:
             self._unclaimed_logged.add(key)
             log.info("ignoring events from %s space %s: no community claims it", platform, space_id)
@@ -71,6 +76,7 @@ class Dispatcher:
         self.catalogue = catalogue
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
         self._middleware: list[Middleware] = []
+        self._admits: list[Admit | None] = []  # each middleware's synchronous answer (`use`), None without one
         self._later: set[asyncio.Task[None]] = set()  # `Later` steps under way
         self._settling: list[asyncio.Future[None]] = []  # callers of `settle`, told when none is under way
         self.on_store_failed: Callable[[StoreUnavailable], None] | None = None  # set by the app: it stops
@@ -86,16 +92,33 @@ class Dispatcher:
         self._handlers[event_type].append(handler)
 
     def use(self, middleware: Middleware) -> None:
+        """Add `middleware` to the chain. One that can often decide without waiting for anything (ignore a bot,
+        drop a replay remembered in memory) may also have an `admit(event)` method: its synchronous answer (see
+        `Admit`), which the dispatcher asks first and which must agree with what its call would do."""
         self._middleware.append(middleware)
+        self._admits.append(getattr(middleware, "admit", None))
 
     async def dispatch(self, event: Event) -> list[ActionResult]:
-        """Handle one event end to end; returns the results of the actions carried out."""
-        community = self.directory.for_space(event.platform, event.space_id)
+        """Handle one event end to end; returns the results of the actions carried out.
+
+        Every event of every community comes through here, and most need nothing of the middleware but a
+        yes: the synchronous answers are asked in turn, and the chain of calls (`_Passage`) starts only at the
+        first middleware that has none for this event."""
+        community = self.directory.by_space.get((event.platform, event.space_id))
         if community is None:
-            return []
-        passage = _Passage(self, event, community)
-        await passage()
-        return passage.results
+            community = self.directory.for_space(event.platform, event.space_id)  # says so once
+            if community is None:
+                return []
+        results: list[ActionResult] = []
+        for step, admit in enumerate(self._admits):
+            verdict = admit(event) if admit is not None else None
+            if verdict is None:
+                await _Passage(self, event, community, results, step)()
+                return results
+            if not verdict:
+                return results
+        await self._run_handlers(event, community, results)
+        return results
 
     async def _run_handlers(self, event: Event, community: Community, results: list[ActionResult]) -> None:
         """Each handler in turn, called straight from this loop: every event meets several handlers, most of
@@ -196,19 +219,21 @@ class Dispatcher:
 
 
 class _Passage:
-    """One event's way through the middleware chain to the handlers; it is the `next` each middleware calls.
+    """One event's way through the middleware chain to the handlers, from the middleware at `step` on (those
+    before it let the event through already); it is the `next` each middleware calls.
 
-    A single object per event (rather than a closure per middleware) keeps the hot path cheap.
+    A single object per event (rather than a closure per middleware) keeps the way cheap.
     """
 
     __slots__ = ("community", "dispatcher", "event", "results", "step")
 
-    def __init__(self, dispatcher: Dispatcher, event: Event, community: Community) -> None:
+    def __init__(self, dispatcher: Dispatcher, event: Event, community: Community, results: list[ActionResult],
+                 step: int = 0) -> None:
         self.dispatcher = dispatcher
         self.event = event
         self.community = community
-        self.results: list[ActionResult] = []
-        self.step = 0
+        self.results = results
+        self.step = step
 
     async def __call__(self) -> None:
         middleware = self.dispatcher._middleware

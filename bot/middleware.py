@@ -1,6 +1,8 @@
 """Cross-cutting steps every event passes before any handler: ignore bots, drop replays.
 
-Each is a small callable `(event, community, next)` that calls `next()` to let the event through.
+Each is a small callable `(event, community, next)` that calls `next()` to let the event through, with an
+`admit(event)` answer for the events it decides without waiting (see `Dispatcher.use`): most events only need
+a yes from each, and the dispatcher asks that first.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ class IgnoreBots:
     def __init__(self, own_ids: Iterable[str] = ()) -> None:
         self.own_ids = set(own_ids)
 
-    async def __call__(self, event: Event, community: Community, nxt: Next) -> None:
+    def admit(self, event: Event) -> bool:
         member = event.member
-        if member is not None and (member.is_bot or member.id in self.own_ids):
-            return
-        await nxt()
+        return member is None or not (member.is_bot or member.id in self.own_ids)
+
+    async def __call__(self, event: Event, community: Community, nxt: Next) -> None:
+        if self.admit(event):
+            await nxt()
 
 
 class DeduplicateEvents:
@@ -54,6 +58,22 @@ class DeduplicateEvents:
 
     def _durable(self, event: Event) -> bool:
         return event.platform is PlatformName.SLACK or isinstance(event, MemberJoined)
+
+    def admit(self, event: Event) -> bool | None:
+        """A replay remembered in memory is dropped, an event remembered in memory only is let through (and
+        remembered); an event recorded in the store needs the full call."""
+        if event.platform is PlatformName.SLACK or isinstance(event, MemberJoined):
+            return None
+        # The same key as `(str(event.platform), ...)`: a StrEnum member hashes and compares as its value.
+        key = (event.platform, event.event_id)
+        recent = self._recent
+        if key in recent:
+            log.debug("dropping replayed %s %s", type(event).__name__, event.event_id)
+            return False
+        recent[key] = None
+        if len(recent) > self.memory_size:
+            recent.popitem(last=False)
+        return True
 
     def _remember(self, key: tuple[str, str]) -> None:
         self._recent[key] = None

@@ -19,17 +19,26 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# Our roles other than MEMBER, each with the field of the role model that lists who holds it.
+_LISTED = ((Role.SMM, "smm"), (Role.CM, "cm"), (Role.ADMIN, "admin"))
+_MEMBER_ONLY = frozenset({Role.MEMBER})
+
+
 def roles_of(member: Member, community: Community, platform: PlatformName) -> frozenset[Role]:
-    """Our roles for `member`: a platform role id (or, on Slack, the member's own user id) listed in config."""
+    """Our roles for `member`: a platform role id (or, on Slack, the member's own user id) listed in config.
+
+    Asked on many events (feedback channels, staff marks, commands): each list is read as configured, with no
+    set built from it and no enum property read."""
     space = community.space(platform)
-    held = {Role.MEMBER}
     if space is None:
-        return frozenset(held)
-    markers = set(member.roles) | {member.id}
-    for role in (Role.SMM, Role.CM, Role.ADMIN):
-        if markers & set(getattr(space.roles, role.value)):
-            held.add(role)
-    return frozenset(held)
+        return _MEMBER_ONLY
+    model, ids, member_id = space.roles, member.roles, member.id
+    held = [Role.MEMBER]
+    for role, field in _LISTED:
+        listed = getattr(model, field)
+        if listed and (member_id in listed or not ids.isdisjoint(listed)):
+            held.append(role)
+    return frozenset(held) if len(held) > 1 else _MEMBER_ONLY
 
 
 def may(held: frozenset[Role], allowed: frozenset[Role]) -> bool:

@@ -36,6 +36,7 @@ from bot.events import (
 Payload = Mapping[str, Any]
 DISCORD_EPOCH_MS = 1420070400000
 DISCORD = PlatformName.DISCORD
+NO_ROLES: frozenset[str] = frozenset()
 
 # Interaction and component type numbers from Discord's API reference.
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
@@ -50,22 +51,23 @@ def snowflake_time(snowflake: str | int) -> datetime:
     return datetime.fromtimestamp(((int(snowflake) >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
 
 
-def parse_time(value: str | None, fallback: datetime) -> datetime:
-    if not value:
-        return fallback
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def member_of(user: Payload, member: Payload | None = None) -> Member:
-    """A `Member` from a user object and, in a guild, its member object (nickname, role ids, join time)."""
-    member = member or {}
-    name = member.get("nick") or user.get("global_name") or user.get("username") or str(user.get("id", ""))
+    """A `Member` from a user object and, in a guild, its member object (nickname, role ids, join time).
+
+    Built for every event the gateway sends, so it reads each field once and builds nothing it does not keep:
+    no generator for the role ids, no empty member object when there is none."""
+    if not member:
+        return Member(
+            id=str(user["id"]),
+            display_name=user.get("global_name") or user.get("username") or str(user.get("id", "")),
+            is_bot=bool(user.get("bot", False)),
+        )
+    roles = member.get("roles", ())
     joined = member.get("joined_at")
     return Member(
         id=str(user["id"]),
-        display_name=name,
-        roles=frozenset(str(r) for r in member.get("roles", ())),
+        display_name=member.get("nick") or user.get("global_name") or user.get("username") or str(user.get("id", "")),
+        roles=frozenset(map(str, roles)) if roles else NO_ROLES,
         is_bot=bool(user.get("bot", False)),
         joined_at=datetime.fromisoformat(joined) if joined else None,
     )
@@ -96,28 +98,41 @@ def member_left(data: Payload, now: datetime, sequence: object = None) -> Member
 
 def message_event(data: Payload, now: datetime, *, thread_parent_id: str | None = None, edited: bool = False):
     """MESSAGE_CREATE / MESSAGE_UPDATE -> MessagePosted / MessageEdited (None outside a guild, or for webhooks
-    and partial updates that carry no content). A message in a thread names the thread's parent channel."""
-    if "guild_id" not in data or "author" not in data or "content" not in data or data.get("webhook_id"):
+    and partial updates that carry no content). A message in a thread names the thread's parent channel.
+
+    Every message of the community comes through here: the optional lists (mentions, role mentions,
+    attachments), empty on most messages, are read once and turned into tuples only when they hold something."""
+    if "guild_id" not in data or "author" not in data or "content" not in data:
+        return None
+    get = data.get
+    if get("webhook_id"):
         return None
     channel_id = str(data["channel_id"])
-    reference = data.get("message_reference") or {}
-    kind = MessageEdited if edited else MessagePosted
-    stamp = data.get("edited_timestamp") if edited else data.get("timestamp")
-    return kind(
+    reference = get("message_reference")
+    replied = reference.get("message_id") if reference else None
+    stamp = get("edited_timestamp") if edited else get("timestamp")
+    if stamp:
+        at = datetime.fromisoformat(stamp)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+    else:
+        at = now
+    mentions, role_mentions, attachments = get("mentions"), get("mention_roles"), get("attachments")
+    return (MessageEdited if edited else MessagePosted)(
         platform=DISCORD,
         space_id=str(data["guild_id"]),
         event_id=f"{'edit' if edited else 'message'}:{data['id']}:{stamp or ''}",
-        at=parse_time(stamp, now),
+        at=at,
         channel=ChannelRef(thread_parent_id or channel_id),
-        member=member_of(data["author"], data.get("member")),
+        member=member_of(data["author"], get("member")),
         message_id=str(data["id"]),
         text=data["content"],
         thread_id=channel_id if thread_parent_id else None,
-        reply_to_id=str(reference["message_id"]) if reference.get("message_id") else None,
-        mentioned_user_ids=tuple(str(u["id"]) for u in data.get("mentions", ())),
-        mentioned_role_ids=tuple(str(r) for r in data.get("mention_roles", ())),
-        mentions_everyone=bool(data.get("mention_everyone", False)),
-        attachment_count=len(data.get("attachments", ())),
+        reply_to_id=str(replied) if replied else None,
+        mentioned_user_ids=tuple([str(user["id"]) for user in mentions]) if mentions else (),
+        mentioned_role_ids=tuple(map(str, role_mentions)) if role_mentions else (),
+        mentions_everyone=bool(get("mention_everyone", False)),
+        attachment_count=len(attachments) if attachments else 0,
     )
 
 
