@@ -201,8 +201,8 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
                  seen_domains: SeenDomains | None = None, gated: bool = True, shortcuts: bool = True) -> Engine:
     """Every rule of `settings`, in the order a moderator reads a flag: content first, then behaviour.
     `seen_domains` is the community's memory of linked domains (kept in the store by the feature).
-    `shortcuts=False` makes every rule take its full path (no anchored patterns): with `gated=False`, the
-    reference the fast engine's verdicts are tested against."""
+    `shortcuts=False` makes every rule take its full path (no anchored patterns, each word list looked up by
+    its own matcher): with `gated=False`, the reference the fast engine's verdicts are tested against."""
     links = settings.links
     scam_path = Path(links.scam_list) if links.scam_list else None
     if scam_path is not None and not scam_path.is_absolute() and base_dir is not None:
@@ -211,7 +211,9 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     if scam_path is not None and not len(scams):
         log.warning("the scam list %s is missing or empty: run `cmbot moderation update-lists`", scam_path)
     insults, profanity = build_terms(settings)
-    gate = Gate([insults, profanity])  # one look for candidates of either list per message
+    # one look for candidates of either list, and one look-up of both lists, per message; the reference engine
+    # (`shortcuts=False`) looks each list up by its own matcher
+    gate = Gate([insults, profanity]) if shortcuts else None
     swearing, found_insults = Swearing(profanity, gate), Insults(insults, gate)
     rules: list[tuple[Rule, RuleSettings]] = [
         (BannedTerms(found_insults, swearing), settings.terms),

@@ -108,13 +108,24 @@ def may_be_glued(text: str) -> bool:
 def glued_terms(text: str, lookup: Callable[[str], object | None]) -> list:
     """The terms found in words of `text` (normalised words joined by spaces) made of a leading word and a
     listed term; `lookup` finds the term a word is, or None."""
-    found = []
+    return glued_terms_each(text, (lookup,))[0]
+
+
+def glued_terms_each(text: str, lookups: Sequence[Callable[[str], object | None]]) -> list[list]:
+    """`glued_terms` of `text` for each of several lists at once (one `lookup` per list): the candidates are
+    read once, and each list keeps, per word, the term of the longest leading word whose rest it holds."""
+    found: list[list] = [[] for _ in lookups]
     for word in candidates(text):
+        pending = list(range(len(lookups)))
         for lead in _LEADS_BY_FIRST[word[0]]:
             if word.startswith(lead) and len(word) - len(lead) >= MIN_REST:
-                term = lookup(word[len(lead) :])
-                if term is not None:
-                    found.append(term)
+                rest = word[len(lead) :]
+                for index in tuple(pending):
+                    term = lookups[index](rest)
+                    if term is not None:
+                        found[index].append(term)
+                        pending.remove(index)
+                if not pending:
                     break
     return found
 

@@ -105,6 +105,6 @@ class Triage:
             or (not ascii_text and spam.RU_CUE_GATE.search(text, 0, spam.AMOUNT_WINDOW) is not None)
         ):  # fmt: skip
             mask |= self.spam
-        if self.gate is not None and self.gate.open(message):
-            mask |= self.terms
+        if self.gate is not None and self.gate.finds(message):
+            mask |= self.terms  # a list found a term: without one, the term rules cannot hit
         return mask

@@ -17,6 +17,7 @@ from handlers.moderation.hate import denounces, reports_being_called
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import normalise_term
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.term_index import TermIndex
 from handlers.moderation.terms import HEAD, PROFANITY, LanguageTerms, Term, TermGate, TermMatcher
 
 _head = operator.itemgetter(slice(0, HEAD))
@@ -105,17 +106,47 @@ def _hit(rule: str, found: list[Term]) -> Hit:
 
 
 class Gate:
-    """A `TermGate` over the lists of both finders, answered once per message (the finders share it)."""
+    """A `TermGate` over the lists of several finders, and one `TermIndex` look-up for all of them, each
+    answered once per message (the finders and the engine's triage share it).
+
+    `open` is the cheap test (a candidate word of some list is present); `found` gives each list's terms,
+    looked up once for every list; `finds` says whether any list found one: when it does not, no rule reading
+    only these lists can hit."""
 
     def __init__(self, lists: list[LanguageTerms]) -> None:
         self.lists = list(lists)
         self.gate = TermGate(lists)
+        languages = {language for terms in self.lists for language in terms.by_language}
+        self._index = {language: TermIndex([terms.by_language.get(language, terms.by_language[UNKNOWN])
+                                            for terms in self.lists]) for language in languages}  # fmt: skip
+        self._unknown = self._index[UNKNOWN]
         self._last: tuple[MessageFacts, bool] | None = None
+        self._found: tuple[MessageFacts, list[list[Term]]] | None = None
 
     def open(self, message: MessageFacts) -> bool:
         if self._last is None or self._last[0] is not message:
             self._last = (message, self.gate.open(message.normalised))
         return self._last[1]
+
+    def position(self, terms: LanguageTerms) -> int | None:
+        """Where `terms` is among this gate's lists (the very object), or None."""
+        return next((index for index, own in enumerate(self.lists) if own is terms), None)
+
+    def found(self, message: MessageFacts) -> list[list[Term]]:
+        """Each list's terms in `message` (what `LanguageTerms.find` returns for it), looked up once."""
+        known = self._found
+        if known is not None and known[0] is message:
+            return known[1]
+        if self.open(message):
+            found = self._index.get(message.language, self._unknown).find(message.normalised)
+        else:
+            found = [[] for _ in self.lists]
+        self._found = (message, found)
+        return found
+
+    def finds(self, message: MessageFacts) -> bool:
+        """Some list holds a term of `message`."""
+        return self.open(message) and any(self.found(message))
 
 
 class Swearing:
@@ -126,6 +157,7 @@ class Swearing:
     def __init__(self, profanity: LanguageTerms, gate: Gate | None = None) -> None:
         self.profanity = profanity
         self.gate = gate
+        self._position = gate.position(profanity) if gate is not None else None  # its list in the gate's index
         self._last: tuple[MessageFacts, list[Term]] | None = None
         self._excused: tuple[MessageFacts, str | None] | None = None
 
@@ -143,8 +175,10 @@ class Swearing:
     def find(self, message: MessageFacts) -> list[Term]:
         if self._last is not None and self._last[0] is message:
             return self._last[1]
-        if self.gate is not None and not self.gate.open(message):
-            found: list[Term] = []
+        if self._position is not None and self.gate is not None:
+            found: list[Term] = self.gate.found(message)[self._position]
+        elif self.gate is not None and not self.gate.open(message):
+            found = []
         else:
             found = self.profanity.find(message.normalised, message.language)
         self._last = (message, found)
