@@ -148,8 +148,8 @@ class ModelBank:
     merged into one index (feature -> row of a weight matrix, a column per model), and each word's known
     features (itself and its letter 4-grams) are kept in a bounded per-word cache as row numbers and their sums,
     since words repeat across messages far more than they change: a message costs one cache look-up per
-    distinct word and one index look-up per word pair, for every model at once, each a `map` in C. The result is the same as
-    `LinearModel.score` on `message_features(words)` (the same distinct features, the same weights).
+    distinct word and one index look-up per word pair, for every model at once, each a `map` in C. The result is
+    the same as `LinearModel.score` on `message_features(words)` (the same distinct features, the same weights).
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:

@@ -47,6 +47,10 @@ _LEET_HINT = re.compile(r"[a-z](?:[0-9$@€]|[!|+](?=[a-z0-9]))|[0-9$!|+€][a-z
 # A cheaper superset of _LEET_HINT, tried first: a leet character touching a letter on either side.
 _LEET_QUICK = re.compile(rf"[{_LEET_CHARS}](?:(?<=[a-z][{_LEET_CHARS}])|(?=[a-z]))")
 _LEET_TOKEN = re.compile(rf"(?<![\w{_LEET_CHARS}])[\w{_LEET_CHARS}]+")
+# The tokens of `_LEET_TOKEN` that hold a leet character: the only ones `_deleet_token` may change, so the others
+# are not handed to Python at all (the same tokens, found whole: the look-behind starts a token, the last run
+# ends it).
+_LEET_TOKEN_WITH_LEET = re.compile(rf"(?<![\w{_LEET_CHARS}])[\w{_LEET_CHARS}]*?[{_LEET_CHARS}][\w{_LEET_CHARS}]*")
 _REPEATS = re.compile(r"([a-z])\1\1+")
 _REPEATS_QUICK = re.compile(r"([a-z])\1\1")
 # Links and @handles are not words of the message ("RT @user:" chains, t.co/AbC123 paths).
@@ -164,7 +168,7 @@ _unescape = unescape
 _noise = _NOISE.sub
 _leet_quick = _LEET_QUICK.search
 _leet_hint = _LEET_HINT.search
-_leet_sub = _LEET_TOKEN.sub
+_leet_sub = _LEET_TOKEN_WITH_LEET.sub
 _inner = _INNER.sub
 _spaced_quick = _SPACED_QUICK.search
 _spaced_start = _SPACED_START.match

@@ -101,6 +101,9 @@ _SHORT_CODE = re.compile(r"\b(?:text|txt|send|reply|sms)\b[^.\n]{0,30}?\bto\s?\d
 # digits among them (Bitcoin, Solana, Tron…).
 _BASE58 = "[1-9A-HJ-NP-Za-km-z]{32,44}"
 _WALLET = re.compile(rf"\b0x[0-9a-fA-F]{{40}}\b|(?<![\w/.])(?={_BASE58}\b)(?=\w*\d){_BASE58}\b")
+# Either kind of address is a run of at least 32 ASCII letters and digits: a class the regular expression engine
+# scans fast, where `_WALLET` tries its alternation and look-arounds at every character (see `has_wallet`).
+_WALLET_HINT = re.compile(r"[0-9A-Za-z]{32}")
 _LAUNCH = re.compile(r"\bdeploy\b[^\n]{0,80}?\bticker\b|@\w+\s+deploy\b", re.I)
 _TICKER = re.compile(r"(?<![\w$])\$[A-Za-z][A-Za-z0-9]{1,9}\b")
 _REFERRAL = re.compile(r"[?&](?:ref|referral|refcode|invite_code|aff|affiliate|aff_id)=\w", re.I)
@@ -179,6 +182,11 @@ def has_contact(window: str) -> bool:
                 or (_SHORT_CODE_HINT.search(window) and _SHORT_CODE.search(window)))  # fmt: skip
 
 
+def has_wallet(window: str) -> bool:
+    """`_WALLET` matches somewhere in `window`."""
+    return bool(_WALLET_HINT.search(window) and _WALLET.search(window))
+
+
 # What a pitch offers or where it sends: a message is spam only with one of these. Money, a link, urgency and a
 # call to action only strengthen one; alone they are everyday chat ("lunch cost me 12 euros, call me when you're
 # back", "the build is live now: https://…").
@@ -214,7 +222,7 @@ def find_spam(words: list[str], raw: str, extra: tuple[str, ...] = (), digit: bo
             kinds.add(MONEY)
         if has_contact(window):
             kinds.add(CONTACT)
-        if _WALLET.search(window):
+        if has_wallet(window):
             kinds.add(WALLET)
     if ("ticker" in words or "deploy" in words) and _LAUNCH.search(window):
         kinds.add(LAUNCH)

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
 from handlers.moderation.engine import build_terms
-from handlers.moderation.normalise import _REFERENCES, REFERENCES_KEPT, normalise, unescape
+from handlers.moderation.normalise import (
+    _LEET_TOKEN,
+    _LEET_TOKEN_WITH_LEET,
+    _REFERENCES,
+    REFERENCES_KEPT,
+    _deleet_token,
+    normalise,
+    unescape,
+)
 from handlers.moderation.rules.base import MessageFacts
 from handlers.moderation.rules.style import _EMOJI, EmojiSpam
 from handlers.moderation.severity import Severity
@@ -95,3 +103,16 @@ def test_accented_letters_are_no_emoji_for_the_bound() -> None:
     text = "Très déçu, à côté de la plaque, élevé à la dure, ça ne marche pas, où êtes-vous ? Vérifié à nouveau"
     assert EmojiSpam._at_most(text) == 0
     assert EmojiSpam._at_most(text + " 🎉🎉 :tada:") == 3
+
+
+_LEET_TEXT = st.lists(
+    st.sampled_from(["b1tch", "sh!t", "a$$", "5h1t", "h3llo", "hello!", "wow!!", "x|y", "c++", "€uro", "2024", "_", "é",
+                     "café", "x²", "abc", " ", ".", "@", "+", "|", "!", "0", "a"]),
+    max_size=20,
+).map("".join) | st.text(alphabet="ab1!|+$@€0_é² .", max_size=40)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(_LEET_TEXT)
+def test_only_tokens_holding_a_leet_character_are_read_again(text: str) -> None:
+    assert _LEET_TOKEN_WITH_LEET.sub(_deleet_token, text) == _LEET_TOKEN.sub(_deleet_token, text)

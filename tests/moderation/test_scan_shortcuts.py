@@ -90,3 +90,16 @@ def test_long_clauses_and_texts_are_cut_where_they_were():
     for source in ("ab " * (hate.MAX_TOKENS + 7), "a" * (hate.TOKENS_WINDOW - 1) + "bcd efg",
                    " " * hate.TOKENS_WINDOW + "les x sont. " * 5, "ab. " * (hate.TOKENS_WINDOW // 3)):
         assert hate.clauses(source) == _naive_clauses(source)
+
+
+_WALLET_PIECES = st.sampled_from(
+    ["0x", "0X", "0x" + "a1" * 20, "0x" + "F" * 40, "0x" + "g" * 40, "1" * 31, "A1" * 16, "bc1qxy2kgdygjrsqtzq2n0yrf"
+     "2493p83kkfjhx0wlh", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "I" * 33, "l0O" * 11, "/", ".", " ", "\n", "é", "_",
+     "x", "7"]
+)  # fmt: skip
+
+
+@settings(max_examples=600)
+@given(st.lists(_WALLET_PIECES, max_size=8).map("".join) | _TEXT)
+def test_the_wallet_hint_answers_as_the_pattern_alone(text):
+    assert spam.has_wallet(text) == bool(spam._WALLET.search(text))
