@@ -178,10 +178,28 @@ _repeats = _REPEATS.sub
 _words = _WORDS.findall
 ACCENTED_WINDOW = 20_000  # accented words are read from this many characters at most: bounded work
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
+# `_REPEATS_QUICK` as substring searches: a letter three times in a row is one of these 26 strings, each looked
+# for in C by `map`, with no regular expression trying a group and a back-reference at every character.
+_TRIPLES = tuple(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
+# `_WORDS` on ASCII text: every character but a-z and 0-9 becomes a space (one `str.translate`, which has a fast
+# path for ASCII), and `str.split` cuts the words, instead of the regular expression building each match.
+_APART = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum() or chr(code).isupper()})
+
+
+def _words_of(folded: str) -> list[str]:
+    """`_WORDS.findall(folded)`: the runs of a-z and 0-9."""
+    return folded.translate(_APART).split() if folded.isascii() else _words(folded)
+
+
+def _has_triple(folded: str) -> bool:
+    """`_REPEATS_QUICK` matches: some letter a-z three times in a row."""
+    return any(map(folded.__contains__, _TRIPLES))
 
 
 def normalise(text: str) -> Normalised:
-    """All the tricks undone. Each slow step runs only when a cheap test says its trick may be present."""
+    """All the tricks undone. Each slow step runs only when a cheap test says its trick may be present; the
+    words are cut and triple letters looked for without a regular expression (`normalise_full` is the same
+    pipeline with one for each, the reference these shortcuts are tested against)."""
     if "&" in text:
         text = _unescape(text)
     folded = text.lower() if text.isascii() else _fold_unicode(text)
@@ -189,6 +207,25 @@ def normalise(text: str) -> Normalised:
         folded = _noise(" ", folded)
     if _leet_quick(folded) and _leet_hint(folded):
         folded = _leet_sub(_deleet_token, folded)
+    if "." in folded or "_" in folded or "·" in folded:
+        folded = _inner("", folded)
+    if _spaced_quick(folded) or _spaced_start(folded):
+        folded = _spaced(_unspace, folded)
+    if _has_triple(folded):
+        doubled = _repeats(r"\1\1", folded)
+        return Normalised(_words_of(doubled), _words_of(_repeats(r"\1", folded)), doubled, text)
+    return Normalised(_words_of(folded), None, folded, text)
+
+
+def normalise_full(text: str) -> Normalised:
+    """`normalise` with a regular expression or `html.unescape` at every step: the reference."""
+    if "&" in text:
+        text = html.unescape(text)
+    folded = text.lower() if text.isascii() else _fold_unicode(text)
+    if "/" in folded or "@" in folded:
+        folded = _noise(" ", folded)
+    if _leet_quick(folded) and _leet_hint(folded):
+        folded = _LEET_TOKEN.sub(_deleet_token, folded)
     if "." in folded or "_" in folded or "·" in folded:
         folded = _inner("", folded)
     if _spaced_quick(folded) or _spaced_start(folded):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +23,10 @@ from handlers.moderation.normalise import (
     _LEET_TOKEN_WITH_LEET,
     _REFERENCES,
     REFERENCES_KEPT,
+    Normalised,
     _deleet_token,
     normalise,
+    normalise_full,
     unescape,
 )
 from handlers.moderation.rules.base import MessageFacts
@@ -31,6 +35,8 @@ from handlers.moderation.severity import Severity
 from handlers.moderation.term_index import TermIndex
 from handlers.moderation.terms import LanguageTerms, Term
 
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"
+ROWS_PER_SET = 700
 INSULTS, PROFANITY = build_terms(ModerationSettings())
 _CUSTOM = LanguageTerms([Term("bad\\d+", "custom", Severity.LOW, "regex"), Term("xyzzy", "custom", Severity.LOW,
                                                                                   "substring"),
@@ -116,3 +122,33 @@ _LEET_TEXT = st.lists(
 @given(_LEET_TEXT)
 def test_only_tokens_holding_a_leet_character_are_read_again(text: str) -> None:
     assert _LEET_TOKEN_WITH_LEET.sub(_deleet_token, text) == _LEET_TOKEN.sub(_deleet_token, text)
+
+
+_TRICKY = st.lists(
+    st.sampled_from(["c.o.n.n.a.r.d", "f u c k", "fuuuuck", "b1tch", "&#99;on", "&amp;", "con\u200bnard", "сonnаrd",
+                     "ｃｏｎｎａｒｄ", "Très déçu", "œuvre", "http://x.y/z", "@bob", "www.a.b", "x_y", "·", "A", "Z",
+                     "_", "\t", "\n", "\x1c", "\x85", "\xa0", "🎉", "aaa", "ZZZ", "0", "9", " ", "  ", "!", "-", "'"]),
+    max_size=20,
+).map("".join) | st.text(max_size=60)  # fmt: skip
+
+
+@settings(max_examples=600)
+@given(_TRICKY)
+@example("\x1cword\x85 sep\xa0arated\u2028line")
+def test_the_fast_normalisation_is_the_full_one(text: str) -> None:
+    fast, full = normalise(text), normalise_full(text)
+    assert (fast.words, fast.squeezed, fast.source, fast.raw) == (full.words, full.squeezed, full.source, full.raw)
+
+
+def _views(normalised: Normalised) -> tuple:
+    return normalised.words, normalised.squeezed, normalised.source
+
+
+@pytest.mark.skipif(not (DATA / "extra").is_dir(), reason="public data sets not present")
+def test_the_fast_normalisation_is_the_full_one_on_the_public_sets() -> None:
+    from handlers.moderation.training.datasets import load_sets
+
+    texts = [example.text for labelled in load_sets(DATA) for example in labelled.examples[:ROWS_PER_SET]]
+    assert len(texts) > 5000
+    different = [text for text in texts if _views(normalise(text)) != _views(normalise_full(text))]
+    assert not different, different[:3]
