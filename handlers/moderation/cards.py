@@ -63,18 +63,22 @@ def flag_card(
     frame = card_frame(catalogue, locale, str(flag["severity"]), bool(flag["shadow"]), _hits_of(rules),
                        flag["source"] == "report", flag["auto_action"] or "flag")
     flag_id = int(flag["id"])
+    member_id = flag["member_id"]
+    shown_name = member_name or member_id
+    in_brackets = Plain(f" ({member_id})")
     fields = [
         frame.rules,
-        Field(frame.member_label, Text.of(member_name or flag["member_id"], f" ({flag['member_id']})")),
+        Field(frame.member_label, Text((Plain(shown_name), in_brackets) if shown_name else (in_brackets,))),
         Field(frame.channel_label, Text((MentionChannel(flag["channel_id"]),))),
     ]
     if flag["excerpt"]:
         fields.append(Field(frame.excerpt_label, Text((Plain(flag["excerpt"]),)), inline=False))
     fields.append(Field(frame.link_label, Text((Link(flag["link"], frame.open_message),))))
     fields.extend(frame.trailing)
-    buttons = tuple(Button(f"mod:{verb}:{flag_id}", *frame.buttons[verb])
-                    for verb in remaining_verbs(flag, actions, can_timeout))
-    footer = _decisions(flag, actions, catalogue, locale, tz, names, decided_by_name)
+    undecided = not actions and flag["status"] == "open"
+    verbs = frame.open_verbs[can_timeout] if undecided else remaining_verbs(flag, actions, can_timeout)
+    buttons = tuple(Button(f"mod:{verb}:{flag_id}", *frame.buttons[verb]) for verb in verbs)
+    footer = None if undecided else _decisions(flag, actions, catalogue, locale, tz, names, decided_by_name)
     return Content(title=frame.title(flag_id, locale), fields=tuple(fields), footer=footer, buttons=buttons)
 
 
@@ -95,6 +99,7 @@ class CardFrame:
     open_message: str
     trailing: tuple[Field, ...]  # the origin (a member's report) and the automatic action, when there are
     buttons: Mapping[str, tuple[str, ButtonStyle]]  # verb -> (label, style)
+    open_verbs: Mapping[bool, tuple[str, ...]]  # can the platform time out -> the buttons of an undecided flag
 
     def title(self, flag_id: int, locale: str) -> Text:
         """The title with the flag's number written as the locale writes numbers (« 1 234 »)."""
@@ -141,6 +146,8 @@ def card_frame(catalogue: Catalogue, locale: str, severity: str, shadow: bool, h
         open_message=label("open_message"),
         trailing=tuple(trailing),
         buttons={verb: (label(f"button_{verb}"), _style(verb)) for verb in VERBS},
+        open_verbs={can: tuple(remaining_verbs({"status": "open", "auto_action": auto_action}, (), can))
+                    for can in (True, False)},
     )
 
 

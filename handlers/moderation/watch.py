@@ -67,9 +67,10 @@ def draft_for(event: MessageBase, community: Community, verdict: Verdict) -> Fla
     acting = verdict.acting_severity
     auto = getattr(community.moderation.actions, acting.label) if acting is not None else "flag"
     hits = tuple(RuleHit(hit.rule, hit.severity.label, hit.rule in verdict.shadow, hit.detail) for hit in verdict.hits)
+    platform = event.platform.value  # an enum's value is a property: read once
     return FlagDraft(
         community=community.id,
-        platform=event.platform.value,
+        platform=platform,
         space_id=event.space_id,
         channel_id=event.channel.id,
         message_id=event.message_id,
@@ -77,7 +78,7 @@ def draft_for(event: MessageBase, community: Community, verdict: Verdict) -> Fla
         severity=verdict.severity.label,
         hits=hits,
         excerpt=excerpt(event.text),
-        link=message_link(event.platform.value, event.space_id, event.channel.id, event.message_id),
+        link=message_link(platform, event.space_id, event.channel.id, event.message_id),
         created_at=event.at,
         auto_action=auto,
     )
