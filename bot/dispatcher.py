@@ -163,6 +163,8 @@ class Dispatcher:
         task.add_done_callback(self._later_done)
 
     def _later_done(self, task: asyncio.Task[None]) -> None:
+        """A later step's task is over. Its own last step already said so (`_run_later`), which wakes a caller
+        of `settle` one turn of the loop sooner; this callback covers a task cancelled before it ever ran."""
         self._later.discard(task)
         if not self._later and self._settling:
             settling, self._settling = self._settling, []
@@ -188,6 +190,10 @@ class Dispatcher:
             log.error("handler %s, later on %s %s: %s", _name(handler), type(event).__name__, event.event_id, error)
             if self.on_store_failed is not None:
                 self.on_store_failed(error)
+        finally:
+            task = asyncio.current_task()
+            if task is not None:
+                self._later_done(task)
 
     @property
     def pending_later(self) -> int:
