@@ -10,6 +10,7 @@ claimed twice. Like the per-post functions they run on the store's thread, insid
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -149,31 +150,47 @@ def revisions(db: sqlite_utils.Database, post_ids: Sequence[int]) -> dict[int, i
 
 def start_seen(db: sqlite_utils.Database, seen: Sequence[Seen], actor: Actor, now: datetime) -> set[int]:
     """Move to `sending` every post still exactly as it was read (same revision, due time and count of
-    occurrences, still `scheduled`), one `UPDATE … FROM (VALUES …)` per chunk, with its history; the ids moved.
+    occurrences, still `scheduled`), with its history; the ids moved.
 
-    A post edited, rescheduled or cancelled since it was read is left untouched: its caller reads it again."""
+    A post edited, rescheduled or cancelled since it was read is left untouched: its caller reads it again.
+
+    Each chunk is one `UPDATE … FROM (VALUES …)` and one `INSERT … SELECT` of its history: SQLite steps each
+    statement once, where an `UPDATE … RETURNING` or an `executemany` steps once per post, and every step gives
+    the interpreter lock away and takes it back (while the event loop runs, a switch each time). When a post
+    changed since its read (rare: the update moved fewer posts than asked), the update is undone and made again
+    with `RETURNING`, which names the posts it moved."""
     check_transition(Status.SCHEDULED, Status.SENDING)
     at = stamp(now)
     stamps = Stamps()
-    scheduled, sending = Status.SCHEDULED.value, Status.SENDING.value
-    moved: set[int] = set()
+    moved: list[int] = []
     for chunk in _chunks(seen):
         values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
         params: list[Any] = [Status.SENDING.value, at]
         for one in chunk:
             params += [one.post_id, one.revision, stamps[one.next_due_at], one.occurrences_done]
-        cursor = db.execute(
-            f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
-            " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
-            " AND calendar_posts.next_due_at = seen.column3 AND calendar_posts.occurrences_done = seen.column4"
-            " AND calendar_posts.status = ? RETURNING calendar_posts.id", [*params, Status.SCHEDULED.value])
-        moved.update(row[0] for row in cursor.fetchall())
-    db.conn.executemany(
-        "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
-        " to_status, note) VALUES (?, ?, ?, ?, ?, 'send', ?, ?, '')",
-        [(one.post_id, one.community, at, actor.platform, actor.member_id, scheduled, sending)
-         for one in seen if one.post_id in moved])
-    return moved
+        params.append(Status.SCHEDULED.value)
+        sql = (f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
+               " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
+               " AND calendar_posts.next_due_at = seen.column3 AND calendar_posts.occurrences_done = seen.column4"
+               " AND calendar_posts.status = ?")
+        try:
+            with db.atomic():
+                if db.execute(sql, params).rowcount != len(chunk):
+                    raise _Fewer
+            moved += [one.post_id for one in chunk]
+        except _Fewer:
+            moved += [row[0] for row in db.execute(f"{sql} RETURNING calendar_posts.id", params).fetchall()]
+    for part in _chunks(moved):
+        db.execute(
+            "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
+            " to_status, note) SELECT id, community, ?, ?, ?, 'send', ?, ?, '' FROM calendar_posts"
+            f" WHERE id IN ({','.join('?' * len(part))})",
+            [at, actor.platform, actor.member_id, Status.SCHEDULED.value, Status.SENDING.value, *part])
+    return set(moved)
+
+
+class _Fewer(Exception):
+    """A set-based statement touched fewer rows than asked: undone, and made again the way that names them."""
 
 
 def claim_many(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> list[Delivery | None]:
@@ -225,7 +242,13 @@ class Prepared:
 
 def claim_prepared(db: sqlite_utils.Database, claims: Sequence[tuple[Prepared, bool]],
                    now: datetime) -> list[Delivery | None]:
-    """`claim_many` for claims prepared ahead, each with whether it is late: the same rows, the same answers."""
+    """`claim_many` for claims prepared ahead, each with whether it is late: the same rows, the same answers.
+
+    Each chunk is one multi-row `INSERT`, and the ids of its rows one `SELECT` that answers in a single row
+    (SQLite steps each statement once, where `RETURNING` steps once per row, each step a give and take of the
+    interpreter lock): when every key was free (the insert wrote as many rows as asked), the rows holding the
+    chunk's keys are the ones written now. When a key was taken, the insert is undone and made again with
+    `RETURNING`, which names the rows it wrote."""
     inserted: dict[str, int] = {}
     at = stamp(now)
     for chunk in _chunks(claims):
@@ -234,9 +257,17 @@ def claim_prepared(db: sqlite_utils.Database, claims: Sequence[tuple[Prepared, b
             params += prepared.values
             params += (int(late), at)
         values = ",".join(["(?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?)"] * len(chunk))
-        cursor = db.execute(f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values}"
-                            " ON CONFLICT DO NOTHING RETURNING idempotency_key, id", params)
-        inserted.update(cursor.fetchall())
+        sql = f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING"
+        keys = [prepared.values[5] for prepared, _ in chunk]
+        try:
+            with db.atomic():
+                if db.execute(sql, params).rowcount != len(chunk):
+                    raise _Fewer
+            inserted.update(json.loads(db.execute(
+                "SELECT json_group_object(idempotency_key, id) FROM calendar_deliveries"
+                f" WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys).fetchone()[0]))
+        except _Fewer:
+            inserted.update(db.execute(f"{sql} RETURNING idempotency_key, id", params).fetchall())
     started = datetime.fromisoformat(at)
     return [None if (row_id := inserted.get(prepared.values[5])) is None else
             Delivery(row_id, prepared.post_id, prepared.due_at, prepared.target, prepared.values[5], "sending", 0,

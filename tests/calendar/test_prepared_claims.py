@@ -45,7 +45,9 @@ def _ledger_after(folder, posts: list[tuple[bool, bool, int]], prepared: bool):
         else:
             answers = claim_many(db, [Claim(post, DUE, post.targets[0], late) for post, late in claims], now)
     rows = db.execute(LEDGER).fetchall()
+    row_of = dict(db.execute("SELECT idempotency_key, id FROM calendar_deliveries").fetchall())
     store.close()
+    assert all(a is None or a.id == row_of[a.idempotency_key] for a in answers)  # each answer names its own row
     return [None if a is None else (a.post_id, a.due_at, a.target, a.idempotency_key, a.status, a.attempts, a.late,
                                     a.started_at) for a in answers], rows
 
