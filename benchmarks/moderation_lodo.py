@@ -26,6 +26,12 @@ TRADE_OFF = (0.02, 0.05, 0.10)  # shares of unseen popular domains flagged mediu
 RULES_WRITTEN_BESIDE = frozenset({"davidson", "mlma", "toxifrench", "sms", "janitr", "tg-spam"})
 # Sets that are translations of each other leave together (else the model sees the same comments).
 GROUPS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
+# How each abuse set's label is read. Most label any toxicity (insults, crude words, threats): every abuse flag
+# acted on is a claim of it. ETHOS labels hate against a group only ("isHate"; an insult at a person, swearing
+# or a threat to one person is "not hate" there): a flag is a claim of it when it says so (`targets.py`: a
+# slur, a group-hate pattern, the abuse model on a message naming a group). Its figures counting every abuse
+# flag are reported beside them ("every abuse flag").
+GROUP_HATE_SETS = frozenset({"ethos"})
 GOALS = {("abuse", "F1"): ">= 0.6", ("abuse", "false positive rate"): "<= 0.10",
          ("spam", "F1"): ">= 0.7", ("spam", "false positive rate"): "<= 0.10"}  # fmt: skip
 
@@ -75,6 +81,9 @@ class Subjects:
 def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[list[str]], list[bool]]]) -> list[Measure]:
     from config.moderation import ModerationSettings
     from handlers.moderation.engine import build_engine
+    from handlers.moderation.lexicon import names_group
+    from handlers.moderation.normalise import normalise
+    from handlers.moderation.targets import claims_group_hate
     from handlers.moderation.training.across import train_across_sets
     from handlers.moderation.training.datasets import in_dev_part, load_sets, ordinary_chat
     from handlers.moderation.training.fit import Row, balance, train
@@ -102,7 +111,10 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     ordinary = ordinary_chat(folder, QUICK_TRAINING_ROWS // 4 if quick else None) if task == "spam" else []
     engine = build_engine(ModerationSettings())
     every = [*sets, *ordinary]
-    rules_flag = {s.name: [flagged_by_rules(engine.check_text(e.text), task) for e in s.examples] for s in every}
+    verdicts = {s.name: [engine.check_text(e.text) for e in s.examples] for s in every}
+    rules_flag = {s.name: [flagged_by_rules(v, task) for v in verdicts[s.name]] for s in every}
+    group_flag = {s.name: [claims_group_hate(v, model=False) for v in verdicts[s.name]] for s in sets
+                  if task == "abuse" and s.name in GROUP_HATE_SETS}  # fmt: skip
     features = {s.name: [text_features(e.text, task in SHAPED) for e in s.examples] for s in every}
     rows_by_set = {s.name: [Row(f, e.flag, 1.0, r) for f, e, r in zip(features[s.name], s.examples,
                                                                        rules_flag[s.name], strict=True)]
@@ -146,6 +158,12 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
                 example = held.examples[i]
                 by_rules = rules_flag[held.name][i]
                 by_model = scores[i] >= threshold
+                if held.name in group_flag:  # the label is hate against a group: the flags that claim it
+                    subjects.add("cmbot rules, every abuse flag", held.name, held.language, by_rules, example.flag)
+                    subjects.add("cmbot rules + model, every abuse flag", held.name, held.language,
+                                 by_rules or by_model, example.flag)  # fmt: skip
+                    by_rules = group_flag[held.name][i]
+                    by_model = by_model and names_group(normalise(example.text).words)
                 subjects.add("cmbot rules", held.name, held.language, by_rules, example.flag)
                 subjects.add("cmbot model", held.name, held.language, by_model, example.flag)
                 subjects.add("cmbot rules + model", held.name, held.language, by_rules or by_model, example.flag)
@@ -161,16 +179,20 @@ def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[st
     for subject, by_set in subjects.per_set.items():
         for set_name, counts in by_set.items():
             note = f"{counts.tp + counts.fp + counts.tn + counts.fn} rows"
-            if subject.startswith("cmbot") and subject != "cmbot rules":
+            if subject.startswith("cmbot") and subject not in ("cmbot rules", "cmbot rules, every abuse flag"):
                 note += f"; model trained without this set, threshold {thresholds[set_name]:.2f}"
                 if set_name in regularisation:
                     note += f", C {regularisation[set_name]:g} (chosen on the training sets)"
             if subject in ("cmbot rules", "cmbot rules + model") and set_name in RULES_WRITTEN_BESIDE:
                 note += "; rules written beside this set"
+            if set_name in GROUP_HATE_SETS and task == "abuse" and not subject.endswith("every abuse flag"):
+                note += "; counted: the flags that claim hate against a group (its label)"
             for metric in ("F1", "false positive rate", "precision", "recall"):
                 measures.append(Measure(SCENARIO, subject, f"{task} {set_name} ({languages[set_name]}) {metric}",
                                         counts.figures[metric], "", "", note))  # fmt: skip
     for subject, by_language in subjects.per_language.items():
+        if subject.endswith("every abuse flag"):
+            continue  # a second reading of some sets only: not pooled
         for language, counts in sorted(by_language.items()):
             for metric in ("F1", "false positive rate"):
                 goal = GOALS.get((task, metric), "") if subject.startswith("cmbot") else ""

@@ -9,7 +9,10 @@ tricks the word lists undo (leetspeak, spacing, look-alike letters) are undone f
 normalisation is shared with the other rules (done once per message).
 
 Each hit names the model and its score ("abuse model 0.93"); beside the rules' hits a flag therefore says
-whether the rules, a model or both fired (`Verdict.source`).
+whether the rules, a model or both fired (`Verdict.source`). The abuse model knows that a message is rude, not
+whom it is aimed at: its hit alone is of low severity, and medium when the message names a group of people
+(`lexicon.names_group`), where the rude message may be hate against that group. The rules' own hits say more
+(hate against a group high, an insult at a person medium); a model's hit never raises a flag above them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from config.settings import Community
 from handlers.moderation.language import LANGUAGES, UNKNOWN
+from handlers.moderation.lexicon import names_group
 from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
@@ -129,7 +133,7 @@ class ClassifierRule:
         if self._shaped:
             links = None if long else message.links if message.has_link else ()
             shape_count, shape_sums = self._shape_sums(message.text, links)
-        best: tuple[float, str] | None = None
+        best: tuple[float, str, str] | None = None
         language = message.language
         for column, (name, _model, thresholds, reads_shape) in enumerate(self.models):
             threshold = thresholds.get(language, thresholds[UNKNOWN])
@@ -138,8 +142,10 @@ class ClassifierRule:
             z = self._bank.intercepts[column] + (weight / math.sqrt(total) if total else 0.0)
             score = probability(z)
             if score >= threshold and (best is None or score - threshold > best[0]):
-                best = (score - threshold, f"{name} model {score:.2f}")
-        return None if best is None else Hit(self.name, Severity.MEDIUM, best[1])
+                best = (score - threshold, f"{name} model {score:.2f}", name)
+        if best is None:
+            return None
+        return Hit(self.name, model_severity(best[2], message.normalised.words), best[1])
 
     def _shape_sums(self, text: str, links: Sequence[Link] | None = None) -> tuple[int, list[float]]:
         """(the number of shape features of `text`, each model's sum of their weights).
@@ -154,6 +160,14 @@ class ClassifierRule:
             shape = shape_features_of(key)
             known = self._shapes[key] = (len(shape), self._bank.feature_sums(shape))
         return known
+
+
+def model_severity(name: str, words: Sequence[str]) -> Severity:
+    """A model's hit: the abuse model's low, or medium when the message names a group; any other model's
+    medium (a spam or community model's verdict is its own claim)."""
+    if name != "abuse":
+        return Severity.MEDIUM
+    return Severity.MEDIUM if names_group(words) else Severity.LOW
 
 
 def _thresholds(model: LinearModel, configured: float | None) -> dict[str, float]:

@@ -15,7 +15,10 @@ from bot.text import Text
 
 Say = Callable[..., Text]
 CATEGORIES = ("insults", "slurs", "sexual", "threats")
-HATE_KINDS = ("threat", "dehumanising", "exclusion", "derogation")
+# A hate hit's detail -> its catalogue key (`hate_…`): against a group, or aimed at one person.
+HATE_KINDS = {"threat": "threat", "dehumanising": "dehumanising", "exclusion": "exclusion", "derogation": "derogation",
+              "threat to someone": "threat_to_someone", "dehumanising someone": "dehumanising_someone",
+              "insult to someone": "insult_to_someone"}
 SPAM_CUES = {"self-promotion": "promotion", "own channel": "own_channel", "private contact": "private",
              "bait": "bait", "money": "money", "urgency": "urgency", "contact": "contact", "link": "link",
              "shortened link": "shortened",
@@ -50,7 +53,7 @@ def localised_detail(rule: str, detail: str, say: Say) -> Text:
         names = [part.strip() for part in detail.split(",") if part.strip()]
         return Text.of(", ".join(_category(n, say) for n in names))
     if rule == "hate" and detail in HATE_KINDS:
-        return say(f"hate_{detail}")
+        return say(f"hate_{HATE_KINDS[detail]}")
     if rule == "spam":
         cues = [part.strip() for part in detail.split(",") if part.strip()]
         if cues and all(cue in SPAM_CUES for cue in cues):

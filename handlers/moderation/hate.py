@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.moderation import addressed
 from handlers.moderation.anchors import Anchored, required_tokens
 from handlers.moderation.inflections import french_verb_forms
 from handlers.moderation.lexicon import ALL_GROUPS
@@ -121,7 +122,8 @@ for _word in ALL_GROUPS:
         _CLASSES[_word] = "G"  # a group word wins: "homo" names a group before it insults
 # Group words, killing verbs, homelands, dehumanising nouns (the pointing patterns need no group word) and the
 # adjectives that make a group with a word for people open the hate rule; a message with none cannot hit.
-TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXDVW"} | _GROUP_ADJECTIVES)
+# French abuse aimed at the one addressed (`addressed.py`: « t'es nul », « j'espère que tu crèves ») opens it too.
+TRIGGERS = frozenset({w for w, s in _CLASSES.items() if s in "GKXDVW"} | _GROUP_ADJECTIVES) | addressed.TRIGGERS
 
 _GAP = r"(?:\w+ ){0,3}"
 # A killing verb after "should"/"must" is a death wish whatever stands between the group and it: "X like him
@@ -135,25 +137,37 @@ _SPEAKERS = ("(?<!tu )(?:je|j|on|nous|faut|faudrait|faudra|vais|va|allons|veux|v
              "|doit|devrait|devraient|doivent)")
 
 
+# Whom a finding is aimed at. Hate against a group (origin, religion, gender, sexuality, disability: a group word,
+# a homeland, people pointed at as a kind) is reported at high severity; a threat or a dehumanising insult aimed
+# at one person keeps its own (a threat stays high, « t'es qu'un déchet » medium), and its detail says so.
+GROUP, PERSON = "group", "person"
+_AT_SOMEONE = {"threat": "threat to someone", "dehumanising": "dehumanising someone", "insult": "insult to someone"}
+
+
 @dataclass(frozen=True, slots=True)
 class Pattern:
     kind: str
-    severity: Severity
+    severity: Severity  # its rank among the patterns (the worst found is reported); see `HateFinding.severity`
     regex: re.Pattern[str]
     negatable: bool = True  # a negation inside the match cancels it (not for "X don't deserve to live")
     needs: frozenset[str] = frozenset()  # word classes the line must hold for the pattern to be tried
     required: tuple[frozenset[str], ...] = ()  # tokens a match holds, one of each set (`anchors.py`)
+    target: str = GROUP
 
 
 def _p(kind: str, severity: Severity, pattern: str, negatable: bool = True) -> Pattern:
+    """A pattern; a threat that needs no group word (« je vais te buter », "someone should shoot him") is aimed at
+    a person."""
     plain = pattern.replace("\\b", " ")
     needs = frozenset(symbol for symbol in "GKEDBHNXRVW" if re.search(rf"(?<![\w\\]){symbol}(?![\w])", plain))
     if "|" in plain:  # a class inside an alternative ("(?:B|fucking) G") is not needed: keep those outside only
         needs = frozenset(s for s in needs if not re.search(rf"[(|:]{s}\||\|{s}[)|]", plain))
-    return Pattern(kind, severity, re.compile(pattern), negatable, needs, required_tokens(pattern))
+    target = PERSON if kind == "threat" and "G" not in needs else GROUP
+    return Pattern(kind, severity, re.compile(pattern), negatable, needs, required_tokens(pattern), target)
 
 
 THREAT, DEHUMANISING, EXCLUSION, DEROGATION = "threat", "dehumanising", "exclusion", "derogation"
+GROUP_KINDS = frozenset({THREAT, DEHUMANISING, EXCLUSION, DEROGATION})  # a hit's detail when aimed at a group
 PATTERNS = (
     # Threats: a killing verb before the group ("kill all the X", « gazer tous les X »), the group as subject
     # of a death wish, "death to X", « en finir avec les X », "get rid of every X".
@@ -394,8 +408,27 @@ _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
 
 @dataclass(frozen=True, slots=True)
 class HateFinding:
+    """`kind` is the pattern's (threat, dehumanising, exclusion, derogation); `rank` orders findings (a finding
+    against a group before one against a person, then the pattern's rank)."""
+
     kind: str
-    severity: Severity
+    rank: Severity
+    target: str = GROUP
+
+    @property
+    def severity(self) -> Severity:
+        """High for hate against a group; a finding aimed at a person keeps its rank (a threat high, a
+        dehumanising insult medium), the severity of an insult."""
+        return Severity.HIGH if self.target == GROUP else self.rank
+
+    @property
+    def detail(self) -> str:
+        """What the hit says to moderators: the kind, and "to someone" / "someone" when aimed at a person."""
+        return self.kind if self.target == GROUP else _AT_SOMEONE.get(self.kind, self.kind)
+
+    def before(self, target: str, rank: Severity) -> bool:
+        """This finding is reported before one of `target` and `rank` (a group first, then the higher rank)."""
+        return (self.target == GROUP, self.rank) >= (target == GROUP, rank)
 
 
 _CLAUSE_END = frozenset(".!?;:\n")
@@ -503,16 +536,25 @@ def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | No
     worst: HateFinding | None = None
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
-        if "D" in present and (worst is None or worst.severity < Severity.MEDIUM) and (
-                _pointing(clause, line) or _ADDRESSED.search(" ".join(clause))):
-            worst = HateFinding(DEHUMANISING, Severity.MEDIUM)  # "they are animals", « t'es qu'un déchet »
-        if "D" in present and (worst is None or worst.severity < Severity.HIGH) and _named_vermin(clause, line):
+        if "D" in present and (worst is None or not worst.before(GROUP, Severity.MEDIUM)) and _pointing(clause, line):
+            worst = HateFinding(DEHUMANISING, Severity.MEDIUM)  # "they are animals", "those are vermin"
+        if "D" in present and (worst is None or not worst.before(PERSON, Severity.MEDIUM)) and _ADDRESSED.search(
+                " ".join(clause)):  # fmt: skip
+            worst = HateFinding(DEHUMANISING, Severity.MEDIUM, PERSON)  # « t'es qu'un déchet »
+        if "D" in present and (worst is None or not worst.before(GROUP, Severity.HIGH)) and _named_vermin(
+                clause, line):  # fmt: skip
             worst = HateFinding(DEHUMANISING, Severity.HIGH)
+        if worst is None or not worst.before(PERSON, Severity.HIGH):
+            aimed = addressed.find_addressed(clause)  # « j'espère que tu crèves », « t'es qu'une tache »
+            if aimed == addressed.THREAT:
+                worst = HateFinding(THREAT, Severity.HIGH, PERSON)
+            elif aimed == addressed.INSULT and (worst is None or not worst.before(PERSON, Severity.MEDIUM)):
+                worst = HateFinding(addressed.INSULT, Severity.MEDIUM, PERSON)
         if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
                 "W" not in present):
             continue
         for pattern in _ANCHORED.candidates(present) if anchored else PATTERNS:
-            if worst is not None and pattern.severity <= worst.severity:
+            if worst is not None and worst.before(pattern.target, pattern.severity):
                 continue
             if not pattern.needs <= present:
                 continue
@@ -528,5 +570,5 @@ def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | No
                 continue  # « ils disent que les X sont … »: reported speech
             if _self_called(clause, line[: match.start()].count(" ") + (match.start() > 0)):
                 continue  # « il m'a traité de sale X »: a slur reported by the one it was aimed at
-            worst = HateFinding(pattern.kind, pattern.severity)
+            worst = HateFinding(pattern.kind, pattern.severity, pattern.target)
     return worst

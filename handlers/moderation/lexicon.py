@@ -9,6 +9,8 @@ singulars are written, plurals and French feminines are derived.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from handlers.moderation.inflections import forms
 from handlers.moderation.normalise import normalise_term
 
@@ -75,3 +77,8 @@ def _build(language: str) -> frozenset[str]:
 
 GROUPS = {"fr": _build("fr"), "en": _build("en")}
 ALL_GROUPS = GROUPS["fr"] | GROUPS["en"]
+
+
+def names_group(words: Iterable[str]) -> bool:
+    """The normalised words name a group of people (a word of the lexicon, in either language)."""
+    return not ALL_GROUPS.isdisjoint(words)

@@ -46,3 +46,11 @@ def test_counter_speech_and_reclaimed_slurs_are_described_in_the_community_s_lan
         "insulte reprise à son propre compte (réappropriation)")
     assert localised_detail("profanity", DENOUNCED, say_in("fr")).plain().startswith("insulte citée pour la dénoncer")
     assert localised_detail("profanity", DENOUNCED, say_in("en")).plain().startswith("a slur quoted to denounce it")
+
+
+def test_hate_against_a_group_and_abuse_aimed_at_a_person_read_apart():
+    fr, en = say_in("fr"), say_in("en")
+    assert localised_detail("hate", "threat", fr).plain() == "menace contre un groupe"
+    assert localised_detail("hate", "threat to someone", fr).plain() == "menace envers une personne"
+    assert localised_detail("hate", "insult to someone", fr).plain() == "insulte envers une personne"
+    assert localised_detail("hate", "dehumanising someone", en).plain() == "dehumanising someone"

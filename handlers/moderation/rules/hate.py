@@ -18,4 +18,4 @@ class GroupHate:
         finding = find_hate(message.normalised, self.anchored)
         if finding is None:
             return None
-        return Hit(self.name, finding.severity, finding.kind)
+        return Hit(self.name, finding.severity, finding.detail)
