@@ -141,9 +141,17 @@ class SteppedWakeups:
 
     def _renew(self) -> None:
         """Find the earliest next runs again (a job was added, removed or run)."""
-        runs = [(job.next_run, job.dated) for job in self._jobs.values() if job.next_run is not None]
-        self._soonest = min((when for when, _ in runs), default=None)
-        self._soonest_dated = min((when for when, dated in runs if dated), default=None)
+        soonest: datetime | None = None
+        soonest_dated: datetime | None = None
+        for job in self._jobs.values():  # one pass, no generator: it runs after every job that ran
+            when = job.next_run
+            if when is None:
+                continue
+            if soonest is None or when < soonest:
+                soonest = when
+            if job.dated and (soonest_dated is None or when < soonest_dated):
+                soonest_dated = when
+        self._soonest, self._soonest_dated = soonest, soonest_dated
 
     def job_ids(self) -> set[str]:
         return set(self._jobs)

@@ -56,6 +56,7 @@ class Intake:
         self.catalogue = catalogue
         self.optouts = optouts
         self.cards = cards
+        self._channels: dict[tuple[str, str], frozenset[str]] = {}  # (community, platform) -> feedback channels
 
     # -- /feedback ----------------------------------------------------------------------------------------------
     def command(self) -> CommandSpec:
@@ -114,10 +115,19 @@ class Intake:
         return community.feedback.enabled and (
             member_id is None or not self.optouts.is_opted_out(community.id, platform, member_id))
 
+    def _feedback_channels(self, community: Community, platform: str) -> frozenset[str]:
+        """The community's feedback channels on `platform` (settings are fixed once the bot runs)."""
+        space = community.space(platform)
+        channels = self._channels[(community.id, platform)] = frozenset(
+            space.channels.feedback if space is not None else ())
+        return channels
+
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Step]:
         platform = str(event.platform)  # every message asks: `str()` is cheaper than the enum's `.value`
-        space = community.space(platform)
-        if space is None or event.channel.id not in space.channels.feedback:
+        channels = self._channels.get((community.id, platform))
+        if channels is None:
+            channels = self._feedback_channels(community, platform)
+        if event.channel.id not in channels:
             return []
         if event.reply_to_id or event.thread_id or event.member.is_bot:
             return []
