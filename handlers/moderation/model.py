@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import json
 import math
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise, repeat
-from operator import add
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -143,75 +141,75 @@ def probability(z: float) -> float:
 class ModelBank:
     """Several text models scored together on one message: the classifier rule's hot path.
 
-    Scoring each model alone costs a look-up of every feature in each model's vocabulary, tens of thousands
-    of entries apiece, which is slow once they no longer fit the processor's cache. Here the vocabularies are
-    merged into one index (feature -> row of a weight matrix, a column per model), and each word's known
-    features (itself and its letter 4-grams) are kept in a bounded per-word cache as row numbers and their sums,
-    since words repeat across messages far more than they change: a message costs one cache look-up per
-    distinct word and one index look-up per word pair, for every model at once, each a `map` in C. The result is
-    the same as `LinearModel.score` on `message_features(words)` (the same distinct features, the same weights).
+    The vocabularies are merged into one table: each feature holds its weight in every model (a tuple, so
+    summing a message's features for all models is one `zip` and a `sum` per model, in C). Each word's 4-grams
+    and its known features (itself and its 4-grams found in the table) are kept in a bounded per-word cache,
+    since words repeat across messages far more than they change; word pairs are looked up as pairs of words
+    (the tuples `itertools.pairwise` makes), never joined into new strings. A message then costs a handful of
+    calls whatever its length: one cache look-up per distinct word, the unions of the words' 4-grams (to count
+    the distinct features) and of their known features, one intersection for the pairs and the sums. The result
+    is `LinearModel.score` on `message_features(words)`: the same distinct features, the same weights (added in
+    another order: the same to float precision).
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
-        index: dict[str, int] = {}
-        for model in models:
-            for feature in model.weights:
-                index.setdefault(feature, len(index) + 1)  # row 0 holds zeros: an unknown feature
-        self._columns = []  # per model, its weight for each row: C doubles, read one by one without numpy's cost
-        for model in models:
-            column = np.zeros(len(index) + 1)
-            column[[index[f] for f in model.weights]] = list(model.weights.values())
-            self._columns.append(array("d", column.tobytes()))
+        size = len(models)
+        weights: dict[str, list[float]] = {}
+        pairs: dict[tuple[str, str], list[float]] = {}
+        for column, model in enumerate(models):
+            for feature, weight in model.weights.items():
+                parts = feature.split(" ")
+                if len(parts) == 1:
+                    weights.setdefault(feature, [0.0] * size)[column] = weight
+                elif len(parts) == 2 and all(parts):  # "a b": a pair of words, as pairwise gives it
+                    pairs.setdefault((parts[0], parts[1]), [0.0] * size)[column] = weight
+                # any other feature holds no word of a message (words hold no space): it never matches
+        self._weights = {feature: tuple(row) for feature, row in weights.items()}
+        self._pairs = {pair: tuple(row) for pair, row in pairs.items()}
+        self._keys = frozenset(self._weights)
+        self._pair_keys = frozenset(self._pairs)
         self.intercepts = [model.intercept for model in models]
-        self._index = index
-        self._words: dict[str, tuple[frozenset[str], frozenset[int], tuple[float, ...]]] = {}
+        self._size = size
+        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def text_sums(self, words: Sequence[str]) -> tuple[int, list[float]]:
         """(the number of distinct features of `message_features(words)`, each model's sum of their weights).
 
-        The message's distinct words are looked up in the per-word cache in one pass (`map`), and their
-        4-grams, rows and sums are combined by set unions and column sums, each one call in C: the work in
-        Python is the same few steps whatever the number of words. When two words share a row (a 4-gram, or a
-        word that is another's 4-gram), the union of their rows is summed instead, so every distinct feature
-        counts once, as in a set."""
+        Words hold no space and 4-grams hold none either, so the message's words, pairs and 4-grams never meet,
+        except a word that is also another word's 4-gram ("onna" beside "connard"): counted once, as in a set."""
         words = words[:MAX_WORDS]
         distinct = set(words)
-        pairs = set(map(" ".join, pairwise(words)))  # pairs hold a space: never a word's or a 4-gram's row
-        pair_rows = set(map(self._index.get, pairs, repeat(0)))
-        pair_rows.discard(0)
+        pairs = set(pairwise(words))
         entries = list(map(self._words.get, distinct))
         if None in entries:
             entries = [entry or self._learn(word) for word, entry in zip(distinct, entries, strict=True)]
-        if not entries:
-            return len(pairs), self._sums(pair_rows)
-        grams, rows, sums = zip(*entries, strict=True)
-        gram_set = set().union(*grams)
-        row_set = set().union(*rows)
-        shared = len(row_set) != sum(map(len, rows))  # a row held by two words: its sum is not the words' sums
-        totals: list[float] = self._sums(row_set) if shared else list(map(sum, zip(*sums, strict=True)))
-        if pair_rows:
-            totals = list(map(add, totals, self._sums(pair_rows)))
-        return len(pairs) + len(distinct) + len(gram_set) - len(gram_set.intersection(distinct)), totals
+        rows: list[tuple[float, ...]] = []
+        count = len(pairs) + len(distinct)
+        if entries:
+            grams, known = zip(*entries, strict=True)
+            gram_set = set().union(*grams)
+            count += len(gram_set) - len(gram_set.intersection(distinct))
+            rows = list(map(self._weights.__getitem__, set().union(*known)))
+        known_pairs = self._pair_keys.intersection(pairs)
+        if known_pairs:
+            rows.extend(map(self._pairs.__getitem__, known_pairs))
+        return count, self._column_sums(rows)
 
-    def _learn(self, word: str) -> tuple[frozenset[str], frozenset[int], tuple[float, ...]]:
-        """A word's 4-grams, the rows of its known features (itself and its 4-grams) and their sums."""
+    def _learn(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
+        """A word's 4-grams, and its features (itself and its 4-grams) that some model weighs."""
         grams = _grams(word)
-        rows = set(map(self._index.get, (word, *grams), repeat(0)))
-        rows.discard(0)
-        known = (frozenset(grams), frozenset(rows), tuple(self._sums(rows)))
+        known = (frozenset(grams), self._keys.intersection((word, *grams)))
         if len(self._words) >= WORDS_CACHED:
             self._words.clear()
         self._words[word] = known
         return known
 
     def feature_sums(self, features: set[str]) -> list[float]:
-        """Each model's sum of the weights of `features` (a set of distinct features)."""
-        rows = set(map(self._index.get, features, repeat(0)))
-        rows.discard(0)  # unknown features
-        return self._sums(rows)
+        """Each model's sum of the weights of `features` (a set of distinct features holding no space)."""
+        return self._column_sums(list(map(self._weights.__getitem__, self._keys.intersection(features))))
 
-    def _sums(self, rows: Iterable[int]) -> list[float]:
-        return [sum(map(column.__getitem__, rows)) for column in self._columns]
+    def _column_sums(self, rows: list[tuple[float, ...]]) -> list[float]:
+        return list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * self._size
 
 
 def prune(weights: Iterable[tuple[str, float]], keep: int) -> dict[str, float]:

@@ -178,28 +178,20 @@ _repeats = _REPEATS.sub
 _words = _WORDS.findall
 ACCENTED_WINDOW = 20_000  # accented words are read from this many characters at most: bounded work
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
-# `_REPEATS_QUICK` as substring searches: a letter three times in a row is one of these 26 strings, each looked
-# for in C by `map`, with no regular expression trying a group and a back-reference at every character.
-_TRIPLES = tuple(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
-# `_WORDS` on ASCII text: every character but a-z and 0-9 becomes a space (one `str.translate`, which has a fast
-# path for ASCII), and `str.split` cuts the words, instead of the regular expression building each match.
-_APART = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum() or chr(code).isupper()})
+# `_WORDS` on ASCII text: every byte but a-z and 0-9 becomes a space (one `bytes.translate`, a table look-up per
+# byte in C) and `str.split` cuts the words, instead of the regular expression building each match.
+_APART = bytes(code if (97 <= code <= 122 or 48 <= code <= 57) else 32 for code in range(256))
 
 
 def _words_of(folded: str) -> list[str]:
     """`_WORDS.findall(folded)`: the runs of a-z and 0-9."""
-    return folded.translate(_APART).split() if folded.isascii() else _words(folded)
-
-
-def _has_triple(folded: str) -> bool:
-    """`_REPEATS_QUICK` matches: some letter a-z three times in a row."""
-    return any(map(folded.__contains__, _TRIPLES))
+    return folded.encode().translate(_APART).decode().split() if folded.isascii() else _words(folded)
 
 
 def normalise(text: str) -> Normalised:
     """All the tricks undone. Each slow step runs only when a cheap test says its trick may be present; the
-    words are cut and triple letters looked for without a regular expression (`normalise_full` is the same
-    pipeline with one for each, the reference these shortcuts are tested against)."""
+    words of ASCII text are cut without a regular expression (`normalise_full` is the same pipeline with one at
+    every step, the reference these shortcuts are tested against)."""
     if "&" in text:
         text = _unescape(text)
     folded = text.lower() if text.isascii() else _fold_unicode(text)
@@ -211,7 +203,7 @@ def normalise(text: str) -> Normalised:
         folded = _inner("", folded)
     if _spaced_quick(folded) or _spaced_start(folded):
         folded = _spaced(_unspace, folded)
-    if _has_triple(folded):
+    if _repeats_quick(folded):
         doubled = _repeats(r"\1\1", folded)
         return Normalised(_words_of(doubled), _words_of(_repeats(r"\1", folded)), doubled, text)
     return Normalised(_words_of(folded), None, folded, text)
