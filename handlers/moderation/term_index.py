@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from handlers.moderation.glued import glued_terms_each
 from handlers.moderation.homonyms import harmless_everywhere
 from handlers.moderation.normalise import Normalised
-from handlers.moderation.terms import HEAD, REGEX_WINDOW, Term, TermMatcher
+from handlers.moderation.terms import HEAD, REGEX_WINDOW, Term, TermMatcher, occurrences
 
 _head = operator.itemgetter(slice(0, HEAD))
 
@@ -72,12 +72,7 @@ class TermIndex:
                         if word.startswith(prefix):
                             found[position].append(term)
         for anchor_word in self.phrase_anchors.intersection(words):
-            index = -1
-            while True:
-                try:
-                    index = words.index(anchor_word, index + 1)
-                except ValueError:
-                    break
+            for index in occurrences(words, anchor_word):
                 for offset, phrase, position, term in self.phrases[anchor_word]:
                     start = index - offset
                     if start >= 0 and words[start : start + len(phrase)] == phrase:

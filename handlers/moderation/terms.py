@@ -19,7 +19,7 @@ import operator
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -74,6 +74,17 @@ def _walk(parsed, depth_in_repeat: int, counts: list[int]) -> None:
                 _walk(branch, depth_in_repeat, counts)
         elif op in (c.ASSERT, c.ASSERT_NOT):
             _walk(arg[1], depth_in_repeat, counts)
+
+
+def occurrences(words: Sequence[str], word: str) -> Iterator[int]:
+    """Every index of `word` in `words`, each found by `list.index` (a C scan) from just past the last."""
+    index = -1
+    while True:
+        try:
+            index = words.index(word, index + 1)
+        except ValueError:
+            return
+        yield index
 
 
 def safe_regex(pattern: str) -> re.Pattern[str]:
@@ -273,12 +284,7 @@ class TermMatcher:
                 if word[:HEAD] in heads:
                     found.extend(term for prefix, term in self.prefix_heads[word[:HEAD]] if word.startswith(prefix))
         for anchor_word in self.phrase_anchors.intersection(words):
-            position = -1
-            while True:
-                try:
-                    position = words.index(anchor_word, position + 1)
-                except ValueError:
-                    break
+            for position in occurrences(words, anchor_word):
                 for offset, phrase, term in self.phrases[anchor_word]:
                     start = position - offset
                     if start >= 0 and words[start : start + len(phrase)] == phrase:
