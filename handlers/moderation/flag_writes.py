@@ -7,7 +7,11 @@ store's thread starts it, every flag waiting by then: all of them, and the card 
 trip, land in one transaction. Each caller still gets its own stored rows back only once that transaction is
 committed, so a card is never posted for a flag that is not in the store. A flag alone is one trip, as before.
 The callers are the queue's later steps (`Queue.raise_later`), not the messages' own way: a flagged message
-does not wait for any of this.
+does not wait for any of this. The watcher's flags join the waiting list at once, on the message's own turn
+(`add`), so every flag decided in one turn of the loop is waiting before the first later step starts: that step
+makes the trip at once, without the turn a caller of `raise_flag` lets go by for the flags of the tasks already
+running. A flag added whose later step never runs (cancelled before it started) goes with the next trip, or
+with `drain` at a flush or the stop.
 
 If the transaction fails, every flag of the batch gets the error (none of them was written: the store rolled the
 transaction back) and the card references go back to wait for the next trip.
@@ -50,23 +54,42 @@ class FlagWrites:
 
     async def raise_flag(self, draft: FlagDraft) -> Raised:
         """Write `draft` with the next trip; its stored rows, once committed."""
+        written = self.add(draft)
+        if not self._leading:
+            await self._lead(gather=True)
+        return await written
+
+    def add(self, draft: FlagDraft) -> asyncio.Future[Raised]:
+        """Put `draft` on the waiting list now (no trip is asked for yet: see `written`); the future gets its
+        stored rows once committed."""
         written: asyncio.Future[Raised] = asyncio.get_running_loop().create_future()
         with self._lock:
             self._waiting.append((draft, written))
-        if not self._leading:
-            await self._lead()
+        return written
+
+    async def written(self, written: asyncio.Future[Raised]) -> Raised:
+        """The rows of a flag put on the list by `add`: the trip is made at once (the flags decided in the same
+        turn are already waiting), unless one is under way, which takes it or leaves it for its next."""
+        if not written.done() and not self._leading:
+            await self._lead(gather=False)
         return await written
 
-    async def _lead(self) -> None:
+    async def drain(self) -> None:
+        """Write every flag still waiting (at a flush or the stop), whoever asked for it."""
+        if self._anyone_waiting() and not self._leading:
+            await self._lead(gather=False)
+
+    async def _lead(self, gather: bool) -> None:
         self._leading = True
         try:
-            await asyncio.sleep(0)  # the flags of the tasks already running join this trip
+            if gather:
+                await asyncio.sleep(0)  # the flags of the tasks already running join this trip
             while self._anyone_waiting():
                 await self._write()
         finally:
             self._leading = False
             if self._anyone_waiting():  # the leader was cancelled with flags still waiting: a task takes over
-                task = asyncio.ensure_future(self._lead())
+                task = asyncio.ensure_future(self._lead(gather=False))
                 self._relay.add(task)
                 task.add_done_callback(self._relay.discard)
 

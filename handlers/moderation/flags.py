@@ -23,10 +23,13 @@ ACTED = ("deleted", "warned", "timed_out")
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """A short, storable piece of the message: no lone surrogates, no control characters, bounded length."""
-    cleaned = text[: limit * 4].encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    cleaned = cleaned[: limit * 2]
-    if not cleaned.isprintable():  # most messages are: only the others are walked character by character
+    """A short, storable piece of the message: no lone surrogates, no control characters, bounded length.
+
+    Most messages are printable all along their first `2 × limit` characters, and a surrogate is not
+    printable: such a head is already what the round trip through UTF-16 would give, and is kept as it is."""
+    cleaned = text[: limit * 2]
+    if not cleaned.isprintable():  # surrogates (paired or lone) or control characters: the careful way
+        cleaned = text[: limit * 4].encode("utf-16", "surrogatepass").decode("utf-16", "replace")[: limit * 2]
         cleaned = "".join(c if c.isprintable() else " " for c in cleaned)
     cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"

@@ -17,6 +17,7 @@ carried out, so two moderators clicking at once act once. Nothing here sends: ev
 from __future__ import annotations
 
 import logging
+from asyncio import Future
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -49,7 +50,7 @@ from handlers.moderation import observations
 from handlers.moderation.alerts import Alerts
 from handlers.moderation.cards import STATUS_OF, VERBS, flag_card, remaining_verbs
 from handlers.moderation.flag_writes import FlagWrites
-from handlers.moderation.flags import FlagDraft
+from handlers.moderation.flags import FlagDraft, Raised
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,10 +76,14 @@ class Queue:
         return space.channels.moderation if space is not None else None
 
     def raise_later(self, draft: FlagDraft, community: Community, names: dict[str, str]) -> Later:
-        """The flag without the wait: a `Later` step that writes it (with the flags raised beside it), then
-        gives the rest (the automatic action, the card, an alert) once the flag is committed. The message's
-        own way goes on at once."""
-        return Later(self.raise_flag(draft, community, names))
+        """The flag without the wait: it joins the flags waiting for the store now, and a `Later` step makes
+        the trip (with every flag decided beside it), then gives the rest (the automatic action, the card, an
+        alert) once the flag is committed. The message's own way goes on at once."""
+        return Later(self._once_written(self.writes.add(draft), draft, community, names))
+
+    async def _once_written(self, written: Future[Raised], draft: FlagDraft, community: Community,
+                            names: dict[str, str]) -> list[Step]:
+        return await self._raised(await self.writes.written(written), draft, community, names)
 
     async def raise_flag(self, draft: FlagDraft, community: Community, names: dict[str, str],
                          card_shown: CardShown | None = None) -> list[Step]:
@@ -86,7 +91,11 @@ class Queue:
 
         `card_shown`, when given, is told whether the card reached a moderation channel, once the platform
         has answered, and its steps follow the card's."""
-        raised = await self.writes.raise_flag(draft)
+        return await self._raised(await self.writes.raise_flag(draft), draft, community, names, card_shown)
+
+    async def _raised(self, raised: Raised, draft: FlagDraft, community: Community, names: dict[str, str],
+                      card_shown: CardShown | None = None) -> list[Step]:
+        """The steps of a committed flag: the automatic action, the card, an alert."""
         flag_id, created = int(raised.flag["id"]), raised.created
         platform = PlatformName(draft.platform)
         steps: list[Step] = []
@@ -123,7 +132,9 @@ class Queue:
             self._cards.setdefault(flag_id, (channel, message))
 
     async def flush_cards(self) -> None:
-        """Write the card references kept in memory (at a stop, or before something reads them all)."""
+        """Write the flags still waiting and the card references kept in memory (at a stop, or before something
+        reads them all)."""
+        await self.writes.drain()
         if self._cards:
             await self._trip(store_flags.set_cards)
 

@@ -3,9 +3,10 @@ and a pass over the loop's queues, so the flag path keeps them few.
 
 The bot runs on a loop whose selector counts its calls (the loop's public constructor takes the selector); the
 store's thread does the writes as in production. A clean message costs no turn at all: its handlers never
-wait. A flagged one costs five: its later step starts (1), lets the flags of the tasks already running join its
-trip (2), waits for the store's thread (3), goes on with the committed flag's card (4), and the caller of
-`settle` wakes as the step ends (5), not one turn after it, through the task's done callback (which made six).
+wait. A flagged one costs four: its later step starts and asks for the trip at once (1: the flag joined the
+waiting list on the message's own turn, so no turn is let go by for the flags decided beside it, which made
+five), waits for the store's thread (2), goes on with the committed flag's card (3), and the caller of `settle`
+wakes as the step ends (4), not one turn after it, through the task's done callback (which made six).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tests.moderation.conftest import Bot
 from tests.moderation.test_flag_path import OFFENSIVE
 
 FLAGS = 20
-TURNS_PER_FLAG = 5
+TURNS_PER_FLAG = 4
 
 
 class CountingSelector(selectors.DefaultSelector):
@@ -39,7 +40,7 @@ async def post(bot: Bot, texts: list[str], name: str) -> None:
         await bot.post(text, member=Member(f"{name}{index}", f"{name} {index}"), after=timedelta(minutes=30))
 
 
-def test_a_flagged_message_costs_five_turns_of_the_loop_and_a_clean_one_none(tmp_path):
+def test_a_flagged_message_costs_four_turns_of_the_loop_and_a_clean_one_none(tmp_path):
     selector = CountingSelector()
 
     async def scenario() -> tuple[int, int, int]:

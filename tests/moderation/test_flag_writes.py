@@ -299,3 +299,28 @@ def test_the_hits_move_to_one_b_tree_with_every_row(tmp_path):
     assert len(schema) == 1 and schema[0][0].endswith("WITHOUT ROWID")  # no rowid table, no index beside it
     assert store.db["moderation_flag_rules"].foreign_keys[0].other_table == "moderation_flags"
     store.close()
+
+
+async def test_a_flag_added_is_written_by_the_drain_when_no_step_asks_for_its_trip(store):
+    """A watcher's flag joins the list on the message's own turn; if its later step never runs (cancelled before
+    it started), the flush or the stop still writes it."""
+    writes = FlagWrites(store, lambda: (), lambda cards: None)
+    first, second = writes.add(draft(1)), writes.add(draft(2))
+    assert writes.trips == 0 and store.db.execute("SELECT count(*) FROM moderation_flags").fetchone()[0] == 0
+    await writes.drain()
+    assert writes.trips == 1 and first.done() and second.done()
+    assert [(await first).flag["message_id"], (await second).flag["message_id"]] == ["m1", "m2"]
+    assert store.db.execute("SELECT count(*) FROM moderation_flags").fetchone()[0] == 2
+    await writes.drain()  # nothing waiting: no trip
+    assert writes.trips == 1
+
+
+async def test_flags_added_in_one_turn_are_one_trip_without_a_turn_let_go_by(store):
+    """The flags decided in one turn are all waiting when the first asks for the trip: one trip, one commit."""
+    writes = FlagWrites(store, lambda: (), lambda cards: None)
+    statements = commits_of(store)
+    added = [writes.add(draft(i)) for i in range(FLAGS)]
+    rows = await asyncio.gather(*(writes.written(future) for future in added))
+    store.db.conn.set_trace_callback(None)
+    assert writes.trips == 1 and committed(statements) == 1
+    assert [r.flag["message_id"] for r in rows] == [f"m{i}" for i in range(FLAGS)]
