@@ -293,8 +293,9 @@ class Instants:
                 claiming = self._claim(chunks[index + 1])
             plain: dict[str, deque[tuple[int, Begun, Ahead]]] = {}  # by platform
             for (post_id, kept), one in zip(chunk, begun, strict=True):
-                if one is not None and _plain(one, kept):
-                    assert one.claimed is not None
+                # Sent the lean way: the SMM's message with one target and one occurrence (its send made ready at
+                # the read: `Ahead.action`), claimed from that read, so the post claimed is the one read.
+                if one is not None and one.ahead and one.claimed is not None and not one.missed and kept.action:
                     plain.setdefault(one.claimed.target.platform, deque()).append((post_id, one, kept))
                 else:
                     first = None if one is None else (one, kept.rendered if one.ahead else None)
@@ -312,39 +313,35 @@ class Instants:
     async def _send_plain(self, platform: PlatformName, plain: deque[tuple[int, Begun, Ahead]], run: Run) -> None:
         """A worker of a chunk: sends its plain posts on `platform` one after the other, handing each outcome to
         the record. It holds one of the platform's slots while it works, and each community's deadline is set
-        once for the posts of that community in a row (all of them, usually), not once per post."""
+        once for the posts of that community in a row (all of them, usually), not once per post. What is left
+        per post is the call itself and a note of its result: the rest was made ready at the read."""
         p = self.publisher
+        send = p.outbox.send
         async with p.sender.slot(platform):
             while plain:
-                post_id, begun, kept = plain[0]
-                community, deadline = run.deadline(kept.read.post.community, kept.due)
+                community, deadline = run.deadline(plain[0][2].read.post.community, plain[0][2].due)
                 with within((deadline - p.clock.now()).total_seconds()):  # the library's own retries stop there
                     while plain and plain[0][2].read.post.community == community.id:
                         post_id, begun, kept = plain.popleft()
                         try:
-                            await self._send_one(p.outbox, platform, post_id, begun, kept, community, run)
+                            delivery = begun.claimed
+                            assert delivery is not None and kept.action is not None
+                            if p.stopping:  # the stop began before the call: give the claim back, not leave it unsure
+                                run.follow(post_id, self._give_back(delivery.id))
+                                continue
+                            action = kept.action
+                            if action.idempotency_key != delivery.idempotency_key:  # (never, by design)
+                                action = Post(channel_id=delivery.target.channel_id, content=action.content,
+                                              idempotency_key=delivery.idempotency_key)
+                            result = await send(platform, action)
+                            if result.ok:
+                                run.made((post_id, begun, kept, community, result))
+                            else:  # retried the ordinary way, then the author is told why
+                                run.follow(post_id, self._after_failure(begun, kept, community, result, run))
                         except BaseException as error:  # the post's fault alone (cancelled: the loop is closing)
                             run.done(post_id, error)
                             if isinstance(error, asyncio.CancelledError):
                                 raise
-
-    async def _send_one(self, outbox: Outbox, platform: PlatformName, post_id: int, begun: Begun, kept: Ahead,
-                        community: Community, run: Run) -> None:
-        p = self.publisher
-        delivery = begun.claimed
-        assert delivery is not None and kept.action is not None
-        if p.stopping:  # the stop began before the call: give the claim back rather than leave it unsure
-            run.follow(post_id, self._give_back(delivery.id))
-            return
-        action = kept.action
-        if action.idempotency_key != delivery.idempotency_key:  # made ready for another key (never, by design)
-            action = Post(channel_id=delivery.target.channel_id, content=action.content,
-                          idempotency_key=delivery.idempotency_key)
-        result = await outbox.send(platform, action)
-        if not result.ok:  # retried the ordinary way, then the author is told why
-            run.follow(post_id, self._after_failure(begun, kept, community, result, run))
-            return
-        run.made((post_id, begun, kept, community, result))
 
     async def _after_failure(self, begun: Begun, kept: Ahead, community: Community, result: ActionResult,
                              run: Run) -> None:
@@ -372,12 +369,3 @@ def _record(one: Made, stopping: bool) -> Record:
     post, delivery, due = begun.post, begun.claimed, begun.due
     assert post is not None and delivery is not None and due is not None
     return Record(post, due, delivery, sending.outcome(result, delivery, delivery.attempts + 1), begun.late, stopping)
-
-
-def _plain(begun: Begun, kept: Ahead) -> bool:
-    """Sent the lean way: the SMM's message with one target and one occurrence, claimed from its read, its
-    send made ready at the read."""
-    post = begun.post
-    return (begun.ahead and begun.claimed is not None and not begun.missed and post is not None
-            and kept.action is not None and post.kind == "message" and not post.recurring
-            and len(post.targets) == 1 and begun.claimed.target.platform in kept.rendered)

@@ -53,7 +53,7 @@ def install(point: str) -> None:
         from schedules.calendar.sending import Sender
 
         Sender.attempt = hold  # type: ignore[method-assign,assignment]
-        Instants._send_one = hold  # type: ignore[method-assign,assignment]  # an instant's plain posts
+        Instants._send_plain = hold  # type: ignore[method-assign,assignment]  # the workers of an instant's plain posts
     else:
         from handlers.calendar import bulk
 

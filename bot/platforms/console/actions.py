@@ -30,6 +30,7 @@ from bot.actions import (
     concrete,
 )
 from bot.platforms.console.community import BOT_NAME, SimulatedCommunity
+from bot.platforms.console.render import shown_and_kept
 from bot.platforms.console.screen import Screen
 
 
@@ -60,6 +61,8 @@ class ConsoleActions:
 
     def execute(self, action: Action) -> ActionResult:
         """One branch per action; `assert_never` makes an action with no branch a type error."""
+        if type(action) is Post:  # the most frequent one (every scheduled post) goes straight to its branch
+            return self.post(action)
         action = concrete(action)
         match action:
             case Post():
@@ -96,17 +99,23 @@ class ConsoleActions:
                 assert_never(action)
 
     def post(self, action: Post) -> ActionResult:
-        if action.idempotency_key:
-            already = self.community.posted_with(action.idempotency_key)
+        """The message kept and shown; its text rendered once for both (`shown_and_kept`)."""
+        key = action.idempotency_key
+        if key:
+            already = self.community.posted_with(key)
             if already is not None:  # a retried send: the console, like Discord's nonce, posts it once
                 return ActionResult.done(already.id, already.channel)
-        try:
-            written = self.write_files(action.content.files)
-        except OSError as error:
-            return _unwritten(error)
-        message_id = self.community.add_bot_message(action.channel_id, action.content, action.idempotency_key)
-        self.screen.show(f"#{action.channel_id}", action.content, message_id, files=written)
-        return ActionResult.done(message_id, action.channel_id)
+        content = action.content
+        written: tuple[str, ...] = ()
+        if content.files:
+            try:
+                written = self.write_files(content.files)
+            except OSError as error:
+                return _unwritten(error)
+        shown, kept = shown_and_kept(content.text, self.community.name_of)
+        message_id = self.community.add_message(action.channel_id, BOT_NAME, kept, content.buttons, key)
+        self.screen.show(f"#{action.channel_id}", content, message_id, files=written, text=shown)
+        return ActionResult(ok=True, message_id=message_id, channel_id=action.channel_id)
 
     def reply_in_thread(self, action: ReplyInThread) -> ActionResult:
         message_id = self.community.add_bot_message(action.channel_id, action.content)

@@ -131,12 +131,22 @@ class ConsolePlatform:
 
     async def execute(self, action: Action) -> ActionResult:
         """Carry the action out, keep the world's change, then show it: what was shown is always remembered."""
-        with self.screen.held() as shown:
+        screen = self.screen
+        shown = screen.hold()
+        try:
             result = self.actions.execute(action)
+        except BaseException:  # what was held is shown at once
+            screen.holding = None
+            if shown:
+                screen.write(shown)
+            raise
+        screen.holding = None  # what others print while the world is saved goes out as usual
         if isinstance(action, EditMessage | DeleteMessage) and result.ok:
             self.community.changed_message(action.message_id)
-        await self.save()
-        shown.release()
+        if self.store is not None and self.community.changes:  # (`save` would find nothing to do otherwise)
+            await self.save()
+        if shown:
+            screen.write(shown)
         return result
 
     # -- input -------------------------------------------------------------------------------------------

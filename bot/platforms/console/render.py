@@ -19,6 +19,15 @@ def render_text(text: Text, name_of: Callable[[str], str]) -> str:
                     for span in text.spans])
 
 
+def shown_and_kept(text: Text, name_of: Callable[[str], str]) -> tuple[str, str]:
+    """The text as the terminal shows it (`render_text`) and as the console keeps it (`Text.plain`). A text of
+    one plain or markup span (a scheduled post, most answers) is both at once, with no pass over its spans."""
+    spans = text.spans
+    if len(spans) == 1 and isinstance(span := spans[0], _SHOWN_AS_KEPT):
+        return span.value, span.value
+    return render_text(text, name_of), text.plain()
+
+
 _RENDER_OF: dict[type, Callable[[Any, Callable[[str], str]], str]] = {
     Plain: lambda span, name_of: span.value,
     Markup: lambda span, name_of: span.value,
@@ -29,15 +38,22 @@ _RENDER_OF: dict[type, Callable[[Any, Callable[[str], str]], str]] = {
 }
 
 
-def render_content(content: Content, name_of: Callable[[str], str], words: Words | None = None) -> str:
+def render_content(content: Content, name_of: Callable[[str], str], words: Words | None = None,
+                   text: str | None = None) -> str:
     """The whole message as lines: title, body, fields, footer, image, attachments, buttons; the console's own
-    words (« Statut : », [image : …]) in the community's language and typography."""
+    words (« Statut : », [image : …]) in the community's language and typography. `text`: the body already
+    rendered, when the caller has it."""
+    if not (content.title or content.fields or content.footer or content.image_path or content.attachment_urls
+            or content.buttons):  # the body alone (a scheduled post): nothing else to look at
+        if not content.text.spans:
+            return (words or Words())("empty")
+        return render_text(content.text, name_of) if text is None else text
     words = words or Words()
     lines: list[str] = []
     if content.title:
         lines.append(f"== {render_text(content.title, name_of)} ==")
-    if content.text:
-        lines.append(render_text(content.text, name_of))
+    if content.text.spans:
+        lines.append(render_text(content.text, name_of) if text is None else text)
     for item in content.fields:
         before, after = _field_frame(words, item.name)
         field = f"{before}{render_text(item.value, name_of)}{after}"
@@ -68,6 +84,7 @@ def _field_frame_of(catalogue: Catalogue, locale: str, name: str) -> tuple[str, 
 
 
 VALUE_MARK = "\x00value\x00"
+_SHOWN_AS_KEPT = (Plain, Markup)  # span types the terminal shows as `Text.plain` keeps them: their value
 
 
 def indent_after_first(block: str, prefix_width: int) -> str:

@@ -9,8 +9,7 @@ visible escape (`\\x1b`, `\\u202e`) instead; tabs and the newlines of the bot's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -38,18 +37,6 @@ def escaped(text: str) -> str:
     return _UNSAFE.sub(_visible, text)
 
 
-class Held:
-    def __init__(self, stdout: TextIO) -> None:
-        self.stdout = stdout
-        self.lines: list[str] = []
-
-    def release(self) -> None:
-        if self.lines:
-            self.stdout.write("".join(self.lines))
-            self.stdout.flush()
-            self.lines.clear()
-
-
 class Screen:
     def __init__(self, stdout: TextIO, name_of: Callable[[str], str], timezone_name: str,
                  words: Words | None = None) -> None:
@@ -60,7 +47,7 @@ class Screen:
         self.zone = ZoneInfo(timezone_name)
         self.pending_clock: datetime | None = None
         self.clock_shown: datetime | None = None
-        self._held: list[str] | None = None
+        self.holding: list[str] | None = None  # what is printed goes here instead of the terminal (`hold`)
         self.prompt_open = False  # the prompt waits on the terminal's current line for the member's input
 
     def prompt(self) -> None:
@@ -81,35 +68,36 @@ class Screen:
         if self.pending_clock is not None:
             pending, self.pending_clock = self.pending_clock, None
             self.show_clock(pending)
-        if self._held is not None:
-            self._held.append(escaped(text) + end)
+        shown = _UNSAFE.sub(_visible, text) + end  # `escaped`, called here without a call of its own
+        if self.holding is not None:
+            self.holding.append(shown)
             return
-        self.stdout.write(escaped(text) + end)
+        self.stdout.write(shown)
         self.stdout.flush()
 
-    @contextmanager
-    def held(self) -> Iterator[Held]:
-        """Keep what is printed inside the block until `release()`: the console shows a post only once the
-        database remembers it, so a crash in between never leaves a post on screen that a restart would send
-        again. On an error inside the block, what was held is shown at once."""
-        held = Held(self.stdout)
-        self._held = held.lines
-        try:
-            yield held
-        except BaseException:
-            self._held = None
-            held.release()
-            raise
-        self._held = None
+    def hold(self) -> list[str]:
+        """Keep what is printed from now on in the list returned, until the caller sets `holding` back to None
+        and writes the list (`write`): the console shows a post only once the database remembers it, so a crash
+        in between never leaves a post on screen that a restart would send again."""
+        self.holding = []
+        return self.holding
 
-    def show(self, where: str, content: Content, message_id: str | None = None, files: tuple[str, ...] = ()) -> None:
-        """A bot message as a block: `[#channel] cmbot: …  (m7)`; `files` are the paths its files were written to."""
+    def write(self, lines: list[str]) -> None:
+        """Show lines that were held."""
+        self.stdout.write("".join(lines))
+        self.stdout.flush()
+
+    def show(self, where: str, content: Content, message_id: str | None = None, files: tuple[str, ...] = (),
+             text: str | None = None) -> None:
+        """A bot message as a block: `[#channel] cmbot: …  (m7)`; `files` are the paths its files were written to;
+        `text`: its text already rendered (`render.shown_and_kept`), when the caller has it."""
         prefix = f"[{where}] {BOT_NAME}: "
-        suffix = f"  ({message_id})" if message_id else ""
-        block = render_content(content, self.name_of, self.words)
+        block = prefix + render_content(content, self.name_of, self.words, text)
         for path in files:
             block += "\n  " + self.words("file", path=path)
-        self.print(indent_after_first(prefix + block, len(prefix)) + suffix)
+        if "\n" in block:
+            block = indent_after_first(block, len(prefix))
+        self.print(f"{block}  ({message_id})" if message_id else block)
 
     def show_clock(self, instant: datetime) -> None:
         self.clock_shown = instant
