@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -138,18 +139,23 @@ def probability(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
+WordEntry = tuple[frozenset[str], tuple[float, ...]]  # a word's features (itself, its 4-grams), each model's sum
+
+
 class ModelBank:
     """Several text models scored together on one message: the classifier rule's hot path.
 
-    The vocabularies are merged into one table: each feature holds its weight in every model (a tuple, so
-    summing a message's features for all models is one `zip` and a `sum` per model, in C). Each word's 4-grams
-    and its known features (itself and its 4-grams found in the table) are kept in a bounded per-word cache,
-    since words repeat across messages far more than they change; word pairs are looked up as pairs of words
-    (the tuples `itertools.pairwise` makes), never joined into new strings. A message then costs a handful of
-    calls whatever its length: one cache look-up per distinct word, the unions of the words' 4-grams (to count
-    the distinct features) and of their known features, one intersection for the pairs and the sums. The result
-    is `LinearModel.score` on `message_features(words)`: the same distinct features, the same weights (added in
-    another order: the same to float precision).
+    The vocabularies are merged into one table: each feature holds its weight in every model (a tuple). What a
+    message reads is kept small, because the table is large (about 100,000 entries) and a look-up that misses
+    the processor's cache costs more than many instructions: each word's 4-grams and the sums of its known
+    features (itself and its 4-grams, a tuple per word) are kept in a bounded per-word cache, since words
+    repeat across messages far more than they change, so a message adds one small tuple per distinct word
+    and one per known word pair (pairs looked up as the tuples `itertools.pairwise` makes, never joined into
+    new strings). Words sharing a 4-gram ("ing>" in "going" and "doing") would count it twice: the union of
+    the message's words and 4-grams (needed anyway to count its distinct features) tells whether any is
+    shared, and only then is each extra copy found and its weight taken back, so every distinct feature counts
+    once, as in a set. The result is `LinearModel.score` on `message_features(words)`: the same distinct
+    features, the same weights (added in another order: the same to float precision).
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
@@ -170,7 +176,8 @@ class ModelBank:
         self._pair_keys = frozenset(self._pairs)
         self.intercepts = [model.intercept for model in models]
         self._size = size
-        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._zero = (0.0,) * size
+        self._words: dict[str, WordEntry] = {}
 
     def text_sums(self, words: Sequence[str]) -> tuple[int, list[float]]:
         """(the number of distinct features of `message_features(words)`, each model's sum of their weights).
@@ -180,29 +187,41 @@ class ModelBank:
         words = words[:MAX_WORDS]
         distinct = set(words)
         pairs = set(pairwise(words))
-        entries = list(map(self._words.get, distinct))
-        if None in entries:
-            entries = [entry or self._learn(word) for word, entry in zip(distinct, entries, strict=True)]
-        rows: list[tuple[float, ...]] = []
-        count = len(pairs) + len(distinct)
-        if entries:
-            grams, known = zip(*entries, strict=True)
-            gram_set = set().union(*grams)
-            count += len(gram_set) - len(gram_set.intersection(distinct))
-            rows = list(map(self._weights.__getitem__, set().union(*known)))
+        cached = list(map(self._words.get, distinct))
+        entries = cast("list[WordEntry]", cached) if None not in cached else [
+            entry or self._learn(word) for word, entry in zip(distinct, cached, strict=True)]  # fmt: skip
+        rows = [sums for _, sums in entries]
+        owns = [own for own, _ in entries]
+        features: set[str] = set().union(*owns)
+        if len(features) < sum(map(len, owns)):  # a feature in two words' entries: its extra copies taken back
+            rows.extend(self._copies(owns))
         known_pairs = self._pair_keys.intersection(pairs)
         if known_pairs:
             rows.extend(map(self._pairs.__getitem__, known_pairs))
-        return count, self._column_sums(rows)
+        count = len(features) + len(pairs)
+        return count, list(map(sum, zip(*rows, strict=True))) if rows else list(self._zero)
 
-    def _learn(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
-        """A word's 4-grams, and its features (itself and its 4-grams) that some model weighs."""
-        grams = _grams(word)
-        known = (frozenset(grams), self._keys.intersection((word, *grams)))
+    def _copies(self, owns: list[frozenset[str]]) -> list[tuple[float, ...]]:
+        """The negated weights of every extra copy of a known feature among the words' entries: a 4-gram of
+        several words, or a word that is also another word's 4-gram."""
+        seen: set[str] = set()
+        extra: list[str] = []
+        for own in owns:
+            if not seen.isdisjoint(own):
+                extra.extend(seen.intersection(own))
+            seen.update(own)
+        weights = self._weights
+        return [tuple(-w for w in weights[feature]) for feature in extra if feature in weights]
+
+    def _learn(self, word: str) -> WordEntry:
+        """A word's features (itself and its 4-grams), and each model's sum of the weights of those it knows."""
+        own = frozenset((word, *_grams(word)))
+        known = [self._weights[f] for f in self._keys.intersection(own)]
+        entry = (own, tuple(map(sum, zip(*known, strict=True))) if known else self._zero)
         if len(self._words) >= WORDS_CACHED:
             self._words.clear()
-        self._words[word] = known
-        return known
+        self._words[word] = entry
+        return entry
 
     def feature_sums(self, features: set[str]) -> list[float]:
         """Each model's sum of the weights of `features` (a set of distinct features holding no space)."""

@@ -1,9 +1,11 @@
 """Which rules can hit a message, decided once per message before any rule runs.
 
 Most messages are clean, and most rules can only hit when something cheap to see is present: a listed word
-(or a candidate for one: a prefix, a glued word), a group or threat word for the hate patterns, a spam cue,
-a digit, a link or a Cyrillic letter for the spam rule, a colon or a non-ASCII character for emoji, an "@"
-for mentions, a capital letter for shouting. The triage looks for all of them at once — one set intersection
+(or a candidate for one: a prefix, a glued word), a group or threat word for the hate patterns, a link, a
+spam cue of a kind that can make spam (a phrase written whole; money, urgency and calls to action only
+strengthen another cue), a phone number or a wallet among digits, a referral parameter or a Cyrillic letter
+for the spam rule, a colon or a non-ASCII character for emoji, an "@" for mentions, a capital letter for
+shouting. The triage looks for all of them at once — one set intersection
 of the message's words with every rule's trigger words, plus a few `in` tests on the raw text — and answers
 with a bit per rule; the engine then calls only the rules whose bit is set.
 
@@ -34,14 +36,29 @@ _COMMON_WORDS = FRENCH_MARKERS | ENGLISH_MARKERS | {"me", "my", "you", "moi", "w
 def spam_cue_words() -> frozenset[str]:
     """One word of every spam cue: the cue itself, or for a phrase its rarest-looking word (the longest that is
     not a common word: "won" for "you won"), since a phrase can only be present when each of its words is."""
-    words = set()
-    for cues in spam._CUES.values():
+    singles, phrases = spam_openers(amplifiers=True)
+    return singles | frozenset(phrases)
+
+
+def spam_openers(amplifiers: bool = False) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(the single words that are spam cues, each phrase cue under its rarest-looking word), with the words
+    that open the raw-text cues among the single words. A phrase can only be present when each of its words
+    is; it is kept as it reads in words joined by spaces (" like rt "), as `find_spam` looks for it. Without
+    `amplifiers`, only the cues of kinds that can make a message spam: money, urgency and calls to action
+    (`spam.AMPLIFIERS`: "now", "call", "don t miss") only strengthen another cue. Single words are read as
+    `find_spam` reads them (a word listed in two kinds is of its first)."""
+    singles = set(spam.RAW_CUE_WORDS)
+    phrases: dict[str, set[str]] = {}
+    for kind, cues in spam._CUES.items():
         for cue in cues:
             parts = cue.split()
-            if parts:
+            if len(parts) == 1:
+                if amplifiers or spam._SINGLE[parts[0]] not in spam.AMPLIFIERS:
+                    singles.add(parts[0])
+            elif parts and (amplifiers or kind not in spam.AMPLIFIERS):
                 rarest = max(range(len(parts)), key=lambda i: (parts[i] not in _COMMON_WORDS, len(parts[i]), i))
-                words.add(parts[rarest])
-    return frozenset(words | spam.RAW_CUE_WORDS)
+                phrases.setdefault(parts[rarest], set()).add(f" {' '.join(parts)} ")
+    return frozenset(singles), {word: tuple(sorted(cues)) for word, cues in phrases.items() if word not in singles}
 
 
 class Triage:
@@ -65,8 +82,6 @@ class Triage:
                     self.by_word[word] = self.by_word.get(word, 0) | bit
             elif isinstance(rule, Spam):
                 self.spam |= bit
-                for word in spam_cue_words():
-                    self.by_word[word] = self.by_word.get(word, 0) | bit
             elif isinstance(rule, Capitals) and rule.min_letters > 0 and rule.ratio > 0:
                 self.caps |= bit
                 self.min_caps = rule.min_letters
@@ -81,6 +96,8 @@ class Triage:
         elif self.terms:
             self.gate = lists[0]  # the gate the finders share: answered once, read again by the rules for free
         self.trigger_words = frozenset(self.by_word)
+        self.spam_words, self.spam_phrases = spam_openers() if self.spam else (frozenset(), {})
+        self.spam_keys = self.spam_words | frozenset(self.spam_phrases)
         self.everything = (1 << len(rules)) - 1
 
     def mask(self, message: MessageFacts) -> int:
@@ -100,11 +117,33 @@ class Triage:
         if self.by_word:
             for word in self.trigger_words.intersection(message.normalised.words):
                 mask |= self.by_word[word]
-        if self.spam and not mask & self.spam and (
-            message.has_digit or message.has_link
-            or (not ascii_text and spam.RU_CUE_GATE.search(text, 0, spam.AMOUNT_WINDOW) is not None)
-        ):  # fmt: skip
+        if self.spam and (self._spam_cue(message.normalised.words) or self._may_be_spam(message, text, ascii_text)):
             mask |= self.spam
         if self.gate is not None and self.gate.finds(message):
             mask |= self.terms  # a list found a term: without one, the term rules cannot hit
         return mask
+
+    def _spam_cue(self, words: list[str]) -> bool:
+        """A single-word cue among `words`, or a phrase cue written whole (one substring search in C each, in
+        the words joined by spaces: words hold no space, so a phrase is found exactly where it is)."""
+        found = self.spam_keys.intersection(words)
+        if not found:
+            return False
+        if not self.spam_words.isdisjoint(found):
+            return True
+        joined = f" {' '.join(words)} "
+        return any(phrase in joined for word in found for phrase in self.spam_phrases[word])
+
+    @staticmethod
+    def _may_be_spam(message: MessageFacts, text: str, ascii_text: bool) -> bool:
+        """Whether the spam rule may find a cue of a kind that makes spam, when no cue word did: a link (which
+        always opens it: it remembers domains), a phone number, a short code or a wallet address among digits, a
+        referral parameter, or Russian stems. Money, urgency and calls to action alone never make spam."""
+        if message.has_link:
+            return True
+        window = text[: spam.AMOUNT_WINDOW]
+        return (
+            (message.has_digit and (spam.has_contact(window) or spam.has_wallet(window)))
+            or "=" in window
+            or (not ascii_text and spam.RU_CUE_GATE.search(window) is not None)
+        )
