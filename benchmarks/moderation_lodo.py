@@ -20,7 +20,6 @@ ROWS_PER_SET = 600
 QUICK_ROWS_PER_SET = 150
 QUICK_TRAINING_ROWS = 600
 MAX_ADDED_FPR = 0.05
-TRADE_OFF = (0.02, 0.05, 0.10)  # shares of unseen popular domains flagged medium, for the domains' trade-off
 # Sets the word lists, patterns and spam cues were written beside (looked at while writing them): their rule
 # figures are not figures on unseen data.
 RULES_WRITTEN_BESIDE = frozenset({"davidson", "mlma", "toxifrench", "sms", "janitr", "tg-spam"})
@@ -199,97 +198,3 @@ def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[st
                 measures.append(Measure(SCENARIO, subject, f"{task} all {language} sets (left out) {metric}",
                                         counts.figures[metric], "", goal, "pooled over the sets left out"))  # fmt: skip
     return measures
-
-
-def domains(folder, quick: bool) -> list[Measure]:
-    """Scam domains absent from the list, two ways. Random split: the list and the domain model get 80 % of the
-    phishing entries (and of the popular domains), the other 20 % are the unlisted scams (and the unseen
-    popular domains); near-identical domains of one family land on both sides, so it flatters. Source split:
-    the list and the model get the main list only, and are reported on the other list's domains absent from it
-    (curated apart, of other kinds), on the half of them never studied (`in_dev_part`): the figure for a scam of
-    a new kind."""
-    from handlers.moderation.domains import judge_domain, registrable, suspect_domain
-    from handlers.moderation.training.datasets import in_dev_part, load_domains, load_phishing_lists
-
-    scams, popular = load_domains(folder)
-    if not scams or not popular:
-        return [Measure(SCENARIO, "cmbot", "scam domains", "skipped", note="phishing or top-domain lists missing")]
-    shuffle = random.Random(7)
-    names = sorted({registrable(d) for d in scams})
-    good = sorted({registrable(d) for d in popular} - set(names))
-    shuffle.shuffle(names)
-    shuffle.shuffle(good)
-    cut, cut_good = int(len(names) * 0.8), int(len(good) * 0.8)
-    listed, unlisted = names[:cut], names[cut:]
-    if quick:
-        listed, unlisted, good, cut_good = listed[:3000], unlisted[:300], good[:4000], 3200
-    measures = _unlisted("random split", listed, unlisted, good[:cut_good], good[cut_good:])
-    lists = load_phishing_lists(folder)
-    if len(lists) == 2:
-        (_, main), (other_name, other) = lists.items()
-        known = sorted({registrable(d) for d in main})
-        new = sorted({registrable(d) for d in other} - set(known))
-        new = [d for d in new if not in_dev_part(d)]  # the half never studied while changing shapes and features
-        if quick:
-            known, new = known[:3000], new[:300]
-        measures += _unlisted(f"source split ({other_name} left out)", known, new, good[:cut_good], good[cut_good:])
-    high = [d for d in popular if judge_domain(d) is not None]
-    measures.append(Measure(SCENARIO, "cmbot links", "popular domains flagged high", float(len(high)), "domains",
-                            "0", f"of {len(popular)}; the shape rules were checked against these lists while written"))
-    weak = [d for d in popular if judge_domain(d) is None and suspect_domain(d) is not None]
-    measures.append(Measure(SCENARIO, "cmbot links", "popular domains flagged medium by weaker shapes",
-                            float(len(weak)), "domains", "", f"of {len(popular)} (brand inside the name, TLD scams "
-                            "favour, lures with digits or hyphens, long digit runs); checked against these lists"))
-    return measures
-
-
-def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str], unseen_good: list[str]
-              ) -> list[Measure]:
-    """The list and a domain model trained on `listed` (against `good`), reported on `unlisted`."""
-    from handlers.moderation.domain_features import domain_features
-    from handlers.moderation.domains import judge_domain, suspect_domain
-    from handlers.moderation.training.models import never_negative, train_domain_model
-    from handlers.moderation.urls import ScamList
-
-    model = train_domain_model(listed, good, refit=False)
-    scam_list = ScamList(listed)
-    signals = {"list": 0, "shape": 0, "weak shape": 0, "model": 0, "none": 0}
-    for domain in unlisted:
-        if scam_list.lists_host(domain):
-            signals["list"] += 1
-        elif judge_domain(domain) is not None:
-            signals["shape"] += 1
-        elif suspect_domain(domain) is not None:
-            signals["weak shape"] += 1
-        elif model.score(domain_features(domain)) >= model.threshold:
-            signals["model"] += 1
-        else:
-            signals["none"] += 1
-    caught = len(unlisted) - signals["none"]
-    unseen = [d for d in unseen_good if not never_negative(d)]
-    unseen_scores = sorted((model.score(domain_features(d)) for d in unseen), reverse=True)
-    medium = sum(1 for score in unseen_scores if score >= model.threshold)
-    weak = [d for d in unseen if judge_domain(d) is None and suspect_domain(d) is not None]
-    either = sum(1 for d in unseen if judge_domain(d) is None
-                 and (suspect_domain(d) is not None or model.score(domain_features(d)) >= model.threshold))
-    trade_off = []  # the price of more recall: unlisted caught if the model flagged more popular domains
-    for share in TRADE_OFF:
-        bar = unseen_scores[min(len(unseen_scores) - 1, int(share * len(unseen_scores)))] if unseen_scores else 1.0
-        more = sum(1 for d in unlisted if scam_list.lists_host(d) or judge_domain(d) is not None
-                   or suspect_domain(d) is not None or model.score(domain_features(d)) > bar)  # fmt: skip
-        trade_off.append(f"{more / max(1, len(unlisted)):.1%} at {share:.0%}")
-    note = (f"{len(unlisted)} unlisted scam domains: list {signals['list']}, shapes {signals['shape']}, "
-            f"weaker shapes {signals['weak shape']}, model {signals['model']}")  # fmt: skip
-    share = caught / len(unlisted) if unlisted else 0.0
-    shapes = signals["shape"] / len(unlisted) if unlisted else 0.0
-    return [
-        Measure(SCENARIO, "cmbot links", f"unlisted scam domains caught, {split}", share, "", ">= 0.90", note),
-        Measure(SCENARIO, "cmbot links", f"unlisted scam domains caught by shapes (high), {split}", shapes, "", "",
-                "look-alikes, brands in names or on free hosting"),
-        Measure(SCENARIO, "cmbot links", f"unseen popular domains flagged medium (domain model), {split}",
-                medium / max(1, len(unseen)), "", "", f"{medium} of {len(unseen)}, threshold {model.threshold:.2f};"
-                " shorteners and free hosting left out; unlisted caught if more popular domains were flagged: "
-                + ", ".join(trade_off)),
-        Measure(SCENARIO, "cmbot links", f"unseen popular domains flagged medium (weaker shapes or model), {split}",
-                either / max(1, len(unseen)), "", "", f"{either} of {len(unseen)}; weaker shapes alone {len(weak)}"),
-    ]  # fmt: skip

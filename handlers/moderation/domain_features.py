@@ -11,7 +11,10 @@ caught one name in five. What scam names share across kinds is read here instead
 - the top-level domain, and its class: legacy (.com, .org…), country code, new generic, or one scams favour;
 - how random the name looks: share of vowels, longest run of consonants, letters and digits interleaved;
 - length, hyphens and digits, coarsely;
-- whether a brand is inside the name at all, and the lures of the weaker shapes, each and how many.
+- whether a brand is inside the name at all, and the lures of the weaker shapes, each and how many;
+- the words of the trades scams copy without naming a brand (`TOPICS`: crypto, NFT and DeFi projects; games,
+  e-sports and skin trading), each and how many per trade: what a name like `sol-apes.xyz` or
+  `rustroulette.com` shares with the next one, where its letters share nothing.
 
 Shared by the trainer and the `links` rule, so both compute exactly the same features.
 """
@@ -22,7 +25,7 @@ import re
 
 from handlers.moderation.domains import SUSPICIOUS_TLDS, brand_inside, lures_in, skeleton
 
-FEATURES_VERSION = "domain-features/3"
+FEATURES_VERSION = "domain-features/4"
 MAX_LENGTH = 120
 
 
@@ -43,6 +46,45 @@ BAIT_WORDS = tuple(sorted(set(_split("""
     forms moderator hypesquad partner academy
 """)), key=lambda word: (-len(word), word)))  # fmt: skip
 _BAIT = re.compile("|".join(BAIT_WORDS))
+# The vocabulary of the trades whose projects scams copy (general knowledge of the kinds, not read off any list).
+# Words of four letters or more count anywhere inside a name; shorter ones ("sol", "ape", "nft") only as a whole
+# word, or as the start or end of one at least three letters longer ("solplanet", "sol-apes"), never in the
+# middle of one ("paper"); a common word that starts with one ("solution") is weighed by the model against the
+# popular names that hold it. Declared as data: a matcher may be compiled from it at load.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "crypto": tuple(_split("""
+        crypto coin coins token tokens btc bitcoin eth ether ethereum sol solana xrp doge shib inu pepe bonk usdt
+        usdc nft nfts mint minting dao defi swap swaps stake staking yield farm vault chain block blocks dex bridge
+        node nodes gas moon pump whale degen hodl web3 dapp dapps stable miner mining hash satoshi vitalik elon musk
+        presale ico ido launchpad airdrop airdrops claim claims wallet wallets protocol finance exchange trade
+        trading bit meta verse labs lab ape apes punk punks genesis pass
+    """)),
+    "game": tuple(_split("""
+        game games gaming play player players esport esports csgo cs2 rust skin skins case cases tournament tourney
+        clan guild league arena battle royale loot bet bets roulette jackpot craft pvp beta launcher mod mods cheat
+        cheats hack hacks aim team squad server servers gamer gamers rank ranked boost lobby
+    """)),
+}  # fmt: skip
+_TOPIC_LONG = {topic: re.compile("|".join(sorted((w for w in words if len(w) >= 4), key=lambda w: (-len(w), w))))
+               for topic, words in TOPICS.items()}  # fmt: skip
+_TOPIC_SHORT = {topic: frozenset(w for w in words if len(w) < 4) for topic, words in TOPICS.items()}
+_WORDS = re.compile(r"[a-z]+")
+
+
+def topic_words(name: str) -> dict[str, set[str]]:
+    """The words of each trade in a name (see `TOPICS`): "sol-apes" -> {"crypto": {"sol", "apes"}, "game": set()}."""
+    tokens = _WORDS.findall(name)
+    found: dict[str, set[str]] = {}
+    for topic, pattern in _TOPIC_LONG.items():
+        words = {word for token in tokens for word in pattern.findall(token)}
+        for token in tokens:
+            for word in _TOPIC_SHORT[topic]:
+                if token == word or (len(token) >= len(word) + 3 and (token.startswith(word) or token.endswith(word))):
+                    words.add(word)
+        found[topic] = words
+    return found
+
+
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")
 _MIXED = re.compile(r"[a-z][0-9]|[0-9][a-z]")
 _VOWELS = frozenset("aeiouy")
@@ -76,6 +118,9 @@ def domain_features(domain: str) -> set[str]:
     lures = lures_in(name)
     features.update(f"lure:{lure}" for lure in lures)
     features.add(f"lures:{min(len(lures), 2)}")
+    for topic, words in topic_words(name).items():
+        features.update(f"word:{word}" for word in words)
+        features.add(f"topic:{topic}:{min(len(words), 2)}")
     features.add(f"len:{min(len(name) // 4, 8)}")
     features.add(f"hyphens:{min(name.count('-'), 3)}")
     features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
@@ -94,6 +139,10 @@ def describe(feature: str) -> str:
         return f"bait word {value}"
     if kind == "lure":
         return f"lure {value}"
+    if kind == "word":
+        return f"word {value}"
+    if kind == "topic" and not value.endswith(":0"):
+        return f"{value.partition(':')[0]} words"
     if feature == "brand:inside":
         return "a brand inside the name"
     if kind == "tld":
@@ -102,7 +151,7 @@ def describe(feature: str) -> str:
         return "top-level domain scams favour"
     if kind in ("vowels", "consonants", "mixed"):
         return "random-looking name"
-    if kind in ("hyphens", "digits", "len", "baits", "tldc", "lures"):
+    if kind in ("hyphens", "digits", "len", "baits", "tldc", "lures", "topic"):
         return {"hyphens": "hyphens", "digits": "digits", "len": "length", "baits": "bait words",
-                "tldc": "kind of top-level domain", "lures": "lures"}[kind]  # fmt: skip
+                "tldc": "kind of top-level domain", "lures": "lures", "topic": "no trade's words"}[kind]  # fmt: skip
     return "letters like listed scam names"

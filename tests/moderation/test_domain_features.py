@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
-from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features
+from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features, topic_words
 from handlers.moderation.engine import build_engine, shipped_domain_model
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.links import Links
@@ -81,3 +81,24 @@ def test_the_engine_names_the_domain_model_and_its_reasons() -> None:
     # a weaker shape is named before the model: it says more plainly why
     details = [hit.detail for hit in engine.check_text("gift for you https://claimbonus-airdrop.top/x").hits]
     assert "top-level domain scams favour (.top): claimbonus-airdrop.top" in details
+
+
+def test_the_trades_words_are_found_in_names_without_a_brand() -> None:
+    assert topic_words("sol-apes") == {"crypto": {"sol", "apes"}, "game": set()}
+    assert topic_words("rustroulettes")["game"] == {"rust", "roulette"}
+    assert topic_words("moonpunksclub")["crypto"] == {"moon", "punks"}
+    assert {"word:sol", "word:apes", "topic:crypto:2", "topic:game:0"} <= domain_features("sol-apes.xyz")
+    assert {"topic:crypto:0", "topic:game:0"} <= domain_features("wikipedia.org")
+
+
+def test_short_trade_words_count_only_at_a_word_s_edges() -> None:
+    assert topic_words("solplanet")["crypto"] == {"sol"}  # the start of a longer word
+    assert topic_words("paper")["crypto"] == set()  # "ape" in the middle of a word
+    assert topic_words("apes")["crypto"] == {"apes"}
+    assert topic_words("grape")["crypto"] == set()  # "ape" at the end, but "gr" is too short to be a word
+
+
+def test_the_trades_words_read_as_reasons() -> None:
+    assert describe("word:apes") == "word apes"
+    assert describe("topic:crypto:2") == "crypto words"
+    assert describe("topic:game:0") == "no trade's words"

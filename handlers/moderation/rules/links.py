@@ -26,7 +26,7 @@ from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, 
 
 HOSTS_CACHED = 10_000
 GENERIC_REASONS = frozenset(
-    {"kind of top-level domain", "length", "bait words", "lures", "letters like listed scam names"}
+    {"kind of top-level domain", "length", "bait words", "lures", "letters like listed scam names", "no trade's words"}
 )
 
 

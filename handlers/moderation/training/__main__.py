@@ -12,7 +12,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from handlers.moderation.training.datasets import DEFAULT_FOLDER, load_domains, load_sets, ordinary_chat
+from handlers.moderation.training.datasets import (
+    DEFAULT_FOLDER,
+    load_domains,
+    load_sets,
+    ordinary_chat,
+    scam_post_domains,
+)
 
 OUT = Path(__file__).resolve().parents[3] / "config" / "models"
 
@@ -44,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"training {name}…")
         if name == "domains":
             scams, popular = load_domains(args.data)
-            model = train_domain_model(scams, popular, progress=say)
+            model = train_domain_model(scams, popular, progress=say, more_scams=scam_post_domains(args.data))
         else:
             sets = load_sets(args.data, task=name)
             if not sets:

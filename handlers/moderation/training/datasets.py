@@ -217,3 +217,42 @@ def load_domains(folder: Path = DEFAULT_FOLDER) -> tuple[list[str], list[str]]:
         if path.exists():
             popular.extend(d.strip().lower() for d in json.loads(path.read_text(encoding="utf-8"))["list"])
     return sorted(set(scams)), sorted(set(popular) - set(scams))
+
+
+# The Janitr labels that say a post is a scam (not an advert, a promotion or a giveaway that may be real).
+JANITR_SCAM = frozenset(_split("scam phishing malware fake_support recovery_scam job_scam romance_scam"))
+
+
+def scam_post_domains(folder: Path = DEFAULT_FOLDER) -> dict[str, list[str]]:
+    """Registrable domains linked from the scam posts of the spam sets, per source: a second and third kind of
+    scam beside the Discord phishing lists (crypto giveaways and fake investment platforms on X and Telegram).
+
+    Only posts of each set's development half (`in_dev_part`) are read, and a domain also linked from a post of
+    the other half, or from a post that is no scam, is left out: the spam benchmark reports each set on its
+    other half, and the `links` rule (which uses this model) must not have learnt those posts' domains."""
+    from handlers.moderation.domains import registrable
+    from handlers.moderation.urls import find_links
+
+    posts: dict[str, list[tuple[str, bool]]] = {"janitr scam posts": [], "tg-spam posts": []}
+    janitr = folder / "extra" / "janitr" / "sample.jsonl"
+    if janitr.exists():
+        for line in janitr.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                scam = bool(JANITR_SCAM.intersection(row.get("labels") or ()))
+                posts["janitr scam posts"].append((row.get("text") or "", scam))
+    for name, scam in (("spam-samples.txt", True), ("ham-samples.txt", False)):
+        path = folder / "extra" / "tg_spam" / name
+        if path.exists():
+            lines = sorted(set(path.read_text(encoding="utf-8", errors="replace").splitlines()))
+            posts["tg-spam posts"].extend((line, scam) for line in lines if line.strip())
+    found: dict[str, list[str]] = {}
+    for source, rows in posts.items():
+        kept: set[str] = set()
+        dropped: set[str] = set()
+        for text, scam in rows:
+            domains = {registrable(link.host) for link in find_links(text)}
+            (kept if scam and in_dev_part(text) else dropped).update(domains)
+        if kept - dropped:
+            found[source] = sorted(kept - dropped)
+    return found

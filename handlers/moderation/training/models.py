@@ -6,10 +6,10 @@ leave-one-dataset-out runs (which train the same way without the set they report
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from handlers.moderation.domain_features import FEATURES_VERSION, domain_features
-from handlers.moderation.domains import FREE_HOSTING, registrable
+from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, registrable, within
 from handlers.moderation.engine import Verdict
 from handlers.moderation.model import LinearModel, message_features
 from handlers.moderation.normalise import normalise
@@ -121,25 +121,46 @@ def never_negative(domain: str) -> bool:
     return domain in SHORTENERS or domain in FREE_HOSTING
 
 
+# The share of the scam side's weight the scam posts' domains take together (the phishing lists take the rest).
+MORE_SCAMS_SHARE = 0.05
+
+
 def train_domain_model(
     scams: Sequence[str],
     popular: Sequence[str],
     max_fpr: float = 0.01,
     refit: bool = True,
     progress: Callable[[str], None] = lambda _: None,
+    more_scams: Mapping[str, Sequence[str]] | None = None,
 ) -> LinearModel:
-    """Registrable scam domains against popular ones (minus shorteners and free hosting)."""
+    """Registrable scam domains against popular ones (minus shorteners and free hosting).
+
+    `more_scams` are scam domains of other sources and kinds (`datasets.scam_post_domains`: crypto giveaways and
+    fake investment platforms), which together weigh `MORE_SCAMS_SHARE` of the scam side: a few dozen names
+    teach what the trades' words weigh where the lists' thousands of Discord look-alikes teach their own letters,
+    yet weighed as much as the lists, each of their names would weigh hundreds of the lists' and the fit swings
+    to them. A domain of theirs that is popular, a brand's own, a shortener or free hosting is no scam name."""
     positives = sorted({registrable(d) for d in scams})
     negatives = sorted({registrable(d) for d in popular} - set(positives))
     negatives = [d for d in negatives if not never_negative(d)]
-    rows = {
-        "scam": [Row(frozenset(domain_features(d)), True) for d in positives],
-        "popular": [Row(frozenset(domain_features(d)), False) for d in negatives],
-    }
-    model = train(balance(rows), max_fpr=max_fpr, keep=60_000, c=16.0, refit=refit, progress=progress)
+    known = set(negatives) | set(positives)
+    sources = {}
+    for source, domains in (more_scams or {}).items():
+        names = sorted({registrable(d) for d in domains} - known)
+        names = [d for d in names if not never_negative(d) and not within(d, OFFICIAL) and d.isascii()]
+        if names:
+            sources[source] = names
+    share = MORE_SCAMS_SHARE if sources and positives else 1.0 if sources else 0.0
+    rows = [Row(frozenset(domain_features(d)), False, 1000.0 / (2 * len(negatives))) for d in negatives]
+    rows += [Row(frozenset(domain_features(d)), True, 1000.0 * (1 - share) / (2 * len(positives))) for d in positives]
+    for names in sources.values():
+        rows += [Row(frozenset(domain_features(d)), True, 1000.0 * share / (2 * len(sources) * len(names)))
+                 for d in names]  # fmt: skip
+    model = train(rows, max_fpr=max_fpr, keep=60_000, c=16.0, refit=refit, progress=progress)
     model.meta.update({"kind": "domains", "features_version": FEATURES_VERSION,
-                       "features": "letter 3-grams, skeleton 3/4-grams, bait words, TLD and its class, randomness, "
-                                   "length, hyphens, digits",
-                       "trained_on": {"phishing lists": len(positives), "popular domains": len(negatives)},
+                       "features": "letter 3-grams, skeleton 3/4-grams, bait words, trades' words, TLD and its "
+                                   "class, randomness, length, hyphens, digits",
+                       "trained_on": {"phishing lists": len(positives), "popular domains": len(negatives)}
+                       | {source: len(names) for source, names in sources.items()},
                        "max_fpr": max_fpr})  # fmt: skip
     return model
