@@ -68,21 +68,24 @@ TOPICS: dict[str, tuple[str, ...]] = {
 _TOPIC_LONG = {topic: re.compile("|".join(sorted((w for w in words if len(w) >= 4), key=lambda w: (-len(w), w))))
                for topic, words in TOPICS.items()}  # fmt: skip
 _TOPIC_SHORT = {topic: frozenset(w for w in words if len(w) < 4) for topic, words in TOPICS.items()}
-_WORDS = re.compile(r"[a-z]+")
+_SHORT_SIZES = sorted({len(word) for words in _TOPIC_SHORT.values() for word in words})
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def topic_words(name: str) -> dict[str, set[str]]:
-    """The words of each trade in a name (see `TOPICS`): "sol-apes" -> {"crypto": {"sol", "apes"}, "game": set()}."""
-    tokens = _WORDS.findall(name)
-    found: dict[str, set[str]] = {}
-    for topic, pattern in _TOPIC_LONG.items():
-        words = {word for token in tokens for word in pattern.findall(token)}
-        for token in tokens:
-            for word in _TOPIC_SHORT[topic]:
-                if token == word or (len(token) >= len(word) + 3 and (token.startswith(word) or token.endswith(word))):
-                    words.add(word)
-        found[topic] = words
-    return found
+    """The words of each trade in a name (see `TOPICS`): "sol-apes" -> {"crypto": {"sol", "apes"}, "game": set()}.
+
+    The short words are looked up, not searched: a word's own text, and its first and last letters of each
+    short word's size where the word is long enough to hold three more."""
+    edges: set[str] = set()
+    for token in _WORDS.findall(name):
+        if len(token) < 4:
+            edges.add(token)
+        for size in _SHORT_SIZES:
+            if len(token) >= size + 3:
+                edges.add(token[:size])
+                edges.add(token[-size:])
+    return {topic: set(pattern.findall(name)) | (edges & _TOPIC_SHORT[topic]) for topic, pattern in _TOPIC_LONG.items()}
 
 
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]+")

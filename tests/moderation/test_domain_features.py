@@ -3,11 +3,13 @@ how random a name looks; bounded work; and a verdict of the model says why, in a
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
-from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features, topic_words
+from handlers.moderation.domain_features import FEATURES_VERSION, TOPICS, describe, domain_features, topic_words
 from handlers.moderation.engine import build_engine, shipped_domain_model
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.links import Links
@@ -102,3 +104,27 @@ def test_the_trades_words_read_as_reasons() -> None:
     assert describe("word:apes") == "word apes"
     assert describe("topic:crypto:2") == "crypto words"
     assert describe("topic:game:0") == "no trade's words"
+
+
+def _naive_topic_words(name: str) -> dict[str, set[str]]:
+    """Each word of each trade tried against each word of the name, as the rule is said."""
+    tokens = re.findall(r"[a-z0-9]+", name)
+    found: dict[str, set[str]] = {}
+    for topic, words in TOPICS.items():
+        long = re.compile("|".join(sorted((w for w in words if len(w) >= 4), key=lambda w: (-len(w), w))))
+        hits = {hit for token in tokens for hit in long.findall(token)}
+        for token in tokens:
+            for word in (w for w in words if len(w) < 4):
+                if token == word or (len(token) >= len(word) + 3 and (token.startswith(word) or token.endswith(word))):
+                    hits.add(word)
+        found[topic] = hits
+    return found
+
+
+_TRADE_TEXT = st.lists(st.sampled_from([w for words in TOPICS.values() for w in words] + ["x", "ab", "-", ".", "7"]),
+                       max_size=8).map("".join)  # fmt: skip
+
+
+@given(st.one_of(_TRADE_TEXT, st.text(alphabet="abcdeilmnoprstuwxyz0123-.", max_size=40)))
+def test_the_trades_words_match_a_naive_reference(name: str) -> None:
+    assert topic_words(name) == _naive_topic_words(name)
