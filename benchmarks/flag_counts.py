@@ -39,7 +39,7 @@ def child(messages: int, rounds: int, data_dir: Path, out: Path) -> None:
     assert played is not None, f"no Davidson set under {data_dir}/moderation"
     with tempfile.TemporaryDirectory() as folder:
         run = asyncio.run(play_console(played.happenings, Path(folder), None, played.warmup, laps=played.starts,
-                                       on_lap=os.getppid))
+                                       on_lap=os.getppid, count_work=False))
     flags = [end[1] - begin[1] for begin, end in pairwise(run.laps)]
     out.write_text(json.dumps({"flags": flags}), encoding="utf-8")
 

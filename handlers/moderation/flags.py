@@ -7,6 +7,7 @@ A decision is recorded with a conditional update, so two moderators clicking at 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -88,7 +89,9 @@ def _record(db: sqlite_utils.Database, draft: FlagDraft) -> tuple[int, tuple[Any
     """`record_flag`'s writes, inside the caller's transaction: one statement per table (the look-up of an open
     flag on the message, the flag, its hits). Gives the flag's id, and the values written when it is a new flag
     (None when an open flag on the message absorbed the hits). Statements go to the connection itself, whose
-    cache keeps each one prepared: sqlite-utils' `execute` would commit each write on its own."""
+    cache keeps each one prepared: sqlite-utils' `execute` would commit each write on its own. (The look-up
+    inside the insert, `INSERT … SELECT … WHERE NOT EXISTS`, is one statement less but more work: SQLite
+    copies the rows of an insert that reads its own table to a temporary table first.)"""
     existing = db.conn.execute(_OPEN_ON_MESSAGE, (draft.community, draft.platform, draft.message_id)).fetchone()
     if existing is not None:
         flag_id, stored_rules, stored_severity = existing
@@ -177,10 +180,25 @@ def raise_flags(db: sqlite_utils.Database, drafts: list[FlagDraft], cards: tuple
     """Flags raised together (see `flag_writes`): the card references, then each flag in turn, one transaction.
 
     A new flag's rows are what its draft wrote (`new_rows`), so they are not read back; a flag that absorbed
-    the hits of an earlier one on the same message is read back, since the store merged the two."""
-    with db.atomic():
-        _write_cards(db, cards)
-        recorded = [_record(db, draft) for draft in drafts]
+    the hits of an earlier one on the same message is read back, since the store merged the two. The
+    transaction is begun and committed on the connection itself (what `db.atomic` does, without its context
+    manager's generator, on every flag)."""
+    conn = db.conn
+    if conn.in_transaction:  # inside the caller's transaction: its commit is the caller's
+        with db.atomic():
+            _write_cards(db, cards)
+            recorded = [_record(db, draft) for draft in drafts]
+    else:
+        conn.execute("BEGIN")
+        try:
+            _write_cards(db, cards)
+            recorded = [_record(db, draft) for draft in drafts]
+        except BaseException:
+            if conn.in_transaction:  # an error may have ended it already
+                with suppress(sqlite3.Error):
+                    conn.rollback()
+            raise
+        conn.commit()
     raised = []
     for draft, (flag_id, values) in zip(drafts, recorded, strict=True):
         if values is not None:
@@ -212,10 +230,17 @@ def set_cards(db: sqlite_utils.Database, cards: tuple[CardRef, ...]) -> None:
     _commit(db)
 
 
+_SET_CARD = "UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?"
+
+
 def _write_cards(db: sqlite_utils.Database, cards: tuple[CardRef, ...]) -> None:
-    if cards:
-        db.conn.executemany("UPDATE moderation_flags SET card_channel_id = ?, card_message_id = ? WHERE id = ?",
-                       [(channel_id, message_id, flag_id) for flag_id, channel_id, message_id in cards])
+    """The card references, in one statement: most trips carry one (the previous flag's), which a plain
+    `execute` writes without the list and the loop of `executemany`."""
+    if len(cards) == 1:
+        [(flag_id, channel_id, message_id)] = cards
+        db.conn.execute(_SET_CARD, (channel_id, message_id, flag_id))
+    elif cards:
+        db.conn.executemany(_SET_CARD, [(channel_id, message_id, flag_id) for flag_id, channel_id, message_id in cards])
 
 
 def set_card(db: sqlite_utils.Database, flag_id: int, channel_id: str, message_id: str) -> None:

@@ -92,3 +92,27 @@ def test_the_synthetic_sentences_are_plain_and_varied():
     texts = synthetic_texts(2_000)
     assert len(set(texts)) > 1_500
     assert all(text[0].isupper() and text.rstrip().endswith((".", "!", "?")) for text in texts)
+
+
+async def test_each_block_of_the_flag_part_writes_its_own_buffered_rows(tmp_path):
+    """At each lap the buffered writes are flushed before the CPU is noted: a clean block's engagement rows are on
+    its own account, not written by the next flagged block's trips (the only ones a clean block never makes).
+    A second connection, at each lap, finds every message played so far in the log."""
+    import sqlite3
+
+    from benchmarks.pipeline import play_console
+    from benchmarks.stream import Happening
+    from bot.features.engagement import feature as engagement
+
+    stream = [Happening("say", member=f"m{i}", channel="general", text=text)
+              for i, text in enumerate(synthetic_texts(40))]
+    laps = frozenset({10, 20, 30})
+    logged: list[int] = []
+
+    def count_rows() -> None:
+        [database] = tmp_path.glob("pipeline-*.db")
+        with sqlite3.connect(database) as reader:
+            logged.append(reader.execute("SELECT count(*) FROM engagement_events").fetchone()[0])
+
+    await play_console(stream, tmp_path, [engagement], warmup=10, laps=laps, on_lap=count_rows, count_work=False)
+    assert logged == [10, 20, 30, 40]  # each lap, then the end (after the final flush)

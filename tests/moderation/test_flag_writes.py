@@ -324,3 +324,24 @@ async def test_flags_added_in_one_turn_are_one_trip_without_a_turn_let_go_by(sto
     store.db.conn.set_trace_callback(None)
     assert writes.trips == 1 and committed(statements) == 1
     assert [r.flag["message_id"] for r in rows] == [f"m{i}" for i in range(FLAGS)]
+
+
+async def test_a_second_finding_on_a_message_joins_its_open_flag(store):
+    """A second finding on a message with an open flag (an edit, a report, a replay) is not a second flag but
+    joins the first one's hits, its severity the higher of the two; a decided flag is closed to it."""
+    writes = FlagWrites(store, lambda: (), lambda given: None)
+    first = await writes.raise_flag(draft(7))
+    again = FlagDraft("demo", "console", "console", "general", "m7", "member7", "critical",
+                      (RuleHit("links", "critical", False, "scam: x.test"),), "text 7, edited", "console://general/m",
+                      datetime(2026, 11, 23, 9, 30, tzinfo=UTC), source="report", reporter_id="member8")
+    second = await writes.raise_flag(again)
+    other = await writes.raise_flag(draft(8))
+    assert first.created and not second.created and other.created
+    assert second.flag["id"] == first.flag["id"] != other.flag["id"]
+    assert second.flag["rules"] == "links,terms" and second.flag["severity"] == "critical"
+    assert second.flag["source"] == "report" and second.flag["excerpt"] == "text 7, edited"
+    assert [row["rule"] for row in second.rules] == ["links", "terms"]
+    assert store.db.execute("SELECT count(*) FROM moderation_flags").fetchone()[0] == 2
+    store.db.execute("UPDATE moderation_flags SET status = 'dismissed' WHERE id = ?", [first.flag["id"]])
+    store.db.conn.commit()
+    assert (await writes.raise_flag(draft(7))).created  # a decided flag is closed: a new finding is a new flag
