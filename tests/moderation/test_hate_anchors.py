@@ -12,7 +12,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from handlers.moderation import hate
+from handlers.moderation import hate, hate_words
 from handlers.moderation.anchors import Anchored, required_tokens
 from handlers.moderation.hate import PATTERNS, clauses, clauses_by_token, find_hate
 from handlers.moderation.normalise import normalise
@@ -20,7 +20,7 @@ from handlers.moderation.normalise import normalise
 # Every literal word the patterns name, every word of each class, and the words the exceptions read.
 _PATTERN_WORDS = sorted({w for p in PATTERNS for w in re.findall(r"[a-z]+", p.regex.pattern.replace("\\b", " "))})
 _BY_CLASS: dict[str, list[str]] = {}
-for _word, _symbol in sorted(hate._CLASSES.items()):
+for _word, _symbol in sorted(hate_words.CLASSES.items()):
     _BY_CLASS.setdefault(_symbol, []).append(_word)
 _OTHERS = ["black", "people", "they", "those", "ces", "not", "but", "mais", "racist", "called", "me", "t", "es", "qu",
            "un", "all", "the", "les", "tous", "are", "sont", "des"]  # fmt: skip

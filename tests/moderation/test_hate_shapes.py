@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.moderation import hate
+from handlers.moderation import hate, hate_words
 from handlers.moderation.hate import find_hate
 from handlers.moderation.lexicon import GROUPS
 from handlers.moderation.normalise import normalise
@@ -71,18 +71,21 @@ def test_not_hate(text: str) -> None:
     assert kind(text) is None
 
 
-@given(st.sampled_from(sorted(hate._STRONG_DEHUMANISING)), st.sampled_from(["those", "these", "ces"]),
+@given(st.sampled_from(sorted(hate_words.STRONG_DEHUMANISING)), st.sampled_from(["those", "these", "ces"]),
        st.lists(st.sampled_from(["over", "there", "la", "again", "today"]), max_size=3))  # fmt: skip
 def test_a_demonstrative_before_a_strong_dehumanising_noun_is_hate(noun: str, pointer: str, rest: list[str]) -> None:
     assert kind(" ".join([pointer, noun, *rest])) == "dehumanising"
 
 
-@given(st.sampled_from(sorted(hate._THINGS_TOO)), st.sampled_from(["they are", "they're", "ils sont des"]))
+@given(st.sampled_from(sorted(hate_words.THINGS_TOO)), st.sampled_from(["they are", "they're", "ils sont des"]))
 def test_things_judged_after_they_are_are_no_hate(noun: str, pointer: str) -> None:
     assert kind(f"{pointer} {noun}") is None
 
 
-@given(st.sampled_from(sorted(hate._GROUP_ADJECTIVES - {"non", "mentally"})), st.sampled_from(sorted(hate._PEOPLE)))
+@given(
+    st.sampled_from(sorted(hate_words.GROUP_ADJECTIVES - {"non", "mentally"})),
+    st.sampled_from(sorted(hate_words.PEOPLE)),
+)
 def test_a_colour_beside_a_word_for_people_is_a_group(colour: str, people: str) -> None:
     assert kind(f"kill all the {colour} {people}") == "threat"
     assert kind(f"kill all the {colour} cars") is None
@@ -96,5 +99,5 @@ def test_peoples_have_generated_forms() -> None:
 
 def test_every_new_trigger_opens_the_rule() -> None:
     """The triage opens the hate rule on `TRIGGERS`: each word a pattern needs first must be one."""
-    assert hate._GROUP_ADJECTIVES <= hate.TRIGGERS
+    assert hate_words.GROUP_ADJECTIVES <= hate.TRIGGERS
     assert {"vermin", "animals", "cafards"} <= hate.TRIGGERS

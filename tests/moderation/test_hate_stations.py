@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.moderation import hate
+from handlers.moderation import hate_words
 from handlers.moderation.hate import find_hate
 from handlers.moderation.lexicon import GROUPS
 from handlers.moderation.normalise import normalise
@@ -67,7 +67,7 @@ def test_no_station_told(text: str) -> None:
     assert kind(text) is None
 
 
-STRONG = sorted(hate._STRONG_DEHUMANISING - {"sous"})
+STRONG = sorted(hate_words.STRONG_DEHUMANISING - {"sous"})
 
 
 @given(st.sampled_from(sorted(GROUPS["en"] | GROUPS["fr"])), st.sampled_from(STRONG))

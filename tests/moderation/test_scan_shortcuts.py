@@ -14,6 +14,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from handlers.moderation import clauses as clause_cut
 from handlers.moderation import glued, hate, shape, spam
 
 _PIECES = st.sampled_from(
@@ -62,7 +63,7 @@ def _naive_clauses(source: str) -> list[list[str]]:
     """The clauses token by token, as they were first written."""
     found: list[list[str]] = []
     current: list[str] = []
-    for index, match in enumerate(hate._CLAUSE_TOKEN.finditer(source)):
+    for index, match in enumerate(clause_cut.CLAUSE_TOKEN.finditer(source)):
         if index >= hate.MAX_TOKENS:
             break
         token = match.group()
