@@ -60,6 +60,8 @@ __all__ = ["GROUP_KINDS", "MAX_CLAUSE", "MAX_TOKENS", "PATTERNS", "TOKENS_WINDOW
 # A negation among the few words before a match: "not all X are …", "no X is …", "I don't think X are …" (but
 # "no wonder X are …" negates nothing, and "I'm not racist but X are …" turns it over).
 _NEGATED_BEFORE = re.compile(r"\bN (?!(?:wonder|doubt|surprise|matter)\b)(?:(?!but |mais )\w+ ){0,3}$")
+# Mistreatment told right before the group: "treating X like dogs", « on parque les X comme du bétail ».
+_TREATED_BEFORE = re.compile(r"\bT (?:(?:les|des|ces|the|these|those|all|tous|toutes|nos|our) )?$")
 _REPORTED = re.compile(r"\bS (?:\w+ )?(?:que|qu|that)\b")
 
 
@@ -95,7 +97,34 @@ def _line(clause: Sequence[str]) -> str:
         for index, token in enumerate(clause[:-1]):
             if token in GROUP_ADJECTIVES and clause[index + 1] in PEOPLE:
                 classes[index] = "G"
+    if not _NOT_NEGATING_HINTS.isdisjoint(clause):
+        _unnegate(clause, classes)
     return " ".join(classes)
+
+
+# Negation words that negate nothing: "X are no better than rats", « les X ne sont que des parasites » (« ne …
+# que » is "only"). Read only when one of these hints is in the clause.
+_NOT_NEGATING_HINTS = frozenset(("no", "que", "qu"))
+_COMPARED = frozenset(("better", "different", "more", "less"))
+_RESTRICTED = frozenset(("que", "qu"))
+_NEGATING_AFTER_NE = frozenset(("pas", "jamais", "plus", "rien", "personne", "point", "aucun", "aucune", "guere"))
+
+
+def _unnegate(clause: Sequence[str], classes: list[str]) -> None:
+    """Take the negation class off "no" in "no better than" and off « ne » in « ne … que » (within four words,
+    with no « pas », « jamais »… between)."""
+    for index, token in enumerate(clause):
+        if token == "no":
+            if clause[index + 1 : index + 2] and clause[index + 1] in _COMPARED and clause[index + 2 : index + 3] == [
+                    "than"]:  # fmt: skip
+                classes[index] = token
+        elif token in ("ne", "n"):
+            for word in clause[index + 1 : index + 5]:
+                if word in _RESTRICTED:
+                    classes[index] = token
+                    break
+                if word in _NEGATING_AFTER_NE:
+                    break
 
 
 def _pointing(clause: Sequence[str], line: str) -> bool:
@@ -174,7 +203,7 @@ def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | No
             match = pattern.regex.search(line)
             if match is None:
                 continue
-            if " T " in f" {match.group()} " or line[: match.start()].endswith("T "):
+            if " T " in f" {match.group()} " or _TREATED_BEFORE.search(line, 0, match.start()):
                 continue  # "X are treated like animals", "treating X like dogs": what is done to them
             if pattern.negatable and (" N " in f" {match.group()} " or (
                     match.group().startswith("G") and _NEGATED_BEFORE.search(line[: match.start()]))):

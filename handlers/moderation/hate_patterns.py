@@ -20,6 +20,10 @@ _GAP = r"(?:\w+ ){0,3}"
 _WIDE_GAP = r"(?:\w+ ){0,6}"
 _NOT_THE_GROUP = "how|when|the way|seeing|to see|quand|comment"  # "I hate how X are treated" (but "I hate that X")
 _SHORT = r"(?:\w+ ){0,1}"
+# What a group is denied: "X shouldn't be allowed to vote", « les X ne devraient pas avoir le droit de … ».
+_RIGHTS = ("(?:be allowed|allowed|be permitted|permitted|have rights|have any rights|have the right|avoir le droit"
+           "|avoir de droits|avoir des droits|etre autorises|etre autorisees|exist|exister|breed|reproduce"
+           "|se reproduire|marry|se marier|adopt|adopter|vote|voter)")
 # Who may threaten or wish harm in French: a speaker, "one must", "he deserves" (« je », « on », « faut »…).
 # Not after « tu »: « tu vas t'éclater ce soir », « tu veux te défoncer » speak of the one addressed doing it.
 _SPEAKERS = ("(?<!tu )(?:je|j|on|nous|faut|faudrait|faudra|vais|va|allons|veux|voudrais|merite|meriterait|meritent"
@@ -68,7 +72,7 @@ PATTERNS = (
     _p(
         THREAT,
         Severity.HIGH,
-        rf"\bG {_WIDE_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn)\b",  # noqa: E501
+        rf"\bG {_WIDE_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn|rot|suffer|perish|starve|pourrir|souffrir)\b",  # noqa: E501
     ),
     _p(THREAT, Severity.HIGH, r"\b(?:mort aux|mort a|death to|a mort les) (?:\w+ )?G\b"),
     _p(
@@ -218,6 +222,77 @@ PATTERNS = (
         DEHUMANISING,
         Severity.HIGH,
         rf"\bG {_GAP}(?:multiply|multiplying|breed|breeding|reproduce|reproduisent|multiplient|pullulent) (?:like|comme des|comme) (?:D|rabbits|ants|flies|lapins|fourmis|mouches)\b",  # noqa: E501
+    ),    # "The only good X is a dead X", « le seul bon X est un X mort »: a death wish as a saying.
+    _p(THREAT, Severity.HIGH, r"\bonly good G (?:is|are) (?:a |the )?dead\b", negatable=False),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\b(?:bon|bonne|bons|bonnes) G (?:est|sont|c est) (?:un |une |des )?(?:G )?(?:mort|morte|morts|mortes)\b",
+        negatable=False,
+    ),
+    # Death wished on a group: "I hope all X die", "pray the X burn", « j'espère que tous les X crèvent ».
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\b(?:wish|hope|pray) (?:that )?(?:(?:all|every|the|these|those|some) )?(?:\w+ )?G (?:\w+ ){0,2}(?:K|die|dies|burn|rot|perish|suffer|disappear|vanish|drown|starve)\b",  # noqa: E501
+    ),
+    _p(
+        THREAT,
+        Severity.HIGH,
+        r"\b(?:j espere|jespere|je souhaite|pourvu|vivement) (?:que|qu) (?:(?:tous|toutes|les|ces|des) ){0,2}G (?:\w+ ){0,2}(?:V|crevent|meurent|disparaissent|brulent|pourrissent|souffrent)\b",  # noqa: E501
+    ),
+    # A group sent to hell: "X can go to hell", « les X peuvent aller en enfer ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_WIDE_GAP}(?:can|should|must|will|deserve to|need to|doivent|devraient|peuvent|vont) (?:all |tous |toutes )?(?:go to|burn in|rot in|aller en|bruler en|pourrir en) (?:hell|enfer)\b",  # noqa: E501
+    ),
+    # Rights denied to a group: "X should not be allowed to vote", "X shouldn't exist", « les X ne devraient pas
+    # avoir le droit de … ».
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        rf"\bG {_SHORT}(?:should|must|shall|devraient|doivent|ought) (?:to )?(?:N ){{1,2}}(?:\w+ )?{_RIGHTS}\b",
+        negatable=False,
+    ),
+    _p(EXCLUSION, Severity.MEDIUM, rf"\bG {_SHORT}(?:shouldn|mustn) t (?:\w+ )?{_RIGHTS}\b", negatable=False),
+    # "X have no place in …", « les X n'ont rien à faire ici »
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\bG (?:\w+ ){0,2}(?:have|has|ont) N (?:place|a faire) (?:in|here|ici|en|chez|dans|among|parmi)\b",
+        negatable=False,
+    ),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\bG (?:\w+ ){0,2}(?:ont|a) rien a faire (?:ici|en|chez|dans|parmi)\b",
+        negatable=False,
+    ),
+    # Sent back where they came from: "X should go back", « les X doivent retourner chez eux ».
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:should|must|need to|needs to|have to|can|doivent|devraient|peuvent) (?:all |tous |toutes )?(?:go back|go home|get out|degager|foutre le camp|retourner chez eux|retourner chez elles|rentrer chez eux|rentrer chez elles|retourner dans leur|rentrer dans leur|retourner d ou|rentrer d ou)\b",  # noqa: E501
+    ),
+    # Letting a group in called a fault: "stop letting X in", « arrêtez de faire venir des X ».
+    _p(EXCLUSION, Severity.MEDIUM, r"\bstop (?:letting|importing) (?:\w+ ){0,2}G\b"),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:arretez|arretons|arreter) (?:d importer|de faire venir|d accueillir) (?:\w+ ){0,2}G\b",
+    ),
+    # A group said to stink or to lack wits: "X stink", « les X puent », "X have low IQs".
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\bG (?:all |tous |toutes |really |vraiment )?(?:stink|stinks|smell|smells|reek|reeks|puent|schlinguent)\b",
+    ),
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:have|has|ont|with) (?:\w+ )?(?:low|lower|N|small|tiny|faible|petit|petits|aucun|zero) (?:iq|iqs|brains|brain|cerveau|cerveaux|qi|intelligence|neurones)\b",  # noqa: E501
+        negatable=False,
     ),
 )
 ANCHORED = Anchored(PATTERNS, lambda p: (*p.required, *(frozenset({s}) for s in p.needs)))

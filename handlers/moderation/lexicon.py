@@ -27,13 +27,21 @@ pakistanais afghan syrien roumain gitan manouche tzigane mexicain américain ang
 ukrainien russe israélien palestinien sioniste islamiste homosexuel gay lesbien bisexuel transsexuel
 handicapé autiste trisomique attardé mongolien aveugle sourd féministe bougnoule bicot youpin feuj
 rebeu renoi négro nègre chinetoque bridé niakoué bamboula crouille raton tapette tarlouze pédé gouine travelo
-fiotte pd""")
-_FR_FIXED = _split("""hindou bouddhiste athée hétéro homo lgbt lgbtq queer trans rom turc""")
+fiotte pd mormon protestant évangélique chiite sunnite salafiste djihadiste jihadiste intégriste bohémien
+sarrasin beur youtre chintok bougnoul tafiole tantouze gogol triso boche""")
+_FR_FIXED = _split("""hindou bouddhiste athée hétéro homo lgbt lgbtq queer trans rom turc sikh catho
+pansexuel asexuel intersexe schleu rital polak portos toubab babtou gaouri négresse
+beurette gonzesse""")
 # Peoples and nations (with « -ien », « -ais », « -ois » endings the feminine is regular: generated).
 _FR_PEOPLES = _split("""italien espagnol portugais néerlandais suédois norvégien danois finlandais bulgare serbe
 croate albanais grec kurde iranien irakien libanais égyptien libyen nigérian somalien éthiopien congolais ivoirien
 camerounais comorien coréen vietnamien thaïlandais philippin indonésien bangladais tchétchène brésilien colombien
-cubain haïtien européen asiat noich""")
+cubain haïtien européen asiat noich autrichien hongrois tchèque slovaque lituanien letton estonien irlandais
+écossais gallois belge suisse saoudien yéménite qatari jordanien soudanais érythréen rwandais ougandais
+tanzanien népalais tamoul pendjabi bengali ouzbek kazakh tibétain taïwanais cambodgien laotien birman
+malaisien péruvien chilien argentin bolivien équatorien guatémaltèque hondurien dominicain guinéen béninois
+togolais burkinabè nigérien gabonais mauritanien antillais guadeloupéen martiniquais réunionnais kabyle berbère
+amérindien aborigène""")
 # Beliefs and movements: « l'islam est un cancer » targets their followers.
 _FR_BELIEFS = _split("""islamisme christianisme catholicisme judaïsme bouddhisme hindouisme féminisme
 homosexualité transidentité""")
@@ -45,15 +53,26 @@ foreigner refugee alien illegal african mexican latino latina hispanic asian chi
 afghan syrian turk gypsy roma romanian polish russian ukrainian israeli palestinian zionist islamist gay lesbian
 homosexual bisexual transgender transsexual tranny queer homo dyke fag faggot retard autist cripple spastic tard negro
 nigger nigga coon kike chink gook spic wetback beaner paki raghead towelhead sandnigger feminist lgbt
-feminazi jihadist""")
+feminazi jihadist mormon protestant evangelical shia sunni jihadi persian semite hebrew gipsy traveller
+aborigine aboriginal indigenous native jain trannie shemale ladyboy transvestite enby nonbinary intersex
+asexual pansexual lesbo lezzie poofter sodomite spaz gimp mong mongoloid jigaboo darkie
+sambo zipperhead yid hymie heeb kyke goy dago wop kraut polack gyppo pikey gringo honky redneck hillbilly
+mudslime mohammedan coolie wog jap kaffir kafir negress""")
 _EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mongoloids islam judaism disabled
 handicapped autistic negroes jewish islamic female christianity catholicism buddhism hinduism feminism
-homosexuality transgenderism lgbtq dyslexic dyslexics paraplegic paraplegics schizophrenic schizophrenics""")
+homosexuality transgenderism lgbtq dyslexic dyslexics paraplegic paraplegics schizophrenic schizophrenics
+ladies wives bitches jews goyim trannies shemales honkies hillbillies gypsies jewess
+islamists muzzies asians orientals niggas niggaz hindus sikhs""")
 # Peoples and nations. Names take a regular plural ("koreans"), but not those in -ese, -ish and -ch ("chinese").
 _EN_PEOPLES = _split("""american british german italian spanish portuguese dutch swede norwegian dane
 bulgarian serbian croatian albanian greek kurd iranian iraqi lebanese egyptian moroccan algerian tunisian libyan
 nigerian somali ethiopian kenyan ghanaian congolese korean vietnamese thai filipino indonesian bangladeshi chechen
-brazilian colombian venezuelan cuban haitian jamaican caucasian european canadian australian muzzie""")
+brazilian colombian venezuelan cuban haitian jamaican caucasian european canadian australian muzzie irish scottish
+welsh swiss belgian austrian hungarian czech slovak lithuanian latvian estonian finn turkish saudi
+emirati yemeni qatari jordanian sudanese eritrean rwandan ugandan tanzanian zimbabwean nepali tamil punjabi
+bengali afghani uzbek kazakh tibetan mongolian taiwanese cambodian laotian burmese malaysian singaporean
+peruvian chilean argentinian argentine bolivian ecuadorian guatemalan honduran salvadoran nicaraguan dominican
+chicano oriental slav arabian bedouin gaijin""")
 # The invariable singulars above already have no plural: "chinese", « chinois », "trans".
 
 

@@ -79,3 +79,29 @@ def test_the_hate_rule_reports_them_as_aimed_at_a_person() -> None:
     assert threat is not None and threat.detail == "threat to someone" and threat.severity.label == "high"
     group = find_hate(normalise("il faut tuer tous les arabes, t'es nul"))
     assert group is not None and group.detail == "threat" and group.target == "group"
+
+
+@pytest.mark.parametrize("text", [
+    "t'es teubé", "t'es grosse", "t'es idiot ou quoi", "espèce de connasse", "t'es un tocard", "tu es un simplet",
+    "tu pues", "t'as pas de cerveau", "t'as 2 de QI", "t'as un QI d'huître", "t'as une petite bite",
+    "t'es sans cervelle", "vous êtes des larbins", "t'es qu'un puceau",
+])  # fmt: skip
+def test_wits_looks_and_sex_mocked_insult(text: str) -> None:
+    assert INSULT in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "va crever", "allez, va mourir connard", "crève en enfer", "je te souhaite de crever", "on va te faire la peau",
+    "je sais où tu habites", "je vais te casser la gueule", "on va te péter les dents",
+])  # fmt: skip
+def test_threats_in_everyday_forms(text: str) -> None:
+    assert THREAT in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "il va mourir dans le film", "ça va crever l'écran", "crevé ce soir, je dors", "t'as vu la queue au cinéma",
+    "tu as un cerveau brillant", "t'es pas idiot", "tu vas mourir de rire", "vous vous êtes trompés de salon",
+    "je pense que tu vis à Paris", "je vais te casser les pieds avec mes questions",
+])  # fmt: skip
+def test_the_same_everyday_words_left_alone(text: str) -> None:
+    assert found(text) <= {None}
