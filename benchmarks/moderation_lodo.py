@@ -31,6 +31,8 @@ GROUPS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
 # slur, a group-hate pattern, the abuse model on a message naming a group). Its figures counting every abuse
 # flag are reported beside them ("every abuse flag").
 GROUP_HATE_SETS = frozenset({"ethos"})
+# The flags both the rules and the model raise: the abuse model's hit is then high (`classifier.agreement`).
+AGREE = "cmbot rules and model agree"
 GOALS = {("abuse", "F1"): ">= 0.6", ("abuse", "false positive rate"): "<= 0.10",
          ("spam", "F1"): ">= 0.7", ("spam", "false positive rate"): "<= 0.10"}  # fmt: skip
 
@@ -112,7 +114,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     every = [*sets, *ordinary]
     verdicts = {s.name: [engine.check_text(e.text) for e in s.examples] for s in every}
     rules_flag = {s.name: [flagged_by_rules(v, task) for v in verdicts[s.name]] for s in every}
-    group_flag = {s.name: [claims_group_hate(v, model=False) for v in verdicts[s.name]] for s in sets
+    group_flag = {s.name: [claims_group_hate(v) for v in verdicts[s.name]] for s in sets
                   if task == "abuse" and s.name in GROUP_HATE_SETS}  # fmt: skip
     features = {s.name: [text_features(e.text, task in SHAPED) for e in s.examples] for s in every}
     rows_by_set = {s.name: [Row(f, e.flag, 1.0, r) for f, e, r in zip(features[s.name], s.examples,
@@ -166,6 +168,8 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
                 subjects.add("cmbot rules", held.name, held.language, by_rules, example.flag)
                 subjects.add("cmbot model", held.name, held.language, by_model, example.flag)
                 subjects.add("cmbot rules + model", held.name, held.language, by_rules or by_model, example.flag)
+                # the flags raised high because rules and model agree (`classifier.agreement`)
+                subjects.add(AGREE, held.name, held.language, by_rules and by_model, example.flag)
                 for name, flags in peer_flags.items():
                     subjects.add(name, held.name, held.language, bool(flags[position]), example.flag)
     return _measures(task, sets, subjects, thresholds, regularisation)
@@ -194,7 +198,7 @@ def _measures(task: str, sets: Sequence, subjects: Subjects, thresholds: dict[st
             continue  # a second reading of some sets only: not pooled
         for language, counts in sorted(by_language.items()):
             for metric in ("F1", "false positive rate"):
-                goal = GOALS.get((task, metric), "") if subject.startswith("cmbot") else ""
+                goal = GOALS.get((task, metric), "") if subject.startswith("cmbot") and subject != AGREE else ""
                 measures.append(Measure(SCENARIO, subject, f"{task} all {language} sets (left out) {metric}",
                                         counts.figures[metric], "", goal, "pooled over the sets left out"))  # fmt: skip
     return measures

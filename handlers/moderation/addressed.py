@@ -43,7 +43,7 @@ noob thon boudin cageot laideron baleine vache truie porc cochon mocheté obèse
 déchet merde ordure raclure traînée salope pute catin chienne cochonne suceur pouffiasse pétasse grognasse
 connasse chaudasse garce morue salopard branleur puceau cachalot lard tocard toquard minus mauviette lopette
 cassos clochard clodo plouc bouseux péquenaud larbin pignouf parasite trouduc teubé golmon gogol neuneu benêt
-simplet tafiole""")
+simplet tafiole golem""")
 # A look mocked: « t'as une tête de thon », « gueule de porc », « tronche de cake » (with a noun above or these).
 _FACE = _split("""tete gueule face tronche""")
 _FACE_NOUNS = _split("""con cul bite rat porc thon cake pet cadavre violeur psychopathe debile""")
@@ -131,6 +131,13 @@ cervelle neurone neurones qi bite queue zizi penis teub kiki"""))
 def find_addressed(clause: Sequence[str]) -> str | None:
     """`INSULT` or `THREAT` when the clause (folded words) holds a shape aimed at the one addressed, else None;
     a threat before an insult."""
+    found = find_addressed_words(clause)
+    return found[0] if found is not None else None
+
+
+def find_addressed_words(clause: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(`INSULT` or `THREAT`, the words the shape matched), a threat before an insult; None when no shape
+    matches. The words let a finding be told apart from a word list's hit on the same words."""
     if TRIGGERS.isdisjoint(clause):
         return None
     line = " ".join(clause)
@@ -139,7 +146,9 @@ def find_addressed(clause: Sequence[str]) -> str | None:
         match = shape.search(line)
         if match is None:
             continue
+        words = tuple(match.group().split())
         if kind == THREAT:
-            return THREAT
-        found = INSULT
+            return THREAT, words
+        if found is None:
+            found = (INSULT, words)
     return found

@@ -10,9 +10,11 @@ normalisation is shared with the other rules (done once per message).
 
 Each hit names the model and its score ("abuse model 0.93"); beside the rules' hits a flag therefore says
 whether the rules, a model or both fired (`Verdict.source`). The abuse model knows that a message is rude, not
-whom it is aimed at: its hit alone is of low severity, and medium when the message names a group of people
-(`lexicon.names_group`), where the rude message may be hate against that group. The rules' own hits say more
-(hate against a group high, an insult at a person medium); a model's hit never raises a flag above them.
+whom it is aimed at, and alone it is wrong more often than the rules: its hit alone is of low severity (and the
+rule is in shadow mode by default). When it agrees with an abuse rule acting on the same message (a listed
+term, a hate pattern), the two kinds of evidence are independent and the flag is far more often right: its hit
+is then high and says so ("abuse model 0.93, agrees with the rules", `agreement`). The rules' own hits keep
+their severities (hate against a group high, an insult at a person medium).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from pathlib import Path
 
 from config.settings import Community
 from handlers.moderation.language import LANGUAGES, UNKNOWN
-from handlers.moderation.lexicon import names_group
 from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
@@ -145,7 +146,7 @@ class ClassifierRule:
                 best = (score - threshold, f"{name} model {score:.2f}", name)
         if best is None:
             return None
-        return Hit(self.name, model_severity(best[2], message.normalised.words), best[1])
+        return Hit(self.name, model_severity(best[2]), best[1])
 
     def _shape_sums(self, text: str, links: Sequence[Link] | None = None) -> tuple[int, list[float]]:
         """(the number of shape features of `text`, each model's sum of their weights).
@@ -162,12 +163,27 @@ class ClassifierRule:
         return known
 
 
-def model_severity(name: str, words: Sequence[str]) -> Severity:
-    """A model's hit: the abuse model's low, or medium when the message names a group; any other model's
-    medium (a spam or community model's verdict is its own claim)."""
-    if name != "abuse":
-        return Severity.MEDIUM
-    return Severity.MEDIUM if names_group(words) else Severity.LOW
+def model_severity(name: str) -> Severity:
+    """A model's hit alone: the abuse model's low; any other model's medium (a spam or community model's verdict
+    is its own claim)."""
+    return Severity.LOW if name == "abuse" else Severity.MEDIUM
+
+
+# The rules whose hits claim abuse (a listed insult, slur or threat; a hate pattern): the abuse model agrees
+# with them, not with a capitals or spam flag, nor with swearing at no one.
+ABUSE_RULES = frozenset({"terms", "hate"})
+AGREES = ", agrees with the rules"
+
+
+def agreement(hits: list[Hit], shadow: frozenset[str]) -> list[Hit]:
+    """`hits` with the abuse model's hit raised to high when an abuse rule acting on the message (not in shadow
+    mode) also hit: rules and model agree. Called by the engine when the model hit beside other rules."""
+    model = hits[-1]
+    if model.rule != ClassifierRule.name or not model.detail.startswith("abuse model"):
+        return hits
+    if not any(hit.rule in ABUSE_RULES and hit.rule not in shadow for hit in hits):
+        return hits
+    return [*hits[:-1], Hit(model.rule, Severity.HIGH, model.detail + AGREES)]
 
 
 def _thresholds(model: LinearModel, configured: float | None) -> dict[str, float]:

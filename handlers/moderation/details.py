@@ -30,6 +30,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("detail_brand_on_hosting", re.compile(r"^(?P<brand>[\w.-]+) on free hosting: (?P<what>.+)$")),
     ("detail_domain_model", re.compile(r"^domain model (?P<score>[\d.]+): (?P<what>.+)$")),
     ("detail_model_abuse", re.compile(r"^abuse model (?P<score>[\d.]+)$")),
+    ("detail_model_abuse_agrees", re.compile(r"^abuse model (?P<score>[\d.]+), agrees with the rules$")),
     ("detail_model_spam", re.compile(r"^spam model (?P<score>[\d.]+)$")),
     ("detail_model_community", re.compile(r"^community model (?P<score>[\d.]+)$")),
     ("detail_profanity", re.compile(r"^profanity$")),

@@ -14,7 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
+from handlers.moderation.classifier import agreement
 from handlers.moderation.model import LinearModel
+from handlers.moderation.overlap import HateFinder
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
 from handlers.moderation.rules.hate import GroupHate
@@ -167,6 +169,8 @@ class Engine:
         if not hits:
             return CLEAN
         shadow = self._shadow if override is None else self._shadow.union(override.shadow)
+        if len(hits) > 1 and hits[-1].rule == MODEL_RULE:  # the model runs last: does it agree with the rules?
+            hits = agreement(hits, shadow)
         return Verdict(tuple(hits), shadow.intersection([hit.rule for hit in hits]) if shadow else frozenset())
 
     def check_text(self, text: str) -> Verdict:
@@ -215,9 +219,10 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     # (`shortcuts=False`) looks each list up by its own matcher
     gate = Gate([insults, profanity]) if shortcuts else None
     swearing, found_insults = Swearing(profanity, gate), Insults(insults, gate)
+    hate = HateFinder(anchored=shortcuts)  # one hate finding per message, and one hit for one abuse (`overlap.py`)
     rules: list[tuple[Rule, RuleSettings]] = [
-        (BannedTerms(found_insults, swearing), settings.terms),
-        (GroupHate(anchored=shortcuts), settings.hate),
+        (BannedTerms(found_insults, swearing, hate), settings.terms),
+        (GroupHate(anchored=shortcuts, insults=found_insults, finder=hate), settings.hate),
         (Profanity(swearing, found_insults), settings.profanity),
         (Spam(settings.spam.newcomer_minutes, seen_domains), settings.spam),
         (

@@ -46,6 +46,7 @@ from handlers.moderation.hate_words import (
     LINKING,
     PEOPLE,
     POINTING,
+    REFERRING,
     STRONG_DEHUMANISING,
     THINGS_TOO,
     TRIGGERS,
@@ -73,6 +74,7 @@ class HateFinding:
     kind: str
     rank: Severity
     target: str = GROUP
+    words: tuple[str, ...] = ()  # the words it was found on (its clause when no narrower span is known)
 
     @property
     def severity(self) -> Severity:
@@ -149,6 +151,15 @@ def _pointing(clause: Sequence[str], line: str) -> bool:
     return False
 
 
+def _referred(clause: Sequence[str], line: str) -> str:
+    """The line with each pronoun that may stand for a group named in an earlier clause read as that group."""
+    symbols = line.split()
+    for index, word in enumerate(clause):
+        if word in REFERRING:
+            symbols[index] = "G"
+    return " ".join(symbols)
+
+
 def _named_vermin(clause: Sequence[str], line: str) -> bool:
     """A group word or a colour right before a strong dehumanising noun: "muslim scum", "non-white parasites",
     « ces arabes barbares » (not "chinese dogs", nor « les arabes sous la pluie »: strong nouns only)."""
@@ -176,22 +187,27 @@ def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | No
     labelled = not DENOUNCING.isdisjoint(tokens) and any(
         t in DENOUNCING and self_called(tokens, i) for i, t in enumerate(tokens))  # fmt: skip
     worst: HateFinding | None = None
+    named = False  # a group was named in an earlier clause: "they", « ils » may stand for it
     for clause, line in zip(found, lines, strict=True):
         present = set(line.split())
+        if named and "G" not in present and not REFERRING.isdisjoint(clause):
+            line = _referred(clause, line)  # "Muslims. They are disgusting.", « Les X ? Ils puent. »
+            present.add("G")
+        named = named or "G" in present
         if "D" in present and (worst is None or not worst.before(GROUP, Severity.MEDIUM)) and _pointing(clause, line):
-            worst = HateFinding(DEHUMANISING, Severity.MEDIUM)  # "they are animals", "those are vermin"
+            worst = HateFinding(DEHUMANISING, Severity.MEDIUM, GROUP, tuple(clause))  # "they are animals"
         if "D" in present and (worst is None or not worst.before(PERSON, Severity.MEDIUM)) and ADDRESSED_VERMIN.search(
                 " ".join(clause)):  # fmt: skip
-            worst = HateFinding(DEHUMANISING, Severity.MEDIUM, PERSON)  # « t'es qu'un déchet »
+            worst = HateFinding(DEHUMANISING, Severity.MEDIUM, PERSON, tuple(clause))  # « t'es qu'un déchet »
         if "D" in present and (worst is None or not worst.before(GROUP, Severity.HIGH)) and _named_vermin(
                 clause, line):  # fmt: skip
-            worst = HateFinding(DEHUMANISING, Severity.HIGH)
+            worst = HateFinding(DEHUMANISING, Severity.HIGH, GROUP, tuple(clause))
         if worst is None or not worst.before(PERSON, Severity.HIGH):
-            aimed = addressed.find_addressed(clause)  # « j'espère que tu crèves », « t'es qu'une tache »
-            if aimed == addressed.THREAT:
-                worst = HateFinding(THREAT, Severity.HIGH, PERSON)
-            elif aimed == addressed.INSULT and (worst is None or not worst.before(PERSON, Severity.MEDIUM)):
-                worst = HateFinding(addressed.INSULT, Severity.MEDIUM, PERSON)
+            aimed = addressed.find_addressed_words(clause)  # « j'espère que tu crèves », « t'es qu'une tache »
+            if aimed is not None and aimed[0] == addressed.THREAT:
+                worst = HateFinding(THREAT, Severity.HIGH, PERSON, aimed[1])
+            elif aimed is not None and (worst is None or not worst.before(PERSON, Severity.MEDIUM)):
+                worst = HateFinding(addressed.INSULT, Severity.MEDIUM, PERSON, aimed[1])
         if "G" not in present and "K" not in present and "X" not in present and "V" not in present and (
                 "W" not in present):
             continue
@@ -212,5 +228,7 @@ def find_hate(normalised: Normalised, anchored: bool = True) -> HateFinding | No
                 continue  # « ils disent que les X sont … »: reported speech
             if self_called(clause, line[: match.start()].count(" ") + (match.start() > 0)):
                 continue  # « il m'a traité de sale X »: a slur reported by the one it was aimed at
-            worst = HateFinding(pattern.kind, pattern.severity, pattern.target)
+            start = line[: match.start()].count(" ")
+            worst = HateFinding(pattern.kind, pattern.severity, pattern.target,
+                                tuple(clause[start : start + match.group().count(" ") + 1]))  # fmt: skip
     return worst

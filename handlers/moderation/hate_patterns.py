@@ -72,7 +72,7 @@ PATTERNS = (
     _p(
         THREAT,
         Severity.HIGH,
-        rf"\bG {_WIDE_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn|rot|suffer|perish|starve|pourrir|souffrir)\b",  # noqa: E501
+        rf"\bG {_WIDE_GAP}(?:should|must|need to|deserve to|doivent|devraient|meritent de|faut) {_SHORT}(?:be |get |got |etre )?(?:K|die|mourir|crever|disparaitre|burn|rot|suffer|perish|starve|pourrir|souffrir|put down|commit suicide|se suicider)\b",  # noqa: E501
     ),
     _p(THREAT, Severity.HIGH, r"\b(?:mort aux|mort a|death to|a mort les) (?:\w+ )?G\b"),
     _p(
@@ -135,6 +135,17 @@ PATTERNS = (
         Severity.MEDIUM,
         r"\b(?:go back to|get back to|go home to|back to) (?:your|ur|their|his|her) (?:own )?(?:\w+ )?X\b",
     ),
+    # "go back to Africa", "send them back to the jungle", « retourne en Afrique » (not « je retourne en Inde »)
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"\b(?:go|get|goes|send them|send em|ship them|fuck off|piss off|sent) back to (?:the )?X\b",
+    ),
+    _p(
+        EXCLUSION,
+        Severity.MEDIUM,
+        r"(?<!je )(?<!j )(?<!on )(?<!nous )\b(?:retourne|retournez|rentre|rentrez) (?:en|au|dans|a) (?:la |le |l )?X\b",
+    ),
     # "get out of our country", « dégage de notre pays »
     _p(
         EXCLUSION,
@@ -182,7 +193,11 @@ PATTERNS = (
     # Derogation: hating the group, or the group as subject of a derogatory word.
     # "I hate that X are treated like …", « je déteste qu'on … »: hating what is done, not the group
     _p(DEROGATION, Severity.MEDIUM, rf"\bH (?!(?:{_NOT_THE_GROUP}) ){_GAP}G\b"),
-    _p(DEROGATION, Severity.MEDIUM, rf"\bG {_GAP}(?:are|is|sont|est|r|c est|ce sont|all|tous|toutes) {_GAP}B\b"),
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:are|is|was|were|sont|est|etait|etaient|r|c est|ce sont|all|tous|toutes) {_GAP}B\b",
+    ),
     _p(DEROGATION, Severity.MEDIUM, r"\b(?:B|fucking|fuckin|putain de|putains de) G\b"),
     _p(DEROGATION, Severity.MEDIUM, r"\bG (?:de merde|of shit|d merde)\b"),
     # "fuck all X", « nique les X »
@@ -215,7 +230,7 @@ PATTERNS = (
     _p(
         DEROGATION,
         Severity.MEDIUM,
-        r"\bG (?:is|est) (?:a |an |une |un )?(?:\w+ )?(?:religion|cult|ideology|secte|ideologie) (?:of|de|d) (?:H|hatred|violence|terror|death|war|pedophiles|haine|mort|guerre|terreur|pedophiles|pedos)\b",  # noqa: E501
+        r"\bG (?:is|est) (?:a |an |une |un )?(?:\w+ )?(?:religion|cult|ideology|secte|ideologie|book|livre) (?:of|de|d) (?:H|hatred|violence|terror|death|war|pedophiles|haine|mort|guerre|terreur|pedophiles|pedos)\b",  # noqa: E501
     ),
     # Breeding like vermin: "X multiply like rats", « les X se reproduisent comme des lapins ».
     _p(
@@ -293,6 +308,37 @@ PATTERNS = (
         Severity.MEDIUM,
         rf"\bG {_GAP}(?:have|has|ont|with) (?:\w+ )?(?:low|lower|N|small|tiny|faible|petit|petits|aucun|zero) (?:iq|iqs|brains|brain|cerveau|cerveaux|qi|intelligence|neurones)\b",  # noqa: E501
         negatable=False,
+    ),
+    # A group called abnormal: "X are not normal", « les X ne sont pas naturels ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_SHORT}(?:N ){{1,2}}(?:\w+ )?(?:normal|natural|normaux|normales|naturel|naturels|naturelles)\b",
+        negatable=False,
+    ),
+    # Fed up with a group: "I can't stand X", "sick of X", "fed up with X", « j'en ai marre des X ».
+    _p(DEROGATION, Severity.MEDIUM, r"\b(?:N|can t) stand (?:(?:all|the|these|those) )?G\b", negatable=False),
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\b(?:B of|B and tired of) (?:(?:all|the|these|those) )?G\b",
+    ),
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        r"\b(?:tired of|fed up with|marre des|marre de ces|marre de tous ces|ras le bol des) (?:(?:all|the|these|those) )?G\b",  # noqa: E501
+    ),
+    # A group told to be silent or to know its place: "X should shut up", « les X devraient se taire ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_GAP}(?:should|must|need to|needs to|have to|doivent|devraient) (?:just |all |tous |toutes )?(?:shut up|stay home|stay in the kitchen|know their place|be seen and not heard|se taire|fermer leur gueule|rester a la maison|rester a leur place)\b",  # noqa: E501
+    ),
+    # A group as the problem: "X are the problem", « les X sont le problème ».
+    _p(
+        DEROGATION,
+        Severity.MEDIUM,
+        rf"\bG {_SHORT}(?:are|is|sont|est) (?:the|a|our|le|un|notre) (?:real |main |biggest |vrai |seul )?(?:problem|problems|probleme|problemes)\b",  # noqa: E501
     ),
 )
 ANCHORED = Anchored(PATTERNS, lambda p: (*p.required, *(frozenset({s}) for s in p.needs)))

@@ -80,10 +80,10 @@ consanguins arrieres envahisseurs invaders ill sick evil devils satanic hypocrit
 vicieuses manipulateurs manipulatrices hypocrites violents violentes fourbes terrorism devil vile gross nasty
 repulsive revolting sickening uncivilized uncivilised backward backwards brainless mindless greedy cowardly pathetic
 smelly stinky parasitic perverted sinful godless abnormal mental insane barbaric bloodthirsty murderous cancerous
-toxic poisonous dumber dumbest stupider stupidest""") + _english("""moron imbecile cretin freak weirdo loser thug liar
-cheater coward deviant sinner heathen infidel psycho psychopath lunatic maniac murderer killer occupier freeloader
-mooch moocher burden menace danger enemy illness disorder sin""") + _french("""puant stupide crétin abruti
-taré attardé menteur lâche paresseux profiteur assisté délinquant dangereux répugnant immonde ignoble
+toxic poisonous dumber dumbest stupider stupidest worst brainwashed""") + _english("""moron imbecile cretin freak
+weirdo loser thug liar cheater coward deviant sinner heathen infidel psycho psychopath lunatic maniac murderer killer
+freeloader mooch moocher burden menace danger enemy illness disorder sin mistake""") + _french("""puant stupide
+crétin abruti taré attardé menteur lâche paresseux profiteur assisté délinquant dangereux répugnant immonde ignoble
 dégueulasse moche laid psychopathe égorgeur tueur assassin""") + _french("""racaille voyou bandit pédo""", False) + (
     _split("""idiote idiotes menace danger fleau plaie gangrene poison"""))
 HATING = _split("""hate hates hated despise despises detest detests loathe deteste detestent hais hait haissent
@@ -93,8 +93,11 @@ isnt arent wasnt werent cant cannot wont wouldnt shouldnt wouldn couldn didn has
 couldnt hasnt havent mustnt""")
 SAYING = _split("""dire dit disent disant dis say says said saying claim claims claiming call calling called calls
 appeler traiter traitent""")
-# A homeland word: "go back to your country", « retourne dans ton pays » tell a person where they belong.
-HOMELANDS = _split("""country countries pays bled land continent""")
+# A homeland word: "go back to your country", « retourne dans ton pays », "go back to Africa" tell a person
+# where they belong.
+HOMELANDS = _split("""country countries pays bled land continent africa afrique asia asie mexico mexique india inde
+pakistan china chine syria syrie somalia somalie iraq irak iran afghanistan arabia arabie maghreb algerie maroc
+tunisie senegal mali jungle""")
 # Verbs that cast a group as ruining or invading: "X are destroying our country", « les X envahissent ».
 RUINING = _split("""ruin ruining ruined ruins destroy destroying destroys invade invading invaded invades infest
 infesting infests breed breeding envahissent envahir detruisent detruire pourrissent pourrir""")
@@ -115,6 +118,8 @@ females males man woman kid child lads gals"""))
 # Words that point at people without naming a group ("they are animals", « ces cafards »), and the dehumanising
 # nouns strong enough to be read as aimed at people after "those"/« ces » alone (not "these dogs", "ces rats").
 POINTING = frozenset(_split("""they those these ces ils eux"""))
+# Pronouns that stand for a group named in an earlier clause of the message ("Muslims. They are …"): read as it.
+REFERRING = frozenset(_split("""they them ils elles eux"""))
 DEMONSTRATIVE = frozenset(_split("""those these ces"""))
 STRONG_DEHUMANISING = frozenset(_split("""vermin vermins vermine vermines cockroaches roaches cafards parasites
 subhuman subhumans savages sauvages barbares barbarians scum pourritures sous"""))

@@ -44,7 +44,7 @@ togolais burkinabè nigérien gabonais mauritanien antillais guadeloupéen marti
 amérindien aborigène""")
 # Beliefs and movements: « l'islam est un cancer » targets their followers.
 _FR_BELIEFS = _split("""islamisme christianisme catholicisme judaïsme bouddhisme hindouisme féminisme
-homosexualité transidentité""")
+homosexualité transidentité coran talmud mahomet""")
 _FR_IRREGULAR = _split(
     """femmes filles meufs nanas hommes turque turques noirs noires blancs blanches islam judaisme"""
 )
@@ -62,7 +62,7 @@ _EN_IRREGULAR = _split("""women men girls females blacks whites jewry trans mong
 handicapped autistic negroes jewish islamic female christianity catholicism buddhism hinduism feminism
 homosexuality transgenderism lgbtq dyslexic dyslexics paraplegic paraplegics schizophrenic schizophrenics
 ladies wives bitches jews goyim trannies shemales honkies hillbillies gypsies jewess
-islamists muzzies asians orientals niggas niggaz hindus sikhs""")
+islamists muzzies asians orientals niggas niggaz hindus sikhs quran koran talmud muhammad""")
 # Peoples and nations. Names take a regular plural ("koreans"), but not those in -ese, -ish and -ch ("chinese").
 _EN_PEOPLES = _split("""american british german italian spanish portuguese dutch swede norwegian dane
 bulgarian serbian croatian albanian greek kurd iranian iraqi lebanese egyptian moroccan algerian tunisian libyan

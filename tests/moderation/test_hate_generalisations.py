@@ -3,7 +3,8 @@
 X", "I hope all X die"), rights denied ("X shouldn't be allowed to vote"), a group told it has no place or to
 go back, to hell, that it stinks or lacks wits, comparisons that negate nothing ("no better than animals",
 « ne sont que des parasites »); and the near misses that stay no hate: mistreatment told, praise, the same
-words about things, negated statements, a language rather than its speakers."""
+words about things, negated statements, a language rather than its speakers. A pronoun in a later clause
+("Muslims. They are …") stands for the group named before it."""
 
 from __future__ import annotations
 
@@ -56,6 +57,22 @@ def kind(text: str) -> str | None:
         ("irish are a plague", "dehumanising"),
         ("les kabyles sont un fléau", "dehumanising"),
         ("les tziganes sont des nuisibles", "dehumanising"),
+        ("Muslims. They are disgusting.", "derogation"),
+        ("Gays? They should be shot", "threat"),
+        ("Les roms ? Ils puent.", "derogation"),
+        ("I can't stand muslims", "derogation"),
+        ("I'm sick and tired of these immigrants", "derogation"),
+        ("j'en ai marre des arabes", "derogation"),
+        ("women are the problem", "derogation"),
+        ("gays are not normal", "derogation"),
+        ("feminists should commit suicide", "threat"),
+        ("jews are brainwashed", "derogation"),
+        ("go back to africa", "exclusion"),
+        ("retourne en Afrique", "exclusion"),
+        ("women should shut up", "derogation"),
+        ("les femmes devraient se taire", "derogation"),
+        ("the quran is a book of hate", "derogation"),
+        ("muhammad was a pedophile", "derogation"),
     ],
 )
 def test_a_group_generalised_or_wished_ill(text: str, expected: str) -> None:
@@ -82,6 +99,15 @@ def test_a_group_generalised_or_wished_ill(text: str, expected: str) -> None:
         "english is a stupid language",
         "muslims should be allowed to vote",
         "les arabes n'ont pas le droit d'être maltraités",
+        "I love muslims. They are great people",
+        "Muslims are great. They are not terrorists",
+        "They are the worst",
+        "i can't stand the heat",
+        "I'm sick of the rain",
+        "je retourne en Inde cet été",
+        "I want to go to India",
+        "I went back to China last year",
+        "the jews were killed in the war",
     ],
 )
 def test_near_misses_stay_no_hate(text: str) -> None:
