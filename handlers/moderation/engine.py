@@ -16,7 +16,7 @@ from pathlib import Path
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
 from handlers.moderation.classifier import agreement
 from handlers.moderation.model import LinearModel
-from handlers.moderation.overlap import HateFinder
+from handlers.moderation.overlap import HateFinder, OneHit
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
 from handlers.moderation.rules.hate import GroupHate
@@ -32,6 +32,7 @@ from handlers.moderation.urls import ScamList
 
 log = logging.getLogger(__name__)
 Check = Callable[[MessageFacts], Hit | None]
+Merge = Callable[[list[Hit], MessageFacts, frozenset[str]], list[Hit]]
 MODEL_RULE = "classifier"
 
 
@@ -105,9 +106,13 @@ class Engine:
     same as with `gated=False`, which runs every rule on every message (kept as the reference)."""
 
     def __init__(
-        self, settings: ModerationSettings, rules: list[tuple[Rule, RuleSettings]], gated: bool = True
+        self, settings: ModerationSettings, rules: list[tuple[Rule, RuleSettings]], gated: bool = True,
+        merge: Merge | None = None,
     ) -> None:
+        """`merge` turns the hits of a message two of whose rules hit into the hits reported (one hit for one
+        abuse, `overlap.OneHit`)."""
         self.settings = settings
+        self.merge = merge
         exempt = settings.exempt
         self.slots = [
             _Slot(
@@ -144,7 +149,7 @@ class Engine:
                 hit = check(message)
                 if hit is not None:
                     hits.append(hit)
-            return self._verdict(hits, None)
+            return self._verdict(hits, None, message)
         for index, (check, name, exemptions, _shadow) in enumerate(self._plan):
             if not mask >> index & 1:
                 continue
@@ -155,7 +160,7 @@ class Engine:
             hit = check(message)
             if hit is not None:
                 hits.append(hit)
-        return self._verdict(hits, override)
+        return self._verdict(hits, override, message)
 
     def _plain_for(self, mask: int) -> list[Check]:
         """The checks of the rules in `mask`, in order; kept per mask (at most a few dozen occur)."""
@@ -165,12 +170,15 @@ class Engine:
             self._by_mask[mask] = checks
         return checks
 
-    def _verdict(self, hits: list[Hit], override: ChannelOverride | None) -> Verdict:
+    def _verdict(self, hits: list[Hit], override: ChannelOverride | None, message: MessageFacts) -> Verdict:
         if not hits:
             return CLEAN
         shadow = self._shadow if override is None else self._shadow.union(override.shadow)
-        if len(hits) > 1 and hits[-1].rule == MODEL_RULE:  # the model runs last: does it agree with the rules?
-            hits = agreement(hits, shadow)
+        if len(hits) > 1:
+            if self.merge is not None:
+                hits = self.merge(hits, message, shadow)
+            if hits[-1].rule == MODEL_RULE:  # the model runs last: does it agree with the rules?
+                hits = agreement(hits, shadow)
         return Verdict(tuple(hits), shadow.intersection([hit.rule for hit in hits]) if shadow else frozenset())
 
     def check_text(self, text: str) -> Verdict:
@@ -219,10 +227,10 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     # (`shortcuts=False`) looks each list up by its own matcher
     gate = Gate([insults, profanity]) if shortcuts else None
     swearing, found_insults = Swearing(profanity, gate), Insults(insults, gate)
-    hate = HateFinder(anchored=shortcuts)  # one hate finding per message, and one hit for one abuse (`overlap.py`)
+    hate = HateFinder(anchored=shortcuts)  # the message's hate finding, read again to merge hits (`overlap.py`)
     rules: list[tuple[Rule, RuleSettings]] = [
-        (BannedTerms(found_insults, swearing, hate), settings.terms),
-        (GroupHate(anchored=shortcuts, insults=found_insults, finder=hate), settings.hate),
+        (BannedTerms(found_insults, swearing), settings.terms),
+        (GroupHate(anchored=shortcuts, finder=hate), settings.hate),
         (Profanity(swearing, found_insults), settings.profanity),
         (Spam(settings.spam.newcomer_minutes, seen_domains), settings.spam),
         (
@@ -250,4 +258,4 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
     ]
     if classifier is not None:  # the caller loaded a model: it runs, with the configured shadow and exemptions
         rules.append((classifier, settings.classifier.model_copy(update={"enabled": True})))
-    return Engine(settings, rules, gated)
+    return Engine(settings, rules, gated, OneHit(hate, found_insults, swearing).merge)

@@ -7,18 +7,36 @@ offences. So when the words a hate finding was matched on hold every word of a t
 two rules keeps the hit: the list when its term says at least as much (a slur, for hate against a group; any
 term of at least the finding's severity, for abuse aimed at a person), else the hate rule (a finding of
 higher severity: « t'es un tocard » is an insult aimed at someone, medium, where « tocard » alone is low).
-Terms found elsewhere in the message keep their own hit. Both rules ask `HateFinder` for the message's finding,
-so the patterns run once per message.
+Terms found elsewhere in the message keep their own hit. The engine merges the two hits after the rules ran
+(`OneHit`), reading the finding the `hate` rule kept (`HateFinder`) and the terms the `terms` rule found, so
+nothing runs twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from handlers.moderation.hate import GROUP, HateFinding, find_hate
 from handlers.moderation.normalise import normalise_term
-from handlers.moderation.rules.base import MessageFacts
+from handlers.moderation.rules.base import Hit, MessageFacts
 from handlers.moderation.terms import Term
+
+TERMS, HATE = "terms", "hate"
+PROFANITY_AT_SOMEONE = "profanity at someone"
+
+
+class TermsFound(Protocol):
+    """What the `terms` rule's finders answer: the terms of one list found in a message (cached per message)."""
+
+    def find(self, message: MessageFacts) -> list[Term]: ...
+
+
+def terms_hit(rule: str, found: Sequence[Term]) -> Hit:
+    """The `terms` rule's hit for `found`: the worst severity, the categories named."""
+    if len(found) == 1:
+        return Hit(rule, found[0].severity, found[0].category)
+    return Hit(rule, max(term.severity for term in found), ", ".join(sorted({term.category for term in found})))
 
 SLURS = "slurs"
 
@@ -62,18 +80,36 @@ def terms_keep(finding: HateFinding, covered: Sequence[Term]) -> bool:
     return any(term.severity >= finding.severity for term in covered)
 
 
-def hate_said_by_terms(finding: HateFinding, found: Sequence[Term]) -> bool:
-    """The `hate` rule leaves `finding` to the list: the list found terms on its words and says as much."""
-    covered = [term for term in found if covers(finding, term)]
-    return bool(covered) and terms_keep(finding, covered)
+class OneHit:
+    """Merges the `terms` and `hate` hits of one message when they were found on the same words (the module
+    docstring says which one stays). Only hits of the same standing are merged (both acting, or both in shadow
+    mode): a rule that is exempted, disabled or in shadow for the message never takes the other's hit away."""
 
+    def __init__(self, hate: HateFinder, insults: TermsFound, swearing: TermsFound) -> None:
+        self.hate = hate
+        self.insults = insults
+        self.swearing = swearing
 
-def terms_left_to_list(finding: HateFinding | None, found: list[Term]) -> list[Term]:
-    """The terms the `terms` rule still reports: all of them, but those on the words of a hate finding that says
-    more (the `hate` rule reports that one)."""
-    if finding is None:
-        return found
-    covered = [term for term in found if covers(finding, term)]
-    if not covered or terms_keep(finding, covered):
-        return found
-    return [term for term in found if term not in covered]
+    def merge(self, hits: list[Hit], message: MessageFacts, shadow: frozenset[str]) -> list[Hit]:
+        terms = next((i for i, hit in enumerate(hits) if hit.rule == TERMS), None)
+        hate = next((i for i, hit in enumerate(hits) if hit.rule == HATE), None)
+        if terms is None or hate is None or (TERMS in shadow) != (HATE in shadow):
+            return hits
+        finding = self.hate.find(message)
+        if finding is None:
+            return hits
+        aimed_swearing = hits[terms].detail == PROFANITY_AT_SOMEONE
+        found = (self.swearing if aimed_swearing else self.insults).find(message)
+        covered = [term for term in found if covers(finding, term)]
+        if not covered:
+            return hits
+        if terms_keep(finding, covered):
+            return [hit for i, hit in enumerate(hits) if i != hate]
+        left = [term for term in found if term not in covered]
+        if not left:
+            return [hit for i, hit in enumerate(hits) if i != terms]
+        if aimed_swearing:
+            return hits  # another swear word aimed at someone: the `terms` hit stays as it was
+        merged = list(hits)
+        merged[terms] = terms_hit(TERMS, left)
+        return merged

@@ -44,6 +44,14 @@ def test_a_list_term_and_a_pattern_on_the_same_words_make_one_hit(text: str) -> 
     assert hits[0].severity == max(hit.severity for hit in apart(text))
 
 
+def test_a_rule_in_shadow_or_switched_off_never_takes_the_other_rules_hit_away() -> None:
+    shadowed = build_engine(ModerationSettings.model_validate({"hate": {"shadow": True}})).check_text("t'es un tocard")
+    assert {hit.rule for hit in shadowed.hits} == {"terms", "hate"} and shadowed.acting
+    engine = build_engine(ModerationSettings.model_validate({"channels": {"general": {"disable": ["hate"]}}}))
+    verdict = engine.check(MessageFacts("t'es un tocard", channel_id="general"))
+    assert [hit.rule for hit in verdict.hits] == ["terms"] and verdict.acting
+
+
 def test_abuse_on_different_words_keeps_both_hits() -> None:
     assert {hit.rule for hit in abuse_hits("connard, t'es nul")} == {"terms", "hate"}
 

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from handlers.moderation.overlap import HateFinder, hate_said_by_terms
+from handlers.moderation.overlap import HateFinder
 from handlers.moderation.rules.base import Hit, MessageFacts
-from handlers.moderation.rules.terms import Insults
 
 
 class GroupHate:
-    """`anchored=False` searches every pattern in every clause: the reference for the anchored shortcut.
-
-    With the `terms` rule's `insults` finder and a `finder` shared with it, a finding on the words of a listed
-    term that says as much is left to the `terms` rule (`overlap.py`): one abuse, one hit."""
+    """`anchored=False` searches every pattern in every clause: the reference for the anchored shortcut. The
+    `finder` keeps the message's finding, which the engine reads again when a word list hit the same message
+    (`overlap.py`)."""
 
     name = "hate"
 
-    def __init__(self, anchored: bool = True, insults: Insults | None = None, finder: HateFinder | None = None) -> None:
+    def __init__(self, anchored: bool = True, finder: HateFinder | None = None) -> None:
         self.anchored = anchored
-        self.insults = insults
         self.finder = finder if finder is not None else HateFinder(anchored)
 
     def check(self, message: MessageFacts) -> Hit | None:
         finding = self.finder.find(message)
         if finding is None:
             return None
-        insults = self.insults
-        if insults is not None and finding.words:
-            found = insults.find(message)
-            if found and insults.excuse(message) is None and hate_said_by_terms(finding, found):
-                return None
         return Hit(self.name, finding.severity, finding.detail)

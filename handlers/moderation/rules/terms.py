@@ -16,7 +16,6 @@ from handlers.moderation.glued import all_reclaimed
 from handlers.moderation.hate import denounces, reports_being_called
 from handlers.moderation.language import UNKNOWN
 from handlers.moderation.normalise import normalise_term
-from handlers.moderation.overlap import HateFinder, terms_left_to_list
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.term_index import TermIndex
 from handlers.moderation.terms import HEAD, PROFANITY, LanguageTerms, Term, TermGate, TermMatcher
@@ -206,14 +205,8 @@ class BannedTerms:
     name = "terms"
 
     def __init__(
-        self,
-        matcher: TermMatcher | LanguageTerms | Insults,
-        profanity: LanguageTerms | Swearing | None = None,
-        hate: HateFinder | None = None,
+        self, matcher: TermMatcher | LanguageTerms | Insults, profanity: LanguageTerms | Swearing | None = None
     ) -> None:
-        """`hate`, shared with the `hate` rule: terms on the words of a hate finding that says more are left to
-        that rule (`overlap.py`), so one abuse makes one hit."""
-        self._hate = hate
         self._insults = matcher if isinstance(matcher, Insults) else Insults(_as_language_terms(matcher))
         self.matcher = self._insults.profanity
         self.profanity = profanity
@@ -227,16 +220,11 @@ class BannedTerms:
     def check(self, message: MessageFacts) -> Hit | None:
         found = self._insults.find(message)
         if found and self._insults.excuse(message) is None:
-            if self._hate is None:
-                return _hit(self.name, found)
-            left = terms_left_to_list(self._hate.find(message), found)
-            return _hit(self.name, left) if left else None
+            return _hit(self.name, found)
         if self._swearing is None:
             return None
         swearing = self._swearing.find(message)
         if swearing and swearing_at_someone(message, self._swearing.profanity):
-            if self._hate is not None and not terms_left_to_list(self._hate.find(message), swearing):
-                return None  # « t'es une merde »: the insult the `hate` rule reports
             return Hit(self.name, Severity.MEDIUM, "profanity at someone")
         return None
 
