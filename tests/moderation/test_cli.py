@@ -71,9 +71,9 @@ def test_eval_json_is_exact(tmp_path):
     figures = json.loads(result.output)
     assert (figures["tp"], figures["fp"], figures["tn"], figures["fn"]) == (4, 0, 4, 0)
     assert figures["precision"] == 1.0 and figures["recall"] == 1.0 and figures["messages"] == 8
-    # « t'es qu'une salope » is a listed insult and an insult aimed at the one addressed (`addressed.py`) too
-    assert figures["per_rule"] == {"terms": {"hits": 4, "positive": 4, "precision": 1.0},
-                                   "hate": {"hits": 1, "positive": 1, "precision": 1.0}}
+    # « t'es qu'une salope » is a listed insult and an insult aimed at the one addressed (`addressed.py`) too: on
+    # the same words, one hit, the list's (`overlap.py`)
+    assert figures["per_rule"] == {"terms": {"hits": 4, "positive": 4, "precision": 1.0}}
 
 
 def test_eval_names_a_missing_column(tmp_path):
