@@ -31,7 +31,7 @@ GROUPS = {"jigsaw-fr": "jigsaw", "jigsaw-en": "jigsaw"}
 # slur, a group-hate pattern, the abuse model on a message naming a group). Its figures counting every abuse
 # flag are reported beside them ("every abuse flag").
 GROUP_HATE_SETS = frozenset({"ethos"})
-# The flags both the rules and the model raise: the abuse model's hit is then high (`classifier.agreement`).
+# The flags both the rules and the model raise: the abuse model's hit is then high (`agreement.py`).
 AGREE = "cmbot rules and model agree"
 GOALS = {("abuse", "F1"): ">= 0.6", ("abuse", "false positive rate"): "<= 0.10",
          ("spam", "F1"): ">= 0.7", ("spam", "false positive rate"): "<= 0.10"}  # fmt: skip
@@ -168,7 +168,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
                 subjects.add("cmbot rules", held.name, held.language, by_rules, example.flag)
                 subjects.add("cmbot model", held.name, held.language, by_model, example.flag)
                 subjects.add("cmbot rules + model", held.name, held.language, by_rules or by_model, example.flag)
-                # the flags raised high because rules and model agree (`classifier.agreement`)
+                # the flags raised high because rules and model agree (`agreement.py`)
                 subjects.add(AGREE, held.name, held.language, by_rules and by_model, example.flag)
                 for name, flags in peer_flags.items():
                     subjects.add(name, held.name, held.language, bool(flags[position]), example.flag)

@@ -13,7 +13,7 @@ whether the rules, a model or both fired (`Verdict.source`). The abuse model kno
 whom it is aimed at, and alone it is wrong more often than the rules: its hit alone is of low severity (and the
 rule is in shadow mode by default). When it agrees with an abuse rule acting on the same message (a listed
 term, a hate pattern), the two kinds of evidence are independent and the flag is far more often right: its hit
-is then high and says so ("abuse model 0.93, agrees with the rules", `agreement`). The rules' own hits keep
+is then high and says so ("abuse model 0.93, agrees with the rules", `agreement.py`). The rules' own hits keep
 their severities (hate against a group high, an insult at a person medium).
 """
 
@@ -167,23 +167,6 @@ def model_severity(name: str) -> Severity:
     """A model's hit alone: the abuse model's low; any other model's medium (a spam or community model's verdict
     is its own claim)."""
     return Severity.LOW if name == "abuse" else Severity.MEDIUM
-
-
-# The rules whose hits claim abuse (a listed insult, slur or threat; a hate pattern): the abuse model agrees
-# with them, not with a capitals or spam flag, nor with swearing at no one.
-ABUSE_RULES = frozenset({"terms", "hate"})
-AGREES = ", agrees with the rules"
-
-
-def agreement(hits: list[Hit], shadow: frozenset[str]) -> list[Hit]:
-    """`hits` with the abuse model's hit raised to high when an abuse rule acting on the message (not in shadow
-    mode) also hit: rules and model agree. Called by the engine when the model hit beside other rules."""
-    model = hits[-1]
-    if model.rule != ClassifierRule.name or not model.detail.startswith("abuse model"):
-        return hits
-    if not any(hit.rule in ABUSE_RULES and hit.rule not in shadow for hit in hits):
-        return hits
-    return [*hits[:-1], Hit(model.rule, Severity.HIGH, model.detail + AGREES)]
 
 
 def _thresholds(model: LinearModel, configured: float | None) -> dict[str, float]:

@@ -14,12 +14,12 @@ from importlib import resources
 from pathlib import Path
 
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
-from handlers.moderation.classifier import agreement
+from handlers.moderation.agreement import agreement
 from handlers.moderation.model import LinearModel
-from handlers.moderation.overlap import HateFinder, OneHit
+from handlers.moderation.overlap import OneHit
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
 from handlers.moderation.rules.base import Hit, MessageFacts, Rule, Severity
-from handlers.moderation.rules.hate import GroupHate
+from handlers.moderation.rules.hate import GroupHate, HateFinder
 from handlers.moderation.rules.links import Links
 from handlers.moderation.rules.mentions import MentionSpam
 from handlers.moderation.rules.spam import Spam

@@ -8,7 +8,7 @@ two rules keeps the hit: the list when its term says at least as much (a slur, f
 term of at least the finding's severity, for abuse aimed at a person), else the hate rule (a finding of
 higher severity: « t'es un tocard » is an insult aimed at someone, medium, where « tocard » alone is low).
 Terms found elsewhere in the message keep their own hit. The engine merges the two hits after the rules ran
-(`OneHit`), reading the finding the `hate` rule kept (`HateFinder`) and the terms the `terms` rule found, so
+(`OneHit`), reading the finding the `hate` rule kept (`rules.hate.HateFinder`) and the terms the `terms` rule found, so
 nothing runs twice.
 """
 
@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from handlers.moderation.hate import GROUP, HateFinding, find_hate
+from handlers.moderation.hate import GROUP, HateFinding
 from handlers.moderation.normalise import normalise_term
 from handlers.moderation.rules.base import Hit, MessageFacts
+from handlers.moderation.rules.hate import HateFinder
 from handlers.moderation.terms import Term
 
 TERMS, HATE = "terms", "hate"
@@ -39,22 +40,6 @@ def terms_hit(rule: str, found: Sequence[Term]) -> Hit:
     return Hit(rule, max(term.severity for term in found), ", ".join(sorted({term.category for term in found})))
 
 SLURS = "slurs"
-
-
-class HateFinder:
-    """`find_hate` of the last message asked about, shared by the `hate` and `terms` rules."""
-
-    def __init__(self, anchored: bool = True) -> None:
-        self.anchored = anchored
-        self._last: tuple[MessageFacts, HateFinding | None] | None = None
-
-    def find(self, message: MessageFacts) -> HateFinding | None:
-        last = self._last
-        if last is not None and last[0] is message:
-            return last[1]
-        finding = find_hate(message.normalised, self.anchored)
-        self._last = (message, finding)
-        return finding
 
 
 def covers(finding: HateFinding, term: Term) -> bool:

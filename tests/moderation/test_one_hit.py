@@ -1,6 +1,6 @@
 """One abuse, one hit: a word list and the hate patterns firing on the same words make one hit, never a lower
 severity than either alone (`overlap.py`); and the abuse model's hit is high only when it agrees with an abuse
-rule acting on the message, low alone (`classifier.agreement`)."""
+rule acting on the message, low alone (`agreement.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
 from handlers.moderation.addressed import ADJECTIVES, NOUNS
-from handlers.moderation.classifier import SHIPPED, ClassifierRule, TextClassifier, agreement, shipped_model_path
+from handlers.moderation.agreement import agreement
+from handlers.moderation.classifier import SHIPPED, ClassifierRule, TextClassifier, shipped_model_path
 from handlers.moderation.engine import build_engine, build_terms
 from handlers.moderation.lexicon import GROUPS
 from handlers.moderation.rules.base import Hit, MessageFacts
