@@ -163,23 +163,27 @@ def start_seen(db: sqlite_utils.Database, seen: Sequence[Seen], actor: Actor, no
     at = stamp(now)
     stamps = Stamps()
     moved: list[int] = []
-    for chunk in _chunks(seen):
-        values = ",".join(["(?, ?, ?, ?)"] * len(chunk))
-        params: list[Any] = [Status.SENDING.value, at]
-        for one in chunk:
-            params += [one.post_id, one.revision, stamps[one.next_due_at], one.occurrences_done]
-        params.append(Status.SCHEDULED.value)
-        sql = (f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
-               " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
-               " AND calendar_posts.next_due_at = seen.column3 AND calendar_posts.occurrences_done = seen.column4"
-               " AND calendar_posts.status = ?")
-        try:
-            with db.atomic():
-                if db.execute(sql, params).rowcount != len(chunk):
-                    raise _Fewer
-            moved += [one.post_id for one in chunk]
-        except _Fewer:
-            moved += [row[0] for row in db.execute(f"{sql} RETURNING calendar_posts.id", params).fetchall()]
+    together: dict[tuple[str, int], list[Seen]] = {}  # by what the posts of an instant share: due time and count
+    for one in seen:
+        together.setdefault((stamps[one.next_due_at], one.occurrences_done), []).append(one)
+    for (due, done), alike in together.items():
+        for chunk in _chunks(alike):
+            values = ",".join(["(?, ?)"] * len(chunk))
+            params: list[Any] = [Status.SENDING.value, at]
+            for one in chunk:
+                params += [one.post_id, one.revision]
+            params += [due, done, Status.SCHEDULED.value]
+            sql = (f"UPDATE calendar_posts SET status = ?, updated_at = ? FROM (VALUES {values}) AS seen"
+                   " WHERE calendar_posts.id = seen.column1 AND calendar_posts.revision = seen.column2"
+                   " AND calendar_posts.next_due_at = ? AND calendar_posts.occurrences_done = ?"
+                   " AND calendar_posts.status = ?")
+            try:
+                with db.atomic():
+                    if db.execute(sql, params).rowcount != len(chunk):
+                        raise _Fewer
+                moved += [one.post_id for one in chunk]
+            except _Fewer:
+                moved += [row[0] for row in db.execute(f"{sql} RETURNING calendar_posts.id", params).fetchall()]
     for part in _chunks(moved):
         db.execute(
             "INSERT INTO calendar_history (post_id, community, at, actor_platform, actor_id, action, from_status,"
@@ -251,23 +255,29 @@ def claim_prepared(db: sqlite_utils.Database, claims: Sequence[tuple[Prepared, b
     `RETURNING`, which names the rows it wrote."""
     inserted: dict[str, int] = {}
     at = stamp(now)
-    for chunk in _chunks(claims):
-        params: list[Any] = []
-        for prepared, late in chunk:
-            params += prepared.values
-            params += (int(late), at)
-        values = ",".join(["(?, ?, ?, ?, ?, ?, 'sending', 0, ?, ?)"] * len(chunk))
-        sql = f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING"
-        keys = [prepared.values[5] for prepared, _ in chunk]
-        try:
-            with db.atomic():
-                if db.execute(sql, params).rowcount != len(chunk):
-                    raise _Fewer
-            inserted.update(json.loads(db.execute(
-                "SELECT json_group_object(idempotency_key, id) FROM calendar_deliveries"
-                f" WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys).fetchone()[0]))
-        except _Fewer:
-            inserted.update(db.execute(f"{sql} RETURNING idempotency_key, id", params).fetchall())
+    together: dict[tuple[Any, ...], list[Prepared]] = {}  # by what the posts of an instant share
+    for prepared, late in claims:
+        _, community, due, platform, _, _ = prepared.values
+        together.setdefault((community, due, platform, int(late)), []).append(prepared)
+    for (community, due, platform, late), alike in together.items():
+        for chunk in _chunks(alike):
+            params: list[Any] = [community, due, platform, late, at]
+            for prepared in chunk:
+                post_id, _, _, _, channel_id, key = prepared.values
+                params += (post_id, channel_id, key)
+            values = ",".join(["(?, ?, ?)"] * len(chunk))
+            sql = (f"INSERT INTO calendar_deliveries ({_CLAIM_COLUMNS}) SELECT column1, ?1, ?2, ?3, column2,"
+                   f" column3, 'sending', 0, ?4, ?5 FROM (VALUES {values}) WHERE true ON CONFLICT DO NOTHING")
+            keys = [prepared.values[5] for prepared in chunk]
+            try:
+                with db.atomic():
+                    if db.execute(sql, params).rowcount != len(chunk):
+                        raise _Fewer
+                inserted.update(json.loads(db.execute(
+                    "SELECT json_group_object(idempotency_key, id) FROM calendar_deliveries"
+                    f" WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys).fetchone()[0]))
+            except _Fewer:
+                inserted.update(db.execute(f"{sql} RETURNING idempotency_key, id", params).fetchall())
     started = datetime.fromisoformat(at)
     return [None if (row_id := inserted.get(prepared.values[5])) is None else
             Delivery(row_id, prepared.post_id, prepared.due_at, prepared.target, prepared.values[5], "sending", 0,

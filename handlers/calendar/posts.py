@@ -275,8 +275,12 @@ def first_waiting_after(db: sqlite_utils.Database, after: datetime) -> str | Non
 
 
 # -- the delivery ledger ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Delivery:
+    """A row of the ledger as read or written: a value, never changed once made (not `frozen`: a burst makes one
+    per post, and a frozen class's constructor sets each field through `object.__setattr__`, several times the
+    cost of the plain assignments)."""
+
     id: int
     post_id: int
     due_at: datetime

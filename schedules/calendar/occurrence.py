@@ -47,9 +47,10 @@ def next_occurrence(post: CalendarPost, after: datetime) -> datetime | None:
     return rule.after(post.publish_at or after, after, post.occurrences_done + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Begun:
-    """What `begin_many` found for one post: the post as read, and the occurrence it started, if one was due."""
+    """What `begin_many` found for one post: the post as read, and the occurrence it started, if one was due.
+    A value, never changed once made (not `frozen`, as `Delivery`: one per post at a burst's claims)."""
 
     post: CalendarPost | None
     due: datetime | None = None  # the occurrence started now (None: nothing to deliver)
