@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers.moderation.normalise import normalise
+
 MAX_WORDS = 300
 FLAG_POINTS = 3
 
@@ -76,11 +78,20 @@ _CUES: dict[str, tuple[str, ...]] = {
     CONTACT: ("txt", "text stop", "send stop", "reply stop"),
     CALL: ("call", "reply", "appelez", "envoyez"),
 }  # fmt: skip
+
+
+def cue_words(cue: str) -> tuple[str, ...]:
+    """A cue's words as a message's words read once normalised: a cue written with a digit inside a word
+    ("sub4sub", "100x") is read like the message that carries it, whose digits normalising takes for letters
+    ("subasub"); split as written, such a cue could never be found."""
+    return tuple(normalise(cue).words)
+
+
 _SINGLE: dict[str, str] = {}
 _PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _kind, _cues in _CUES.items():
     for _cue in _cues:
-        _words = tuple(_cue.split())
+        _words = cue_words(_cue)
         if len(_words) == 1:
             _SINGLE.setdefault(_words[0], _kind)
         else:
@@ -162,6 +173,8 @@ def has_digit(text: str) -> bool:
     wallet cues. Asked once per message by the engine (`MessageFacts.has_digit`)."""
     digit = _ASCII_DIGIT if text.isascii() else _DIGIT
     return digit.search(text, 0, AMOUNT_WINDOW) is not None
+
+
 # Necessary conditions of the three patterns above that the regular expression engine scans fast (they start
 # with a digit or a letter class, not an alternation or a look-behind): the patterns run only where these match
 # (`has_amount`, `has_contact`; the same answers, checked against the patterns alone in the tests).

@@ -51,7 +51,7 @@ def spam_openers(amplifiers: bool = False) -> tuple[frozenset[str], dict[str, tu
     phrases: dict[str, set[str]] = {}
     for kind, cues in spam._CUES.items():
         for cue in cues:
-            parts = cue.split()
+            parts = spam.cue_words(cue)
             if len(parts) == 1:
                 if amplifiers or spam._SINGLE[parts[0]] not in spam.AMPLIFIERS:
                     singles.add(parts[0])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import MessageFacts
 from handlers.moderation.rules.spam import Spam
-from handlers.moderation.spam import _RU_CUES, find_spam
+from handlers.moderation.spam import _CUES, _RU_CUES, _SINGLE, cue_words, find_spam
 from tests.moderation.work import calls
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -193,3 +193,18 @@ def test_disguised_letters_match_a_naive_count(words: list[str]) -> None:
     text = " ".join(words) + " ы"  # a Cyrillic letter, so the raw-text cues are read
     found = "disguised letters" in find_spam([], text).cues
     assert found == (_disguised_naive(text) >= 3)
+
+
+@pytest.mark.parametrize("kind,cue", [(kind, cue) for kind, cues in _CUES.items() for cue in cues])
+def test_every_listed_cue_is_found_as_a_member_writes_it(kind: str, cue: str) -> None:
+    """A cue is found in a message that says it, digits and all ("sub4sub", "f4f", "100x"): normalising reads
+    a digit inside a word as a letter, so a cue kept as written would never match (a single word listed under
+    two kinds is found as its first)."""
+    words = cue_words(cue)
+    expected = _SINGLE[words[0]] if len(words) == 1 else kind
+    assert expected in find_spam(normalise(f"well {cue} then").words, f"well {cue} then").cues
+
+
+@pytest.mark.parametrize("text", ["sub4sub? check out my channel", "f4f and l4l, follow back", "s4s, link in bio"])
+def test_offers_written_with_digits_are_spam(text: str) -> None:
+    assert spam(text)
