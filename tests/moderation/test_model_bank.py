@@ -9,9 +9,6 @@ the same verdict at every model's threshold.
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -19,8 +16,8 @@ from hypothesis import strategies as st
 from handlers.moderation.classifier import MAX_CHARS, SHIPPED, load_model, shipped_model_path
 from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
+from tests.moderation.public_rows import public_sets_present, sampled_texts
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"
 ROWS_PER_SET = 700
 _MODELS = [load_model(shipped_model_path(name)) for name in SHIPPED]
 _BANK = ModelBank(_MODELS)  # built once: a bank of the shipped models holds about 100,000 features
@@ -66,14 +63,9 @@ def test_shared_features_count_once_with_hand_made_weights(words: list[str]) -> 
     assert total == sum(weights.get(feature, 0.0) for feature in expected)
 
 
-@pytest.mark.skipif(not (DATA / "extra").is_dir(), reason="public data sets not present")
+@pytest.mark.skipif(not public_sets_present(), reason="public data sets not present")
 def test_the_bank_scores_the_public_sets_as_each_model_alone() -> None:
-    from handlers.moderation.training.datasets import load_sets
-
-    texts: list[str] = []
-    for labelled in load_sets(DATA):
-        rows = [example.text for example in labelled.examples]
-        texts += random.Random(labelled.name).sample(rows, min(len(rows), ROWS_PER_SET))
+    texts = sampled_texts(ROWS_PER_SET)
     differences = []
     for text in texts:
         words = normalise(text[:MAX_CHARS]).words

@@ -10,9 +10,7 @@ and spaced-out words, links, mentions, capitals, emoji, digits.
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +23,9 @@ from handlers.moderation.engine import Engine, Verdict, build_engine
 from handlers.moderation.rules.base import MessageFacts
 from handlers.moderation.triage import Triage, spam_cue_words
 from handlers.moderation.watch import facts_of
+from tests.moderation.public_rows import public_sets_present, sampled_texts
 from tests.moderation.work import calls
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"
 ROWS_PER_SET = 700
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 _MODELS = ClassifierRule([TextClassifier.load(shipped_model_path(name), name) for name in SHIPPED])
@@ -49,14 +47,9 @@ def _events(texts: list[str], seed: int) -> list:
     return stream(texts, START, seed)
 
 
-@pytest.mark.skipif(not (DATA / "extra").is_dir(), reason="public data sets not present")
+@pytest.mark.skipif(not public_sets_present(), reason="public data sets not present")
 def test_the_triage_changes_no_verdict_on_the_public_sets() -> None:
-    from handlers.moderation.training.datasets import load_sets
-
-    texts: list[str] = []
-    for labelled in load_sets(DATA):
-        rows = [example.text for example in labelled.examples]
-        texts += random.Random(labelled.name).sample(rows, min(len(rows), ROWS_PER_SET))
+    texts = sampled_texts(ROWS_PER_SET)
     gated, reference = _pair()
     differences = []
     flagged = 0
