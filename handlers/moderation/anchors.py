@@ -18,6 +18,8 @@ from typing import Generic, TypeVar
 
 SPACE = ord(" ")
 MAX_ANCHORS = 256  # more first words than this: no anchor (the set test would cost more than it saves)
+MAX_STRINGS = 1024  # a literal run written more ways than this is not read for its longest words
+_STARTS = (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_BOUNDARY)
 _NOT_CONSUMING = (_c.ASSERT, _c.ASSERT_NOT)
 KEYS_KEPT = 4096  # distinct token sets whose candidates are kept: bounded memory
 P = TypeVar("P")
@@ -25,32 +27,132 @@ P = TypeVar("P")
 
 def required_tokens(pattern: str) -> tuple[frozenset[str], ...]:
     """For each whole token every match of `pattern` must hold (its first word, a verb after a gap…), the
-    few it can be: a line lacking all of one set's tokens cannot match. Empty when nothing can be told (the
-    pattern does not start at a word boundary, or no token of it is a plain word or alternation of words)."""
+    few it can be: a line lacking all of one set's tokens cannot match. Two kinds of set are read at each
+    place where a token starts (after a leading `\\b` or `^`, a space, or a gap ending in a space): the words
+    the token there can be, and, where a run of literal words follows (« (?:mort aux|death to) »), the
+    longest word of each way the run can be written (« mort », « death »), which is rarer than its first
+    (« a » in « a mort les »). Empty when nothing can be told."""
     try:
         items = list(_parser.parse(pattern))
     except re.error:
         return ()
-    if not items or items[0][0] is not _c.AT or items[0][1] is not _c.AT_BOUNDARY:
-        return ()  # without a leading \b the match may begin in the middle of a token
     found = []
-    starts = True  # a token begins at this item (after the leading \b, a space, or a gap ending in a space)
-    for index in range(1, len(items)):
-        op, arg = items[index]
-        if starts:
-            tokens = _prefixes(items[index:])
-            if tokens is not None and "" not in tokens and len(tokens) <= MAX_ANCHORS:
-                found.append(frozenset(tokens))
-        if op is _c.LITERAL:
-            starts = arg == SPACE
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-            body = list(arg[2])
-            starts = starts and bool(body) and body[-1] == (_c.LITERAL, SPACE)  # "(?:\w+ ){0,3}" keeps a start
-        elif op is _c.AT or op in _NOT_CONSUMING:
-            continue
-        else:
-            starts = False
+    for index in range(len(items)):
+        if not _ends_at_start(items[:index], False):
+            continue  # the match may be inside a token here
+        tokens = _prefixes(items[index:])
+        if tokens is not None and "" not in tokens and len(tokens) <= MAX_ANCHORS:
+            found.append(frozenset(tokens))
+        longest = _longest_words(items[index:])
+        if longest is not None:
+            found.append(longest)
     return tuple(dict.fromkeys(found))
+
+
+def _ends_at_start(items: list, before: bool) -> bool:
+    """Whether the text `items` match always ends where a token starts (`before`: whether it starts at one).
+    Lines are tokens of letters and digits split by single spaces, so a space, a line's start or a `\\b` that
+    a letter or digit follows (the next item's business) starts a token."""
+    if not items:
+        return before
+    op, arg = items[-1]
+    head = items[:-1]
+    if op is _c.LITERAL:
+        return bool(arg == SPACE)
+    if op is _c.AT:
+        return arg in _STARTS or _ends_at_start(head, before)
+    if op in _NOT_CONSUMING:
+        return _ends_at_start(head, before)
+    if op is _c.SUBPATTERN:
+        return _ends_at_start(head + list(arg[-1]), before)
+    if op is _c.BRANCH:
+        return all(_ends_at_start(head + list(branch), before) for branch in arg[1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, _high, body = arg
+        some = _ends_at_start(list(body), False)  # the last turn ends as the body does
+        return some and (low > 0 or _ends_at_start(head, before))
+    return False
+
+
+def _strings(items: list) -> set[str] | None:
+    """Every string `items` can match when they are literal characters, alternations and short repeats of
+    them (assertions are skipped: a superset), else None; None past `MAX_STRINGS` too."""
+    found = {""}
+    for op, arg in items:
+        if op is _c.LITERAL:
+            found = {text + chr(arg) for text in found}
+            continue
+        if op is _c.AT or op in _NOT_CONSUMING:
+            continue
+        if op is _c.SUBPATTERN:
+            inner = _strings(list(arg[-1]))
+        elif op is _c.BRANCH:
+            inner = set()
+            for branch in arg[1]:
+                own = _strings(list(branch))
+                if own is None:
+                    return None
+                inner |= own
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[1] <= 3:
+            body = _strings(list(arg[2]))
+            if body is None:
+                return None
+            inner, turns = set(), {""}
+            for count in range(arg[1] + 1):
+                if count >= arg[0]:
+                    inner |= turns
+                turns = {text + more for text in turns for more in body}
+                if len(turns) > MAX_STRINGS:
+                    return None
+        else:
+            return None
+        if inner is None:
+            return None
+        found = {text + more for text in found for more in inner}
+        if len(found) > MAX_STRINGS:
+            return None
+    return found
+
+
+def _longest_words(items: list) -> frozenset[str] | None:
+    """The longest whole word of each string the literal run at the start of `items` can match (the run
+    starts a token), or None when some string holds no whole word or the run is not literal."""
+    best: tuple[int, set[str]] | None = None
+    for end in range(1, len(items) + 1):
+        strings = _strings(items[:end])
+        if strings is None:
+            break
+        best = (end, strings)
+    if best is None:
+        return None
+    end, strings = best
+    last_whole = _token_ends(items, end)
+    words = set()
+    for text in strings:
+        parts = text.split(" ")
+        whole = [part for part in (parts if last_whole else parts[:-1]) if part]
+        if not whole:
+            return None
+        words.add(max(whole, key=len))
+    return frozenset(words) if len(words) <= MAX_ANCHORS else None
+
+
+def _token_ends(items: list, end: int) -> bool:
+    """Whether a token ends where `items[:end]` ends: a space follows, or a `\\b` with a space or nothing after
+    it, or the line's end."""
+    before = end
+    while before > 0 and (items[before - 1][0] is _c.AT or items[before - 1][0] in _NOT_CONSUMING):
+        if items[before - 1] == (_c.AT, _c.AT_END):
+            return True
+        if items[before - 1] == (_c.AT, _c.AT_BOUNDARY):
+            return end == len(items) or items[end] == (_c.LITERAL, SPACE)
+        before -= 1
+    rest = items[end:]
+    if not rest:
+        return False  # the token may go on past the pattern's end
+    if rest[0] == (_c.LITERAL, SPACE) or rest[0] == (_c.AT, _c.AT_END):
+        return True
+    return rest[0] == (_c.AT, _c.AT_BOUNDARY) and (len(rest) == 1 or rest[1] == (_c.LITERAL, SPACE))
 
 
 def _prefixes(items: list) -> set[str] | None:

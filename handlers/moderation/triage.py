@@ -1,7 +1,8 @@
 """Which rules can hit a message, decided once per message before any rule runs.
 
 Most messages are clean, and most rules can only hit when something cheap to see is present: a listed word
-(or a candidate for one: a prefix, a glued word), a group or threat word for the hate patterns, a link, a
+(or a candidate for one: a prefix, a glued word), for the hate patterns a trigger word with the other tokens
+some pattern or shape needs beside it (`hate_gate.py`), a link, a
 spam cue of a kind that can make spam (a phrase written whole; money, urgency and calls to action only
 strengthen another cue), a phone number or a wallet among digits, a referral parameter or a Cyrillic letter
 for the spam rule, a colon or a non-ASCII character for emoji, an "@" for mentions, a capital letter for
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers.moderation import hate, spam
+from handlers.moderation import spam
+from handlers.moderation.hate_gate import may_find_hate
 from handlers.moderation.language import ENGLISH_MARKERS, FRENCH_MARKERS
 from handlers.moderation.rules.base import MessageFacts, Rule
 from handlers.moderation.rules.hate import GroupHate
@@ -67,10 +69,9 @@ class Triage:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.always = 0
         self.terms = 0  # bits of the rules that read the word lists (terms, profanity)
-        self.caps = self.emoji = self.mentions = self.spam = 0
+        self.caps = self.emoji = self.mentions = self.spam = self.hate = 0
         self.gate: Gate | None = None
         self.min_caps = 0
-        self.by_word: dict[str, int] = {}  # trigger word -> the bits of the rules it opens
         lists = []
         for index, rule in enumerate(rules):
             bit = 1 << index
@@ -78,8 +79,7 @@ class Triage:
                 self.terms |= bit
                 lists.append(rule.term_gate())
             elif isinstance(rule, GroupHate):
-                for word in hate.TRIGGERS:
-                    self.by_word[word] = self.by_word.get(word, 0) | bit
+                self.hate |= bit
             elif isinstance(rule, Spam):
                 self.spam |= bit
             elif isinstance(rule, Capitals) and rule.min_letters > 0 and rule.ratio > 0:
@@ -95,7 +95,6 @@ class Triage:
             self.gate = Gate([terms for gate in lists for terms in gate.lists])  # one look for every list
         elif self.terms:
             self.gate = lists[0]  # the gate the finders share: answered once, read again by the rules for free
-        self.trigger_words = frozenset(self.by_word)
         self.spam_words, self.spam_phrases = spam_openers() if self.spam else (frozenset(), {})
         self.spam_keys = self.spam_words | frozenset(self.spam_phrases)
         self.everything = (1 << len(rules)) - 1
@@ -114,9 +113,8 @@ class Triage:
             mask |= self.emoji
         if self.caps and len(text) >= self.min_caps and not (ascii_text and text.islower()):
             mask |= self.caps  # ASCII text with no capital letter cannot shout
-        if self.by_word:
-            for word in self.trigger_words.intersection(message.normalised.words):
-                mask |= self.by_word[word]
+        if self.hate and may_find_hate(message.normalised.words):
+            mask |= self.hate
         if self.spam and (self._spam_cue(message.normalised.words) or self._may_be_spam(message, text, ascii_text)):
             mask |= self.spam
         if self.gate is not None and self.gate.finds(message):

@@ -142,7 +142,7 @@ def test_a_trigger_opens_its_rule() -> None:
         return {names[i] for i in range(len(names)) if mask >> i & 1}
 
     assert {"terms", "profanity"} <= opened("you are a connard")
-    assert "hate" in opened("kill them all")
+    assert "hate" in opened("kill all the jews") and "hate" not in opened("kill them all")  # a group is needed
     assert "spam" in opened("sub for sub") and "spam" in opened("call 0612345678") and "spam" in opened("see x.com")
     assert "mentions" in opened("hi @here") and "emoji" in opened("ok :fire:")
     assert "caps" in opened("WHY WOULD YOU EVER DO THAT") and "caps" not in opened("why would you ever do that")
