@@ -93,6 +93,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
         ABUSE_C_GRID,
         ABUSE_MAX_ADDED_FPR,
         ACROSS_SETS,
+        CONCEPTUAL,
         PER_LANGUAGE,
         SHAPED,
         TRANSLATIONS,
@@ -116,7 +117,7 @@ def leave_one_out(task: str, folder, quick: bool, peers: dict[str, Callable[[lis
     rules_flag = {s.name: [flagged_by_rules(v, task) for v in verdicts[s.name]] for s in every}
     group_flag = {s.name: [claims_group_hate(v) for v in verdicts[s.name]] for s in sets
                   if task == "abuse" and s.name in GROUP_HATE_SETS}  # fmt: skip
-    features = {s.name: [text_features(e.text, task in SHAPED) for e in s.examples] for s in every}
+    features = {s.name: [text_features(e.text, task in SHAPED, task in CONCEPTUAL) for e in s.examples] for s in every}
     rows_by_set = {s.name: [Row(f, e.flag, 1.0, r) for f, e, r in zip(features[s.name], s.examples,
                                                                        rules_flag[s.name], strict=True)]
                    for s in every}  # fmt: skip

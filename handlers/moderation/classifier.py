@@ -26,8 +26,9 @@ from importlib import resources
 from pathlib import Path
 
 from config.settings import Community
+from handlers.moderation.concepts import class_features, concept_classes, concept_features
 from handlers.moderation.language import LANGUAGES, UNKNOWN
-from handlers.moderation.model import LinearModel, ModelBank, message_features, probability
+from handlers.moderation.model import MAX_WORDS, LinearModel, ModelBank, message_features, probability
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.shape import ShapeKey, shape_features, shape_features_of, shape_key
@@ -38,6 +39,7 @@ SHIPPED = ("abuse", "spam")
 MAX_CHARS = 4000  # a model reads at most this much of a message: bounded work
 _PICKLE_MAGIC = b"\x80"
 SHAPES_CACHED = 4096  # distinct message shapes whose weights a classifier rule keeps: bounded memory
+CONCEPTS_CACHED = 4096  # distinct sets of concepts whose weights a classifier rule keeps: bounded memory
 
 
 def shipped_model_path(name: str) -> Path:
@@ -94,8 +96,14 @@ class TextClassifier:
         """The model also reads the message's shape (links, numbers, capitals: `shape.py`), as spam models do."""
         return bool(self.model.meta.get("shape"))
 
+    @property
+    def conceptual(self) -> bool:
+        """The model also reads the classes the rules give the message's words (`concepts.py`), as the
+        shipped abuse model does."""
+        return self.model.reads_concepts
+
     def score(self, text: str) -> float:
-        features = features_of(text)
+        features = features_of(text, self.conceptual)
         return self.model.score(features | shape_features(text) if self.shaped else features)
 
     def scores(self, texts: Sequence[str]) -> list[float]:
@@ -109,8 +117,11 @@ class TextClassifier:
         return cls(load_model(path), name)
 
 
-def features_of(text: str) -> set[str]:
-    return message_features(normalise(text[:MAX_CHARS]).words)
+def features_of(text: str, concepts: bool = False) -> set[str]:
+    """A text model's features of `text`: words, pairs and 4-grams, and the words' concepts when asked."""
+    words = normalise(text[:MAX_CHARS]).words
+    features = message_features(words)
+    return features | concept_features(words[:MAX_WORDS]) if concepts else features
 
 
 class ClassifierRule:
@@ -121,25 +132,32 @@ class ClassifierRule:
     def __init__(self, classifier: TextClassifier | Sequence[TextClassifier], threshold: float | None = None) -> None:
         classifiers = [classifier] if isinstance(classifier, TextClassifier) else list(classifier)
         # per model, its threshold for each language (a configured threshold overrides them all)
-        self.models = [(c.name, c.model, _thresholds(c.model, threshold), c.shaped) for c in classifiers]
+        self.models = [(c.name, c.model, _thresholds(c.model, threshold), c.shaped, c.conceptual)
+                       for c in classifiers]  # fmt: skip
         self._bank = ModelBank([c.model for c in classifiers])  # every model scored in one pass (see ModelBank)
         self._shaped = any(c.shaped for c in classifiers)
+        self._conceptual = any(c.conceptual for c in classifiers)
         self._shapes: dict[ShapeKey, tuple[int, list[float]]] = {}
+        self._concepts: dict[str, tuple[int, list[float]]] = {}
+        self._no_concept = (0, [0.0] * len(classifiers))
 
     def check(self, message: MessageFacts) -> Hit | None:
         long = len(message.text) > MAX_CHARS
-        count, sums = self._bank.text_sums(normalise(message.text[:MAX_CHARS]).words if long
-                                           else message.normalised.words)  # fmt: skip
+        words = normalise(message.text[:MAX_CHARS]).words if long else message.normalised.words
+        count, sums = self._bank.text_sums(words)
         shape_count, shape_sums = 0, sums
         if self._shaped:
             links = None if long else message.links if message.has_link else ()
             shape_count, shape_sums = self._shape_sums(message.text, links)
+        concept_count, concept_sums = self._concept_sums(words) if self._conceptual else self._no_concept
         best: tuple[float, str, str] | None = None
         language = message.language
-        for column, (name, _model, thresholds, reads_shape) in enumerate(self.models):
+        for column, (name, _model, thresholds, reads_shape, reads_concepts) in enumerate(self.models):
             threshold = thresholds.get(language, thresholds[UNKNOWN])
             total, weight = (count + shape_count, sums[column] + shape_sums[column]) if reads_shape else (
                 count, sums[column])  # fmt: skip
+            if reads_concepts:
+                total, weight = total + concept_count, weight + concept_sums[column]
             z = self._bank.intercepts[column] + (weight / math.sqrt(total) if total else 0.0)
             score = probability(z)
             if score >= threshold and (best is None or score - threshold > best[0]):
@@ -160,6 +178,21 @@ class ClassifierRule:
                 self._shapes.clear()
             shape = shape_features_of(key)
             known = self._shapes[key] = (len(shape), self._bank.feature_sums(shape))
+        return known
+
+
+    def _concept_sums(self, words: Sequence[str]) -> tuple[int, list[float]]:
+        """(the number of concept features of the words, each model's sum of their weights). A message holds a
+        handful of classes, so the sums are kept per distinct set of classes in a bounded table."""
+        classes = concept_classes(words[:MAX_WORDS])
+        if not classes:
+            return self._no_concept
+        known = self._concepts.get(classes)
+        if known is None:
+            if len(self._concepts) >= CONCEPTS_CACHED:
+                self._concepts.clear()
+            features = class_features(classes)
+            known = self._concepts[classes] = (len(features), self._bank.feature_sums(set(features)))
         return known
 
 

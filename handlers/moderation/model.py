@@ -80,6 +80,11 @@ class LinearModel:
     def __post_init__(self) -> None:
         self._keys = frozenset(self.weights)
 
+    @property
+    def reads_concepts(self) -> bool:
+        """Whether the model was trained on the words' concepts too (`concepts.py`): the shipped abuse model."""
+        return bool(self.meta.get("concepts"))
+
     def threshold_for(self, language: str) -> float:
         """The threshold for a message in `language` ("fr", "en"): models whose thresholds were chosen per
         language on sets left out carry one each (`meta["thresholds"]`); any other language gets `threshold`."""

@@ -45,7 +45,7 @@ def test_the_shipped_spam_model_reads_the_shape_and_the_abuse_model_does_not():
     for name in SHIPPED:
         model = load_model(shipped_model_path(name))
         assert bool(model.meta.get("shape")) is (name == "spam")
-        assert any(feature.startswith("~") for feature in model.weights) is (name == "spam")
+        assert any(feature.startswith("~") for feature in model.weights) is (name == "spam")  # ("^": concepts)
 
 
 @given(st.text(max_size=300) | st.text(alphabet=st.characters(max_codepoint=127), max_size=300))

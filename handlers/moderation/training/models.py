@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from handlers.moderation.concepts import concept_features
 from handlers.moderation.domain_features import FEATURES_VERSION, domain_features
 from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, registrable, within
 from handlers.moderation.engine import Verdict
-from handlers.moderation.model import LinearModel, message_features
+from handlers.moderation.model import MAX_WORDS, LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.shape import shape_features
 from handlers.moderation.training.across import C_GRID, train_across_sets
@@ -23,6 +24,10 @@ Predict = Callable[[str], bool]
 
 
 SHAPED = frozenset({"spam"})  # the kinds of model that also read the message's shape (`shape.py`)
+# The kinds of model that also read the classes the rules give the words (`concepts.py`: a group, a dehumanising
+# noun, a listed insult, the one addressed, and each pair of them): what those weigh is learnt from every set
+# in either language, where a word's own weight is learnt only from the rows that hold it.
+CONCEPTUAL = frozenset({"abuse"})
 # The kinds of model whose thresholds are chosen on whole sets left out (`across.py`): per language for abuse;
 # one for every language for spam, whose pitches (links, numbers, money) look alike in any language.
 ACROSS_SETS = frozenset({"abuse", "spam"})
@@ -71,16 +76,22 @@ def flagged_by_rules(verdict: Verdict, kind: str) -> bool:
     return any(hit.rule in rules and hit.rule not in verdict.shadow for hit in verdict.hits)
 
 
-def text_features(text: str, shape: bool) -> frozenset[str]:
-    """What a text model reads: normalised words, pairs and letter 4-grams, plus the shape for spam models."""
-    features = message_features(normalise(text).words)
+def text_features(text: str, shape: bool, concepts: bool = False) -> frozenset[str]:
+    """What a text model reads: normalised words, pairs and letter 4-grams, plus the shape for spam models and
+    the words' concepts for abuse models."""
+    words = normalise(text).words
+    features = message_features(words)
+    if concepts:
+        features |= concept_features(words[:MAX_WORDS])
     return frozenset(features | shape_features(text) if shape else features)
 
 
-def text_rows(sets: Sequence[LabelledSet], rules: Predict | None = None, shape: bool = False) -> dict[str, list[Row]]:
+def text_rows(sets: Sequence[LabelledSet], rules: Predict | None = None, shape: bool = False,
+              concepts: bool = False) -> dict[str, list[Row]]:
     """Each set's examples as feature rows, with the rules' verdict beside them (for the threshold)."""
     return {
-        s.name: [Row(text_features(e.text, shape), e.flag, 1.0, bool(rules and rules(e.text))) for e in s.examples]
+        s.name: [Row(text_features(e.text, shape, concepts), e.flag, 1.0, bool(rules and rules(e.text)))
+                 for e in s.examples]
         for s in sets
     }
 
@@ -93,11 +104,11 @@ def train_text_model(
     refit: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ) -> LinearModel:
-    shape = kind in SHAPED
+    shape, concepts = kind in SHAPED, kind in CONCEPTUAL
     if max_fpr is None:
         max_fpr = ABUSE_MAX_ADDED_FPR if kind == "abuse" else 0.05
     if kind in ACROSS_SETS and len(sets) > 1:
-        rows = text_rows(sets, rules, shape)
+        rows = text_rows(sets, rules, shape, concepts)
         languages = {s.name: s.language if kind in PER_LANGUAGE else "any" for s in sets}
         if kind in PER_LANGUAGE:
             model = train_across_sets(rows, languages, TRANSLATIONS, max_fpr=max_fpr, c=ABUSE_C_GRID,
@@ -109,9 +120,10 @@ def train_text_model(
             model.meta.pop("thresholds", None)  # one threshold for every language
             model.meta["threshold_chosen_on"] = "each training set left out in turn, ordinary chat included"
     else:
-        model = train(balance(text_rows(sets, rules, shape)), max_fpr=max_fpr, refit=refit, progress=progress)
-    described = "words, word pairs, letter 4-grams of normalised words" + (", message shape" if shape else "")
-    model.meta.update({"kind": kind, "features": described, "shape": shape,
+        model = train(balance(text_rows(sets, rules, shape, concepts)), max_fpr=max_fpr, refit=refit, progress=progress)
+    described = ("words, word pairs, letter 4-grams of normalised words" + (", message shape" if shape else "")
+                 + (", the words' concepts and their pairs" if concepts else ""))  # fmt: skip
+    model.meta.update({"kind": kind, "features": described, "shape": shape, "concepts": concepts,
                        "trained_on": {s.name: len(s.examples) for s in sets}, "max_fpr": max_fpr})  # fmt: skip
     return model
 
