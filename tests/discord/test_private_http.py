@@ -58,6 +58,19 @@ def test_the_gateway_hands_each_payload_to_the_parser_of_its_event_name():
     assert private_http.frame_sequence(client) is None  # not connected yet
 
 
+
+def test_the_clients_waiters_are_kept_by_event_name():
+    """`awaited` reads the table `wait_for` fills and `dispatch` reads (its waiting at the wire is in
+    `test_wire_event_costs`); the client dispatches an event to the handler named after it (`on_` + the
+    event), looked up on the instance."""
+    client = discord.Client(intents=discord.Intents.none())
+    assert not private_http.awaited(client, "message")
+    assert "self._listeners[ev] = listeners" in inspect.getsource(discord.Client.wait_for)
+    dispatch = inspect.getsource(discord.Client.dispatch)
+    assert "self._listeners.get(event)" in dispatch
+    assert "method = 'on_' + event" in dispatch and "getattr(self, method)" in dispatch
+    assert list(inspect.signature(discord.Client.dispatch).parameters) == ["self", "event", "args", "kwargs"]
+
 def test_no_other_module_touches_discord_py_privately():
     allowed = {"private_http.py"}
     private = re.compile(r"\b(?:client|self\.client|state)\._\w+|\._connection\b|\.http\.\w+\(|_from_value\b")

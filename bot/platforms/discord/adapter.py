@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import discord
@@ -94,6 +95,18 @@ class _Client(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self._platform.listener.on_interaction(interaction)
+
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        """discord.py's dispatch, for the events someone listens to: a handler of this class (`on_interaction`),
+        one set on the instance, or a `wait_for`. The adapter hears the gateway's payloads before this (see
+        `listening`), so the events it translates have no handler here; discord.py's own dispatch would look
+        each one up by name on every frame and fail, building an `AttributeError` message per event."""
+        if event in _CLIENT_EVENTS or private_http.awaited(self, event) or "on_" + event in self.__dict__:
+            super().dispatch(event, *args, **kwargs)
+
+
+# The events `_Client` has a handler for (`on_interaction` -> "interaction").
+_CLIENT_EVENTS = frozenset(name.removeprefix("on_") for name in vars(_Client) if name.startswith("on_"))
 
 
 class DiscordPlatform:

@@ -87,8 +87,7 @@ class GatewayListener:
         self._tasks: set[asyncio.Task[None]] = set()
         self._no_invite_access: set[str] = set()
         self._plain_channels: set[str] = set()  # channel ids found in discord.py's cache and not threads
-        self.invite_watch = InviteWatch(self._read_invites, lambda seen: self._spawn(self._hand_over(seen)),
-                                        self._spawn)
+        self.invite_watch = InviteWatch(self._read_invites, self._hand_over_soon, self._spawn)
 
     # -- hearing the gateway ---------------------------------------------------------------------------------
     def attach(self, client: discord.Client) -> None:
@@ -134,7 +133,7 @@ class GatewayListener:
         event = TRANSLATIONS[name](self, data, datetime.now(UTC), sequence)
         if event is None:
             return
-        self._spawn(self._hand_over(event))
+        self._hand_over_soon(event)
         if isinstance(event, MemberJoined) and not event.member.is_bot:
             self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
 
@@ -215,9 +214,26 @@ class GatewayListener:
 
     # -- handing over ------------------------------------------------------------------------------------------
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in a task of its own, kept until it ends (the loop keeps only weak references to tasks)."""
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _hand_over_soon(self, event: Event) -> None:
+        """Hand `event` to the core in a task of its own, as `_spawn` does, but the task drops itself from
+        `_tasks` as its last step: one task per gateway event, and a done callback would cost each one more
+        turn of the loop."""
+        task = asyncio.get_running_loop().create_task(self._handed_over(event))
+        self._tasks.add(task)
+
+    async def _handed_over(self, event: Event) -> None:
+        try:
+            if self.sink is not None:
+                await self.sink(event)
+        except Exception:
+            log.exception("the core failed on %s %s", type(event).__name__, event.event_id)
+        finally:
+            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
 
     async def _hand_over(self, event: Event) -> None:
         if self.sink is None:
@@ -228,9 +244,11 @@ class GatewayListener:
             log.exception("the core failed on %s %s", type(event).__name__, event.event_id)
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.difference_update(tasks)  # a task cancelled before its first step never dropped itself
 
 
 class _Tee:

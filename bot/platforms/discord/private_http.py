@@ -1,13 +1,15 @@
 """The only place cmbot touches discord.py names that are not part of its documented API.
 
-Four needs have no public form in discord.py 2.7:
+Five needs have no public form in discord.py 2.7:
 - replacing an application's commands from plain JSON payloads (the public `app_commands.CommandTree` wants
   decorated Python callbacks; our commands are data from the core's registry);
 - deleting one message with an audit-log reason (`Message.delete()` takes none; moderators read the reason);
 - sending REST calls and gateway connections to another host (a proxy, or the local fakes in tests);
 - hearing the gateway's payloads as discord.py decoded them, with their sequence numbers, without decoding each
   frame a second time (the documented `on_socket_raw_receive` hands over the undecoded text, in a task of its
-  own per frame): the client's table of parsers, keyed by the gateway's event names.
+  own per frame): the client's table of parsers, keyed by the gateway's event names;
+- telling whether anyone awaits an event with `Client.wait_for` (the client's table of waiters), so that the
+  client skips the events nobody listens to (see `adapter._Client.dispatch`).
 
 `tests/discord/test_private_http.py` checks every name used here on the installed discord.py, and
 `pyproject.toml` pins the minor version that test covers: a release that moves them fails that test loudly
@@ -67,3 +69,8 @@ def frame_sequence(client: discord.Client) -> int | None:
     """The sequence number of the gateway frame being read (None before the first connection)."""
     gateway = client.ws
     return gateway.sequence if gateway is not None else None
+
+
+def awaited(client: discord.Client, event: str) -> bool:
+    """Whether a `client.wait_for(event)` is waiting (discord.py keeps its waiters by event name)."""
+    return event in client._listeners
