@@ -69,17 +69,23 @@ def flag_card(
     fields = [
         frame.rules,
         Field(frame.member_label, Text((Plain(shown_name), in_brackets) if shown_name else (in_brackets,))),
-        Field(frame.channel_label, Text((MentionChannel(flag["channel_id"]),))),
+        _channel_field(frame.channel_label, flag["channel_id"]),
     ]
     if flag["excerpt"]:
         fields.append(Field(frame.excerpt_label, Text((Plain(flag["excerpt"]),)), inline=False))
     fields.append(Field(frame.link_label, Text((Link(flag["link"], frame.open_message),))))
     fields.extend(frame.trailing)
-    undecided = not actions and flag["status"] == "open"
-    verbs = frame.open_verbs[can_timeout] if undecided else remaining_verbs(flag, actions, can_timeout)
-    buttons = tuple(Button(f"mod:{verb}:{flag_id}", *frame.buttons[verb]) for verb in verbs)
-    footer = None if undecided else _decisions(flag, actions, catalogue, locale, tz, names, decided_by_name)
-    return Content(title=frame.title(flag_id, locale), fields=tuple(fields), footer=footer, buttons=buttons)
+    if not actions and flag["status"] == "open":  # every new flag: its buttons drawn from the frame's
+        key = str(flag_id)
+        buttons = tuple([Button(prefix + key, label, style)
+                         for prefix, label, style in frame.open_buttons[can_timeout]])
+        footer = None
+    else:
+        buttons = tuple(Button(f"mod:{verb}:{flag_id}", *frame.buttons[verb])
+                        for verb in remaining_verbs(flag, actions, can_timeout))
+        footer = _decisions(flag, actions, catalogue, locale, tz, names, decided_by_name)
+    title = frame.title(_shown_number(flag_id, locale))
+    return Content(title=title, fields=tuple(fields), footer=footer, buttons=buttons)
 
 
 Hits = tuple[tuple[str, str, bool], ...]  # (rule, detail, shadow) of each rule that hit, in the card's order
@@ -99,16 +105,50 @@ class CardFrame:
     open_message: str
     trailing: tuple[Field, ...]  # the origin (a member's report) and the automatic action, when there are
     buttons: Mapping[str, tuple[str, ButtonStyle]]  # verb -> (label, style)
-    open_verbs: Mapping[bool, tuple[str, ...]]  # can the platform time out -> the buttons of an undecided flag
+    open_buttons: Mapping[bool, tuple[tuple[str, str, ButtonStyle], ...]]  # can time out -> an undecided flag's
+    # buttons, each as (its custom id but the flag's number, label, style)
+    title_around: tuple[str, str] | None  # the title's words before and after its number, when it is one span
 
-    def title(self, flag_id: int, locale: str) -> Text:
-        """The title with the flag's number written as the locale writes numbers (« 1 234 »)."""
-        number = format_value(flag_id, None, locale).plain()
+    def title(self, number: str) -> Text:
+        """The title with the flag's number (as the locale writes it: « 1 234 ») put in its place."""
+        if self.title_around is not None:
+            before, after = self.title_around
+            return Text((Plain(before + number + after),))
         return Text(tuple(Plain(span.value.replace(ID_MARK, number)) if type(span) is Plain else span
                           for span in self.title_spans))
 
 
 ID_MARK = "{id}"
+
+
+def _shown_number(value: int, locale: str) -> str:
+    """`value` as `format_value` writes it for `locale` (« 1 234 »), the short way when the locale groups digits
+    by three with one symbol (English, French): Python's own grouping with that symbol, checked once per locale
+    against `format_value` (`_group_symbol`)."""
+    group = _group_symbol(locale)
+    if group is None or value < 0:
+        return format_value(value, None, locale).plain()
+    return f"{value:,}".replace(",", group)
+
+
+@lru_cache(maxsize=64)
+def _group_symbol(locale: str) -> str | None:
+    """The locale's digit-group symbol if `format_value` writes every whole number as Python's `{:,}` does with
+    it in place of the comma (tried on numbers of every length a flag's number may have), else None."""
+    written = format_value(1000, None, locale).plain()
+    if len(written) != 5 or written[0] != "1" or written[2:] != "000":
+        return None
+    group = written[1]
+    probes = (0, 7, 999, 1000, 12345, 999999, 1000000, 123456789, 12345678901234)
+    if any(f"{n:,}".replace(",", group) != format_value(n, None, locale).plain() for n in probes):
+        return None
+    return group
+
+
+@lru_cache(maxsize=4096)
+def _channel_field(label: str, channel_id: str) -> Field:
+    """The channel's field of a card (the same for every flag raised in that channel: drawn once)."""
+    return Field(label, Text((MentionChannel(channel_id),)))
 
 
 @lru_cache(maxsize=1024)
@@ -146,9 +186,19 @@ def card_frame(catalogue: Catalogue, locale: str, severity: str, shadow: bool, h
         open_message=label("open_message"),
         trailing=tuple(trailing),
         buttons={verb: (label(f"button_{verb}"), _style(verb)) for verb in VERBS},
-        open_verbs={can: tuple(remaining_verbs({"status": "open", "auto_action": auto_action}, (), can))
-                    for can in (True, False)},
+        open_buttons={can: tuple((f"mod:{verb}:", label(f"button_{verb}"), _style(verb)) for verb
+                                 in remaining_verbs({"status": "open", "auto_action": auto_action}, (), can))
+                      for can in (True, False)},
+        title_around=_around(title.spans),
     )
+
+
+def _around(spans: tuple[Span, ...]) -> tuple[str, str] | None:
+    """The words before and after the number's place in a title of one plain span with one place, else None."""
+    if len(spans) != 1 or type(spans[0]) is not Plain or spans[0].value.count(ID_MARK) != 1:
+        return None
+    before, _, after = spans[0].value.partition(ID_MARK)
+    return before, after
 
 
 def _hits_of(rules: list[Mapping[str, Any]]) -> Hits:

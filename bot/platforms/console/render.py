@@ -54,10 +54,13 @@ def render_content(content: Content, name_of: Callable[[str], str], words: Words
         lines.append(f"== {render_text(content.title, name_of)} ==")
     if content.text.spans:
         lines.append(render_text(content.text, name_of) if text is None else text)
-    for item in content.fields:
-        before, after = _field_frame(words, item.name)
-        field = f"{before}{render_text(item.value, name_of)}{after}"
-        lines.append(indent_after_first(f"  • {field}", 4))  # a value's further lines stay under its field
+    catalogue, locale = words.catalogue, words.locale
+    for item in content.fields:  # a card has half a dozen: the field's words come from a cache, its value as is
+        before, after = _field_frame_of(catalogue, locale, item.name)
+        spans = item.value.spans
+        value = spans[0].value if len(spans) == 1 and type(spans[0]) is Plain else render_text(item.value, name_of)
+        field = f"  • {before}{value}{after}"
+        lines.append(field.replace("\n", FIELD_BREAK) if "\n" in field else field)  # further lines under it
     if content.footer:
         lines.append(f"  ({render_text(content.footer, name_of)})")
     if content.image_path:
@@ -69,15 +72,11 @@ def render_content(content: Content, name_of: Callable[[str], str], words: Words
     return "\n".join(lines) if lines else words("empty")
 
 
-def _field_frame(words: Words, name: str) -> tuple[str, str]:
+@lru_cache(maxsize=1024)
+def _field_frame_of(catalogue: Catalogue, locale: str, name: str) -> tuple[str, str]:
     """What the console writes before and after a field's value (« Statut : »): the field's words rendered once
     per locale and label, since every card shows the same few labels. The value is put between the two parts
     as it is, as the template would put it."""
-    return _field_frame_of(words.catalogue, words.locale, name)
-
-
-@lru_cache(maxsize=1024)
-def _field_frame_of(catalogue: Catalogue, locale: str, name: str) -> tuple[str, str]:
     framed = catalogue.string(locale, "console.field", name=name, value=VALUE_MARK)
     before, _, after = framed.partition(VALUE_MARK)
     return before, after
@@ -87,9 +86,10 @@ VALUE_MARK = "\x00value\x00"
 _SHOWN_AS_KEPT = (Plain, Markup)  # span types the terminal shows as `Text.plain` keeps them: their value
 
 
+FIELD_BREAK = "\n    "  # a field's further lines start under its name
+
+
 def indent_after_first(block: str, prefix_width: int) -> str:
-    if "\n" not in block:  # most fields are one line
-        return block
-    first, *rest = block.split("\n")
-    pad = " " * prefix_width
-    return "\n".join([first, *(pad + line for line in rest)])
+    """`block` with every line but the first pushed right by `prefix_width` spaces (one pass, in C: a card's
+    block is printed under its `[#channel] cmbot: ` prefix)."""
+    return block.replace("\n", "\n" + " " * prefix_width) if "\n" in block else block
