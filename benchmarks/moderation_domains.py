@@ -31,13 +31,11 @@ def kind_of(domain: str) -> str:
     from a stretch of the name (more than the look-alikes allow), words of the crypto or game trades
     (`domain_features.TOPICS`), a bait word, a random-looking name (few vowels, a long run of consonants,
     letters and digits interleaved), or none of these (plain words)."""
+    from handlers.moderation.brands import misspelt_brand_inside
     from handlers.moderation.domain_features import BAIT_WORDS, topic_words
-    from handlers.moderation.domains import _BRAND_SKELETONS, _inside_at_most, skeleton
 
     label = domain.rpartition(".")[0]
-    glued = skeleton(label.replace("-", "")).replace(".", "")
-    if len(glued) <= 40 and any(len(shape) >= 6 and _inside_at_most(shape, glued, 2)
-                                for shape in _BRAND_SKELETONS.values()):  # fmt: skip
+    if misspelt_brand_inside(label, edits=2, shortest=6) is not None:
         return MISS_KINDS[0]
     words = topic_words(label)
     if words["crypto"]:
@@ -65,7 +63,9 @@ def longest_consonant_run(text: str) -> int:
 
 def domains(folder, quick: bool) -> list[Measure]:
     """The random split, then the source split with each list left out in turn (see the module's docstring)."""
-    from handlers.moderation.domains import judge_domain, registrable, suspect_domain
+    from handlers.moderation.domains import judge_domain
+    from handlers.moderation.hosts import registrable
+    from handlers.moderation.suspect_domains import suspect_domain
     from handlers.moderation.training.datasets import (
         in_dev_part,
         load_domains,
@@ -112,7 +112,8 @@ def _unlisted(split: str, listed: list[str], unlisted: list[str], good: list[str
     """The list and a domain model trained on `listed` and the scam posts' domains `more` (against `good`),
     reported on `unlisted`."""
     from handlers.moderation.domain_features import domain_features
-    from handlers.moderation.domains import judge_domain, suspect_domain
+    from handlers.moderation.domains import judge_domain
+    from handlers.moderation.suspect_domains import suspect_domain
     from handlers.moderation.training.models import never_negative, train_domain_model
     from handlers.moderation.urls import ScamList
 

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import re
 
-from handlers.moderation.domains import SUSPICIOUS_TLDS, brand_inside, lures_in, skeleton
+from handlers.moderation.brands import brand_inside
+from handlers.moderation.confusables import skeleton
+from handlers.moderation.hosts import SUSPICIOUS_TLDS
+from handlers.moderation.suspect_domains import lures_in
 
-FEATURES_VERSION = "domain-features/4"
+FEATURES_VERSION = "domain-features/5"
 MAX_LENGTH = 120
 
 

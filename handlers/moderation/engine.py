@@ -10,11 +10,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from config.moderation import ChannelOverride, ModerationSettings, RuleSettings
 from handlers.moderation.agreement import agreement
+from handlers.moderation.domain_model import load_checked, shipped_path
 from handlers.moderation.model import LinearModel
 from handlers.moderation.overlap import OneHit
 from handlers.moderation.rules.activity import CrossPost, Flood, Newcomer
@@ -201,9 +201,10 @@ def build_terms(settings: ModerationSettings) -> tuple[LanguageTerms, LanguageTe
 
 @cache
 def shipped_domain_model() -> LinearModel | None:
-    """The shipped scam-domain model (`config/models/domains.npz`), loaded once per process."""
+    """The shipped scam-domain model (`config/models/domains.npz`), loaded once per process if its digest matches
+    (`domain_model.load_checked`); without it the links rule runs on the list and the shapes alone."""
     try:
-        return LinearModel.load(Path(str(resources.files("config").joinpath("models", "domains.npz"))))
+        return load_checked(shipped_path())
     except (OSError, ValueError) as error:
         log.warning("the scam-domain model could not be loaded: %s", error)
         return None

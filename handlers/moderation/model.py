@@ -1,9 +1,9 @@
 """Linear text models stored as plain arrays: loaded without running code, scored with dictionary look-ups.
 
-A model is a weight per feature (words, word pairs, letter 4-grams of the normalised message; or letter
-n-grams of a domain name) and an intercept: a logistic regression trained offline. It is saved as a `.npz`
-file holding only numbers and UTF-8 text (numpy refuses pickled objects when loading it), so a model file can
-be shared and loaded without the risk a pickle carries. Scoring needs no numpy at all once loaded: the
+A model is a weight per feature (words, word pairs, letter 4-grams of the normalised message; or what
+`domain_features` reads of a domain name) and an intercept: a logistic regression trained offline. It is saved
+as a `.npz` file holding only numbers and UTF-8 text (numpy refuses pickled objects when loading it), so a model
+file can be shared and loaded without the risk a pickle carries. Scoring needs no numpy at all once loaded: the
 message's distinct features are intersected with the vocabulary (one C-speed set operation) and their weights
 summed, about as cheap as one word-list look-up.
 
@@ -50,22 +50,6 @@ def _grams(word: str) -> tuple[str, ...]:
         return ()
     padded = f"<{word}>"
     return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
-
-
-def domain_features(domain: str) -> set[str]:
-    """Letter 3- to 5-grams and hyphen-separated tokens of a registrable domain, its top-level domain, and
-    coarse shape features (length, hyphens, digits)."""
-    domain = domain[:120]
-    name, _, tld = domain.rpartition(".")
-    padded = f"<{name}>"
-    features = {f"tld:{tld}"}
-    for size in (3, 4, 5):
-        features.update(padded[i : i + size] for i in range(len(padded) - size + 1))
-    features.update(f"tok:{token}" for token in name.replace(".", "-").split("-") if token)
-    features.add(f"len:{min(len(name) // 4, 8)}")
-    features.add(f"hyphens:{min(name.count('-'), 3)}")
-    features.add(f"digits:{min(sum(c.isdigit() for c in name), 3)}")
-    return features
 
 
 @dataclass

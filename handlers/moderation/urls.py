@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from handlers.moderation.domains import OFFICIAL, judge_domain, within
+from handlers.moderation.brands import OFFICIAL
+from handlers.moderation.domains import judge_domain
+from handlers.moderation.hosts import within
 
 # A link starts at a token boundary (so a long run of letters is scanned once, not once per position).
 _LINK = re.compile(r"(?<![\w.\-/@])(https?://)?((?:[\w\-]{1,63}\.){1,8}[a-z\w\-]{2,63})(/[^\s<>()\"'|]{0,500})?",

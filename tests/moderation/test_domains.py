@@ -10,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.moderation import ModerationSettings
+from handlers.moderation.confusables import inside_within_edits, skeleton, within_edits
 from handlers.moderation.domain_features import domain_features
-from handlers.moderation.domains import _distance_at_most, _inside_at_most, judge_domain, skeleton, suspect_domain
+from handlers.moderation.domains import judge_domain
 from handlers.moderation.engine import build_engine, shipped_domain_model
+from handlers.moderation.suspect_domains import suspect_domain
 from handlers.moderation.training.datasets import load_domains
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation"
@@ -76,14 +78,14 @@ def _naive_distance(a: str, b: str) -> int:
 @given(st.text(alphabet="abcdeilmnorstuw", max_size=12), st.text(alphabet="abcdeilmnorstuw", max_size=12),
        st.integers(0, 3))
 def test_approximate_distance_matches_a_naive_reference(a: str, b: str, limit: int) -> None:
-    assert _distance_at_most(a, b, limit) is (_naive_distance(a, b) <= limit)
+    assert within_edits(a, b, limit) is (_naive_distance(a, b) <= limit)
 
 
 @given(st.text(alphabet="abcdeilmnorstuw", max_size=12), st.text(alphabet="abcdeilmnorstuw", max_size=16),
        st.integers(0, 3))
 def test_approximate_inside_matches_a_naive_reference(pattern: str, text: str, limit: int) -> None:
     best = min(_naive_distance(pattern, text[i:j]) for i in range(len(text) + 1) for j in range(i, len(text) + 1))
-    assert _inside_at_most(pattern, text, limit) is (best <= limit)
+    assert inside_within_edits(pattern, text, limit) is (best <= limit)
 
 
 def test_skeleton_folds_confusables() -> None:

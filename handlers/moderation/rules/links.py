@@ -11,17 +11,13 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from handlers.moderation.brands import OFFICIAL
 from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features
-from handlers.moderation.domains import (
-    FREE_HOSTING,
-    OFFICIAL,
-    free_hosting_suffix,
-    judge_domain,
-    registrable,
-    suspect_domain,
-)
+from handlers.moderation.domains import judge_domain
+from handlers.moderation.hosts import FREE_HOSTING, free_hosting_suffix, registrable
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
+from handlers.moderation.suspect_domains import suspect_domain
 from handlers.moderation.urls import HINT_TLDS, INVITE_HOSTS, SHORTENERS, Link, ScamList, has_link, within
 
 HOSTS_CACHED = 10_000

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         parser.error(f"no data folder at {args.data}")
+    from handlers.moderation.domain_model import write_digest
     from handlers.moderation.training.models import train_domain_model, train_text_model
 
     def say(message: str) -> None:
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             model = train_text_model(sets, name, rules_predict(name), progress=say)
         path = args.out / f"{name}.npz"
         model.save(path)
+        if name == "domains":  # checked before use (`domain_model.load_checked`)
+            write_digest(path)
         say(f"{path}: {len(model.weights)} features, threshold {model.threshold:.3f}, "
             f"{path.stat().st_size / 1024:.0f} KiB")  # fmt: skip
     return 0

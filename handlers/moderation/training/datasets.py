@@ -230,7 +230,7 @@ def scam_post_domains(folder: Path = DEFAULT_FOLDER) -> dict[str, list[str]]:
     Only posts of each set's development half (`in_dev_part`) are read, and a domain also linked from a post of
     the other half, or from a post that is no scam, is left out: the spam benchmark reports each set on its
     other half, and the `links` rule (which uses this model) must not have learnt those posts' domains."""
-    from handlers.moderation.domains import registrable
+    from handlers.moderation.hosts import registrable
     from handlers.moderation.urls import find_links
 
     posts: dict[str, list[tuple[str, bool]]] = {"janitr scam posts": [], "tg-spam posts": []}

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from handlers.moderation.brands import OFFICIAL
 from handlers.moderation.concepts import concept_features
 from handlers.moderation.domain_features import FEATURES_VERSION, domain_features
-from handlers.moderation.domains import FREE_HOSTING, OFFICIAL, registrable, within
 from handlers.moderation.engine import Verdict
+from handlers.moderation.hosts import FREE_HOSTING, registrable, within
 from handlers.moderation.model import MAX_WORDS, LinearModel, message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.shape import shape_features
