@@ -249,7 +249,7 @@ def build_engine(settings: ModerationSettings, base_dir: Path | None = None, cla
         (MentionSpam(settings.mentions.max_mentions), settings.mentions),
         (Capitals(settings.caps.min_letters, settings.caps.ratio), settings.caps),
         (EmojiSpam(settings.emoji.max_emoji), settings.emoji),
-        (RepeatedCharacters(settings.repeated.max_run), settings.repeated),
+        (RepeatedCharacters(settings.repeated.max_run, sampled=shortcuts), settings.repeated),
         (Flood(settings.flood.max_messages, settings.flood.window_seconds), settings.flood),
         (
             CrossPost(settings.crosspost.channels, settings.crosspost.window_seconds, settings.crosspost.min_length),

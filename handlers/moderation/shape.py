@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from handlers.moderation.spam import phone_hint
 from handlers.moderation.urls import SHORTENERS, Link, find_links, has_link
 
 MAX_CHARS = 4000
@@ -22,10 +23,10 @@ _PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-]{8,16}\d(?!\w)")
 _MONEY = re.compile(r"[$€£₽¥]\s?\d|\d[\d,.]*\s?(?:[$€£₽¥]|(?:usdt?|eur|euros?|dollars?|btc|eth|k)\b)", re.I)
 _PERCENT = re.compile(r"\d\s?%")
 _BARE_LINK = re.compile(r"https?://|www\.", re.I)
-# Necessary conditions of `_MONEY` and `_PHONE` that start with a digit, which the regular expression engine
-# skips to fast (an alternation or a look-behind first is tried at every character): see `has_money`.
+# Necessary conditions of `_MONEY` and `_PHONE` (`spam.phone_hint`) that start with a digit, which the regular
+# expression engine skips to fast (an alternation or a look-behind first is tried at every character): see
+# `has_money`.
 _MONEY_HINT = re.compile(r"\d[\d,.]*\s?[uedbk]", re.I)
-_PHONE_HINT = re.compile(r"\d[\d .\-]{8,16}\d")
 _CURRENCIES = "$€£₽¥"
 # Counted with one C-speed scan each, never a Python loop over characters (for text that is not ASCII).
 _LETTER = re.compile(r"[^\W\d_]")
@@ -73,7 +74,7 @@ def has_money(text: str) -> bool:
 
 def has_phone(text: str) -> bool:
     """`_PHONE` matches."""
-    return bool(_PHONE_HINT.search(text) and _PHONE.search(text))
+    return bool(phone_hint(text) and _PHONE.search(text))
 
 
 ShapeKey = tuple[tuple[str, ...], int, int, int, int, int]
@@ -112,7 +113,7 @@ def shape_key(text: str, found: Sequence[Link] | None = None) -> ShapeKey:
             named.append("~phone")
         if has_money(text):
             named.append("~money")
-        if _PERCENT.search(text):
+        if "%" in text and _PERCENT.search(text):
             named.append("~percent")
     return (tuple(sorted(set(named))), min(capitals * 5 // letters, 4) if letters else -1, min(digits // 4, 4),
             min(len(text) // 60, 6), min(text.count("!"), 3), min(emoji // 2, 3))  # fmt: skip

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from handlers.moderation import clauses as clause_cut
 from handlers.moderation import glued, hate, shape, spam
+from handlers.moderation.rules.base import MessageFacts
+from handlers.moderation.rules.style import RepeatedCharacters
 
 _PIECES = st.sampled_from(
     ["0", "1", "42", "1 000", "12,5", "3.50", "06 12 34 56 78", "+33", "80086", " ", "  ", ".", ",", "-", "\n",
@@ -31,6 +33,7 @@ _TEXT = st.lists(_PIECES, max_size=25).map("".join) | st.text(max_size=40)
 def test_the_spam_hints_answer_as_the_patterns_alone(text):
     assert spam.has_amount(text) == bool(spam._AMOUNT.search(text))
     assert spam.has_contact(text) == bool(spam._PHONE.search(text) or spam._SHORT_CODE.search(text))
+    assert spam.phone_hint(text) == bool(spam._PHONE_HINT.search(text))
 
 
 @settings(max_examples=600)
@@ -104,3 +107,20 @@ _WALLET_PIECES = st.sampled_from(
 @given(st.lists(_WALLET_PIECES, max_size=8).map("".join) | _TEXT)
 def test_the_wallet_hint_answers_as_the_pattern_alone(text):
     assert spam.has_wallet(text) == bool(spam._WALLET.search(text))
+
+
+_RUN = st.tuples(st.sampled_from(["a", "A", "!", " ", "é", "🔥", "\n", "ab", "aab", "x y"]), st.integers(1, 30))
+_RUNS = st.lists(_RUN.map(lambda run: run[0] * run[1]) | st.text(max_size=6), max_size=12).map("".join)
+
+
+@settings(max_examples=500)
+@given(_RUNS, st.sampled_from([0, 1, 2, 3, 5, 7, 12, 20]))
+def test_a_held_down_key_found_in_the_sampled_text_first_is_the_run_the_pattern_finds(text, max_run):
+    sampled, whole = RepeatedCharacters(max_run), RepeatedCharacters(max_run, sampled=False)
+    assert sampled.check(MessageFacts(text)) == whole.check(MessageFacts(text))
+
+
+def test_the_sampled_text_is_read_a_step_apart_for_a_long_enough_run() -> None:
+    rule = RepeatedCharacters(12)
+    assert rule.step == 3 and rule.check(MessageFacts("no" + "o" * 12)) is not None
+    assert rule.check(MessageFacts("no" + "o" * 11)) is None and RepeatedCharacters(2).step == 1
