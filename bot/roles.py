@@ -41,6 +41,17 @@ def roles_of(member: Member, community: Community, platform: PlatformName) -> fr
     return frozenset(held) if len(held) > 1 else _MEMBER_ONLY
 
 
+def listed_ids(community: Community, platform: PlatformName | str, roles: frozenset[Role]) -> frozenset[str]:
+    """Every id the role model lists for one of `roles` (platform role ids; on Slack, members' own ids too): a
+    member holds one of them exactly when its own id or one of its role ids is in this set (as `roles_of`
+    reads the lists). For a check made on every event, built once per community and platform."""
+    space = community.space(platform)
+    if space is None:
+        return frozenset()
+    model = space.roles
+    return frozenset(ident for role, field in _LISTED if role in roles for ident in getattr(model, field) or ())
+
+
 def may(held: frozenset[Role], allowed: frozenset[Role]) -> bool:
     """Admins may do everything; otherwise the member needs one of the allowed roles."""
     return Role.ADMIN in held or bool(held & allowed)

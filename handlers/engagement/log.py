@@ -13,14 +13,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from bot.actions import Action
-from bot.events import Event, Member, MemberJoined, MemberLeft, MessagePosted, PlatformName, ReactionAdded
+from bot.events import Event, Member, MemberJoined, MemberLeft, MessagePosted, ReactionAdded
 from bot.optouts import OptOuts
-from bot.roles import Role, roles_of
+from bot.roles import Role, listed_ids
 from bot.store import Store
 from config.settings import Community
 from handlers.calendar.posts import published_since
@@ -190,8 +191,7 @@ class EngagementLog:
     def __init__(self, writer: BatchedWriter, optouts: OptOuts) -> None:
         self.writer = writer
         self.optouts = optouts
-        self._help: dict[tuple[str, str], frozenset[str]] = {}
-        self._staff: dict[tuple[StaffKey, frozenset[str]], bool] = {}
+        self._spaces: dict[tuple[str, str], _Space] = {}
         self._staff_status: dict[StaffKey, bool] = {}
 
     def subscriptions(self) -> list[tuple[type[Event], Handler]]:
@@ -200,55 +200,53 @@ class EngagementLog:
         return [(MessagePosted, self.on_message), (ReactionAdded, self.on_reaction), (MemberJoined, self.on_join),
                 (MemberLeft, self.on_leave)]
 
-    def _help_channels(self, community: Community, platform: str) -> frozenset[str]:
+    def _space(self, community: Community, platform: str) -> _Space:
+        """What the handlers read of a community's settings on one platform, read once."""
         key = (community.id, platform)
-        channels = self._help.get(key)
-        if channels is None:
-            space = community.space(platform)
-            channels = self._help[key] = frozenset(space.channels.help) if space is not None else frozenset()
-        return channels
+        space = self._spaces.get(key)
+        if space is None:
+            settings = community.space(platform)
+            space = self._spaces[key] = _Space(
+                help=frozenset(settings.channels.help) if settings is not None else frozenset(),
+                staff=listed_ids(community, platform, STAFF_ROLES))
+        return space
 
-    def _counted(self, community: Community, platform: str, member_id: str, is_bot: bool) -> bool:
-        return (
-            community.engagement.enabled
-            and not is_bot
-            and not self.optouts.is_opted_out(community.id, platform, member_id)
-        )
+    def _counted(self, community: Community, key: StaffKey, is_bot: bool) -> bool:
+        return community.engagement.enabled and not is_bot and not self.optouts.is_opted_out(*key)
 
-    def _see_staff(self, community: Community, platform: str, member: Member, at: int) -> None:
+    def _see_staff(self, key: StaffKey, member: Member, staff_ids: frozenset[str], at: int) -> None:
         """Note whether the account holds a staff role (SMM, CM, admin), with each batch it has rows in (so a
-        forget-me in between cannot lose it); the role check is cached by account and roles, so the hot path
-        does a dictionary look-up or two."""
-        key = (community.id, platform, member.id)
-        staff = self._staff.get((key, member.roles))
-        if staff is None:
-            staff = self._staff[(key, member.roles)] = bool(
-                roles_of(member, community, PlatformName(platform)) & STAFF_ROLES)
+        forget-me in between cannot lose it): two set look-ups against every id listed for a staff role."""
+        staff = member.id in staff_ids or not member.roles.isdisjoint(staff_ids)
         if staff or self._staff_status.get(key):
             self.writer.note_staff(key, staff, at)
             self._staff_status[key] = staff
 
-    # The handlers run for every event: the platform's name is read with `str()` (an enum's `.value` is a
-    # Python-level property) and rows are appended without a coroutine of their own.
+    # The handlers of messages and reactions run for every event: each reads the event's fields once, the
+    # platform's name with `str()` (an enum's `.value` is a Python-level property), asks `_counted`'s question
+    # and the settings' view (`_space`) inline, and appends its row without a coroutine of its own.
     async def on_message(self, event: MessagePosted, community: Community) -> Sequence[Action]:
         platform, member = str(event.platform), event.member
-        if self._counted(community, platform, member.id, member.is_bot):
+        key = (community.id, platform, member.id)
+        if community.engagement.enabled and not member.is_bot and not self.optouts.is_opted_out(*key):
+            space = self._spaces.get((key[0], platform)) or self._space(community, platform)
             target = event.reply_to_id or event.thread_id
             channel = event.channel.id
             at = int(event.at.timestamp())
-            self._see_staff(community, platform, member, at)
-            if self.writer.append((community.id, platform, channel, member.id, "reply" if target else "message", at,
-                                   event.message_id, target,
-                                   1 if channel in self._help_channels(community, platform) else 0, None)):
+            self._see_staff(key, member, space.staff, at)
+            if self.writer.append((key[0], platform, channel, member.id, "reply" if target else "message", at,
+                                   event.message_id, target, 1 if channel in space.help else 0, None)):
                 await self.writer.write_full_buffer()
         return ()
 
     async def on_reaction(self, event: ReactionAdded, community: Community) -> Sequence[Action]:
         platform, member = str(event.platform), event.member
-        if self._counted(community, platform, member.id, member.is_bot):
+        key = (community.id, platform, member.id)
+        if community.engagement.enabled and not member.is_bot and not self.optouts.is_opted_out(*key):
+            space = self._spaces.get((key[0], platform)) or self._space(community, platform)
             at = int(event.at.timestamp())
-            self._see_staff(community, platform, member, at)
-            if self.writer.append((community.id, platform, event.channel.id, member.id, "reaction", at, None,
+            self._see_staff(key, member, space.staff, at)
+            if self.writer.append((key[0], platform, event.channel.id, member.id, "reaction", at, None,
                                    event.message_id, 0, None)):
                 await self.writer.write_full_buffer()
         return ()
@@ -261,12 +259,19 @@ class EngagementLog:
 
     async def _membership(self, event: MemberJoined | MemberLeft, community: Community, kind: str) -> Sequence[Action]:
         platform, member = str(event.platform), event.member
-        if self._counted(community, platform, member.id, member.is_bot):
+        key = (community.id, platform, member.id)
+        if self._counted(community, key, member.is_bot):
             at = int(event.at.timestamp())
             if kind == "join":
-                self._see_staff(community, platform, member, at)
+                self._see_staff(key, member, self._space(community, platform).staff, at)
             await self.writer.add((community.id, platform, "", member.id, kind, at, None, None, 0, None))
         return ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Space:
+    help: frozenset[str]  # the help channels' ids
+    staff: frozenset[str]  # every id listed for a staff role (`bot.roles.listed_ids`)
 
 
 def reopen_after(db: sqlite_utils.Database, community: str, earliest: int) -> int:

@@ -18,7 +18,7 @@ from bot.events import ChannelRef, Member, MemberJoined, MessagePosted, Platform
 from bot.i18n import Catalogue
 from bot.middleware import DeduplicateEvents, IgnoreBots
 from bot.outbox import Outbox
-from bot.roles import Role, roles_of
+from bot.roles import Role, listed_ids, roles_of
 from bot.store import Store
 from bot.store.migrations import apply_all
 from config.loader import parse_settings
@@ -138,3 +138,15 @@ def test_roles_of_finds_the_roles_the_former_code_found(member_id, roles, platfo
     community = SETTINGS.communities[0]
     member = Member(id=member_id, display_name=member_id, roles=roles)
     assert roles_of(member, community, platform) == reference_roles_of(member, community, platform)
+
+
+@given(st.sampled_from(["alice", "smm", "cm", "admin", "zed"]), st.frozensets(markers, max_size=4),
+       st.sampled_from(list(PlatformName)), st.frozensets(st.sampled_from([Role.SMM, Role.CM, Role.ADMIN])))
+def test_the_listed_ids_tell_what_roles_of_tells(member_id, roles, platform, wanted):
+    """A member holds one of `wanted` exactly when its id or a role id is among the ids listed for them (the
+    engagement log's check on every event)."""
+    community = SETTINGS.communities[0]
+    member = Member(id=member_id, display_name=member_id, roles=roles)
+    ids = listed_ids(community, platform, wanted)
+    holds = member.id in ids or not member.roles.isdisjoint(ids)
+    assert holds == bool(roles_of(member, community, platform) & wanted)
