@@ -106,10 +106,12 @@ class Welcomer:
         return [Post(channel_id=channel, content=Content(text=text))]
 
     async def on_leave(self, event: MemberLeft, community: Community) -> Sequence[Action]:
+        """The roster line of a departure, written with the store's next trip (`Store.later`): nothing waits
+        for it, and whatever reads the roster afterwards goes through a trip, which writes it first."""
         member = event.member
         at = event.at.astimezone(UTC)
         platform = str(event.platform)
-        await self.store.run(lambda db: record_leave(db, community.id, platform, member.id, member.display_name, at))
+        self.store.later(lambda db: record_leave(db, community.id, platform, member.id, member.display_name, at))
         return []
 
     async def post_batch(self, key: BurstKey, held: list[Newcomer]) -> None:
