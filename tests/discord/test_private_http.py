@@ -64,9 +64,10 @@ def test_the_clients_waiters_are_kept_by_event_name():
     `test_wire_event_costs`); the client dispatches an event to the handler named after it (`on_` + the
     event), looked up on the instance."""
     client = discord.Client(intents=discord.Intents.none())
-    assert not private_http.awaited(client, "message")
+    assert private_http.waiters(client) == {}
     assert "self._listeners[ev] = listeners" in inspect.getsource(discord.Client.wait_for)
-    dispatch = inspect.getsource(discord.Client.dispatch)
+    assert "self._listeners = " not in inspect.getsource(discord.Client.wait_for) + dispatch_source()
+    dispatch = dispatch_source()
     assert "self._listeners.get(event)" in dispatch
     assert "method = 'on_' + event" in dispatch and "getattr(self, method)" in dispatch
     assert list(inspect.signature(discord.Client.dispatch).parameters) == ["self", "event", "args", "kwargs"]
@@ -82,3 +83,7 @@ def test_no_other_module_touches_discord_py_privately():
 def test_the_slack_adapter_uses_only_public_slack_bolt_modules():
     for path in sorted((ROOT / "bot/platforms/slack").glob("*.py")):
         assert "async_internals" not in path.read_text(), path.name
+
+
+def dispatch_source() -> str:
+    return inspect.getsource(discord.Client.dispatch)

@@ -85,6 +85,7 @@ class _Client(discord.Client):
             heartbeat_timeout=platform.timings.heartbeat_timeout,
         )
         self._platform = platform
+        self._waiters = private_http.waiters(self)
 
     async def setup_hook(self) -> None:
         await self._platform._setup(self)
@@ -101,7 +102,7 @@ class _Client(discord.Client):
         one set on the instance, or a `wait_for`. The adapter hears the gateway's payloads before this (see
         `listening`), so the events it translates have no handler here; discord.py's own dispatch would look
         each one up by name on every frame and fail, building an `AttributeError` message per event."""
-        if event in _CLIENT_EVENTS or private_http.awaited(self, event) or "on_" + event in self.__dict__:
+        if event in _CLIENT_EVENTS or event in self._waiters or "on_" + event in self.__dict__:
             super().dispatch(event, *args, **kwargs)
 
 

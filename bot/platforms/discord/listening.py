@@ -102,14 +102,33 @@ class GatewayListener:
             parsers[name] = _Tee(self, name, parse)
 
     def heard(self, name: str, data: Any) -> None:
-        """One payload, after discord.py parsed it: translated, and handed to the core in a task of its own."""
+        """One payload of the connection's own events (READY, GUILD_CREATE, INTERACTION_CREATE), after
+        discord.py parsed it."""
         if not isinstance(data, dict):
             return
-        if name == "READY":
-            self.session_id = str(data.get("session_id"))
+        try:
+            if name == "READY":
+                self.session_id = str(data.get("session_id"))
+            elif name == "INTERACTION_CREATE":
+                self._spawn(self._on_interaction_frame(data))
+            elif name == "GUILD_CREATE" and "id" in data:
+                self.invite_watch.refresh(str(data["id"]))  # the counts the next joins are compared with
+        except Exception:
+            log.exception("cannot read a Discord %s payload", name)
+
+    def translated(self, name: str, translation: Translation, sequenced: bool, data: Any) -> None:
+        """One payload of an event we translate, after discord.py parsed it: translated, and handed to the core
+        in a task of its own. Every event of the community comes through here, straight from its `_Tee`."""
+        if not isinstance(data, dict):
             return
         try:
-            self._on_dispatch(name, data, f"{self.session_id}:{self._sequence()}" if name in SEQUENCED else "")
+            event = translation(self, data, datetime.now(UTC),
+                                f"{self.session_id}:{self._sequence()}" if sequenced else "")
+            if event is None:
+                return
+            self._hand_over_soon(event)
+            if type(event) is MemberJoined and not event.member.is_bot:
+                self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
         except Exception:
             log.exception("cannot translate a Discord %s payload", name)
 
@@ -122,21 +141,6 @@ class GatewayListener:
         self.rendezvous.arrived(interaction)
 
     # -- payloads -> events ----------------------------------------------------------------------------------
-    def _on_dispatch(self, name: str, data: dict[str, Any], sequence: str) -> None:
-        if name == "INTERACTION_CREATE":
-            self._spawn(self._on_interaction_frame(data))
-            return
-        if name == "GUILD_CREATE":
-            if "id" in data:
-                self.invite_watch.refresh(str(data["id"]))  # the counts the next joins are compared with
-            return
-        event = TRANSLATIONS[name](self, data, datetime.now(UTC), sequence)
-        if event is None:
-            return
-        self._hand_over_soon(event)
-        if isinstance(event, MemberJoined) and not event.member.is_bot:
-            self.invite_watch.joined(event.space_id, event.member.id, int(event.at.timestamp()))
-
     async def _read_invites(self, guild_id: str) -> dict[str, int] | None:
         if self.client is None:
             return None
@@ -252,19 +256,25 @@ class GatewayListener:
 
 
 class _Tee:
-    """discord.py's parser of one gateway event, then our listener, with the same payload."""
+    """discord.py's parser of one gateway event, then our listener, with the same payload: the event's
+    translation and whether it needs the frame's number are looked up once, when the parser is wrapped."""
 
-    __slots__ = ("listener", "name", "parse")
+    __slots__ = ("listener", "name", "parse", "sequenced", "translation")
 
     def __init__(self, listener: GatewayListener, name: str, parse: Callable[[Any], None] | None) -> None:
         self.listener = listener
         self.name = name
         self.parse = parse
+        self.translation = TRANSLATIONS.get(name)
+        self.sequenced = name in SEQUENCED
 
     def __call__(self, data: Any) -> None:
         if self.parse is not None:
             self.parse(data)  # discord.py's cache first, as if we were not here; its errors stay its own
-        self.listener.heard(self.name, data)
+        if self.translation is not None:
+            self.listener.translated(self.name, self.translation, self.sequenced, data)
+        else:
+            self.listener.heard(self.name, data)
 
 
 Translation = Callable[[GatewayListener, dict[str, Any], datetime, str], "Event | None"]

@@ -18,7 +18,7 @@ instead of breaking the bot at run time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
@@ -71,6 +71,7 @@ def frame_sequence(client: discord.Client) -> int | None:
     return gateway.sequence if gateway is not None else None
 
 
-def awaited(client: discord.Client, event: str) -> bool:
-    """Whether a `client.wait_for(event)` is waiting (discord.py keeps its waiters by event name)."""
-    return event in client._listeners
+def waiters(client: discord.Client) -> Mapping[str, object]:
+    """The client's `wait_for` waiters by event name: an event is awaited when its name is a key. The same
+    table for the client's life (made with the client, emptied and filled in place)."""
+    return client._listeners
