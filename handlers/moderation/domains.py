@@ -9,7 +9,8 @@ moderator reads why:
 - `look-alike of BRAND`: a label equal to a brand once confusables are folded, or one or two edits from it;
 - `BRAND in the name`: a brand token inside a hyphenated or concatenated name, with bait words or a
   top-level domain scams favour;
-- `BRAND on free hosting`: a brand in the sub-domain of a free hosting or app platform.
+- `BRAND on free hosting` (or `on dynamic DNS`): a brand in the sub-domain of a free hosting or app platform, or
+  of a dynamic-DNS service or tunnel.
 
 These are high verdicts (a moderator is asked to act). The weaker shapes, worth a look but no more, are
 `suspect_domains.py`'s; the domain model's features are `domain_features.py`'s. A brand's own domains are never
@@ -25,7 +26,7 @@ from functools import lru_cache
 
 from handlers.moderation.brands import BRAND_SKELETONS, BRANDS, OFFICIAL, WORD_BRANDS
 from handlers.moderation.confusables import inside_within_edits, skeleton, within_edits
-from handlers.moderation.hosts import SUSPICIOUS_TLDS, free_hosting_suffix, registrable, within
+from handlers.moderation.hosts import DYNAMIC_DNS, SUSPICIOUS_TLDS, free_hosting_suffix, registrable, within
 
 # Words scam domains glue to a brand.
 BAIT = ("gift", "gifts", "nitro", "free", "claim", "airdrop", "promo", "drop", "login", "verify", "verification",
@@ -46,8 +47,8 @@ class DomainSignal:
             return f"look-alike of {self.brand}: {host}"
         if self.signal == "top-level domain scams favour":
             return f"top-level domain scams favour (.{self.brand}): {host}"
-        if self.signal == "lure in the name":
-            return f"lure in the name ({self.brand}): {host}"
+        if self.signal in ("lure in the name", "lure on free hosting", "dynamic DNS"):
+            return f"{self.signal} ({self.brand}): {host}"
         if not self.signal.startswith("brand "):
             return f"{self.signal}: {host}"
         return f"{self.brand} {self.signal.removeprefix('brand ')}: {host}"
@@ -74,9 +75,10 @@ def judge_domain(host: str) -> DomainSignal | None:
     hosting = free_hosting_suffix(host)
     if hosting is not None:
         inside = host[: -len(hosting) - 1]
+        where = "brand on dynamic DNS" if hosting in DYNAMIC_DNS else "brand on free hosting"
         for brand, shape in BRAND_SKELETONS.items():
             if len(shape) >= 5 and shape in skeleton(inside).replace("-", "").replace(".", ""):
-                return DomainSignal("brand on free hosting", brand)
+                return DomainSignal(where, brand)
         return None
     name = registrable(host)
     label, _, tld = name.rpartition(".")

@@ -34,6 +34,23 @@ FREE_HOSTING = frozenset(
     )
 )
 
+# Dynamic DNS and tunnels: a name that follows a home connection's changing address, or a laptop's local server
+# put online for an hour. Anyone takes a sub-domain in seconds, for nothing, with no site behind it that a
+# community links to: IP loggers, phishing kits and malware live there (general knowledge of these services).
+DYNAMIC_DNS = frozenset(
+    _split(
+        "duckdns.org ddns.net hopto.org zapto.org sytes.net serveftp.com servehttp.com servegame.com serveblog.net "
+        "servebeer.com servepics.com servemp3.com myftp.org myftp.biz redirectme.net bounceme.net ddns.me myddns.me "
+        "webhop.me no-ip.org no-ip.biz no-ip.info noip.me dynu.net freeddns.org mywire.org webredirect.org "
+        "dynuddns.net accesscam.org camdvr.org giize.com gleeze.com kozow.com loseyourip.com ooguy.com "
+        "theworkpc.com casacam.net dynv6.net dedyn.io ydns.eu nsupdate.info spdns.de now-dns.com dyndns.org "
+        "homeip.net dnsalias.com dnsalias.net dnsalias.org gotdns.com gotdns.org gotdns.ch mooo.com "
+        "chickenkiller.com strangled.net crabdance.com ignorelist.com jumpingcrab.com twilightparadox.com us.to "
+        "uk.to trycloudflare.com loca.lt localtunnel.me serveo.net localhost.run lhr.life pagekite.me "
+        "ngrok-free.dev"
+    )
+)
+
 
 def registrable(host: str) -> str:
     """The name someone registered: the last two labels, or three under a suffix of two ("x.co.uk")."""
@@ -54,13 +71,19 @@ def within(host: str, domains: frozenset[str] | set[str]) -> bool:
 
 
 def free_hosting_suffix(host: str) -> str | None:
-    """The free hosting or app platform a host is a sub-domain of ("x.web.app" -> "web.app"), if any."""
+    """The free hosting or app platform, dynamic DNS or tunnel a host is a sub-domain of ("x.web.app" ->
+    "web.app", "x.duckdns.org" -> "duckdns.org"), if any."""
     parts = host.split(".")
     for i in range(1, len(parts) - 1):
         suffix = ".".join(parts[i:])
-        if suffix in FREE_HOSTING:
+        if suffix in FREE_HOSTING or suffix in DYNAMIC_DNS:
             return suffix
     return None
+
+
+def shared(name: str) -> bool:
+    """Whether a registrable name is a platform whose sub-domains anyone can take (hosting, dynamic DNS)."""
+    return name in FREE_HOSTING or name in DYNAMIC_DNS
 
 
 # Top-level domains where scams far outnumber anything else (cheap or free to register, and abused in bulk),

@@ -13,7 +13,7 @@ from functools import lru_cache
 from handlers.moderation.brands import BRAND_SKELETONS, BRANDS, OFFICIAL, WORD_BRANDS
 from handlers.moderation.confusables import skeleton
 from handlers.moderation.domains import DomainSignal
-from handlers.moderation.hosts import FREE_HOSTING, WORST_TLDS, free_hosting_suffix, registrable, within
+from handlers.moderation.hosts import DYNAMIC_DNS, WORST_TLDS, free_hosting_suffix, registrable, shared, within
 
 # The lures of giveaway, crypto, gift and skin scams, as they are glued into names ("get2x-tesla", "freeskins").
 LURES = ("crypto", "crypt", "btc", "bitcoin", "coin", "nft", "airdrop", "defi", "swap", "mint", "token", "wallet",
@@ -49,13 +49,21 @@ def suspect_domain(host: str) -> DomainSignal | None:
     - `top-level domain scams favour`: a name under one of `WORST_TLDS`;
     - `lure in the name`: a lure ("tesla", "airdrop", "x2", "skin"…) with a digit or a hyphen beside it, two
       different lures, or one that names nothing but a scam's bait ("btc", "vbucks", "skins", "tsla");
-    - `long run of digits`: four digits or more in a row ("no120754291", "p100003162").
+    - `long run of digits`: four digits or more in a row ("no120754291", "p100003162");
+    - `dynamic DNS`: any sub-domain of a dynamic-DNS service or tunnel (`hosts.DYNAMIC_DNS`), where no site a
+      community links to lives;
+    - `lure on free hosting`: the lures above in the sub-domain of a free hosting platform ("claim-2x.web.app").
 
-    Shorteners, free hosting and the brands' own domains are left to the other checks."""
-    if within(host, OFFICIAL) or free_hosting_suffix(host) is not None:
+    Shorteners, free hosting platforms as a whole and the brands' own domains are left to the other checks."""
+    if within(host, OFFICIAL):
         return None
+    hosting = free_hosting_suffix(host)
+    if hosting is not None:
+        if hosting in DYNAMIC_DNS:
+            return DomainSignal("dynamic DNS", hosting)
+        return _lured(host[: -len(hosting) - 1][:63], "lure on free hosting")
     name = registrable(host)
-    if name in FREE_HOSTING:
+    if shared(name):
         return None
     label, _, tld = name.rpartition(".")
     label = label[:63]
@@ -71,12 +79,18 @@ def suspect_domain(host: str) -> DomainSignal | None:
         return DomainSignal("brand inside the name", word)
     if tld in WORST_TLDS:
         return DomainSignal("top-level domain scams favour", tld)
-    lures = _LURE.findall(label)
-    if (lures and (any(c.isdigit() for c in label) or "-" in label)) or len(set(lures)) >= 2:
-        return DomainSignal("lure in the name", lures[0])
-    lone = next((lure for lure in lures if lure in LONE_LURES), None)
-    if lone is not None:
-        return DomainSignal("lure in the name", lone)
+    lured = _lured(label, "lure in the name")
+    if lured is not None:
+        return lured
     if _DIGIT_RUN.search(label):
         return DomainSignal("long run of digits", "")
     return None
+
+
+def _lured(label: str, signal: str) -> DomainSignal | None:
+    """A lure with a digit or a hyphen beside it, two different lures, or one that names nothing but a scam's bait."""
+    lures = _LURE.findall(label)
+    if (lures and (any(c.isdigit() for c in label) or "-" in label)) or len(set(lures)) >= 2:
+        return DomainSignal(signal, lures[0])
+    lone = next((lure for lure in lures if lure in LONE_LURES), None)
+    return DomainSignal(signal, lone) if lone is not None else None

@@ -198,3 +198,33 @@ def test_few_popular_domains_have_a_weaker_shape() -> None:
     _, popular = load_domains(DATA)
     weak = [d for d in popular if judge_domain(d) is None and suspect_domain(d) is not None]
     assert len(weak) <= 0.01 * len(popular)
+
+
+@pytest.mark.parametrize(
+    ("host", "level", "detail"),
+    [
+        ("discord-nitro.duckdns.org", "high", "discord on dynamic DNS: discord-nitro.duckdns.org"),
+        ("steamcommunity-trade.trycloudflare.com", "high",
+         "steamcommunity on dynamic DNS: steamcommunity-trade.trycloudflare.com"),
+        ("myhome.duckdns.org", "medium", "dynamic DNS (duckdns.org): myhome.duckdns.org"),
+        ("files.home.ddns.net", "medium", "dynamic DNS (ddns.net): files.home.ddns.net"),
+        ("claim-2x.web.app", "medium", "lure on free hosting (claim): claim-2x.web.app"),
+        ("freeairdrop.vercel.app", "medium", "lure on free hosting (free): freeairdrop.vercel.app"),
+    ],
+)  # fmt: skip
+def test_dynamic_dns_and_lures_on_free_hosting(host: str, level: str, detail: str) -> None:
+    strong, weak = judge_domain(host), suspect_domain(host)
+    found = strong if level == "high" else weak
+    assert found is not None and found.describe(host) == detail
+    assert level == "high" or strong is None
+
+
+@pytest.mark.parametrize("host", ["duckdns.org", "ddns.net", "myproject.github.io", "docs.vercel.app", "web.app"])
+def test_the_platforms_themselves_and_plain_sub_domains_of_hosting_pass(host: str) -> None:
+    assert judge_domain(host) is None and suspect_domain(host) is None
+
+
+def test_a_link_to_a_dynamic_dns_host_is_a_medium_flag_naming_it() -> None:
+    engine = build_engine(ModerationSettings())
+    hits = [hit for hit in engine.check_text("my server: http://abc.ddns.net:8080/x").hits if hit.rule == "links"]
+    assert [(hit.severity.name, hit.detail) for hit in hits] == [("MEDIUM", "dynamic DNS (ddns.net): abc.ddns.net")]

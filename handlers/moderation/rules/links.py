@@ -14,7 +14,7 @@ from typing import Final
 from handlers.moderation.brands import OFFICIAL
 from handlers.moderation.domain_features import FEATURES_VERSION, describe, domain_features
 from handlers.moderation.domains import judge_domain
-from handlers.moderation.hosts import FREE_HOSTING, free_hosting_suffix, registrable
+from handlers.moderation.hosts import free_hosting_suffix, registrable, shared
 from handlers.moderation.model import LinearModel
 from handlers.moderation.rules.base import Hit, MessageFacts, Severity
 from handlers.moderation.suspect_domains import suspect_domain
@@ -130,7 +130,7 @@ class Links:
         return (
             "." in host
             and name not in SHORTENERS
-            and name not in FREE_HOSTING
+            and not shared(name)
             and free_hosting_suffix(host) is None
             and not within(host, OFFICIAL)
         )
