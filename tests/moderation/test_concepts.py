@@ -11,23 +11,32 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handlers.moderation.classifier import SHIPPED, ClassifierRule, TextClassifier, features_of, shipped_model_path
-from handlers.moderation.concepts import CONCEPTS, MARK, class_features, concept_features
+from handlers.moderation.concepts import CONCEPTS, MARK, PHRASES, class_features, concept_features
 from handlers.moderation.model import message_features
 from handlers.moderation.normalise import normalise
 from handlers.moderation.rules.base import MessageFacts
 from handlers.moderation.shape import shape_features
 
 _CONCEPT_WORDS = sorted(CONCEPTS)[::7]  # a spread of words that have a class, in both languages
-_WORDS = st.lists(st.sampled_from([*_CONCEPT_WORDS, "the", "les", "meetup", "bonjour", "tonight", "x"]), max_size=30)
+_ALL_PHRASES = [(phrase, classes) for listed in PHRASES.values() for phrase, classes in listed]
+_PHRASE_WORDS = sorted({word for phrase, _ in _ALL_PHRASES[::5] for word in phrase})  # and of listed phrases
+_WORDS = st.lists(st.sampled_from([*_CONCEPT_WORDS, *_PHRASE_WORDS, "the", "les", "meetup", "bonjour", "x"]),
+                  max_size=30)  # fmt: skip
 
 
 def _naive(words: list[str]) -> set[str]:
-    classes = sorted({symbol for word in words if word in CONCEPTS for symbol in CONCEPTS[word]})
+    symbols = {symbol for word in words if word in CONCEPTS for symbol in CONCEPTS[word]}
+    for i in range(len(words)):
+        for phrase, classes in _ALL_PHRASES:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                symbols |= set(classes)
+    classes = sorted(symbols)
     return {MARK + c for c in classes} | {f"{MARK}{a}+{b}" for a, b in combinations(classes, 2)}
 
 
-@given(_WORDS)
+@given(_WORDS | st.sampled_from([list(phrase) for phrase, _ in _ALL_PHRASES[::9]]))
 def test_the_concepts_of_words_are_those_of_a_naive_reference(words):
+    """Words and the lists' phrases written whole, as a scan of every phrase at every word finds them."""
     assert concept_features(words) == _naive(words)
 
 
@@ -39,6 +48,7 @@ def test_the_same_idea_is_the_same_concept_in_either_language():
     assert "^A+I" in of("you are an idiot") and "^A+I" in of("t'es qu'un connard")
     assert of("see you at the meetup tonight") == {"^A"}
     assert of("nice screenshot") == frozenset()
+    assert "^I" in of("son of a bitch") and "^A+I" in of("ferme ta gueule")
 
 
 def test_a_concept_never_meets_a_word_a_gram_or_a_shape():
