@@ -77,7 +77,7 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root.setLevel(level)
     _log_uncaught_exceptions()
     # the libraries are chatty at INFO; keep their warnings
-    for noisy in ("discord.gateway", "discord.client", "apscheduler", "aiohttp.access"):
+    for noisy in ("discord.gateway", "discord.client", "apscheduler", "aiohttp.access", "matplotlib"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
+import threading
 
-from bot.logs import MASK, RedactSecrets, redact
+from bot.logs import MASK, RedactSecrets, configure_logging, redact
 
 DISCORD_SHAPED = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GaBcDe.abcdefghijklmnopqrstuvwxyz012345"
 SLACK_BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
@@ -63,3 +65,24 @@ def test_an_uncaught_exception_is_logged_through_the_filter_in_any_thread():
     assert SLACK_BOT not in done.stderr and "s3cr3t" not in done.stderr and "/2/abc" not in done.stderr
     assert "RuntimeError: thread [redacted]" in done.stderr
     assert "RuntimeError: main [redacted] [redacted]" in done.stderr
+
+
+def test_libraries_chatty_at_info_are_kept_to_their_warnings():
+    """A newcomer's console run shows cmbot's own lines, not a plotting library's first-run notice."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    saved_hooks = sys.excepthook, threading.excepthook
+    libraries = ("matplotlib", "apscheduler", "discord.client")
+    saved_library_levels = {name: logging.getLogger(name).level for name in libraries}
+    try:
+        configure_logging("INFO")
+        for name in libraries:
+            assert not logging.getLogger(f"{name}.sub").isEnabledFor(logging.INFO), name
+            assert logging.getLogger(f"{name}.sub").isEnabledFor(logging.WARNING), name
+        assert logging.getLogger("bot.app").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        sys.excepthook, threading.excepthook = saved_hooks
+        for name, level in saved_library_levels.items():
+            logging.getLogger(name).setLevel(level)
