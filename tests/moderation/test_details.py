@@ -54,3 +54,26 @@ def test_hate_against_a_group_and_abuse_aimed_at_a_person_read_apart():
     assert localised_detail("hate", "threat to someone", fr).plain() == "menace envers une personne"
     assert localised_detail("hate", "insult to someone", fr).plain() == "insulte envers une personne"
     assert localised_detail("hate", "dehumanising someone", en).plain() == "dehumanising someone"
+
+
+def test_every_scam_domain_signal_reads_in_the_community_s_language():
+    """Each shape the links rule can describe gets a card line in French, never the stored English form."""
+    from handlers.moderation.domains import DomainSignal
+
+    host = "x.example"
+    signals = [DomainSignal("look-alike", "discord"), DomainSignal("brand in the name", "steam"),
+               DomainSignal("brand on free hosting", "opensea"), DomainSignal("brand on dynamic DNS", "steam"),
+               DomainSignal("brand inside the name", "paypal"),
+               DomainSignal("brand on another top-level domain", "roblox"),
+               DomainSignal("top-level domain scams favour", "top"), DomainSignal("long run of digits", ""),
+               DomainSignal("lure in the name", "claim"), DomainSignal("lure on free hosting", "2x"),
+               DomainSignal("dynamic DNS", "duckdns.org")]
+    fr, en = say_in("fr"), say_in("en")
+    for signal in signals:
+        stored = signal.describe(host)
+        french = localised_detail("links", stored, fr).plain()
+        assert french != stored and french.endswith(host), stored
+        english = localised_detail("links", stored, en).plain()
+        assert english.endswith(host) and "{" not in english, stored
+    why = localised_detail("links", f"domain model 0.91 (bait word claim, top-level domain .xyz): {host}", fr).plain()
+    assert why.startswith("modèle de domaines frauduleux, score 0,91 (bait word claim") and why.endswith(host)
